@@ -1,0 +1,160 @@
+/**
+ * Types shared by the core and its callers: the transport (OpenSSL's BIO), SSL_get_error classes,
+ * modes, and the facts a report shows about a connection.
+ */
+import type { CryptoProvider } from './crypto/provider.js';
+import type { GroupName } from './codec/names.js';
+
+/** OpenSSL SSL_MODE_* bits (include/openssl/ssl.h.in). */
+export const Mode = {
+  ENABLE_PARTIAL_WRITE: 0x1,
+  ACCEPT_MOVING_WRITE_BUFFER: 0x2,
+  AUTO_RETRY: 0x4,
+  RELEASE_BUFFERS: 0x10,
+} as const;
+
+/** SSL_get_error() classes with OpenSSL's numeric values. */
+export enum SslError {
+  NONE = 0,
+  SSL = 1,
+  WANT_READ = 2,
+  WANT_WRITE = 3,
+  SYSCALL = 5,
+  ZERO_RETURN = 6,
+}
+
+/** Result of a transport write: bytes taken, would-block, or an errno-like failure. */
+export type TransportWrite = { n: number } | { wouldBlock: true } | { error: string; errno: number };
+/** Result of a transport read: bytes, would-block, EOF, or an errno-like failure. */
+export type TransportRead = { data: Uint8Array } | { wouldBlock: true } | { eof: true } | { error: string; errno: number };
+
+/**
+ * The byte pipe under a connection (OpenSSL's BIO). Synchronous and non-blocking: the caller's
+ * event loop feeds it and re-drives the connection when it reports would-block.
+ */
+export interface Transport {
+  /** Takes up to bytes.length bytes (a short count is retried by the caller at once). */
+  write(bytes: Uint8Array): TransportWrite;
+  /** Returns up to `max` bytes that have arrived. */
+  read(max: number): TransportRead;
+}
+
+/** One entry of the per-connection error queue (OpenSSL's ERR queue). */
+export interface ErrorEntry {
+  /** "SSL" for libssl reasons, "SYS" for system errors (ERR_LIB_SYS). */
+  lib: 'SSL' | 'SYS';
+  /** OpenSSL-style reason text, e.g. "bad write retry" or "Broken pipe". */
+  reason: string;
+  /** For SYS entries: the errno. */
+  errno?: number;
+  /** Free-form data, e.g. "tls_retry_write_records failure". */
+  data?: string;
+  /** The function name OpenSSL would show. */
+  func?: string;
+}
+
+/** Direction of a traced record/message. */
+export type Direction = 'sent' | 'received';
+
+/** A protocol message as seen by --msg/--trace: a handshake message, alert or CCS. */
+export interface MessageEvent {
+  direction: Direction;
+  /** Record-layer version the message travelled under (0x0301..0x0304). */
+  version: number;
+  /** 20 CCS, 21 alert, 22 handshake, 23 application data, 256 record header (s_client prints it as such). */
+  contentType: number;
+  /** The message bytes (handshake header included). */
+  bytes: Uint8Array;
+  /** Human name, e.g. "ClientHello", "Alert warning close_notify". */
+  name: string;
+}
+
+/** Facts about one peer certificate for reports. */
+export interface CertInfo {
+  der: Uint8Array;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  publicKey: string;
+  publicKeyBits: number;
+  sigalg: string;
+  sha256: string;
+}
+
+/** What a report needs to know about a finished (or failed) connection. */
+export interface ConnectionInfo {
+  /** 0x0303 / 0x0304 once negotiated. */
+  version: number | null;
+  /** Negotiated suite id. */
+  cipherSuite: number | null;
+  /** Key-exchange group (IANA id). */
+  group: number | null;
+  /** "full", "full-hrr" or "resumed". */
+  handshake: 'full' | 'full-hrr' | 'resumed' | null;
+  resumed: boolean;
+  alpn: string | null;
+  /** SNI sent (null with --no-servername / IP targets). */
+  servername: string | null;
+  /** Server acknowledged SNI (empty server_name in EE / ServerHello). */
+  sniAcknowledged: boolean;
+  peerCertificates: CertInfo[];
+  verify: { ok: boolean; code: number; message: string; depth: number };
+  /** The scheme the server signed with (CertificateVerify / ServerKeyExchange). */
+  peerSignatureScheme: number | null;
+  /** NewSessionTickets received so far. */
+  tickets: number;
+  /** TLS 1.2: extended master secret; secure renegotiation. */
+  extendedMasterSecret: boolean;
+  secureRenegotiation: boolean;
+  /** Bytes of TLS records read and written during the handshake (s_client's "SSL handshake has read"). */
+  handshakeBytes: { read: number; written: number };
+  /** Application bytes over the connection's life. */
+  appBytes: { read: number; written: number };
+  /** Whether a client certificate was requested / sent. */
+  clientCertRequested: boolean;
+  clientCertSent: boolean;
+  /** CA names the server listed in CertificateRequest (s_client prints them). */
+  clientCaNames: string[];
+  /** TLS 1.2 "Master-Key" / 1.3 nothing; hex of the session ID. */
+  sessionId: Uint8Array;
+  /** Max record plaintext length in force for sending. */
+  maxSendFragment: number;
+  /** Early data status (TLS 1.3): "not sent" for now. */
+  earlyData: 'not sent' | 'rejected' | 'accepted';
+}
+
+/** Options that a Context carries to every connection it creates. */
+export interface ContextOptions {
+  provider: CryptoProvider;
+  /** Lowest and highest protocol version offered. */
+  minVersion: 0x0303 | 0x0304;
+  maxVersion: 0x0303 | 0x0304;
+  /** TLS 1.3 suites in preference order (IANA ids). */
+  cipherSuites13: number[];
+  /** TLS 1.2 suites in preference order (IANA ids). */
+  cipherSuites12: number[];
+  /** supported_groups in preference order. */
+  groups: GroupName[];
+  /** Groups we send a key share for in the first ClientHello (the rest via HRR). */
+  keyShareGroups: GroupName[];
+  /** signature_algorithms in preference order (IANA ids). */
+  signatureAlgorithms: number[];
+  alpn: string[];
+  /** Trust anchors as DER certificates; empty means nothing is trusted. */
+  trustAnchors: Uint8Array[];
+  /** Verify the chain (on by default). When false verification still runs and is reported. */
+  verifyPeer: boolean;
+  /** Abort the handshake on a verification failure (default true; --insecure sets false). */
+  verifyFailIsFatal: boolean;
+  /** Client certificate chain (DER, leaf first) and PKCS#8 key. */
+  clientCertificate?: { chain: Uint8Array[]; key: Uint8Array };
+  /** Initial SSL_MODE_* mask for connections. */
+  mode: number;
+  /** 512..16384. */
+  maxSendFragment: number;
+  /** RFC 6066 max_fragment_length code 1..4 to request, or 0. */
+  maxFragmentLength: 0 | 1 | 2 | 3 | 4;
+  /** Wall clock in milliseconds (injectable for tests; the core reads no clock otherwise). */
+  now: () => number;
+}
