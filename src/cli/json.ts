@@ -1,0 +1,148 @@
+/**
+ * The --json document (spec/cli.md "--json document"): every key the spec names, plus a few
+ * extras (sni, peerSignatureScheme, extendedMasterSecret, handshakeBytes, exitCode ...).
+ */
+import type { ConnectionInfo } from '../tls/types.js';
+import { groupName, sigSchemeName, suiteName, versionName } from '../tls/codec/names.js';
+import type { CliOptions } from './options.js';
+import { classifyError, ExitCode, type ErrorContext, type ErrorKind } from './exit.js';
+import { isoTime, keyTypeName, opensslName, sigalgShortName } from './report.js';
+
+/** One connection as the run loop records it. */
+export interface ConnectionRecord {
+  info: ConnectionInfo;
+  /** Whether this connection's session was written to --sess-out. */
+  sessionSaved: boolean;
+  /** Milliseconds: TCP connect, then the TLS handshake. */
+  timings: { connectMs: number; handshakeMs: number };
+}
+
+export interface JsonCertificate {
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  publicKey: string;
+  publicKeyBits: number;
+  sigalg: string;
+  sha256: string;
+}
+
+export interface JsonConnection {
+  protocol: string | null;
+  cipher: string | null;
+  group: string | null;
+  handshake: 'full' | 'full-hrr' | 'resumed' | null;
+  resumed: boolean;
+  alpn: string | null;
+  verify: { ok: boolean; code: number; message: string; depth: number };
+  peerCertificates: JsonCertificate[];
+  tickets: number;
+  sessionSaved: boolean;
+  bytes: { read: number; written: number };
+  timings: { connectMs: number; handshakeMs: number };
+  sni: string | null;
+  sniAcknowledged: boolean;
+  peerSignatureScheme: string | null;
+  extendedMasterSecret: boolean;
+  secureRenegotiation: boolean;
+  handshakeBytes: { read: number; written: number };
+  clientCertRequested: boolean;
+  clientCertSent: boolean;
+  earlyData: 'not sent' | 'rejected' | 'accepted';
+  maxSendFragment: number;
+}
+
+export interface JsonError {
+  kind: ErrorKind | 'resume' | 'session';
+  message: string;
+  alert: string | null;
+  errno: string | null;
+}
+
+export interface JsonDocument {
+  target: { host: string; port: number; servername: string | null };
+  connections: JsonConnection[];
+  modes: { partialWrite: boolean; acceptMovingWriteBuffer: boolean; autoRetry: boolean; releaseBuffers: boolean; mask: number };
+  error: JsonError | null;
+  exitCode: number;
+}
+
+/** One connection's JSON object (spec keys first, extras after). */
+export function connectionJson(rec: ConnectionRecord): JsonConnection {
+  const i = rec.info;
+  return {
+    protocol: i.version === null ? null : versionName(i.version),
+    cipher: i.cipherSuite === null ? null : suiteName(i.cipherSuite),
+    group: i.group === null ? null : groupName(i.group),
+    handshake: i.handshake,
+    resumed: i.resumed,
+    alpn: i.alpn,
+    verify: { ok: i.verify.ok, code: i.verify.code, message: i.verify.message, depth: i.verify.depth },
+    peerCertificates: i.peerCertificates.map((c) => ({
+      subject: opensslName(c.subject),
+      issuer: opensslName(c.issuer),
+      notBefore: isoTime(c.notBefore),
+      notAfter: isoTime(c.notAfter),
+      publicKey: keyTypeName(c.publicKey),
+      publicKeyBits: c.publicKeyBits,
+      sigalg: sigalgShortName(c.sigalg),
+      sha256: c.sha256,
+    })),
+    tickets: i.tickets,
+    sessionSaved: rec.sessionSaved,
+    bytes: { read: i.appBytes.read, written: i.appBytes.written },
+    timings: { connectMs: rec.timings.connectMs, handshakeMs: rec.timings.handshakeMs },
+    sni: i.servername,
+    sniAcknowledged: i.sniAcknowledged,
+    peerSignatureScheme: i.peerSignatureScheme === null ? null : sigSchemeName(i.peerSignatureScheme),
+    extendedMasterSecret: i.extendedMasterSecret,
+    secureRenegotiation: i.secureRenegotiation,
+    handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },
+    clientCertRequested: i.clientCertRequested,
+    clientCertSent: i.clientCertSent,
+    earlyData: i.earlyData,
+    maxSendFragment: i.maxSendFragment,
+  };
+}
+
+/** What ended the run for the "error" key: a thrown value, or the exit-4 / exit-5 outcomes. */
+export type RunFailure =
+  | { error: unknown; context?: ErrorContext }
+  | { outcome: 'resume-not-met' | 'no-session'; message: string };
+
+/**
+ * Builds the whole --json document. `failure` is null for a clean run; the exitCode key is the
+ * code the process exits with (from exit.ts).
+ */
+export function buildJson(opts: CliOptions, connections: ConnectionRecord[], failure: RunFailure | null = null): JsonDocument {
+  let error: JsonError | null = null;
+  let exitCode: number = ExitCode.OK;
+  if (failure && 'outcome' in failure) {
+    const resume = failure.outcome === 'resume-not-met';
+    error = { kind: resume ? 'resume' : 'session', message: failure.message, alert: null, errno: null };
+    exitCode = resume ? ExitCode.RESUME_NOT_MET : ExitCode.NO_SESSION;
+  } else if (failure) {
+    const c = classifyError(failure.error, failure.context);
+    error = { kind: c.kind, message: c.message, alert: c.alert, errno: c.errno };
+    exitCode = c.exitCode;
+  }
+  return {
+    target: { host: opts.host, port: opts.port, servername: opts.servername },
+    connections: connections.map(connectionJson),
+    modes: {
+      partialWrite: opts.partialWrite,
+      acceptMovingWriteBuffer: opts.acceptMovingWriteBuffer,
+      autoRetry: opts.autoRetry,
+      releaseBuffers: opts.releaseBuffers,
+      mask: opts.mode,
+    },
+    error,
+    exitCode,
+  };
+}
+
+/** The document as printed on stdout: pretty JSON, without the final newline. */
+export function formatJson(doc: JsonDocument): string {
+  return JSON.stringify(doc, null, 2);
+}
