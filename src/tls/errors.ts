@@ -67,3 +67,12 @@ export function illegalParameter(reason: string): TlsAlert {
 export function unexpectedMessage(reason: string): TlsAlert {
   return new TlsAlert(AlertDescription.unexpected_message, reason);
 }
+
+/** The peer closed the transport without close_notify (OpenSSL 3: "unexpected eof while reading"). */
+export class UnexpectedEof extends Error {
+  override readonly name = 'UnexpectedEof';
+  /** @param afterHandshake whether the handshake had completed (then it is only a warning for the CLI) */
+  constructor(readonly afterHandshake: boolean) {
+    super(afterHandshake ? 'peer closed without close_notify' : 'connection closed by peer during the handshake');
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The Context (OpenSSL's SSL_CTX): options shared by the connections it creates, the mode mask
+ * they copy at creation, and the client session cache.
+ */
+import { Mode, type ContextOptions } from './types.js';
+import { TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
+import type { CryptoProvider } from './crypto/provider.js';
+
+/** OpenSSL 3.x's default client signature_algorithms order (restricted to what we implement). */
+export const DEFAULT_SIGALGS: SigAlgName[] = [
+  'ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512', 'ed25519',
+  'rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512',
+  'rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512',
+  'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512',
+];
+
+/** Library defaults: TLS 1.2–1.3, OpenSSL 3.5's groups and key shares, AUTO_RETRY on. */
+export function defaultOptions(provider: CryptoProvider): ContextOptions {
+  return {
+    provider,
+    minVersion: 0x0303,
+    maxVersion: 0x0304,
+    cipherSuites13: TLS13_SUITES.map((s) => s.id),
+    cipherSuites12: TLS12_SUITES.map((s) => s.id),
+    groups: ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'],
+    keyShareGroups: ['X25519MLKEM768', 'x25519'],
+    signatureAlgorithms: DEFAULT_SIGALGS.map((n) => sigSchemeByName(n)!.id),
+    alpn: [],
+    trustAnchors: [],
+    verifyPeer: true,
+    verifyFailIsFatal: true,
+    mode: Mode.AUTO_RETRY,
+    maxSendFragment: 16384,
+    maxFragmentLength: 0,
+    now: () => Date.now(),
+  };
+}
+
+export class Context {
+  readonly options: ContextOptions;
+
+  constructor(provider: CryptoProvider, overrides: Partial<ContextOptions> = {}) {
+    this.options = { ...defaultOptions(provider), ...overrides };
+  }
+
+  /** SSL_CTX_set_mode: ORs bits in and returns the new mask. */
+  setMode(bits: number): number {
+    return (this.options.mode |= bits);
+  }
+  /** SSL_CTX_clear_mode: clears bits and returns the new mask. */
+  clearMode(bits: number): number {
+    return (this.options.mode &= ~bits);
+  }
+  /** SSL_CTX_get_mode. */
+  getMode(): number {
+    return this.options.mode;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * What a handshake state machine may ask of its connection: send messages, switch record
+ * protection, log keys, hand over sessions. The connection implements it; unit tests can too.
+ */
+import type { RecordProtection } from '../record/protection.js';
+import type { ContextOptions } from '../types.js';
+import type { Session } from '../session/session.js';
+
+export interface HandshakeHost {
+  readonly options: ContextOptions;
+  /** Sends one whole handshake message (header included) under the current write epoch. */
+  sendHandshake(message: Uint8Array): void;
+  /** Sends a ChangeCipherSpec record (middlebox compatibility in 1.3, real in 1.2). */
+  sendChangeCipherSpec(): void;
+  /** Installs protection for records read from now on (the reassembly buffer must be empty). */
+  setReadProtection(p: RecordProtection): void;
+  /** Installs protection for records written from now on. */
+  setWriteProtection(p: RecordProtection): void;
+  /** Sets the legacy record version for records written from now on. */
+  setRecordVersion(v: number): void;
+  /** NSS key log line: `label client_random secret`. */
+  keylog(label: string, secret: Uint8Array): void;
+  /** A resumable session became available (TLS 1.3: per ticket; TLS 1.2: end of full handshake). */
+  newSession(s: Session): void;
+  /** State machine transition, for --state. */
+  state(name: string): void;
+}

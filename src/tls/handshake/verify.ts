@@ -1,0 +1,23 @@
+/** Runs certificate verification for a handshake and records the result in the report info. */
+import { describeCertificate, verifyServerChain } from '../x509/index.js';
+import { VerifyError } from '../errors.js';
+import { isIpLiteral } from './util.js';
+import type { ConnectionInfo, ContextOptions } from '../types.js';
+
+/**
+ * Verifies the server's chain against the trust anchors, the clock and `verifyName` (a host name
+ * or IP literal, or null to skip the name check). Throws VerifyError when that is fatal.
+ */
+export function verifyPeer(o: ContextOptions, info: ConnectionInfo, chain: Uint8Array[], verifyName: string | null): void {
+  info.peerCertificates = chain.map((der) => describeCertificate(der));
+  const name = verifyName ?? undefined;
+  const ip = name && isIpLiteral(name) ? name : undefined;
+  const r = verifyServerChain({
+    chain,
+    anchors: o.trustAnchors,
+    ...(ip ? { ip } : name ? { hostname: name } : {}),
+    now: new Date(o.now()),
+  });
+  info.verify = { ok: r.code === 0, code: r.code, message: r.message, depth: r.depth };
+  if (r.code !== 0 && o.verifyPeer && o.verifyFailIsFatal) throw new VerifyError(r.code, r.message, r.depth);
+}

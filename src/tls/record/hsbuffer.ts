@@ -1,0 +1,56 @@
+/**
+ * Handshake message reassembly across records (RFC 8446 §5.1): messages may be split over
+ * several records and several may share one. Message sizes are bounded like OpenSSL's.
+ */
+import { TlsAlert } from '../errors.js';
+import { AlertDescription } from '../codec/alerts.js';
+
+/** Largest handshake message accepted (OpenSSL's default max_cert_list is 100 KiB; allow some headroom). */
+export const MAX_HANDSHAKE_MESSAGE = 256 * 1024;
+
+export interface HandshakeMsg {
+  type: number;
+  body: Uint8Array;
+  /** Header and body, as hashed into the transcript. */
+  raw: Uint8Array;
+}
+
+export class HandshakeBuffer {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+
+  /** True when no partial or complete message is waiting. */
+  get empty(): boolean {
+    return this.start === this.end;
+  }
+
+  /** Appends one record's handshake fragment. */
+  push(fragment: Uint8Array): void {
+    const live = this.end - this.start;
+    if (this.end + fragment.length > this.buf.length) {
+      const next = new Uint8Array(Math.max(live + fragment.length, this.buf.length * 2, 1024));
+      next.set(this.buf.subarray(this.start, this.end));
+      this.buf = next;
+      this.start = 0;
+      this.end = live;
+    }
+    this.buf.set(fragment, this.end);
+    this.end += fragment.length;
+  }
+
+  /** The next complete message (copied out), or null if more bytes are needed. */
+  next(): HandshakeMsg | null {
+    const live = this.end - this.start;
+    if (live < 4) return null;
+    const b = this.buf;
+    const s = this.start;
+    const len = (b[s + 1]! << 16) | (b[s + 2]! << 8) | b[s + 3]!;
+    if (len > MAX_HANDSHAKE_MESSAGE) throw new TlsAlert(AlertDescription.illegal_parameter, 'excessive message size');
+    if (live < 4 + len) return null;
+    const raw = b.slice(s, s + 4 + len);
+    this.start += 4 + len;
+    if (this.start === this.end) this.start = this.end = 0;
+    return { type: raw[0]!, body: raw.subarray(4), raw };
+  }
+}

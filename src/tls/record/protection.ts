@@ -1,0 +1,128 @@
+/**
+ * Record protection: the null protection of the initial epoch and TLS 1.3 AEAD protection
+ * (RFC 8446 §5.2–5.3). TLS 1.2's protections live in protection12.ts and share this interface.
+ */
+import type { Aead, CryptoProvider } from '../crypto/provider.js';
+import type { AeadName } from '../codec/names.js';
+import { TlsAlert } from '../errors.js';
+import { AlertDescription } from '../codec/alerts.js';
+
+export const ContentType = {
+  change_cipher_spec: 20,
+  alert: 21,
+  handshake: 22,
+  application_data: 23,
+} as const;
+
+/** RFC 8446 §5.1: 2^14 bytes of plaintext per record at most. */
+export const MAX_PLAINTEXT = 16384;
+/** RFC 8446 §5.2: TLSCiphertext.length may exceed the plaintext limit by at most 256. */
+export const MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256;
+/** RFC 5246 §6.2.3: TLS 1.2 allows 2048 bytes of expansion. */
+export const MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048;
+export const RECORD_HEADER = 5;
+
+/** A decrypted record: its real content type and plaintext. */
+export interface OpenedRecord {
+  type: number;
+  fragment: Uint8Array;
+}
+
+/** One direction's record protection for one epoch. */
+export interface RecordProtection {
+  /** True for the initial unprotected epoch. */
+  readonly isNull: boolean;
+  /** Largest ciphertext body accepted for this epoch. */
+  readonly maxCiphertext: number;
+  /** Protects one record of `type` and returns the whole wire record (header included). */
+  seal(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array;
+  /** Removes protection from one record body (header fields given). Throws TlsAlert on failure. */
+  open(type: number, version: number, body: Uint8Array): OpenedRecord;
+}
+
+/** Writes a 5-byte record header at the start of `out`. */
+export function writeHeader(out: Uint8Array, type: number, version: number, length: number): void {
+  out[0] = type;
+  out[1] = version >>> 8;
+  out[2] = version & 0xff;
+  out[3] = length >>> 8;
+  out[4] = length & 0xff;
+}
+
+/** The unprotected epoch before keys are agreed. */
+export class NullProtection implements RecordProtection {
+  readonly isNull = true;
+  readonly maxCiphertext = MAX_PLAINTEXT;
+  seal(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array {
+    const out = new Uint8Array(RECORD_HEADER + fragment.length);
+    writeHeader(out, type, recordVersion, fragment.length);
+    out.set(fragment, RECORD_HEADER);
+    return out;
+  }
+  open(type: number, _version: number, body: Uint8Array): OpenedRecord {
+    if (body.length > MAX_PLAINTEXT) throw new TlsAlert(AlertDescription.record_overflow, 'record too long');
+    return { type, fragment: body };
+  }
+}
+
+/** The per-record nonce: the IV XORed with the 64-bit sequence number (RFC 8446 §5.3). */
+export function xorNonce(iv: Uint8Array, seq: bigint): Uint8Array {
+  const nonce = iv.slice();
+  let s = seq;
+  for (let i = nonce.length - 1; i >= nonce.length - 8; i--) {
+    nonce[i]! ^= Number(s & 0xffn);
+    s >>= 8n;
+  }
+  return nonce;
+}
+
+/** TLS 1.3 AEAD record protection (RFC 8446 §5.2). */
+export class Tls13Protection implements RecordProtection {
+  readonly isNull = false;
+  readonly maxCiphertext = MAX_CIPHERTEXT_13;
+  private readonly aead: Aead;
+  private seq = 0n;
+  /** Pad every sealed record's inner plaintext to a multiple of this (0: no padding). */
+  padTo = 0;
+
+  constructor(provider: CryptoProvider, aead: AeadName, key: Uint8Array, private readonly iv: Uint8Array) {
+    this.aead = provider.createAead(aead, key);
+  }
+
+  seal(type: number, fragment: Uint8Array, _recordVersion: number): Uint8Array {
+    let pad = 0;
+    if (this.padTo > 0) pad = (this.padTo - ((fragment.length + 1) % this.padTo)) % this.padTo;
+    // RFC 8446 §5.4: content + type + padding never exceeds 2^14 + 1 (OpenSSL caps it the same way).
+    pad = Math.min(pad, Math.max(0, MAX_PLAINTEXT - fragment.length));
+    const inner = new Uint8Array(fragment.length + 1 + pad);
+    inner.set(fragment);
+    inner[fragment.length] = type;
+    const length = inner.length + 16;
+    const header = new Uint8Array(RECORD_HEADER);
+    writeHeader(header, ContentType.application_data, 0x0303, length);
+    const sealed = this.aead.seal(xorNonce(this.iv, this.seq++), inner, header);
+    const out = new Uint8Array(RECORD_HEADER + sealed.length);
+    out.set(header);
+    out.set(sealed, RECORD_HEADER);
+    return out;
+  }
+
+  open(type: number, version: number, body: Uint8Array): OpenedRecord {
+    if (type !== ContentType.application_data) {
+      throw new TlsAlert(AlertDescription.unexpected_message, 'unprotected record after key change');
+    }
+    if (body.length > MAX_CIPHERTEXT_13) throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
+    if (body.length < 17) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
+    const aad = new Uint8Array(RECORD_HEADER);
+    writeHeader(aad, type, version, body.length);
+    const inner = this.aead.open(xorNonce(this.iv, this.seq), body, aad);
+    if (!inner) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
+    this.seq++;
+    let end = inner.length;
+    while (end > 0 && inner[end - 1] === 0) end--;
+    if (end === 0) throw new TlsAlert(AlertDescription.unexpected_message, 'record with no content type');
+    const realType = inner[end - 1]!;
+    if (end - 1 > MAX_PLAINTEXT) throw new TlsAlert(AlertDescription.record_overflow, 'data length too long');
+    return { type: realType, fragment: inner.subarray(0, end - 1) };
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * TLS 1.2 record protection: AES-GCM with an explicit nonce (RFC 5288), ChaCha20-Poly1305 with
+ * the TLS 1.3-style nonce (RFC 7905), and AES-CBC with HMAC either encrypt-then-MAC (RFC 7366) or
+ * MAC-then-encrypt (RFC 5246 §6.2.3.2) with a padding/MAC check that answers every failure the
+ * same way (bad_record_mac) and does the same work whatever the padding byte says.
+ */
+import type { Aead, BlockCipher, CryptoProvider } from '../crypto/provider.js';
+import { HASH_LENGTH, type AeadName, type HashName } from '../codec/names.js';
+import { TlsAlert } from '../errors.js';
+import { AlertDescription } from '../codec/alerts.js';
+import { concat, constantTimeEqual } from '../codec/bytes.js';
+import { MAX_CIPHERTEXT_12, MAX_PLAINTEXT, RECORD_HEADER, writeHeader, xorNonce, type OpenedRecord, type RecordProtection } from './protection.js';
+
+/** seq_num(8) || type || version || length: the MAC/AEAD additional data (RFC 5246 §6.2.3). */
+function additionalData(seq: bigint, type: number, version: number, length: number): Uint8Array {
+  const ad = new Uint8Array(13);
+  new DataView(ad.buffer).setBigUint64(0, seq);
+  ad[8] = type;
+  ad[9] = version >>> 8;
+  ad[10] = version & 0xff;
+  ad[11] = length >>> 8;
+  ad[12] = length & 0xff;
+  return ad;
+}
+
+function badMac(): TlsAlert {
+  return new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
+}
+
+function checkPlaintext(n: number): void {
+  if (n > MAX_PLAINTEXT) throw new TlsAlert(AlertDescription.record_overflow, 'data length too long');
+}
+
+function record(type: number, version: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(RECORD_HEADER + body.length);
+  writeHeader(out, type, version, body.length);
+  out.set(body, RECORD_HEADER);
+  return out;
+}
+
+/** AES-GCM (explicit 8-byte nonce = sequence number, as OpenSSL) or ChaCha20-Poly1305 (implicit). */
+export class Tls12AeadProtection implements RecordProtection {
+  readonly isNull = false;
+  readonly maxCiphertext = MAX_CIPHERTEXT_12;
+  private readonly aead: Aead;
+  private readonly explicit: boolean;
+  private seq = 0n;
+
+  constructor(p: CryptoProvider, name: AeadName, key: Uint8Array, private readonly iv: Uint8Array) {
+    this.aead = p.createAead(name, key);
+    this.explicit = name !== 'CHACHA20-POLY1305';
+  }
+
+  private nonce(explicitPart: Uint8Array | null): Uint8Array {
+    if (!this.explicit) return xorNonce(this.iv, this.seq);
+    const n = new Uint8Array(12);
+    n.set(this.iv.subarray(0, 4));
+    n.set(explicitPart!, 4);
+    return n;
+  }
+
+  seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
+    const explicitPart = this.explicit ? new Uint8Array(8) : null;
+    if (explicitPart) new DataView(explicitPart.buffer).setBigUint64(0, this.seq);
+    const sealed = this.aead.seal(this.nonce(explicitPart), fragment, additionalData(this.seq, type, version, fragment.length));
+    this.seq++;
+    if (!explicitPart) return record(type, version, sealed);
+    const body = new Uint8Array(8 + sealed.length);
+    body.set(explicitPart);
+    body.set(sealed, 8);
+    return record(type, version, body);
+  }
+
+  open(type: number, version: number, body: Uint8Array): OpenedRecord {
+    const overhead = (this.explicit ? 8 : 0) + 16;
+    if (body.length < overhead) throw badMac();
+    const explicitPart = this.explicit ? body.subarray(0, 8) : null;
+    const ct = this.explicit ? body.subarray(8) : body;
+    const plain = this.aead.open(this.nonce(explicitPart), ct, additionalData(this.seq, type, version, ct.length - 16));
+    if (!plain) throw badMac();
+    this.seq++;
+    checkPlaintext(plain.length);
+    return { type, fragment: plain };
+  }
+}
+
+/** AES-CBC + HMAC, encrypt-then-MAC (RFC 7366) or MAC-then-encrypt, explicit IV per record. */
+export class Tls12CbcProtection implements RecordProtection {
+  readonly isNull = false;
+  readonly maxCiphertext = MAX_CIPHERTEXT_12;
+  private readonly cbc: BlockCipher;
+  private readonly macLength: number;
+  private seq = 0n;
+
+  constructor(
+    private readonly p: CryptoProvider, key: Uint8Array, private readonly macHash: HashName,
+    private readonly macKey: Uint8Array, private readonly encryptThenMac: boolean,
+  ) {
+    this.cbc = p.createCbc(key);
+    this.macLength = HASH_LENGTH[macHash];
+  }
+
+  private mac(type: number, version: number, data: Uint8Array): Uint8Array {
+    const ad = additionalData(this.seq, type, version, data.length);
+    const m = new Uint8Array(ad.length + data.length);
+    m.set(ad);
+    m.set(data, ad.length);
+    return this.p.hmac(this.macHash, this.macKey, m);
+  }
+
+  seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
+    const iv = this.p.randomBytes(16);
+    const inner = this.encryptThenMac ? fragment : concat(fragment, this.mac(type, version, fragment));
+    const padLen = 15 - (inner.length % 16);
+    const padded = new Uint8Array(inner.length + padLen + 1);
+    padded.set(inner);
+    padded.fill(padLen, inner.length);
+    const ct = concat(iv, this.cbc.encrypt(iv, padded));
+    const body = this.encryptThenMac ? concat(ct, this.mac(type, version, ct)) : ct;
+    this.seq++;
+    return record(type, version, body);
+  }
+
+  open(type: number, version: number, body: Uint8Array): OpenedRecord {
+    return this.encryptThenMac ? this.openEtm(type, version, body) : this.openMte(type, version, body);
+  }
+
+  private openEtm(type: number, version: number, body: Uint8Array): OpenedRecord {
+    const ctLen = body.length - this.macLength;
+    if (ctLen < 32 || ctLen % 16 !== 0) throw badMac();
+    const ct = body.subarray(0, ctLen);
+    if (!constantTimeEqual(this.mac(type, version, ct), body.subarray(ctLen))) throw badMac();
+    const plain = this.cbc.decrypt(ct.subarray(0, 16), ct.subarray(16));
+    const pad = plain[plain.length - 1]!;
+    if (pad + 1 > plain.length) throw badMac();
+    for (let i = plain.length - 1 - pad; i < plain.length; i++) if (plain[i] !== pad) throw badMac();
+    this.seq++;
+    checkPlaintext(plain.length - pad - 1);
+    return { type, fragment: plain.subarray(0, plain.length - pad - 1) };
+  }
+
+  /**
+   * MAC-then-encrypt: the padding is checked with masks over a fixed window and the MAC is always
+   * computed and compared, so padding and MAC failures are indistinguishable (one alert, same work
+   * up to the HMAC's length-dependent block count).
+   */
+  private openMte(type: number, version: number, body: Uint8Array): OpenedRecord {
+    const minLen = 16 + Math.max(16, Math.ceil((this.macLength + 1) / 16) * 16);
+    if (body.length < minLen || body.length % 16 !== 0) throw badMac();
+    const plain = this.cbc.decrypt(body.subarray(0, 16), body.subarray(16));
+    const n = plain.length;
+    const pad = plain[n - 1]!;
+    // good = 0xff if pad + 1 + macLength <= n and every one of the pad bytes equals pad.
+    let good = ctMaskLe(pad + 1 + this.macLength, n);
+    const window = Math.min(256, n);
+    for (let i = 1; i <= window; i++) {
+      const inPad = ctMaskLe(i, pad + 1);
+      good &= ~inPad | ctMaskEq(plain[n - i]!, pad);
+    }
+    const padTotal = (pad + 1) & good; // 0 when the padding is bad: then the MAC check fails anyway
+    const dataLen = n - padTotal - this.macLength;
+    const data = plain.subarray(0, Math.max(0, dataLen));
+    const expected = this.mac(type, version, data);
+    const received = plain.subarray(Math.max(0, dataLen), Math.max(0, dataLen) + this.macLength);
+    const macOk = constantTimeEqual(expected, received);
+    if (!macOk || (good & 0xff) !== 0xff || dataLen < 0) throw badMac();
+    this.seq++;
+    checkPlaintext(data.length);
+    return { type, fragment: data };
+  }
+}
+
+/** 0xff when a <= b else 0, without branching on the values. */
+function ctMaskLe(a: number, b: number): number {
+  return ((b - a) >> 31) & 0xff ^ 0xff;
+}
+/** 0xff when a === b else 0. */
+function ctMaskEq(a: number, b: number): number {
+  return ((((a ^ b) - 1) >> 31) & 0xff);
+}
