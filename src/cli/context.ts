@@ -1,0 +1,29 @@
+/** Context options from the command line: trust store, versions, lists, modes, client cert. */
+import type { CliOptions } from './options.js';
+import { getProvider } from '../tls/crypto/index.js';
+import type { ContextOptions } from '../tls/types.js';
+import { loadCaFile, loadCaPath, platformRoots } from './truststore.js';
+import { loadClientCertificate } from './clientcert.js';
+
+/** The Context overrides that the flags ask for (the provider loaded lazily). */
+export async function contextOptions(opts: CliOptions): Promise<Partial<ContextOptions> & Pick<ContextOptions, 'provider'>> {
+  const provider = await getProvider(opts.crypto);
+  const trustAnchors = opts.cafile || opts.capath
+    ? [...(opts.cafile ? loadCaFile(opts.cafile) : []), ...(opts.capath ? loadCaPath(opts.capath) : [])]
+    : platformRoots();
+  const o: Partial<ContextOptions> & Pick<ContextOptions, 'provider'> = {
+    provider, trustAnchors, minVersion: opts.minVersion, maxVersion: opts.maxVersion, alpn: opts.alpn,
+    verifyFailIsFatal: !opts.insecure, mode: opts.mode, maxSendFragment: opts.maxSendFragment,
+    maxFragmentLength: opts.maxFragmentLengthCode,
+  };
+  if (opts.groups) {
+    o.groups = opts.groups;
+    // As OpenSSL: with an explicit list, a key share for the first group only (others via HRR).
+    o.keyShareGroups = opts.groups.slice(0, 1);
+  }
+  if (opts.ciphersuites) o.cipherSuites13 = opts.ciphersuites;
+  if (opts.cipher) o.cipherSuites12 = opts.cipher;
+  if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
+  if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
+  return o;
+}

@@ -1,0 +1,130 @@
+/**
+ * The interactive part of a run, as s_client does it: server data to stdout, stdin to the server
+ * with the SSL_write retry contract, `read R BLOCK`/`write W BLOCK` or --io-trace lines, and the
+ * TLS 1.3 ticket wait before closing.
+ */
+import type { CliOptions } from './options.js';
+import { SslError } from '../tls/types.js';
+import { SyscallError, UnexpectedEof } from '../tls/errors.js';
+import { failureOf, waitEvent, type Link } from './drive.js';
+import { formatBlock, formatIoCall } from './iotrace.js';
+import { TimeoutError, type ErrorContext } from './exit.js';
+import { StdinReader } from './stdin.js';
+import type { Io } from './run.js';
+
+type Phase = { current: NonNullable<ErrorContext['phase']> };
+/** How reading stopped: nothing more to read now, close_notify, or TCP EOF without close_notify. */
+type ReadEnd = 'idle' | 'closed' | 'closed-without-notify';
+
+const READ_SIZE = 16384;
+
+/** Calls SSL_read while the socket has data; echoes it; reports WANT_READ as s_client does. */
+function pumpReads(opts: CliOptions, io: Io, link: Link, phase: Phase): { end: ReadEnd; progressed: boolean } {
+  const { conn, transport } = link;
+  const buf = new Uint8Array(READ_SIZE);
+  let progressed = false;
+  while (transport.readable || conn.pending() > 0) {
+    const r = conn.read(buf);
+    const e = conn.getError(r);
+    if (opts.ioTrace) {
+      io.stderr.write(formatIoCall('SSL_read', buf.length, {
+        ret: r, error: e, errno: conn.lastErrno?.code ?? null, ...(conn.errors[0] ? { reason: conn.errors[0].reason } : {}),
+        ...(conn.wantReason ? { note: conn.wantReason } : {}),
+      }) + '\n');
+    }
+    if (r > 0) {
+      if (opts.output !== 'json') io.stdout.write(buf.slice(0, r));
+      progressed = true;
+      continue;
+    }
+    if (e === SslError.ZERO_RETURN) return { end: 'closed', progressed: true };
+    if (e === SslError.WANT_READ) {
+      if (!conn.wantReason) break; // a partial record: wait for the rest
+      if (!opts.ioTrace) io.stderr.write(formatBlock('read') + '\n');
+      progressed = true;
+      continue;
+    }
+    if (e === SslError.WANT_WRITE) break;
+    if (conn.failure instanceof UnexpectedEof && conn.failure.afterHandshake) return { end: 'closed-without-notify', progressed: true };
+    phase.current = 'read';
+    throw failureOf(conn);
+  }
+  return { end: 'idle', progressed };
+}
+
+/** One SSL_write attempt for the pending stdin chunk; returns what is left to send. */
+function writeOnce(opts: CliOptions, io: Io, link: Link, out: Uint8Array, phase: Phase): Uint8Array | null | 'blocked' {
+  const { conn } = link;
+  const r = conn.write(out);
+  const e = conn.getError(r);
+  if (opts.ioTrace) {
+    io.stderr.write(formatIoCall('SSL_write', out.length, { ret: r, error: e, errno: conn.lastErrno?.code ?? null, ...(conn.errors[0] ? { reason: conn.errors[0].reason } : {}) }) + '\n');
+  }
+  if (r > 0) return r < out.length ? out.subarray(r) : null; // a partial write: the rest goes next
+  if (e === SslError.WANT_WRITE) {
+    if (!opts.ioTrace) io.stderr.write(formatBlock('write') + '\n');
+    return 'blocked';
+  }
+  phase.current = 'write';
+  if (e === SslError.SYSCALL) throw new SyscallError(conn.lastErrno?.code ?? 'EIO', conn.lastErrno?.errno ?? 5);
+  throw failureOf(conn);
+}
+
+/**
+ * Relays until stdin ends (then `beforeClose`, e.g. the ticket wait) or the server closes.
+ * Retries after WANT_WRITE present the same buffer and length, as OpenSSL requires.
+ */
+export async function interact(opts: CliOptions, io: Io, link: Link, phase: Phase, beforeClose?: () => Promise<void>): Promise<ReadEnd | 'eof'> {
+  const stdin = new StdinReader(io.stdin, opts.crlf);
+  let out: Uint8Array | null = null;
+  let blocked = false;
+  for (;;) {
+    const reads = pumpReads(opts, io, link, phase);
+    if (reads.end !== 'idle') return reads.end;
+    let progressed = reads.progressed;
+    if (!out) out = stdin.take();
+    if (out) {
+      const left = writeOnce(opts, io, link, out, phase);
+      blocked = left === 'blocked';
+      if (!blocked) {
+        out = left as Uint8Array | null;
+        progressed = true;
+      }
+    }
+    if (!out && stdin.ended && !opts.ignEof) {
+      if (opts.output === 'report') io.stderr.write('DONE\n');
+      if (beforeClose) await beforeClose();
+      return 'eof';
+    }
+    if (!progressed) {
+      const waits: Promise<void>[] = [waitEvent(link.transport, opts.timeoutMs, 'idle')];
+      if (!out && !stdin.ended) waits.push(stdin.wait());
+      await Promise.race(waits);
+    }
+  }
+}
+
+/** After a TLS 1.3 handshake: reads until a NewSessionTicket arrived or --ticket-wait ran out. */
+export async function awaitTicket(opts: CliOptions, io: Io, link: Link): Promise<void> {
+  const deadline = performance.now() + opts.ticketWaitMs;
+  const phase: Phase = { current: 'read' };
+  while (link.conn.handshake.info.tickets === 0) {
+    const reads = pumpReads(opts, io, link, phase);
+    if (reads.end !== 'idle' || link.conn.handshake.info.tickets > 0) return;
+    const left = deadline - performance.now();
+    if (left <= 0) return;
+    try {
+      await waitEvent(link.transport, left, 'idle');
+    } catch (e) {
+      if (e instanceof TimeoutError) return;
+      throw e;
+    }
+  }
+  pumpReads(opts, io, link, phase); // what else already arrived (OpenSSL sends its tickets together)
+}
+
+/** Sends close_notify (SSL_shutdown) and closes the socket once it is flushed. */
+export function closeLink(link: Link): void {
+  if (!link.conn.failure) link.conn.shutdown();
+  link.socket.end();
+}

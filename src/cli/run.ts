@@ -1,0 +1,144 @@
+/**
+ * The run loop: build the context from the options, connect (and reconnect, resuming), print the
+ * reports, relay stdin/stdout with s_client's semantics, persist sessions, decide the exit code.
+ */
+import { appendFileSync, openSync, closeSync } from 'node:fs';
+import type { CliOptions } from './options.js';
+import { Context } from '../tls/context.js';
+import type { MessageEvent } from '../tls/types.js';
+import type { ConnectionEvents } from '../tls/connection.js';
+import { SessionCache, formatSslSessionBlock, type Session } from '../tls/session/index.js';
+import { x509ErrorText } from '../tls/x509/index.js';
+import { contextOptions } from './context.js';
+import { openLink, type Link } from './drive.js';
+import { interact, awaitTicket, closeLink } from './interact.js';
+import { formatReport, formatBrief, formatConnected, formatTicketBlock, useColor, RECONNECT_LINE } from './report.js';
+import { buildJson, formatJson, type ConnectionRecord, type RunFailure } from './json.js';
+import { ExitCode, noSessionLine, reportError, resumeNotMetLine, warningLine, type ErrorContext, type ExitCodeValue } from './exit.js';
+import { UsageError } from '../tls/errors.js';
+import { readSessionFile, writeSessionFile, checkSessionOut } from './sessions.js';
+import { formatMsgLine } from './msg.js';
+
+type Phase = NonNullable<ErrorContext['phase']>;
+
+/** Output streams (process.stdout/stderr, or captures in tests). */
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+}
+
+/** Runs the whole command; returns the exit code. */
+export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
+  if (opts.starttls) throw new UsageError(`--starttls ${opts.starttls} is not implemented yet`);
+  // Everything that can fail for usage reasons fails here, before anything is sent.
+  const fromFile = opts.sessIn ? readSessionFile(opts.sessIn, Date.now()) : [];
+  if (opts.sessOut) checkSessionOut(opts.sessOut);
+  const co = await contextOptions(opts);
+  const ctx = new Context(co.provider, co);
+  const keylogFd = opts.keylogfile ? openSync(opts.keylogfile, 'a', 0o600) : null;
+
+  const cache = new SessionCache();
+  const key = { host: opts.host, port: opts.port, servername: opts.servername };
+  for (const s of [...fromFile].reverse()) cache.add(key, s);
+  const obtained: Session[] = [];
+  const records: ConnectionRecord[] = [];
+  const phase: { current: Phase } = { current: 'connect' };
+  const errCtx = (): ErrorContext => ({ phase: phase.current, target: opts.target });
+  const verifyText = (c: number): string => x509ErrorText(c);
+  let attempts = 0;
+  let accepted = 0;
+  let link: Link | undefined;
+  let current: ConnectionRecord | undefined;
+
+  const events: ConnectionEvents = {
+    keylog: (line) => keylogFd !== null && appendFileSync(keylogFd, line + '\n'),
+    session: (s) => {
+      cache.add(key, s);
+      obtained.unshift(s);
+      if (opts.output === 'report' && s.version === 0x0304) io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
+    },
+    ...(opts.msg ? { message: (e: MessageEvent) => io.stderr.write(formatMsgLine(e, link?.conn.handshake.info.version ?? null) + '\n') } : {}),
+    ...(opts.state ? { state: (s: string) => io.stderr.write(`SSL_connect:${s}\n`) } : {}),
+  };
+
+  try {
+    const total = 1 + opts.reconnect;
+    for (let i = 0; i < total; i++) {
+      const last = i === total - 1;
+      if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
+      const offer = cache.takeForResumption(key);
+      phase.current = 'connect';
+      if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
+      link = await openLink(ctx, { host: opts.host, port: opts.port, connectTimeoutMs: opts.connectTimeoutMs, sndbuf: opts.sndbuf, onTcpConnected: () => (phase.current = 'handshake') },
+        { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) }, events);
+      const info = link.conn.handshake.info;
+      if (offer) {
+        attempts++;
+        if (info.resumed) accepted++;
+        // A TLS 1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
+        if (info.resumed && offer.version === 0x0303) offer.used = false;
+      }
+      current = { info, sessionSaved: false, timings: { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) } };
+      records.push(current);
+      printReport(opts, io, link, i > 0, verifyText);
+      phase.current = 'read';
+      // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
+      const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
+      if (last) {
+        const end = await interact(opts, io, link, phase, wantTicket ? () => awaitTicket(opts, io, link!) : undefined);
+        if (end === 'closed-without-notify') io.stderr.write(warningLine('peer closed without close_notify') + '\n');
+      } else {
+        if (wantTicket) await awaitTicket(opts, io, link);
+      }
+      closeLink(link);
+      link = undefined;
+    }
+    return finishRun(opts, io, records, obtained, attempts, accepted);
+  } catch (e) {
+    return fail(opts, io, records, e, errCtx());
+  } finally {
+    link?.socket.destroy();
+    if (keylogFd !== null) closeSync(keylogFd);
+  }
+}
+
+/** Writes --sess-out, checks --expect-resume, prints --json: the exit code of a completed run. */
+function finishRun(opts: CliOptions, io: Io, records: ConnectionRecord[], obtained: Session[], attempts: number, accepted: number): ExitCodeValue {
+  let failure: RunFailure | null = null;
+  if (opts.sessOut) {
+    if (obtained.length === 0) {
+      const tls13 = records[records.length - 1]?.info.version === 0x0304;
+      failure = { outcome: 'no-session', message: noSessionLine(opts.sessOut, opts.ticketWaitMs, tls13).replace(/^tls-probe: /, '') };
+    } else {
+      writeSessionFile(opts.sessOut, obtained);
+      for (const r of records) r.sessionSaved = true;
+    }
+  }
+  if (!failure && opts.expectResume && (attempts === 0 || accepted < attempts)) {
+    failure = { outcome: 'resume-not-met', message: resumeNotMetLine(accepted, attempts).replace(/^tls-probe: /, '') };
+  }
+  if (opts.output === 'json') io.stdout.write(formatJson(buildJson(opts, records, failure)) + '\n');
+  if (!failure) return ExitCode.OK;
+  io.stderr.write(`tls-probe: ${failure.message}\n`);
+  return failure.outcome === 'no-session' ? ExitCode.NO_SESSION : ExitCode.RESUME_NOT_MET;
+}
+
+function fail(opts: CliOptions, io: Io, records: ConnectionRecord[], e: unknown, ctx: ErrorContext): ExitCodeValue {
+  if (opts.output !== 'json') return reportError(e, io, ctx);
+  io.stdout.write(formatJson(buildJson(opts, records, { error: e, context: ctx })) + '\n');
+  return reportError(e, { stdout: { write: () => true }, stderr: io.stderr }, ctx);
+}
+
+function printReport(opts: CliOptions, io: Io, link: Link, isReconnect: boolean, verifyText: (c: number) => string): void {
+  const info = link.conn.handshake.info;
+  const session = info.version === 0x0303 ? link.conn.session : undefined;
+  const sessionBlock = session ? formatSslSessionBlock(session, { verifyText }) : undefined;
+  if (opts.output === 'report') {
+    io.stdout.write(formatReport(info, { showcerts: opts.showcerts, isReconnect, color: useColor(opts, io.stdout), ...(sessionBlock ? { sessionBlock } : {}) }));
+  } else if (opts.output === 'brief') io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr) }));
+  if (!info.verify.ok && opts.insecure && opts.output !== 'json' && opts.output !== 'quiet') {
+    io.stderr.write(warningLine(`certificate verification failed: ${info.verify.message} (${info.verify.code}); continuing (--insecure)`) + '\n');
+  }
+}
+

@@ -1,0 +1,80 @@
+/**
+ * Runs the built tls-probe CLI (bin/tls-probe.js under this Node, never a `node` found on PATH)
+ * where a peer listens, optionally as a conversation: send a line, wait for the answer, then EOF.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { clientCommandPrefix, type Peer } from './peers.js';
+import { repoRoot } from './pki.js';
+
+export const CLI = join(repoRoot, 'bin', 'tls-probe.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface CliRun {
+  /** Written to stdin first. */
+  send?: string;
+  /** stdin stays open until stdout matches this (then EOF); without it stdin ends after `send`. */
+  waitFor?: RegExp;
+  /** Written to stdin when `waitFor` matched, just before EOF. */
+  reply?: string;
+  /** Kill after this long (default 20 s). */
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}
+
+/** Runs `tls-probe <args>` (inside the peer's namespace when it has one). */
+export function probe(peer: Pick<Peer, 'netns'> | null, args: string[], run: CliRun = {}): Promise<CliResult> {
+  const argv = [...(peer ? clientCommandPrefix(peer) : []), process.execPath, CLI, ...args];
+  const [cmd, ...rest] = argv as [string, ...string[]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, rest, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...run.env } });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let ended = false;
+    const end = (): void => {
+      if (!ended) {
+        ended = true;
+        child.stdin.end();
+      }
+    };
+    child.stdin.on('error', () => undefined);
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+      if (run.waitFor && !ended && run.waitFor.test(stdout)) {
+        if (run.reply) child.stdin.write(run.reply);
+        end();
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    if (run.send) child.stdin.write(run.send);
+    if (!run.waitFor) end();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, run.timeoutMs ?? 20_000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
+  });
+}
+
+/** The --json document of a run (throws with the output when it is not JSON). */
+export function jsonOf(r: CliResult): any {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
