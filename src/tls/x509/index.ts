@@ -1,0 +1,18 @@
+/** Certificate handling for the TLS core: parsing, descriptions, chain verification, names. */
+export { X509V, verifyErrorAlert, x509ErrorText } from './codes.js';
+export {
+  KeyUsage,
+  describeCertificate,
+  formatOpensslTime,
+  parseCertificate,
+  parsePeerCertificate,
+  sigAlgLongName,
+  sigAlgShortName,
+  type Extension,
+  type GeneralName,
+  type ParsedCertificate,
+  type Subtree,
+} from './cert.js';
+export { canonicalName, formatName, parseNameDer, type DistinguishedName } from './name.js';
+export { checkHostname, checkIpAddress, isIpAddress, matchHostname, parseIp, type HostCheckOptions } from './hostname.js';
+export { MAX_SENT, ifcSecurityBits, keySecurityBits, verifyServerChain, type VerifyInput, type VerifyResult } from './verify.js';
