@@ -1,0 +1,351 @@
+/**
+ * Shared pieces of the scriptable test server (tls-server.ts): its options, the cross-connection
+ * store (TLS 1.3 PSKs, TLS 1.2 session IDs and tickets), the interface the version flows drive,
+ * and the server-side codec the project's client-side codec lacks (ClientHello decoding,
+ * ServerHello / EncryptedExtensions / NewSessionTicket / ServerKeyExchange encoding).
+ */
+import { createPrivateKey } from 'node:crypto';
+import { Reader, Writer, toHex } from '../../src/tls/codec/bytes.js';
+import { ExtensionType, ext, findExtension, readExtensions, readU16List, writeExtensions, type Extension } from '../../src/tls/codec/extensions.js';
+import { type GroupName, type HashName } from '../../src/tls/codec/names.js';
+import { AlertDescription } from '../../src/tls/codec/alerts.js';
+import { TlsAlert, decodeError, illegalParameter } from '../../src/tls/errors.js';
+import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
+import type { RecordProtection } from '../../src/tls/record/protection.js';
+import type { Transcript } from '../../src/tls/handshake/transcript.js';
+
+/** What a mutation hook sees: a whole handshake message (header included) or a whole wire record. */
+export type MutateKind = 'record' | 'handshake';
+/**
+ * Rewrites what the server sends. 'handshake': every handshake message (header included) before
+ * it enters the server's transcript, so the server stays self-consistent and only the client's
+ * own checks can catch the change; `type` is the handshake type. 'record': every sealed wire
+ * record (header included) just before it is written; `type` is the inner content type (22, 23,
+ * 21, 20). Return null to drop the message / record.
+ */
+export type MutateHook = (kind: MutateKind, type: number, bytes: Uint8Array) => Uint8Array | null;
+
+export interface TestServerOptions {
+  /** Protocol version the server speaks (default TLS 1.3). */
+  version: 0x0303 | 0x0304;
+  /** Cipher suite it insists on (IANA id); default TLS_AES_128_GCM_SHA256 / ECDHE-ECDSA-AES128-GCM-SHA256. */
+  suite?: number;
+  /**
+   * Group it insists on (default x25519). TLS 1.3: a ClientHello without a share for it gets a
+   * HelloRetryRequest. TLS 1.2: the ServerKeyExchange group.
+   */
+  group: GroupName;
+  /** TLS 1.3: a cookie to put in the HelloRetryRequest (and to demand back in ClientHello2). */
+  cookie?: Uint8Array;
+  /** TLS 1.3: 'always' sends a cookie-only HelloRetryRequest even when the key share fits. */
+  hrr: 'auto' | 'always';
+  /**
+   * TLS 1.3 middlebox-compatibility CCS (sent only when the client's legacy_session_id is not
+   * empty, as OpenSSL does): 'first-message' right after the first server handshake message
+   * (HelloRetryRequest or ServerHello, OpenSSL's placement, RFC 8446 §D.4), 'server-hello' right
+   * after the ServerHello, 'none' never.
+   */
+  ccs: 'first-message' | 'server-hello' | 'none';
+  /** Certificate chain (DER, leaf first) and its PKCS#8 private key (DER). */
+  chain: Uint8Array[];
+  key: Uint8Array;
+  /** Force the signature scheme (IANA id) instead of deriving it from the key. */
+  sigalg?: number;
+  /** TLS 1.3: NewSessionTickets sent right after the client's Finished, one record each. */
+  tickets: number;
+  /** ticket_lifetime / lifetime hint in seconds. */
+  ticketLifetime: number;
+  /** TLS 1.3: accept PSKs this server's store issued (verifying the binder). */
+  acceptPsk: boolean;
+  /** TLS 1.2: negotiate the extended master secret when offered (RFC 7627). */
+  ems: boolean;
+  /** TLS 1.2: give full handshakes a session ID and cache the session for resumption. */
+  sessionCache: boolean;
+  /** TLS 1.2: issue an RFC 5077 ticket when the client offers session_ticket, and accept it back. */
+  ticket12: boolean;
+  /** TLS 1.2: put the RFC 8446 §4.1.3 downgrade sentinel in ServerHello.random (a 1.3 server doing 1.2). */
+  downgradeSentinel: boolean;
+  /**
+   * TLS 1.2 renegotiation: accept the client's ChangeCipherSpec in plaintext although the
+   * current epoch is encrypted (RFC 5246 §7.1 wants it sealed under the current keys).
+   */
+  acceptPlaintextCcs: boolean;
+  /** Acknowledge SNI (empty server_name in EncryptedExtensions / full-handshake ServerHello). */
+  ackServerName: boolean;
+  /** ALPN protocols the server supports, in its preference order. */
+  alpn: string[];
+  /** Largest plaintext per record the server writes (handshake and application data). */
+  maxFragment: number;
+  /** See MutateHook. */
+  mutate?: MutateHook;
+  /** PSKs, session IDs and tickets; share one store between servers to resume across connections. */
+  store: ServerStore;
+  provider: CryptoProvider;
+}
+
+/** A TLS 1.3 resumption PSK the server issued. */
+export interface Psk13 {
+  psk: Uint8Array;
+  suite: number;
+  hash: HashName;
+  ageAdd: number;
+  issuedAtMs: number;
+}
+
+/** A TLS 1.2 session the server can resume. */
+export interface Session12 {
+  master: Uint8Array;
+  suite: number;
+  ems: boolean;
+}
+
+/** State that outlives one connection. */
+export class ServerStore {
+  readonly psks = new Map<string, Psk13>();
+  readonly sessions12 = new Map<string, Session12>();
+  readonly tickets12 = new Map<string, Session12>();
+  static key(b: Uint8Array): string {
+    return toHex(b);
+  }
+}
+
+/** What the version flows need from the TestServer. */
+export interface ServerHost {
+  readonly opts: TestServerOptions;
+  readonly p: CryptoProvider;
+  /** Sends one handshake message (after the mutation hook) and adds it to `transcript` if given. */
+  sendHandshake(message: Uint8Array, transcript?: Transcript): void;
+  /** A ChangeCipherSpec record under the current write protection. */
+  sendChangeCipherSpec(): void;
+  setReadProtection(p: RecordProtection): void;
+  setWriteProtection(p: RecordProtection): void;
+  /** Server-side facts the tests read. */
+  readonly facts: ServerFacts;
+}
+
+/** What the server observed and negotiated; tests assert on these. */
+export interface ServerFacts {
+  version: number | null;
+  suite: number | null;
+  group: number | null;
+  resumed: boolean;
+  hrrSent: boolean;
+  /** TLS 1.3: index of the accepted PSK identity and the client's (de-obfuscated) ticket age. */
+  psk: { identity: number; ticketAgeMs: number } | null;
+  /** True once both Finished messages have been exchanged (first handshake). */
+  connected: boolean;
+  /** TLS 1.3: server Finished sent; application data may be written (0.5-RTT). */
+  appWriteReady: boolean;
+  ticketsSent: number;
+  keyUpdatesReceived: number;
+  renegotiations: number;
+  /** TLS 1.2: plaintext CCS records taken in a renegotiation under acceptPlaintextCcs. */
+  plaintextCcsAccepted: number;
+  extendedMasterSecret: boolean;
+  /** SNI the client sent. */
+  servername: string | null;
+  alpn: string | null;
+}
+
+// --- ClientHello ---------------------------------------------------------------------------
+
+export interface ParsedClientHello {
+  legacyVersion: number;
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  cipherSuites: number[];
+  compression: Uint8Array;
+  extensions: Extension[];
+  /** The whole message, header included (as hashed into the transcript). */
+  raw: Uint8Array;
+}
+
+/** Decodes a whole ClientHello message (RFC 8446 §4.1.2). */
+export function decodeClientHello(raw: Uint8Array): ParsedClientHello {
+  const r = new Reader(raw.subarray(4), 'ClientHello');
+  const legacyVersion = r.u16();
+  const random = r.bytes(32);
+  const sessionId = r.vec8(0, 32);
+  const cs = r.sub16(2, 0xfffe, 'cipher_suites');
+  const cipherSuites: number[] = [];
+  while (cs.remaining > 0) cipherSuites.push(cs.u16());
+  const compression = r.vec8(1);
+  const extensions = readExtensions(r, 'ClientHello');
+  r.end();
+  return { legacyVersion, random, sessionId, cipherSuites, compression, extensions, raw };
+}
+
+/** Versions the client offers: supported_versions, else legacy_version. */
+export function clientVersions(ch: ParsedClientHello): number[] {
+  const e = findExtension(ch.extensions, ExtensionType.supported_versions);
+  if (!e) return [ch.legacyVersion];
+  const r = new Reader(e.data, 'supported_versions');
+  const l = r.sub8(2, 254);
+  const out: number[] = [];
+  while (l.remaining > 0) out.push(l.u16());
+  r.end();
+  return out;
+}
+
+export function clientKeyShares(ch: ParsedClientHello): { group: number; key: Uint8Array }[] {
+  const e = findExtension(ch.extensions, ExtensionType.key_share);
+  if (!e) return [];
+  const r = new Reader(e.data, 'key_share');
+  const l = r.sub16();
+  const out: { group: number; key: Uint8Array }[] = [];
+  while (l.remaining > 0) out.push({ group: l.u16(), key: l.vec16(1) });
+  r.end();
+  return out;
+}
+
+export function clientU16List(ch: ParsedClientHello, type: number, what: string): number[] {
+  const e = findExtension(ch.extensions, type);
+  return e ? readU16List(e.data, what) : [];
+}
+
+export function clientServerName(ch: ParsedClientHello): string | null {
+  const e = findExtension(ch.extensions, ExtensionType.server_name);
+  if (!e) return null;
+  const r = new Reader(e.data, 'server_name');
+  const l = r.sub16(1);
+  while (l.remaining > 0) {
+    const type = l.u8();
+    const name = l.vec16(1);
+    if (type === 0) return new TextDecoder().decode(name);
+  }
+  return null;
+}
+
+export function clientAlpn(ch: ParsedClientHello): string[] {
+  const e = findExtension(ch.extensions, ExtensionType.application_layer_protocol_negotiation);
+  if (!e) return [];
+  const r = new Reader(e.data, 'alpn');
+  const l = r.sub16(2);
+  const out: string[] = [];
+  while (l.remaining > 0) out.push(new TextDecoder().decode(l.vec8(1)));
+  return out;
+}
+
+export interface ClientPsk {
+  identities: { identity: Uint8Array; obfuscatedAge: number }[];
+  binders: Uint8Array[];
+  /** Length of the binders list with its 2-byte prefix: what the binder's transcript leaves out. */
+  bindersLength: number;
+}
+
+/** pre_shared_key (RFC 8446 §4.2.11); it must be the last extension. */
+export function clientPsk(ch: ParsedClientHello): ClientPsk | null {
+  const e = findExtension(ch.extensions, ExtensionType.pre_shared_key);
+  if (!e) return null;
+  if (ch.extensions[ch.extensions.length - 1] !== e) throw illegalParameter('pre_shared_key is not the last extension');
+  const r = new Reader(e.data, 'pre_shared_key');
+  const ids = r.sub16(7);
+  const identities: ClientPsk['identities'] = [];
+  while (ids.remaining > 0) identities.push({ identity: ids.vec16(1), obfuscatedAge: ids.u32() });
+  const start = r.offset;
+  const bl = r.sub16(33);
+  const binders: Uint8Array[] = [];
+  while (bl.remaining > 0) binders.push(bl.vec8(32));
+  const bindersLength = r.offset - start;
+  r.end();
+  if (binders.length !== identities.length) throw illegalParameter('PSK binder count differs from identity count');
+  return { identities, binders, bindersLength };
+}
+
+export function clientPskModes(ch: ParsedClientHello): number[] {
+  const e = findExtension(ch.extensions, ExtensionType.psk_key_exchange_modes);
+  if (!e) return [];
+  return [...new Reader(e.data, 'psk_key_exchange_modes').vec8(1)];
+}
+
+// --- server messages -----------------------------------------------------------------------
+
+export function encodeServerHello(sh: { random: Uint8Array; sessionId: Uint8Array; cipherSuite: number; extensions: Extension[] }): Uint8Array {
+  const w = new Writer(256);
+  w.u16(0x0303).bytes(sh.random).vec8(sh.sessionId).u16(sh.cipherSuite).u8(0);
+  writeExtensions(w, sh.extensions);
+  return w.finish().slice();
+}
+
+export function encodeExtensionsBlock(exts: Extension[]): Uint8Array {
+  const w = new Writer(64);
+  writeExtensions(w, exts);
+  return w.finish().slice();
+}
+
+export function encodeNewSessionTicket13(t: { lifetime: number; ageAdd: number; nonce: Uint8Array; ticket: Uint8Array }): Uint8Array {
+  const w = new Writer(128).u32(t.lifetime).u32(t.ageAdd).vec8(t.nonce).vec16(t.ticket);
+  writeExtensions(w, []);
+  return w.finish().slice();
+}
+
+export function encodeNewSessionTicket12(lifetimeHint: number, ticket: Uint8Array): Uint8Array {
+  return new Writer(ticket.length + 6).u32(lifetimeHint).vec16(ticket).finish().slice();
+}
+
+/** ServerECDHParams (RFC 8422 §5.4): named_curve(3), group, point. */
+export function encodeEcdhParams(group: number, point: Uint8Array): Uint8Array {
+  return new Writer(point.length + 4).u8(3).u16(group).vec8(point).finish().slice();
+}
+
+export function encodeSignedParams(params: Uint8Array, scheme: number, signature: Uint8Array): Uint8Array {
+  return new Writer(params.length + signature.length + 4).bytes(params).u16(scheme).vec16(signature).finish().slice();
+}
+
+export function decodeClientKeyExchangeEcdhe(body: Uint8Array): Uint8Array {
+  const r = new Reader(body, 'ClientKeyExchange');
+  const point = r.vec8(1);
+  r.end();
+  return point;
+}
+
+export const supportedVersionExt = (v: number): Extension => ext(ExtensionType.supported_versions, (w) => w.u16(v));
+export const serverKeyShareExt = (group: number, key: Uint8Array): Extension => ext(ExtensionType.key_share, (w) => w.u16(group).vec16(key));
+export const hrrKeyShareExt = (group: number): Extension => ext(ExtensionType.key_share, (w) => w.u16(group));
+export const selectedIdentityExt = (i: number): Extension => ext(ExtensionType.pre_shared_key, (w) => w.u16(i));
+export const alpnSelectedExt = (p: string): Extension =>
+  ext(ExtensionType.application_layer_protocol_negotiation, (w) => w.vec16((l) => l.vec8(new TextEncoder().encode(p))));
+
+/** The server's ALPN choice: its first protocol the client offered, or null. */
+export function chooseAlpn(server: string[], client: string[]): string | null {
+  if (server.length === 0 || client.length === 0) return null;
+  const p = server.find((s) => client.includes(s));
+  if (!p) throw new TlsAlert(AlertDescription.no_application_protocol, 'no shared ALPN protocol');
+  return p;
+}
+
+/** Signature schemes the key can make, best first (TLS 1.3 binds ECDSA to the curve). */
+export function schemesForKey(pkcs8: Uint8Array, tls13: boolean): number[] {
+  const k = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+  switch (k.asymmetricKeyType) {
+    case 'ec':
+      switch (k.asymmetricKeyDetails?.namedCurve) {
+        case 'prime256v1': return tls13 ? [0x0403] : [0x0403, 0x0503, 0x0603];
+        case 'secp384r1': return tls13 ? [0x0503] : [0x0503, 0x0403, 0x0603];
+        case 'secp521r1': return tls13 ? [0x0603] : [0x0603, 0x0503, 0x0403];
+        default: return [];
+      }
+    case 'ed25519': return [0x0807];
+    case 'rsa': return tls13 ? [0x0804, 0x0805, 0x0806] : [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
+    case 'rsa-pss': return [0x0809, 0x080a, 0x080b];
+    default: return [];
+  }
+}
+
+/** The scheme the server signs with: forced, or the key's first one the client offered. */
+export function chooseScheme(opts: TestServerOptions, clientSigalgs: number[], tls13: boolean): number {
+  if (opts.sigalg !== undefined) return opts.sigalg;
+  const s = schemesForKey(opts.key, tls13).find((id) => clientSigalgs.includes(id));
+  if (s === undefined) throw new TlsAlert(AlertDescription.handshake_failure, 'no signature scheme fits the key and the client');
+  return s;
+}
+
+/** A u32 from random bytes. */
+export function randomU32(p: CryptoProvider): number {
+  const b = p.randomBytes(4);
+  return ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);
+}
+
+export function expectEmptyExtension(e: Extension | undefined): void {
+  if (e && e.data.length !== 0) throw decodeError('extension must be empty');
+}

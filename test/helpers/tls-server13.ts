@@ -1,0 +1,236 @@
+/**
+ * The TLS 1.3 side of the test server (RFC 8446 §4): ClientHello → [HelloRetryRequest] →
+ * ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished; the client's
+ * Finished; then NewSessionTickets, KeyUpdate, and PSK resumption with binder verification.
+ * Built only from the project's codec, key schedule, transcript and record protection.
+ */
+import { concat, constantTimeEqual, Writer } from '../../src/tls/codec/bytes.js';
+import { AlertDescription } from '../../src/tls/codec/alerts.js';
+import { ExtensionType, cookieExt, findExtension, readCookie, type Extension } from '../../src/tls/codec/extensions.js';
+import {
+  HRR_RANDOM, HandshakeType, decodeKeyUpdate, encodeCertificate, encodeCertificateVerify, frameHandshake, handshakeName,
+} from '../../src/tls/codec/handshake.js';
+import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
+import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
+import { certificateVerifyContent } from '../../src/tls/handshake/auth.js';
+import {
+  KeySchedule, finishedVerifyData, nextTrafficSecret, resumptionPsk, trafficKeys, verifyFinished,
+} from '../../src/tls/handshake/keyschedule.js';
+import { Transcript } from '../../src/tls/handshake/transcript.js';
+import { equalBytes } from '../../src/tls/handshake/util.js';
+import { Tls13Protection } from '../../src/tls/record/protection.js';
+import {
+  ServerStore, alpnSelectedExt, chooseAlpn, chooseScheme, clientAlpn, clientKeyShares, clientPsk, clientPskModes,
+  clientServerName, clientU16List, encodeExtensionsBlock, encodeNewSessionTicket13, encodeServerHello, hrrKeyShareExt,
+  randomU32, selectedIdentityExt, serverKeyShareExt, supportedVersionExt, type ParsedClientHello, type ServerHost,
+} from './tls-server-common.js';
+
+type State = 'wait_ch' | 'wait_ch2' | 'wait_finished' | 'connected';
+
+export class Server13Flow {
+  private state: State = 'wait_ch';
+  private readonly transcript: Transcript;
+  private readonly suite: CipherSuite;
+  private ch1?: ParsedClientHello;
+  private cookieSent?: Uint8Array;
+  private compat = false;
+  private ks?: KeySchedule;
+  private hs?: { client: Uint8Array; server: Uint8Array };
+  private app?: { client: Uint8Array; server: Uint8Array };
+  private resumptionMaster?: Uint8Array;
+  private ticketNonce = 0;
+
+  constructor(private readonly host: ServerHost) {
+    this.transcript = new Transcript(host.p);
+    const id = host.opts.suite ?? 0x1301;
+    const suite = suiteById(id);
+    if (!suite || suite.version !== 0x0304) throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
+    this.suite = suite;
+  }
+
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+
+  handle(type: number, body: Uint8Array, raw: Uint8Array, ch: ParsedClientHello | null): void {
+    if ((this.state === 'wait_ch' || this.state === 'wait_ch2') && type === HandshakeType.client_hello && ch) return this.onClientHello(ch);
+    if (this.state === 'wait_finished' && type === HandshakeType.finished) return this.onFinished(body, raw);
+    if (this.state === 'connected' && type === HandshakeType.key_update) return this.onKeyUpdate(body);
+    throw unexpectedMessage(`test server: unexpected ${handshakeName(type)} in state ${this.state}`);
+  }
+
+  private protection(secret: Uint8Array): Tls13Protection {
+    const c = this.suite.cipher;
+    if (c.kind !== 'aead') throw new Error('TLS 1.3 suite without AEAD');
+    const { key, iv } = trafficKeys(this.host.p, this.suite.hash, secret, c.keyLength, 12);
+    return new Tls13Protection(this.host.p, c.aead, key, iv);
+  }
+
+  private onClientHello(ch: ParsedClientHello): void {
+    const { opts, facts } = this.host;
+    if (ch.compression.length !== 1 || ch.compression[0] !== 0) throw illegalParameter('TLS 1.3 ClientHello with compression');
+    if (!ch.cipherSuites.includes(this.suite.id)) throw new TlsAlert(AlertDescription.handshake_failure, 'no shared cipher');
+    const group = groupByName(opts.group);
+    if (!group) throw new Error(`test server: unknown group ${opts.group}`);
+    if (!clientU16List(ch, ExtensionType.supported_groups, 'supported_groups').includes(group.id)) {
+      throw new TlsAlert(AlertDescription.handshake_failure, 'no shared group');
+    }
+    const share = clientKeyShares(ch).find((s) => s.group === group.id);
+    let psk: { index: number; psk: Uint8Array } | undefined;
+    if (this.state === 'wait_ch') {
+      this.compat = ch.sessionId.length > 0;
+      facts.servername = clientServerName(ch);
+      if (!share || opts.hrr === 'always') {
+        this.transcript.add(ch.raw);
+        return this.sendHelloRetryRequest(ch, share ? null : group.id);
+      }
+      psk = this.selectPsk(ch, true);
+      this.transcript.setHash(this.suite.hash);
+    } else {
+      if (!share) throw illegalParameter('ClientHello2 without a share for the requested group');
+      if (!equalBytes(ch.sessionId, this.ch1!.sessionId)) throw illegalParameter('ClientHello2 changed legacy_session_id');
+      const ck = findExtension(ch.extensions, ExtensionType.cookie);
+      if (this.cookieSent && (!ck || !equalBytes(readCookie(ck.data), this.cookieSent))) throw illegalParameter('ClientHello2 without our cookie');
+      psk = this.selectPsk(ch, false);
+    }
+    this.transcript.add(ch.raw);
+    this.sendServerFlight(ch, group.id, share!.key, psk);
+  }
+
+  /** HelloRetryRequest: the group we insist on and/or a cookie (RFC 8446 §4.1.4). */
+  private sendHelloRetryRequest(ch: ParsedClientHello, groupId: number | null): void {
+    const { opts, p, facts } = this.host;
+    this.transcript.replaceWithMessageHash(this.suite.hash);
+    const exts: Extension[] = [supportedVersionExt(0x0304)];
+    if (groupId !== null) exts.push(hrrKeyShareExt(groupId));
+    const cookie = opts.cookie ?? (groupId === null ? p.randomBytes(16) : undefined);
+    if (cookie) exts.push(cookieExt(cookie));
+    this.cookieSent = cookie;
+    const hrr = encodeServerHello({ random: HRR_RANDOM, sessionId: ch.sessionId, cipherSuite: this.suite.id, extensions: exts });
+    this.host.sendHandshake(frameHandshake(HandshakeType.server_hello, hrr), this.transcript);
+    facts.hrrSent = true;
+    if (this.compat && opts.ccs === 'first-message') this.host.sendChangeCipherSpec();
+    this.ch1 = ch;
+    this.state = 'wait_ch2';
+  }
+
+  /**
+   * The first of the client's PSK identities this server issued for this suite's hash, with its
+   * binder checked over the truncated ClientHello (RFC 8446 §4.2.11.2). A bad binder is fatal.
+   */
+  private selectPsk(ch: ParsedClientHello, firstHello: boolean): { index: number; psk: Uint8Array } | undefined {
+    const { opts, p, facts } = this.host;
+    if (!opts.acceptPsk) return undefined;
+    const offer = clientPsk(ch);
+    if (!offer || !clientPskModes(ch).includes(1)) return undefined;
+    const hash = this.suite.hash;
+    for (const [index, id] of offer.identities.entries()) {
+      const entry = opts.store.psks.get(ServerStore.key(id.identity));
+      if (!entry || entry.hash !== hash) continue;
+      const truncated = ch.raw.subarray(0, ch.raw.length - offer.bindersLength);
+      const th = firstHello ? p.digest(hash, truncated) : this.transcript.hashWith(truncated);
+      const expected = finishedVerifyData(p, hash, new KeySchedule(p, hash, entry.psk).binderKey(false), th);
+      if (!constantTimeEqual(expected, offer.binders[index]!)) throw new TlsAlert(AlertDescription.decrypt_error, 'PSK binder does not verify');
+      facts.psk = { identity: index, ticketAgeMs: (id.obfuscatedAge - entry.ageAdd) >>> 0 };
+      return { index, psk: entry.psk };
+    }
+    return undefined;
+  }
+
+  /** ServerHello [CCS] EncryptedExtensions [Certificate CertificateVerify] Finished. */
+  private sendServerFlight(ch: ParsedClientHello, groupId: number, clientShare: Uint8Array, psk: { index: number; psk: Uint8Array } | undefined): void {
+    const host = this.host;
+    const { opts, p, facts } = host;
+    const hash = this.suite.hash;
+    const group = groupByName(opts.group)!;
+    let serverShare: Uint8Array;
+    let shared: Uint8Array;
+    if (group.name === 'X25519MLKEM768') {
+      ({ serverShare, sharedSecret: shared } = hybridEncapsulate(clientShare, p.generateKeyShare('x25519')));
+    } else {
+      const ks = p.generateKeyShare(group.name);
+      shared = ks.computeSecret(clientShare);
+      serverShare = ks.publicKey;
+    }
+    const exts = [supportedVersionExt(0x0304), serverKeyShareExt(groupId, serverShare)];
+    if (psk) exts.push(selectedIdentityExt(psk.index));
+    const sh = encodeServerHello({ random: p.randomBytes(32), sessionId: ch.sessionId, cipherSuite: this.suite.id, extensions: exts });
+    host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), this.transcript);
+    Object.assign(facts, { version: 0x0304, suite: this.suite.id, group: groupId, resumed: psk !== undefined });
+    if (this.compat && (opts.ccs === 'server-hello' || (opts.ccs === 'first-message' && !facts.hrrSent))) host.sendChangeCipherSpec();
+
+    this.ks = new KeySchedule(p, hash, psk?.psk);
+    this.ks.deriveHandshakeSecret(shared);
+    this.hs = this.ks.handshakeTrafficSecrets(this.transcript.hash());
+    host.setWriteProtection(this.protection(this.hs.server));
+    host.setReadProtection(this.protection(this.hs.client));
+
+    const ee: Extension[] = [];
+    if (facts.servername !== null && opts.ackServerName) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
+    if (alpn !== null) ee.push(alpnSelectedExt(alpn));
+    facts.alpn = alpn;
+    host.sendHandshake(frameHandshake(HandshakeType.encrypted_extensions, encodeExtensionsBlock(ee)), this.transcript);
+    if (!psk) {
+      host.sendHandshake(frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, true)), this.transcript);
+      const scheme = chooseScheme(opts, clientU16List(ch, ExtensionType.signature_algorithms, 'signature_algorithms'), true);
+      const signature = p.sign(sigSchemeById(scheme)!, opts.key, certificateVerifyContent(true, this.transcript.hash()));
+      host.sendHandshake(frameHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ scheme, signature })), this.transcript);
+    }
+    const fin = finishedVerifyData(p, hash, this.hs.server, this.transcript.hash());
+    host.sendHandshake(frameHandshake(HandshakeType.finished, fin), this.transcript);
+    this.ks.deriveMasterSecret();
+    const app = this.ks.applicationSecrets(this.transcript.hash());
+    this.app = { client: app.client, server: app.server };
+    host.setWriteProtection(this.protection(app.server));
+    facts.appWriteReady = true;
+    this.state = 'wait_finished';
+  }
+
+  /** The client's Finished; then the tickets go out, each in its own record. */
+  private onFinished(body: Uint8Array, raw: Uint8Array): void {
+    const { p, opts, facts } = this.host;
+    if (!verifyFinished(p, this.suite.hash, this.hs!.client, this.transcript.hash(), body)) {
+      throw new TlsAlert(AlertDescription.decrypt_error, 'client Finished does not verify');
+    }
+    this.transcript.add(raw);
+    this.resumptionMaster = this.ks!.resumptionMasterSecret(this.transcript.hash());
+    this.host.setReadProtection(this.protection(this.app!.client));
+    this.state = 'connected';
+    facts.connected = true;
+    for (let i = 0; i < opts.tickets; i++) this.sendTicket();
+  }
+
+  /** One NewSessionTicket (RFC 8446 §4.6.1); its PSK goes into the store under the ticket. */
+  sendTicket(): void {
+    if (this.state !== 'connected') throw new Error('test server: NewSessionTicket needs a connected TLS 1.3 session');
+    const { p, opts, facts } = this.host;
+    const nonce = new Writer(2).u16(this.ticketNonce++).finish().slice();
+    const ticket = concat(Uint8Array.of(0x54, 0x53), p.randomBytes(30)); // "TS" + random: identities are opaque
+    const ageAdd = randomU32(p);
+    const psk = resumptionPsk(p, this.suite.hash, this.resumptionMaster!, nonce);
+    opts.store.psks.set(ServerStore.key(ticket), { psk, suite: this.suite.id, hash: this.suite.hash, ageAdd, issuedAtMs: Date.now() });
+    const body = encodeNewSessionTicket13({ lifetime: opts.ticketLifetime, ageAdd, nonce, ticket });
+    this.host.sendHandshake(frameHandshake(HandshakeType.new_session_ticket, body));
+    facts.ticketsSent++;
+  }
+
+  /** The client's KeyUpdate: new read keys; answer update_requested (RFC 8446 §4.6.3). */
+  private onKeyUpdate(body: Uint8Array): void {
+    const req = decodeKeyUpdate(body);
+    if (req !== 0 && req !== 1) throw illegalParameter('bad KeyUpdate request value');
+    this.app!.client = nextTrafficSecret(this.host.p, this.suite.hash, this.app!.client);
+    this.host.setReadProtection(this.protection(this.app!.client));
+    this.host.facts.keyUpdatesReceived++;
+    if (req === 1) this.keyUpdate(false);
+  }
+
+  /** Sends KeyUpdate under the current keys, then moves to the next write secret. */
+  keyUpdate(requestPeer: boolean): void {
+    if (this.state !== 'connected') throw new Error('test server: KeyUpdate needs a connected TLS 1.3 session');
+    this.host.sendHandshake(frameHandshake(HandshakeType.key_update, Uint8Array.of(requestPeer ? 1 : 0)));
+    this.app!.server = nextTrafficSecret(this.host.p, this.suite.hash, this.app!.server);
+    this.host.setWriteProtection(this.protection(this.app!.server));
+  }
+}
