@@ -7,7 +7,7 @@ import type { CliOptions } from './options.js';
 import { Context } from '../tls/context.js';
 import type { MessageEvent } from '../tls/types.js';
 import type { ConnectionEvents } from '../tls/connection.js';
-import { SessionCache, formatSslSessionBlock, type Session } from '../tls/session/index.js';
+import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
 import { x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
 import { openLink, type Link } from './drive.js';
@@ -38,7 +38,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   const ctx = new Context(co.provider, co);
   const keylogFd = opts.keylogfile ? openSync(opts.keylogfile, 'a', 0o600) : null;
 
-  const cache = new SessionCache();
+  const cache = ctx.sessions;
   const key = { host: opts.host, port: opts.port, servername: opts.servername };
   for (const s of [...fromFile].reverse()) cache.add(key, s);
   const obtained: Session[] = [];
@@ -98,6 +98,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   } catch (e) {
     return fail(opts, io, records, e, errCtx());
   } finally {
+    link?.conn.free();
     link?.socket.destroy();
     if (keylogFd !== null) closeSync(keylogFd);
   }

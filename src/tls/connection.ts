@@ -63,7 +63,7 @@ export class Connection implements HandshakeHost {
   private wpendType = 0;
   private latestSession?: Session;
 
-  constructor(ctx: Context, private readonly transport: Transport, private readonly params: ClientParams, events: ConnectionEvents = {}) {
+  constructor(private readonly ctx: Context, private readonly transport: Transport, private readonly params: ClientParams, events: ConnectionEvents = {}) {
     this.options = { ...ctx.options };
     this.mode = ctx.options.mode;
     this.events = events;
@@ -268,6 +268,22 @@ export class Connection implements HandshakeHost {
     });
   }
 
+  /**
+   * SSL_free: OpenSSL's bad-session rule (§5.2). A connection whose handshake finished but that
+   * never sent close_notify leaves its session not resumable (and out of the cache).
+   */
+  free(): void {
+    if (this.handshake.done && !this.sentShutdown) this.markSessionBad();
+  }
+
+  /** SSL_CTX_remove_session on this connection's session: not resumable, dropped from the cache. */
+  private markSessionBad(): void {
+    const s = this.session ?? this.params.session;
+    if (!s) return;
+    s.notResumable = true;
+    this.ctx.sessions.delete(s);
+  }
+
   /** Sends a KeyUpdate (TLS 1.3), optionally asking the peer to update too. */
   keyUpdate(requestPeer: boolean): void {
     this.handshake.keyUpdate(requestPeer);
@@ -441,6 +457,7 @@ export class Connection implements HandshakeHost {
 
   /** A fatal error: queue the alert (best effort), record it, make the connection unusable. */
   private fatal(alert: TlsAlert, send: boolean, cause: Error = alert): number {
+    this.markSessionBad(); // a fatal alert sent or received removes the session (§5.2)
     if (send && !this.sentShutdown) {
       this.sentShutdown = true;
       try {

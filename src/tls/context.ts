@@ -5,6 +5,7 @@
 import { Mode, type ContextOptions } from './types.js';
 import { TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
 import type { CryptoProvider } from './crypto/provider.js';
+import { SessionCache } from './session/cache.js';
 
 /** OpenSSL 3.x's default client signature_algorithms order (restricted to what we implement). */
 export const DEFAULT_SIGALGS: SigAlgName[] = [
@@ -38,6 +39,8 @@ export function defaultOptions(provider: CryptoProvider): ContextOptions {
 
 export class Context {
   readonly options: ContextOptions;
+  /** The client session cache (SSL_SESS_CACHE_CLIENT); the bad-session rule removes from it. */
+  readonly sessions = new SessionCache();
 
   constructor(provider: CryptoProvider, overrides: Partial<ContextOptions> = {}) {
     this.options = { ...defaultOptions(provider), ...overrides };

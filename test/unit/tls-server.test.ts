@@ -90,7 +90,7 @@ describe('TLS 1.3 against the test server', () => {
   }
 
   test('P-256 via HelloRetryRequest (ClientHello2 carries only the P-256 share)', async () => {
-    // CCS after the ServerHello, not after the HRR: see the todo test below for OpenSSL's placement.
+    // CCS after the ServerHello here; the next test uses OpenSSL's placement (right after the HRR).
     const pair = await connectPair({ group: 'secp256r1', ccs: 'server-hello' });
     handshake(pair);
     const info = pair.conn.handshake.info;
@@ -108,7 +108,6 @@ describe('TLS 1.3 against the test server', () => {
 
   test(
     'HelloRetryRequest followed at once by the compatibility CCS (OpenSSL servers, RFC 8446 §5 and §D.4)',
-    { todo: 'client bug: ClientHandshake.changeCipherSpec (src/tls/handshake/client.ts) refuses a CCS before ServerHello' },
     async () => {
       const pair = await connectPair({ group: 'secp256r1' }); // ccs: 'first-message' is the default
       handshake(pair);

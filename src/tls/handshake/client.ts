@@ -128,7 +128,8 @@ export class ClientHandshake {
   /** A ChangeCipherSpec record: TLS 1.2 switches keys; TLS 1.3 tolerates the compatibility CCS. */
   changeCipherSpec(): void {
     if (this.flow?.onChangeCipherSpec) return this.flow.onChangeCipherSpec();
-    if (this.done || this.info.version === null) throw unexpectedMessage('unexpected ChangeCipherSpec');
+    // Tolerated after the server's first ServerHello or HelloRetryRequest until the handshake ends.
+    if (this.done || (this.info.version === null && !this.hrr)) throw unexpectedMessage('unexpected ChangeCipherSpec');
   }
 
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */

@@ -97,6 +97,12 @@ class Tls12Handshake {
       this.info.alpn = proto;
     }
     if (findExtension(sh.extensions, ExtensionType.server_name)) this.info.sniAcknowledged = true;
+    const mfl = findExtension(sh.extensions, ExtensionType.max_fragment_length);
+    if (mfl) {
+      // RFC 6066 §4: the server echoes the requested length exactly.
+      if (mfl.data.length !== 1 || mfl.data[0] !== this.host.options.maxFragmentLength) throw illegalParameter('max_fragment_length mismatch');
+      this.info.maxSendFragment = Math.min(this.info.maxSendFragment, 1 << (8 + mfl.data[0]!));
+    }
     const s = this.session;
     if (s && this.offeredSessionId.length > 0 && equalBytes(sh.sessionId, this.offeredSessionId)) {
       if (s.version !== 0x0303 || s.cipherSuite !== sh.cipherSuite) throw illegalParameter('resumed session with another version or cipher');
