@@ -344,9 +344,13 @@ export function sigAlgShortName(oid: string): string {
   return SIG_ALGS[oid]?.sn ?? oid;
 }
 
-/** Facts about a DER certificate for reports, spelled as OpenSSL prints them. */
+/**
+ * Facts about a DER certificate for reports, spelled as OpenSSL prints them (sha256 is the
+ * colon-separated upper-case form of `openssl x509 -fingerprint -sha256`). A certificate that does
+ * not decode raises a decode_error TlsAlert, as it does in OpenSSL's Certificate processing.
+ */
 export function describeCertificate(der: Uint8Array): CertInfo {
-  const c = parseCertificate(der);
+  const c = parsePeerCertificate(der);
   return {
     der,
     subject: formatName(c.subject),

@@ -77,7 +77,11 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
 /** Characters RFC 2253 escapes; OpenSSL's oneline format quotes the value instead. */
 const RFC2253_SPECIAL = new Set([',', '+', '"', '\\', '<', '>', ';']);
 
-/** Renders one attribute value the way OpenSSL's default name option prints it. */
+/**
+ * Renders one attribute value as OpenSSL's default "oneline" name option does: UTF-8 bytes above
+ * 0x7f and control characters as \XX, values with RFC 2253 specials (or a leading space or '#', or
+ * a trailing space) in double quotes with '"' and '\\' backslash-escaped; non-strings as #hex DER.
+ */
 function formatValue(a: NameAttribute): string {
   const text = STRING_TAGS.has(a.tag) ? attributeText(a) : null;
   if (text === null) return '#' + hex(a.raw).toUpperCase();
@@ -89,15 +93,14 @@ function formatValue(a: NameAttribute): string {
     const ch = String.fromCharCode(b);
     const first = i === 0 && (ch === ' ' || ch === '#');
     const last = i === bytes.length - 1 && ch === ' ';
-    if (b < 0x80 && (RFC2253_SPECIAL.has(ch) || first || last)) {
+    if (b < 0x20 || b >= 0x7f) {
+      out += '\\' + b.toString(16).toUpperCase().padStart(2, '0');
+    } else if (RFC2253_SPECIAL.has(ch) || first || last) {
       quote = true;
       out += ch === '"' || ch === '\\' ? '\\' + ch : ch;
-    } else if (b < 0x20 || b === 0x7f) {
-      out += '\\' + b.toString(16).toUpperCase().padStart(2, '0');
     } else out += ch;
   }
-  const s = new TextDecoder('utf-8').decode(Uint8Array.from(out, (c) => c.charCodeAt(0)));
-  return quote ? `"${s}"` : s;
+  return quote ? `"${out}"` : out;
 }
 
 /** OpenSSL's one-line form of a name: "CN = localhost, O = tls-probe test" (RDN order kept). */

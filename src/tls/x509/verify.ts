@@ -275,7 +275,9 @@ function buildPath(leaf: ParsedCertificate, sent: ParsedCertificate[], anchors: 
         return { path, fail: null };
       }
     }
-    if (path.length > maxDepth + 2) return { path, fail: { code: X509V.CERT_CHAIN_TOO_LONG, depth: path.length - 1 } };
+    // OpenSSL's -verify_depth: more than maxDepth untrusted intermediates fail, counted before
+    // looking for the anchor (so leaf + maxDepth intermediates + anchor is the longest path).
+    if (!inTrusted && path.length > maxDepth + 1) return { path, fail: { code: X509V.CERT_CHAIN_TOO_LONG, depth: path.length - 1 } };
     const fromAnchors = pickIssuer(top, anchors.filter(unused), now);
     if (fromAnchors) {
       path.push(fromAnchors);
