@@ -15,9 +15,12 @@ import { interact, awaitTicket, closeLink } from './interact.js';
 import { formatReport, formatBrief, formatConnected, formatTicketBlock, useColor, RECONNECT_LINE } from './report.js';
 import { buildJson, formatJson, type ConnectionRecord, type RunFailure } from './json.js';
 import { ExitCode, noSessionLine, reportError, resumeNotMetLine, warningLine, type ErrorContext, type ExitCodeValue } from './exit.js';
-import { UsageError } from '../tls/errors.js';
 import { readSessionFile, writeSessionFile, checkSessionOut } from './sessions.js';
-import { formatMsgLine } from './msg.js';
+import type { Socket } from 'node:net';
+import { startTls, StartTlsError } from '../net/starttls.js';
+import { PeerClosedError, TimeoutError } from './exit.js';
+import { formatMsgLine, formatStateLine } from './msg.js';
+import { formatTrace } from './trace.js';
 
 type Phase = NonNullable<ErrorContext['phase']>;
 
@@ -30,7 +33,6 @@ export interface Io {
 
 /** Runs the whole command; returns the exit code. */
 export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
-  if (opts.starttls) throw new UsageError(`--starttls ${opts.starttls} is not implemented yet`);
   // Everything that can fail for usage reasons fails here, before anything is sent.
   const fromFile = opts.sessIn ? readSessionFile(opts.sessIn, Date.now()) : [];
   if (opts.sessOut) checkSessionOut(opts.sessOut);
@@ -58,8 +60,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       obtained.unshift(s);
       if (opts.output === 'report' && s.version === 0x0304) io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg ? { message: (e: MessageEvent) => io.stderr.write(formatMsgLine(e, link?.conn.handshake.info.version ?? null) + '\n') } : {}),
-    ...(opts.state ? { state: (s: string) => io.stderr.write(`SSL_connect:${s}\n`) } : {}),
+    ...(opts.msg || opts.trace ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) } : {}),
+    ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
 
   try {
@@ -70,7 +72,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const offer = cache.takeForResumption(key);
       phase.current = 'connect';
       if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
-      link = await openLink(ctx, { host: opts.host, port: opts.port, connectTimeoutMs: opts.connectTimeoutMs, sndbuf: opts.sndbuf, onTcpConnected: () => (phase.current = 'handshake') },
+      link = await openLink(ctx, { host: opts.host, port: opts.port, connectTimeoutMs: opts.connectTimeoutMs, sndbuf: opts.sndbuf, onTcpConnected: () => (phase.current = 'handshake'),
+        ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}) },
         { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) }, events);
       const info = link.conn.handshake.info;
       if (offer) {
@@ -102,6 +105,19 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     link?.socket.destroy();
     if (keylogFd !== null) closeSync(keylogFd);
   }
+}
+
+/** --starttls on the plain socket (error phase "starttls"); a timeout or EOF as the exit mapper's own errors. */
+async function upgrade(opts: CliOptions, socket: Socket, phase: { current: Phase }): Promise<void> {
+  phase.current = 'starttls';
+  try {
+    await startTls(socket, opts.starttls!, { host: opts.servername ?? opts.host, timeoutMs: opts.connectTimeoutMs });
+  } catch (e) {
+    if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', opts.connectTimeoutMs);
+    if (e instanceof StartTlsError && e.reason === 'eof') throw new PeerClosedError('starttls');
+    throw e;
+  }
+  phase.current = 'handshake';
 }
 
 /** Writes --sess-out, checks --expect-resume, prints --json: the exit code of a completed run. */
@@ -143,3 +159,9 @@ function printReport(opts: CliOptions, io: Io, link: Link, isReconnect: boolean,
   }
 }
 
+
+/** --msg one line, --trace the annotated bytes, on stderr (stdout carries the report and data). */
+function traceMessage(opts: CliOptions, io: Io, e: MessageEvent, version: number | null): void {
+  if (opts.trace) io.stderr.write(formatTrace(e, version).join('\n') + '\n');
+  else io.stderr.write(formatMsgLine(e, version) + '\n');
+}

@@ -148,6 +148,7 @@ class Tls12Handshake {
       case `wait_done:${HandshakeType.server_hello_done}`:
         expectEmptyBody(body, 'ServerHelloDone');
         this.transcript.add(raw);
+        this.host.state('TLS_ST_CR_SRVR_DONE');
         this.sendClientFlight();
         this.state = 'wait_ticket_ccs';
         return false;
@@ -176,6 +177,7 @@ class Tls12Handshake {
     verifyPeer(this.host.options, this.info, this.peerChain, this.verifyName);
     this.transcript.add(raw);
     this.state = 'wait_ske';
+    this.host.state('TLS_ST_CR_CERT');
     return false;
   }
 
@@ -192,6 +194,7 @@ class Tls12Handshake {
     this.ske = ske;
     this.transcript.add(raw);
     this.state = 'wait_cr_done';
+    this.host.state('TLS_ST_CR_KEY_EXCH');
     return false;
   }
 
@@ -208,6 +211,7 @@ class Tls12Handshake {
       : undefined;
     if (this.certRequest) this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cc && scheme ? cc.chain : [], false)));
     this.send(frameHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchangeEcdhe(share.publicKey)));
+    this.host.state('TLS_ST_CW_KEY_EXCH');
     const hash = this.suite!.hash;
     this.master = this.ems
       ? masterSecret(this.p, hash, preMaster, { sessionHash: this.transcript.hash() })
@@ -242,9 +246,11 @@ class Tls12Handshake {
 
   private sendCcsAndFinished(): void {
     this.host.sendChangeCipherSpec();
+    this.host.state('TLS_ST_CW_CHANGE');
     this.host.setWriteProtection(this.writeProt!);
     this.clientVerifyData = finished12(this.p, this.suite!.hash, this.master!, true, this.transcript.hash());
     this.send(frameHandshake(HandshakeType.finished, this.clientVerifyData));
+    this.host.state('TLS_ST_CW_FINISHED');
   }
 
   /** The server's ChangeCipherSpec: switch the read side (after an optional NewSessionTicket). */
@@ -252,6 +258,7 @@ class Tls12Handshake {
     if (this.state !== 'wait_ticket_ccs' || !this.pendingRead) throw unexpectedMessage('unexpected ChangeCipherSpec');
     this.host.setReadProtection(this.pendingRead);
     this.state = 'wait_finished';
+    this.host.state('TLS_ST_CR_CHANGE');
   }
 
   private onServerFinished(body: Uint8Array, raw: Uint8Array): boolean {
@@ -259,6 +266,7 @@ class Tls12Handshake {
     if (!constantTimeEqual(expected, body)) throw new TlsAlert(AlertDescription.decrypt_error, 'digest check failed');
     this.serverVerifyData = body.slice();
     this.transcript.add(raw);
+    this.host.state('TLS_ST_CR_FINISHED');
     if (this.resumed) this.sendCcsAndFinished();
     this.state = 'connected';
     return true;
