@@ -2,6 +2,7 @@
  * A minimal DER (X.690) reader and writer, shared by the X.509 checks and the OpenSSL session
  * codec. Only definite lengths; a malformed encoding raises DerError.
  */
+import { concat } from './bytes.js';
 
 export class DerError extends Error {
   override readonly name = 'DerError';
@@ -137,15 +138,7 @@ export function derTlv(tag: number, value: Uint8Array): Uint8Array {
 
 /** Encodes a constructed TLV from already-encoded children. */
 export function derConstructed(tag: number, children: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of children) n += c.length;
-  const body = new Uint8Array(n);
-  let o = 0;
-  for (const c of children) {
-    body.set(c, o);
-    o += c.length;
-  }
-  return derTlv(tag, body);
+  return derTlv(tag, concat(...children));
 }
 
 /** Encodes a non-negative integer as a minimal two's-complement INTEGER. */
