@@ -45,12 +45,15 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-/** Waits for the next socket event, failing with TimeoutError after `ms` (null: no limit). */
-export async function waitEvent(t: SocketTransport, ms: number | null, phase: TimeoutError['phase']): Promise<void> {
+/**
+ * Waits for the next socket event, failing with TimeoutError after `ms` (null: no limit);
+ * `limitMs` is the configured limit the error message names (default `ms`).
+ */
+export async function waitEvent(t: SocketTransport, ms: number | null, phase: TimeoutError['phase'], limitMs = ms): Promise<void> {
   if (ms === null) return t.wait();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(phase, ms)), ms);
+    timer = setTimeout(() => reject(new TimeoutError(phase, limitMs ?? ms)), ms);
   });
   try {
     await Promise.race([t.wait(), timeout]);
@@ -95,7 +98,7 @@ export async function openLink(ctx: Context, o: LinkOptions, params: ClientParam
       if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE) throw failureOf(conn);
       const left = deadline - performance.now();
       if (left <= 0) throw new TimeoutError('handshake', o.connectTimeoutMs);
-      await waitEvent(transport, left, 'handshake');
+      await waitEvent(transport, left, 'handshake', o.connectTimeoutMs);
     }
     return { socket, transport, conn, connectMs, handshakeMs: performance.now() - t0 - connectMs };
   } catch (e) {
