@@ -10,7 +10,7 @@ import { ClientHandshake, type ClientParams } from './handshake/client.js';
 import type { HandshakeHost } from './handshake/host.js';
 import { RecordReader, WriteBuffer } from './record/buffers.js';
 import { HandshakeBuffer } from './record/hsbuffer.js';
-import { ContentType, NullProtection, MAX_PLAINTEXT, type RecordProtection } from './record/protection.js';
+import { ContentType, NullProtection, type RecordProtection } from './record/protection.js';
 import { AlertDescription, AlertLevel, alertName } from './codec/alerts.js';
 import { handshakeName } from './codec/handshake.js';
 import { toHex } from './codec/bytes.js';
@@ -30,6 +30,17 @@ export interface ConnectionEvents {
 const MAX_EMPTY_RECORDS = 32;
 
 type Step = 'ok' | 'block' | 'eof' | { error: string; errno: number };
+
+/** glibc's strerror() texts: the reason string of an ERR_LIB_SYS entry ("Broken pipe" for EPIPE). */
+const STRERROR: Record<string, string> = {
+  EPIPE: 'Broken pipe', ECONNRESET: 'Connection reset by peer', ECONNABORTED: 'Software caused connection abort',
+  ETIMEDOUT: 'Connection timed out', ENOTCONN: 'Transport endpoint is not connected', EIO: 'Input/output error',
+  ENETDOWN: 'Network is down', ENETUNREACH: 'Network is unreachable', EHOSTUNREACH: 'No route to host',
+  ENOBUFS: 'No buffer space available', ENOMEM: 'Cannot allocate memory', EBADF: 'Bad file descriptor',
+};
+function strerror(code: string): string {
+  return STRERROR[code] ?? code;
+}
 
 export class Connection implements HandshakeHost {
   readonly options: ContextOptions;
@@ -195,31 +206,39 @@ export class Connection implements HandshakeHost {
       }
       if (len === 0) return 0;
       let tot = this.wnum;
-      if (len < this.wnum || (this.out.pending > 0 && this.wpendTot > 0 && len < this.wnum + this.wpendTot)) {
-        return this.fatal(new TlsAlert(AlertDescription.internal_error, 'bad length'), false);
+      // §1.5 check 1 (ssl3_write_bytes): the retry may not be shorter than what is already done + pending.
+      if (len < this.wnum || (this.wpendTot > 0 && len < this.wnum + this.wpendTot)) {
+        return this.fatal(new TlsAlert(AlertDescription.internal_error, 'bad length'), true);
       }
       this.wnum = 0;
       if (this.wpendTot > 0) {
+        // §1.5 check 2 (tls_write_check_pending): same buffer (unless ACCEPT_MOVING_WRITE_BUFFER) and type.
         const moved = buf !== this.wpendBuf && !(this.mode & Mode.ACCEPT_MOVING_WRITE_BUFFER);
         if (this.wpendTot > len || moved || this.wpendType !== ContentType.application_data) {
           return this.fatal(new TlsAlert(AlertDescription.internal_error, 'bad write retry'), true);
         }
+        // retry_write_records: the sealed bytes go out as they are, never re-encrypted.
         const f = this.out.flush(this.transport);
         if (f !== 'done') {
           this.wnum = tot;
           return this.writeFailure(f);
         }
+        this.handshake.info.appBytes.written += this.wpendTot;
         tot += this.wpendTot;
         this.wpendTot = 0;
+        if (this.mode & Mode.RELEASE_BUFFERS) this.out.release();
       }
-      if (tot === len) return this.writeDone(tot);
-      const frag = Math.min(this.options.maxSendFragment, this.handshake.info.maxSendFragment);
+      if (tot === 0) {
+        // The start of a logical write: remember what a retry must present (wpend_buf/wpend_type).
+        this.wpendBuf = buf;
+        this.wpendType = ContentType.application_data;
+      }
+      if (tot === len) return tot;
+      const frag = this.sendFragment();
       for (;;) {
         const n = Math.min(frag, len - tot);
         this.out.append(this.writeProt.seal(ContentType.application_data, buf.subarray(tot, tot + n), this.recordVersion));
         this.wpendTot = n;
-        this.wpendBuf = buf;
-        this.wpendType = ContentType.application_data;
         const f = this.out.flush(this.transport);
         if (f !== 'done') {
           this.wnum = tot;
@@ -227,25 +246,31 @@ export class Connection implements HandshakeHost {
         }
         this.wpendTot = 0;
         this.handshake.info.appBytes.written += n;
-        if (tot + n === len || this.mode & Mode.ENABLE_PARTIAL_WRITE) return this.writeDone(tot + n);
+        // All pending bytes flushed: RELEASE_BUFFERS frees the write buffer now (end of tls_retry_write_records).
+        if (this.mode & Mode.RELEASE_BUFFERS) this.out.release();
+        if (tot + n === len || this.mode & Mode.ENABLE_PARTIAL_WRITE) return tot + n;
         tot += n;
       }
     });
   }
 
-  private writeDone(n: number): number {
-    if (this.mode & Mode.RELEASE_BUFFERS) this.out.release();
-    return n;
+  /** Plaintext bytes per record: max_send_fragment, capped by a negotiated max_fragment_length (§2.2). */
+  private sendFragment(): number {
+    return Math.min(this.options.maxSendFragment, this.handshake.info.maxSendFragment);
   }
 
-  /** A flush failure inside SSL_write: WANT_WRITE, or SYSCALL with the 3.4+ SYS queue entry (§1.2). */
+  /**
+   * A flush failure inside SSL_write: WANT_WRITE (retry flag), or a fatal transport error:
+   * SYSCALL, with the ERR_LIB_SYS entry OpenSSL 3.4+ queues (§1.2). Either way the sealed bytes
+   * stay pending, so the next call with the same arguments tries the same bytes again.
+   */
   private writeFailure(f: 'block' | { error: string; errno: number }): number {
     if (f === 'block') {
       this.rwstate = 'writing';
       return -1;
     }
     this.lastErrno = { code: f.error, errno: f.errno };
-    this.errors.push({ lib: 'SYS', reason: f.error, errno: f.errno, func: 'tls_retry_write_records', data: 'tls_retry_write_records failure' });
+    this.errors.push({ lib: 'SYS', reason: strerror(f.error), errno: f.errno, func: 'tls_retry_write_records', data: 'tls_retry_write_records failure' });
     return -1;
   }
 
@@ -295,7 +320,11 @@ export class Connection implements HandshakeHost {
   /** Reads and processes one record. */
   private step(): Step {
     const rec = this.reader.next(this.transport);
-    if (typeof rec === 'string' || 'error' in rec) return rec;
+    if (typeof rec === 'string' || 'error' in rec) {
+      // A read that would block or hit EOF with nothing buffered frees the read buffer (tls_default_read_n).
+      if (this.mode & Mode.RELEASE_BUFFERS) this.reader.release();
+      return rec;
+    }
     if (!this.handshake.done) this.handshake.info.handshakeBytes.read += 5 + rec.body.length;
     // TLS 1.3 compatibility CCS records are never protected (RFC 8446 §5).
     const plainCcs = rec.type === ContentType.change_cipher_spec && this.handshake.info.version === 0x0304;
@@ -381,9 +410,11 @@ export class Connection implements HandshakeHost {
     return f;
   }
 
+  /** Handshake messages and alerts, cut at the same fragment size as application data (as OpenSSL does). */
   private queueRecord(type: number, data: Uint8Array): void {
-    for (let off = 0; off < data.length || off === 0; off += MAX_PLAINTEXT) {
-      const rec = this.writeProt.seal(type, data.subarray(off, off + MAX_PLAINTEXT), this.recordVersion);
+    const frag = this.sendFragment();
+    for (let off = 0; off < data.length || off === 0; off += frag) {
+      const rec = this.writeProt.seal(type, data.subarray(off, off + frag), this.recordVersion);
       if (!this.handshake.done) this.handshake.info.handshakeBytes.written += rec.length;
       this.out.append(rec);
       if (data.length === 0) break;
@@ -455,16 +486,22 @@ export class Connection implements HandshakeHost {
     }
   }
 
-  /** A fatal error: queue the alert (best effort), record it, make the connection unusable. */
+  /**
+   * A fatal error: queue the alert (best effort), record it, make the connection unusable. As in
+   * ssl3_send_alert, the alert goes out only when no write is pending; otherwise OpenSSL leaves it
+   * to be dispatched "some time in the future", which never comes on a dead connection.
+   */
   private fatal(alert: TlsAlert, send: boolean, cause: Error = alert): number {
     this.markSessionBad(); // a fatal alert sent or received removes the session (§5.2)
     if (send && !this.sentShutdown) {
       this.sentShutdown = true;
-      try {
-        this.queueAlert(AlertLevel.fatal, alert.description);
-        this.out.flush(this.transport);
-      } catch {
-        /* the alert is best effort */
+      if (this.out.pending === 0) {
+        try {
+          this.queueAlert(AlertLevel.fatal, alert.description);
+          this.out.flush(this.transport);
+        } catch {
+          /* the alert is best effort */
+        }
       }
     }
     this.failure = cause;
