@@ -76,6 +76,8 @@ export interface LinkOptions {
   sndbuf: number | null;
   /** Called once TCP is connected (the run loop's error context moves to "handshake"). */
   onTcpConnected?: () => void;
+  /** Called with the Connection before its handshake, so a failed one can still be reported. */
+  onConnection?: (conn: Connection) => void;
   /** Something to do on the plain socket before TLS (STARTTLS). */
   beforeTls?: (socket: Socket) => Promise<void>;
 }
@@ -90,6 +92,7 @@ export async function openLink(ctx: Context, o: LinkOptions, params: ClientParam
     if (o.beforeTls) await o.beforeTls(socket);
     const transport = new SocketTransport(socket, o.sndbuf ?? DEFAULT_SNDBUF, o.sndbuf !== null);
     const conn = new Connection(ctx, transport, params, events);
+    o.onConnection?.(conn);
     const deadline = performance.now() + o.connectTimeoutMs;
     for (;;) {
       const r = conn.connect();
