@@ -230,6 +230,8 @@ export class ClientHandshake {
     const offered = offeredVersions(o);
     const ver = findExtension(sh.extensions, ExtensionType.supported_versions);
     const version = ver ? readSelectedVersion(ver.data) : sh.legacyVersion;
+    // RFC 8446 §4.2.1: supported_versions naming anything but TLS 1.3 is illegal_parameter (as OpenSSL).
+    if (ver && version !== 0x0304) throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
     if (!offered.includes(version)) {
       throw new TlsAlert(AlertDescription.protocol_version, `server selected ${version === 0x0304 || version === 0x0303 ? 'a version we did not offer' : 'an unsupported version'}`);
     }
