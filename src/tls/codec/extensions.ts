@@ -34,6 +34,15 @@ export const ExtensionType = {
 
 const EXTENSION_NAMES = new Map<number, string>(Object.entries(ExtensionType).map(([k, v]) => [v, k]));
 
+/**
+ * Whether we recognize an extension type (RFC 8446 §4.2: a recognized extension in a message it
+ * is not specified for is illegal_parameter; an unrecognized one we never sent is unsupported_extension).
+ * Besides the table above: use_srtp (14), heartbeat (15), client/server_certificate_type (19, 20).
+ */
+export function isRecognizedExtension(type: number): boolean {
+  return EXTENSION_NAMES.has(type) || type === 14 || type === 15 || type === 19 || type === 20;
+}
+
 /** The extension's RFC name, or "unknown(N)". */
 export function extensionName(type: number): string {
   return EXTENSION_NAMES.get(type) ?? `unknown(${type})`;

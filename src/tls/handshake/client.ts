@@ -12,7 +12,7 @@ import { Tls12Client } from './client12.js';
 import { KeySchedule, finishedVerifyData } from './keyschedule.js';
 import { AlertDescription } from '../codec/alerts.js';
 import {
-  ExtensionType, findExtension, readCookie, readHrrKeyShare, readSelectedVersion,
+  ExtensionType, extensionName, findExtension, isRecognizedExtension, readCookie, readHrrKeyShare, readSelectedVersion,
 } from '../codec/extensions.js';
 import {
   DOWNGRADE_TLS11, DOWNGRADE_TLS12, HandshakeType, decodeServerHello, handshakeName, type ClientHello, type ServerHello,
@@ -191,6 +191,8 @@ export class ClientHandshake {
     this.checkCommonServerHello(hrr, true);
     for (const e of hrr.extensions) {
       if (![ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.cookie].includes(e.type as 43 | 51 | 44)) {
+        // RFC 8446 §4.2: recognized but not an HRR extension → illegal_parameter; unknown (never offered) → unsupported_extension.
+        if (isRecognizedExtension(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in HelloRetryRequest`);
         throw new TlsAlert(AlertDescription.unsupported_extension, 'unsolicited extension in HelloRetryRequest');
       }
     }

@@ -9,7 +9,7 @@ import { certificateKey, checkPeerScheme, certificateVerifyContent, ownKey, sche
 import { verifyPeer } from './verify.js';
 import { AlertDescription } from '../codec/alerts.js';
 import {
-  ExtensionType, extensionName, findExtension, readSelectedAlpn, readSelectedIdentity, readServerKeyShare, readU16List, type Extension,
+  ExtensionType, extensionName, findExtension, isRecognizedExtension, readSelectedAlpn, readSelectedIdentity, readServerKeyShare, readU16List, type Extension,
 } from '../codec/extensions.js';
 import {
   HandshakeType, decodeCertificate, decodeCertificateRequest13, decodeCertificateVerify, decodeEncryptedExtensions,
@@ -46,8 +46,10 @@ export class Tls13Client implements VersionFlow {
     const { host, serverHello: sh, suite, info } = o;
     const p = host.options.provider;
     for (const e of sh.extensions) {
-      const allowed = e.type === ExtensionType.supported_versions || e.type === ExtensionType.key_share || (e.type === ExtensionType.pre_shared_key && o.pskSession);
-      if (!allowed) throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in ServerHello`);
+      if (e.type === ExtensionType.supported_versions || e.type === ExtensionType.key_share || (e.type === ExtensionType.pre_shared_key && o.pskSession)) continue;
+      // RFC 8446 §4.2: recognized but not a ServerHello extension → illegal_parameter; not offered → unsupported_extension.
+      if (e.type !== ExtensionType.pre_shared_key && isRecognizedExtension(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in ServerHello`);
+      throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in ServerHello`);
     }
     const pskExt = findExtension(sh.extensions, ExtensionType.pre_shared_key);
     let psk: Uint8Array | undefined;
@@ -117,7 +119,7 @@ export class Tls13Client implements VersionFlow {
     const { host, hello, info } = this.o;
     const exts = decodeEncryptedExtensions(body);
     for (const e of exts) {
-      if (!EE_ALLOWED.has(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in EncryptedExtensions`);
+      if (!EE_ALLOWED.has(e.type) && isRecognizedExtension(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in EncryptedExtensions`);
       if (e.type !== ExtensionType.supported_groups && !findExtension(hello.extensions, e.type)) {
         throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in EncryptedExtensions`);
       }
