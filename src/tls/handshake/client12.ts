@@ -105,13 +105,15 @@ class Tls12Handshake {
     }
     const s = this.session;
     if (s && this.offeredSessionId.length > 0 && equalBytes(sh.sessionId, this.offeredSessionId)) {
+      // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed
+      // resumption of this session, and the bad-session rule applies to it.
+      this.resumed = true;
+      this.info.resumed = true;
+      this.info.handshake = 'resumed';
       if (s.version !== 0x0303 || s.cipherSuite !== sh.cipherSuite) throw illegalParameter('resumed session with another version or cipher');
       // RFC 7627 §5.3 / OpenSSL final_ems: the EMS state must match the session's.
       if (this.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0)) throw new TlsAlert(AlertDescription.handshake_failure, 'inconsistent extms');
-      this.resumed = true;
       this.master = s.masterKey;
-      this.info.resumed = true;
-      this.info.handshake = 'resumed';
       this.info.verify = { ok: s.verifyResult === 0, code: s.verifyResult, message: s.verifyResult === 0 ? 'ok' : 'stored verification result', depth: 0 };
       this.deriveKeys();
       this.state = 'wait_ticket_ccs';
@@ -319,7 +321,9 @@ export class Tls12Client implements VersionFlow {
   private completed(renegotiation: boolean): void {
     const host = this.o.host;
     host.state(renegotiation ? 'TLS_ST_OK (renegotiated)' : 'TLS_ST_OK');
-    if (!this.current.resumed) {
+    // A full handshake makes a session; a resumption makes one only when the server renewed the
+    // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
+    if (!this.current.resumed || this.current.newTicket) {
       const s = this.current.session12();
       if (s) host.newSession(s);
     }
