@@ -72,18 +72,25 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const offer = cache.takeForResumption(key);
       phase.current = 'connect';
       if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
-      link = await openLink(ctx, { host: opts.host, port: opts.port, connectTimeoutMs: opts.connectTimeoutMs, sndbuf: opts.sndbuf, onTcpConnected: () => (phase.current = 'handshake'),
-        ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}) },
-        { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) }, events);
+      const started = performance.now();
+      link = await openLink(ctx, {
+        host: opts.host, port: opts.port, connectTimeoutMs: opts.connectTimeoutMs, sndbuf: opts.sndbuf,
+        onTcpConnected: () => (phase.current = 'handshake'),
+        // Recorded before the handshake, so --json shows a failed connection's facts (verify, chain).
+        onConnection: (conn) => records.push((current = { info: conn.handshake.info, sessionSaved: false, timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 } })),
+        ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}),
+      }, { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) }, events);
       const info = link.conn.handshake.info;
+      // A resumed TLS 1.2 session stays valid: it is this connection's session for --sess-out.
+      const resumed12 = info.resumed && info.version === 0x0303 ? link.conn.session : undefined;
+      if (resumed12 && !obtained.includes(resumed12)) obtained.unshift(resumed12);
       if (offer) {
         attempts++;
         if (info.resumed) accepted++;
         // A TLS 1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version === 0x0303) offer.used = false;
       }
-      current = { info, sessionSaved: false, timings: { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) } };
-      records.push(current);
+      current!.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
       printReport(opts, io, link, i > 0, verifyText);
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.

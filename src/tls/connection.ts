@@ -303,7 +303,10 @@ export class Connection implements HandshakeHost {
 
   /** SSL_CTX_remove_session on this connection's session: not resumable, dropped from the cache. */
   private markSessionBad(): void {
-    const s = this.session ?? this.params.session;
+    // The offered session is this connection's only before ServerHello or once it was resumed;
+    // a declined PSK stays untouched, as OpenSSL gives the connection a fresh session then.
+    const info = this.handshake.info;
+    const s = this.session ?? (info.version === null || info.resumed ? this.params.session : undefined);
     if (!s) return;
     s.notResumable = true;
     this.ctx.sessions.delete(s);
