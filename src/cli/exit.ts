@@ -5,6 +5,7 @@
  */
 import { SyscallError, TlsAlert, UsageError, VerifyError } from '../tls/errors.js';
 import { InfoRequest } from './options.js';
+import { StartTlsError } from '../net/starttls.js';
 import { errnoName, errnoNumber, errnoText, formatErrno } from './iotrace.js';
 
 /** Exit codes of spec/cli.md. */
@@ -49,7 +50,7 @@ export interface ErrorContext {
   target?: string;
 }
 
-export type ErrorKind = 'usage' | 'verify' | 'alert' | 'syscall' | 'connect' | 'dns' | 'timeout' | 'closed' | 'file' | 'internal';
+export type ErrorKind = 'usage' | 'verify' | 'alert' | 'syscall' | 'connect' | 'dns' | 'timeout' | 'closed' | 'file' | 'starttls' | 'internal';
 
 /** A failure as the exit mapper sees it; the --json "error" object is built from it. */
 export interface ClassifiedError {
@@ -126,6 +127,10 @@ export function classifyError(err: unknown, ctx: ErrorContext = {}): ClassifiedE
   if (eof) {
     // spec/cli.md: after the handshake a missing close_notify is a warning and exit 0.
     return { ...base, exitCode: eof.afterHandshake ? ExitCode.OK : ExitCode.FAILURE, kind: 'closed', message: eof.message };
+  }
+  if (err instanceof StartTlsError) {
+    const kind = err.reason === 'timeout' ? 'timeout' : err.reason === 'eof' ? 'closed' : 'starttls';
+    return { ...base, exitCode: ExitCode.FAILURE, kind, errno: err.reason === 'timeout' ? 'ETIMEDOUT' : null, message: err.message };
   }
   const sys = systemError(err);
   if (sys) return classifySystem(sys, ctx);

@@ -153,7 +153,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
   p.option('--cipher <list>', 'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256');
   p.option('--sigalgs <list>', 'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519');
-  p.option('--connect-timeout <ms>', 'limit for the TCP connection and the TLS handshake (default 10000)');
+  p.option('--connect-timeout <ms>', 'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)');
   p.option('--timeout <ms>', 'give up after this long without traffic in either direction (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
