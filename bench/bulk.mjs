@@ -59,7 +59,7 @@ async function waitListening(port, ms = 15_000) {
 }
 
 /** The upload sink: s_server in its default mode with stdout on /dev/null (stdin a pipe kept open: EOF there would end it). */
-async function startSink(p) {
+export async function startSink(p) {
   const port = await freePort();
   const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, '-quiet'], {
     stdio: ['pipe', 'ignore', 'ignore'],
@@ -70,7 +70,7 @@ async function startSink(p) {
 }
 
 /** A file of `bytes` random-looking bytes (one random MiB repeated) in `dir`. */
-function makeFile(dir, name, bytes) {
+export function makeFile(dir, name, bytes) {
   const block = randomBytes(MiB);
   const fd = openSync(join(dir, name), 'w');
   for (let n = 0; n < bytes; n += MiB) writeSync(fd, block, 0, Math.min(MiB, bytes - n));
@@ -80,7 +80,7 @@ function makeFile(dir, name, bytes) {
 
 // --- the library ----------------------------------------------------------------------------------
 
-async function probeUp(lib, ctx, port, volume, chunk) {
+export async function probeUp(lib, ctx, port, volume, chunk) {
   const link = await probeOpen(lib, ctx, port);
   const closed = new Promise((r) => link.socket.once('close', r));
   const { conn, transport } = link;
@@ -103,7 +103,7 @@ async function probeUp(lib, ctx, port, volume, chunk) {
   return performance.now() - t0;
 }
 
-async function probeDown(lib, ctx, port, volume, file) {
+export async function probeDown(lib, ctx, port, volume, file) {
   const link = await probeOpen(lib, ctx, port);
   const { conn, transport } = link;
   const t0 = performance.now();
@@ -145,7 +145,7 @@ function nodeConnect(opts, port) {
   });
 }
 
-async function nodeUp(opts, port, volume, chunk) {
+export async function nodeUp(opts, port, volume, chunk) {
   const s = await nodeConnect(opts, port);
   const closed = new Promise((r) => s.once('close', r));
   s.on('data', () => {});
@@ -160,7 +160,7 @@ async function nodeUp(opts, port, volume, chunk) {
   return performance.now() - t0;
 }
 
-async function nodeDown(opts, port, volume, file) {
+export async function nodeDown(opts, port, volume, file) {
   const s = await nodeConnect(opts, port);
   let got = 0;
   const done = new Promise((resolve, reject) => {
@@ -227,7 +227,7 @@ export async function runBulk({ rounds = 3, mib = 256, nobleMib = 32, log = () =
 }
 
 /** s_server -WWW with its working directory in `dir`. */
-async function startWww(p, dir) {
+export async function startWww(p, dir) {
   const port = await freePort();
   const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, '-WWW', '-quiet'], {
     stdio: ['pipe', 'ignore', 'ignore'], cwd: dir,

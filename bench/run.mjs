@@ -1,0 +1,402 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every benchmark against local servers it starts, one table of absolute figures
+ * and ratios, every contender measured in the same run (median of several rounds, min-max).
+ *
+ *   1. cold CLI           bench/coldstart.mjs (spawned as is), plus @reclaimprotocol/tls
+ *                         (bench/reclaim-client.mjs) timed here, interleaved with the node:tls
+ *                         script and the tls-probe bundle so its ratios come from the same rounds
+ *   2. warm handshakes/s  bench/handshakes.mjs
+ *   3. bulk throughput    bench/bulk.mjs
+ *   4. memory per idle connection   here (see memoryChild), or bench/release-buffers.mjs when present
+ *   5. scaling            bench/scaling.mjs
+ *
+ * Each part runs in its own process under this Node (process.execPath), with NODE_EXTRA_CA_CERTS
+ * removed from the environment of every contender alike. Prints the table, then the targets of the
+ * issue with the measured ratio and met / NOT met. Numbers are for reading: nothing asserts on them.
+ *
+ *   npm run bench                      (builds first; about 6-9 minutes on 2 cores)
+ *   node bench/run.mjs [--quick] [--only cold,handshakes,bulk,memory,scaling] [--json out.json]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { arg, machine, nodeOptions, pki, startSServer, stats } from './handshakes.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bench = (f) => join(root, 'bench', f);
+const QUICK = process.argv.includes('--quick');
+const ONLY = arg('only', 'cold,handshakes,bulk,memory,scaling').split(',');
+const MEMORY_CONNECTIONS = QUICK ? 200 : 1000;
+
+const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+
+if (process.argv[2] === '--memory-child') {
+  await memoryChild(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
+  process.exit(0);
+}
+
+const log = (l) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)} s] ${l}\n`);
+const T0 = performance.now();
+
+/** Runs a child under this Node; resolves with stdout (stderr passes through). */
+function runNode(args, { timeoutMs = 600_000, nodeArgs = [] } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d) => (out += d));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${args.join(' ')} exited ${code}\n${out.slice(-2000)}`));
+    });
+  });
+}
+
+async function runJson(file, args = []) {
+  const out = await runNode([bench(file), ...args, '--json']);
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+// --- 1. cold start -----------------------------------------------------------------------------------
+
+/** bench/coldstart.mjs's table, parsed: [{ name, median, min, max }] and its footer lines. */
+async function coldstart(runs) {
+  // Spawned with the caller's environment: it removes NODE_EXTRA_CA_CERTS itself and says so.
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bench('coldstart.mjs'), '--runs', String(runs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let o = '';
+    child.stdout.on('data', (d) => (o += d));
+    child.once('error', reject);
+    child.once('close', () => resolve(o)); // exit 1 when a contender failed: its row says FAILED
+  });
+  const rows = [];
+  const notes = [];
+  for (const line of out.split('\n')) {
+    const m = /^(.+?)\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d+\.\d)\s+\d+\.\d+x$/.exec(line);
+    if (m) rows.push({ name: m[1].trim(), median: Number(m[2]), min: Number(m[3]), max: Number(m[4]) });
+    const f = /^(.+?)\s+FAILED (.*)$/.exec(line);
+    if (f) rows.push({ name: f[1].trim(), failed: f[2] });
+    if (/^note: /.test(line)) notes.push(line.slice(6));
+  }
+  if (!rows.length) throw new Error(`could not read bench/coldstart.mjs output:\n${out}`);
+  return { rows, notes };
+}
+
+/** Whole-process wall time of one spawn. */
+function timeOnce(cmd, args, ok) {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', (e) => resolve({ ms: NaN, error: String(e) }));
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      if (code !== 0 || !ok.test(stdout)) resolve({ ms, error: `exit ${code}: ${(stderr || stdout).trim().split('\n').slice(-2).join(' | ')}` });
+      else resolve({ ms });
+    });
+  });
+}
+
+/** @reclaimprotocol/tls cold, interleaved with the node:tls script and the tls-probe bundle. */
+async function reclaimCold(runs) {
+  const p = pki();
+  const server = await startSServer(p, ['-tls1_3']);
+  const target = ['127.0.0.1', String(server.port), p.root, 'localhost'];
+  const list = [
+    { name: 'node:tls script', cmd: process.execPath, args: [bench('node-tls-client.mjs'), ...target], ok: /verified true/ },
+    { name: 'tls-probe (bundle)', cmd: process.execPath, args: [join(root, 'bin', 'tls-probe.js'), `127.0.0.1:${server.port}`, '--servername', 'localhost', '--cafile', p.root], ok: /Verification: OK/ },
+    { name: '@reclaimprotocol/tls (purejs: noble)', cmd: process.execPath, args: [bench('reclaim-client.mjs'), ...target, '--crypto', 'purejs'], ok: /verified true/ },
+    { name: '@reclaimprotocol/tls (webcrypto)', cmd: process.execPath, args: [bench('reclaim-client.mjs'), ...target, '--crypto', 'webcrypto'], ok: /verified true/ },
+  ];
+  let missing;
+  try {
+    await import('@reclaimprotocol/tls');
+  } catch (e) {
+    missing = `@reclaimprotocol/tls not installed (${e.code ?? e.message}): npm install`;
+    list.splice(2);
+  }
+  for (const c of list) c.times = [];
+  try {
+    for (let r = 0; r <= runs; r++) {
+      for (let i = 0; i < list.length; i++) {
+        const c = list[(i + r) % list.length];
+        if (c.failed) continue;
+        const res = await timeOnce(c.cmd, c.args, c.ok);
+        if (res.error) c.failed = res.error;
+        else if (r > 0) c.times.push(res.ms);
+      }
+    }
+  } finally {
+    server.stop();
+  }
+  return { rows: list.map((c) => (c.failed ? { name: c.name, failed: c.failed } : { name: c.name, ...stats(c.times) })), missing };
+}
+
+// --- 4. memory -------------------------------------------------------------------------------------------
+
+/**
+ * The library's two rows come from bench/release-buffers.mjs (its echo server and its measuring
+ * client, one fresh --expose-gc process per mode). The rows it does not have are measured here the
+ * same way against the same server, in a fresh --expose-gc process each: node:tls sockets (TLS 1.3,
+ * one line echoed, tickets read, then idle) and plain TCP sockets (the floor any client pays).
+ * Figures: growth of V8 heapUsed + ArrayBuffer memory per connection after two forced GCs, and for
+ * these two also RSS (node:tls keeps its TLS buffers in OpenSSL's native memory, which only RSS sees).
+ */
+async function memoryChild(variant, port, n) {
+  const p = pki();
+  const { connect: netConnect } = await import('node:net');
+  const tls = await import('node:tls');
+  const nopts = { ...nodeOptions(p, { version: 13 }) };
+  const keep = [];
+  const openOne = async () => {
+    if (variant === 'tcp') {
+      const s = await new Promise((resolve, reject) => {
+        const s = netConnect({ host: '127.0.0.1', port }, () => resolve(s));
+        s.once('error', reject);
+      });
+      s.on('data', () => {});
+      keep.push(s);
+      return;
+    }
+    const s = await new Promise((resolve, reject) => {
+      const s = tls.connect({ ...nopts, port }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const echoed = new Promise((r) => s.once('data', r));
+    s.write('ping\n');
+    await echoed;
+    keep.push(s);
+  };
+  const snapshot = () => {
+    globalThis.gc();
+    globalThis.gc();
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed, ab: m.arrayBuffers, rss: m.rss };
+  };
+  for (let i = 0; i < 20; i++) await openOne(); // warm-up, closed again
+  for (const k of keep.splice(0)) k.destroy();
+  await new Promise((r) => setTimeout(r, 200));
+  const before = snapshot();
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, openOne));
+  await new Promise((r) => setTimeout(r, 200));
+  const after = snapshot();
+  const per = (k) => (after[k] - before[k]) / keep.length;
+  process.stdout.write(JSON.stringify({ variant, n: keep.length, heap: per('heap'), ab: per('ab'), rss: per('rss') }) + '\n');
+  for (const k of keep) k.destroy();
+}
+
+async function memory(rounds) {
+  const rbFile = bench('release-buffers.mjs');
+  if (!existsSync(rbFile)) throw new Error('bench/release-buffers.mjs is missing');
+  const server = spawn(process.execPath, [rbFile, '--role', 'server'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('release-buffers server did not start')), 15_000);
+    server.stdout.on('data', (c) => {
+      out += c;
+      const m = /LISTENING (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.once('exit', (code) => reject(new Error(`release-buffers server exited ${code}`)));
+  });
+  const variants = [
+    { id: 'tcp', name: 'plain TCP socket (floor)' },
+    { id: 'without', name: 'tls-probe (node crypto)' },
+    { id: 'with', name: 'tls-probe + RELEASE_BUFFERS' },
+    { id: 'node', name: 'node:tls' },
+  ];
+  for (const v of variants) v.samples = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const v of variants) {
+        const args = v.id === 'tcp' || v.id === 'node'
+          ? [bench('run.mjs'), '--memory-child', v.id, port, String(MEMORY_CONNECTIONS)]
+          : [rbFile, '--role', 'client', '--mode', v.id, '--port', port, '--connections', String(MEMORY_CONNECTIONS)];
+        const j = JSON.parse((await runNode(args, { nodeArgs: ['--expose-gc'] })).trim().split('\n').pop());
+        v.samples.push('totalPerConn' in j
+          ? { heap: j.heapPerConn, ab: j.arrayBuffersPerConn, rss: NaN, held: j.bufferStatePerConn }
+          : { heap: j.heap, ab: j.ab, rss: j.rss, held: null });
+      }
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+  return variants.map((v) => {
+    const pick = (f) => stats(v.samples.map(f));
+    return { name: v.name, id: v.id, heap: pick((s) => s.heap), ab: pick((s) => s.ab), rss: pick((s) => s.rss), js: pick((s) => s.heap + s.ab), held: v.samples[0].held };
+  });
+}
+
+// --- the table --------------------------------------------------------------------------------------------
+
+const table = [];
+const targets = [];
+const notes = [];
+
+function fmt(x, unit) {
+  if (x === undefined || Number.isNaN(x)) return '-';
+  if (unit === 'KiB') return x.toFixed(1);
+  return x >= 100 ? x.toFixed(0) : x.toFixed(1);
+}
+
+/** One row: section, contender, {median,min,max}, unit, ratio text. */
+function row(section, name, s, unit, ratio = '') {
+  if (s.failed) table.push([section, name, 'FAILED', '', '', unit, s.failed.slice(0, 80)]);
+  else table.push([section, name, fmt(s.median, unit), fmt(s.min, unit), fmt(s.max, unit), unit, ratio]);
+}
+
+function target(text, value, ok, limit) {
+  targets.push(`${ok ? 'met    ' : 'NOT met'}  ${text}: ${value}${limit ? ` — ${limit}` : ''}`);
+}
+
+const x = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
+
+function printTable() {
+  const head = ['benchmark', 'contender', 'median', 'min', 'max', 'unit', 'ratio'];
+  const all = [head, ...table];
+  const w = head.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(w[i]) : String(c).padEnd(w[i]))).join('  ').trimEnd();
+  const out = [line(head), w.map((n) => '-'.repeat(n)).join('  ')];
+  let last = '';
+  for (const r of table) {
+    out.push(line(r[0] === last ? ['', ...r.slice(1)] : r));
+    last = r[0];
+  }
+  return out.join('\n');
+}
+
+// --- main -------------------------------------------------------------------------------------------------
+
+const m = machine();
+const results = { date: new Date().toISOString(), machine: { nproc: availableParallelism(), ...m, memGiB: Math.round(totalmem() / 2 ** 30) } };
+const load0 = loadavg();
+
+if (ONLY.includes('cold')) {
+  log('cold start: bench/coldstart.mjs');
+  const cold = await coldstart(QUICK ? 3 : 11);
+  log('cold start: @reclaimprotocol/tls');
+  const rc = await reclaimCold(QUICK ? 1 : 5);
+  results.cold = { coldstart: cold, reclaim: rc };
+  const ref = cold.rows.find((r) => r.name === 'node:tls script');
+  for (const r of cold.rows) row('1 cold CLI (ms, whole process)', r.name, r, 'ms', r.failed ? '' : `${x(r.median, ref?.median)} node:tls script`);
+  const rref = rc.rows.find((r) => r.name === 'node:tls script');
+  const rprobe = rc.rows.find((r) => r.name === 'tls-probe (bundle)');
+  for (const r of rc.rows.slice(2)) {
+    row('1 cold CLI (ms, whole process)', r.name, r, 'ms', r.failed ? '' : `${x(r.median, rref?.median)} node:tls script; ${x(r.median, rprobe?.median)} tls-probe (same rounds)`);
+  }
+  for (const n of cold.notes) notes.push(`cold: ${n}`);
+  if (rc.missing) notes.push(`cold: ${rc.missing}`);
+  notes.push(`cold: reclaim rows come from a second interleaved series (node:tls script ${fmt(rref?.median)} ms, tls-probe bundle ${fmt(rprobe?.median)} ms in it), ${QUICK ? 1 : 5} runs each`);
+  const bundle = cold.rows.find((r) => r.name === 'tls-probe (bundle)');
+  if (bundle && ref && !bundle.failed) {
+    const q = bundle.median / ref.median;
+    target('cold CLI within 1.2x of the node:tls script', `${q.toFixed(2)}x`, q <= 1.2);
+  }
+  const purejs = rc.rows.find((r) => r.name.startsWith('@reclaimprotocol/tls (purejs'));
+  if (purejs && rprobe && !purejs.failed && !rprobe.failed) {
+    const q = purejs.median / rprobe.median;
+    target('cold CLI >= 3x faster than @reclaimprotocol/tls (purejs/noble)', `${q.toFixed(1)}x faster`, q >= 3);
+  }
+}
+
+if (ONLY.includes('handshakes')) {
+  log('warm handshakes: bench/handshakes.mjs');
+  const hs = await runJson('handshakes.mjs', QUICK ? ['--rounds', '2', '--batch-ms', '400'] : ['--rounds', '5', '--batch-ms', '800']);
+  results.handshakes = hs;
+  const nodeRate = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
+  for (const r of hs.rows) row(`2 warm ${r.group}`, r.name, r, 'hs/s', r.name === 'node:tls' ? '1.00x' : `${x(r.median, nodeRate(r.group))} node:tls`);
+  notes.push(`handshakes: ${hs.server}; node:tls with one SecureContext, tls-probe with one Context; key share x25519 unless said`);
+  const get = (g, n) => hs.rows.find((r) => r.group === g && r.name === n)?.median;
+  for (const v of ['TLS 1.3', 'TLS 1.2']) {
+    const full = get(`${v} full`, 'tls-probe (node crypto)');
+    const q = full / nodeRate(`${v} full`);
+    target(`warm ${v} full handshakes >= 0.8x node:tls (node provider)`, `${q.toFixed(2)}x`, q >= 0.8);
+    const res = get(`${v} resumed`, 'tls-probe (node crypto)');
+    const qr = res / full;
+    target(`warm ${v} resumed >= 1.5x our own full rate (node provider)`, `${qr.toFixed(2)}x`, qr >= 1.5);
+  }
+}
+
+if (ONLY.includes('bulk')) {
+  log('bulk: bench/bulk.mjs');
+  const bulk = await runJson('bulk.mjs', QUICK ? ['--rounds', '1', '--mib', '64', '--noble-mib', '8'] : ['--rounds', '3']);
+  results.bulk = bulk;
+  const ref = (g) => bulk.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
+  const order = (r) => `${r.group} ${r.name === 'node:tls' ? 'z' : r.name}`;
+  for (const r of [...bulk.rows].sort((a, b) => order(a).localeCompare(order(b)))) {
+    row(`3 bulk ${r.group}`, `${r.name}${r.volumeMiB !== bulk.volumes.mib ? ` [${r.volumeMiB} MiB]` : ''}`, r, 'MiB/s', r.name === 'node:tls' ? '1.00x' : `${x(r.median, ref(r.group))} node:tls`);
+  }
+  notes.push(`bulk: ${bulk.server}; ${bulk.volumes.mib} MiB each way, noble capped at ${bulk.volumes.nobleMib} MiB (pure-TypeScript AEADs); handshake excluded`);
+  for (const g of [...new Set(bulk.rows.map((r) => r.group))].filter((g) => g.includes('GCM'))) {
+    const ours = bulk.rows.find((r) => r.group === g && r.name === 'tls-probe (node crypto)')?.median;
+    const q = ours / ref(g);
+    target(`bulk ${g} >= 0.8x node:tls (node provider)`, `${q.toFixed(2)}x`, q >= 0.8);
+  }
+}
+
+if (ONLY.includes('memory')) {
+  log(`memory: ${MEMORY_CONNECTIONS} idle connections per variant (bench/release-buffers.mjs for the library)`);
+  const mem = await memory(QUICK ? 1 : 3);
+  results.memory = mem;
+  const sec = `4 memory per idle connection, ${MEMORY_CONNECTIONS} conns`;
+  const tcp = mem.find((r) => r.id === 'tcp');
+  const KiB = (s) => ({ median: s.median / 1024, min: s.min / 1024, max: s.max / 1024 });
+  for (const r of mem) {
+    const parts = [`heap ${fmt(r.heap.median / 1024, 'KiB')} + buffers ${fmt(r.ab.median / 1024, 'KiB')}`];
+    if (r.id !== 'tcp') parts.push(`${fmt((r.js.median - tcp.js.median) / 1024, 'KiB')} above TCP`);
+    if (r.held !== null) parts.push(`record buffers held ${r.held} B`);
+    row(sec, `${r.name}: heap+ArrayBuffers`, KiB(r.js), 'KiB', parts.join('; '));
+    if (!Number.isNaN(r.rss.median)) row(sec, `${r.name}: RSS`, KiB(r.rss), 'KiB', r.id === 'node' ? 'its TLS state is native memory' : '');
+  }
+  const a = mem.find((r) => r.id === 'without');
+  const b = mem.find((r) => r.id === 'with');
+  const saved = a.js.median - b.js.median;
+  target('RELEASE_BUFFERS saves >= 30 KB per idle connection', `${(saved / 1000).toFixed(1)} KB`, saved >= 30_000);
+  const idle = b.js.median - tcp.js.median;
+  target('idle connection with RELEASE_BUFFERS <= 4 KB of heap (heap+ArrayBuffers above a plain TCP socket)', `${(idle / 1000).toFixed(1)} KB`, idle <= 4000,
+    'what stays is handshake state kept after the handshake (ClientHello, key shares, transcript, certificate descriptions, sessions)');
+  notes.push('memory: server = bench/release-buffers.mjs echo server (node:tls, own process); library rows = its client (one line echoed, then idle); node:tls and TCP rows measured the same way here');
+}
+
+if (ONLY.includes('scaling')) {
+  log('scaling: bench/scaling.mjs');
+  const sc = await runJson('scaling.mjs', QUICK ? ['--rounds', '1'] : ['--rounds', '3']);
+  results.scaling = sc;
+  const ref = (g) => sc.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
+  for (const r of sc.rows) row(`5 scaling ${r.group}`, r.name, r, r.unit, r.name === 'node:tls' ? '1.00x' : `${x(r.median, ref(r.group))} node:tls`);
+  notes.push(`scaling: ${sc.server}; TLS 1.3 full handshakes, latency = TCP connect start to handshake done`);
+}
+
+const load1 = loadavg();
+const text = [
+  `tls-probe benchmarks — ${results.date}`,
+  `machine: nproc ${results.machine.nproc}, ${m.cpu}, ${results.machine.memGiB} GiB; node ${m.node} (OpenSSL ${m.nodeOpenssl}); ${m.openssl}`,
+  `load average at start ${load0.map((l) => l.toFixed(2)).join(' ')}, at end ${load1.map((l) => l.toFixed(2)).join(' ')}`,
+  `NODE_EXTRA_CA_CERTS ${extraCa ? `was set (${extraCa}): unset for every contender alike` : 'was not set'}`,
+  '',
+  printTable(),
+  '',
+  'Targets (ratios from this run):',
+  ...targets.map((t) => `  ${t}`),
+  '',
+  ...notes.map((n) => `note: ${n}`),
+  `took ${((performance.now() - T0) / 1000).toFixed(0)} s`,
+].join('\n');
+process.stdout.write(text + '\n');
+const jsonOut = arg('json', null);
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ ...results, table, targets, notes }, null, 2));
