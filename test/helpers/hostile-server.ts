@@ -1015,6 +1015,8 @@ export interface HostileConnection {
   closed: Promise<void>;
   /** A server-side bug (non-TlsAlert exception), if any. */
   bug?: Error;
+  /** Socket error codes seen (ECONNRESET: the client closed with unread data, and a TCP RST may have discarded its last bytes). */
+  socketErrors: string[];
 }
 
 export interface HostileListener {
@@ -1038,10 +1040,10 @@ export async function startHostileServer(script: HostileScript): Promise<Hostile
   const sockets = new Set<Socket>();
   const srv: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
-    socket.on('error', () => undefined);
     const index = connections.length;
     let resolveClosed!: () => void;
-    const conn: HostileConnection = { index, socket, closed: new Promise((r) => (resolveClosed = r)) };
+    const conn: HostileConnection = { index, socket, closed: new Promise((r) => (resolveClosed = r)), socketErrors: [] };
+    socket.on('error', (e: NodeJS.ErrnoException) => conn.socketErrors.push(e.code ?? e.message));
     connections.push(conn);
     socket.once('close', () => {
       sockets.delete(socket);
@@ -1098,9 +1100,13 @@ function bridge(conn: HostileConnection, setup: CaseSetup, creds: TestCredential
   conn.server = server;
   let acted = setup.afterHandshake === undefined;
   let ended = false;
+  // One socket.write per flight, as a real server's flush: node's Writable holds back every write
+  // after the first until the next loop turn, so record-by-record writes would trail the first
+  // record by milliseconds, and a client that already failed on it would close before the rest
+  // arrives (then the late writes hit EPIPE and node drops the socket before reading the alert).
   const drain = (): void => {
     const q = transport.outgoing.queue;
-    while (q.length && !socket.destroyed) socket.write(q.shift()!);
+    if (q.length && !socket.destroyed) socket.write(concat(...q.splice(0, q.length)));
     if (transport.outgoing.closed && !ended) {
       ended = true;
       socket.end();
