@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+/**
+ * Cold start: whole-process wall time of one full TLS 1.3 handshake with certificate verification
+ * and a clean close, against a local `openssl s_server`, for tls-probe and for the peers it should be
+ * compared with, measured in the same run:
+ *
+ *   node:tls script            bench/node-tls-client.mjs, the floor for any tool that runs on Node
+ *   openssl s_client           -connect ... </dev/null, native code
+ *   tls-probe (bundle)         node bin/tls-probe.js: the esbuild bundle dist/bundle/tls-probe.mjs
+ *   tls-probe (tsc output)     node dist/cli/main.js: the unbundled ~100 modules, for the difference
+ *   tls-probe --crypto noble   the bundle with the pure-TypeScript provider (a lazily loaded chunk)
+ *   tls-probe binary           dist/tls-probe, the single executable (when `npm run binary` made it)
+ *
+ * Every process is new (a cold V8 and module cache; the OS file cache is warm after one untimed
+ * warm-up round). Rounds interleave the contenders in rotating order so that drift hits all alike.
+ * NODE_EXTRA_CA_CERTS, which makes every Node start read and parse a CA bundle, is removed from
+ * every contender's environment. Prints one table; no assertions: the numbers are for reading.
+ *
+ *   npm run bench:cold                    (builds first)
+ *   node bench/coldstart.mjs [--runs 15] [--extra-ca]
+ *     --extra-ca  adds a row for the bundle with NODE_EXTRA_CA_CERTS left as the caller had it
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 15;
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  process.stderr.write('coldstart: --runs needs a positive integer\n');
+  process.exit(2);
+}
+const RUN_TIMEOUT_MS = 20_000;
+
+/** The test PKI (fixtures/pki/generate.sh), as test/helpers/pki.ts makes it. */
+function pki() {
+  const dir = join(root, 'fixtures', 'out', 'pki');
+  if (!existsSync(join(dir, '.complete'))) {
+    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+  }
+  return { root: join(dir, 'root.pem'), cert: join(dir, 'p256.pem'), key: join(dir, 'p256.key'), ica: join(dir, 'ica.pem') };
+}
+
+/** `openssl s_server` on 127.0.0.1:<any>, TLS 1.3 only, P-256 leaf + intermediate; resolves with its port. */
+function startServer(p) {
+  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`s_server did not start within 15 s\n${out}\n${err}`));
+    }, 15_000);
+    child.stderr.on('data', (c) => (err += c));
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /^ACCEPT 127\.0\.0\.1:(\d+)$/m.exec(out);
+      if (m && timer) {
+        clearTimeout(timer);
+        out = '';
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume(); // keep draining what it prints per connection
+        child.stderr.removeAllListeners('data');
+        child.stderr.resume();
+        resolve({ port: Number(m[1]), stop: () => child.kill('SIGTERM') });
+      }
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`s_server exited (${code}) before listening\n${err}`));
+    });
+  });
+}
+
+/** One timed process: spawn to close, stdin /dev/null. */
+function timeOnce(c) {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    const t0 = performance.now();
+    const child = spawn(c.cmd, c.args, { stdio: ['ignore', 'pipe', 'pipe'], env: c.env });
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      resolve({ ms: NaN, code: -1, stdout, stderr: String(e) });
+    });
+    child.once('close', (code, signal) => {
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      resolve({ ms, code: code ?? signal, stdout, stderr });
+    });
+  });
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function firstLine(cmd, argv) {
+  try {
+    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const p = pki();
+const server = await startServer(p);
+const target = `127.0.0.1:${server.port}`;
+const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+const node = process.execPath;
+const probeArgs = [target, '--servername', 'localhost', '--cafile', p.root];
+const PROBE_OK = /Verification: OK[\s\S]*New, TLSv1\.3, Cipher is /;
+const bundle = join(root, 'dist', 'bundle', 'tls-probe.mjs');
+const unbundled = join(root, 'dist', 'cli', 'main.js');
+const binary = join(root, 'dist', 'tls-probe');
+
+const notes = [];
+const contenders = [
+  { name: 'node:tls script', cmd: node, args: [join(root, 'bench', 'node-tls-client.mjs'), '127.0.0.1', String(server.port), p.root, 'localhost'], ok: /New, TLSv1\.3, .* verified true/ },
+  { name: 'openssl s_client', cmd: 'openssl', args: ['s_client', '-connect', target, '-servername', 'localhost', '-CAfile', p.root, '-verify_return_error'], ok: /Verification: OK[\s\S]*New, TLSv1\.3, Cipher is / },
+];
+if (existsSync(bundle)) {
+  contenders.push({ name: 'tls-probe (bundle)', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs], ok: PROBE_OK });
+  if (existsSync(unbundled) && statSync(bundle).mtimeMs < statSync(unbundled).mtimeMs) {
+    notes.push('dist/bundle is older than dist/cli: bin/tls-probe.js runs the tsc output; run `npm run build`');
+  }
+} else {
+  notes.push('no dist/bundle/tls-probe.mjs: run `npm run build` for the bundled rows');
+}
+if (existsSync(unbundled)) {
+  contenders.push({ name: 'tls-probe (tsc output)', cmd: node, args: [unbundled, ...probeArgs], ok: PROBE_OK });
+}
+if (existsSync(bundle)) {
+  contenders.push({ name: 'tls-probe --crypto noble', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--crypto', 'noble'], ok: PROBE_OK });
+}
+if (existsSync(binary)) {
+  contenders.push({ name: 'tls-probe binary (SEA)', cmd: binary, args: probeArgs, ok: PROBE_OK });
+} else {
+  notes.push('no dist/tls-probe: `npm run binary` builds the standalone binary');
+}
+for (const c of contenders) c.env = env;
+if (args.includes('--extra-ca') && extraCa && existsSync(bundle)) {
+  contenders.push({ name: 'tls-probe (bundle) + EXTRA_CA', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs], ok: PROBE_OK, env: process.env });
+}
+for (const c of contenders) {
+  c.times = [];
+  c.failure = undefined;
+}
+
+process.stdout.write(`coldstart: ${contenders.length} contenders x ${RUNS} runs (+1 warm-up) against s_server on ${target}...\n`);
+try {
+  for (let round = 0; round <= RUNS; round++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const c = contenders[(i + round) % contenders.length];
+      if (c.failure) continue;
+      const r = await timeOnce(c);
+      if (r.code !== 0 || !c.ok.test(r.stdout)) {
+        c.failure = `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`;
+      } else if (round > 0) {
+        c.times.push(r.ms);
+      }
+    }
+  }
+} finally {
+  server.stop();
+}
+
+const ref = contenders[0].times.length ? median(contenders[0].times) : NaN;
+const fmt = (x) => x.toFixed(1).padStart(7);
+const width = Math.max(...contenders.map((c) => c.name.length)) + 2;
+const lines = [];
+lines.push(`${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  vs node:tls`);
+for (const c of contenders) {
+  if (c.failure) {
+    lines.push(`${c.name.padEnd(width)} FAILED ${c.failure}`);
+    continue;
+  }
+  const m = median(c.times);
+  lines.push(`${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))}  ${(m / ref).toFixed(2)}x`);
+}
+
+const bundleBytes = existsSync(bundle) ? statSync(bundle).size : 0;
+const cpu = cpus()[0]?.model ?? 'unknown cpu';
+process.stdout.write(
+  [
+    '',
+    `Cold start, full TLS 1.3 handshake (P-256 leaf + intermediate, verified) and close, whole process, ms (${RUNS} runs each)`,
+    ...lines,
+    '',
+    `date ${new Date().toISOString()}; nproc ${availableParallelism()} (${cpu}); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node ${process.version} (${node}); ${firstLine('openssl', ['version'])}; server openssl s_server -tls1_3`,
+    `NODE_EXTRA_CA_CERTS ${extraCa ? `was set (${extraCa}); unset for every contender` : 'was not set'}` +
+      (process.env.NODE_OPTIONS ? `; NODE_OPTIONS=${process.env.NODE_OPTIONS} (kept)` : ''),
+    bundleBytes ? `bundle dist/bundle/tls-probe.mjs ${(bundleBytes / 1024).toFixed(0)} KiB` : '',
+    ...notes.map((n) => `note: ${n}`),
+    '',
+  ]
+    .filter((l, i, a) => l !== '' || a[i - 1] !== '')
+    .join('\n') + '\n',
+);
+if (!process.version.startsWith('v20.')) {
+  process.stdout.write(`note: measured under Node ${process.version}, not the project's Node 20\n`);
+}
+process.exitCode = contenders.some((c) => c.failure) ? 1 : 0;

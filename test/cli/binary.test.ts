@@ -1,0 +1,127 @@
+/**
+ * The standalone binary (`npm run binary`: Node 20 single executable, scripts/sea.mjs) end to end:
+ * built here (or reused when dist/tls-probe.stamp says it is of the current bundle), then run as a
+ * user would, with no node, no node_modules and no package.json involved, against `openssl s_server`.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ensurePki, repoRoot, type Pki } from '../helpers/pki.js';
+import { startOpenSslServer } from '../helpers/peers.js';
+
+const BINARY = join(repoRoot, 'dist', 'tls-probe');
+const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the binary; `send` goes to stdin, which ends when stdout matches `waitFor` (or at once). */
+function runBinary(args: string[], opts: { send?: string; waitFor?: RegExp; timeoutMs?: number } = {}): Promise<Result> {
+  // Neither NODE_OPTIONS (which a single executable honours) nor the test runner's loaders apply.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return new Promise((resolve, reject) => {
+    const child = spawn(BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    let ended = false;
+    const end = (): void => {
+      if (!ended) {
+        ended = true;
+        child.stdin.end();
+      }
+    };
+    child.stdin.on('error', () => undefined);
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+      if (opts.waitFor?.test(stdout)) end();
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    if (opts.send) child.stdin.write(opts.send);
+    if (!opts.waitFor) end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let pki: Pki;
+before(async () => {
+  pki = await ensurePki();
+  // npm test has just run `npm run build`; sea.mjs bundles dist/ and rebuilds only what changed.
+  await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'sea.mjs')], { cwd: repoRoot, timeout: 300_000 });
+}, { timeout: 320_000 });
+
+test('the binary is a single executable file, not a script', () => {
+  const st = statSync(BINARY);
+  assert.ok(st.isFile() && (st.mode & 0o111) !== 0, 'dist/tls-probe is not an executable file');
+  const head = Buffer.alloc(4);
+  const fd = openSync(BINARY, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  assert.deepEqual([...head], [0x7f, 0x45, 0x4c, 0x46], 'not an ELF executable');
+});
+
+test('--help and --version work from the binary', async () => {
+  const help = await runBinary(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^Usage: tls-probe \[options\] <host\[:port\]>/m);
+  assert.match(help.stdout, /--crypto/);
+  assert.doesNotMatch(help.stderr, /ExperimentalWarning|single executable/i);
+  const version = await runBinary(['--version']);
+  assert.equal(version.code, 0, version.stderr);
+  assert.equal(version.stdout.trim(), VERSION);
+});
+
+test('a usage error exits 2 with one line, as the script does', async () => {
+  const r = await runBinary(['--no-such-flag', 'localhost']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^tls-probe: .*no-such-flag/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+for (const crypto of ['node', 'noble'] as const) {
+  test(`full TLS 1.3 handshake, verified report, -rev round trip, exit 0 (--crypto ${crypto})`, async () => {
+    const leaf = pki.leaf('p256');
+    const peer = await startOpenSslServer({ ...leaf, args: ['-tls1_3', '-rev'] });
+    try {
+      const r = await runBinary(
+        [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, '--crypto', crypto],
+        { send: 'hello tls-probe\n', waitFor: /eborp-slt olleh/ },
+      );
+      assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /^Verification: OK$/m);
+      assert.match(r.stdout, /^New, TLSv1\.3, Cipher is TLS_[A-Z0-9_]+$/m);
+      assert.match(r.stdout, /Verify return code: 0 \(ok\)/);
+      assert.match(r.stdout, /eborp-slt olleh/);
+    } finally {
+      await peer.stop();
+    }
+  });
+}
+
+test('an untrusted chain fails verification with exit 3', async () => {
+  const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3', '-rev'] });
+  try {
+    const r = await runBinary([`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.file('untrusted-root.pem')]);
+    assert.equal(r.code, 3, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /certificate verification failed/);
+  } finally {
+    await peer.stop();
+  }
+});
