@@ -204,6 +204,15 @@ export class Connection implements HandshakeHost {
         const r = this.doHandshake();
         if (r <= 0) return r;
       }
+      // A TLS 1.2 renegotiation in progress is driven to its end before any application data
+      // goes out (ssl3_write_bytes enters the handshake first); meanwhile SSL_write wants to read.
+      while (this.handshake.renegotiating) {
+        const f = this.flush();
+        if (f !== 'ok') return this.stepFailure(f, 'write');
+        if (this.processBufferedHandshake() !== undefined) continue;
+        const s = this.step();
+        if (s !== 'ok') return this.stepFailure(s, 'read');
+      }
       if (len === 0) return 0;
       let tot = this.wnum;
       // §1.5 check 1 (ssl3_write_bytes): the retry may not be shorter than what is already done + pending.
@@ -460,8 +469,8 @@ export class Connection implements HandshakeHost {
   setRecordVersion(v: number): void {
     this.recordVersion = v;
   }
-  keylog(label: string, secret: Uint8Array): void {
-    this.events.keylog?.(`${label} ${toHex(this.handshake.random)} ${toHex(secret)}`);
+  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.events.keylog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
   }
   newSession(s: Session): void {
     this.latestSession = s;

@@ -95,9 +95,9 @@ export class ClientHandshake {
     return this.flow?.done ?? false;
   }
 
-  /** The client random (for the key log). */
-  get random(): Uint8Array {
-    return this.clientRandom;
+  /** True while a TLS 1.2 renegotiation runs (application data must wait, as in OpenSSL). */
+  get renegotiating(): boolean {
+    return this.flow instanceof Tls12Client && this.flow.renegotiating;
   }
 
   /** Sends the first ClientHello. */

@@ -236,7 +236,7 @@ class Tls12Handshake {
   private deriveKeys(): void {
     const suite = this.suite!;
     const c = suite.cipher;
-    this.host.keylog('CLIENT_RANDOM', this.master!);
+    this.host.keylog('CLIENT_RANDOM', this.clientRandom, this.master!);
     const sizes = c.kind === 'aead' ? { macKey: 0, key: c.keyLength, iv: c.fixedIvLength } : { macKey: c.macLength, key: c.keyLength, iv: 0 };
     const kb = keyBlock(this.p, suite.hash, this.master!, this.clientRandom, this.sh!.random, sizes);
     const make = (key: Uint8Array, iv: Uint8Array, mac: Uint8Array): RecordProtection =>
@@ -294,7 +294,8 @@ class Tls12Handshake {
 
 export class Tls12Client implements VersionFlow {
   private current: Tls12Handshake;
-  private renegotiating = false;
+  /** A renegotiation (after a HelloRequest) is running: no application data may be sent. */
+  renegotiating = false;
   /** Completed renegotiations (SSL_num_renegotiations). */
   renegotiations = 0;
 

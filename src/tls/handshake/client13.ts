@@ -73,8 +73,8 @@ export class Tls13Client implements VersionFlow {
     this.ks = new KeySchedule(p, suite.hash, psk);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
-    host.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', this.hs.server);
-    host.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', this.hs.client);
+    host.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', o.clientRandom, this.hs.server);
+    host.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', o.clientRandom, this.hs.client);
     host.setRecordVersion(0x0303);
     host.setReadProtection(this.protection(this.hs.server));
   }
@@ -200,9 +200,9 @@ export class Tls13Client implements VersionFlow {
     this.ks.deriveMasterSecret();
     const app = this.ks.applicationSecrets(transcript.hash());
     this.app = { client: app.client, server: app.server };
-    host.keylog('EXPORTER_SECRET', app.exporter);
-    host.keylog('SERVER_TRAFFIC_SECRET_0', app.server);
-    host.keylog('CLIENT_TRAFFIC_SECRET_0', app.client);
+    host.keylog('EXPORTER_SECRET', this.o.clientRandom, app.exporter);
+    host.keylog('SERVER_TRAFFIC_SECRET_0', this.o.clientRandom, app.server);
+    host.keylog('CLIENT_TRAFFIC_SECRET_0', this.o.clientRandom, app.client);
     host.setReadProtection(this.protection(app.server));
     host.state('TLS_ST_CR_FINISHED');
 

@@ -18,8 +18,8 @@ export interface HandshakeHost {
   setWriteProtection(p: RecordProtection): void;
   /** Sets the legacy record version for records written from now on. */
   setRecordVersion(v: number): void;
-  /** NSS key log line: `label client_random secret`. */
-  keylog(label: string, secret: Uint8Array): void;
+  /** NSS key log line: `label client_random secret` (the random of the handshake that made it). */
+  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
   /** A resumable session became available (TLS 1.3: per ticket; TLS 1.2: end of full handshake). */
   newSession(s: Session): void;
   /** State machine transition, for --state. */
