@@ -72,16 +72,23 @@ function writeOnce(opts: CliOptions, io: Io, link: Link, out: Uint8Array, phase:
 
 /**
  * Relays until stdin ends (then `beforeClose`, e.g. the ticket wait) or the server closes.
- * Retries after WANT_WRITE present the same buffer and length, as OpenSSL requires.
+ * Retries after WANT_WRITE present the same buffer and length, as OpenSSL requires. As in
+ * s_client's loop, pending output is written before reading: when the peer has gone away while
+ * data is still to be sent, that write reports the transport error (EPIPE, ECONNRESET) instead
+ * of the read reporting a close.
  */
 export async function interact(opts: CliOptions, io: Io, link: Link, phase: Phase, beforeClose?: () => Promise<void>): Promise<ReadEnd | 'eof'> {
   const stdin = new StdinReader(io.stdin, opts.crlf);
   let out: Uint8Array | null = null;
   let blocked = false;
   for (;;) {
-    const reads = pumpReads(opts, io, link, phase);
-    if (reads.end !== 'idle') return reads.end;
-    let progressed = reads.progressed;
+    let progressed = false;
+    if (!out && !stdin.ended && link.transport.peerGone) {
+      // The peer closed or failed while standard input is still open: input that has already
+      // arrived gets one turn of the event loop to reach us, so that it is written (and the
+      // write reports EPIPE/ECONNRESET) rather than the close being taken for a clean end.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (!out) out = stdin.take();
     if (out) {
       const left = writeOnce(opts, io, link, out, phase);
@@ -91,6 +98,9 @@ export async function interact(opts: CliOptions, io: Io, link: Link, phase: Phas
         progressed = true;
       }
     }
+    const reads = pumpReads(opts, io, link, phase);
+    if (reads.end !== 'idle') return reads.end;
+    progressed ||= reads.progressed;
     if (!out && stdin.ended && !opts.ignEof) {
       if (opts.output === 'report') io.stderr.write('DONE\n');
       if (beforeClose) await beforeClose();

@@ -1,8 +1,19 @@
 /**
- * A Transport over a node:net socket. Node sockets never refuse a write, so this emulates a
- * non-blocking socket: a write is taken only while fewer than `sndbuf` bytes are unflushed
- * (--sndbuf; by default 64 KiB, about a loopback socket's buffer), otherwise it would block.
- * Reads come from what the socket has delivered; errors and EOF are reported as a socket would.
+ * A Transport over a node:net socket, emulating a non-blocking socket (OpenSSL's socket BIO):
+ *
+ * - Writes. Node sockets never refuse a write, so the send buffer is emulated. As in Linux's
+ *   tcp_sendmsg, a write is taken whole while fewer than `sndbuf` bytes are queued, and would
+ *   block once `sndbuf` or more are. By default (64 KiB, about a loopback socket's buffer) the
+ *   queue is what the kernel has not taken yet (socket.writableLength), so writes block only when
+ *   the peer stops reading. With an explicit --sndbuf (`emulated`), bytes stay queued until Node
+ *   reports them written (the write callback, at the earliest on the next turn of the event loop):
+ *   a send buffer that drains between event-loop turns, so WANT_WRITE and partial writes become
+ *   visible even on a fast link.
+ * - Errors. Node reports socket errors asynchronously (the 'error' event); from then on every
+ *   write (and a read once the delivered data is consumed) returns that errno. A socket Node has
+ *   ended or destroyed, or whose peer has sent FIN (Node closes the write side then, unless
+ *   allowHalfOpen), gives EPIPE on write, as write(2) would.
+ * - Reads come from what the socket has delivered; then the error, EOF, or would-block.
  */
 import type { Socket } from 'node:net';
 import type { Transport, TransportRead, TransportWrite } from '../tls/types.js';
@@ -10,29 +21,40 @@ import { errnoOf } from './errno.js';
 
 export const DEFAULT_SNDBUF = 64 * 1024;
 
+const EPIPE = { error: 'EPIPE', errno: 32 } as const;
+
 export class SocketTransport implements Transport {
   private readonly chunks: Uint8Array[] = [];
-  private ended = false;
+  /** The peer's FIN arrived ('end'). */
+  private readEnded = false;
+  /** The socket is closed ('close'). */
+  private closed = false;
   private failed?: { error: string; errno: number };
   private waiters: (() => void)[] = [];
+  /** Emulated send buffer: bytes written whose write callback has not run yet. */
+  private inFlight = 0;
   /** Total bytes read from and written to the socket. */
   readonly counts = { read: 0, written: 0 };
 
-  constructor(readonly socket: Socket, private readonly sndbuf = DEFAULT_SNDBUF, private readonly throttled = false) {
+  /**
+   * @param sndbuf emulated send-buffer size in bytes
+   * @param emulated true for an explicit --sndbuf: queued bytes drain only through write callbacks
+   */
+  constructor(readonly socket: Socket, private readonly sndbuf = DEFAULT_SNDBUF, private readonly emulated = false) {
     socket.on('data', (b: Buffer) => {
       this.chunks.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
       this.wake();
     });
     socket.on('end', () => {
-      this.ended = true;
+      this.readEnded = true;
       this.wake();
     });
     socket.on('close', () => {
-      this.ended = true;
+      this.closed = true;
       this.wake();
     });
     socket.on('error', (e) => {
-      this.failed = errnoOf(e);
+      this.failed ??= errnoOf(e);
       this.wake();
     });
     socket.on('drain', () => this.wake());
@@ -42,7 +64,7 @@ export class SocketTransport implements Transport {
     const c = this.chunks[0];
     if (!c) {
       if (this.failed) return { ...this.failed };
-      return this.ended ? { eof: true } : { wouldBlock: true };
+      return this.readEnded || this.closed ? { eof: true } : { wouldBlock: true };
     }
     if (c.length <= max) {
       this.chunks.shift();
@@ -56,21 +78,35 @@ export class SocketTransport implements Transport {
 
   write(bytes: Uint8Array): TransportWrite {
     if (this.failed) return { ...this.failed };
-    if (this.socket.destroyed || this.socket.writableEnded) return { error: 'EPIPE', errno: 32 };
-    const room = this.sndbuf - this.socket.writableLength;
-    if (room <= 0) return { wouldBlock: true };
-    const n = this.throttled ? Math.min(room, bytes.length) : bytes.length;
-    this.socket.write(Buffer.from(bytes.subarray(0, n)));
+    const s = this.socket;
+    if (s.destroyed || s.writableEnded || this.closed || (this.readEnded && !s.allowHalfOpen)) return { ...EPIPE };
+    const queued = this.emulated ? this.inFlight : s.writableLength;
+    if (queued >= this.sndbuf) return { wouldBlock: true };
+    const n = bytes.length;
+    if (this.emulated) {
+      this.inFlight += n;
+      s.write(Buffer.from(bytes), () => {
+        this.inFlight -= n;
+        this.wake();
+      });
+    } else {
+      s.write(Buffer.from(bytes));
+    }
     this.counts.written += n;
     return { n };
   }
 
-  /** True once data, EOF or an error is there to be read. */
-  get readable(): boolean {
-    return this.chunks.length > 0 || this.ended || this.failed !== undefined;
+  /** True once the peer's FIN, the close or an error has been seen (whether or not data is still to be read). */
+  get peerGone(): boolean {
+    return this.readEnded || this.closed || this.failed !== undefined;
   }
 
-  /** Resolves at the next socket event (data, drain, end, error). */
+  /** True once data, EOF or an error is there to be read. */
+  get readable(): boolean {
+    return this.chunks.length > 0 || this.readEnded || this.closed || this.failed !== undefined;
+  }
+
+  /** Resolves at the next socket event (data, drain, a write completing, end, close, error). */
   wait(): Promise<void> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
