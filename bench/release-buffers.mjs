@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// SSL_MODE_RELEASE_BUFFERS: memory held by idle connections, with and without the mode
+// (spec/openssl-semantics.md §4, Appendix A item 6: OpenSSL saves ~33 KB per idle connection).
+//
+//   npm run build && node bench/release-buffers.mjs [--connections 1000]
+//
+// Real loopback, the library as built into dist/. A node:tls echo server runs in its own process,
+// so this process holds only the client side. For each mode a fresh measuring process (run with
+// --expose-gc) opens N TLS 1.3 connections (x25519, node:crypto provider), exchanges one line on
+// each (so both record buffers have been used) and leaves them idle. The figure per connection is
+// the growth of V8's heap plus ArrayBuffer memory (the record buffers are Uint8Arrays, whose
+// backing stores live outside the V8 heap) between before and after, each after a full GC, divided
+// by N. The library's own account (Connection.bufferState()) is printed next to it.
+//
+// Prints the two figures, the difference and the ratio. It asserts nothing: it is a measurement.
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const self = fileURLToPath(import.meta.url);
+
+const { values: o } = parseArgs({
+  options: {
+    role: { type: 'string', default: 'main' },
+    connections: { type: 'string', default: '1000' },
+    port: { type: 'string' },
+    mode: { type: 'string' },
+  },
+});
+
+/** The test PKI (fixtures/pki/generate.sh), generated on first use as the tests do. */
+function pki() {
+  const dir = join(root, 'fixtures', 'out', 'pki');
+  if (!existsSync(join(dir, '.complete'))) {
+    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+  }
+  return { root: join(dir, 'root.pem'), chain: join(dir, 'p256.chain.pem'), key: join(dir, 'p256.key') };
+}
+
+// --- role: server (a node:tls line echo server) -----------------------------------------------------
+
+async function server() {
+  const tls = await import('node:tls');
+  const p = pki();
+  const srv = tls.createServer({ cert: readFileSync(p.chain), key: readFileSync(p.key), minVersion: 'TLSv1.3' }, (s) => {
+    s.on('data', (d) => s.write(d));
+    s.on('error', () => undefined);
+  });
+  srv.maxConnections = 100_000;
+  srv.listen(0, '127.0.0.1', 4096, () => console.log(`LISTENING ${srv.address().port}`));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+// --- role: client (measures one mode) ---------------------------------------------------------------
+
+async function client() {
+  if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
+  const d = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+  const [{ Context }, { Connection }, { SocketTransport }, { SslError, Mode }, { nodeProvider }, { loadCaFile }, { tcpConnect }] = await Promise.all([
+    d('tls/context.js'), d('tls/connection.js'), d('net/socket.js'), d('tls/types.js'), d('tls/crypto/index.js'),
+    d('cli/truststore.js'), d('cli/drive.js'),
+  ]);
+  const n = Number(o.connections);
+  const port = Number(o.port);
+  const release = o.mode === 'with';
+  const ctx = new Context(nodeProvider, { trustAnchors: loadCaFile(pki().root), minVersion: 0x0304, keyShareGroups: ['x25519'] });
+  if (release) ctx.setMode(Mode.RELEASE_BUFFERS);
+
+  async function drive(conn, transport, op) {
+    for (;;) {
+      const r = op();
+      if (r > 0) return r;
+      const e = conn.getError(r);
+      if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE) throw conn.failure ?? new Error(`SslError ${e}`);
+      await transport.wait();
+    }
+  }
+
+  async function open() {
+    const socket = await tcpConnect('127.0.0.1', port, 10_000);
+    const transport = new SocketTransport(socket);
+    const conn = new Connection(ctx, transport, { servername: 'localhost', verifyName: 'localhost' });
+    await drive(conn, transport, () => conn.connect());
+    const line = new TextEncoder().encode('ping\n');
+    await drive(conn, transport, () => conn.write(line));
+    const buf = new Uint8Array(64);
+    // Read until the echo is in (the server's tickets come first and are consumed on the way).
+    let got = 0;
+    while (got < line.length) got += await drive(conn, transport, () => conn.read(buf));
+    return { socket, transport, conn };
+  }
+
+  const sample = () => {
+    globalThis.gc();
+    globalThis.gc();
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed, arrayBuffers: m.arrayBuffers };
+  };
+
+  // Warm up (code, provider, caches) with a few connections that are then closed.
+  const warm = [];
+  for (let i = 0; i < 20; i++) warm.push(await open());
+  for (const l of warm) l.socket.destroy();
+  await new Promise((r) => setTimeout(r, 200));
+
+  const before = sample();
+  const links = [];
+  const batch = 50;
+  for (let i = 0; i < n; i += batch) {
+    links.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, open))));
+  }
+  await new Promise((r) => setTimeout(r, 200)); // idle: nothing in flight
+  const after = sample();
+  let held = 0;
+  for (const l of links) {
+    const b = l.conn.bufferState();
+    held += b.readBuffer + b.writeBuffer;
+  }
+  const result = {
+    mode: release ? 'RELEASE_BUFFERS' : 'default',
+    connections: links.length,
+    heapPerConn: (after.heap - before.heap) / links.length,
+    arrayBuffersPerConn: (after.arrayBuffers - before.arrayBuffers) / links.length,
+    bufferStatePerConn: held / links.length,
+  };
+  result.totalPerConn = result.heapPerConn + result.arrayBuffersPerConn;
+  console.log(JSON.stringify(result));
+  for (const l of links) l.socket.destroy();
+}
+
+// --- role: main --------------------------------------------------------------------------------------
+
+function run(args, { waitFor } = {}) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const done = new Promise((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (waitFor) {
+        const m = waitFor.exec(out);
+        if (m) resolve(m);
+      }
+    });
+    child.on('exit', (code) => (code === 0 || waitFor ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+  return { child, done };
+}
+
+async function main() {
+  if (!existsSync(join(root, 'dist', 'tls', 'connection.js'))) throw new Error('run `npm run build` first');
+  const srv = run([self, '--role', 'server'], { waitFor: /LISTENING (\d+)/ });
+  const m = await Promise.race([srv.done, new Promise((_, reject) => setTimeout(() => reject(new Error('server did not start')), 15_000))]);
+  const port = m[1];
+  try {
+    const results = [];
+    for (const mode of ['without', 'with']) {
+      const c = run(['--expose-gc', self, '--role', 'client', '--mode', mode, '--port', port, '--connections', o.connections]);
+      const out = await c.done;
+      results.push(JSON.parse(out.trim().split('\n').pop()));
+    }
+    const kb = (x) => `${(x / 1024).toFixed(1)} KiB`;
+    console.log(`idle TLS 1.3 connections held by the library: ${results[0].connections} per mode (loopback, node:tls echo server in another process)`);
+    console.log('mode              heap/conn   ArrayBuffers/conn   total/conn   bufferState()/conn');
+    for (const r of results) {
+      console.log(`${r.mode.padEnd(16)}  ${kb(r.heapPerConn).padStart(9)}   ${kb(r.arrayBuffersPerConn).padStart(17)}   ${kb(r.totalPerConn).padStart(10)}   ${kb(r.bufferStatePerConn).padStart(18)}`);
+    }
+    const [off, on] = results;
+    console.log(`saved per idle connection: ${kb(off.totalPerConn - on.totalPerConn)} (OpenSSL 3.0: 33296 B); ratio with/without: ${(on.totalPerConn / off.totalPerConn).toFixed(3)}`);
+  } finally {
+    srv.child.kill('SIGTERM');
+  }
+}
+
+if (o.role === 'server') await server();
+else if (o.role === 'client') await client();
+else await main();
