@@ -14,7 +14,7 @@
  *    at it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { concat, Reader, Writer } from '../../src/tls/codec/bytes.js';
+import { concat, Reader, Writer, toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel, alertName } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, findExtension, writeExtensions, type Extension } from '../../src/tls/codec/extensions.js';
 import {
@@ -891,6 +891,16 @@ export const HOSTILE_CASES: HostileCase[] = [
     id: 'auth-garbage-certificate', title: 'Certificate entry of 300 garbage bytes', expect: 'bad_certificate',
     ref: 'RFC 8446 §6.2 bad_certificate (OpenSSL 3 sends decode_error for an undecodable certificate)', cheap: true,
     setup: () => ({ server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate([new Uint8Array(300).fill(0x30)], true))) } }),
+  },
+  {
+    id: 'auth-leaf-key-off-curve', title: 'leaf certificate whose P-256 public key is not on the curve (parses as X.509)', expect: 'bad_certificate',
+    ref: 'RFC 8446 §6.2 bad_certificate ("A certificate was corrupt"); never internal_error (found by the fuzzer)', cheap: true,
+    setup: (ctx) => {
+      const leaf = ctx.creds.chain[0]!.slice();
+      const at = toHex(leaf).indexOf('03420004') / 2; // BIT STRING of the uncompressed point
+      leaf[at + 4]! ^= 0x01;
+      return { server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate([leaf, ...ctx.creds.chain.slice(1)], true))) } };
+    },
   },
   {
     id: 'auth-cert-context', title: 'server Certificate with a non-empty certificate_request_context', expect: 'illegal_parameter',
