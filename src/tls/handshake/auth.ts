@@ -25,8 +25,16 @@ export function certificateKey(der: Uint8Array): PeerKey {
   } catch {
     throw new TlsAlert(AlertDescription.bad_certificate, 'unable to decode server certificate');
   }
-  const key = cert.publicKey;
-  const spki = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+  // A certificate can parse while its key does not (a point off the curve, an unknown curve):
+  // node's publicKey getter then throws a plain Error, which must not become internal_error.
+  let key: X509Certificate['publicKey'];
+  let spki: Uint8Array;
+  try {
+    key = cert.publicKey;
+    spki = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+  } catch {
+    throw new TlsAlert(AlertDescription.bad_certificate, 'unable to decode the certificate public key');
+  }
   const d = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case 'rsa': return { spki, type: 'rsa', bits: d.modulusLength ?? 0 };
