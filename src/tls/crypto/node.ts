@@ -20,17 +20,6 @@ function fromHex(hex: string): Uint8Array {
   return u8(Buffer.from(hex, 'hex'));
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
-/** PKCS#8 and SPKI DER headers for a raw X25519 key (RFC 8410): header || 32 key bytes. */
-const X25519_PKCS8_PREFIX = fromHex('302e020100300506032b656e04220420');
-const X25519_SPKI_PREFIX = fromHex('302a300506032b656e032100');
-
 /** OpenSSL curve names and field sizes of the NIST groups. */
 export const NIST_CURVES = {
   secp256r1: { openssl: 'prime256v1', size: 32 },
@@ -100,10 +89,87 @@ function signOptions(scheme: SignatureScheme): { padding?: number; saltLength?: 
   return {};
 }
 
+/** Reads one DER TLV at `off`: [tag, start of value, end of value], or null when malformed. */
+function derTlv(b: Uint8Array, off: number): [number, number, number] | null {
+  if (off + 2 > b.length) return null;
+  const tag = b[off]!;
+  let len = b[off + 1]!;
+  let p = off + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n < 1 || n > 3 || p + n > b.length) return null;
+    len = 0;
+    for (let i = 0; i < n; i++) len = (len << 8) | b[p++]!;
+  }
+  return p + len <= b.length ? [tag, p, p + len] : null;
+}
+
+const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
+
+/** SPKI AlgorithmIdentifier bodies (OID and parameters, DER) of the keys imported through JWK. */
+const SPKI_EC_P256 = fromHex('06072a8648ce3d020106082a8648ce3d030107');
+const SPKI_EC_P384 = fromHex('06072a8648ce3d020106052b81040022');
+const SPKI_EC_P521 = fromHex('06072a8648ce3d020106052b81040023');
+const SPKI_ED25519 = fromHex('06032b6570');
+const SPKI_RSA = fromHex('06092a864886f70d0101010500');
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** An unsigned DER INTEGER's value without its sign byte. */
+function unsignedInt(v: Uint8Array): Uint8Array {
+  return v.length > 1 && v[0] === 0 ? v.subarray(1) : v;
+}
+
+/**
+ * The JWK form of an EC (P-256/384/521, uncompressed point), Ed25519 or rsaEncryption SPKI, or null
+ * for anything else. OpenSSL 3's DER decoder costs ~0.3 ms per key; a JWK import skips it (the
+ * point is still checked on the curve). Anything unusual goes the DER way, which decides.
+ */
+export function spkiToJwk(spki: Uint8Array): crypto.JsonWebKey | null {
+  const outer = derTlv(spki, 0);
+  if (!outer || outer[0] !== 0x30 || outer[2] !== spki.length) return null;
+  const alg = derTlv(spki, outer[1]);
+  if (!alg || alg[0] !== 0x30) return null;
+  const bits = derTlv(spki, alg[2]);
+  if (!bits || bits[0] !== 0x03 || bits[2] !== spki.length || spki[bits[1]] !== 0) return null;
+  const algBody = spki.subarray(alg[1], alg[2]);
+  const key = spki.subarray(bits[1] + 1, bits[2]);
+  for (const [id, crv, size] of [[SPKI_EC_P256, 'P-256', 32], [SPKI_EC_P384, 'P-384', 48], [SPKI_EC_P521, 'P-521', 66]] as const) {
+    if (!sameBytes(algBody, id)) continue;
+    if (key.length !== 1 + 2 * size || key[0] !== 0x04) return null;
+    return { kty: 'EC', crv, x: b64u(key.subarray(1, 1 + size)), y: b64u(key.subarray(1 + size)) };
+  }
+  if (sameBytes(algBody, SPKI_ED25519)) return key.length === 32 ? { kty: 'OKP', crv: 'Ed25519', x: b64u(key) } : null;
+  if (sameBytes(algBody, SPKI_RSA)) {
+    const seq = derTlv(key, 0);
+    if (!seq || seq[0] !== 0x30 || seq[2] !== key.length) return null;
+    const n = derTlv(key, seq[1]);
+    const e = n && derTlv(key, n[2]);
+    if (!n || !e || n[0] !== 0x02 || e[0] !== 0x02 || e[2] !== key.length) return null;
+    return { kty: 'RSA', n: b64u(unsignedInt(key.subarray(n[1], n[2]))), e: b64u(unsignedInt(key.subarray(e[1], e[2]))) };
+  }
+  return null;
+}
+
+/** A public KeyObject from SPKI DER: through JWK when spkiToJwk knows the key, else OpenSSL's decoder. */
+function publicKeyFromSpki(spki: Uint8Array): crypto.KeyObject {
+  const jwk = spkiToJwk(spki);
+  if (jwk) {
+    try {
+      return crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    } catch {
+      /* let the DER decoder have the last word */
+    }
+  }
+  return crypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+}
+
 /** Verifies any scheme with node:crypto; false on mismatch, malformed key or signature, never throws. */
 export function nodeVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean {
   try {
-    const key = crypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    const key = publicKeyFromSpki(spki);
     if (!keyTypeFits(scheme, key)) return false;
     if ((scheme.kind === 'eddsa') !== (scheme.hash === null)) return false;
     return crypto.verify(scheme.hash, data, { key, ...signOptions(scheme) }, signature);
@@ -165,32 +231,78 @@ export function checkHkdfExpand(hash: HashName, prk: Uint8Array, length: number)
   if (!Number.isInteger(length) || length < 0 || length > 255 * hl) throw new RangeError(`HKDF length ${length} out of range`);
 }
 
-function nodeAead(name: AeadName, key: Uint8Array): Aead {
+/**
+ * The node AEAD also seals a whole record in one go (protection.ts uses it when present): the
+ * plaintext given in parts (no joined copy), the output one array `prefix || ciphertext || tag`.
+ */
+export interface NodeAead extends Aead {
+  sealRecord(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+}
+
+/** A zero-copy Uint8Array over fresh, not zero-filled memory (a Buffer of its own, never the shared pool). */
+function allocUnsafe(n: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+}
+
+function nodeAead(name: AeadName, key: Uint8Array): NodeAead {
   checkAeadKey(name, key);
-  const { cipher } = AEAD_CIPHERS[name];
-  const k = Buffer.from(key);
+  const cipher = AEAD_CIPHERS[name].cipher as crypto.CipherGCMTypes;
+  // A KeyObject: the key lives in native memory, not as a slice pinning an 8 KiB Buffer pool slab.
+  const k = crypto.createSecretKey(key);
   return {
     name,
     seal(nonce, plaintext, aad) {
       checkNonce(nonce);
-      const c = crypto.createCipheriv(cipher as crypto.CipherGCMTypes, k, nonce, { authTagLength: 16 });
+      const c = crypto.createCipheriv(cipher, k, nonce, { authTagLength: 16 });
       c.setAAD(aad, { plaintextLength: plaintext.length });
-      const out = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
-      return u8(out);
+      const body = c.update(plaintext);
+      const fin = c.final();
+      const tag = c.getAuthTag();
+      const out = allocUnsafe(body.length + fin.length + 16);
+      out.set(body, 0);
+      if (fin.length) out.set(fin, body.length);
+      out.set(tag, body.length + fin.length);
+      return out;
+    },
+    sealRecord(nonce, aad, prefix, parts) {
+      checkNonce(nonce);
+      let len = 0;
+      for (const part of parts) len += part.length;
+      const c = crypto.createCipheriv(cipher, k, nonce, { authTagLength: 16 });
+      c.setAAD(aad, { plaintextLength: len });
+      const out = allocUnsafe(prefix.length + len + 16);
+      out.set(prefix, 0);
+      let o = prefix.length;
+      for (const part of parts) {
+        if (part.length === 0) continue;
+        const ct = c.update(part);
+        out.set(ct, o);
+        o += ct.length;
+      }
+      const fin = c.final();
+      if (fin.length) {
+        out.set(fin, o);
+        o += fin.length;
+      }
+      out.set(c.getAuthTag(), o);
+      return out;
     },
     open(nonce, ciphertextAndTag, aad) {
       checkNonce(nonce);
       if (ciphertextAndTag.length < 16) return null;
       const ctLen = ciphertextAndTag.length - 16;
-      const d = crypto.createDecipheriv(cipher as crypto.CipherGCMTypes, k, nonce, { authTagLength: 16 });
+      const d = crypto.createDecipheriv(cipher, k, nonce, { authTagLength: 16 });
       d.setAuthTag(ciphertextAndTag.subarray(ctLen));
       d.setAAD(aad, { plaintextLength: ctLen });
       const body = d.update(ciphertextAndTag.subarray(0, ctLen));
+      let fin: Buffer;
       try {
-        return u8(Buffer.concat([body, d.final()]));
+        fin = d.final();
       } catch {
         return null;
       }
+      // AEAD final() yields nothing: the plaintext is update()'s own fresh buffer, no joined copy.
+      return u8(fin.length ? Buffer.concat([body, fin]) : body);
     },
   };
 }
@@ -198,7 +310,7 @@ function nodeAead(name: AeadName, key: Uint8Array): Aead {
 function nodeCbc(key: Uint8Array): BlockCipher {
   checkCbc(key);
   const cipher = key.length === 16 ? 'aes-128-cbc' : 'aes-256-cbc';
-  const k = Buffer.from(key);
+  const k = crypto.createSecretKey(key);
   const run = (encrypt: boolean, iv: Uint8Array, data: Uint8Array): Uint8Array => {
     checkCbc(key, iv, data);
     const c = encrypt ? crypto.createCipheriv(cipher, k, iv) : crypto.createDecipheriv(cipher, k, iv);
@@ -211,19 +323,32 @@ function nodeCbc(key: Uint8Array): BlockCipher {
   };
 }
 
+/**
+ * X25519 through JWK, not PKCS#8/SPKI DER: OpenSSL 3's DER decoders cost ~0.3 ms per key and this
+ * runs twice per handshake (our key, the peer's share); a JWK import or export skips them.
+ */
 function nodeX25519(privateKey?: Uint8Array): KeyShare {
-  const raw = privateKey ?? u8(crypto.randomBytes(32));
-  if (raw.length !== 32) throw new RangeError(`X25519 private key must be 32 bytes, got ${raw.length}`);
-  const priv = crypto.createPrivateKey({ key: Buffer.from(concat(X25519_PKCS8_PREFIX, raw)), format: 'der', type: 'pkcs8' });
-  const spki = u8(crypto.createPublicKey(priv).export({ format: 'der', type: 'spki' }));
+  let priv: crypto.KeyObject;
+  let publicKey: Uint8Array;
+  if (privateKey === undefined) {
+    const pair = crypto.generateKeyPairSync('x25519');
+    priv = pair.privateKey;
+    publicKey = x25519Raw(pair.publicKey);
+  } else {
+    if (privateKey.length !== 32) throw new RangeError(`X25519 private key must be 32 bytes, got ${privateKey.length}`);
+    // A private OKP JWK needs an "x" member; Node derives the public key from "d" and ignores it.
+    const d = b64u(privateKey);
+    priv = crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: d }, format: 'jwk' });
+    publicKey = x25519Raw(crypto.createPublicKey(priv));
+  }
   return {
     group: 'x25519',
-    publicKey: spki.slice(X25519_SPKI_PREFIX.length),
+    publicKey,
     computeSecret(peerShare) {
       checkX25519Share(peerShare);
       let secret: Uint8Array;
       try {
-        const pub = crypto.createPublicKey({ key: Buffer.from(concat(X25519_SPKI_PREFIX, peerShare)), format: 'der', type: 'spki' });
+        const pub = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(peerShare) }, format: 'jwk' });
         secret = u8(crypto.diffieHellman({ privateKey: priv, publicKey: pub }));
       } catch {
         // OpenSSL refuses to derive an all-zero (low-order point) result.
@@ -232,6 +357,13 @@ function nodeX25519(privateKey?: Uint8Array): KeyShare {
       return checkX25519Secret(secret);
     },
   };
+}
+
+/** The 32 raw bytes of an X25519 public KeyObject (its own ArrayBuffer). */
+function x25519Raw(pub: crypto.KeyObject): Uint8Array {
+  const x = pub.export({ format: 'jwk' }).x;
+  if (typeof x !== 'string') throw new Error('X25519 public key without x');
+  return new Uint8Array(Buffer.from(x, 'base64url'));
 }
 
 function nodeNist(group: NistGroup, privateKey?: Uint8Array): KeyShare {
