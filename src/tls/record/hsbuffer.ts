@@ -15,8 +15,10 @@ export interface HandshakeMsg {
   raw: Uint8Array;
 }
 
+const EMPTY = new Uint8Array(0);
+
 export class HandshakeBuffer {
-  private buf = new Uint8Array(0);
+  private buf = EMPTY;
   private start = 0;
   private end = 0;
 
@@ -50,7 +52,12 @@ export class HandshakeBuffer {
     if (live < 4 + len) return null;
     const raw = b.slice(s, s + 4 + len);
     this.start += 4 + len;
-    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start === this.end) {
+      // Nothing partial is waiting: drop the buffer (it grew to the largest flight, e.g. the
+      // Certificate message) rather than keep it for the idle life of the connection.
+      this.buf = EMPTY;
+      this.start = this.end = 0;
+    }
     return { type: raw[0]!, body: raw.subarray(4), raw };
   }
 }

@@ -9,7 +9,7 @@ import { HASH_LENGTH, type AeadName, type HashName } from '../codec/names.js';
 import { TlsAlert } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { concat, constantTimeEqual } from '../codec/bytes.js';
-import { MAX_CIPHERTEXT_12, MAX_PLAINTEXT, RECORD_HEADER, writeHeader, xorNonce, type OpenedRecord, type RecordProtection } from './protection.js';
+import { MAX_CIPHERTEXT_12, MAX_PLAINTEXT, RECORD_HEADER, isRecordSealer, writeHeader, xorNonce, type OpenedRecord, type RecordProtection } from './protection.js';
 
 /** seq_num(8) || type || version || length: the MAC/AEAD additional data (RFC 5246 §6.2.3). */
 function additionalData(seq: bigint, type: number, version: number, length: number): Uint8Array {
@@ -60,15 +60,23 @@ export class Tls12AeadProtection implements RecordProtection {
   }
 
   seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
-    const explicitPart = this.explicit ? new Uint8Array(8) : null;
-    if (explicitPart) new DataView(explicitPart.buffer).setBigUint64(0, this.seq);
-    const sealed = this.aead.seal(this.nonce(explicitPart), fragment, additionalData(this.seq, type, version, fragment.length));
+    // header (5) || explicit nonce (8, AES-GCM only): what goes before the ciphertext.
+    const prefixLength = RECORD_HEADER + (this.explicit ? 8 : 0);
+    const prefix = new Uint8Array(prefixLength);
+    writeHeader(prefix, type, version, prefixLength - RECORD_HEADER + fragment.length + 16);
+    if (this.explicit) new DataView(prefix.buffer).setBigUint64(RECORD_HEADER, this.seq);
+    const nonce = this.nonce(this.explicit ? prefix.subarray(RECORD_HEADER) : null);
+    const ad = additionalData(this.seq, type, version, fragment.length);
+    let out: Uint8Array;
+    if (isRecordSealer(this.aead)) out = this.aead.sealRecord(nonce, ad, prefix, [fragment]);
+    else {
+      const sealed = this.aead.seal(nonce, fragment, ad);
+      out = new Uint8Array(prefixLength + sealed.length);
+      out.set(prefix);
+      out.set(sealed, prefixLength);
+    }
     this.seq++;
-    if (!explicitPart) return record(type, version, sealed);
-    const body = new Uint8Array(8 + sealed.length);
-    body.set(explicitPart);
-    body.set(sealed, 8);
-    return record(type, version, body);
+    return out;
   }
 
   open(type: number, version: number, body: Uint8Array): OpenedRecord {
