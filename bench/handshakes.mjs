@@ -97,9 +97,9 @@ export function stats(xs) {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
 }
 
-/** The library as built into dist/ (run `npm run build` first). */
-export async function loadLib() {
-  const d = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
+/** The library as built into dist/ (run `npm run build` first), or another build of it (A/B runs). */
+export async function loadLib(dist = join(root, 'dist')) {
+  const d = (p) => import(pathToFileURL(join(dist, p)).href);
   const [context, connection, socket, types, crypto, names, truststore, drive] = await Promise.all([
     d('tls/context.js'), d('tls/connection.js'), d('net/socket.js'), d('tls/types.js'), d('tls/crypto/index.js'),
     d('tls/codec/names.js'), d('cli/truststore.js'), d('cli/drive.js'),
