@@ -26,8 +26,10 @@ export interface ConnectionEvents {
   state?(name: string): void;
 }
 
-/** Records that carry no progress (empty, CCS, warning alerts) tolerated in a row (OpenSSL: 32). */
+/** Records that carry no progress (empty, CCS) tolerated in a row (OpenSSL: 32). */
 const MAX_EMPTY_RECORDS = 32;
+/** Warning alerts in a row that end the connection (OpenSSL MAX_WARN_ALERT_COUNT, TOO_MANY_WARN_ALERTS). */
+const MAX_WARN_ALERTS = 5;
 
 type Step = 'ok' | 'block' | 'eof' | { error: string; errno: number };
 
@@ -67,6 +69,8 @@ export class Connection implements HandshakeHost {
   private rwstate: 'nothing' | 'reading' | 'writing' = 'nothing';
   private appData: Uint8Array[] = [];
   private emptyRecords = 0;
+  /** Consecutive warning alerts (reset by any non-empty record that is not an alert). */
+  private warnAlerts = 0;
   // OpenSSL's pending-write state (rlayer.wnum, wpend_tot, wpend_buf, wpend_type).
   private wnum = 0;
   private wpendTot = 0;
@@ -279,7 +283,10 @@ export class Connection implements HandshakeHost {
       return -1;
     }
     this.lastErrno = { code: f.error, errno: f.errno };
-    this.errors.push({ lib: 'SYS', reason: strerror(f.error), errno: f.errno, func: 'tls_retry_write_records', data: 'tls_retry_write_records failure' });
+    // A write that took nothing and set no errno (errno 0) leaves the queue empty (§1.5 step 5, n == 0).
+    if (f.errno !== 0) {
+      this.errors.push({ lib: 'SYS', reason: strerror(f.error), errno: f.errno, func: 'tls_retry_write_records', data: 'tls_retry_write_records failure' });
+    }
     return -1;
   }
 
@@ -350,6 +357,11 @@ export class Connection implements HandshakeHost {
     if (fragment.length === 0 || type === ContentType.change_cipher_spec) {
       if (++this.emptyRecords > MAX_EMPTY_RECORDS) throw unexpectedMessage('too many empty records');
     } else this.emptyRecords = 0;
+    if (type !== ContentType.alert && fragment.length !== 0) this.warnAlerts = 0;
+    // TLS 1.3: no other record type between the fragments of a handshake message (RFC 8446 §5.1).
+    if (type !== ContentType.handshake && !this.hsBuf.empty && this.handshake.info.version === 0x0304) {
+      throw unexpectedMessage('mixed handshake and non handshake data');
+    }
     switch (type) {
       case ContentType.handshake:
         if (fragment.length === 0) throw unexpectedMessage('empty handshake record');
@@ -403,6 +415,10 @@ export class Connection implements HandshakeHost {
     if (fragment.length !== 2) throw new TlsAlert(AlertDescription.decode_error, 'bad alert record');
     const [level, desc] = [fragment[0]!, fragment[1]!];
     this.trace('received', version, ContentType.alert, fragment, `Alert ${level === AlertLevel.fatal ? 'fatal' : 'warning'} ${alertName(desc)}`);
+    const tls13 = this.handshake.info.version === 0x0304;
+    if ((level === AlertLevel.warning || (tls13 && desc === AlertDescription.user_canceled)) && ++this.warnAlerts === MAX_WARN_ALERTS) {
+      throw unexpectedMessage('too many warn alerts');
+    }
     if (desc === AlertDescription.close_notify) {
       this.receivedShutdown = true;
       return;

@@ -279,6 +279,21 @@ describe('Appendix A 4: a syscall error in the write retry path (seed commit 933
     assert.equal(pair.conn.errors[0]?.reason, 'bad write retry');
   });
 
+  test('a transport write that takes 0 bytes without would-block: SYSCALL with an empty queue and errno 0 (PR #31021), bytes kept', async () => {
+    const { pair, data } = await blockedWrite();
+    const write = pair.clientTransport.write.bind(pair.clientTransport);
+    pair.clientTransport.write = () => ({ n: 0 });
+    const r = pair.conn.write(data);
+    assert.equal(r, -1);
+    assert.equal(pair.conn.getError(r), SslError.SYSCALL);
+    assert.deepEqual(pair.conn.errors, []);
+    assert.equal(pair.conn.lastErrno?.errno, 0);
+    pair.clientTransport.write = write;
+    const seq = writeLoop(pair, data);
+    assert.equal(seq[seq.length - 1], TOTAL);
+    assert.equal(toHex(pair.server.received()), toHex(data));
+  });
+
   test('ECONNRESET is a SYSCALL error too, with its own errno', async () => {
     const { pair, data } = await blockedWrite();
     pair.clientTransport.writeError = { error: 'ECONNRESET', errno: 104 };

@@ -77,7 +77,7 @@ export class RecordReader {
   private checkHeader(): void {
     const b = this.buf!;
     const type = b[0]!;
-    if (this.first && (b[1] !== 3 || type > 23)) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
+    if (this.first && b[1] !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
     if (type < 20 || type > 23) throw new TlsAlert(AlertDescription.unexpected_message, `unknown record type ${type}`);
     if (b[1] !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
     if (this.bodyLength() > this.maxBody) throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
@@ -120,14 +120,16 @@ export class WriteBuffer {
 
   /**
    * Writes pending bytes until done, would-block or error. A short count is retried at once
-   * (a short write never reaches the application, §1.5 step 5).
+   * (a short write never reaches the application, §1.5 step 5). A write that takes nothing
+   * without saying it would block is a failure with no errno (errno 0), as after OpenSSL PR
+   * #31021: SSL_ERROR_SYSCALL with an empty error queue.
    */
   flush(transport: Transport): 'done' | 'block' | { error: string; errno: number } {
     while (this.end > this.start) {
       const r = transport.write(this.buf!.subarray(this.start, this.end));
       if ('wouldBlock' in r) return 'block';
       if ('error' in r) return { error: r.error, errno: r.errno };
-      if (r.n <= 0) return 'block';
+      if (r.n <= 0) return { error: '', errno: 0 };
       this.start += r.n;
     }
     this.start = this.end = 0;
