@@ -239,9 +239,14 @@ export interface NodeAead extends Aead {
   sealRecord(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
 }
 
-/** A zero-copy Uint8Array over fresh, not zero-filled memory (a Buffer of its own, never the shared pool). */
+/**
+ * A plain Uint8Array over not zero-filled memory: small sizes from Node's Buffer pool (cheap to
+ * allocate; a sealed record is short-lived, copied into the write buffer and dropped), large ones
+ * in memory of their own.
+ */
 function allocUnsafe(n: number): Uint8Array {
-  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+  const b = Buffer.allocUnsafe(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 function nodeAead(name: AeadName, key: Uint8Array): NodeAead {
