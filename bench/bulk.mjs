@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import * as tls from 'node:tls';
-import { arg, loadLib, nodeOptions, pki, probeContext, probeOpen, stats } from './handshakes.mjs';
+import { arg, loadLib, median, nodeOptions, pki, probeContext, probeOpen, stats } from './handshakes.mjs';
 
 export const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const MiB = 1024 * 1024;
@@ -205,19 +205,25 @@ export async function runBulk({ rounds = 3, mib = 256, nobleMib = 32, log = () =
       list.push({ suite, dir: 'up', name: 'node:tls', volume: mib * MiB, run: () => nodeUp(opts, up.port, mib * MiB, chunk) });
       list.push({ suite, dir: 'down', name: 'node:tls', volume: mib * MiB, run: () => nodeDown(opts, down.port, mib * MiB, big) });
     }
-    for (const c of list) c.rates = [];
+    for (const c of list) {
+      c.rates = [];
+      c.cpu = [];
+    }
     for (let r = 0; r < rounds; r++) {
       for (let i = 0; i < list.length; i++) {
         const c = list[(i + r) % list.length];
+        const c0 = process.cpuUsage();
         const ms = await c.run();
+        const cpu = process.cpuUsage(c0);
         c.rates.push(c.volume / MiB / (ms / 1000));
+        c.cpu.push((cpu.user + cpu.system) / 1000 / (c.volume / MiB)); // this process's CPU ms per MiB
       }
       log(`bulk: round ${r + 1}/${rounds}`);
     }
     return {
       server: 'openssl s_server (separate processes): default mode to /dev/null for up, -WWW file for down; TLS 1.3, P-256 leaf',
       volumes: { mib, nobleMib },
-      rows: list.map((c) => ({ group: `${c.suite} ${c.dir}`, name: c.name, unit: 'MiB/s', volumeMiB: c.volume / MiB, ...stats(c.rates) })),
+      rows: list.map((c) => ({ group: `${c.suite} ${c.dir}`, name: c.name, unit: 'MiB/s', volumeMiB: c.volume / MiB, ...stats(c.rates), cpuMsPerMiB: median(c.cpu) })),
     };
   } finally {
     down.stop();
@@ -242,7 +248,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(res) + '\n');
   else {
     for (const r of res.rows) {
-      process.stdout.write(`${r.group.padEnd(34)} ${r.name.padEnd(26)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) MiB/s  [${r.volumeMiB} MiB]\n`);
+      process.stdout.write(`${r.group.padEnd(34)} ${r.name.padEnd(26)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) MiB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  [${r.volumeMiB} MiB]\n`);
     }
   }
 }

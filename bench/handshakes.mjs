@@ -270,15 +270,21 @@ async function contenders(lib, p, port) {
   return list;
 }
 
-/** Runs as many handshakes as fit in `ms` (at least `min`); returns handshakes/s. */
+/**
+ * Runs as many handshakes as fit in `ms` (at least `min`); returns handshakes/s and this process's
+ * CPU time per handshake (user + system: the client's own cost, less sensitive to a busy machine
+ * than the wall-clock rate).
+ */
 async function batch(c, ms, min = 3) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let n = 0;
   while (n < min || performance.now() - t0 < ms) {
     await c.one();
     n++;
   }
-  return (n * 1000) / (performance.now() - t0);
+  const cpu = process.cpuUsage(c0);
+  return { rate: (n * 1000) / (performance.now() - t0), cpuMs: (cpu.user + cpu.system) / 1000 / n };
 }
 
 export async function runHandshakes({ rounds = 5, batchMs = 1000, log = () => {} } = {}) {
@@ -290,18 +296,21 @@ export async function runHandshakes({ rounds = 5, batchMs = 1000, log = () => {}
     // Warm-up: JIT, session set-up, each contender's first connections.
     for (const c of list) {
       c.rates = [];
+      c.cpu = [];
       await batch(c, 150, 5);
     }
     for (let r = 0; r < rounds; r++) {
       for (let i = 0; i < list.length; i++) {
         const c = list[(i + r) % list.length];
-        c.rates.push(await batch(c, batchMs));
+        const b = await batch(c, batchMs);
+        c.rates.push(b.rate);
+        c.cpu.push(b.cpuMs);
       }
       log(`handshakes: round ${r + 1}/${rounds}`);
     }
     return {
       server: 'openssl s_server (separate process), P-256 ECDSA leaf + intermediate, chain verified',
-      rows: list.map((c) => ({ group: c.group, name: c.name, unit: 'hs/s', ...stats(c.rates) })),
+      rows: list.map((c) => ({ group: c.group, name: c.name, unit: 'hs/s', ...stats(c.rates), cpuMs: median(c.cpu) })),
     };
   } finally {
     server.stop();
@@ -313,7 +322,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(res) + '\n');
   else {
     for (const r of res.rows) {
-      process.stdout.write(`${r.group.padEnd(16)} ${r.name.padEnd(56)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) hs/s\n`);
+      process.stdout.write(`${r.group.padEnd(16)} ${r.name.padEnd(56)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) hs/s  client CPU ${r.cpuMs.toFixed(2)} ms/hs\n`);
     }
   }
 }

@@ -79,7 +79,7 @@ async function coldstart(runs) {
   const rows = [];
   const notes = [];
   for (const line of out.split('\n')) {
-    const m = /^(.+?)\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d+\.\d)\s+\d+\.\d+x$/.exec(line);
+    const m = /^(.+?)\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d+\.\d)\s+\d+\.\d+x\b/.exec(line);
     if (m) rows.push({ name: m[1].trim(), median: Number(m[2]), min: Number(m[3]), max: Number(m[4]) });
     const f = /^(.+?)\s+FAILED (.*)$/.exec(line);
     if (f) rows.push({ name: f[1].trim(), failed: f[2] });
@@ -319,7 +319,11 @@ if (ONLY.includes('handshakes')) {
   const hs = await runJson('handshakes.mjs', QUICK ? ['--rounds', '2', '--batch-ms', '400'] : ['--rounds', '5', '--batch-ms', '800']);
   results.handshakes = hs;
   const nodeRate = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
-  for (const r of hs.rows) row(`2 warm ${r.group}`, r.name, r, 'hs/s', r.name === 'node:tls' ? '1.00x' : `${x(r.median, nodeRate(r.group))} node:tls`);
+  const nodeCpu = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.cpuMs;
+  for (const r of hs.rows) {
+    const cpu = `client CPU ${r.cpuMs.toFixed(2)} ms/hs`;
+    row(`2 warm ${r.group}`, r.name, r, 'hs/s', r.name === 'node:tls' ? `1.00x; ${cpu}` : `${x(r.median, nodeRate(r.group))} node:tls; ${cpu} (${x(nodeCpu(r.group), r.cpuMs)} node:tls by CPU)`);
+  }
   notes.push(`handshakes: ${hs.server}; node:tls with one SecureContext, tls-probe with one Context; key share x25519 unless said`);
   const get = (g, n) => hs.rows.find((r) => r.group === g && r.name === n)?.median;
   for (const v of ['TLS 1.3', 'TLS 1.2']) {
@@ -339,7 +343,10 @@ if (ONLY.includes('bulk')) {
   const ref = (g) => bulk.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
   const order = (r) => `${r.group} ${r.name === 'node:tls' ? 'z' : r.name}`;
   for (const r of [...bulk.rows].sort((a, b) => order(a).localeCompare(order(b)))) {
-    row(`3 bulk ${r.group}`, `${r.name}${r.volumeMiB !== bulk.volumes.mib ? ` [${r.volumeMiB} MiB]` : ''}`, r, 'MiB/s', r.name === 'node:tls' ? '1.00x' : `${x(r.median, ref(r.group))} node:tls`);
+    const cpu = `client CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB`;
+    const refCpu = bulk.rows.find((q) => q.group === r.group && q.name === 'node:tls')?.cpuMsPerMiB;
+    row(`3 bulk ${r.group}`, `${r.name}${r.volumeMiB !== bulk.volumes.mib ? ` [${r.volumeMiB} MiB]` : ''}`, r, 'MiB/s',
+      r.name === 'node:tls' ? `1.00x; ${cpu}` : `${x(r.median, ref(r.group))} node:tls; ${cpu} (${x(refCpu, r.cpuMsPerMiB)} node:tls by CPU)`);
   }
   notes.push(`bulk: ${bulk.server}; ${bulk.volumes.mib} MiB each way, noble capped at ${bulk.volumes.nobleMib} MiB (pure-TypeScript AEADs); handshake excluded`);
   for (const g of [...new Set(bulk.rows.map((r) => r.group))].filter((g) => g.includes('GCM'))) {
