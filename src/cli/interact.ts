@@ -65,6 +65,11 @@ function writeOnce(opts: CliOptions, io: Io, link: Link, out: Uint8Array, phase:
     if (!opts.ioTrace) io.stderr.write(formatBlock('write') + '\n');
     return 'blocked';
   }
+  if (e === SslError.WANT_READ) {
+    // A renegotiation must finish first (s_client prints "write R BLOCK"); retry on socket events.
+    if (!opts.ioTrace) io.stderr.write('write R BLOCK\n');
+    return 'blocked';
+  }
   phase.current = 'write';
   if (e === SslError.SYSCALL) throw new SyscallError(conn.lastErrno?.code ?? 'EIO', conn.lastErrno?.errno ?? 5);
   throw failureOf(conn);

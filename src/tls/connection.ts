@@ -12,7 +12,7 @@ import { RecordReader, WriteBuffer } from './record/buffers.js';
 import { HandshakeBuffer } from './record/hsbuffer.js';
 import { ContentType, NullProtection, type RecordProtection } from './record/protection.js';
 import { AlertDescription, AlertLevel, alertName } from './codec/alerts.js';
-import { handshakeName } from './codec/handshake.js';
+import { handshakeName, HandshakeType } from './codec/handshake.js';
 import { toHex } from './codec/bytes.js';
 import { SyscallError, TlsAlert, UnexpectedEof, VerifyError, unexpectedMessage } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
@@ -25,6 +25,9 @@ export interface ConnectionEvents {
   session?(s: Session): void;
   state?(name: string): void;
 }
+
+/** KeyUpdates tolerated without application data in between (OpenSSL: 32). */
+const MAX_KEY_UPDATES = 32;
 
 /** Records that carry no progress (empty, CCS) tolerated in a row (OpenSSL: 32). */
 const MAX_EMPTY_RECORDS = 32;
@@ -69,6 +72,7 @@ export class Connection implements HandshakeHost {
   private rwstate: 'nothing' | 'reading' | 'writing' = 'nothing';
   private appData: Uint8Array[] = [];
   private emptyRecords = 0;
+  private keyUpdates = 0;
   /** Consecutive warning alerts (reset by any non-empty record that is not an alert). */
   private warnAlerts = 0;
   // OpenSSL's pending-write state (rlayer.wnum, wpend_tot, wpend_buf, wpend_type).
@@ -375,7 +379,10 @@ export class Connection implements HandshakeHost {
       case ContentType.application_data:
         if (!this.handshake.done) throw unexpectedMessage('application data before the handshake completed');
         if (!this.hsBuf.empty) throw unexpectedMessage('application data inside a fragmented handshake message');
-        if (fragment.length) this.appData.push(fragment.slice());
+        if (fragment.length) {
+          this.appData.push(fragment.slice());
+          this.keyUpdates = 0;
+        }
         return;
       default:
         throw unexpectedMessage(`unexpected record type ${type}`);
@@ -399,6 +406,8 @@ export class Connection implements HandshakeHost {
     const m = this.hsBuf.next();
     if (!m) return undefined;
     this.trace('received', 0x0303, ContentType.handshake, m.raw, handshakeName(m.type));
+    // OpenSSL's SSL_R_TOO_MANY_KEY_UPDATES: at most 32 KeyUpdates without application data between.
+    if (m.type === HandshakeType.key_update && ++this.keyUpdates > MAX_KEY_UPDATES) throw unexpectedMessage('too many key updates');
     return this.handshake.postHandshake(m.type, m.body, m.raw);
   }
 

@@ -234,7 +234,7 @@ for (const p of PROVIDERS) {
       expectAlert(() => prot(p).open(ContentType.alert, TLS12, fromHex('0100')), 'unexpected_message', 'plaintext alert');
     });
 
-    test('ciphertext over 2^14 + 256 is record_overflow; exactly 2^14 + 256 is not', () => {
+    test('ciphertext over 2^14 + 256 is record_overflow; at the limit the inner-plaintext rule decides', () => {
       assert.equal(MAX_CIPHERTEXT_13, 16384 + 256);
       assert.equal(prot(p).maxCiphertext, MAX_CIPHERTEXT_13);
       expectAlert(() => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(MAX_CIPHERTEXT_13 + 1)), 'record_overflow', '2^14 + 257 bytes of ciphertext');
@@ -242,10 +242,15 @@ for (const p of PROVIDERS) {
       // At the limit the length is fine and the (garbage) record fails authentication instead.
       expectAlert(() => prot(p).open(ContentType.application_data, TLS12, filled(MAX_CIPHERTEXT_13)), 'bad_record_mac', '2^14 + 256 bytes of garbage');
       // A genuine record of exactly 2^14 + 256 bytes: 2^14 content, type, 239 bytes of padding, tag.
+      // Its TLSInnerPlaintext exceeds 2^14 + 1, which RFC 8446 §5.4 forbids: record_overflow
+      // (OpenSSL as a receiver lets it through; as a sender it never pads past the limit).
       const innerPlain = concat(filled(MAX_PLAINTEXT), Uint8Array.of(ContentType.application_data), new Uint8Array(MAX_CIPHERTEXT_13 - TAG - MAX_PLAINTEXT - 1));
       const body = rawSeal(p, 'AES-128-GCM', 0n, innerPlain);
       assert.equal(body.length, MAX_CIPHERTEXT_13);
-      eq(prot(p).open(ContentType.application_data, TLS12, body).fragment, filled(MAX_PLAINTEXT), 'maximal record opens');
+      expectAlert(() => prot(p).open(ContentType.application_data, TLS12, body), 'record_overflow', 'inner plaintext over 2^14 + 1');
+      // The largest legal record: 2^14 content + type, no padding, opens.
+      const maximal = rawSeal(p, 'AES-128-GCM', 0n, concat(filled(MAX_PLAINTEXT), Uint8Array.of(ContentType.application_data)));
+      eq(prot(p).open(ContentType.application_data, TLS12, maximal).fragment, filled(MAX_PLAINTEXT), 'maximal legal record opens');
     });
 
     test('plaintext over 2^14 after decryption is record_overflow; exactly 2^14 opens', () => {

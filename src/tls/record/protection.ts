@@ -149,6 +149,8 @@ export class Tls13Protection implements RecordProtection {
     const inner = this.aead.open(xorNonce(this.iv, this.seq), body, aad);
     if (!inner) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
     this.seq++;
+    // RFC 8446 §5.4: the whole TLSInnerPlaintext (content, type, padding) is at most 2^14 + 1.
+    if (inner.length > MAX_PLAINTEXT + 1) throw new TlsAlert(AlertDescription.record_overflow, 'data length too long');
     let end = inner.length;
     while (end > 0 && inner[end - 1] === 0) end--;
     if (end === 0) throw new TlsAlert(AlertDescription.unexpected_message, 'record with no content type');
