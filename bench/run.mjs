@@ -15,7 +15,7 @@
  * removed from the environment of every contender alike. Prints the table, then the targets of the
  * issue with the measured ratio and met / NOT met. Numbers are for reading: nothing asserts on them.
  *
- *   npm run bench                      (builds first; about 6-9 minutes on 2 cores)
+ *   npm run bench                      (builds first; about 8 minutes on this 2-core machine)
  *   node bench/run.mjs [--quick] [--only cold,handshakes,bulk,memory,scaling] [--json out.json]
  */
 import { spawn } from 'node:child_process';
@@ -290,7 +290,7 @@ if (ONLY.includes('cold')) {
   log('cold start: bench/coldstart.mjs');
   const cold = await coldstart(QUICK ? 3 : 11);
   log('cold start: @reclaimprotocol/tls');
-  const rc = await reclaimCold(QUICK ? 1 : 5);
+  const rc = await reclaimCold(QUICK ? 1 : 4);
   results.cold = { coldstart: cold, reclaim: rc };
   const ref = cold.rows.find((r) => r.name === 'node:tls script');
   for (const r of cold.rows) row('1 cold CLI (ms, whole process)', r.name, r, 'ms', r.failed ? '' : `${x(r.median, ref?.median)} node:tls script`);
@@ -301,7 +301,7 @@ if (ONLY.includes('cold')) {
   }
   for (const n of cold.notes) notes.push(`cold: ${n}`);
   if (rc.missing) notes.push(`cold: ${rc.missing}`);
-  notes.push(`cold: reclaim rows come from a second interleaved series (node:tls script ${fmt(rref?.median)} ms, tls-probe bundle ${fmt(rprobe?.median)} ms in it), ${QUICK ? 1 : 5} runs each`);
+  notes.push(`cold: reclaim rows come from a second interleaved series (node:tls script ${fmt(rref?.median)} ms, tls-probe bundle ${fmt(rprobe?.median)} ms in it), ${QUICK ? 1 : 4} runs each`);
   const bundle = cold.rows.find((r) => r.name === 'tls-probe (bundle)');
   if (bundle && ref && !bundle.failed) {
     const q = bundle.median / ref.median;
@@ -316,7 +316,7 @@ if (ONLY.includes('cold')) {
 
 if (ONLY.includes('handshakes')) {
   log('warm handshakes: bench/handshakes.mjs');
-  const hs = await runJson('handshakes.mjs', QUICK ? ['--rounds', '2', '--batch-ms', '400'] : ['--rounds', '5', '--batch-ms', '800']);
+  const hs = await runJson('handshakes.mjs', QUICK ? ['--rounds', '2', '--batch-ms', '400'] : ['--rounds', '5', '--batch-ms', '600']);
   results.handshakes = hs;
   const nodeRate = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
   const nodeCpu = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.cpuMs;
@@ -341,7 +341,8 @@ if (ONLY.includes('bulk')) {
   const bulk = await runJson('bulk.mjs', QUICK ? ['--rounds', '1', '--mib', '64', '--noble-mib', '8'] : ['--rounds', '3']);
   results.bulk = bulk;
   const ref = (g) => bulk.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
-  const order = (r) => `${r.group} ${r.name === 'node:tls' ? 'z' : r.name}`;
+  const rank = (n) => (n.startsWith('tls-probe (node') ? 0 : n.startsWith('tls-probe') ? 1 : 2);
+  const order = (r) => `${r.group} ${rank(r.name)}`;
   for (const r of [...bulk.rows].sort((a, b) => order(a).localeCompare(order(b)))) {
     const cpu = `client CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB`;
     const refCpu = bulk.rows.find((q) => q.group === r.group && q.name === 'node:tls')?.cpuMsPerMiB;
@@ -358,7 +359,7 @@ if (ONLY.includes('bulk')) {
 
 if (ONLY.includes('memory')) {
   log(`memory: ${MEMORY_CONNECTIONS} idle connections per variant (bench/release-buffers.mjs for the library)`);
-  const mem = await memory(QUICK ? 1 : 3);
+  const mem = await memory(QUICK ? 1 : 2); // 2 rounds: the figures repeat within 1% (~65 s a round)
   results.memory = mem;
   const sec = `4 memory per idle connection, ${MEMORY_CONNECTIONS} conns`;
   const tcp = mem.find((r) => r.id === 'tcp');
