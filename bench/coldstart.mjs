@@ -7,8 +7,11 @@
  *   node:tls script            bench/node-tls-client.mjs, the floor for any tool that runs on Node
  *   openssl s_client           -connect ... </dev/null, native code
  *   tls-probe (bundle)         node bin/tls-probe.js: the esbuild bundle dist/bundle/tls-probe.mjs
- *   tls-probe (tsc output)     node dist/cli/main.js: the unbundled ~100 modules, for the difference
- *   tls-probe --crypto noble   the bundle with the pure-TypeScript provider (a lazily loaded chunk)
+ *   tls-probe (tsc output)     node dist/cli/main.js: the unbundled ~80 modules, for the difference
+ *   tls-probe --groups x25519  the bundle offering only an X25519 key share, as node:tls and
+ *                              s_client do: by default tls-probe also sends an X25519MLKEM768 share,
+ *                              and ML-KEM-768 key generation in JavaScript is a large part of a run
+ *   tls-probe --crypto noble   the bundle with the pure-TypeScript provider (lazily initialised)
  *   tls-probe binary           dist/tls-probe, the single executable (when `npm run binary` made it)
  *
  * Every process is new (a cold V8 and module cache; the OS file cache is warm after one untimed
@@ -17,8 +20,11 @@
  * every contender's environment. Prints one table; no assertions: the numbers are for reading.
  *
  *   npm run bench:cold                    (builds first)
- *   node bench/coldstart.mjs [--runs 15] [--extra-ca]
- *     --extra-ca  adds a row for the bundle with NODE_EXTRA_CA_CERTS left as the caller had it
+ *   node bench/coldstart.mjs [--runs 15] [--extra-ca] [--instructions [3]]
+ *     --extra-ca      adds a row for the bundle with NODE_EXTRA_CA_CERTS left as the caller had it
+ *     --instructions  also counts each contender's instructions (all threads) under valgrind's
+ *                     callgrind, median of 3 runs: slow (~1 min per contender), but the same on a
+ *                     busy machine, where wall times are not
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -35,6 +41,8 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   process.exit(2);
 }
 const RUN_TIMEOUT_MS = 20_000;
+const instrArg = args.indexOf('--instructions');
+const INSTR_RUNS = instrArg < 0 ? 0 : /^\d+$/.test(args[instrArg + 1] ?? '') ? Number(args[instrArg + 1]) : 3;
 
 /** The test PKI (fixtures/pki/generate.sh), as test/helpers/pki.ts makes it. */
 function pki() {
@@ -104,6 +112,30 @@ function timeOnce(c) {
   });
 }
 
+/** Instructions of one run under callgrind (every thread of the process), or a failure text. */
+function countOnce(c) {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    // ~50x slower under valgrind: tls-probe's 10 s --connect-timeout would fire.
+    const slow = c.name.startsWith('tls-probe') ? ['--connect-timeout', '600000'] : [];
+    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', c.cmd, ...c.args, ...slow], { stdio: ['ignore', 'pipe', 'pipe'], env: c.env });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      resolve({ failure: String(e) });
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const m = /Collected : (\d+)/.exec(stderr);
+      if (code !== 0 || !m || !c.ok.test(stdout)) resolve({ failure: `under valgrind: exit ${code}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` });
+      else resolve({ count: Number(m[1]) });
+    });
+  });
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -148,6 +180,7 @@ if (existsSync(unbundled)) {
   contenders.push({ name: 'tls-probe (tsc output)', cmd: node, args: [unbundled, ...probeArgs], ok: PROBE_OK });
 }
 if (existsSync(bundle)) {
+  contenders.push({ name: 'tls-probe --groups x25519', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--groups', 'x25519'], ok: PROBE_OK });
   contenders.push({ name: 'tls-probe --crypto noble', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--crypto', 'noble'], ok: PROBE_OK });
 }
 if (existsSync(binary)) {
@@ -161,6 +194,7 @@ if (args.includes('--extra-ca') && extraCa && existsSync(bundle)) {
 }
 for (const c of contenders) {
   c.times = [];
+  c.counts = [];
   c.failure = undefined;
 }
 
@@ -178,22 +212,34 @@ try {
       }
     }
   }
+  if (INSTR_RUNS > 0) {
+    process.stdout.write(`coldstart: counting instructions under callgrind, ${INSTR_RUNS} runs each...\n`);
+    for (const c of contenders) {
+      for (let i = 0; i < INSTR_RUNS && !c.failure; i++) {
+        const r = await countOnce(c);
+        if (r.failure) c.failure = r.failure;
+        else c.counts.push(r.count);
+      }
+    }
+  }
 } finally {
   server.stop();
 }
 
 const ref = contenders[0].times.length ? median(contenders[0].times) : NaN;
+const refCount = contenders[0].counts.length ? median(contenders[0].counts) : NaN;
 const fmt = (x) => x.toFixed(1).padStart(7);
 const width = Math.max(...contenders.map((c) => c.name.length)) + 2;
 const lines = [];
-lines.push(`${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  vs node:tls`);
+lines.push(`${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  vs node:tls` + (INSTR_RUNS ? `   Minstr  vs node:tls` : ''));
 for (const c of contenders) {
   if (c.failure) {
     lines.push(`${c.name.padEnd(width)} FAILED ${c.failure}`);
     continue;
   }
   const m = median(c.times);
-  lines.push(`${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))}  ${(m / ref).toFixed(2)}x`);
+  const instr = INSTR_RUNS ? `   ${(median(c.counts) / 1e6).toFixed(0).padStart(6)}  ${(median(c.counts) / refCount).toFixed(2).padStart(10)}x` : '';
+  lines.push(`${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))}  ${(m / ref).toFixed(2).padStart(10)}x${instr}`);
 }
 
 const bundleBytes = existsSync(bundle) ? statSync(bundle).size : 0;
@@ -201,7 +247,8 @@ const cpu = cpus()[0]?.model ?? 'unknown cpu';
 process.stdout.write(
   [
     '',
-    `Cold start, full TLS 1.3 handshake (P-256 leaf + intermediate, verified) and close, whole process, ms (${RUNS} runs each)`,
+    `Cold start, full TLS 1.3 handshake (P-256 leaf + intermediate, verified) and close, whole process, ms (${RUNS} runs each)` +
+      (INSTR_RUNS ? `;\nMinstr: millions of instructions, all threads, valgrind callgrind (median of ${INSTR_RUNS})` : ''),
     ...lines,
     '',
     `date ${new Date().toISOString()}; nproc ${availableParallelism()} (${cpu}); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
