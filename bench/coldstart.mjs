@@ -25,6 +25,7 @@
  *     --instructions  also counts each contender's instructions (all threads) under valgrind's
  *                     callgrind, median of 3 runs: slow (~1 min per contender), but the same on a
  *                     busy machine, where wall times are not
+ *     --json          after the table, one line of JSON with the same rows (for bench/run.mjs)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -264,5 +265,21 @@ process.stdout.write(
 );
 if (!process.version.startsWith('v20.')) {
   process.stdout.write(`note: measured under Node ${process.version}, not the project's Node 20\n`);
+}
+if (args.includes('--json')) {
+  const rows = contenders.map((c) =>
+    c.failure
+      ? { name: c.name, failed: c.failure }
+      : {
+          name: c.name,
+          medianMs: median(c.times),
+          minMs: Math.min(...c.times),
+          maxMs: Math.max(...c.times),
+          ratio: median(c.times) / ref,
+          ...(INSTR_RUNS ? { instructions: median(c.counts), instructionRatio: median(c.counts) / refCount } : {}),
+        },
+  );
+  const machine = { date: new Date().toISOString(), nproc: availableParallelism(), cpu, loadavg: loadavg(), node: process.version, openssl: firstLine('openssl', ['version']) };
+  process.stdout.write(JSON.stringify({ runs: RUNS, extraCaCerts: extraCa ? 'unset for every contender' : 'not set', machine, rows, notes }) + '\n');
 }
 process.exitCode = contenders.some((c) => c.failure) ? 1 : 0;
