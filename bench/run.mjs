@@ -70,12 +70,21 @@ async function runJson(file, args = []) {
 async function coldstart(runs) {
   // Spawned with the caller's environment: it removes NODE_EXTRA_CA_CERTS itself and says so.
   const out = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bench('coldstart.mjs'), '--runs', String(runs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [bench('coldstart.mjs'), '--runs', String(runs), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let o = '';
     child.stdout.on('data', (d) => (o += d));
     child.once('error', reject);
     child.once('close', () => resolve(o)); // exit 1 when a contender failed: its row says FAILED
   });
+  // Its --json line when it has one; else its text table.
+  const last = out.trim().split('\n').pop() ?? '';
+  if (last.startsWith('{')) {
+    const j = JSON.parse(last);
+    return {
+      rows: j.rows.map((r) => (r.failed ? { name: r.name, failed: r.failed } : { name: r.name, median: r.medianMs, min: r.minMs, max: r.maxMs })),
+      notes: j.notes ?? [],
+    };
+  }
   const rows = [];
   const notes = [];
   for (const line of out.split('\n')) {
