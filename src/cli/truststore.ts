@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
+import { createRequire } from 'node:module';
 import { UsageError } from '../tls/errors.js';
 
 /** Where Debian's (and OpenSSL's default) CA bundle lives. */
@@ -98,6 +98,8 @@ export function platformRoots(): Uint8Array[] {
       }
     }
   };
+  // node:tls is loaded only when the platform store is wanted (a --cafile run never pays for it).
+  const { rootCertificates } = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
   add(pemCertificates(rootCertificates.join('\n')));
   const extra = process.env['NODE_EXTRA_CA_CERTS'];
   if (extra) {

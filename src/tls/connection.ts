@@ -141,7 +141,10 @@ export class Connection implements HandshakeHost {
     for (;;) {
       const f = this.flush();
       if (f !== 'ok') return this.stepFailure(f, 'write');
-      if (this.handshake.done) return 1;
+      if (this.handshake.done) {
+        this.handshake.releaseHandshakeState();
+        return 1;
+      }
       const s = this.step();
       if (s !== 'ok') return this.stepFailure(s, 'read');
     }
@@ -380,7 +383,8 @@ export class Connection implements HandshakeHost {
         if (!this.handshake.done) throw unexpectedMessage('application data before the handshake completed');
         if (!this.hsBuf.empty) throw unexpectedMessage('application data inside a fragmented handshake message');
         if (fragment.length) {
-          this.appData.push(fragment.slice());
+          // Decrypted plaintext is fresh memory; only a view into the read buffer needs a copy.
+          this.appData.push(this.readProt.isNull ? fragment.slice() : fragment);
           this.keyUpdates = 0;
         }
         return;

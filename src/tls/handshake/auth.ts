@@ -2,7 +2,8 @@
  * Server (and client) authentication helpers: what key a certificate holds, which signature
  * schemes fit it, and the CertificateVerify signed content (RFC 8446 §4.4.3).
  */
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { parseCertificate } from '../x509/cert.js';
 import { type SignatureScheme, sigSchemeById } from '../codec/names.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
@@ -21,7 +22,7 @@ const CURVES: Record<string, PeerKey['curve']> = { 'prime256v1': 'P-256', 'P-256
 export function certificateKey(der: Uint8Array): PeerKey {
   let cert: X509Certificate;
   try {
-    cert = new X509Certificate(der);
+    cert = parseCertificate(der).x509;
   } catch {
     throw new TlsAlert(AlertDescription.bad_certificate, 'unable to decode server certificate');
   }

@@ -132,6 +132,20 @@ export class ClientHandshake {
     if (this.done || (this.info.version === null && !this.hrr)) throw unexpectedMessage('unexpected ChangeCipherSpec');
   }
 
+  /**
+   * Once the handshake is done, drops what only the handshake needed (key shares with their
+   * private keys, the ClientHello's extensions, the kept transcript messages): an idle connection
+   * keeps only its traffic keys.
+   */
+  releaseHandshakeState(): void {
+    if (!this.done || this.released) return;
+    this.released = true;
+    this.keyShares.length = 0; // the array the version flow shares: private keys go with it
+    if (this.hello) this.hello.extensions = [];
+    this.transcript.release();
+  }
+  private released = false;
+
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
     if (!(this.flow instanceof Tls13Client) || !this.flow.done) throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');

@@ -23,6 +23,12 @@ export class Transcript {
     else this.pending.push(message.slice());
   }
 
+  /** Drops the kept messages once the handshake is over (the running hash stays usable). */
+  release(): void {
+    this.all.length = 0;
+    this.pending = [];
+  }
+
   /** The concatenated messages (TLS 1.2 CertificateVerify signs these, RFC 5246 §7.4.8). */
   messages(): Uint8Array {
     return concat(...this.all);

@@ -243,6 +243,18 @@ function keyBits(x: X509Certificate, keyOid: string, curveOid: string | null): n
 
 /** Parses a DER certificate; throws DerError (or node's error) when it is not one. */
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
+  // One parse per certificate object: describing, verifying and taking the key share it.
+  const cached = PARSED.get(der);
+  if (cached) return cached;
+  const parsed = parseCertificateUncached(der);
+  PARSED.set(der, parsed);
+  return parsed;
+}
+
+/** Parses keyed by the DER array's identity; entries go with the arrays. */
+const PARSED = new WeakMap<Uint8Array, ParsedCertificate>();
+
+function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
   const top = new DerReader(der);
   const certSeq = top.next(Tag.SEQUENCE);
   top.end('Certificate');
