@@ -274,11 +274,13 @@ import { ensurePki } from ${JSON.stringify(pkiUrl)};
 const pki = await ensurePki();
 const peer = await startOpenSslServer(pki.leaf('p256'));
 console.log('PID ' + peer.pid);
+// Wait for the parent to see the server alive before dying (otherwise the check races the exit hook).
+await new Promise((r) => process.stdin.once('data', r));
 ${how === 'exit' ? 'process.exit(1);' : how === 'throw' ? "throw new Error('test failed');" : 'setInterval(() => {}, 1000);'}
 `,
   );
   const repo = fileURLToPath(new URL('../../', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -295,6 +297,7 @@ ${how === 'exit' ? 'process.exit(1);' : how === 'throw' ? "throw new Error('test
   });
   try {
     assert.ok(pidAlive(pid), 'server should run while its parent lives');
+    child.stdin.write('go\n');
     if (how === 'sigkill') child.kill('SIGKILL');
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
     const deadline = Date.now() + 5000;
