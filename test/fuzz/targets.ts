@@ -39,7 +39,7 @@ import { ensurePki, LEAF_NAMES } from '../helpers/pki.js';
 import { ServerStore, TestServer, connectPair, handshake, testCredentials, type TestPair, type TestServerOptions } from '../helpers/tls-server.js';
 import { Context } from '../../src/tls/context.js';
 import { Connection } from '../../src/tls/connection.js';
-import { nodeProvider } from '../../src/tls/crypto/index.js';
+import { keygenSafeProvider } from '../helpers/hostile-server.js';
 import type { MutateHook } from '../helpers/tls-server-common.js';
 
 // --- PRNG and mutations ---------------------------------------------------------------------------
@@ -605,9 +605,10 @@ let rootDer: Uint8Array | undefined;
 /** A synchronous connectPair (credentials loaded beforehand; one x25519 share to keep it cheap), for the live target. */
 function connectPairSync(opts: Partial<TestServerOptions>, creds: { chain: Uint8Array[]; key: Uint8Array }): TestPair {
   const [clientTransport, serverTransport] = memoryPair();
-  const ctx = new Context(nodeProvider, { trustAnchors: [rootDer!], keyShareGroups: ['x25519'] });
+  // keygenSafeProvider: generateKeyPairSync('x25519') can deadlock Node 20 in a long run (see its doc).
+  const ctx = new Context(keygenSafeProvider, { trustAnchors: [rootDer!], keyShareGroups: ['x25519'] });
   const conn = new Connection(ctx, clientTransport, { servername: 'localhost', verifyName: 'localhost' }, {});
-  const server = new TestServer(serverTransport, { chain: creds.chain, key: creds.key, ...opts });
+  const server = new TestServer(serverTransport, { chain: creds.chain, key: creds.key, provider: keygenSafeProvider, ...opts });
   return { conn, server, ctx, clientTransport, serverTransport, sessions: [], messages: [] };
 }
 

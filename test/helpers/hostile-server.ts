@@ -21,7 +21,7 @@ import {
   DOWNGRADE_TLS11, HandshakeType, decodeServerHello, decodeServerKeyExchangeEcdhe, encodeCertificate, frameHandshake,
 } from '../../src/tls/codec/handshake.js';
 import { sigSchemeById } from '../../src/tls/codec/names.js';
-import type { Aead } from '../../src/tls/crypto/provider.js';
+import type { Aead, CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { memoryPair, type MemoryTransport } from '../../src/net/memory.js';
 import { TlsAlert, UnexpectedEof, VerifyError } from '../../src/tls/errors.js';
@@ -250,12 +250,32 @@ export function typedFailure(e: unknown): boolean {
   return e instanceof TlsAlert || e instanceof VerifyError || e instanceof UnexpectedEof;
 }
 
+/**
+ * nodeProvider with every X25519 share made from a fixed private key (random bytes, through
+ * node.ts's own JWK import path) instead of crypto.generateKeyPairSync. On Node 20 the latter can
+ * deadlock the process: exporting the fresh public key as JWK holds the key's mutex while V8
+ * allocates, and a GC that destroys the same pair's KeyGenJob then waits on that mutex forever
+ * (reproduced by test/unit/hostile-heap.test.ts). Long in-process runs (the heap measurement, the
+ * fuzzer's live target) use this so that they measure what they are meant to measure.
+ */
+export const keygenSafeProvider: CryptoProvider = {
+  ...nodeProvider,
+  generateKeyShare(group, privateKey) {
+    if (privateKey === undefined && group === 'x25519') privateKey = nodeProvider.randomBytes(32);
+    if (privateKey === undefined && group === 'X25519MLKEM768') privateKey = nodeProvider.randomBytes(64 + 32);
+    return nodeProvider.generateKeyShare(group, privateKey);
+  },
+};
+
 /** connectPair + runHostile for one catalogue case (a fresh server and client). */
-export async function runCase(c: HostileCase, maxRounds?: number): Promise<{ pair: TestPair; outcome: Outcome }> {
+export async function runCase(
+  c: HostileCase, maxRounds?: number, overrides: { provider?: CryptoProvider } = {},
+): Promise<{ pair: TestPair; outcome: Outcome }> {
   const ref: { server?: TestServer } = {};
   const creds = await testCredentials(c.leaf ?? 'p256');
   const setup = await c.setup({ server: () => ref.server!, creds });
-  const pair = await connectPair(setup.server ?? {}, setup.client ?? {}, { ...setup.clientSide, ...(c.leaf ? { leaf: c.leaf } : {}) });
+  const p = overrides.provider ? { provider: overrides.provider } : {};
+  const pair = await connectPair({ ...setup.server, ...p }, { ...setup.client, ...p }, { ...setup.clientSide, ...(c.leaf ? { leaf: c.leaf } : {}) });
   ref.server = pair.server;
   const outcome = runHostile(pair, setup.afterHandshake, maxRounds);
   return { pair, outcome };
