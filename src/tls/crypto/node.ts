@@ -332,20 +332,15 @@ function nodeCbc(key: Uint8Array): BlockCipher {
  * X25519 through JWK, not PKCS#8/SPKI DER: OpenSSL 3's DER decoders cost ~0.3 ms per key and this
  * runs twice per handshake (our key, the peer's share); a JWK import or export skips them.
  */
-function nodeX25519(privateKey?: Uint8Array): KeyShare {
-  let priv: crypto.KeyObject;
-  let publicKey: Uint8Array;
-  if (privateKey === undefined) {
-    const pair = crypto.generateKeyPairSync('x25519');
-    priv = pair.privateKey;
-    publicKey = x25519Raw(pair.publicKey);
-  } else {
-    if (privateKey.length !== 32) throw new RangeError(`X25519 private key must be 32 bytes, got ${privateKey.length}`);
-    // A private OKP JWK needs an "x" member; Node derives the public key from "d" and ignores it.
-    const d = b64u(privateKey);
-    priv = crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: d }, format: 'jwk' });
-    publicKey = x25519Raw(crypto.createPublicKey(priv));
-  }
+function nodeX25519(privateKey: Uint8Array = nodeRandomBytes(32)): KeyShare {
+  // A fresh key is 32 random bytes imported like a fixed one, never generateKeyPairSync: on Node 20
+  // its KeyGenJob followed by a JWK export can deadlock the main thread during a GC
+  // (test/unit/hostile-heap.test.ts reproduces it). RFC 7748 clamping happens inside X25519.
+  if (privateKey.length !== 32) throw new RangeError(`X25519 private key must be 32 bytes, got ${privateKey.length}`);
+  // A private OKP JWK needs an "x" member; Node derives the public key from "d" and ignores it.
+  const d = b64u(privateKey);
+  const priv = crypto.createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d, x: d }, format: 'jwk' });
+  const publicKey = x25519Raw(crypto.createPublicKey(priv));
   return {
     group: 'x25519',
     publicKey,
