@@ -44,9 +44,12 @@ function show(r: CliResult): string {
   return `exit ${r.code}${r.timedOut ? ' (killed)' : ''}\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr}`;
 }
 
-/** Exactly one stderr line, "tls-probe: ..."; returns it. */
+/**
+ * Exactly one stderr line, "tls-probe: ..."; returns it. s_client's interactive trace lines
+ * ("read R BLOCK" after each post-handshake message such as a KeyUpdate) are not failure lines.
+ */
 function oneErrorLine(r: CliResult): string {
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
+  const lines = r.stderr.split('\n').filter((l) => l !== '' && l !== 'read R BLOCK');
   assert.equal(lines.length, 1, `expected one stderr line: ${show(r)}`);
   assert.match(lines[0]!, /^tls-probe: /, show(r));
   return lines[0]!;
@@ -111,6 +114,10 @@ async function expectAlert(id: string, alert: string, phase: 'handshake' | 'read
     assert.ok(server, 'no connection reached the hostile server');
     assert.deepEqual(listener.connections.filter((x) => x.bug).map((x) => x.bug!.message), [], 'hostile server bug');
     assert.ok(server.alertsReceived.map((a) => alertName(a.description)).includes(alert), `server received ${JSON.stringify(server.alertsReceived)}`);
+    if (id === 'post-keyupdate-flood') {
+      // Bounded: 32 KeyUpdates are processed (one "read R BLOCK" each), the 33rd is refused.
+      assert.equal(r.stderr.split('\n').filter((l) => l === 'read R BLOCK').length, 32, r.stderr);
+    }
   } finally {
     await listener.close();
   }
@@ -150,6 +157,8 @@ describe('hostile servers through the CLI: after the handshake (interactive sess
     ['record-12-ciphertext-overflow', 'record_overflow'],
     ['record-unknown-type-after-handshake', 'unexpected_message'],
     ['record-empty-flood-13', 'unexpected_message'],
+    ['post-keyupdate-flood', 'unexpected_message'],
+    ['post-warning-alert-flood', 'unexpected_message'],
     ['record-padding-only', 'unexpected_message'],
     ['post-keyupdate-bad-value', 'illegal_parameter'],
     ['post-certificate-request', 'unexpected_message'],
