@@ -32,6 +32,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, pki, startSServer } from './handshakes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -44,52 +45,6 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
 const RUN_TIMEOUT_MS = 20_000;
 const instrArg = args.indexOf('--instructions');
 const INSTR_RUNS = instrArg < 0 ? 0 : /^\d+$/.test(args[instrArg + 1] ?? '') ? Number(args[instrArg + 1]) : 3;
-
-/** The test PKI (fixtures/pki/generate.sh), as test/helpers/pki.ts makes it. */
-function pki() {
-  const dir = join(root, 'fixtures', 'out', 'pki');
-  if (!existsSync(join(dir, '.complete'))) {
-    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
-  }
-  return { root: join(dir, 'root.pem'), cert: join(dir, 'p256.pem'), key: join(dir, 'p256.key'), ica: join(dir, 'ica.pem') };
-}
-
-/** `openssl s_server` on 127.0.0.1:<any>, TLS 1.3 only, P-256 leaf + intermediate; resolves with its port. */
-function startServer(p) {
-  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`s_server did not start within 15 s\n${out}\n${err}`));
-    }, 15_000);
-    child.stderr.on('data', (c) => (err += c));
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /^ACCEPT 127\.0\.0\.1:(\d+)$/m.exec(out);
-      if (m && timer) {
-        clearTimeout(timer);
-        out = '';
-        child.stdout.removeAllListeners('data');
-        child.stdout.resume(); // keep draining what it prints per connection
-        child.stderr.removeAllListeners('data');
-        child.stderr.resume();
-        resolve({ port: Number(m[1]), stop: () => child.kill('SIGTERM') });
-      }
-    });
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`s_server exited (${code}) before listening\n${err}`));
-    });
-  });
-}
 
 /** One timed process: spawn to close, stdin /dev/null. */
 function timeOnce(c) {
@@ -137,12 +92,6 @@ function countOnce(c) {
   });
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function firstLine(cmd, argv) {
   try {
     return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
@@ -152,7 +101,7 @@ function firstLine(cmd, argv) {
 }
 
 const p = pki();
-const server = await startServer(p);
+const server = await startSServer(p, ['-tls1_3']);
 const target = `127.0.0.1:${server.port}`;
 const extraCa = process.env.NODE_EXTRA_CA_CERTS;
 const env = { ...process.env };
