@@ -8,8 +8,9 @@
  * not end in exactly one alert, and heapUsed / arrayBuffers after a full GC before and after.
  *
  * Key shares come from keygenSafeProvider (node.ts's own X25519 code, fed a random private key):
- * crypto.generateKeyPairSync('x25519') can deadlock Node 20 under this allocation load, which is a
- * bug of its own (test/unit/hostile-heap.test.ts, second test), not what this run measures.
+ * crypto.generateKeyPairSync('x25519') could deadlock Node 20 under this allocation load (fixed in
+ * node.ts by ca18da3, guarded by the second test of test/unit/hostile-heap.test.ts); this run
+ * measures memory, so it never depends on that.
  *
  * Most connections replay a recorded server flight (its ServerHello's session-ID echo patched to
  * the new client's, then one hostile edit), so only product code runs; every 20th connection runs

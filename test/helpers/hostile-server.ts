@@ -252,11 +252,12 @@ export function typedFailure(e: unknown): boolean {
 
 /**
  * nodeProvider with every X25519 share made from a fixed private key (random bytes, through
- * node.ts's own JWK import path) instead of crypto.generateKeyPairSync. On Node 20 the latter can
+ * node.ts's own JWK import path), never crypto.generateKeyPairSync. On Node 20 the latter could
  * deadlock the process: exporting the fresh public key as JWK holds the key's mutex while V8
- * allocates, and a GC that destroys the same pair's KeyGenJob then waits on that mutex forever
- * (reproduced by test/unit/hostile-heap.test.ts). Long in-process runs (the heap measurement, the
- * fuzzer's live target) use this so that they measure what they are meant to measure.
+ * allocates, and a GC that destroys the same pair's KeyGenJob then waits on that mutex forever.
+ * nodeProvider itself does the same since ca18da3 (test/unit/hostile-heap.test.ts guards it); the
+ * long in-process runs (heap measurement, the fuzzer's live target) keep using this so that they
+ * never depend on it.
  */
 export const keygenSafeProvider: CryptoProvider = {
   ...nodeProvider,

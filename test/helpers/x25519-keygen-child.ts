@@ -2,15 +2,15 @@
  * Child process of test/unit/hostile-heap.test.ts: the product's X25519 key generation
  * (nodeProvider.generateKeyShare('x25519'), i.e. crypto.generateKeyPairSync + a JWK export of the
  * public key) under old-generation allocation pressure, as a long run of connections produces it.
- * Prints "done <n>" when all iterations finished. On Node 20.20 the process can instead hang for
- * ever in a native deadlock (KeyObjectHandle::ExportJWK holds the key's mutex while V8 allocates;
+ * Prints "done <n>" when all iterations finished. Before ca18da3 (generateKeyPairSync + JWK
+ * export), Node 20.20 instead hung for ever in a native deadlock (KeyObjectHandle::ExportJWK holds the key's mutex while V8 allocates;
  * the GC it triggers runs ~KeyGenJob of the same pair, which waits on that mutex) — no timer, no
  * --timeout can fire then. The parent's kill timer is the bound.
  *
  *   node --max-semi-space-size=1 --import tsx test/helpers/x25519-keygen-child.ts [iterations = 300000] [fixed-key]
  *
- * A 1 MB semi-space makes scavenges frequent enough that Node 20.20 hangs within seconds; with
- * 'fixed-key' (shares made from random private-key bytes, no KeyGenJob) the same run finishes.
+ * A 1 MB semi-space made scavenges frequent enough that Node 20.20 hung within seconds (5 of 5
+ * runs); with 'fixed-key' (shares made from random private-key bytes, no KeyGenJob) it finished.
  */
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 
