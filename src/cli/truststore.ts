@@ -5,7 +5,6 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { UsageError } from '../tls/errors.js';
 
 /** Where Debian's (and OpenSSL's default) CA bundle lives. */
@@ -99,7 +98,7 @@ export function platformRoots(): Uint8Array[] {
     }
   };
   // node:tls is loaded only when the platform store is wanted (a --cafile run never pays for it).
-  const { rootCertificates } = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+  const { rootCertificates } = process.getBuiltinModule('node:tls') as typeof import('node:tls');
   add(pemCertificates(rootCertificates.join('\n')));
   const extra = process.env['NODE_EXTRA_CA_CERTS'];
   if (extra) {
