@@ -9,7 +9,9 @@ import type { ConnectionInfo, ContextOptions } from '../types.js';
  * or IP literal, or null to skip the name check). Throws VerifyError when that is fatal.
  */
 export function verifyPeer(o: ContextOptions, info: ConnectionInfo, chain: Uint8Array[], verifyName: string | null): void {
-  info.peerCertificates = chain.map((der) => describeCertificate(der));
+  // The report keeps its own copy of each certificate: the parse cache (keyed by the arrays of the
+  // Certificate message) then goes away with the handshake instead of living as long as the report.
+  info.peerCertificates = chain.map((der) => ({ ...describeCertificate(der), der: der.slice() }));
   const name = verifyName ?? undefined;
   const ip = name && isIpLiteral(name) ? name : undefined;
   const r = verifyServerChain({
