@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { UsageError } from '../tls/errors.js';
+import { fileProblem } from './files.js';
 
 /** Reads a PEM chain (leaf first) and its private key; the key must match the leaf. */
 export function loadClientCertificate(certPath: string, keyPath: string): { chain: Uint8Array[]; key: Uint8Array } {
@@ -29,6 +30,6 @@ function readText(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw fileProblem(flag, path, 'read', e);
   }
 }

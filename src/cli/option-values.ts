@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { isIP } from 'node:net';
 import { UsageError } from '../tls/errors.js';
 import { groupByName, sigSchemeByName, suiteByName, SIGNATURE_SCHEMES, TLS12_SUITES, TLS13_SUITES, type GroupName } from '../tls/codec/names.js';
-import { errnoText } from './iotrace.js';
+import { fileProblem } from './files.js';
 import type { CliOptions, TlsVersion } from './options.js';
 
 export const HINT = '(see tls-probe --help)';
@@ -122,12 +122,6 @@ export function parseAlpn(raw: string): string[] {
     if (Buffer.byteLength(p) > 255) throw usage(`ALPN protocol '${p.slice(0, 20)}...' is longer than 255 bytes`);
   }
   return list;
-}
-
-function fileProblem(flagName: string, path: string, verb: 'read' | 'write', e: unknown): UsageError {
-  const code = (e as { code?: unknown }).code;
-  const why = typeof code === 'string' ? `${code} (${errnoText(code)})` : String(e);
-  return usage(`cannot ${verb} ${flagName} ${path}: ${why}`);
 }
 
 /** Checks that input files are readable and output locations writable; throws UsageError naming the file. */

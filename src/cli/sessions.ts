@@ -8,6 +8,7 @@ import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, re
 import { basename, dirname, join } from 'node:path';
 import { decodeSessionPem, encodeSessionPem, type Session } from '../tls/session/index.js';
 import { UsageError } from '../tls/errors.js';
+import { fileProblem } from './files.js';
 
 /** Reads every session of a session file; UsageError naming the file when it cannot be used. */
 export function readSessionFile(path: string, nowMs: number): Session[] {
@@ -15,7 +16,7 @@ export function readSessionFile(path: string, nowMs: number): Session[] {
   try {
     text = readFileSync(path, 'latin1');
   } catch (e) {
-    throw new UsageError(`cannot read --sess-in ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw fileProblem('--sess-in', path, 'read', e);
   }
   try {
     const sessions = decodeSessionPem(text, Math.floor(nowMs / 1000));
@@ -41,7 +42,7 @@ export function writeSessionFile(path: string, sessions: Session[]): void {
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw new UsageError(`cannot write --sess-out ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw fileProblem('--sess-out', path, 'write', e);
   }
 }
 
@@ -50,6 +51,6 @@ export function checkSessionOut(path: string): void {
   try {
     accessSync(dirname(path) || '.', constants.W_OK);
   } catch (e) {
-    throw new UsageError(`cannot write --sess-out ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw fileProblem('--sess-out', path, 'write', e);
   }
 }

@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../tls/errors.js';
+import { fileProblem } from './files.js';
 
 /** Where Debian's (and OpenSSL's default) CA bundle lives. */
 export const OPENSSL_DEFAULT_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -33,7 +34,7 @@ export function loadCaFile(path: string): Uint8Array[] {
   try {
     buf = readFileSync(path);
   } catch (e) {
-    throw new UsageError(`cannot read CA file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw fileProblem('CA file', path, 'read', e);
   }
   const certs = pemCertificates(buf.toString('latin1'));
   if (certs.length === 0) {
@@ -54,7 +55,7 @@ export function loadCaPath(dir: string): Uint8Array[] {
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    throw new UsageError(`cannot read CA directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw fileProblem('CA directory', dir, 'read', e);
   }
   const out: Uint8Array[] = [];
   const seen = new Set<string>();

@@ -5,56 +5,23 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensurePki, repoRoot, type Pki } from '../helpers/pki.js';
 import { startOpenSslServer } from '../helpers/peers.js';
+import { converse, type CliResult } from '../helpers/cli.js';
 
 const BINARY = join(repoRoot, 'dist', 'tls-probe');
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the binary; `send` goes to stdin, which ends when stdout matches `waitFor` (or at once). */
-function runBinary(args: string[], opts: { send?: string; waitFor?: RegExp; timeoutMs?: number } = {}): Promise<Result> {
+function runBinary(args: string[], opts: { send?: string; waitFor?: RegExp; timeoutMs?: number } = {}): Promise<CliResult> {
   // Neither NODE_OPTIONS (which a single executable honours) nor the test runner's loaders apply.
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return new Promise((resolve, reject) => {
-    const child = spawn(BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    let ended = false;
-    const end = (): void => {
-      if (!ended) {
-        ended = true;
-        child.stdin.end();
-      }
-    };
-    child.stdin.on('error', () => undefined);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      if (opts.waitFor?.test(stdout)) end();
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    if (opts.send) child.stdin.write(opts.send);
-    if (!opts.waitFor) end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const fullEnv = { ...process.env };
+  delete fullEnv.NODE_OPTIONS;
+  return converse(BINARY, args, { ...opts, fullEnv });
 }
 
 let pki: Pki;

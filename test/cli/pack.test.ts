@@ -6,13 +6,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensurePki, repoRoot, type Pki } from '../helpers/pki.js';
 import { startOpenSslServer } from '../helpers/peers.js';
+import { converse, type CliResult } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 
@@ -31,43 +32,9 @@ function npmEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command; `send` goes to stdin, which ends when stdout matches `waitFor` (or at once). */
-function runCommand(cmd: string, args: string[], opts: { cwd: string; send?: string; waitFor?: RegExp; timeoutMs?: number }): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: npmEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let ended = false;
-    const end = (): void => {
-      if (!ended) {
-        ended = true;
-        child.stdin.end();
-      }
-    };
-    child.stdin.on('error', () => undefined);
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-      if (opts.waitFor?.test(stdout)) end();
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    if (opts.send) child.stdin.write(opts.send);
-    if (!opts.waitFor) end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCommand(cmd: string, args: string[], opts: { cwd: string; send?: string; waitFor?: RegExp; timeoutMs?: number }): Promise<CliResult> {
+  return converse(cmd, args, { timeoutMs: 60_000, ...opts, fullEnv: npmEnv() });
 }
 
 interface PackEntry {

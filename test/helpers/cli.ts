@@ -25,15 +25,25 @@ export interface CliRun {
   reply?: string;
   /** Kill after this long (default 20 s). */
   timeoutMs?: number;
-  env?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs `tls-probe <args>` (inside the peer's namespace when it has one). */
 export function probe(peer: Pick<Peer, 'netns'> | null, args: string[], run: CliRun = {}): Promise<CliResult> {
   const argv = [...(peer ? clientCommandPrefix(peer) : []), process.execPath, CLI, ...args];
   const [cmd, ...rest] = argv as [string, ...string[]];
+  return converse(cmd, rest, run);
+}
+
+/**
+ * Runs any command as a conversation: `send` on stdin, which stays open until stdout matches
+ * `waitFor` (then `reply`, then EOF) or ends at once; killed after `timeoutMs` (default 20 s).
+ * `env` adds to this process's environment; `fullEnv` replaces it.
+ */
+export function converse(cmd: string, args: string[], run: CliRun & { cwd?: string; fullEnv?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const env = run.fullEnv ?? { ...process.env, ...run.env };
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, rest, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...run.env } });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env, ...(run.cwd ? { cwd: run.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

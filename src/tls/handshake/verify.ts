@@ -1,7 +1,6 @@
 /** Runs certificate verification for a handshake and records the result in the report info. */
-import { describeCertificate, verifyServerChain } from '../x509/index.js';
+import { describeCertificate, isIpAddress, verifyServerChain } from '../x509/index.js';
 import { VerifyError } from '../errors.js';
-import { isIpLiteral } from './util.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 
 /**
@@ -13,7 +12,7 @@ export function verifyPeer(o: ContextOptions, info: ConnectionInfo, chain: Uint8
   // Certificate message) then goes away with the handshake instead of living as long as the report.
   info.peerCertificates = chain.map((der) => ({ ...describeCertificate(der), der: der.slice() }));
   const name = verifyName ?? undefined;
-  const ip = name && isIpLiteral(name) ? name : undefined;
+  const ip = name && isIpAddress(name) ? name : undefined;
   const r = verifyServerChain({
     chain,
     anchors: o.trustAnchors,
