@@ -18,9 +18,10 @@ export class Transcript {
 
   /** Appends one whole handshake message (header included). */
   add(message: Uint8Array): void {
-    this.all.push(message.slice());
-    if (this.running) this.running.update(message);
-    else this.pending.push(message.slice());
+    const copy = message.slice(); // one copy serves both lists
+    this.all.push(copy);
+    if (this.running) this.running.update(copy);
+    else this.pending.push(copy);
   }
 
   /** Drops the kept messages once the handshake is over (the running hash stays usable). */
