@@ -61,9 +61,13 @@ async function waitListening(port, ms = 15_000) {
 /** The upload sink: s_server in its default mode with stdout on /dev/null (stdin a pipe kept open: EOF there would end it). */
 export async function startSink(p) {
   const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, '-quiet'], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const child = spawn(
+    'openssl',
+    ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, '-quiet'],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   child.once('error', () => {});
   await waitListening(port);
   return { port, stop: () => child.kill('SIGTERM') };
@@ -198,12 +202,36 @@ export async function runBulk({ rounds = 3, mib = 256, nobleMib = 32, log = () =
         const ctx = probeContext(lib, provider, p, { version: 13, suite });
         const volume = (provider.name === 'noble' ? nobleMib : mib) * MiB;
         const file = provider.name === 'noble' ? small : big;
-        list.push({ suite, dir: 'up', name: `tls-probe (${provider.name} crypto)`, volume, run: () => probeUp(lib, ctx, up.port, volume, chunk) });
-        list.push({ suite, dir: 'down', name: `tls-probe (${provider.name} crypto)`, volume, run: () => probeDown(lib, ctx, down.port, volume, file) });
+        list.push({
+          suite,
+          dir: 'up',
+          name: `tls-probe (${provider.name} crypto)`,
+          volume,
+          run: () => probeUp(lib, ctx, up.port, volume, chunk),
+        });
+        list.push({
+          suite,
+          dir: 'down',
+          name: `tls-probe (${provider.name} crypto)`,
+          volume,
+          run: () => probeDown(lib, ctx, down.port, volume, file),
+        });
       }
       const opts = nodeOptions(p, { version: 13, suite });
-      list.push({ suite, dir: 'up', name: 'node:tls', volume: mib * MiB, run: () => nodeUp(opts, up.port, mib * MiB, chunk) });
-      list.push({ suite, dir: 'down', name: 'node:tls', volume: mib * MiB, run: () => nodeDown(opts, down.port, mib * MiB, big) });
+      list.push({
+        suite,
+        dir: 'up',
+        name: 'node:tls',
+        volume: mib * MiB,
+        run: () => nodeUp(opts, up.port, mib * MiB, chunk),
+      });
+      list.push({
+        suite,
+        dir: 'down',
+        name: 'node:tls',
+        volume: mib * MiB,
+        run: () => nodeDown(opts, down.port, mib * MiB, big),
+      });
     }
     for (const c of list) {
       c.rates = [];
@@ -221,9 +249,17 @@ export async function runBulk({ rounds = 3, mib = 256, nobleMib = 32, log = () =
       log(`bulk: round ${r + 1}/${rounds}`);
     }
     return {
-      server: 'openssl s_server (separate processes): default mode to /dev/null for up, -WWW file for down; TLS 1.3, P-256 leaf',
+      server:
+        'openssl s_server (separate processes): default mode to /dev/null for up, -WWW file for down; TLS 1.3, P-256 leaf',
       volumes: { mib, nobleMib },
-      rows: list.map((c) => ({ group: `${c.suite} ${c.dir}`, name: c.name, unit: 'MiB/s', volumeMiB: c.volume / MiB, ...stats(c.rates), cpuMsPerMiB: median(c.cpu) })),
+      rows: list.map((c) => ({
+        group: `${c.suite} ${c.dir}`,
+        name: c.name,
+        unit: 'MiB/s',
+        volumeMiB: c.volume / MiB,
+        ...stats(c.rates),
+        cpuMsPerMiB: median(c.cpu),
+      })),
     };
   } finally {
     down.stop();
@@ -235,20 +271,44 @@ export async function runBulk({ rounds = 3, mib = 256, nobleMib = 32, log = () =
 /** s_server -WWW with its working directory in `dir`. */
 export async function startWww(p, dir) {
   const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, '-WWW', '-quiet'], {
-    stdio: ['pipe', 'ignore', 'ignore'], cwd: dir,
-  });
+  const child = spawn(
+    'openssl',
+    [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      p.cert,
+      '-key',
+      p.key,
+      '-cert_chain',
+      p.ica,
+      '-WWW',
+      '-quiet',
+    ],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      cwd: dir,
+    },
+  );
   child.once('error', () => {});
   await waitListening(port);
   return { port, stop: () => child.kill('SIGTERM') };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const res = await runBulk({ rounds: arg('rounds', 3), mib: arg('mib', 256), nobleMib: arg('noble-mib', 32), log: (l) => process.stderr.write(l + '\n') });
+  const res = await runBulk({
+    rounds: arg('rounds', 3),
+    mib: arg('mib', 256),
+    nobleMib: arg('noble-mib', 32),
+    log: (l) => process.stderr.write(l + '\n'),
+  });
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(res) + '\n');
   else {
     for (const r of res.rows) {
-      process.stdout.write(`${r.group.padEnd(34)} ${r.name.padEnd(26)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) MiB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  [${r.volumeMiB} MiB]\n`);
+      process.stdout.write(
+        `${r.group.padEnd(34)} ${r.name.padEnd(26)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) MiB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  [${r.volumeMiB} MiB]\n`,
+      );
     }
   }
 }

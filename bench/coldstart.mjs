@@ -75,7 +75,10 @@ function countOnce(c) {
     let stderr = '';
     // ~50x slower under valgrind: tls-probe's 10 s --connect-timeout would fire.
     const slow = c.name.startsWith('tls-probe') ? ['--connect-timeout', '600000'] : [];
-    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', c.cmd, ...c.args, ...slow], { stdio: ['ignore', 'pipe', 'pipe'], env: c.env });
+    const child = spawn('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', c.cmd, ...c.args, ...slow], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: c.env,
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -86,7 +89,8 @@ function countOnce(c) {
     child.once('close', (code) => {
       clearTimeout(timer);
       const m = /Collected : (\d+)/.exec(stderr);
-      if (code !== 0 || !m || !c.ok.test(stdout)) resolve({ failure: `under valgrind: exit ${code}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` });
+      if (code !== 0 || !m || !c.ok.test(stdout))
+        resolve({ failure: `under valgrind: exit ${code}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}` });
       else resolve({ count: Number(m[1]) });
     });
   });
@@ -94,7 +98,9 @@ function countOnce(c) {
 
 function firstLine(cmd, argv) {
   try {
-    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
+    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -115,11 +121,26 @@ const binary = join(root, 'dist', 'tls-probe');
 
 const notes = [];
 const contenders = [
-  { name: 'node:tls script', cmd: node, args: [join(root, 'bench', 'node-tls-client.mjs'), '127.0.0.1', String(server.port), p.root, 'localhost'], ok: /New, TLSv1\.3, .* verified true/ },
-  { name: 'openssl s_client', cmd: 'openssl', args: ['s_client', '-connect', target, '-servername', 'localhost', '-CAfile', p.root, '-verify_return_error'], ok: /Verification: OK[\s\S]*New, TLSv1\.3, Cipher is / },
+  {
+    name: 'node:tls script',
+    cmd: node,
+    args: [join(root, 'bench', 'node-tls-client.mjs'), '127.0.0.1', String(server.port), p.root, 'localhost'],
+    ok: /New, TLSv1\.3, .* verified true/,
+  },
+  {
+    name: 'openssl s_client',
+    cmd: 'openssl',
+    args: ['s_client', '-connect', target, '-servername', 'localhost', '-CAfile', p.root, '-verify_return_error'],
+    ok: /Verification: OK[\s\S]*New, TLSv1\.3, Cipher is /,
+  },
 ];
 if (existsSync(bundle)) {
-  contenders.push({ name: 'tls-probe (bundle)', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs], ok: PROBE_OK });
+  contenders.push({
+    name: 'tls-probe (bundle)',
+    cmd: node,
+    args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs],
+    ok: PROBE_OK,
+  });
   if (existsSync(unbundled) && statSync(bundle).mtimeMs < statSync(unbundled).mtimeMs) {
     notes.push('dist/bundle is older than dist/cli: bin/tls-probe.js runs the tsc output; run `npm run build`');
   }
@@ -130,8 +151,18 @@ if (existsSync(unbundled)) {
   contenders.push({ name: 'tls-probe (tsc output)', cmd: node, args: [unbundled, ...probeArgs], ok: PROBE_OK });
 }
 if (existsSync(bundle)) {
-  contenders.push({ name: 'tls-probe --groups x25519', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--groups', 'x25519'], ok: PROBE_OK });
-  contenders.push({ name: 'tls-probe --crypto noble', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--crypto', 'noble'], ok: PROBE_OK });
+  contenders.push({
+    name: 'tls-probe --groups x25519',
+    cmd: node,
+    args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--groups', 'x25519'],
+    ok: PROBE_OK,
+  });
+  contenders.push({
+    name: 'tls-probe --crypto noble',
+    cmd: node,
+    args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs, '--crypto', 'noble'],
+    ok: PROBE_OK,
+  });
 }
 if (existsSync(binary)) {
   contenders.push({ name: 'tls-probe binary (SEA)', cmd: binary, args: probeArgs, ok: PROBE_OK });
@@ -140,7 +171,13 @@ if (existsSync(binary)) {
 }
 for (const c of contenders) c.env = env;
 if (args.includes('--extra-ca') && extraCa && existsSync(bundle)) {
-  contenders.push({ name: 'tls-probe (bundle) + EXTRA_CA', cmd: node, args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs], ok: PROBE_OK, env: process.env });
+  contenders.push({
+    name: 'tls-probe (bundle) + EXTRA_CA',
+    cmd: node,
+    args: [join(root, 'bin', 'tls-probe.js'), ...probeArgs],
+    ok: PROBE_OK,
+    env: process.env,
+  });
 }
 for (const c of contenders) {
   c.times = [];
@@ -148,7 +185,9 @@ for (const c of contenders) {
   c.failure = undefined;
 }
 
-process.stdout.write(`coldstart: ${contenders.length} contenders x ${RUNS} runs (+1 warm-up) against s_server on ${target}...\n`);
+process.stdout.write(
+  `coldstart: ${contenders.length} contenders x ${RUNS} runs (+1 warm-up) against s_server on ${target}...\n`,
+);
 try {
   for (let round = 0; round <= RUNS; round++) {
     for (let i = 0; i < contenders.length; i++) {
@@ -181,15 +220,22 @@ const refCount = contenders[0].counts.length ? median(contenders[0].counts) : Na
 const fmt = (x) => x.toFixed(1).padStart(7);
 const width = Math.max(...contenders.map((c) => c.name.length)) + 2;
 const lines = [];
-lines.push(`${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  vs node:tls` + (INSTR_RUNS ? `   Minstr  vs node:tls` : ''));
+lines.push(
+  `${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  vs node:tls` +
+    (INSTR_RUNS ? `   Minstr  vs node:tls` : ''),
+);
 for (const c of contenders) {
   if (c.failure) {
     lines.push(`${c.name.padEnd(width)} FAILED ${c.failure}`);
     continue;
   }
   const m = median(c.times);
-  const instr = INSTR_RUNS ? `   ${(median(c.counts) / 1e6).toFixed(0).padStart(6)}  ${(median(c.counts) / refCount).toFixed(2).padStart(10)}x` : '';
-  lines.push(`${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))}  ${(m / ref).toFixed(2).padStart(10)}x${instr}`);
+  const instr = INSTR_RUNS
+    ? `   ${(median(c.counts) / 1e6).toFixed(0).padStart(6)}  ${(median(c.counts) / refCount).toFixed(2).padStart(10)}x`
+    : '';
+  lines.push(
+    `${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))}  ${(m / ref).toFixed(2).padStart(10)}x${instr}`,
+  );
 }
 
 const bundleBytes = existsSync(bundle) ? statSync(bundle).size : 0;
@@ -198,10 +244,14 @@ process.stdout.write(
   [
     '',
     `Cold start, full TLS 1.3 handshake (P-256 leaf + intermediate, verified) and close, whole process, ms (${RUNS} runs each)` +
-      (INSTR_RUNS ? `;\nMinstr: millions of instructions, all threads, valgrind callgrind (median of ${INSTR_RUNS})` : ''),
+      (INSTR_RUNS
+        ? `;\nMinstr: millions of instructions, all threads, valgrind callgrind (median of ${INSTR_RUNS})`
+        : ''),
     ...lines,
     '',
-    `date ${new Date().toISOString()}; nproc ${availableParallelism()} (${cpu}); load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `date ${new Date().toISOString()}; nproc ${availableParallelism()} (${cpu}); load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `node ${process.version} (${node}); ${firstLine('openssl', ['version'])}; server openssl s_server -tls1_3`,
     `NODE_EXTRA_CA_CERTS ${extraCa ? `was set (${extraCa}); unset for every contender` : 'was not set'}` +
       (process.env.NODE_OPTIONS ? `; NODE_OPTIONS=${process.env.NODE_OPTIONS} (kept)` : ''),
@@ -228,7 +278,22 @@ if (args.includes('--json')) {
           ...(INSTR_RUNS ? { instructions: median(c.counts), instructionRatio: median(c.counts) / refCount } : {}),
         },
   );
-  const machine = { date: new Date().toISOString(), nproc: availableParallelism(), cpu, loadavg: loadavg(), node: process.version, openssl: firstLine('openssl', ['version']) };
-  process.stdout.write(JSON.stringify({ runs: RUNS, extraCaCerts: extraCa ? 'unset for every contender' : 'not set', machine, rows, notes }) + '\n');
+  const machine = {
+    date: new Date().toISOString(),
+    nproc: availableParallelism(),
+    cpu,
+    loadavg: loadavg(),
+    node: process.version,
+    openssl: firstLine('openssl', ['version']),
+  };
+  process.stdout.write(
+    JSON.stringify({
+      runs: RUNS,
+      extraCaCerts: extraCa ? 'unset for every contender' : 'not set',
+      machine,
+      rows,
+      notes,
+    }) + '\n',
+  );
 }
 process.exitCode = contenders.some((c) => c.failure) ? 1 : 0;

@@ -38,10 +38,16 @@ export function arg(name, dflt) {
 export function pki() {
   const dir = join(root, 'fixtures', 'out', 'pki');
   if (!existsSync(join(dir, '.complete'))) {
-    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 120_000,
+    });
   }
   return {
-    root: join(dir, 'root.pem'), cert: join(dir, 'p256.pem'), key: join(dir, 'p256.key'), ica: join(dir, 'ica.pem'),
+    root: join(dir, 'root.pem'),
+    cert: join(dir, 'p256.pem'),
+    key: join(dir, 'p256.key'),
+    ica: join(dir, 'ica.pem'),
     rootPem: readFileSync(join(dir, 'root.pem')),
   };
 }
@@ -51,9 +57,13 @@ export function pki() {
  * intermediate. Resolves with { port, stop }.
  */
 export function startSServer(p, extra = []) {
-  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, ...extra], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'openssl',
+    ['s_server', '-accept', '127.0.0.1:0', '-cert', p.cert, '-key', p.key, '-cert_chain', p.ica, ...extra],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -101,13 +111,26 @@ export function stats(xs) {
 export async function loadLib(dist = join(root, 'dist')) {
   const d = (p) => import(pathToFileURL(join(dist, p)).href);
   const [context, connection, socket, types, crypto, names, truststore, drive] = await Promise.all([
-    d('tls/context.js'), d('tls/connection.js'), d('net/socket.js'), d('tls/types.js'), d('tls/crypto/index.js'),
-    d('tls/codec/names.js'), d('cli/truststore.js'), d('cli/drive.js'),
+    d('tls/context.js'),
+    d('tls/connection.js'),
+    d('net/socket.js'),
+    d('tls/types.js'),
+    d('tls/crypto/index.js'),
+    d('tls/codec/names.js'),
+    d('cli/truststore.js'),
+    d('cli/drive.js'),
   ]);
   return {
-    Context: context.Context, Connection: connection.Connection, SocketTransport: socket.SocketTransport,
-    SslError: types.SslError, Mode: types.Mode, getProvider: crypto.getProvider, suiteByName: names.suiteByName,
-    loadCaFile: truststore.loadCaFile, tcpConnect: drive.tcpConnect, failureOf: drive.failureOf,
+    Context: context.Context,
+    Connection: connection.Connection,
+    SocketTransport: socket.SocketTransport,
+    SslError: types.SslError,
+    Mode: types.Mode,
+    getProvider: crypto.getProvider,
+    suiteByName: names.suiteByName,
+    loadCaFile: truststore.loadCaFile,
+    tcpConnect: drive.tcpConnect,
+    failureOf: drive.failureOf,
   };
 }
 
@@ -116,7 +139,12 @@ export async function loadLib(dist = join(root, 'dist')) {
  * `suite` an IANA TLS 1.3 suite name; `keyShare` 'default' (X25519MLKEM768 + x25519, as the CLI)
  * or a single group ('x25519', what node:tls and OpenSSL 3.0 send).
  */
-export function probeContext(lib, provider, p, { version = 13, suite, keyShare = 'x25519', releaseBuffers = false } = {}) {
+export function probeContext(
+  lib,
+  provider,
+  p,
+  { version = 13, suite, keyShare = 'x25519', releaseBuffers = false } = {},
+) {
   const o = { trustAnchors: lib.loadCaFile(p.root) };
   if (version === 12) o.maxVersion = 0x0303;
   if (version === 13) o.minVersion = 0x0304;
@@ -131,7 +159,12 @@ export function probeContext(lib, provider, p, { version = 13, suite, keyShare =
 export async function probeOpen(lib, ctx, port, { session, events = {} } = {}) {
   const socket = await lib.tcpConnect('127.0.0.1', port, 10_000);
   const transport = new lib.SocketTransport(socket);
-  const conn = new lib.Connection(ctx, transport, { servername: 'localhost', verifyName: 'localhost', ...(session ? { session } : {}) }, events);
+  const conn = new lib.Connection(
+    ctx,
+    transport,
+    { servername: 'localhost', verifyName: 'localhost', ...(session ? { session } : {}) },
+    events,
+  );
   for (;;) {
     const r = conn.connect();
     if (r === 1) return { socket, transport, conn };
@@ -233,7 +266,9 @@ async function contenders(lib, p, port) {
     const probe = (label, provider, keyShare) => {
       const ctx = probeContext(lib, provider, p, { version, keyShare });
       list.push({
-        group: `${v} full`, name: `tls-probe ${label}`, provider: provider.name,
+        group: `${v} full`,
+        name: `tls-probe ${label}`,
+        provider: provider.name,
         one: async () => probeClose(await probeOpen(lib, ctx, port)),
       });
     };
@@ -247,7 +282,9 @@ async function contenders(lib, p, port) {
       const ctx = probeContext(lib, provider, p, { version });
       let session;
       list.push({
-        group: `${v} resumed`, name: `tls-probe (${provider.name} crypto)`, provider: provider.name,
+        group: `${v} resumed`,
+        name: `tls-probe (${provider.name} crypto)`,
+        provider: provider.name,
         one: async () => {
           session ??= await probeSession(lib, ctx, port);
           const link = await probeOpen(lib, ctx, port, { session });
@@ -258,7 +295,8 @@ async function contenders(lib, p, port) {
     }
     let nsession;
     list.push({
-      group: `${v} resumed`, name: 'node:tls',
+      group: `${v} resumed`,
+      name: 'node:tls',
       one: async () => {
         nsession ??= await nodeSession(nopts, port);
         const s = await nodeOpen(nopts, port, nsession);
@@ -318,11 +356,17 @@ export async function runHandshakes({ rounds = 5, batchMs = 1000, log = () => {}
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const res = await runHandshakes({ rounds: arg('rounds', 5), batchMs: arg('batch-ms', 1000), log: (l) => process.stderr.write(l + '\n') });
+  const res = await runHandshakes({
+    rounds: arg('rounds', 5),
+    batchMs: arg('batch-ms', 1000),
+    log: (l) => process.stderr.write(l + '\n'),
+  });
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(res) + '\n');
   else {
     for (const r of res.rows) {
-      process.stdout.write(`${r.group.padEnd(16)} ${r.name.padEnd(56)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) hs/s  client CPU ${r.cpuMs.toFixed(2)} ms/hs\n`);
+      process.stdout.write(
+        `${r.group.padEnd(16)} ${r.name.padEnd(56)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) hs/s  client CPU ${r.cpuMs.toFixed(2)} ms/hs\n`,
+      );
     }
   }
 }

@@ -16,7 +16,9 @@ if (!host || !port || !cafile) {
 const socket = connect(
   { host, port: Number(port), ca: readFileSync(cafile), servername, minVersion: 'TLSv1.3', rejectUnauthorized: true },
   () => {
-    process.stdout.write(`New, ${socket.getProtocol()}, Cipher is ${socket.getCipher().standardName}, verified ${socket.authorized}\n`);
+    process.stdout.write(
+      `New, ${socket.getProtocol()}, Cipher is ${socket.getCipher().standardName}, verified ${socket.authorized}\n`,
+    );
     socket.end();
   },
 );

@@ -52,11 +52,13 @@ const tls = makeTLSClient({
     }
   },
 });
-socket.on('data', (d) => tls.handleReceivedBytes(d).catch((e) => {
-  process.stderr.write(`reclaim-client: ${e.message}\n`);
-  process.exitCode = 1;
-  socket.destroy();
-}));
+socket.on('data', (d) =>
+  tls.handleReceivedBytes(d).catch((e) => {
+    process.stderr.write(`reclaim-client: ${e.message}\n`);
+    process.exitCode = 1;
+    socket.destroy();
+  }),
+);
 socket.once('connect', () => tls.startHandshake());
 socket.once('error', (e) => {
   process.stderr.write(`reclaim-client: ${e.message}\n`);

@@ -36,7 +36,10 @@ const { values: o } = parseArgs({
 function pki() {
   const dir = join(root, 'fixtures', 'out', 'pki');
   if (!existsSync(join(dir, '.complete'))) {
-    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    execFileSync('bash', [join(root, 'fixtures', 'pki', 'generate.sh'), dir], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 120_000,
+    });
   }
   return { root: join(dir, 'root.pem'), chain: join(dir, 'p256.chain.pem'), key: join(dir, 'p256.key') };
 }
@@ -46,10 +49,13 @@ function pki() {
 async function server() {
   const tls = await import('node:tls');
   const p = pki();
-  const srv = tls.createServer({ cert: readFileSync(p.chain), key: readFileSync(p.key), minVersion: 'TLSv1.3' }, (s) => {
-    s.on('data', (d) => s.write(d));
-    s.on('error', () => undefined);
-  });
+  const srv = tls.createServer(
+    { cert: readFileSync(p.chain), key: readFileSync(p.key), minVersion: 'TLSv1.3' },
+    (s) => {
+      s.on('data', (d) => s.write(d));
+      s.on('error', () => undefined);
+    },
+  );
   srv.maxConnections = 100_000;
   srv.listen(0, '127.0.0.1', 4096, () => console.log(`LISTENING ${srv.address().port}`));
   process.on('SIGTERM', () => process.exit(0));
@@ -60,14 +66,31 @@ async function server() {
 async function client() {
   if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
   const d = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-  const [{ Context }, { Connection }, { SocketTransport }, { SslError, Mode }, { nodeProvider }, { loadCaFile }, { tcpConnect }] = await Promise.all([
-    d('tls/context.js'), d('tls/connection.js'), d('net/socket.js'), d('tls/types.js'), d('tls/crypto/index.js'),
-    d('cli/truststore.js'), d('cli/drive.js'),
+  const [
+    { Context },
+    { Connection },
+    { SocketTransport },
+    { SslError, Mode },
+    { nodeProvider },
+    { loadCaFile },
+    { tcpConnect },
+  ] = await Promise.all([
+    d('tls/context.js'),
+    d('tls/connection.js'),
+    d('net/socket.js'),
+    d('tls/types.js'),
+    d('tls/crypto/index.js'),
+    d('cli/truststore.js'),
+    d('cli/drive.js'),
   ]);
   const n = Number(o.connections);
   const port = Number(o.port);
   const release = o.mode === 'with';
-  const ctx = new Context(nodeProvider, { trustAnchors: loadCaFile(pki().root), minVersion: 0x0304, keyShareGroups: ['x25519'] });
+  const ctx = new Context(nodeProvider, {
+    trustAnchors: loadCaFile(pki().root),
+    minVersion: 0x0304,
+    keyShareGroups: ['x25519'],
+  });
   if (release) ctx.setMode(Mode.RELEASE_BUFFERS);
 
   async function drive(conn, transport, op) {
@@ -145,7 +168,9 @@ function run(args, { waitFor } = {}) {
         if (m) resolve(m);
       }
     });
-    child.on('exit', (code) => (code === 0 || waitFor ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 || waitFor ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}`)),
+    );
   });
   return { child, done };
 }
@@ -153,23 +178,43 @@ function run(args, { waitFor } = {}) {
 async function main() {
   if (!existsSync(join(root, 'dist', 'tls', 'connection.js'))) throw new Error('run `npm run build` first');
   const srv = run([self, '--role', 'server'], { waitFor: /LISTENING (\d+)/ });
-  const m = await Promise.race([srv.done, new Promise((_, reject) => setTimeout(() => reject(new Error('server did not start')), 15_000))]);
+  const m = await Promise.race([
+    srv.done,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('server did not start')), 15_000)),
+  ]);
   const port = m[1];
   try {
     const results = [];
     for (const mode of ['without', 'with']) {
-      const c = run(['--expose-gc', self, '--role', 'client', '--mode', mode, '--port', port, '--connections', o.connections]);
+      const c = run([
+        '--expose-gc',
+        self,
+        '--role',
+        'client',
+        '--mode',
+        mode,
+        '--port',
+        port,
+        '--connections',
+        o.connections,
+      ]);
       const out = await c.done;
       results.push(JSON.parse(out.trim().split('\n').pop()));
     }
     const kb = (x) => `${(x / 1024).toFixed(1)} KiB`;
-    console.log(`idle TLS 1.3 connections held by the library: ${results[0].connections} per mode (loopback, node:tls echo server in another process)`);
+    console.log(
+      `idle TLS 1.3 connections held by the library: ${results[0].connections} per mode (loopback, node:tls echo server in another process)`,
+    );
     console.log('mode              heap/conn   ArrayBuffers/conn   total/conn   bufferState()/conn');
     for (const r of results) {
-      console.log(`${r.mode.padEnd(16)}  ${kb(r.heapPerConn).padStart(9)}   ${kb(r.arrayBuffersPerConn).padStart(17)}   ${kb(r.totalPerConn).padStart(10)}   ${kb(r.bufferStatePerConn).padStart(18)}`);
+      console.log(
+        `${r.mode.padEnd(16)}  ${kb(r.heapPerConn).padStart(9)}   ${kb(r.arrayBuffersPerConn).padStart(17)}   ${kb(r.totalPerConn).padStart(10)}   ${kb(r.bufferStatePerConn).padStart(18)}`,
+      );
     }
     const [off, on] = results;
-    console.log(`saved per idle connection: ${kb(off.totalPerConn - on.totalPerConn)} (OpenSSL 3.0: 33296 B); ratio with/without: ${(on.totalPerConn / off.totalPerConn).toFixed(3)}`);
+    console.log(
+      `saved per idle connection: ${kb(off.totalPerConn - on.totalPerConn)} (OpenSSL 3.0: 33296 B); ratio with/without: ${(on.totalPerConn / off.totalPerConn).toFixed(3)}`,
+    );
   } finally {
     srv.child.kill('SIGTERM');
   }

@@ -70,7 +70,9 @@ async function runJson(file, args = []) {
 async function coldstart(runs) {
   // Spawned with the caller's environment: it removes NODE_EXTRA_CA_CERTS itself and says so.
   const out = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bench('coldstart.mjs'), '--runs', String(runs), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [bench('coldstart.mjs'), '--runs', String(runs), '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let o = '';
     child.stdout.on('data', (d) => (o += d));
     child.once('error', reject);
@@ -81,7 +83,11 @@ async function coldstart(runs) {
   if (last.startsWith('{')) {
     const j = JSON.parse(last);
     return {
-      rows: j.rows.map((r) => (r.failed ? { name: r.name, failed: r.failed } : { name: r.name, median: r.medianMs, min: r.minMs, max: r.maxMs })),
+      rows: j.rows.map((r) =>
+        r.failed
+          ? { name: r.name, failed: r.failed }
+          : { name: r.name, median: r.medianMs, min: r.minMs, max: r.maxMs },
+      ),
       notes: j.notes ?? [],
     };
   }
@@ -112,7 +118,8 @@ function timeOnce(cmd, args, ok) {
     child.once('close', (code) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
-      if (code !== 0 || !ok.test(stdout)) resolve({ ms, error: `exit ${code}: ${(stderr || stdout).trim().split('\n').slice(-2).join(' | ')}` });
+      if (code !== 0 || !ok.test(stdout))
+        resolve({ ms, error: `exit ${code}: ${(stderr || stdout).trim().split('\n').slice(-2).join(' | ')}` });
       else resolve({ ms });
     });
   });
@@ -124,10 +131,37 @@ async function reclaimCold(runs) {
   const server = await startSServer(p, ['-tls1_3']);
   const target = ['127.0.0.1', String(server.port), p.root, 'localhost'];
   const list = [
-    { name: 'node:tls script', cmd: process.execPath, args: [bench('node-tls-client.mjs'), ...target], ok: /verified true/ },
-    { name: 'tls-probe (bundle)', cmd: process.execPath, args: [join(root, 'bin', 'tls-probe.js'), `127.0.0.1:${server.port}`, '--servername', 'localhost', '--cafile', p.root], ok: /Verification: OK/ },
-    { name: '@reclaimprotocol/tls (purejs: noble)', cmd: process.execPath, args: [bench('reclaim-client.mjs'), ...target, '--crypto', 'purejs'], ok: /verified true/ },
-    { name: '@reclaimprotocol/tls (webcrypto)', cmd: process.execPath, args: [bench('reclaim-client.mjs'), ...target, '--crypto', 'webcrypto'], ok: /verified true/ },
+    {
+      name: 'node:tls script',
+      cmd: process.execPath,
+      args: [bench('node-tls-client.mjs'), ...target],
+      ok: /verified true/,
+    },
+    {
+      name: 'tls-probe (bundle)',
+      cmd: process.execPath,
+      args: [
+        join(root, 'bin', 'tls-probe.js'),
+        `127.0.0.1:${server.port}`,
+        '--servername',
+        'localhost',
+        '--cafile',
+        p.root,
+      ],
+      ok: /Verification: OK/,
+    },
+    {
+      name: '@reclaimprotocol/tls (purejs: noble)',
+      cmd: process.execPath,
+      args: [bench('reclaim-client.mjs'), ...target, '--crypto', 'purejs'],
+      ok: /verified true/,
+    },
+    {
+      name: '@reclaimprotocol/tls (webcrypto)',
+      cmd: process.execPath,
+      args: [bench('reclaim-client.mjs'), ...target, '--crypto', 'webcrypto'],
+      ok: /verified true/,
+    },
   ];
   let missing;
   try {
@@ -150,7 +184,10 @@ async function reclaimCold(runs) {
   } finally {
     server.stop();
   }
-  return { rows: list.map((c) => (c.failed ? { name: c.name, failed: c.failed } : { name: c.name, ...stats(c.times) })), missing };
+  return {
+    rows: list.map((c) => (c.failed ? { name: c.name, failed: c.failed } : { name: c.name, ...stats(c.times) })),
+    missing,
+  };
 }
 
 // --- 4. memory -------------------------------------------------------------------------------------------
@@ -202,7 +239,9 @@ async function memoryChild(variant, port, n) {
   await new Promise((r) => setTimeout(r, 200));
   const after = snapshot();
   const per = (k) => (after[k] - before[k]) / keep.length;
-  process.stdout.write(JSON.stringify({ variant, n: keep.length, heap: per('heap'), ab: per('ab'), rss: per('rss') }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ variant, n: keep.length, heap: per('heap'), ab: per('ab'), rss: per('rss') }) + '\n',
+  );
   for (const k of keep) k.destroy();
 }
 
@@ -233,13 +272,16 @@ async function memory(rounds) {
   try {
     for (let r = 0; r < rounds; r++) {
       for (const v of variants) {
-        const args = v.id === 'tcp' || v.id === 'node'
-          ? [bench('run.mjs'), '--memory-child', v.id, port, String(MEMORY_CONNECTIONS)]
-          : [rbFile, '--role', 'client', '--mode', v.id, '--port', port, '--connections', String(MEMORY_CONNECTIONS)];
+        const args =
+          v.id === 'tcp' || v.id === 'node'
+            ? [bench('run.mjs'), '--memory-child', v.id, port, String(MEMORY_CONNECTIONS)]
+            : [rbFile, '--role', 'client', '--mode', v.id, '--port', port, '--connections', String(MEMORY_CONNECTIONS)];
         const j = JSON.parse((await runNode(args, { nodeArgs: ['--expose-gc'] })).trim().split('\n').pop());
-        v.samples.push('totalPerConn' in j
-          ? { heap: j.heapPerConn, ab: j.arrayBuffersPerConn, rss: NaN, held: j.bufferStatePerConn }
-          : { heap: j.heap, ab: j.ab, rss: j.rss, held: null });
+        v.samples.push(
+          'totalPerConn' in j
+            ? { heap: j.heapPerConn, ab: j.arrayBuffersPerConn, rss: NaN, held: j.bufferStatePerConn }
+            : { heap: j.heap, ab: j.ab, rss: j.rss, held: null },
+        );
       }
     }
   } finally {
@@ -247,7 +289,15 @@ async function memory(rounds) {
   }
   return variants.map((v) => {
     const pick = (f) => stats(v.samples.map(f));
-    return { name: v.name, id: v.id, heap: pick((s) => s.heap), ab: pick((s) => s.ab), rss: pick((s) => s.rss), js: pick((s) => s.heap + s.ab), held: v.samples[0].held };
+    return {
+      name: v.name,
+      id: v.id,
+      heap: pick((s) => s.heap),
+      ab: pick((s) => s.ab),
+      rss: pick((s) => s.rss),
+      js: pick((s) => s.heap + s.ab),
+      held: v.samples[0].held,
+    };
   });
 }
 
@@ -279,7 +329,11 @@ function printTable() {
   const head = ['benchmark', 'contender', 'median', 'min', 'max', 'unit', 'ratio'];
   const all = [head, ...table];
   const w = head.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(w[i]) : String(c).padEnd(w[i]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(w[i]) : String(c).padEnd(w[i])))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), w.map((n) => '-'.repeat(n)).join('  ')];
   let last = '';
   for (const r of table) {
@@ -292,7 +346,10 @@ function printTable() {
 // --- main -------------------------------------------------------------------------------------------------
 
 const m = machine();
-const results = { date: new Date().toISOString(), machine: { nproc: availableParallelism(), ...m, memGiB: Math.round(totalmem() / 2 ** 30) } };
+const results = {
+  date: new Date().toISOString(),
+  machine: { nproc: availableParallelism(), ...m, memGiB: Math.round(totalmem() / 2 ** 30) },
+};
 const load0 = loadavg();
 
 if (ONLY.includes('cold')) {
@@ -302,15 +359,32 @@ if (ONLY.includes('cold')) {
   const rc = await reclaimCold(QUICK ? 1 : 4);
   results.cold = { coldstart: cold, reclaim: rc };
   const ref = cold.rows.find((r) => r.name === 'node:tls script');
-  for (const r of cold.rows) row('1 cold CLI (ms, whole process)', r.name, r, 'ms', r.failed ? '' : `${x(r.median, ref?.median)} node:tls script`);
+  for (const r of cold.rows)
+    row(
+      '1 cold CLI (ms, whole process)',
+      r.name,
+      r,
+      'ms',
+      r.failed ? '' : `${x(r.median, ref?.median)} node:tls script`,
+    );
   const rref = rc.rows.find((r) => r.name === 'node:tls script');
   const rprobe = rc.rows.find((r) => r.name === 'tls-probe (bundle)');
   for (const r of rc.rows.slice(2)) {
-    row('1 cold CLI (ms, whole process)', r.name, r, 'ms', r.failed ? '' : `${x(r.median, rref?.median)} node:tls script; ${x(r.median, rprobe?.median)} tls-probe (same rounds)`);
+    row(
+      '1 cold CLI (ms, whole process)',
+      r.name,
+      r,
+      'ms',
+      r.failed
+        ? ''
+        : `${x(r.median, rref?.median)} node:tls script; ${x(r.median, rprobe?.median)} tls-probe (same rounds)`,
+    );
   }
   for (const n of cold.notes) notes.push(`cold: ${n}`);
   if (rc.missing) notes.push(`cold: ${rc.missing}`);
-  notes.push(`cold: reclaim rows come from a second interleaved series (node:tls script ${fmt(rref?.median)} ms, tls-probe bundle ${fmt(rprobe?.median)} ms in it), ${QUICK ? 1 : 4} runs each`);
+  notes.push(
+    `cold: reclaim rows come from a second interleaved series (node:tls script ${fmt(rref?.median)} ms, tls-probe bundle ${fmt(rprobe?.median)} ms in it), ${QUICK ? 1 : 4} runs each`,
+  );
   const bundle = cold.rows.find((r) => r.name === 'tls-probe (bundle)');
   if (bundle && ref && !bundle.failed) {
     const q = bundle.median / ref.median;
@@ -325,15 +399,28 @@ if (ONLY.includes('cold')) {
 
 if (ONLY.includes('handshakes')) {
   log('warm handshakes: bench/handshakes.mjs');
-  const hs = await runJson('handshakes.mjs', QUICK ? ['--rounds', '2', '--batch-ms', '400'] : ['--rounds', '5', '--batch-ms', '600']);
+  const hs = await runJson(
+    'handshakes.mjs',
+    QUICK ? ['--rounds', '2', '--batch-ms', '400'] : ['--rounds', '5', '--batch-ms', '600'],
+  );
   results.handshakes = hs;
   const nodeRate = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
   const nodeCpu = (g) => hs.rows.find((r) => r.group === g && r.name === 'node:tls')?.cpuMs;
   for (const r of hs.rows) {
     const cpu = `client CPU ${r.cpuMs.toFixed(2)} ms/hs`;
-    row(`2 warm ${r.group}`, r.name, r, 'hs/s', r.name === 'node:tls' ? `1.00x; ${cpu}` : `${x(r.median, nodeRate(r.group))} node:tls; ${cpu} (${x(nodeCpu(r.group), r.cpuMs)} node:tls by CPU)`);
+    row(
+      `2 warm ${r.group}`,
+      r.name,
+      r,
+      'hs/s',
+      r.name === 'node:tls'
+        ? `1.00x; ${cpu}`
+        : `${x(r.median, nodeRate(r.group))} node:tls; ${cpu} (${x(nodeCpu(r.group), r.cpuMs)} node:tls by CPU)`,
+    );
   }
-  notes.push(`handshakes: ${hs.server}; node:tls with one SecureContext, tls-probe with one Context; key share x25519 unless said`);
+  notes.push(
+    `handshakes: ${hs.server}; node:tls with one SecureContext, tls-probe with one Context; key share x25519 unless said`,
+  );
   const get = (g, n) => hs.rows.find((r) => r.group === g && r.name === n)?.median;
   for (const v of ['TLS 1.3', 'TLS 1.2']) {
     const full = get(`${v} full`, 'tls-probe (node crypto)');
@@ -347,7 +434,10 @@ if (ONLY.includes('handshakes')) {
 
 if (ONLY.includes('bulk')) {
   log('bulk: bench/bulk.mjs');
-  const bulk = await runJson('bulk.mjs', QUICK ? ['--rounds', '1', '--mib', '64', '--noble-mib', '8'] : ['--rounds', '3']);
+  const bulk = await runJson(
+    'bulk.mjs',
+    QUICK ? ['--rounds', '1', '--mib', '64', '--noble-mib', '8'] : ['--rounds', '3'],
+  );
   results.bulk = bulk;
   const ref = (g) => bulk.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
   const rank = (n) => (n.startsWith('tls-probe (node') ? 0 : n.startsWith('tls-probe') ? 1 : 2);
@@ -355,10 +445,19 @@ if (ONLY.includes('bulk')) {
   for (const r of [...bulk.rows].sort((a, b) => order(a).localeCompare(order(b)))) {
     const cpu = `client CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB`;
     const refCpu = bulk.rows.find((q) => q.group === r.group && q.name === 'node:tls')?.cpuMsPerMiB;
-    row(`3 bulk ${r.group}`, `${r.name}${r.volumeMiB !== bulk.volumes.mib ? ` [${r.volumeMiB} MiB]` : ''}`, r, 'MiB/s',
-      r.name === 'node:tls' ? `1.00x; ${cpu}` : `${x(r.median, ref(r.group))} node:tls; ${cpu} (${x(refCpu, r.cpuMsPerMiB)} node:tls by CPU)`);
+    row(
+      `3 bulk ${r.group}`,
+      `${r.name}${r.volumeMiB !== bulk.volumes.mib ? ` [${r.volumeMiB} MiB]` : ''}`,
+      r,
+      'MiB/s',
+      r.name === 'node:tls'
+        ? `1.00x; ${cpu}`
+        : `${x(r.median, ref(r.group))} node:tls; ${cpu} (${x(refCpu, r.cpuMsPerMiB)} node:tls by CPU)`,
+    );
   }
-  notes.push(`bulk: ${bulk.server}; ${bulk.volumes.mib} MiB each way, noble capped at ${bulk.volumes.nobleMib} MiB (pure-TypeScript AEADs); handshake excluded`);
+  notes.push(
+    `bulk: ${bulk.server}; ${bulk.volumes.mib} MiB each way, noble capped at ${bulk.volumes.nobleMib} MiB (pure-TypeScript AEADs); handshake excluded`,
+  );
   for (const g of [...new Set(bulk.rows.map((r) => r.group))].filter((g) => g.includes('GCM'))) {
     const ours = bulk.rows.find((r) => r.group === g && r.name === 'tls-probe (node crypto)')?.median;
     const q = ours / ref(g);
@@ -378,16 +477,23 @@ if (ONLY.includes('memory')) {
     if (r.id !== 'tcp') parts.push(`${fmt((r.js.median - tcp.js.median) / 1024, 'KiB')} above TCP`);
     if (r.held !== null) parts.push(`record buffers held ${r.held} B`);
     row(sec, `${r.name}: heap+ArrayBuffers`, KiB(r.js), 'KiB', parts.join('; '));
-    if (!Number.isNaN(r.rss.median)) row(sec, `${r.name}: RSS`, KiB(r.rss), 'KiB', r.id === 'node' ? 'its TLS state is native memory' : '');
+    if (!Number.isNaN(r.rss.median))
+      row(sec, `${r.name}: RSS`, KiB(r.rss), 'KiB', r.id === 'node' ? 'its TLS state is native memory' : '');
   }
   const a = mem.find((r) => r.id === 'without');
   const b = mem.find((r) => r.id === 'with');
   const saved = a.js.median - b.js.median;
   target('RELEASE_BUFFERS saves >= 30 KB per idle connection', `${(saved / 1000).toFixed(1)} KB`, saved >= 30_000);
   const idle = b.js.median - tcp.js.median;
-  target('idle connection with RELEASE_BUFFERS <= 4 KB of heap (heap+ArrayBuffers above a plain TCP socket)', `${(idle / 1000).toFixed(1)} KB`, idle <= 4000,
-    'what stays is handshake state kept after the handshake (ClientHello, key shares, transcript, certificate descriptions, sessions)');
-  notes.push('memory: server = bench/release-buffers.mjs echo server (node:tls, own process); library rows = its client (one line echoed, then idle); node:tls and TCP rows measured the same way here');
+  target(
+    'idle connection with RELEASE_BUFFERS <= 4 KB of heap (heap+ArrayBuffers above a plain TCP socket)',
+    `${(idle / 1000).toFixed(1)} KB`,
+    idle <= 4000,
+    'what stays is handshake state kept after the handshake (ClientHello, key shares, transcript, certificate descriptions, sessions)',
+  );
+  notes.push(
+    'memory: server = bench/release-buffers.mjs echo server (node:tls, own process); library rows = its client (one line echoed, then idle); node:tls and TCP rows measured the same way here',
+  );
 }
 
 if (ONLY.includes('scaling')) {
@@ -395,7 +501,14 @@ if (ONLY.includes('scaling')) {
   const sc = await runJson('scaling.mjs', QUICK ? ['--rounds', '1'] : ['--rounds', '3']);
   results.scaling = sc;
   const ref = (g) => sc.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
-  for (const r of sc.rows) row(`5 scaling ${r.group}`, r.name, r, r.unit, r.name === 'node:tls' ? '1.00x' : `${x(r.median, ref(r.group))} node:tls`);
+  for (const r of sc.rows)
+    row(
+      `5 scaling ${r.group}`,
+      r.name,
+      r,
+      r.unit,
+      r.name === 'node:tls' ? '1.00x' : `${x(r.median, ref(r.group))} node:tls`,
+    );
   notes.push(`scaling: ${sc.server}; TLS 1.3 full handshakes, latency = TCP connect start to handshake done`);
 }
 

@@ -25,13 +25,18 @@ const LEVELS = [1, 16, 256];
 
 if (process.argv[2] === '--serve') {
   const [cert, key, chain] = process.argv.slice(3);
-  const server = tls.createServer({ cert: Buffer.concat([readFileSync(cert), readFileSync(chain)]), key: readFileSync(key), minVersion: 'TLSv1.2' }, (s) => {
-    s.on('data', () => {});
-    s.on('end', () => s.end());
-    s.on('error', () => {});
-  });
+  const server = tls.createServer(
+    { cert: Buffer.concat([readFileSync(cert), readFileSync(chain)]), key: readFileSync(key), minVersion: 'TLSv1.2' },
+    (s) => {
+      s.on('data', () => {});
+      s.on('end', () => s.end());
+      s.on('error', () => {});
+    },
+  );
   server.on('tlsClientError', () => {});
-  server.listen({ host: '127.0.0.1', port: 0, backlog: 1024 }, () => process.stdout.write(`PORT ${server.address().port}\n`));
+  server.listen({ host: '127.0.0.1', port: 0, backlog: 1024 }, () =>
+    process.stdout.write(`PORT ${server.address().port}\n`),
+  );
   process.stdin.on('end', () => process.exit(0)); // the parent went away
   process.stdin.resume();
 } else if (import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -39,14 +44,18 @@ if (process.argv[2] === '--serve') {
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(res) + '\n');
   else {
     for (const r of res.rows) {
-      process.stdout.write(`${r.group.padEnd(16)} ${r.name.padEnd(26)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) ${r.unit}\n`);
+      process.stdout.write(
+        `${r.group.padEnd(16)} ${r.name.padEnd(26)} ${r.median.toFixed(0).padStart(6)} (${r.min.toFixed(0)}-${r.max.toFixed(0)}) ${r.unit}\n`,
+      );
     }
   }
 }
 
 /** The node:tls server child; resolves with { port, stop }. */
 export function startServer(p) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', p.cert, p.key, p.ica], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', p.cert, p.key, p.ica], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {

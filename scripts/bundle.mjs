@@ -105,7 +105,13 @@ function inlineVersionPlugin(version) {
         const text = readFileSync(args.path, 'utf8');
         const count = text.match(pattern)?.length ?? 0;
         if (count !== 1) {
-          return { errors: [{ text: `inline-package-version: expected one package.json read in ${args.path}, found ${count}; update scripts/bundle.mjs` }] };
+          return {
+            errors: [
+              {
+                text: `inline-package-version: expected one package.json read in ${args.path}, found ${count}; update scripts/bundle.mjs`,
+              },
+            ],
+          };
         }
         return { contents: text.replace(pattern, JSON.stringify(JSON.stringify({ version }))), loader: 'js' };
       });

@@ -19,7 +19,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postject from 'postject';
@@ -63,7 +73,9 @@ export async function buildBinary({ force = false } = {}) {
   if (!existsSync(tscEntry)) throw new Error(`${tscEntry} missing: run \`npm run build\` first`);
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 12)) {
-    throw new Error(`Node ${process.version} has no useCodeCache/disableExperimentalSEAWarning in SEA configs (needs 20.12+)`);
+    throw new Error(
+      `Node ${process.version} has no useCodeCache/disableExperimentalSEAWarning in SEA configs (needs 20.12+)`,
+    );
   }
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   const work = join(repoRoot, 'dist', `sea-${process.pid}`);
@@ -85,31 +97,49 @@ export async function buildBinary({ force = false } = {}) {
     const config = join(work, 'sea-config.json');
     writeFileSync(
       config,
-      JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: true }, null, 2) + '\n',
+      JSON.stringify(
+        { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: true },
+        null,
+        2,
+      ) + '\n',
     );
     // Its one line ("Wrote single executable preparation blob to ...") is shown only on failure.
     try {
-      execFileSync(process.execPath, ['--experimental-sea-config', config], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+      execFileSync(process.execPath, ['--experimental-sea-config', config], {
+        cwd: work,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 120_000,
+      });
     } catch (e) {
       throw new Error(`node --experimental-sea-config failed: ${String(e.stderr || e.message).trim()}`);
     }
 
     const exe = join(work, 'tls-probe');
     if (onPath('strip')) {
-      execFileSync('strip', ['-o', exe, process.execPath], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+      execFileSync('strip', ['-o', exe, process.execPath], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 120_000,
+      });
     } else {
       copyFileSync(process.execPath, exe);
     }
     chmodSync(exe, 0o755);
     await injectQuietly(exe, readFileSync(blob));
 
-    const answer = execFileSync(exe, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } }).trim();
-    if (answer !== version) throw new Error(`the new binary answered --version with '${answer}', expected '${version}'`);
+    const answer = execFileSync(exe, ['--version'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    }).trim();
+    if (answer !== version)
+      throw new Error(`the new binary answered --version with '${answer}', expected '${version}'`);
 
     renameSync(exe, binaryPath);
     writeFileSync(`${stampPath}.${process.pid}`, stamp + '\n');
     renameSync(`${stampPath}.${process.pid}`, stampPath);
-    log(`${binaryPath}: ${(statSync(binaryPath).size / 2 ** 20).toFixed(1)} MiB, Node ${process.version}, bundle ${(statSync(main).size / 1024).toFixed(0)} KiB + code cache`);
+    log(
+      `${binaryPath}: ${(statSync(binaryPath).size / 2 ** 20).toFixed(1)} MiB, Node ${process.version}, bundle ${(statSync(main).size / 1024).toFixed(0)} KiB + code cache`,
+    );
     return binaryPath;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -12,21 +12,52 @@ export { Context, defaultOptions, DEFAULT_SIGALGS } from './tls/context.js';
 export { Connection, type ConnectionEvents } from './tls/connection.js';
 export type { ClientParams } from './tls/handshake/client.js';
 export {
-  Mode, SslError,
-  type ConnectionInfo, type ContextOptions, type CertInfo, type ErrorEntry, type MessageEvent,
-  type Transport, type TransportRead, type TransportWrite,
+  Mode,
+  SslError,
+  type ConnectionInfo,
+  type ContextOptions,
+  type CertInfo,
+  type ErrorEntry,
+  type MessageEvent,
+  type Transport,
+  type TransportRead,
+  type TransportWrite,
 } from './tls/types.js';
 export { TlsAlert, SyscallError, VerifyError, UsageError, UnexpectedEof } from './tls/errors.js';
 export { AlertDescription, alertName } from './tls/codec/alerts.js';
 export {
-  CIPHER_SUITES, NAMED_GROUPS, SIGNATURE_SCHEMES, suiteById, suiteByName, suiteName, groupById, groupByName,
-  groupName, sigSchemeById, sigSchemeByName, sigSchemeName, versionName,
+  CIPHER_SUITES,
+  NAMED_GROUPS,
+  SIGNATURE_SCHEMES,
+  suiteById,
+  suiteByName,
+  suiteName,
+  groupById,
+  groupByName,
+  groupName,
+  sigSchemeById,
+  sigSchemeByName,
+  sigSchemeName,
+  versionName,
 } from './tls/codec/names.js';
 export { getProvider, nodeProvider, type CryptoProvider, type ProviderName } from './tls/crypto/index.js';
 export {
-  type Session, createSession, isResumable, encodeSession, decodeSession, encodeSessionPem, decodeSessionPem,
-  formatSslSessionBlock, SessionCache,
+  type Session,
+  createSession,
+  isResumable,
+  encodeSession,
+  decodeSession,
+  encodeSessionPem,
+  decodeSessionPem,
+  formatSslSessionBlock,
+  SessionCache,
 } from './tls/session/index.js';
-export { verifyServerChain, describeCertificate, x509ErrorText, type VerifyInput, type VerifyResult } from './tls/x509/index.js';
+export {
+  verifyServerChain,
+  describeCertificate,
+  x509ErrorText,
+  type VerifyInput,
+  type VerifyResult,
+} from './tls/x509/index.js';
 export { SocketTransport } from './net/socket.js';
 export { memoryPair, MemoryTransport, MemoryPipe } from './net/memory.js';

@@ -6,14 +6,23 @@ import { loadCaFile, loadCaPath, platformRoots } from './truststore.js';
 import { loadClientCertificate } from './clientcert.js';
 
 /** The Context overrides that the flags ask for (the provider loaded lazily). */
-export async function contextOptions(opts: CliOptions): Promise<Partial<ContextOptions> & Pick<ContextOptions, 'provider'>> {
+export async function contextOptions(
+  opts: CliOptions,
+): Promise<Partial<ContextOptions> & Pick<ContextOptions, 'provider'>> {
   const provider = await getProvider(opts.crypto);
-  const trustAnchors = opts.cafile || opts.capath
-    ? [...(opts.cafile ? loadCaFile(opts.cafile) : []), ...(opts.capath ? loadCaPath(opts.capath) : [])]
-    : platformRoots();
+  const trustAnchors =
+    opts.cafile || opts.capath
+      ? [...(opts.cafile ? loadCaFile(opts.cafile) : []), ...(opts.capath ? loadCaPath(opts.capath) : [])]
+      : platformRoots();
   const o: Partial<ContextOptions> & Pick<ContextOptions, 'provider'> = {
-    provider, trustAnchors, minVersion: opts.minVersion, maxVersion: opts.maxVersion, alpn: opts.alpn,
-    verifyFailIsFatal: !opts.insecure, mode: opts.mode, maxSendFragment: opts.maxSendFragment,
+    provider,
+    trustAnchors,
+    minVersion: opts.minVersion,
+    maxVersion: opts.maxVersion,
+    alpn: opts.alpn,
+    verifyFailIsFatal: !opts.insecure,
+    mode: opts.mode,
+    maxSendFragment: opts.maxSendFragment,
     maxFragmentLength: opts.maxFragmentLengthCode,
   };
   if (opts.groups) {

@@ -49,7 +49,12 @@ export function sleep(ms: number): Promise<void> {
  * Waits for the next socket event, failing with TimeoutError after `ms` (null: no limit);
  * `limitMs` is the configured limit the error message names (default `ms`).
  */
-export async function waitEvent(t: SocketTransport, ms: number | null, phase: TimeoutError['phase'], limitMs = ms): Promise<void> {
+export async function waitEvent(
+  t: SocketTransport,
+  ms: number | null,
+  phase: TimeoutError['phase'],
+  limitMs = ms,
+): Promise<void> {
   if (ms === null) return t.wait();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -83,7 +88,12 @@ export interface LinkOptions {
 }
 
 /** TCP connect, then the TLS handshake within the connect timeout. Throws the failure. */
-export async function openLink(ctx: Context, o: LinkOptions, params: ClientParams, events: ConnectionEvents): Promise<Link> {
+export async function openLink(
+  ctx: Context,
+  o: LinkOptions,
+  params: ClientParams,
+  events: ConnectionEvents,
+): Promise<Link> {
   const t0 = performance.now();
   const socket = await tcpConnect(o.host, o.port, o.connectTimeoutMs);
   const connectMs = performance.now() - t0;

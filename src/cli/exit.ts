@@ -30,7 +30,11 @@ export class TimeoutError extends Error {
    * @param ms the limit that ran out
    * @param flag the option that sets the limit, for the hint
    */
-  constructor(readonly phase: 'connect' | 'handshake' | 'idle' | 'starttls', readonly ms: number, readonly flag = phase === 'idle' ? '--timeout' : '--connect-timeout') {
+  constructor(
+    readonly phase: 'connect' | 'handshake' | 'idle' | 'starttls',
+    readonly ms: number,
+    readonly flag = phase === 'idle' ? '--timeout' : '--connect-timeout',
+  ) {
     super(`${phase === 'idle' ? 'no traffic' : `${phase} timed out`} for ${ms} ms (${flag})`);
   }
 }
@@ -50,7 +54,18 @@ export interface ErrorContext {
   target?: string;
 }
 
-export type ErrorKind = 'usage' | 'verify' | 'alert' | 'syscall' | 'connect' | 'dns' | 'timeout' | 'closed' | 'file' | 'starttls' | 'internal';
+export type ErrorKind =
+  | 'usage'
+  | 'verify'
+  | 'alert'
+  | 'syscall'
+  | 'connect'
+  | 'dns'
+  | 'timeout'
+  | 'closed'
+  | 'file'
+  | 'starttls'
+  | 'internal';
 
 /** A failure as the exit mapper sees it; the --json "error" object is built from it. */
 export interface ClassifiedError {
@@ -107,30 +122,63 @@ export function classifyError(err: unknown, ctx: ErrorContext = {}): ClassifiedE
   if (err instanceof UsageError) return { ...base, exitCode: ExitCode.USAGE, kind: 'usage', message: err.message };
   if (err instanceof VerifyError) {
     const depth = err.depth ? `, depth ${err.depth}` : '';
-    return { ...base, exitCode: ExitCode.VERIFY, kind: 'verify', verifyCode: err.code, message: `certificate verification failed: ${err.reason} (X509_V_ERR ${err.code}${depth}); --insecure continues anyway` };
+    return {
+      ...base,
+      exitCode: ExitCode.VERIFY,
+      kind: 'verify',
+      verifyCode: err.code,
+      message: `certificate verification failed: ${err.reason} (X509_V_ERR ${err.code}${depth}); --insecure continues anyway`,
+    };
   }
   if (err instanceof TlsAlert) {
-    return { ...base, exitCode: ExitCode.FAILURE, kind: 'alert', alert: err.alertName, message: `${PHASE_VERB[ctx.phase ?? 'handshake']}: ${err.message}` };
+    return {
+      ...base,
+      exitCode: ExitCode.FAILURE,
+      kind: 'alert',
+      alert: err.alertName,
+      message: `${PHASE_VERB[ctx.phase ?? 'handshake']}: ${err.message}`,
+    };
   }
   if (err instanceof SyscallError) {
     const name = err.code || errnoName(err.errno) || null;
     const num = err.errno ? Math.abs(err.errno) : name ? errnoNumber(name) : null;
     const detail = num !== null ? `errno=${num}${name ? ` ${name}` : ''}` : formatErrno(name);
-    return { ...base, exitCode: ExitCode.FAILURE, kind: 'syscall', errno: name, message: `${PHASE_VERB[ctx.phase ?? 'io']}: SYSCALL ${detail}` };
+    return {
+      ...base,
+      exitCode: ExitCode.FAILURE,
+      kind: 'syscall',
+      errno: name,
+      message: `${PHASE_VERB[ctx.phase ?? 'io']}: SYSCALL ${detail}`,
+    };
   }
   if (err instanceof TimeoutError) {
-    const where = err.phase === 'connect' && ctx.target ? `connect to ${ctx.target} timed out after ${err.ms} ms (${err.flag})` : err.message;
+    const where =
+      err.phase === 'connect' && ctx.target
+        ? `connect to ${ctx.target} timed out after ${err.ms} ms (${err.flag})`
+        : err.message;
     return { ...base, exitCode: ExitCode.FAILURE, kind: 'timeout', errno: 'ETIMEDOUT', message: where };
   }
-  if (err instanceof PeerClosedError) return { ...base, exitCode: ExitCode.FAILURE, kind: 'closed', message: err.message };
+  if (err instanceof PeerClosedError)
+    return { ...base, exitCode: ExitCode.FAILURE, kind: 'closed', message: err.message };
   const eof = unexpectedEof(err);
   if (eof) {
     // spec/cli.md: after the handshake a missing close_notify is a warning and exit 0.
-    return { ...base, exitCode: eof.afterHandshake ? ExitCode.OK : ExitCode.FAILURE, kind: 'closed', message: eof.message };
+    return {
+      ...base,
+      exitCode: eof.afterHandshake ? ExitCode.OK : ExitCode.FAILURE,
+      kind: 'closed',
+      message: eof.message,
+    };
   }
   if (err instanceof StartTlsError) {
     const kind = err.reason === 'timeout' ? 'timeout' : err.reason === 'eof' ? 'closed' : 'starttls';
-    return { ...base, exitCode: ExitCode.FAILURE, kind, errno: err.reason === 'timeout' ? 'ETIMEDOUT' : null, message: err.message };
+    return {
+      ...base,
+      exitCode: ExitCode.FAILURE,
+      kind,
+      errno: err.reason === 'timeout' ? 'ETIMEDOUT' : null,
+      message: err.message,
+    };
   }
   const sys = systemError(err);
   if (sys) return classifySystem(sys, ctx);
@@ -144,13 +192,20 @@ function classifySystem(e: NodeSystemError & { code: string }, ctx: ErrorContext
   const syscall = typeof e.syscall === 'string' ? e.syscall : '';
   const base = { exitCode: ExitCode.FAILURE, alert: null, errno: code } as const;
   if (syscall === 'getaddrinfo' || syscall === 'getaddrinfo_all' || code === 'ENOTFOUND' || code.startsWith('EAI_')) {
-    const host = typeof e.hostname === 'string' ? e.hostname : ctx.target?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') ?? '?';
+    const host =
+      typeof e.hostname === 'string'
+        ? e.hostname
+        : (ctx.target?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') ?? '?');
     return { ...base, kind: 'dns', message: `cannot resolve host ${host}: ${code}` };
   }
   if (syscall === 'connect' || ctx.phase === 'connect') {
     const addr = typeof e.address === 'string' ? (e.address.includes(':') ? `[${e.address}]` : e.address) : null;
-    const where = addr && e.port !== undefined ? `${addr}:${String(e.port)}` : ctx.target ?? addr ?? '?';
-    return { ...base, kind: code === 'ETIMEDOUT' ? 'timeout' : 'connect', message: `connect to ${where} failed: ${code} (${errnoText(code)})` };
+    const where = addr && e.port !== undefined ? `${addr}:${String(e.port)}` : (ctx.target ?? addr ?? '?');
+    return {
+      ...base,
+      kind: code === 'ETIMEDOUT' ? 'timeout' : 'connect',
+      message: `connect to ${where} failed: ${code} (${errnoText(code)})`,
+    };
   }
   if (typeof e.path === 'string' && /^(open|read|write|rename|stat|access|unlink|mkdir|scandir|fsync)$/.test(syscall)) {
     return { ...base, kind: 'file', message: `cannot ${syscall} ${e.path}: ${code} (${errnoText(code)})` };
@@ -158,7 +213,11 @@ function classifySystem(e: NodeSystemError & { code: string }, ctx: ErrorContext
   const phase = ctx.phase ?? (syscall === 'write' ? 'write' : syscall === 'read' ? 'read' : 'io');
   const num = typeof e.errno === 'number' ? Math.abs(e.errno) : errnoNumber(code);
   const detail = num !== null ? `errno=${num} ${code}` : code;
-  return { ...base, kind: code === 'ETIMEDOUT' ? 'timeout' : 'syscall', message: `${PHASE_VERB[phase]}: SYSCALL ${detail}` };
+  return {
+    ...base,
+    kind: code === 'ETIMEDOUT' ? 'timeout' : 'syscall',
+    message: `${PHASE_VERB[phase]}: SYSCALL ${detail}`,
+  };
 }
 
 /** The one stderr line for a failure: "tls-probe: handshake failed: received alert handshake_failure". */
@@ -176,7 +235,12 @@ export interface OutStreams {
  * Prints what a failure means (help/version text on stdout, else one line on stderr, a warning
  * for a post-handshake EOF; the stack only with TLS_PROBE_DEBUG=1) and returns the exit code.
  */
-export function reportError(err: unknown, io: OutStreams = process, ctx: ErrorContext = {}, env: NodeJS.ProcessEnv = process.env): ExitCodeValue {
+export function reportError(
+  err: unknown,
+  io: OutStreams = process,
+  ctx: ErrorContext = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ExitCodeValue {
   if (err instanceof InfoRequest) {
     io.stdout.write(err.text);
     return ExitCode.OK;
@@ -194,7 +258,9 @@ export function resumeNotMetLine(resumed: number, attempts: number): string {
 
 /** The line for exit code 5: --sess-out asked for a session and none became resumable. */
 export function noSessionLine(path: string, ticketWaitMs: number, tls13: boolean): string {
-  const why = tls13 ? `no NewSessionTicket arrived within --ticket-wait ${ticketWaitMs} ms` : 'the server offered neither a session ID nor a ticket';
+  const why = tls13
+    ? `no NewSessionTicket arrived within --ticket-wait ${ticketWaitMs} ms`
+    : 'the server offered neither a session ID nor a ticket';
   return `${PREFIX}no resumable session to write to --sess-out ${path}: ${why}`;
 }
 

@@ -27,10 +27,15 @@ function pumpReads(opts: CliOptions, io: Io, link: Link, phase: Phase): { end: R
     const r = conn.read(buf);
     const e = conn.getError(r);
     if (opts.ioTrace) {
-      io.stderr.write(formatIoCall('SSL_read', buf.length, {
-        ret: r, error: e, errno: conn.lastErrno?.code ?? null, ...(conn.errors[0] ? { reason: conn.errors[0].reason } : {}),
-        ...(conn.wantReason ? { note: conn.wantReason } : {}),
-      }) + '\n');
+      io.stderr.write(
+        formatIoCall('SSL_read', buf.length, {
+          ret: r,
+          error: e,
+          errno: conn.lastErrno?.code ?? null,
+          ...(conn.errors[0] ? { reason: conn.errors[0].reason } : {}),
+          ...(conn.wantReason ? { note: conn.wantReason } : {}),
+        }) + '\n',
+      );
     }
     if (r > 0) {
       if (opts.output !== 'json') io.stdout.write(buf.slice(0, r));
@@ -45,7 +50,8 @@ function pumpReads(opts: CliOptions, io: Io, link: Link, phase: Phase): { end: R
       continue;
     }
     if (e === SslError.WANT_WRITE) break;
-    if (conn.failure instanceof UnexpectedEof && conn.failure.afterHandshake) return { end: 'closed-without-notify', progressed: true };
+    if (conn.failure instanceof UnexpectedEof && conn.failure.afterHandshake)
+      return { end: 'closed-without-notify', progressed: true };
     phase.current = 'read';
     throw failureOf(conn);
   }
@@ -58,7 +64,14 @@ function writeOnce(opts: CliOptions, io: Io, link: Link, out: Uint8Array, phase:
   const r = conn.write(out);
   const e = conn.getError(r);
   if (opts.ioTrace) {
-    io.stderr.write(formatIoCall('SSL_write', out.length, { ret: r, error: e, errno: conn.lastErrno?.code ?? null, ...(conn.errors[0] ? { reason: conn.errors[0].reason } : {}) }) + '\n');
+    io.stderr.write(
+      formatIoCall('SSL_write', out.length, {
+        ret: r,
+        error: e,
+        errno: conn.lastErrno?.code ?? null,
+        ...(conn.errors[0] ? { reason: conn.errors[0].reason } : {}),
+      }) + '\n',
+    );
   }
   if (r > 0) return r < out.length ? out.subarray(r) : null; // a partial write: the rest goes next
   if (e === SslError.WANT_WRITE) {
@@ -82,7 +95,13 @@ function writeOnce(opts: CliOptions, io: Io, link: Link, out: Uint8Array, phase:
  * data is still to be sent, that write reports the transport error (EPIPE, ECONNRESET) instead
  * of the read reporting a close.
  */
-export async function interact(opts: CliOptions, io: Io, link: Link, phase: Phase, beforeClose?: () => Promise<void>): Promise<ReadEnd | 'eof'> {
+export async function interact(
+  opts: CliOptions,
+  io: Io,
+  link: Link,
+  phase: Phase,
+  beforeClose?: () => Promise<void>,
+): Promise<ReadEnd | 'eof'> {
   const stdin = new StdinReader(io.stdin, opts.crlf);
   let out: Uint8Array | null = null;
   let blocked = false;

@@ -51,6 +51,6 @@ export function formatBlock(direction: 'read' | 'write'): string {
 
 /** s_client's "read:errno=104" / "write:errno=32" line after a SYSCALL failure. */
 export function formatSyscallLine(direction: 'read' | 'write', errno: number | string | null | undefined): string {
-  const n = typeof errno === 'string' ? errnoNumber(errno) ?? 0 : Math.abs(errno ?? 0);
+  const n = typeof errno === 'string' ? (errnoNumber(errno) ?? 0) : Math.abs(errno ?? 0);
   return `${direction}:errno=${n}`;
 }

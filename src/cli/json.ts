@@ -63,7 +63,13 @@ export interface JsonError {
 export interface JsonDocument {
   target: { host: string; port: number; servername: string | null };
   connections: JsonConnection[];
-  modes: { partialWrite: boolean; acceptMovingWriteBuffer: boolean; autoRetry: boolean; releaseBuffers: boolean; mask: number };
+  modes: {
+    partialWrite: boolean;
+    acceptMovingWriteBuffer: boolean;
+    autoRetry: boolean;
+    releaseBuffers: boolean;
+    mask: number;
+  };
   error: JsonError | null;
   exitCode: number;
 }
@@ -108,14 +114,17 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
 
 /** What ended the run for the "error" key: a thrown value, or the exit-4 / exit-5 outcomes. */
 export type RunFailure =
-  | { error: unknown; context?: ErrorContext }
-  | { outcome: 'resume-not-met' | 'no-session'; message: string };
+  { error: unknown; context?: ErrorContext } | { outcome: 'resume-not-met' | 'no-session'; message: string };
 
 /**
  * Builds the whole --json document. `failure` is null for a clean run; the exitCode key is the
  * code the process exits with (from exit.ts).
  */
-export function buildJson(opts: CliOptions, connections: ConnectionRecord[], failure: RunFailure | null = null): JsonDocument {
+export function buildJson(
+  opts: CliOptions,
+  connections: ConnectionRecord[],
+  failure: RunFailure | null = null,
+): JsonDocument {
   let error: JsonError | null = null;
   let exitCode: number = ExitCode.OK;
   if (failure && 'outcome' in failure) {

@@ -7,7 +7,15 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isIP } from 'node:net';
 import { UsageError } from '../tls/errors.js';
-import { groupByName, sigSchemeByName, suiteByName, SIGNATURE_SCHEMES, TLS12_SUITES, TLS13_SUITES, type GroupName } from '../tls/codec/names.js';
+import {
+  groupByName,
+  sigSchemeByName,
+  suiteByName,
+  SIGNATURE_SCHEMES,
+  TLS12_SUITES,
+  TLS13_SUITES,
+  type GroupName,
+} from '../tls/codec/names.js';
 import { fileProblem } from './files.js';
 import type { CliOptions, TlsVersion } from './options.js';
 
@@ -42,7 +50,10 @@ export function listOf(flag: string, raw: string, sep: RegExp): string[] {
 /** Parses "host", "host:port", "[v6]:port", "[v6]" or a bare IPv6 literal. */
 export function parseTarget(raw: string, flag = 'target'): { host: string; port: number; hostIp: 0 | 4 | 6 } {
   const t = raw.trim();
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) throw usage(`${flag} '${raw}' looks like a URL; give host[:port], e.g. ${t.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? 'example.com'}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t))
+    throw usage(
+      `${flag} '${raw}' looks like a URL; give host[:port], e.g. ${t.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? 'example.com'}`,
+    );
   let host: string;
   let portText: string | undefined;
   const bracket = /^\[([^\]]*)\](?::(.*))?$/.exec(t);
@@ -76,14 +87,16 @@ export function parseVersion(flag: string, raw: string): TlsVersion {
 
 /** --groups names (OpenSSL spellings and aliases) as group names, in order. */
 export function parseGroups(raw: string): GroupName[] {
-  return listOf('--groups', raw, /[:,]/).map((n) => {
-    const g = groupByName(n);
-    if (!g) throw usage(`unknown group '${n}' in --groups (known: X25519MLKEM768, x25519, P-256, P-384, P-521)`);
-    return g.name;
-  }).filter((g, i, all) => {
-    if (all.indexOf(g) !== i) throw usage(`--groups names ${g} twice (aliases count as the same group)`);
-    return true;
-  });
+  return listOf('--groups', raw, /[:,]/)
+    .map((n) => {
+      const g = groupByName(n);
+      if (!g) throw usage(`unknown group '${n}' in --groups (known: X25519MLKEM768, x25519, P-256, P-384, P-521)`);
+      return g.name;
+    })
+    .filter((g, i, all) => {
+      if (all.indexOf(g) !== i) throw usage(`--groups names ${g} twice (aliases count as the same group)`);
+      return true;
+    });
 }
 
 /** --ciphersuites / --cipher names as suite ids; a suite of the other version gets a pointer to the right flag. */
@@ -92,9 +105,16 @@ export function parseSuites(flag: '--ciphersuites' | '--cipher', raw: string): n
   return listOf(flag, raw, /[:,]/).map((n) => {
     const s = suiteByName(n);
     if (s && !want.includes(s)) {
-      throw usage(s.version === 0x0304 ? `${n} is a TLS 1.3 suite: give it to --ciphersuites, not --cipher` : `${n} is a TLS 1.2 suite: give it to --cipher, not --ciphersuites`);
+      throw usage(
+        s.version === 0x0304
+          ? `${n} is a TLS 1.3 suite: give it to --ciphersuites, not --cipher`
+          : `${n} is a TLS 1.2 suite: give it to --cipher, not --ciphersuites`,
+      );
     }
-    if (!s) throw usage(`unknown ${flag === '--cipher' ? 'TLS 1.2' : 'TLS 1.3'} cipher suite '${n}' in ${flag} (known: ${want.map((x) => x.openssl).join(', ')})`);
+    if (!s)
+      throw usage(
+        `unknown ${flag === '--cipher' ? 'TLS 1.2' : 'TLS 1.3'} cipher suite '${n}' in ${flag} (known: ${want.map((x) => x.openssl).join(', ')})`,
+      );
     return s.id;
   });
 }
@@ -106,12 +126,15 @@ export function parseSigalgs(raw: string): number[] {
     if (direct) return direct.id;
     const plus = /^(ecdsa|rsa|rsa-pss|pss)\+(sha1|sha256|sha384|sha512)$/i.exec(n);
     if (plus?.[1] && plus[2]) {
-      const kind = plus[1].toLowerCase() === 'ecdsa' ? 'ecdsa' : plus[1].toLowerCase() === 'rsa' ? 'rsa-pkcs1' : 'rsa-pss';
+      const kind =
+        plus[1].toLowerCase() === 'ecdsa' ? 'ecdsa' : plus[1].toLowerCase() === 'rsa' ? 'rsa-pkcs1' : 'rsa-pss';
       const hash = plus[2].toLowerCase();
       const s = SIGNATURE_SCHEMES.find((x) => x.kind === kind && x.hash === hash);
       if (s) return s.id;
     }
-    throw usage(`unknown signature algorithm '${n}' in --sigalgs (known: ${SIGNATURE_SCHEMES.map((s) => s.name).join(', ')})`);
+    throw usage(
+      `unknown signature algorithm '${n}' in --sigalgs (known: ${SIGNATURE_SCHEMES.map((s) => s.name).join(', ')})`,
+    );
   });
 }
 
@@ -127,8 +150,11 @@ export function parseAlpn(raw: string): string[] {
 /** Checks that input files are readable and output locations writable; throws UsageError naming the file. */
 export function validateFiles(opts: CliOptions): void {
   const inputs: [string, string | null, 'file' | 'dir'][] = [
-    ['--cafile', opts.cafile, 'file'], ['--capath', opts.capath, 'dir'], ['--cert', opts.cert, 'file'],
-    ['--key', opts.key, 'file'], ['--sess-in', opts.sessIn, 'file'],
+    ['--cafile', opts.cafile, 'file'],
+    ['--capath', opts.capath, 'dir'],
+    ['--cert', opts.cert, 'file'],
+    ['--key', opts.key, 'file'],
+    ['--sess-in', opts.sessIn, 'file'],
   ];
   for (const [name, path, kind] of inputs) {
     if (path === null) continue;
@@ -141,7 +167,10 @@ export function validateFiles(opts: CliOptions): void {
       throw fileProblem(name, path, 'read', e);
     }
   }
-  const outputs: [string, string | null][] = [['--sess-out', opts.sessOut], ['--keylogfile', opts.keylogfile]];
+  const outputs: [string, string | null][] = [
+    ['--sess-out', opts.sessOut],
+    ['--keylogfile', opts.keylogfile],
+  ];
   for (const [name, path] of outputs) {
     if (path === null) continue;
     try {

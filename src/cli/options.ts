@@ -9,7 +9,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../tls/errors.js';
 import { Mode } from '../tls/types.js';
 import type { GroupName } from '../tls/codec/names.js';
-import { HINT, intIn, parseAlpn, parseGroups, parseSigalgs, parseSuites, parseTarget, parseVersion, usage } from './option-values.js';
+import {
+  HINT,
+  intIn,
+  parseAlpn,
+  parseGroups,
+  parseSigalgs,
+  parseSuites,
+  parseTarget,
+  parseVersion,
+  usage,
+} from './option-values.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -87,7 +97,10 @@ export interface CliOptions {
 /** Thrown for --help and --version: exit.ts prints `text` on stdout and exits 0. */
 export class InfoRequest extends Error {
   override readonly name = 'InfoRequest';
-  constructor(readonly kind: 'help' | 'version', readonly text: string) {
+  constructor(
+    readonly kind: 'help' | 'version',
+    readonly text: string,
+  ) {
     super(kind);
   }
 }
@@ -110,7 +123,9 @@ Exit status: 0 ok, 1 connection/TLS failure, 2 usage error, 3 verification faile
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';
@@ -126,14 +141,20 @@ interface Sink {
 /** Builds the commander program (fresh per parse; commander objects hold parse state). */
 export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   const p = new Command('tls-probe');
-  p.description('A TLS 1.2/1.3 client in the spirit of openssl s_client: probe what a server negotiates,\ncheck session resumption, and watch OpenSSL SSL_MODE_* semantics at work.')
+  p.description(
+    'A TLS 1.2/1.3 client in the spirit of openssl s_client: probe what a server negotiates,\ncheck session resumption, and watch OpenSSL SSL_MODE_* semantics at work.',
+  )
     .usage('[options] <host[:port]>')
     .argument('[target]', 'host[:port] to connect to; the port defaults to 443, IPv6 literals as [::1]:443')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => { sink.out += s; },
-      writeErr: (s) => { sink.err += s; },
+      writeOut: (s) => {
+        sink.out += s;
+      },
+      writeErr: (s) => {
+        sink.err += s;
+      },
       outputError: () => {},
       getOutHelpWidth: () => Math.min(process.stdout.columns || 100, 100),
       getErrHelpWidth: () => 100,
@@ -152,8 +173,14 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--groups <list>', 'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521');
   p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
   p.option('--cipher <list>', 'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256');
-  p.option('--sigalgs <list>', 'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519');
-  p.option('--connect-timeout <ms>', 'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)');
+  p.option(
+    '--sigalgs <list>',
+    'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519',
+  );
+  p.option(
+    '--connect-timeout <ms>',
+    'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)',
+  );
   p.option('--timeout <ms>', 'give up after this long without traffic in either direction (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
@@ -163,7 +190,11 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.optionsGroup('Verification:');
   p.option('--cafile <file>', 'trust anchors (PEM) instead of the platform roots');
   p.option('--capath <dir>', 'directory of trust anchors (PEM files)');
-  p.addOption(new Option('--insecure', 'continue after a verification failure (the result is still reported)').conflicts('verifyReturnError'));
+  p.addOption(
+    new Option('--insecure', 'continue after a verification failure (the result is still reported)').conflicts(
+      'verifyReturnError',
+    ),
+  );
   p.option('--verify-return-error', 'abort on a verification failure (the default; for s_client compatibility)');
   p.option('--showcerts', 'print the whole certificate chain as PEM');
 
@@ -225,7 +256,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
 /** s_client spellings (-sess_out, -CAfile) and near misses mapped to our long options. */
 function suggestion(token: string): string | null {
   const bare = token.replace(/^-+/, '').split('=')[0] ?? '';
-  const known = buildProgram().options.map((o) => o.long).filter((l): l is string => !!l);
+  const known = buildProgram()
+    .options.map((o) => o.long)
+    .filter((l): l is string => !!l);
   const candidates = [bare.toLowerCase(), bare.toLowerCase().replace(/_/g, '-'), bare.toLowerCase().replace(/-/g, '_')];
   const alias: Record<string, string> = { noservername: 'no-servername', 'no-servername': 'no-servername' };
   for (const c of candidates) {
@@ -238,13 +271,15 @@ function suggestion(token: string): string | null {
 function fromCommander(e: CommanderError, out: string): Error {
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return new InfoRequest('help', out);
   if (e.code === 'commander.version') return new InfoRequest('version', out);
-  if (e.code === 'commander.excessArguments') return new UsageError(`too many arguments: give one target host[:port] ${HINT}`);
+  if (e.code === 'commander.excessArguments')
+    return new UsageError(`too many arguments: give one target host[:port] ${HINT}`);
   const lines = e.message.replace(/^error: /, '').split('\n');
   let msg = (lines[0] ?? '').replace(/\.$/, '');
   const did = /Did you mean (\S+?)\??\)?$/.exec(lines[1] ?? '');
   const unknown = /^unknown option '([^']+)'/.exec(msg);
   if (did) msg += ` (did you mean ${did[1]}?)`;
-  else if (unknown?.[1] && suggestion(unknown[1])) msg += ` (did you mean ${suggestion(unknown[1])}? tls-probe takes --long options)`;
+  else if (unknown?.[1] && suggestion(unknown[1]))
+    msg += ` (did you mean ${suggestion(unknown[1])}? tls-probe takes --long options)`;
   else msg += ` ${HINT}`;
   return new UsageError(msg);
 }
@@ -263,24 +298,32 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   let positional = args[0] ?? null;
   // `--reconnect host` swallows the target as the optional count: give it back.
   let reconnectRaw = o['reconnect'];
-  if (typeof reconnectRaw === 'string' && !/^\d+$/.test(reconnectRaw) && positional === null && o['connect'] === undefined) {
+  if (
+    typeof reconnectRaw === 'string' &&
+    !/^\d+$/.test(reconnectRaw) &&
+    positional === null &&
+    o['connect'] === undefined
+  ) {
     positional = reconnectRaw;
     reconnectRaw = true;
   }
   const connect = str(o['connect']);
-  if (positional !== null && connect !== null) throw usage(`give the target once: '${positional}' and --connect ${connect}`);
+  if (positional !== null && connect !== null)
+    throw usage(`give the target once: '${positional}' and --connect ${connect}`);
   const targetRaw = positional ?? connect;
   if (targetRaw === null) throw usage(`missing target host[:port] ${HINT}`);
   const { host, port, hostIp } = parseTarget(targetRaw, connect !== null ? '--connect' : 'target');
   const target = hostIp === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 
-  if (given(argv, '--servername') && given(argv, '--no-servername')) throw usage('--servername and --no-servername exclude each other');
+  if (given(argv, '--servername') && given(argv, '--no-servername'))
+    throw usage('--servername and --no-servername exclude each other');
   let servername: string | null = hostIp === 0 ? host : null;
   if (o['servername'] === false) servername = null;
   if (typeof o['servername'] === 'string') {
     const n = o['servername'];
     if (n === '' || n.length > 255 || /[\s/]/.test(n)) throw usage(`--servername '${n}' is not a valid host name`);
-    if (isIP(n) !== 0) throw usage(`--servername '${n}' is an IP address, which SNI cannot carry (RFC 6066 §3); use --no-servername`);
+    if (isIP(n) !== 0)
+      throw usage(`--servername '${n}' is an IP address, which SNI cannot carry (RFC 6066 §3); use --no-servername`);
     servername = n;
   }
   const verifyHost = typeof o['servername'] === 'string' ? o['servername'] : host;
@@ -303,57 +346,87 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   const crypto = str(o['crypto']) ?? 'node';
   if (crypto !== 'node' && crypto !== 'noble') throw usage(`--crypto expects node or noble, got '${crypto}'`);
 
-  const reconnect = reconnectRaw === undefined ? 0 : reconnectRaw === true ? 5 : intIn('--reconnect', String(reconnectRaw), 0, 1000);
+  const reconnect =
+    reconnectRaw === undefined ? 0 : reconnectRaw === true ? 5 : intIn('--reconnect', String(reconnectRaw), 0, 1000);
   const sessIn = str(o['sessIn']);
   const expectResume = flag(o['expectResume']);
-  if (expectResume && sessIn === null && reconnect === 0) throw usage('--expect-resume needs something to resume: --sess-in <file> or --reconnect');
+  if (expectResume && sessIn === null && reconnect === 0)
+    throw usage('--expect-resume needs something to resume: --sess-in <file> or --reconnect');
 
   const mflRaw = str(o['maxFragmentLength']);
   const mflCodes = { 512: 1, 1024: 2, 2048: 3, 4096: 4 } as const;
   let maxFragmentLength: CliOptions['maxFragmentLength'] = 0;
   if (mflRaw !== null) {
     const n = Number(mflRaw.trim());
-    if (!(n === 512 || n === 1024 || n === 2048 || n === 4096)) throw usage(`--max-fragment-length expects 512, 1024, 2048 or 4096, got '${mflRaw}'`);
+    if (!(n === 512 || n === 1024 || n === 2048 || n === 4096))
+      throw usage(`--max-fragment-length expects 512, 1024, 2048 or 4096, got '${mflRaw}'`);
     maxFragmentLength = n;
   }
   const partialWrite = flag(o['partialWrite']);
   const acceptMovingWriteBuffer = flag(o['acceptMovingWriteBuffer']);
   const autoRetry = flag(o['autoRetry']);
   const releaseBuffers = flag(o['releaseBuffers']);
-  const output: OutputMode = flag(o['json']) ? 'json' : flag(o['brief']) ? 'brief' : flag(o['quiet']) ? 'quiet' : 'report';
+  const output: OutputMode = flag(o['json'])
+    ? 'json'
+    : flag(o['brief'])
+      ? 'brief'
+      : flag(o['quiet'])
+        ? 'quiet'
+        : 'report';
   const timeout = str(o['timeout']);
   const sndbuf = str(o['sndbuf']);
 
   return {
-    host, port, hostIp, target, servername, verifyHost,
+    host,
+    port,
+    hostIp,
+    target,
+    servername,
+    verifyHost,
     alpn: typeof o['alpn'] === 'string' ? parseAlpn(o['alpn']) : [],
-    minVersion, maxVersion,
+    minVersion,
+    maxVersion,
     groups: typeof o['groups'] === 'string' ? parseGroups(o['groups']) : null,
     ciphersuites: typeof o['ciphersuites'] === 'string' ? parseSuites('--ciphersuites', o['ciphersuites']) : null,
     cipher: typeof o['cipher'] === 'string' ? parseSuites('--cipher', o['cipher']) : null,
     sigalgs: typeof o['sigalgs'] === 'string' ? parseSigalgs(o['sigalgs']) : null,
     connectTimeoutMs: intIn('--connect-timeout', str(o['connectTimeout']) ?? '10000', 1, 3_600_000, ' of ms'),
     timeoutMs: timeout === null ? null : intIn('--timeout', timeout, 1, 86_400_000, ' of ms'),
-    cert, key,
+    cert,
+    key,
     starttls: starttls === null ? null : (starttls.toLowerCase() as StartTlsProtocol),
     crypto,
-    cafile: str(o['cafile']), capath: str(o['capath']),
-    insecure: flag(o['insecure']), verifyReturnError: flag(o['verifyReturnError']), showcerts: flag(o['showcerts']),
-    sessOut: str(o['sessOut']), sessIn,
+    cafile: str(o['cafile']),
+    capath: str(o['capath']),
+    insecure: flag(o['insecure']),
+    verifyReturnError: flag(o['verifyReturnError']),
+    showcerts: flag(o['showcerts']),
+    sessOut: str(o['sessOut']),
+    sessIn,
     ticketWaitMs: intIn('--ticket-wait', str(o['ticketWait']) ?? '1000', 0, 60_000, ' of ms'),
-    reconnect, expectResume,
-    partialWrite, acceptMovingWriteBuffer, autoRetry, releaseBuffers,
-    mode: (partialWrite ? Mode.ENABLE_PARTIAL_WRITE : 0) | (acceptMovingWriteBuffer ? Mode.ACCEPT_MOVING_WRITE_BUFFER : 0) |
-      (autoRetry ? Mode.AUTO_RETRY : 0) | (releaseBuffers ? Mode.RELEASE_BUFFERS : 0),
+    reconnect,
+    expectResume,
+    partialWrite,
+    acceptMovingWriteBuffer,
+    autoRetry,
+    releaseBuffers,
+    mode:
+      (partialWrite ? Mode.ENABLE_PARTIAL_WRITE : 0) |
+      (acceptMovingWriteBuffer ? Mode.ACCEPT_MOVING_WRITE_BUFFER : 0) |
+      (autoRetry ? Mode.AUTO_RETRY : 0) |
+      (releaseBuffers ? Mode.RELEASE_BUFFERS : 0),
     maxSendFragment: intIn('--max-send-fragment', str(o['maxSendFragment']) ?? '16384', 512, 16384),
     maxFragmentLength,
     maxFragmentLengthCode: maxFragmentLength === 0 ? 0 : mflCodes[maxFragmentLength],
     sndbuf: sndbuf === null ? null : intIn('--sndbuf', sndbuf, 1, 64 * 1024 * 1024, ' of bytes'),
     ioTrace: flag(o['ioTrace']),
     output,
-    msg: flag(o['msg']), trace: flag(o['trace']), state: flag(o['state']),
+    msg: flag(o['msg']),
+    trace: flag(o['trace']),
+    state: flag(o['state']),
     keylogfile: str(o['keylogfile']) ?? (env['SSLKEYLOGFILE'] ? env['SSLKEYLOGFILE'] : null),
     color: o['color'] === true ? true : o['color'] === false ? false : null,
-    ignEof: flag(o['ignEof']), crlf: flag(o['crlf']),
+    ignEof: flag(o['ignEof']),
+    crlf: flag(o['crlf']),
   };
 }

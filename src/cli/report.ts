@@ -25,7 +25,11 @@ export interface ReportOptions {
 }
 
 /** Colour on or off for a stream: never for --json, --no-color, NO_COLOR (any value) or a non-TTY. */
-export function useColor(opts: Pick<CliOptions, 'color' | 'output'>, stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function useColor(
+  opts: Pick<CliOptions, 'color' | 'output'>,
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (opts.output === 'json' || opts.color === false) return false;
   if (env['NO_COLOR'] !== undefined) return false;
   return stream.isTTY === true;
@@ -61,7 +65,11 @@ export function toPem(der: Uint8Array): string {
 export function opensslName(dn: string): string {
   const nodeStyle = dn.includes('\n') || /^[A-Za-z0-9.]+=[^=,]*$/.test(dn);
   if (!nodeStyle || dn.includes(' = ')) return dn;
-  return dn.split('\n').filter((l) => l !== '').map((l) => l.replace(/^([^=]+)=/, '$1 = ')).join(', ');
+  return dn
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.replace(/^([^=]+)=/, '$1 = '))
+    .join(', ');
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -84,10 +92,20 @@ export function isoTime(t: string): string {
 }
 
 const KEY_TYPES: Record<string, string> = {
-  ec: 'id-ecPublicKey', 'id-ecpublickey': 'id-ecPublicKey', '1.2.840.10045.2.1': 'id-ecPublicKey',
-  rsa: 'rsaEncryption', rsaencryption: 'rsaEncryption', '1.2.840.113549.1.1.1': 'rsaEncryption',
-  'rsa-pss': 'RSASSA-PSS', rsassapss: 'RSASSA-PSS', 'rsassa-pss': 'RSASSA-PSS', '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  ed25519: 'ED25519', '1.3.101.112': 'ED25519', ed448: 'ED448', '1.3.101.113': 'ED448',
+  ec: 'id-ecPublicKey',
+  'id-ecpublickey': 'id-ecPublicKey',
+  '1.2.840.10045.2.1': 'id-ecPublicKey',
+  rsa: 'rsaEncryption',
+  rsaencryption: 'rsaEncryption',
+  '1.2.840.113549.1.1.1': 'rsaEncryption',
+  'rsa-pss': 'RSASSA-PSS',
+  rsassapss: 'RSASSA-PSS',
+  'rsassa-pss': 'RSASSA-PSS',
+  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
+  ed25519: 'ED25519',
+  '1.3.101.112': 'ED25519',
+  ed448: 'ED448',
+  '1.3.101.113': 'ED448',
 };
 
 /** A key type as OBJ_nid2sn names it ("id-ecPublicKey", "rsaEncryption", "ED25519"). */
@@ -96,13 +114,21 @@ export function keyTypeName(publicKey: string): string {
 }
 
 const SIGALGS: Record<string, string> = {
-  sha256withrsaencryption: 'RSA-SHA256', '1.2.840.113549.1.1.11': 'RSA-SHA256',
-  sha384withrsaencryption: 'RSA-SHA384', '1.2.840.113549.1.1.12': 'RSA-SHA384',
-  sha512withrsaencryption: 'RSA-SHA512', '1.2.840.113549.1.1.13': 'RSA-SHA512',
-  sha1withrsaencryption: 'RSA-SHA1', '1.2.840.113549.1.1.5': 'RSA-SHA1',
-  rsassapss: 'RSASSA-PSS', '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256', '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384', '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  ed25519: 'ED25519', '1.3.101.112': 'ED25519',
+  sha256withrsaencryption: 'RSA-SHA256',
+  '1.2.840.113549.1.1.11': 'RSA-SHA256',
+  sha384withrsaencryption: 'RSA-SHA384',
+  '1.2.840.113549.1.1.12': 'RSA-SHA384',
+  sha512withrsaencryption: 'RSA-SHA512',
+  '1.2.840.113549.1.1.13': 'RSA-SHA512',
+  sha1withrsaencryption: 'RSA-SHA1',
+  '1.2.840.113549.1.1.5': 'RSA-SHA1',
+  rsassapss: 'RSASSA-PSS',
+  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  ed25519: 'ED25519',
+  '1.3.101.112': 'ED25519',
 };
 
 /** A certificate signature algorithm as OBJ_nid2sn names it ("ecdsa-with-SHA256", "RSA-SHA256"). */
@@ -193,7 +219,10 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
     if (info.clientCaNames.length === 0) out.push('No client certificate CA names sent');
     else out.push('Acceptable client certificate CA names', ...info.clientCaNames.map(opensslName));
     out.push(...peerSignatureLines(info, ['Peer signing digest', 'Peer signature type']), ...tempKeyLine(info));
-    out.push('---', `SSL handshake has read ${info.handshakeBytes.read} bytes and written ${info.handshakeBytes.written} bytes`);
+    out.push(
+      '---',
+      `SSL handshake has read ${info.handshakeBytes.read} bytes and written ${info.handshakeBytes.written} bytes`,
+    );
   }
   out.push(verificationLine(info, p), '---', p.em(sessionLine(info)));
   if (style === '3.4') out.push(`Protocol: ${info.version === null ? '(NONE)' : versionName(info.version)}`);
@@ -228,7 +257,11 @@ export function formatBrief(info: ConnectionInfo, opts: { color?: boolean } = {}
     `Ciphersuite: ${info.cipherSuite === null ? '(NONE)' : suiteName(info.cipherSuite)}`,
   ];
   if (peer) {
-    out.push(`Peer certificate: ${opensslName(peer.subject)}`, ...peerSignatureLines(info, ['Hash used', 'Signature type']), verificationLine(info, p));
+    out.push(
+      `Peer certificate: ${opensslName(peer.subject)}`,
+      ...peerSignatureLines(info, ['Hash used', 'Signature type']),
+      verificationLine(info, p),
+    );
   } else {
     out.push('No peer certificate');
   }

@@ -14,7 +14,15 @@ import { openLink, type Link } from './drive.js';
 import { interact, awaitTicket, closeLink } from './interact.js';
 import { formatReport, formatBrief, formatConnected, formatTicketBlock, useColor, RECONNECT_LINE } from './report.js';
 import { buildJson, formatJson, type ConnectionRecord, type RunFailure } from './json.js';
-import { ExitCode, noSessionLine, reportError, resumeNotMetLine, warningLine, type ErrorContext, type ExitCodeValue } from './exit.js';
+import {
+  ExitCode,
+  noSessionLine,
+  reportError,
+  resumeNotMetLine,
+  warningLine,
+  type ErrorContext,
+  type ExitCodeValue,
+} from './exit.js';
 import { readSessionFile, writeSessionFile, checkSessionOut } from './sessions.js';
 import type { Socket } from 'node:net';
 import { startTls, StartTlsError } from '../net/starttls.js';
@@ -58,9 +66,12 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     session: (s) => {
       cache.add(key, s);
       obtained.unshift(s);
-      if (opts.output === 'report' && s.version === 0x0304) io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
+      if (opts.output === 'report' && s.version === 0x0304)
+        io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg || opts.trace ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) } : {}),
+    ...(opts.msg || opts.trace
+      ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) }
+      : {}),
     ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
 
@@ -73,13 +84,28 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       phase.current = 'connect';
       if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
       const started = performance.now();
-      link = await openLink(ctx, {
-        host: opts.host, port: opts.port, connectTimeoutMs: opts.connectTimeoutMs, sndbuf: opts.sndbuf,
-        onTcpConnected: () => (phase.current = 'handshake'),
-        // Recorded before the handshake, so --json shows a failed connection's facts (verify, chain).
-        onConnection: (conn) => records.push((current = { info: conn.handshake.info, sessionSaved: false, timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 } })),
-        ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}),
-      }, { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) }, events);
+      link = await openLink(
+        ctx,
+        {
+          host: opts.host,
+          port: opts.port,
+          connectTimeoutMs: opts.connectTimeoutMs,
+          sndbuf: opts.sndbuf,
+          onTcpConnected: () => (phase.current = 'handshake'),
+          // Recorded before the handshake, so --json shows a failed connection's facts (verify, chain).
+          onConnection: (conn) =>
+            records.push(
+              (current = {
+                info: conn.handshake.info,
+                sessionSaved: false,
+                timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 },
+              }),
+            ),
+          ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}),
+        },
+        { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
+        events,
+      );
       const info = link.conn.handshake.info;
       // A resumed TLS 1.2 session stays valid: it is this connection's session for --sess-out.
       const resumed12 = info.resumed && info.version === 0x0303 ? link.conn.session : undefined;
@@ -128,12 +154,22 @@ async function upgrade(opts: CliOptions, socket: Socket, phase: { current: Phase
 }
 
 /** Writes --sess-out, checks --expect-resume, prints --json: the exit code of a completed run. */
-function finishRun(opts: CliOptions, io: Io, records: ConnectionRecord[], obtained: Session[], attempts: number, accepted: number): ExitCodeValue {
+function finishRun(
+  opts: CliOptions,
+  io: Io,
+  records: ConnectionRecord[],
+  obtained: Session[],
+  attempts: number,
+  accepted: number,
+): ExitCodeValue {
   let failure: RunFailure | null = null;
   if (opts.sessOut) {
     if (obtained.length === 0) {
       const tls13 = records[records.length - 1]?.info.version === 0x0304;
-      failure = { outcome: 'no-session', message: noSessionLine(opts.sessOut, opts.ticketWaitMs, tls13).replace(/^tls-probe: /, '') };
+      failure = {
+        outcome: 'no-session',
+        message: noSessionLine(opts.sessOut, opts.ticketWaitMs, tls13).replace(/^tls-probe: /, ''),
+      };
     } else {
       writeSessionFile(opts.sessOut, obtained);
       for (const r of records) r.sessionSaved = true;
@@ -154,18 +190,34 @@ function fail(opts: CliOptions, io: Io, records: ConnectionRecord[], e: unknown,
   return reportError(e, { stdout: { write: () => true }, stderr: io.stderr }, ctx);
 }
 
-function printReport(opts: CliOptions, io: Io, link: Link, isReconnect: boolean, verifyText: (c: number) => string): void {
+function printReport(
+  opts: CliOptions,
+  io: Io,
+  link: Link,
+  isReconnect: boolean,
+  verifyText: (c: number) => string,
+): void {
   const info = link.conn.handshake.info;
   const session = info.version === 0x0303 ? link.conn.session : undefined;
   const sessionBlock = session ? formatSslSessionBlock(session, { verifyText }) : undefined;
   if (opts.output === 'report') {
-    io.stdout.write(formatReport(info, { showcerts: opts.showcerts, isReconnect, color: useColor(opts, io.stdout), ...(sessionBlock ? { sessionBlock } : {}) }));
+    io.stdout.write(
+      formatReport(info, {
+        showcerts: opts.showcerts,
+        isReconnect,
+        color: useColor(opts, io.stdout),
+        ...(sessionBlock ? { sessionBlock } : {}),
+      }),
+    );
   } else if (opts.output === 'brief') io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr) }));
   if (!info.verify.ok && opts.insecure && opts.output !== 'json' && opts.output !== 'quiet') {
-    io.stderr.write(warningLine(`certificate verification failed: ${info.verify.message} (${info.verify.code}); continuing (--insecure)`) + '\n');
+    io.stderr.write(
+      warningLine(
+        `certificate verification failed: ${info.verify.message} (${info.verify.code}); continuing (--insecure)`,
+      ) + '\n',
+    );
   }
 }
-
 
 /** --msg one line, --trace the annotated bytes, on stderr (stdout carries the report and data). */
 function traceMessage(opts: CliOptions, io: Io, e: MessageEvent, version: number | null): void {

@@ -4,7 +4,17 @@
  * the problem (exit 2); writing is atomic (temp file in the same directory, fsync, rename) with
  * mode 0600, so a failed run never leaves a truncated file.
  */
-import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSessionPem, encodeSessionPem, type Session } from '../tls/session/index.js';
 import { UsageError } from '../tls/errors.js';

@@ -7,7 +7,10 @@ export class StdinReader {
   private done = false;
   private waiters: (() => void)[] = [];
 
-  constructor(stream: NodeJS.ReadableStream, private readonly crlf: boolean) {
+  constructor(
+    stream: NodeJS.ReadableStream,
+    private readonly crlf: boolean,
+  ) {
     stream.on('data', (b: Buffer | string) => {
       const bytes = typeof b === 'string' ? Buffer.from(b) : b;
       this.chunks.push(this.crlf ? toCrlf(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));

@@ -75,14 +75,19 @@ function u16List(a: Annotator, d: Reader, what: string, name: (v: number) => str
 function extensionBody(a: Annotator, d: Reader, type: number, hello: 'client' | 'server'): void {
   switch (type) {
     case ExtensionType.server_name:
-      if (d.remaining) vector(a, d, 2, 'server name list', (l) => {
-        take(a, l, 1, () => 'name type: host_name');
-        vector(a, l, 2, 'host name', (h) => take(a, h, h.remaining, (b) => `"${new TextDecoder().decode(b)}"`));
-      });
+      if (d.remaining)
+        vector(a, d, 2, 'server name list', (l) => {
+          take(a, l, 1, () => 'name type: host_name');
+          vector(a, l, 2, 'host name', (h) => take(a, h, h.remaining, (b) => `"${new TextDecoder().decode(b)}"`));
+        });
       break;
-    case ExtensionType.supported_groups: u16List(a, d, 'groups', groupName); break;
+    case ExtensionType.supported_groups:
+      u16List(a, d, 'groups', groupName);
+      break;
     case ExtensionType.signature_algorithms:
-    case ExtensionType.signature_algorithms_cert: u16List(a, d, 'signature schemes', sigSchemeName); break;
+    case ExtensionType.signature_algorithms_cert:
+      u16List(a, d, 'signature schemes', sigSchemeName);
+      break;
     case ExtensionType.supported_versions:
       if (hello === 'client') u16List(a, d, 'versions', versionName, 1);
       else take(a, d, 2, (b) => `selected version: ${versionName(u16(b))}`);
@@ -103,7 +108,8 @@ function extensionBody(a: Annotator, d: Reader, type: number, hello: 'client' | 
       break;
     case ExtensionType.application_layer_protocol_negotiation:
       vector(a, d, 2, 'protocols', (l) => {
-        while (l.remaining > 0) vector(a, l, 1, 'protocol', (p) => take(a, p, p.remaining, (b) => `"${new TextDecoder().decode(b)}"`));
+        while (l.remaining > 0)
+          vector(a, l, 1, 'protocol', (p) => take(a, p, p.remaining, (b) => `"${new TextDecoder().decode(b)}"`));
       });
       break;
     default:
@@ -114,7 +120,13 @@ function extensionBody(a: Annotator, d: Reader, type: number, hello: 'client' | 
 function clientHello(a: Annotator, r: Reader): void {
   take(a, r, 2, (b) => `legacy_version: ${versionName(u16(b))}`);
   take(a, r, 32, () => 'random (32 bytes)');
-  vector(a, r, 1, 'legacy_session_id', (s) => s.remaining && take(a, s, s.remaining, (b) => `session id (${b.length} bytes)`));
+  vector(
+    a,
+    r,
+    1,
+    'legacy_session_id',
+    (s) => s.remaining && take(a, s, s.remaining, (b) => `session id (${b.length} bytes)`),
+  );
   u16List(a, r, 'cipher_suites', suiteName);
   vector(a, r, 1, 'compression methods', (c) => c.remaining && take(a, c, c.remaining, () => 'null'));
   extensions(a, r, 'client');
@@ -123,18 +135,27 @@ function clientHello(a: Annotator, r: Reader): void {
 function serverHello(a: Annotator, r: Reader): void {
   take(a, r, 2, (b) => `legacy_version: ${versionName(u16(b))}`);
   take(a, r, 32, () => 'random (32 bytes)');
-  vector(a, r, 1, 'legacy_session_id_echo', (s) => s.remaining && take(a, s, s.remaining, (b) => `session id (${b.length} bytes)`));
+  vector(
+    a,
+    r,
+    1,
+    'legacy_session_id_echo',
+    (s) => s.remaining && take(a, s, s.remaining, (b) => `session id (${b.length} bytes)`),
+  );
   take(a, r, 2, (b) => `cipher_suite: ${suiteName(u16(b))}`);
   take(a, r, 1, (b) => `compression: ${b[0] === 0 ? 'null' : b[0]}`);
   extensions(a, r, 'server');
 }
 
 function certificate(a: Annotator, r: Reader, tls13: boolean): void {
-  if (tls13) vector(a, r, 1, 'certificate_request_context', (c) => c.remaining && take(a, c, c.remaining, () => 'context'));
+  if (tls13)
+    vector(a, r, 1, 'certificate_request_context', (c) => c.remaining && take(a, c, c.remaining, () => 'context'));
   vector(a, r, 3, 'certificate_list', (l) => {
     let i = 0;
     while (l.remaining > 0) {
-      vector(a, l, 3, `certificate ${i++}`, (c) => take(a, c, c.remaining, (b) => `DER certificate (${b.length} bytes)`));
+      vector(a, l, 3, `certificate ${i++}`, (c) =>
+        take(a, c, c.remaining, (b) => `DER certificate (${b.length} bytes)`),
+      );
       if (tls13) extensions(a, l, 'server');
     }
   });
@@ -143,25 +164,37 @@ function certificate(a: Annotator, r: Reader, tls13: boolean): void {
 /** Annotates one message body by type; falls back to raw bytes. */
 function body(a: Annotator, type: number, r: Reader, tls13: boolean): void {
   switch (type) {
-    case HandshakeType.client_hello: return clientHello(a, r);
-    case HandshakeType.server_hello: return serverHello(a, r);
-    case HandshakeType.encrypted_extensions: return extensions(a, r, 'server');
-    case HandshakeType.certificate: return certificate(a, r, tls13);
+    case HandshakeType.client_hello:
+      return clientHello(a, r);
+    case HandshakeType.server_hello:
+      return serverHello(a, r);
+    case HandshakeType.encrypted_extensions:
+      return extensions(a, r, 'server');
+    case HandshakeType.certificate:
+      return certificate(a, r, tls13);
     case HandshakeType.certificate_verify:
       take(a, r, 2, (b) => `signature scheme: ${sigSchemeName(u16(b))}`);
       return vector(a, r, 2, 'signature', (s) => take(a, s, s.remaining, (b) => `signature (${b.length} bytes)`));
-    case HandshakeType.finished: return void take(a, r, r.remaining, (b) => `verify_data (${b.length} bytes)`);
+    case HandshakeType.finished:
+      return void take(a, r, r.remaining, (b) => `verify_data (${b.length} bytes)`);
     case HandshakeType.new_session_ticket:
       if (!tls13) {
         take(a, r, 4, (b) => `ticket_lifetime_hint: ${new DataView(b.buffer, b.byteOffset).getUint32(0)} s`);
-        return vector(a, r, 2, 'ticket', (t) => t.remaining && take(a, t, t.remaining, (b) => `ticket (${b.length} bytes)`));
+        return vector(
+          a,
+          r,
+          2,
+          'ticket',
+          (t) => t.remaining && take(a, t, t.remaining, (b) => `ticket (${b.length} bytes)`),
+        );
       }
       take(a, r, 4, (b) => `ticket_lifetime: ${new DataView(b.buffer, b.byteOffset).getUint32(0)} s`);
       take(a, r, 4, () => 'ticket_age_add');
       vector(a, r, 1, 'ticket_nonce', (n) => n.remaining && take(a, n, n.remaining, () => 'nonce'));
       vector(a, r, 2, 'ticket', (t) => take(a, t, t.remaining, (b) => `ticket (${b.length} bytes)`));
       return extensions(a, r, 'server');
-    case HandshakeType.key_update: return void take(a, r, 1, (b) => (b[0] === 1 ? 'update_requested' : 'update_not_requested'));
+    case HandshakeType.key_update:
+      return void take(a, r, 1, (b) => (b[0] === 1 ? 'update_requested' : 'update_not_requested'));
     default:
       if (r.remaining) take(a, r, r.remaining, (b) => `body (${b.length} bytes)`);
   }

@@ -11,7 +11,8 @@ import { fileProblem } from './files.js';
 /** Where Debian's (and OpenSSL's default) CA bundle lives. */
 export const OPENSSL_DEFAULT_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-const PEM_CERT = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----([\s\S]*?)-----END (?:TRUSTED |X509 )?CERTIFICATE-----/g;
+const PEM_CERT =
+  /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----([\s\S]*?)-----END (?:TRUSTED |X509 )?CERTIFICATE-----/g;
 
 /** Every CERTIFICATE block of a PEM text as DER (blocks that are not certificates are skipped). */
 export function pemCertificates(text: string): Uint8Array[] {

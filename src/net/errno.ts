@@ -78,6 +78,6 @@ export function errnoText(name: string): string {
 export function errnoOf(e: unknown): { error: string; errno: number } {
   const err = e as NodeJS.ErrnoException;
   const code = err?.code ?? 'EIO';
-  const n = typeof err?.errno === 'number' ? Math.abs(err.errno) : errnoNumber(code) ?? 0;
+  const n = typeof err?.errno === 'number' ? Math.abs(err.errno) : (errnoNumber(code) ?? 0);
   return { error: code, errno: n || (errnoNumber(code) ?? 0) };
 }

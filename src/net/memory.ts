@@ -19,7 +19,10 @@ export class MemoryTransport implements Transport {
   /** When set, every write fails with this errno (e.g. EPIPE). */
   writeError?: { error: string; errno: number };
 
-  constructor(readonly incoming: MemoryPipe, readonly outgoing: MemoryPipe) {}
+  constructor(
+    readonly incoming: MemoryPipe,
+    readonly outgoing: MemoryPipe,
+  ) {}
 
   read(max: number): TransportRead {
     const c = this.incoming.queue[0];

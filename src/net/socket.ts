@@ -40,7 +40,11 @@ export class SocketTransport implements Transport {
    * @param sndbuf emulated send-buffer size in bytes
    * @param emulated true for an explicit --sndbuf: queued bytes drain only through write callbacks
    */
-  constructor(readonly socket: Socket, private readonly sndbuf = DEFAULT_SNDBUF, private readonly emulated = false) {
+  constructor(
+    readonly socket: Socket,
+    private readonly sndbuf = DEFAULT_SNDBUF,
+    private readonly emulated = false,
+  ) {
     socket.on('data', (b: Buffer) => {
       this.chunks.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
       this.wake();

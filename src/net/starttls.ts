@@ -18,7 +18,11 @@ export class StartTlsError extends Error {
   override readonly name = 'StartTlsError';
   /** 'ETIMEDOUT' for a timeout (so it classifies like one), else undefined. */
   readonly code: 'ETIMEDOUT' | undefined;
-  constructor(readonly protocol: StartTlsProtocol, readonly reason: StartTlsFailure, detail: string) {
+  constructor(
+    readonly protocol: StartTlsProtocol,
+    readonly reason: StartTlsFailure,
+    detail: string,
+  ) {
     super(`STARTTLS failed: ${protocol} ${detail}`);
     this.code = reason === 'timeout' ? 'ETIMEDOUT' : undefined;
   }
@@ -67,7 +71,11 @@ class Conversation {
     this.poke();
   };
 
-  constructor(private readonly socket: Socket, readonly proto: StartTlsProtocol, readonly timeoutMs: number) {
+  constructor(
+    private readonly socket: Socket,
+    readonly proto: StartTlsProtocol,
+    readonly timeoutMs: number,
+  ) {
     // A 'readable' listener puts the socket in paused mode: bytes wait in its buffer until read().
     socket.on('readable', this.onReadable);
     socket.on('end', this.onEnd);
@@ -130,12 +138,16 @@ class Conversation {
         if (rest.length > 0) this.socket.unshift(rest);
         return out;
       }
-      if (this.buf.length > limit) throw this.fail('refused', `server sent more than ${limit} bytes without completing its answer to ${what}`);
+      if (this.buf.length > limit)
+        throw this.fail('refused', `server sent more than ${limit} bytes without completing its answer to ${what}`);
       if (this.failure) throw this.failure;
       if (this.ended) {
         const said = this.buf.length > 0 ? this.buf.toString('latin1') : this.lastSaid;
         const before = what === 'the greeting' ? 'before its greeting' : `before answering ${what}`;
-        throw this.fail('eof', `server closed the connection ${before}${said !== null ? ` (last said ${quote(said)})` : ''}`);
+        throw this.fail(
+          'eof',
+          `server closed the connection ${before}${said !== null ? ` (last said ${quote(said)})` : ''}`,
+        );
       }
       if (this.timedOut) {
         const verb = what === 'the greeting' ? 'sent no greeting' : `did not answer ${what}`;
@@ -147,10 +159,14 @@ class Conversation {
 
   /** One text line without its line ending. */
   async line(what: string): Promise<string> {
-    const b = await this.take(what, (buf) => {
-      const i = buf.indexOf(0x0a);
-      return i < 0 ? -1 : i + 1;
-    }, MAX_LINE);
+    const b = await this.take(
+      what,
+      (buf) => {
+        const i = buf.indexOf(0x0a);
+        return i < 0 ? -1 : i + 1;
+      },
+      MAX_LINE,
+    );
     const text = b.toString('utf8').replace(/\r?\n$/, '');
     this.lastSaid = text;
     return text;
@@ -193,7 +209,10 @@ async function smtp(c: Conversation): Promise<void> {
   if (ehlo.code !== '250') throw c.refused(joined(ehlo.lines));
   const caps = ehlo.lines.slice(1).map((l) => l.slice(4).trim());
   if (!caps.some((k) => /^STARTTLS(\s|$)/i.test(k))) {
-    throw c.fail('refused', `server does not offer STARTTLS (EHLO capabilities: ${caps.length > 0 ? quote(caps.join(', ')) : 'none'})`);
+    throw c.fail(
+      'refused',
+      `server does not offer STARTTLS (EHLO capabilities: ${caps.length > 0 ? quote(caps.join(', ')) : 'none'})`,
+    );
   }
   c.send('STARTTLS\r\n');
   const r = await codeReply(c, 'STARTTLS');
@@ -220,7 +239,8 @@ async function imap(c: Conversation): Promise<void> {
   // Like s_client, ask even when STARTTLS is not listed: the server's answer is what counts.
   c.send('. STARTTLS\r\n');
   const r = await imapTagged(c, 'STARTTLS');
-  if (!/^\. OK\b/i.test(r.tagged)) throw c.refused(r.tagged, offered ? '' : ' (STARTTLS is not in its CAPABILITY list)');
+  if (!/^\. OK\b/i.test(r.tagged))
+    throw c.refused(r.tagged, offered ? '' : ' (STARTTLS is not in its CAPABILITY list)');
 }
 
 async function pop3(c: Conversation): Promise<void> {
@@ -255,8 +275,15 @@ function upToMatch(re: RegExp): Need {
 }
 
 async function xmpp(c: Conversation, host: string): Promise<void> {
-  c.send(`<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:client' to='${xmlAttr(host)}' version='1.0'>`);
-  const features = (await c.take('the stream header', upToMatch(/<\/(?:stream:)?features\s*>|<(?:stream:)?features\b[^>]*\/>|<\/stream:error\s*>|<\/stream:stream\s*>/))).toString('utf8');
+  c.send(
+    `<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:client' to='${xmlAttr(host)}' version='1.0'>`,
+  );
+  const features = (
+    await c.take(
+      'the stream header',
+      upToMatch(/<\/(?:stream:)?features\s*>|<(?:stream:)?features\b[^>]*\/>|<\/stream:error\s*>|<\/stream:stream\s*>/),
+    )
+  ).toString('utf8');
   c.lastSaid = features;
   const error = /<stream:error\b[\s\S]*$/.exec(features);
   if (error) throw c.refused(error[0]);
@@ -265,7 +292,12 @@ async function xmpp(c: Conversation, host: string): Promise<void> {
     throw c.fail('refused', `server does not offer STARTTLS (stream features: ${quote(f ? f[0] : features)})`);
   }
   c.send(`<starttls xmlns='${XMPP_TLS_NS}'/>`);
-  const answer = (await c.take('<starttls/>', upToMatch(/<(proceed|failure)\b[^>]*\/>|<(proceed|failure)\b[^>]*>[\s\S]*?<\/\2\s*>|<\/stream:stream\s*>/))).toString('utf8');
+  const answer = (
+    await c.take(
+      '<starttls/>',
+      upToMatch(/<(proceed|failure)\b[^>]*\/>|<(proceed|failure)\b[^>]*>[\s\S]*?<\/\2\s*>|<\/stream:stream\s*>/),
+    )
+  ).toString('utf8');
   const tail = /<(proceed|failure|\/stream:stream)\b[\s\S]*$/.exec(answer);
   if (!tail || tail[1] !== 'proceed') throw c.refused(tail ? tail[0] : answer);
 }
@@ -302,7 +334,10 @@ async function postgres(c: Conversation): Promise<void> {
     }
     throw c.fail('refused', `server answered the SSLRequest with an error${text ? ` ${quote(text)}` : ''}`);
   }
-  throw c.fail('refused', `server answered the SSLRequest with byte 0x${(b ?? 0).toString(16).padStart(2, '0')}, not 'S' or 'N'`);
+  throw c.fail(
+    'refused',
+    `server answered the SSLRequest with byte 0x${(b ?? 0).toString(16).padStart(2, '0')}, not 'S' or 'N'`,
+  );
 }
 
 /** One BER element: tag, and where its contents are. */
@@ -336,24 +371,40 @@ function berChildren(buf: Buffer, start: number, end: number): Tlv[] | null {
 }
 
 const LDAP_RESULTS: Record<number, string> = {
-  1: 'operationsError', 2: 'protocolError', 7: 'authMethodNotSupported', 8: 'strongerAuthRequired',
-  12: 'unavailableCriticalExtension', 13: 'confidentialityRequired', 51: 'busy', 52: 'unavailable',
-  53: 'unwillingToPerform', 80: 'other',
+  1: 'operationsError',
+  2: 'protocolError',
+  7: 'authMethodNotSupported',
+  8: 'strongerAuthRequired',
+  12: 'unavailableCriticalExtension',
+  13: 'confidentialityRequired',
+  51: 'busy',
+  52: 'unavailable',
+  53: 'unwillingToPerform',
+  80: 'other',
 };
 
 async function ldap(c: Conversation): Promise<void> {
   c.send(LDAP_STARTTLS_REQUEST);
   const what = 'the StartTLS extended request';
   const msg = await c.take(what, (buf) => {
-    if (buf[0] !== 0x30) throw c.fail('refused', `server answered with bytes ${quote(buf.subarray(0, 16).toString('hex'))}, not an LDAP message`);
+    if (buf[0] !== 0x30)
+      throw c.fail(
+        'refused',
+        `server answered with bytes ${quote(buf.subarray(0, 16).toString('hex'))}, not an LDAP message`,
+      );
     const l0 = buf[1] ?? 0;
-    if (l0 === 0x80 || l0 > 0x84) throw c.fail('refused', `server answered with an LDAP message of unsupported length form 0x${l0.toString(16)}`);
+    if (l0 === 0x80 || l0 > 0x84)
+      throw c.fail('refused', `server answered with an LDAP message of unsupported length form 0x${l0.toString(16)}`);
     const h = berHeader(buf, 0);
     if (!h) return -1;
     if (h.len > MAX_MESSAGE) throw c.fail('refused', `server answered with an LDAP message of ${h.len} bytes`);
     return buf.length >= h.hdr + h.len ? h.hdr + h.len : -1;
   });
-  const bad = (): StartTlsError => c.fail('refused', `server answered with an LDAP message that is not an ExtendedResponse (${msg.subarray(0, 32).toString('hex')})`);
+  const bad = (): StartTlsError =>
+    c.fail(
+      'refused',
+      `server answered with an LDAP message that is not an ExtendedResponse (${msg.subarray(0, 32).toString('hex')})`,
+    );
   const h = berHeader(msg, 0);
   const top = h ? berChildren(msg, h.hdr, msg.length) : null;
   const [id, op] = top ?? [];
@@ -367,7 +418,10 @@ async function ldap(c: Conversation): Promise<void> {
   if (code === 0 && messageId === 1) return;
   const name = LDAP_RESULTS[code];
   const notice = messageId === 0 ? ' in a notice of disconnection' : '';
-  throw c.fail('refused', `server answered resultCode ${code}${name ? ` (${name})` : ''}${notice}${text ? `: ${quote(text)}` : ''}`);
+  throw c.fail(
+    'refused',
+    `server answered resultCode ${code}${name ? ` (${name})` : ''}${notice}${text ? `: ${quote(text)}` : ''}`,
+  );
 }
 
 /**
@@ -375,17 +429,28 @@ async function ldap(c: Conversation): Promise<void> {
  * the server's TLS; rejects with StartTlsError (refusal, EOF, timeout after `timeoutMs` for the
  * whole exchange) or the socket's own error. Our listeners are gone when it settles.
  */
-export async function startTls(socket: Socket, proto: StartTlsProtocol, o: { host: string; timeoutMs: number; xmppHost?: string }): Promise<void> {
+export async function startTls(
+  socket: Socket,
+  proto: StartTlsProtocol,
+  o: { host: string; timeoutMs: number; xmppHost?: string },
+): Promise<void> {
   const c = new Conversation(socket, proto, o.timeoutMs);
   try {
     switch (proto) {
-      case 'smtp': return await smtp(c);
-      case 'imap': return await imap(c);
-      case 'pop3': return await pop3(c);
-      case 'ftp': return await ftp(c);
-      case 'xmpp': return await xmpp(c, o.xmppHost ?? o.host);
-      case 'postgres': return await postgres(c);
-      case 'ldap': return await ldap(c);
+      case 'smtp':
+        return await smtp(c);
+      case 'imap':
+        return await imap(c);
+      case 'pop3':
+        return await pop3(c);
+      case 'ftp':
+        return await ftp(c);
+      case 'xmpp':
+        return await xmpp(c, o.xmppHost ?? o.host);
+      case 'postgres':
+        return await postgres(c);
+      case 'ldap':
+        return await ldap(c);
     }
   } finally {
     c.release();

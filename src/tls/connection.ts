@@ -38,10 +38,18 @@ type Step = 'ok' | 'block' | 'eof' | { error: string; errno: number };
 
 /** glibc's strerror() texts: the reason string of an ERR_LIB_SYS entry ("Broken pipe" for EPIPE). */
 const STRERROR: Record<string, string> = {
-  EPIPE: 'Broken pipe', ECONNRESET: 'Connection reset by peer', ECONNABORTED: 'Software caused connection abort',
-  ETIMEDOUT: 'Connection timed out', ENOTCONN: 'Transport endpoint is not connected', EIO: 'Input/output error',
-  ENETDOWN: 'Network is down', ENETUNREACH: 'Network is unreachable', EHOSTUNREACH: 'No route to host',
-  ENOBUFS: 'No buffer space available', ENOMEM: 'Cannot allocate memory', EBADF: 'Bad file descriptor',
+  EPIPE: 'Broken pipe',
+  ECONNRESET: 'Connection reset by peer',
+  ECONNABORTED: 'Software caused connection abort',
+  ETIMEDOUT: 'Connection timed out',
+  ENOTCONN: 'Transport endpoint is not connected',
+  EIO: 'Input/output error',
+  ENETDOWN: 'Network is down',
+  ENETUNREACH: 'Network is unreachable',
+  EHOSTUNREACH: 'No route to host',
+  ENOBUFS: 'No buffer space available',
+  ENOMEM: 'Cannot allocate memory',
+  EBADF: 'Bad file descriptor',
 };
 function strerror(code: string): string {
   return STRERROR[code] ?? code;
@@ -82,7 +90,12 @@ export class Connection implements HandshakeHost {
   private wpendType = 0;
   private latestSession?: Session;
 
-  constructor(private readonly ctx: Context, private readonly transport: Transport, private readonly params: ClientParams, events: ConnectionEvents = {}) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly transport: Transport,
+    private readonly params: ClientParams,
+    events: ConnectionEvents = {},
+  ) {
     this.options = { ...ctx.options };
     this.mode = ctx.options.mode;
     this.events = events;
@@ -257,7 +270,9 @@ export class Connection implements HandshakeHost {
       const frag = this.sendFragment();
       for (;;) {
         const n = Math.min(frag, len - tot);
-        this.out.append(this.writeProt.seal(ContentType.application_data, buf.subarray(tot, tot + n), this.recordVersion));
+        this.out.append(
+          this.writeProt.seal(ContentType.application_data, buf.subarray(tot, tot + n), this.recordVersion),
+        );
         this.wpendTot = n;
         const f = this.out.flush(this.transport);
         if (f !== 'done') {
@@ -292,7 +307,13 @@ export class Connection implements HandshakeHost {
     this.lastErrno = { code: f.error, errno: f.errno };
     // A write that took nothing and set no errno (errno 0) leaves the queue empty (§1.5 step 5, n == 0).
     if (f.errno !== 0) {
-      this.errors.push({ lib: 'SYS', reason: strerror(f.error), errno: f.errno, func: 'tls_retry_write_records', data: 'tls_retry_write_records failure' });
+      this.errors.push({
+        lib: 'SYS',
+        reason: strerror(f.error),
+        errno: f.errno,
+        func: 'tls_retry_write_records',
+        data: 'tls_retry_write_records failure',
+      });
     }
     return -1;
   }
@@ -354,7 +375,9 @@ export class Connection implements HandshakeHost {
     if (!this.handshake.done) this.handshake.info.handshakeBytes.read += 5 + rec.body.length;
     // TLS 1.3 compatibility CCS records are never protected (RFC 8446 §5).
     const plainCcs = rec.type === ContentType.change_cipher_spec && this.handshake.info.version === 0x0304;
-    const { type, fragment } = plainCcs ? { type: rec.type, fragment: rec.body } : this.readProt.open(rec.type, rec.version, rec.body);
+    const { type, fragment } = plainCcs
+      ? { type: rec.type, fragment: rec.body }
+      : this.readProt.open(rec.type, rec.version, rec.body);
     this.dispatch(type, fragment, rec.version);
     if (this.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     return 'ok';
@@ -373,7 +396,10 @@ export class Connection implements HandshakeHost {
       case ContentType.handshake:
         if (fragment.length === 0) throw unexpectedMessage('empty handshake record');
         this.hsBuf.push(fragment);
-        if (!this.handshake.done) while (!this.handshake.done && this.processOneHandshake(version)) { /* next */ }
+        if (!this.handshake.done)
+          while (!this.handshake.done && this.processOneHandshake(version)) {
+            /* next */
+          }
         return;
       case ContentType.change_cipher_spec:
         return this.onChangeCipherSpec(fragment, version);
@@ -411,7 +437,8 @@ export class Connection implements HandshakeHost {
     if (!m) return undefined;
     this.trace('received', 0x0303, ContentType.handshake, m.raw, handshakeName(m.type));
     // OpenSSL's SSL_R_TOO_MANY_KEY_UPDATES: at most 32 KeyUpdates without application data between.
-    if (m.type === HandshakeType.key_update && ++this.keyUpdates > MAX_KEY_UPDATES) throw unexpectedMessage('too many key updates');
+    if (m.type === HandshakeType.key_update && ++this.keyUpdates > MAX_KEY_UPDATES)
+      throw unexpectedMessage('too many key updates');
     return this.handshake.postHandshake(m.type, m.body, m.raw);
   }
 
@@ -427,9 +454,18 @@ export class Connection implements HandshakeHost {
   private onAlert(fragment: Uint8Array, version: number): void {
     if (fragment.length !== 2) throw new TlsAlert(AlertDescription.decode_error, 'bad alert record');
     const [level, desc] = [fragment[0]!, fragment[1]!];
-    this.trace('received', version, ContentType.alert, fragment, `Alert ${level === AlertLevel.fatal ? 'fatal' : 'warning'} ${alertName(desc)}`);
+    this.trace(
+      'received',
+      version,
+      ContentType.alert,
+      fragment,
+      `Alert ${level === AlertLevel.fatal ? 'fatal' : 'warning'} ${alertName(desc)}`,
+    );
     const tls13 = this.handshake.info.version === 0x0304;
-    if ((level === AlertLevel.warning || (tls13 && desc === AlertDescription.user_canceled)) && ++this.warnAlerts === MAX_WARN_ALERTS) {
+    if (
+      (level === AlertLevel.warning || (tls13 && desc === AlertDescription.user_canceled)) &&
+      ++this.warnAlerts === MAX_WARN_ALERTS
+    ) {
       throw unexpectedMessage('too many warn alerts');
     }
     if (desc === AlertDescription.close_notify) {
@@ -464,11 +500,23 @@ export class Connection implements HandshakeHost {
 
   private queueAlert(level: number, desc: number): void {
     const body = Uint8Array.of(level, desc);
-    this.trace('sent', this.recordVersion, ContentType.alert, body, `Alert ${level === AlertLevel.fatal ? 'fatal' : 'warning'} ${alertName(desc)}`);
+    this.trace(
+      'sent',
+      this.recordVersion,
+      ContentType.alert,
+      body,
+      `Alert ${level === AlertLevel.fatal ? 'fatal' : 'warning'} ${alertName(desc)}`,
+    );
     this.queueRecord(ContentType.alert, body);
   }
 
-  private trace(direction: 'sent' | 'received', version: number, contentType: number, bytes: Uint8Array, name: string): void {
+  private trace(
+    direction: 'sent' | 'received',
+    version: number,
+    contentType: number,
+    bytes: Uint8Array,
+    name: string,
+  ): void {
     this.events.message?.({ direction, version, contentType, bytes, name });
   }
 
@@ -521,9 +569,14 @@ export class Connection implements HandshakeHost {
     try {
       return body();
     } catch (e) {
-      if (e instanceof VerifyError) return this.fatal(new TlsAlert(verifyErrorAlert(e.code), 'certificate verify failed'), true, e);
+      if (e instanceof VerifyError)
+        return this.fatal(new TlsAlert(verifyErrorAlert(e.code), 'certificate verify failed'), true, e);
       if (e instanceof TlsAlert) return this.fatal(e, !e.received);
-      return this.fatal(new TlsAlert(AlertDescription.internal_error, `internal error: ${(e as Error).message}`), true, e as Error);
+      return this.fatal(
+        new TlsAlert(AlertDescription.internal_error, `internal error: ${(e as Error).message}`),
+        true,
+        e as Error,
+      );
     }
   }
 

@@ -17,7 +17,11 @@ export class TlsAlert extends Error {
     readonly reason: string,
     readonly received = false,
   ) {
-    super(received ? `received alert ${alertName(description)}` + (reason ? ` (${reason})` : '') : `${reason} (sent alert ${alertName(description)})`);
+    super(
+      received
+        ? `received alert ${alertName(description)}` + (reason ? ` (${reason})` : '')
+        : `${reason} (sent alert ${alertName(description)})`,
+    );
   }
   /** The alert's name as OpenSSL spells it, e.g. "handshake_failure". */
   get alertName(): string {

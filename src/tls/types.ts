@@ -26,7 +26,8 @@ export enum SslError {
 /** Result of a transport write: bytes taken, would-block, or an errno-like failure. */
 export type TransportWrite = { n: number } | { wouldBlock: true } | { error: string; errno: number };
 /** Result of a transport read: bytes, would-block, EOF, or an errno-like failure. */
-export type TransportRead = { data: Uint8Array } | { wouldBlock: true } | { eof: true } | { error: string; errno: number };
+export type TransportRead =
+  { data: Uint8Array } | { wouldBlock: true } | { eof: true } | { error: string; errno: number };
 
 /**
  * The byte pipe under a connection (OpenSSL's BIO). Synchronous and non-blocking: the caller's

@@ -17,7 +17,10 @@ const BINARY = join(repoRoot, 'dist', 'tls-probe');
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Runs the binary; `send` goes to stdin, which ends when stdout matches `waitFor` (or at once). */
-function runBinary(args: string[], opts: { send?: string; waitFor?: RegExp; timeoutMs?: number } = {}): Promise<CliResult> {
+function runBinary(
+  args: string[],
+  opts: { send?: string; waitFor?: RegExp; timeoutMs?: number } = {},
+): Promise<CliResult> {
   // Neither NODE_OPTIONS (which a single executable honours) nor the test runner's loaders apply.
   const fullEnv = { ...process.env };
   delete fullEnv.NODE_OPTIONS;
@@ -25,11 +28,17 @@ function runBinary(args: string[], opts: { send?: string; waitFor?: RegExp; time
 }
 
 let pki: Pki;
-before(async () => {
-  pki = await ensurePki();
-  // npm test has just run `npm run build`; sea.mjs bundles dist/ and rebuilds only what changed.
-  await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'sea.mjs')], { cwd: repoRoot, timeout: 300_000 });
-}, { timeout: 320_000 });
+before(
+  async () => {
+    pki = await ensurePki();
+    // npm test has just run `npm run build`; sea.mjs bundles dist/ and rebuilds only what changed.
+    await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts', 'sea.mjs')], {
+      cwd: repoRoot,
+      timeout: 300_000,
+    });
+  },
+  { timeout: 320_000 },
+);
 
 test('the binary is a single executable file, not a script', () => {
   const st = statSync(BINARY);
@@ -85,7 +94,13 @@ for (const crypto of ['node', 'noble'] as const) {
 test('an untrusted chain fails verification with exit 3', async () => {
   const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3', '-rev'] });
   try {
-    const r = await runBinary([`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.file('untrusted-root.pem')]);
+    const r = await runBinary([
+      `127.0.0.1:${peer.port}`,
+      '--servername',
+      'localhost',
+      '--cafile',
+      pki.file('untrusted-root.pem'),
+    ]);
     assert.equal(r.code, 3, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /certificate verification failed/);
   } finally {

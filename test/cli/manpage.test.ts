@@ -11,7 +11,10 @@ import { helpText } from '../../src/cli/options.js';
 const MAN = fileURLToPath(new URL('../../man/tls-probe.1', import.meta.url));
 const source = readFileSync(MAN, 'utf8');
 /** The page's text with roff escapes for '-' and font changes removed. */
-const plain = source.replace(/\\-/g, '-').replace(/\\f[BIRP]/g, '').replace(/\\&/g, '');
+const plain = source
+  .replace(/\\-/g, '-')
+  .replace(/\\f[BIRP]/g, '')
+  .replace(/\\&/g, '');
 
 describe('man/tls-probe.1', () => {
   it('documents every long option that --help shows', () => {
@@ -22,11 +25,23 @@ describe('man/tls-probe.1', () => {
   });
 
   it('has the standard sections, exit statuses 0-5 and the environment variables', () => {
-    for (const s of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'OUTPUT', '"EXIT STATUS"|EXIT STATUS', 'ENVIRONMENT', 'EXAMPLES', '"SEE ALSO"|SEE ALSO']) {
+    for (const s of [
+      'NAME',
+      'SYNOPSIS',
+      'DESCRIPTION',
+      'OPTIONS',
+      'OUTPUT',
+      '"EXIT STATUS"|EXIT STATUS',
+      'ENVIRONMENT',
+      'EXAMPLES',
+      '"SEE ALSO"|SEE ALSO',
+    ]) {
       assert.match(source, new RegExp(`^\\.SH (${s})$`, 'm'), `section ${s}`);
     }
-    for (const code of ['0', '1', '2', '3', '4', '5']) assert.match(source, new RegExp(`^\\.TP\\n\\.B ${code}$`, 'm'), `exit status ${code}`);
-    for (const v of ['SSLKEYLOGFILE', 'NO_COLOR', 'NODE_EXTRA_CA_CERTS']) assert.match(source, new RegExp(`^\\.B ${v}$`, 'm'), v);
+    for (const code of ['0', '1', '2', '3', '4', '5'])
+      assert.match(source, new RegExp(`^\\.TP\\n\\.B ${code}$`, 'm'), `exit status ${code}`);
+    for (const v of ['SSLKEYLOGFILE', 'NO_COLOR', 'NODE_EXTRA_CA_CERTS'])
+      assert.match(source, new RegExp(`^\\.B ${v}$`, 'm'), v);
     for (const ref of ['openssl-s_client (1)', 'gnutls-cli (1)']) assert.ok(plain.includes(ref), ref);
   });
 

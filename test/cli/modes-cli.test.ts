@@ -143,35 +143,54 @@ async function slowServer(): Promise<SlowServer> {
 describe('--partial-write and WANT_WRITE with --sndbuf 4096 (slow local server)', () => {
   for (const partial of [true, false]) {
     const what = partial ? 'record multiples, the rest with the last success' : 'only whole writes';
-    test(`${partial ? '--partial-write' : 'default mode'}: SSL_write returns ${what}; 100000 bytes arrive intact`, { timeout: 30_000 }, async () => {
-      const server = await slowServer();
-      try {
-        const args = clientArgs(server.port, '--sndbuf', '4096', '--io-trace', '--quiet', ...(partial ? ['--partial-write'] : []));
-        const r = await probe(null, args, { send: INPUT, timeoutMs: 25_000 });
-        assert.equal(r.code, 0, explain(r));
-        const writes = logicalWrites(calls(r.stderr, 'SSL_write'));
-        const all = writes.flatMap((w) => w.successes);
-        assert.equal(all.reduce((a, b) => a + b, 0), TOTAL, explain(r));
-        assert.ok(writes.reduce((n, w) => n + w.wantWrites, 0) > 0, `no WANT_WRITE at all\n${explain(r)}`);
-        for (const w of writes) {
-          if (partial) {
-            // Every success but the one completing the logical write is a whole number of records.
-            for (const v of w.successes.slice(0, -1)) assert.equal(v % 16384, 0, `${v} in ${JSON.stringify(w)}`);
-            assert.equal(w.successes[w.successes.length - 1]! % 16384, w.len % 16384, JSON.stringify(w));
-          } else {
-            // Without the mode a logical write reports success once: its whole length.
-            assert.deepEqual(w.successes, [w.len], JSON.stringify(w));
+    test(
+      `${partial ? '--partial-write' : 'default mode'}: SSL_write returns ${what}; 100000 bytes arrive intact`,
+      { timeout: 30_000 },
+      async () => {
+        const server = await slowServer();
+        try {
+          const args = clientArgs(
+            server.port,
+            '--sndbuf',
+            '4096',
+            '--io-trace',
+            '--quiet',
+            ...(partial ? ['--partial-write'] : []),
+          );
+          const r = await probe(null, args, { send: INPUT, timeoutMs: 25_000 });
+          assert.equal(r.code, 0, explain(r));
+          const writes = logicalWrites(calls(r.stderr, 'SSL_write'));
+          const all = writes.flatMap((w) => w.successes);
+          assert.equal(
+            all.reduce((a, b) => a + b, 0),
+            TOTAL,
+            explain(r),
+          );
+          assert.ok(writes.reduce((n, w) => n + w.wantWrites, 0) > 0, `no WANT_WRITE at all\n${explain(r)}`);
+          for (const w of writes) {
+            if (partial) {
+              // Every success but the one completing the logical write is a whole number of records.
+              for (const v of w.successes.slice(0, -1)) assert.equal(v % 16384, 0, `${v} in ${JSON.stringify(w)}`);
+              assert.equal(w.successes[w.successes.length - 1]! % 16384, w.len % 16384, JSON.stringify(w));
+            } else {
+              // Without the mode a logical write reports success once: its whole length.
+              assert.deepEqual(w.successes, [w.len], JSON.stringify(w));
+            }
           }
+          // With the mode, the first record of a fresh write fits the empty emulated buffer: 16384 at once.
+          if (partial)
+            assert.ok(
+              writes.some((w) => w.successes[0] === 16384 && w.len > 16384),
+              explain(r),
+            );
+          const got = await server.received;
+          assert.equal(got.length, TOTAL);
+          assert.equal(sha256(got), sha256(INPUT));
+        } finally {
+          await server.stop();
         }
-        // With the mode, the first record of a fresh write fits the empty emulated buffer: 16384 at once.
-        if (partial) assert.ok(writes.some((w) => w.successes[0] === 16384 && w.len > 16384), explain(r));
-        const got = await server.received;
-        assert.equal(got.length, TOTAL);
-        assert.equal(sha256(got), sha256(INPUT));
-      } finally {
-        await server.stop();
-      }
-    });
+      },
+    );
   }
 });
 
@@ -181,7 +200,12 @@ describe('AUTO_RETRY against openssl s_server (TLS 1.3, 2 tickets)', () => {
 
   async function withServer(args: string[], check: (r: CliResult) => void): Promise<void> {
     const l = pki.leaf('p256');
-    const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_3', '-num_tickets', '2', '-rev'] });
+    const peer = await startOpenSslServer({
+      cert: l.cert,
+      key: l.key,
+      chain: l.chain,
+      args: ['-tls1_3', '-num_tickets', '2', '-rev'],
+    });
     try {
       check(await probe(peer, clientArgs(peer.port, ...args), ROUND_TRIP));
     } finally {
@@ -201,9 +225,15 @@ describe('AUTO_RETRY against openssl s_server (TLS 1.3, 2 tickets)', () => {
     withServer(['--io-trace'], (r) => {
       assert.equal(r.code, 0, explain(r));
       const reads = calls(r.stderr, 'SSL_read');
-      assert.deepEqual(reads.filter((c) => c.ret < 0 && c.rest !== 'WANT_READ').map((c) => `SSL_read(${c.len}) = ${c.ret} ${c.rest}`),
-        ['SSL_read(16384) = -1 WANT_READ (NewSessionTicket)', 'SSL_read(16384) = -1 WANT_READ (NewSessionTicket)'], explain(r));
-      assert.ok(reads.some((c) => c.ret === 'hello modes\n'.length), explain(r));
+      assert.deepEqual(
+        reads.filter((c) => c.ret < 0 && c.rest !== 'WANT_READ').map((c) => `SSL_read(${c.len}) = ${c.ret} ${c.rest}`),
+        ['SSL_read(16384) = -1 WANT_READ (NewSessionTicket)', 'SSL_read(16384) = -1 WANT_READ (NewSessionTicket)'],
+        explain(r),
+      );
+      assert.ok(
+        reads.some((c) => c.ret === 'hello modes\n'.length),
+        explain(r),
+      );
       assert.doesNotMatch(r.stderr, /read R BLOCK/, '--io-trace replaces the s_client lines');
     }));
 
@@ -211,7 +241,10 @@ describe('AUTO_RETRY against openssl s_server (TLS 1.3, 2 tickets)', () => {
     withServer(['--auto-retry', '--io-trace'], (r) => {
       assert.equal(r.code, 0, explain(r));
       assert.doesNotMatch(r.stderr, /read R BLOCK|NewSessionTicket/, explain(r));
-      assert.ok(calls(r.stderr, 'SSL_read').some((c) => c.ret === 'hello modes\n'.length), explain(r));
+      assert.ok(
+        calls(r.stderr, 'SSL_read').some((c) => c.ret === 'hello modes\n'.length),
+        explain(r),
+      );
       assert.equal(r.stdout.match(TICKET_BLOCK)?.length, 2, explain(r));
     }));
 
@@ -268,7 +301,14 @@ describe('the peer drops TCP while 1 MB is being written', () => {
     test(name, { timeout: 10_000 }, async () => {
       const server = await droppingServer('fin-after-data');
       try {
-        const args = clientArgs(server.port, '--quiet', '--sndbuf', '4096', '--io-trace', ...(partial ? ['--partial-write'] : []));
+        const args = clientArgs(
+          server.port,
+          '--quiet',
+          '--sndbuf',
+          '4096',
+          '--io-trace',
+          ...(partial ? ['--partial-write'] : []),
+        );
         const r = await probe(null, args, { send: MEGABYTE, timeoutMs: 8_000 });
         assert.equal(r.code, 1, explain(r));
         assert.match(r.stderr, SYSCALL_LINE, explain(r));
@@ -280,11 +320,18 @@ describe('the peer drops TCP while 1 MB is being written', () => {
         const writes = calls(r.stderr, 'SSL_write');
         const written = writes.filter((c) => c.ret > 0).reduce((n, c) => n + c.ret, 0);
         assert.ok(written < MEGABYTE.length, explain(r));
-        assert.ok(writes.some((c) => c.rest === 'WANT_WRITE'), explain(r));
+        assert.ok(
+          writes.some((c) => c.rest === 'WANT_WRITE'),
+          explain(r),
+        );
         // With the mode the first record is reported as soon as it is flushed into the empty buffer
         // (the server drops once it has it); without it only whole writes succeed.
         if (partial) assert.equal(writes.find((c) => c.ret > 0)?.ret, 16384, explain(r));
-        else assert.ok(writes.every((c) => c.ret < 0 || c.ret === c.len), explain(r));
+        else
+          assert.ok(
+            writes.every((c) => c.ret < 0 || c.ret === c.len),
+            explain(r),
+          );
       } finally {
         await server.stop();
       }
@@ -307,7 +354,9 @@ describe('record sizes against openssl s_server', () => {
   }
 
   function successes(stderr: string, fn: 'SSL_write' | 'SSL_read'): number[] {
-    return calls(stderr, fn).filter((c) => c.ret > 0).map((c) => c.ret);
+    return calls(stderr, fn)
+      .filter((c) => c.ret > 0)
+      .map((c) => c.ret);
   }
 
   test('--max-send-fragment 512 --partial-write: 512 per SSL_write; the server takes the fragmented ClientHello', async () => {
@@ -319,17 +368,33 @@ describe('record sizes against openssl s_server', () => {
   for (const version of ['-tls1_3', '-tls1_2']) {
     for (const mfl of [512, 1024, 2048, 4096]) {
       test(`--max-fragment-length ${mfl} (${version.slice(1)}): records both ways are at most ${mfl}`, async () => {
-        const r = await against([version], ['--max-fragment-length', String(mfl), '--partial-write', '--io-trace'], ECHO);
+        const r = await against(
+          [version],
+          ['--max-fragment-length', String(mfl), '--partial-write', '--io-trace'],
+          ECHO,
+        );
         assert.equal(r.code, 0, explain(r));
-        const expected = Array.from({ length: Math.ceil(LINE.length / mfl) }, (_, i) => Math.min(mfl, LINE.length - i * mfl));
+        const expected = Array.from({ length: Math.ceil(LINE.length / mfl) }, (_, i) =>
+          Math.min(mfl, LINE.length - i * mfl),
+        );
         assert.deepEqual(successes(r.stderr, 'SSL_write'), expected, explain(r));
         const reads = successes(r.stderr, 'SSL_read');
-        assert.equal(reads.reduce((a, b) => a + b, 0), LINE.length, explain(r));
-        assert.ok(reads.every((n) => n <= mfl), `reads ${reads.join(' ')}`);
+        assert.equal(
+          reads.reduce((a, b) => a + b, 0),
+          LINE.length,
+          explain(r),
+        );
+        assert.ok(
+          reads.every((n) => n <= mfl),
+          `reads ${reads.join(' ')}`,
+        );
       });
     }
     test(`--max-fragment-length 512 (${version.slice(1)}): --json reports maxSendFragment 512`, async () => {
-      const r = await against([version], ['--max-fragment-length', '512', '--json'], { send: 'hi\n', timeoutMs: 15_000 });
+      const r = await against([version], ['--max-fragment-length', '512', '--json'], {
+        send: 'hi\n',
+        timeoutMs: 15_000,
+      });
       assert.equal(r.code, 0, explain(r));
       const c = jsonOf(r).connections[0];
       assert.equal(c.maxSendFragment, 512);

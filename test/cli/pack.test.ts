@@ -33,7 +33,11 @@ function npmEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command; `send` goes to stdin, which ends when stdout matches `waitFor` (or at once). */
-function runCommand(cmd: string, args: string[], opts: { cwd: string; send?: string; waitFor?: RegExp; timeoutMs?: number }): Promise<CliResult> {
+function runCommand(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; send?: string; waitFor?: RegExp; timeoutMs?: number },
+): Promise<CliResult> {
   return converse(cmd, args, { timeoutMs: 60_000, ...opts, fullEnv: npmEnv() });
 }
 
@@ -48,29 +52,53 @@ let tarball: string;
 let files: string[];
 let app: string;
 
-before(async () => {
-  pki = await ensurePki();
-  work = mkdtempSync(join(tmpdir(), 'tls-probe-pack-'));
-  const out = join(work, 'pack');
-  mkdirSync(out);
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', out], { cwd: repoRoot, env: npmEnv(), timeout: 120_000, maxBuffer: 16 << 20 });
-  const entry = (JSON.parse(packed.stdout) as PackEntry[])[0];
-  assert.ok(entry, `npm pack printed no entry:\n${packed.stdout}\n${packed.stderr}`);
-  tarball = join(out, entry.filename);
-  files = entry.files.map((f) => f.path).sort();
+before(
+  async () => {
+    pki = await ensurePki();
+    work = mkdtempSync(join(tmpdir(), 'tls-probe-pack-'));
+    const out = join(work, 'pack');
+    mkdirSync(out);
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', out], {
+      cwd: repoRoot,
+      env: npmEnv(),
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+    });
+    const entry = (JSON.parse(packed.stdout) as PackEntry[])[0];
+    assert.ok(entry, `npm pack printed no entry:\n${packed.stdout}\n${packed.stderr}`);
+    tarball = join(out, entry.filename);
+    files = entry.files.map((f) => f.path).sort();
 
-  app = join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'tls-probe-pack-test', version: '1.0.0', private: true }) + '\n');
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app, env: npmEnv(), timeout: 240_000, maxBuffer: 16 << 20 });
-}, { timeout: 400_000 });
+    app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'tls-probe-pack-test', version: '1.0.0', private: true }) + '\n',
+    );
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
+      cwd: app,
+      env: npmEnv(),
+      timeout: 240_000,
+      maxBuffer: 16 << 20,
+    });
+  },
+  { timeout: 400_000 },
+);
 
 after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 test('the tarball holds the built JavaScript, bin/, man/, README and LICENSE', () => {
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/tls-probe.js', 'man/tls-probe.1', 'dist/bundle/tls-probe.mjs', 'dist/cli/main.js']) {
+  for (const f of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'bin/tls-probe.js',
+    'man/tls-probe.1',
+    'dist/bundle/tls-probe.mjs',
+    'dist/cli/main.js',
+  ]) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(' ')}`);
   }
 });
@@ -103,13 +131,28 @@ test('the installed package.json: bin, engines >=20.19, no install scripts', () 
 
 test('the installed launcher loads the one-file bundle and no other file of the package', async () => {
   // A module hook that names every file the ESM loader loads (builtins are not files).
-  writeFileSync(join(work, 'hooks.mjs'), "export async function load(url, context, next) {\n  if (url.startsWith('file:')) process.stderr.write(`LOADED ${url}\\n`);\n  return next(url, context);\n}\n");
-  writeFileSync(join(work, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+  writeFileSync(
+    join(work, 'hooks.mjs'),
+    "export async function load(url, context, next) {\n  if (url.startsWith('file:')) process.stderr.write(`LOADED ${url}\\n`);\n  return next(url, context);\n}\n",
+  );
+  writeFileSync(
+    join(work, 'register.mjs'),
+    "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+  );
   const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3', '-rev'] });
   try {
     const r = await runCommand(
       process.execPath,
-      ['--import', join(work, 'register.mjs'), join(app, 'node_modules', '.bin', 'tls-probe'), `127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root],
+      [
+        '--import',
+        join(work, 'register.mjs'),
+        join(app, 'node_modules', '.bin', 'tls-probe'),
+        `127.0.0.1:${peer.port}`,
+        '--servername',
+        'localhost',
+        '--cafile',
+        pki.root,
+      ],
       { cwd: app },
     );
     assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
@@ -124,11 +167,15 @@ test('the installed launcher loads the one-file bundle and no other file of the 
 test('npx tls-probe: verified TLS 1.3 report, a -rev round trip, exit 0', async () => {
   const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3', '-rev'] });
   try {
-    const r = await runCommand('npx', ['--no', '--', 'tls-probe', `127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root], {
-      cwd: app,
-      send: 'hello tls-probe\n',
-      waitFor: /eborp-slt olleh/,
-    });
+    const r = await runCommand(
+      'npx',
+      ['--no', '--', 'tls-probe', `127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root],
+      {
+        cwd: app,
+        send: 'hello tls-probe\n',
+        waitFor: /eborp-slt olleh/,
+      },
+    );
     assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /^Verification: OK$/m);
     assert.match(r.stdout, /^New, TLSv1\.3, Cipher is TLS_[A-Z0-9_]+$/m);

@@ -15,7 +15,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +120,11 @@ describe('--sess-in that cannot be used: exit 2 before anything is sent', () => 
     ['empty', '', /no "-----BEGIN SSL SESSION PARAMETERS-----" block/],
     ['garbage', 'this is not a session\n', /no "-----BEGIN SSL SESSION PARAMETERS-----" block/],
     ['certificate', () => readFileSync(pki.root, 'utf8'), /no "-----BEGIN SSL SESSION PARAMETERS-----" block/],
-    ['truncated-pem', s13Pem.slice(0, Math.floor(s13Pem.length / 2)), /truncated PEM: no "-----END SSL SESSION PARAMETERS-----" line/],
+    [
+      'truncated-pem',
+      s13Pem.slice(0, Math.floor(s13Pem.length / 2)),
+      /truncated PEM: no "-----END SSL SESSION PARAMETERS-----" line/,
+    ],
     ['truncated-der', pemOf(der13.subarray(0, der13.length - 40)), /malformed SSL_SESSION/],
     ['wrong-version', pemOf(wrongVersion), /unknown ssl version/],
     ['bad-base64', badBase64.join('\n'), /invalid base64.*'\*'/],
@@ -231,7 +245,11 @@ describe('--sess-out files', () => {
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.deepEqual(listing(dir), ['sess.pem']);
     // The report prints each ticket's SSL-Session block as it arrives.
-    const arrived = [...r.stdout.matchAll(/Post-Handshake New Session Ticket arrived:\nSSL-Session:\n[\s\S]*?Session-ID: ([0-9A-F]+)\n/g)].map((m) => m[1]!);
+    const arrived = [
+      ...r.stdout.matchAll(
+        /Post-Handshake New Session Ticket arrived:\nSSL-Session:\n[\s\S]*?Session-ID: ([0-9A-F]+)\n/g,
+      ),
+    ].map((m) => m[1]!);
     assert.equal(arrived.length, 2, show(r));
     assert.notEqual(arrived[0], arrived[1]);
     const blocks = pemBlocks(readFileSync(file, 'latin1'));
@@ -300,7 +318,9 @@ describe('--sess-out files', () => {
   test('exit 5 (TLS 1.3 server with -num_tickets 0): no file created, JSON error.kind "session"', async () => {
     const dir = freshDir();
     const file = join(dir, 'none.pem');
-    const r = await probe(null, [...base(noTicket), '--sess-out', file, '--json', '--ticket-wait', '500'], { timeoutMs: 20_000 });
+    const r = await probe(null, [...base(noTicket), '--sess-out', file, '--json', '--ticket-wait', '500'], {
+      timeoutMs: 20_000,
+    });
     assert.equal(r.code, 5, show(r));
     const j = jsonOf(r);
     assert.equal(j.error.kind, 'session');
@@ -316,7 +336,9 @@ describe('--sess-out files', () => {
   test('exit 5 leaves an existing file untouched', async () => {
     const dir = freshDir();
     const e = existing(dir);
-    const r = await probe(null, [...base(noTicket), '--sess-out', e.file, '--quiet', '--ticket-wait', '300'], { timeoutMs: 20_000 });
+    const r = await probe(null, [...base(noTicket), '--sess-out', e.file, '--quiet', '--ticket-wait', '300'], {
+      timeoutMs: 20_000,
+    });
     assert.equal(r.code, 5, show(r));
     e.check();
   });
@@ -324,7 +346,11 @@ describe('--sess-out files', () => {
   test('a handshake failure (no shared TLS 1.3 suite) leaves an existing file untouched (exit 1, JSON error.kind "alert")', async () => {
     const dir = freshDir();
     const e = existing(dir);
-    const r = await probe(null, [...base(chachaOnly), '--ciphersuites', 'TLS_AES_128_GCM_SHA256', '--sess-out', e.file, '--json'], { timeoutMs: 20_000 });
+    const r = await probe(
+      null,
+      [...base(chachaOnly), '--ciphersuites', 'TLS_AES_128_GCM_SHA256', '--sess-out', e.file, '--json'],
+      { timeoutMs: 20_000 },
+    );
     assert.equal(r.code, 1, show(r));
     assert.equal(jsonOf(r).error.kind, 'alert');
     assert.match(jsonOf(r).error.alert, /handshake_failure/);
@@ -334,7 +360,20 @@ describe('--sess-out files', () => {
   test('a verification failure (wrong name) leaves an existing file untouched (exit 3)', async () => {
     const dir = freshDir();
     const e = existing(dir);
-    const r = await probe(null, [`127.0.0.1:${tls13.port}`, '--servername', 'wrong.example', '--cafile', pki.root, '--sess-out', e.file, '--quiet'], { timeoutMs: 20_000 });
+    const r = await probe(
+      null,
+      [
+        `127.0.0.1:${tls13.port}`,
+        '--servername',
+        'wrong.example',
+        '--cafile',
+        pki.root,
+        '--sess-out',
+        e.file,
+        '--quiet',
+      ],
+      { timeoutMs: 20_000 },
+    );
     assert.equal(r.code, 3, show(r));
     e.check();
   });
@@ -342,7 +381,9 @@ describe('--sess-out files', () => {
   test('a refused connection leaves an existing file untouched (exit 1)', async () => {
     const dir = freshDir();
     const e = existing(dir);
-    const r = await probe(null, [`127.0.0.1:${await freePort()}`, '--sess-out', e.file, '--quiet'], { timeoutMs: 20_000 });
+    const r = await probe(null, [`127.0.0.1:${await freePort()}`, '--sess-out', e.file, '--quiet'], {
+      timeoutMs: 20_000,
+    });
     assert.equal(r.code, 1, show(r));
     e.check();
   });
@@ -353,7 +394,9 @@ describe('--sess-out files', () => {
     const r1 = await probe(null, [...base(tls13), '--sess-out', file, '--quiet'], { timeoutMs: 20_000 });
     assert.equal(r1.code, 0, show(r1));
     const before = readFileSync(file, 'latin1');
-    const r2 = await probe(null, [...base(tls13), '--sess-in', file, '--sess-out', file, '--json', '--expect-resume'], { timeoutMs: 20_000 });
+    const r2 = await probe(null, [...base(tls13), '--sess-in', file, '--sess-out', file, '--json', '--expect-resume'], {
+      timeoutMs: 20_000,
+    });
     assert.equal(r2.code, 0, show(r2));
     const c = jsonOf(r2).connections[0];
     assert.equal(c.resumed, true);

@@ -44,8 +44,16 @@ describe('--starttls with the built CLI', () => {
   before(async () => {
     pki = await ensurePki();
   });
-  const args = (port: number, proto: Proto, ...more: string[]): string[] =>
-    [`127.0.0.1:${port}`, '--starttls', proto, '--servername', 'localhost', '--cafile', pki.root, ...more];
+  const args = (port: number, proto: Proto, ...more: string[]): string[] => [
+    `127.0.0.1:${port}`,
+    '--starttls',
+    proto,
+    '--servername',
+    'localhost',
+    '--cafile',
+    pki.root,
+    ...more,
+  ];
 
   for (const proto of PROTOS) {
     it(`${proto}: upgrades, verifies the certificate and carries data over TLS`, async () => {
@@ -157,7 +165,14 @@ async function rawServer(script: (s: Socket) => void): Promise<{ port: number; c
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return { port, close: () => new Promise<void>((r) => { for (const s of open) s.destroy(); server.close(() => r()); }) };
+  return {
+    port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }
 
 /** Runs startTls against a raw server; returns the error it rejected with. */
@@ -166,7 +181,10 @@ async function failureAgainst(proto: Proto, script: (s: Socket) => void, timeout
   const sock = await dial(srv.port);
   try {
     const before = listeners(sock);
-    const e = await startTls(sock, proto, { host: 'localhost', timeoutMs }).then(() => null, (x: unknown) => x);
+    const e = await startTls(sock, proto, { host: 'localhost', timeoutMs }).then(
+      () => null,
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof StartTlsError, `expected a StartTlsError, got ${String(e)}`);
     assert.deepEqual(listeners(sock), before);
     return e;
@@ -247,7 +265,10 @@ describe('startTls() on the socket', () => {
       s.once('data', () => s.end());
     });
     assert.equal(e.reason, 'eof');
-    assert.equal(e.message, 'STARTTLS failed: pop3 server closed the connection before answering STLS (last said "+OK hi")');
+    assert.equal(
+      e.message,
+      'STARTTLS failed: pop3 server closed the connection before answering STLS (last said "+OK hi")',
+    );
   });
 
   it('a silent server rejects with code ETIMEDOUT', async () => {
@@ -265,14 +286,20 @@ describe('startTls() on the socket', () => {
         s.end(Buffer.concat([Buffer.from('E'), len, body]));
       });
     });
-    assert.equal(e.message, 'STARTTLS failed: postgres server answered the SSLRequest with an error "FATAL: Unsupported frontend protocol"');
+    assert.equal(
+      e.message,
+      'STARTTLS failed: postgres server answered the SSLRequest with an error "FATAL: Unsupported frontend protocol"',
+    );
   });
 
   it('ldap: a long-form length and a non-zero resultCode', async () => {
     const diag = 'x'.repeat(200);
     const e = await failureAgainst('ldap', (s) => {
       s.once('data', () => {
-        const op = Buffer.concat([Buffer.from([0x0a, 0x01, 53, 0x04, 0x00, 0x04, 0x81, diag.length]), Buffer.from(diag)]);
+        const op = Buffer.concat([
+          Buffer.from([0x0a, 0x01, 53, 0x04, 0x00, 0x04, 0x81, diag.length]),
+          Buffer.from(diag),
+        ]);
         const body = Buffer.concat([Buffer.from([0x02, 0x01, 0x01, 0x78, 0x81, op.length]), op]);
         s.write(Buffer.concat([Buffer.from([0x30, 0x81, body.length]), body]));
       });
@@ -282,8 +309,15 @@ describe('startTls() on the socket', () => {
 
   it('xmpp: stream features without <starttls> are a refusal', async () => {
     const e = await failureAgainst('xmpp', (s) => {
-      s.once('data', () => s.write("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'><stream:features><mechanisms/></stream:features>"));
+      s.once('data', () =>
+        s.write(
+          "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'><stream:features><mechanisms/></stream:features>",
+        ),
+      );
     });
-    assert.equal(e.message, 'STARTTLS failed: xmpp server does not offer STARTTLS (stream features: "<stream:features><mechanisms/></stream:features>")');
+    assert.equal(
+      e.message,
+      'STARTTLS failed: xmpp server does not offer STARTTLS (stream features: "<stream:features><mechanisms/></stream:features>")',
+    );
   });
 });

@@ -33,10 +33,18 @@ async function main(argv: string[]): Promise<number> {
     if (only && !only.includes(t.name)) continue;
     const r = fuzz(t, iterations, seed);
     results.push(r);
-    const counts = Object.entries(r.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ');
-    console.log(`${t.name.padEnd(20)} ${String(r.iterations).padStart(7)} iterations in ${(r.ms / 1000).toFixed(1)} s, ${r.crashes.length ? `${r.outcomes['CRASH']} CRASHES` : 'no crash'}`);
+    const counts = Object.entries(r.outcomes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    console.log(
+      `${t.name.padEnd(20)} ${String(r.iterations).padStart(7)} iterations in ${(r.ms / 1000).toFixed(1)} s, ${r.crashes.length ? `${r.outcomes['CRASH']} CRASHES` : 'no crash'}`,
+    );
     console.log(`  ${counts}`);
-    for (const c of r.crashes) console.log(`  CRASH at iteration ${c.iteration}: ${c.error}\n  replay: node --import tsx test/fuzz/run.ts --replay ${c.target} ${c.inputHex.slice(0, 20000)}`);
+    for (const c of r.crashes)
+      console.log(
+        `  CRASH at iteration ${c.iteration}: ${c.error}\n  replay: node --import tsx test/fuzz/run.ts --replay ${c.target} ${c.inputHex.slice(0, 20000)}`,
+      );
   }
   return results.some((r) => r.crashes.length) ? 1 : 0;
 }

@@ -16,13 +16,30 @@ import { readFileSync } from 'node:fs';
 import { Reader, concat, toHex } from '../../src/tls/codec/bytes.js';
 import { DerError } from '../../src/tls/codec/der.js';
 import {
-  readCookie, readExtensions, readHrrKeyShare, readRenegotiationInfo, readSelectedAlpn, readSelectedIdentity, readSelectedVersion,
-  readServerKeyShare, readU16List, type Extension,
+  readCookie,
+  readExtensions,
+  readHrrKeyShare,
+  readRenegotiationInfo,
+  readSelectedAlpn,
+  readSelectedIdentity,
+  readSelectedVersion,
+  readServerKeyShare,
+  readU16List,
+  type Extension,
 } from '../../src/tls/codec/extensions.js';
 import {
-  HandshakeType, decodeCertificate, decodeCertificateRequest12, decodeCertificateRequest13, decodeCertificateVerify,
-  decodeEncryptedExtensions, decodeKeyUpdate, decodeNewSessionTicket12, decodeNewSessionTicket13, decodeServerHello,
-  decodeServerKeyExchangeEcdhe, expectEmptyBody,
+  HandshakeType,
+  decodeCertificate,
+  decodeCertificateRequest12,
+  decodeCertificateRequest13,
+  decodeCertificateVerify,
+  decodeEncryptedExtensions,
+  decodeKeyUpdate,
+  decodeNewSessionTicket12,
+  decodeNewSessionTicket13,
+  decodeServerHello,
+  decodeServerKeyExchangeEcdhe,
+  expectEmptyBody,
 } from '../../src/tls/codec/handshake.js';
 import { TlsAlert, UnexpectedEof, UsageError, VerifyError } from '../../src/tls/errors.js';
 import { certificateKey } from '../../src/tls/handshake/auth.js';
@@ -30,13 +47,27 @@ import { memoryPair } from '../../src/net/memory.js';
 import { RecordReader } from '../../src/tls/record/buffers.js';
 import { HandshakeBuffer } from '../../src/tls/record/hsbuffer.js';
 import { NullProtection } from '../../src/tls/record/protection.js';
-import { decodeSession, decodeSessionPem, encodeSession, encodeSessionPem, formatSslSessionBlock } from '../../src/tls/session/index.js';
+import {
+  decodeSession,
+  decodeSessionPem,
+  encodeSession,
+  encodeSessionPem,
+  formatSslSessionBlock,
+} from '../../src/tls/session/index.js';
 import { SessionFormatError, type Session } from '../../src/tls/session/session.js';
 import { describeCertificate, verifyServerChain, x509ErrorText } from '../../src/tls/x509/index.js';
 import { SslError } from '../../src/tls/types.js';
 import * as golden from '../helpers/openssl-sessions.js';
 import { ensurePki, LEAF_NAMES } from '../helpers/pki.js';
-import { ServerStore, TestServer, connectPair, handshake, testCredentials, type TestPair, type TestServerOptions } from '../helpers/tls-server.js';
+import {
+  ServerStore,
+  TestServer,
+  connectPair,
+  handshake,
+  testCredentials,
+  type TestPair,
+  type TestServerOptions,
+} from '../helpers/tls-server.js';
 import { Context } from '../../src/tls/context.js';
 import { Connection } from '../../src/tls/connection.js';
 import { keygenSafeProvider } from '../helpers/hostile-server.js';
@@ -86,11 +117,30 @@ export function inputSeed(b: Uint8Array): number {
 const INTERESTING_8 = [0x00, 0x01, 0x02, 0x03, 0x7f, 0x80, 0xfe, 0xff];
 const INTERESTING_16 = [0x0000, 0x0001, 0x00ff, 0x0100, 0x3fff, 0x4000, 0x4001, 0x7fff, 0x8000, 0xfffe, 0xffff];
 
-export type MutationName = 'bitflip' | 'byte' | 'insert' | 'delete' | 'duplicate' | 'length' | 'splice' | 'truncate' | 'repeat';
-const MUTATIONS: MutationName[] = ['bitflip', 'bitflip', 'byte', 'insert', 'delete', 'duplicate', 'length', 'length', 'length', 'splice', 'truncate', 'repeat'];
+export type MutationName =
+  'bitflip' | 'byte' | 'insert' | 'delete' | 'duplicate' | 'length' | 'splice' | 'truncate' | 'repeat';
+const MUTATIONS: MutationName[] = [
+  'bitflip',
+  'bitflip',
+  'byte',
+  'insert',
+  'delete',
+  'duplicate',
+  'length',
+  'length',
+  'length',
+  'splice',
+  'truncate',
+  'repeat',
+];
 
 /** One mutation of `input` (never in place). `others` are the seeds to splice with. */
-export function mutateOnce(rng: Rng, input: Uint8Array, others: readonly Uint8Array[], op: MutationName = rng.pick(MUTATIONS)): Uint8Array {
+export function mutateOnce(
+  rng: Rng,
+  input: Uint8Array,
+  others: readonly Uint8Array[],
+  op: MutationName = rng.pick(MUTATIONS),
+): Uint8Array {
   const n = input.length;
   const b = input.slice();
   const at = rng.int(Math.max(1, n));
@@ -106,7 +156,9 @@ export function mutateOnce(rng: Rng, input: Uint8Array, others: readonly Uint8Ar
       b[at] = rng.chance(0.5) ? rng.pick(INTERESTING_8) : rng.u32() & 0xff;
       return b;
     case 'insert': {
-      const ins = rng.chance(0.5) ? rng.bytes(1 + rng.int(16)) : new Uint8Array(1 + rng.int(64)).fill(rng.pick(INTERESTING_8));
+      const ins = rng.chance(0.5)
+        ? rng.bytes(1 + rng.int(16))
+        : new Uint8Array(1 + rng.int(64)).fill(rng.pick(INTERESTING_8));
       return concat(b.subarray(0, at), ins, b.subarray(at));
     }
     case 'delete': {
@@ -128,7 +180,22 @@ export function mutateOnce(rng: Rng, input: Uint8Array, others: readonly Uint8Ar
       for (let k = 0; k < width && i + k < n; k++) v = (v << 8) | b[i + k]!;
       const max = 2 ** (8 * width) - 1;
       const remaining = n - i - width;
-      const choices = [0, 1, v + 1, v - 1, v + 2, v - 2, max, max - 1, remaining, remaining + 1, remaining - 1, v * 2, v >> 1, rng.pick(INTERESTING_16)];
+      const choices = [
+        0,
+        1,
+        v + 1,
+        v - 1,
+        v + 2,
+        v - 2,
+        max,
+        max - 1,
+        remaining,
+        remaining + 1,
+        remaining - 1,
+        v * 2,
+        v >> 1,
+        rng.pick(INTERESTING_16),
+      ];
       let nv = rng.pick(choices);
       nv = ((nv % (max + 1)) + (max + 1)) % (max + 1);
       for (let k = width - 1; k >= 0; k--) {
@@ -166,8 +233,14 @@ export function mutate(rng: Rng, input: Uint8Array, others: readonly Uint8Array[
 
 /** The error types a malformed input may legitimately raise. */
 export function typedError(e: unknown): boolean {
-  return e instanceof TlsAlert || e instanceof DerError || e instanceof SessionFormatError || e instanceof UsageError ||
-    e instanceof VerifyError || e instanceof UnexpectedEof;
+  return (
+    e instanceof TlsAlert ||
+    e instanceof DerError ||
+    e instanceof SessionFormatError ||
+    e instanceof UsageError ||
+    e instanceof VerifyError ||
+    e instanceof UnexpectedEof
+  );
 }
 
 /** A short label for a typed error, for the outcome counts. */
@@ -211,7 +284,11 @@ export function fuzz(target: FuzzTarget, iterations: number, seed = 1): FuzzResu
   const crashes: Crash[] = [];
   const t0 = performance.now();
   for (let i = 0; i < iterations; i++) {
-    const input = target.generate ? target.generate(rng) : i < target.seeds.length ? target.seeds[i]! : mutate(rng, rng.pick(target.seeds), target.seeds);
+    const input = target.generate
+      ? target.generate(rng)
+      : i < target.seeds.length
+        ? target.seeds[i]!
+        : mutate(rng, rng.pick(target.seeds), target.seeds);
     let label: string;
     try {
       label = target.run(input) || 'ok';
@@ -219,7 +296,8 @@ export function fuzz(target: FuzzTarget, iterations: number, seed = 1): FuzzResu
       if (typedError(e)) label = errorLabel(e);
       else {
         label = 'CRASH';
-        if (crashes.length < 20) crashes.push({ target: target.name, iteration: i, inputHex: toHex(input), error: describe(e) });
+        if (crashes.length < 20)
+          crashes.push({ target: target.name, iteration: i, inputHex: toHex(input), error: describe(e) });
       }
     }
     outcomes[label] = (outcomes[label] ?? 0) + 1;
@@ -256,7 +334,10 @@ export interface Corpus {
 }
 
 /** One in-memory handshake, recording the server's wire records and plaintext messages. */
-async function record(opts: Partial<TestServerOptions>, client: { session?: Session } = {}): Promise<{ wire: Uint8Array; messages: Uint8Array[]; sessions: Session[]; chExts: Extension[] }> {
+async function record(
+  opts: Partial<TestServerOptions>,
+  client: { session?: Session } = {},
+): Promise<{ wire: Uint8Array; messages: Uint8Array[]; sessions: Session[]; chExts: Extension[] }> {
   const wire: Uint8Array[] = [];
   const messages: Uint8Array[] = [];
   const hook: MutateHook = (kind, _t, b) => {
@@ -270,11 +351,17 @@ async function record(opts: Partial<TestServerOptions>, client: { session?: Sess
     const r = pair.conn.read(new Uint8Array(4096));
     if (r <= 0 && pair.conn.getError(r) !== SslError.WANT_READ) break;
   }
-  return { wire: concat(...wire), messages, sessions: pair.sessions, chExts: pair.server.clientHellos.flatMap((c) => c.extensions) };
+  return {
+    wire: concat(...wire),
+    messages,
+    sessions: pair.sessions,
+    chExts: pair.server.clientHellos.flatMap((c) => c.extensions),
+  };
 }
 
 function pemCerts(path: string): Uint8Array[] {
-  const blocks = readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const blocks =
+    readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
 }
 
@@ -297,7 +384,10 @@ export function buildCorpus(): Promise<Corpus> {
     const resumed = await record({ store }, first.sessions[0] ? { session: first.sessions[0] } : {});
     const store12 = new ServerStore();
     const first12 = await record({ version: 0x0303, store: store12 });
-    const resumed12 = await record({ version: 0x0303, store: store12 }, first12.sessions[0] ? { session: first12.sessions[0] } : {});
+    const resumed12 = await record(
+      { version: 0x0303, store: store12 },
+      first12.sessions[0] ? { session: first12.sessions[0] } : {},
+    );
     runs.push(first, resumed, first12, resumed12);
 
     const messages = runs.flatMap((r) => r.messages);
@@ -323,8 +413,24 @@ export function buildCorpus(): Promise<Corpus> {
     const ica = pemCerts(pki.ica)[0]!;
     certificates.push(root, ...pemCerts(pki.file('untrusted-root.pem')));
     const ours = runs.flatMap((r) => r.sessions);
-    const sessionPems = [golden.s13Pem, golden.s12Pem, golden.s12SidPem, golden.s13StatefulPem, golden.ed13Pem, golden.rsakx12Pem, ...ours.map((s) => encodeSessionPem([s]))];
-    return { flights: runs.map((r) => r.wire), messages, extensions, certificates: dedupe(certificates), root, ica, sessionPems };
+    const sessionPems = [
+      golden.s13Pem,
+      golden.s12Pem,
+      golden.s12SidPem,
+      golden.s13StatefulPem,
+      golden.ed13Pem,
+      golden.rsakx12Pem,
+      ...ours.map((s) => encodeSessionPem([s])),
+    ];
+    return {
+      flights: runs.map((r) => r.wire),
+      messages,
+      extensions,
+      certificates: dedupe(certificates),
+      root,
+      ica,
+      sessionPems,
+    };
   })();
   return corpusPromise;
 }
@@ -344,17 +450,38 @@ function dedupe(list: Uint8Array[]): Uint8Array[] {
 /** Every handshake decoder the client uses, by message type (what client.ts/client13.ts/client12.ts call). */
 export function decodeHandshakeMessage(type: number, body: Uint8Array, tls13: boolean): void {
   switch (type) {
-    case HandshakeType.server_hello: decodeServerHello(body); return;
-    case HandshakeType.encrypted_extensions: decodeEncryptedExtensions(body); return;
-    case HandshakeType.certificate: decodeCertificate(body, tls13); return;
-    case HandshakeType.certificate_verify: decodeCertificateVerify(body); return;
-    case HandshakeType.certificate_request: tls13 ? decodeCertificateRequest13(body) : decodeCertificateRequest12(body); return;
-    case HandshakeType.new_session_ticket: tls13 ? decodeNewSessionTicket13(body) : decodeNewSessionTicket12(body); return;
-    case HandshakeType.key_update: decodeKeyUpdate(body); return;
-    case HandshakeType.server_key_exchange: decodeServerKeyExchangeEcdhe(body); return;
-    case HandshakeType.server_hello_done: expectEmptyBody(body, 'ServerHelloDone'); return;
-    case HandshakeType.hello_request: expectEmptyBody(body, 'HelloRequest'); return;
-    default: return;
+    case HandshakeType.server_hello:
+      decodeServerHello(body);
+      return;
+    case HandshakeType.encrypted_extensions:
+      decodeEncryptedExtensions(body);
+      return;
+    case HandshakeType.certificate:
+      decodeCertificate(body, tls13);
+      return;
+    case HandshakeType.certificate_verify:
+      decodeCertificateVerify(body);
+      return;
+    case HandshakeType.certificate_request:
+      tls13 ? decodeCertificateRequest13(body) : decodeCertificateRequest12(body);
+      return;
+    case HandshakeType.new_session_ticket:
+      tls13 ? decodeNewSessionTicket13(body) : decodeNewSessionTicket12(body);
+      return;
+    case HandshakeType.key_update:
+      decodeKeyUpdate(body);
+      return;
+    case HandshakeType.server_key_exchange:
+      decodeServerKeyExchangeEcdhe(body);
+      return;
+    case HandshakeType.server_hello_done:
+      expectEmptyBody(body, 'ServerHelloDone');
+      return;
+    case HandshakeType.hello_request:
+      expectEmptyBody(body, 'HelloRequest');
+      return;
+    default:
+      return;
   }
 }
 
@@ -371,7 +498,7 @@ function deframerTarget(c: Corpus): FuzzTarget {
     run(input) {
       const rng = new Rng(inputSeed(input));
       const [client, server] = memoryPair();
-      for (let off = 0; off < input.length; ) {
+      for (let off = 0; off < input.length;) {
         const n = 1 + rng.int(rng.chance(0.3) ? 8 : 2048);
         server.write(input.subarray(off, off + n));
         off += n;
@@ -383,7 +510,8 @@ function deframerTarget(c: Corpus): FuzzTarget {
       let records = 0;
       for (let guard = 0; guard < 100_000; guard++) {
         const rec = reader.next(client);
-        if (typeof rec === 'string' || 'error' in rec) return records ? `${rec === 'eof' ? 'eof' : 'end'} after records` : 'no record';
+        if (typeof rec === 'string' || 'error' in rec)
+          return records ? `${rec === 'eof' ? 'eof' : 'end'} after records` : 'no record';
         records++;
         const { type, fragment } = nul.open(rec.type, rec.version, rec.body);
         if (type === 20) return `key change after ${records} records`; // what follows a CCS is protected
@@ -413,9 +541,17 @@ function decodersTarget(c: Corpus): FuzzTarget {
       if (input.length < 1) return 'empty';
       const body = input.subarray(Math.min(4, input.length));
       // Each decoder on the body whatever the type byte says, both versions' forms.
-      const types = [input[0]!, HandshakeType.server_hello, HandshakeType.encrypted_extensions, HandshakeType.certificate,
-        HandshakeType.certificate_verify, HandshakeType.certificate_request, HandshakeType.new_session_ticket,
-        HandshakeType.key_update, HandshakeType.server_key_exchange];
+      const types = [
+        input[0]!,
+        HandshakeType.server_hello,
+        HandshakeType.encrypted_extensions,
+        HandshakeType.certificate,
+        HandshakeType.certificate_verify,
+        HandshakeType.certificate_request,
+        HandshakeType.new_session_ticket,
+        HandshakeType.key_update,
+        HandshakeType.server_key_exchange,
+      ];
       let ok = 0;
       let lastTyped: unknown;
       for (const t of types) {
@@ -438,8 +574,15 @@ function decodersTarget(c: Corpus): FuzzTarget {
 /** Every extension reader on an extension body: input = type(2) || body. */
 function extensionsTarget(c: Corpus): FuzzTarget {
   const readers: ((d: Uint8Array) => unknown)[] = [
-    readSelectedVersion, readServerKeyShare, readHrrKeyShare, readCookie, readSelectedAlpn, readSelectedIdentity,
-    (d) => readU16List(d, 'list'), readRenegotiationInfo, (d) => readExtensions(new Reader(d), 'fuzz'),
+    readSelectedVersion,
+    readServerKeyShare,
+    readHrrKeyShare,
+    readCookie,
+    readSelectedAlpn,
+    readSelectedIdentity,
+    (d) => readU16List(d, 'list'),
+    readRenegotiationInfo,
+    (d) => readExtensions(new Reader(d), 'fuzz'),
   ];
   return {
     name: 'extension-readers',
@@ -524,7 +667,9 @@ function x509Target(c: Corpus, leaf: Uint8Array): FuzzTarget {
       attempt(() => describeCertificate(input));
       attempt(() => certificateKey(input));
       let code = -1;
-      attempt(() => (code = verifyServerChain({ chain: [input, c.ica], anchors: [c.root], hostname: 'localhost', now }).code));
+      attempt(
+        () => (code = verifyServerChain({ chain: [input, c.ica], anchors: [c.root], hostname: 'localhost', now }).code),
+      );
       attempt(() => verifyServerChain({ chain: [leaf, input], anchors: [c.root], hostname: 'localhost', now }));
       attempt(() => verifyServerChain({ chain: [input], anchors: [input], ip: '127.0.0.1', now }));
       if (code >= 0) return `verify ${code}`;
@@ -567,7 +712,11 @@ function liveTarget(c: Corpus, creds: { chain: Uint8Array[]; key: Uint8Array }):
 }
 
 /** Drives one connection (sync); throws the client's failure when it is one, else returns a label. */
-function runLive(opts: Partial<TestServerOptions>, creds: { chain: Uint8Array[]; key: Uint8Array }, mutated: () => Uint8Array | undefined): string {
+function runLive(
+  opts: Partial<TestServerOptions>,
+  creds: { chain: Uint8Array[]; key: Uint8Array },
+  mutated: () => Uint8Array | undefined,
+): string {
   const pairP = connectPairSync(opts, creds);
   const { conn, server } = pairP;
   const buf = new Uint8Array(16384);
@@ -579,7 +728,9 @@ function runLive(opts: Partial<TestServerOptions>, creds: { chain: Uint8Array[];
       if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE) {
         const f = conn.failure;
         if (!typedError(f) || conn.errors.some((x) => x.reason.startsWith('internal error'))) {
-          const err = new Error(`client failed with an untyped error: ${f?.name}: ${f?.message} (mutated message ${toHex(mutated() ?? new Uint8Array(0))})`);
+          const err = new Error(
+            `client failed with an untyped error: ${f?.name}: ${f?.message} (mutated message ${toHex(mutated() ?? new Uint8Array(0))})`,
+          );
           err.stack = f?.stack;
           throw err;
         }
@@ -591,7 +742,8 @@ function runLive(opts: Partial<TestServerOptions>, creds: { chain: Uint8Array[];
     } catch {
       return 'server gave up'; // a TestServer limitation (it is not the code under test)
     }
-    if (conn.handshake.done && server.connected && conn.pending() === 0 && pairP.clientTransport.incoming.size === 0) return 'connected';
+    if (conn.handshake.done && server.connected && conn.pending() === 0 && pairP.clientTransport.incoming.size === 0)
+      return 'connected';
     // Blocked on a read with nothing more coming (e.g. a message whose length field grew): the
     // client waits for the rest, which is right; the CLI's --connect-timeout/--timeout ends it.
     quiet = r < 0 && pairP.clientTransport.incoming.size === 0 ? quiet + 1 : 0;
@@ -608,7 +760,12 @@ function connectPairSync(opts: Partial<TestServerOptions>, creds: { chain: Uint8
   // keygenSafeProvider: generateKeyPairSync('x25519') can deadlock Node 20 in a long run (see its doc).
   const ctx = new Context(keygenSafeProvider, { trustAnchors: [rootDer!], keyShareGroups: ['x25519'] });
   const conn = new Connection(ctx, clientTransport, { servername: 'localhost', verifyName: 'localhost' }, {});
-  const server = new TestServer(serverTransport, { chain: creds.chain, key: creds.key, provider: keygenSafeProvider, ...opts });
+  const server = new TestServer(serverTransport, {
+    chain: creds.chain,
+    key: creds.key,
+    provider: keygenSafeProvider,
+    ...opts,
+  });
   return { conn, server, ctx, clientTransport, serverTransport, sessions: [], messages: [] };
 }
 
@@ -617,5 +774,13 @@ export async function buildTargets(): Promise<FuzzTarget[]> {
   const c = await buildCorpus();
   const creds = await testCredentials();
   rootDer = creds.root;
-  return [deframerTarget(c), decodersTarget(c), extensionsTarget(c), sessionPemTarget(c), sessionDerTarget(c), x509Target(c, creds.chain[0]!), liveTarget(c, creds)];
+  return [
+    deframerTarget(c),
+    decodersTarget(c),
+    extensionsTarget(c),
+    sessionPemTarget(c),
+    sessionDerTarget(c),
+    x509Target(c, creds.chain[0]!),
+    liveTarget(c, creds),
+  ];
 }

@@ -40,7 +40,11 @@ export function probe(peer: Pick<Peer, 'netns'> | null, args: string[], run: Cli
  * `waitFor` (then `reply`, then EOF) or ends at once; killed after `timeoutMs` (default 20 s).
  * `env` adds to this process's environment; `fullEnv` replaces it.
  */
-export function converse(cmd: string, args: string[], run: CliRun & { cwd?: string; fullEnv?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function converse(
+  cmd: string,
+  args: string[],
+  run: CliRun & { cwd?: string; fullEnv?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const env = run.fullEnv ?? { ...process.env, ...run.env };
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env, ...(run.cwd ? { cwd: run.cwd } : {}) });

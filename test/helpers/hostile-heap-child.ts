@@ -25,7 +25,16 @@ import { Connection } from '../../src/tls/connection.js';
 import { SslError } from '../../src/tls/types.js';
 import { connectPair, handshake, testCredentials } from './tls-server.js';
 import {
-  HOSTILE_CASES, editServerHello, keygenSafeProvider, keyShareBody, record, removeExt, runCase, setExt, u16Body, type EditableServerHello,
+  HOSTILE_CASES,
+  editServerHello,
+  keygenSafeProvider,
+  keyShareBody,
+  record,
+  removeExt,
+  runCase,
+  setExt,
+  u16Body,
+  type EditableServerHello,
 } from './hostile-server.js';
 
 const N = Number(process.argv[2] ?? 10000);
@@ -42,34 +51,61 @@ async function recordFlight(version: 0x0303 | 0x0304): Promise<Flight> {
   let serverHello: Uint8Array | undefined;
   const rest: Uint8Array[] = [];
   let records = 0;
-  const pair = await connectPair({
-    version, provider: keygenSafeProvider,
-    mutate: (kind, t, b) => {
-      if (kind === 'handshake' && t === HandshakeType.server_hello) serverHello = b.slice();
-      if (kind === 'record' && records++ > 0) rest.push(b.slice());
-      return b;
+  const pair = await connectPair(
+    {
+      version,
+      provider: keygenSafeProvider,
+      mutate: (kind, t, b) => {
+        if (kind === 'handshake' && t === HandshakeType.server_hello) serverHello = b.slice();
+        if (kind === 'record' && records++ > 0) rest.push(b.slice());
+        return b;
+      },
     },
-  }, { keyShareGroups: ['x25519'], provider: keygenSafeProvider });
+    { keyShareGroups: ['x25519'], provider: keygenSafeProvider },
+  );
   handshake(pair);
   if (!serverHello) throw new Error('no ServerHello recorded');
   return { serverHello, rest: concat(...rest) };
 }
 
-type Edit = { name: string; sh?: (s: EditableServerHello) => void; wire?: (shRecord: Uint8Array, rest: Uint8Array) => Uint8Array; tls12?: boolean };
+type Edit = {
+  name: string;
+  sh?: (s: EditableServerHello) => void;
+  wire?: (shRecord: Uint8Array, rest: Uint8Array) => Uint8Array;
+  tls12?: boolean;
+};
 
 /** Hostile edits of a replayed flight; each makes the client send a fatal alert. */
 const EDITS: Edit[] = [
   { name: 'suite not offered', sh: (s) => (s.cipherSuite = 0x1304) },
   { name: 'compression 1', sh: (s) => (s.compression = 1) },
-  { name: 'duplicate key_share', sh: (s) => s.extensions.push(s.extensions.find((e) => e.type === ExtensionType.key_share)!) },
-  { name: 'x25519 all zero', sh: (s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x001d, new Uint8Array(32))) },
-  { name: 'supported_versions 0x0305', sh: (s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0305)) },
+  {
+    name: 'duplicate key_share',
+    sh: (s) => s.extensions.push(s.extensions.find((e) => e.type === ExtensionType.key_share)!),
+  },
+  {
+    name: 'x25519 all zero',
+    sh: (s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x001d, new Uint8Array(32))),
+  },
+  {
+    name: 'supported_versions 0x0305',
+    sh: (s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0305)),
+  },
   { name: 'unsolicited server_name', sh: (s) => s.extensions.push({ type: 0, data: new Uint8Array(0) }) },
   { name: 'replayed encrypted flight (other keys)' },
-  { name: 'truncated ServerHello body', wire: (sh) => record(22, concat(Uint8Array.of(2, 0, 0, sh.length - 9 - 2), sh.subarray(9, sh.length - 2))) },
+  {
+    name: 'truncated ServerHello body',
+    wire: (sh) => record(22, concat(Uint8Array.of(2, 0, 0, sh.length - 9 - 2), sh.subarray(9, sh.length - 2))),
+  },
   { name: 'oversized first record', wire: () => concat(record(22, new Uint8Array(16385))) },
   { name: 'EncryptedExtensions first', wire: () => record(22, Uint8Array.of(8, 0, 0, 2, 0, 0)) },
-  { name: 'legacy_version TLS 1.1', sh: (s) => { s.legacyVersion = 0x0302; removeExt(s.extensions, ExtensionType.supported_versions); } },
+  {
+    name: 'legacy_version TLS 1.1',
+    sh: (s) => {
+      s.legacyVersion = 0x0302;
+      removeExt(s.extensions, ExtensionType.supported_versions);
+    },
+  },
   { name: 'TLS 1.2 flight, signature over other randoms', tls12: true },
 ];
 
@@ -80,11 +116,16 @@ function replayed(flight13: Flight, flight12: Flight, edit: Edit): string[] {
   const [clientT, serverT] = memoryPair();
   const sent: string[] = [];
   const ctx = new Context(keygenSafeProvider, { trustAnchors: [root], keyShareGroups: ['x25519'] });
-  const conn = new Connection(ctx, clientT, { servername: 'localhost', verifyName: 'localhost' }, {
-    message: (m) => {
-      if (m.direction === 'sent' && m.contentType === 21) sent.push(m.name.split(' ')[2]!);
+  const conn = new Connection(
+    ctx,
+    clientT,
+    { servername: 'localhost', verifyName: 'localhost' },
+    {
+      message: (m) => {
+        if (m.direction === 'sent' && m.contentType === 21) sent.push(m.name.split(' ')[2]!);
+      },
     },
-  });
+  );
   conn.connect();
   const ch = serverT.read(1 << 20);
   if (!('data' in ch)) throw new Error('no ClientHello');
@@ -148,12 +189,24 @@ async function main(): Promise<void> {
   const ms = performance.now() - t0;
   fullGc();
   const after = process.memoryUsage();
-  console.log(JSON.stringify({
-    connections: N, warmup, ms: Math.round(ms), alerts, notOneAlert, examples,
-    heapUsedBefore: before.heapUsed, heapUsedAfter: after.heapUsed, heapGrowth: after.heapUsed - before.heapUsed,
-    arrayBuffersBefore: before.arrayBuffers, arrayBuffersAfter: after.arrayBuffers, arrayBuffersGrowth: after.arrayBuffers - before.arrayBuffers,
-    rssBefore: before.rss, rssAfter: after.rss,
-  }));
+  console.log(
+    JSON.stringify({
+      connections: N,
+      warmup,
+      ms: Math.round(ms),
+      alerts,
+      notOneAlert,
+      examples,
+      heapUsedBefore: before.heapUsed,
+      heapUsedAfter: after.heapUsed,
+      heapGrowth: after.heapUsed - before.heapUsed,
+      arrayBuffersBefore: before.arrayBuffers,
+      arrayBuffersAfter: after.arrayBuffers,
+      arrayBuffersGrowth: after.arrayBuffers - before.arrayBuffers,
+      rssBefore: before.rss,
+      rssAfter: after.rss,
+    }),
+  );
 }
 
 main().then(

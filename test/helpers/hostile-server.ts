@@ -18,7 +18,12 @@ import { concat, Reader, Writer, toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel, alertName } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, findExtension, writeExtensions, type Extension } from '../../src/tls/codec/extensions.js';
 import {
-  DOWNGRADE_TLS11, HandshakeType, decodeServerHello, decodeServerKeyExchangeEcdhe, encodeCertificate, frameHandshake,
+  DOWNGRADE_TLS11,
+  HandshakeType,
+  decodeServerHello,
+  decodeServerKeyExchangeEcdhe,
+  encodeCertificate,
+  frameHandshake,
 } from '../../src/tls/codec/handshake.js';
 import { sigSchemeById } from '../../src/tls/codec/names.js';
 import type { Aead, CryptoProvider } from '../../src/tls/crypto/provider.js';
@@ -29,8 +34,16 @@ import { RECORD_HEADER, writeHeader, xorNonce, type RecordProtection } from '../
 import type { ContextOptions } from '../../src/tls/types.js';
 import { SslError } from '../../src/tls/types.js';
 import {
-  ServerStore, TestServer, connectPair, handshake, testCredentials, type ClientSide, type MutateHook, type TestCredentials,
-  type TestPair, type TestServerOptions,
+  ServerStore,
+  TestServer,
+  connectPair,
+  handshake,
+  testCredentials,
+  type ClientSide,
+  type MutateHook,
+  type TestCredentials,
+  type TestPair,
+  type TestServerOptions,
 } from './tls-server.js';
 import { encodeEcdhParams, encodeSignedParams } from './tls-server-common.js';
 import type { LeafName } from './pki.js';
@@ -92,8 +105,12 @@ export interface EditableServerHello {
 export function editServerHello(message: Uint8Array, edit: (sh: EditableServerHello) => void): Uint8Array {
   const sh = decodeServerHello(message.subarray(4));
   const e: EditableServerHello = {
-    legacyVersion: sh.legacyVersion, random: sh.random.slice(), sessionId: sh.sessionId.slice(), cipherSuite: sh.cipherSuite,
-    compression: sh.compression, extensions: sh.extensions.map((x) => ({ type: x.type, data: x.data.slice() })),
+    legacyVersion: sh.legacyVersion,
+    random: sh.random.slice(),
+    sessionId: sh.sessionId.slice(),
+    cipherSuite: sh.cipherSuite,
+    compression: sh.compression,
+    extensions: sh.extensions.map((x) => ({ type: x.type, data: x.data.slice() })),
   };
   edit(e);
   const w = new Writer(256).u16(e.legacyVersion).bytes(e.random).vec8(e.sessionId).u16(e.cipherSuite).u8(e.compression);
@@ -187,7 +204,9 @@ export interface CaseSetup {
 
 /** Alert names the client sent, from the Connection's message trace. */
 export function sentAlerts(pair: TestPair): string[] {
-  return pair.messages.filter((m) => m.direction === 'sent' && m.contentType === 21).map((m) => m.name.split(' ')[2] ?? m.name);
+  return pair.messages
+    .filter((m) => m.direction === 'sent' && m.contentType === 21)
+    .map((m) => m.name.split(' ')[2] ?? m.name);
 }
 
 /**
@@ -270,13 +289,19 @@ export const keygenSafeProvider: CryptoProvider = {
 
 /** connectPair + runHostile for one catalogue case (a fresh server and client). */
 export async function runCase(
-  c: HostileCase, maxRounds?: number, overrides: { provider?: CryptoProvider } = {},
+  c: HostileCase,
+  maxRounds?: number,
+  overrides: { provider?: CryptoProvider } = {},
 ): Promise<{ pair: TestPair; outcome: Outcome }> {
   const ref: { server?: TestServer } = {};
   const creds = await testCredentials(c.leaf ?? 'p256');
   const setup = await c.setup({ server: () => ref.server!, creds });
   const p = overrides.provider ? { provider: overrides.provider } : {};
-  const pair = await connectPair({ ...setup.server, ...p }, { ...setup.client, ...p }, { ...setup.clientSide, ...(c.leaf ? { leaf: c.leaf } : {}) });
+  const pair = await connectPair(
+    { ...setup.server, ...p },
+    { ...setup.client, ...p },
+    { ...setup.clientSide, ...(c.leaf ? { leaf: c.leaf } : {}) },
+  );
   ref.server = pair.server;
   const outcome = runHostile(pair, setup.afterHandshake, maxRounds);
   return { pair, outcome };
@@ -362,7 +387,11 @@ function resignedSke(ctx: CaseContext, group: number, point: Uint8Array): Mutate
     const ske = decodeServerKeyExchangeEcdhe(bytes.subarray(4));
     const params = encodeEcdhParams(group, point);
     const clientRandom = ctx.server().clientHellos.at(-1)!.random;
-    const sig = nodeProvider.sign(sigSchemeById(ske.scheme)!, ctx.creds.key, concat(clientRandom, serverRandom!, params));
+    const sig = nodeProvider.sign(
+      sigSchemeById(ske.scheme)!,
+      ctx.creds.key,
+      concat(clientRandom, serverRandom!, params),
+    );
     return frameHandshake(HandshakeType.server_key_exchange, encodeSignedParams(params, ske.scheme, sig));
   };
 }
@@ -382,28 +411,42 @@ const FIN = HandshakeType.finished;
 const SKE = HandshakeType.server_key_exchange;
 
 /** Edits the n-th ServerHello message the server sends. */
-const sh = (edit: (s: EditableServerHello) => void, nth = 1): MutateHook => onHandshake(SH, (m) => editServerHello(m, edit), nth);
+const sh = (edit: (s: EditableServerHello) => void, nth = 1): MutateHook =>
+  onHandshake(SH, (m) => editServerHello(m, edit), nth);
 
 export const HOSTILE_CASES: HostileCase[] = [
   // --- record layer ---------------------------------------------------------------------------
   {
-    id: 'record-13-ciphertext-overflow', title: 'TLS 1.3 record of 2^14 + 257 bytes of ciphertext', expect: 'record_overflow',
-    ref: 'RFC 8446 §5.2', cheap: true,
-    setup: () => ({ afterHandshake: (s) => s.sendRaw(concat(recordHeader(23, 16384 + 257), new Uint8Array(16384 + 257))) }),
+    id: 'record-13-ciphertext-overflow',
+    title: 'TLS 1.3 record of 2^14 + 257 bytes of ciphertext',
+    expect: 'record_overflow',
+    ref: 'RFC 8446 §5.2',
+    cheap: true,
+    setup: () => ({
+      afterHandshake: (s) => s.sendRaw(concat(recordHeader(23, 16384 + 257), new Uint8Array(16384 + 257))),
+    }),
   },
   {
-    id: 'record-13-ciphertext-limit', title: 'TLS 1.3 record of exactly 2^14 + 256 bytes of garbage ciphertext', expect: 'bad_record_mac',
+    id: 'record-13-ciphertext-limit',
+    title: 'TLS 1.3 record of exactly 2^14 + 256 bytes of garbage ciphertext',
+    expect: 'bad_record_mac',
     ref: 'RFC 8446 §5.2 (length allowed, authentication fails)',
-    setup: () => ({ afterHandshake: (s) => s.sendRaw(concat(recordHeader(23, 16384 + 256), new Uint8Array(16384 + 256))) }),
+    setup: () => ({
+      afterHandshake: (s) => s.sendRaw(concat(recordHeader(23, 16384 + 256), new Uint8Array(16384 + 256))),
+    }),
   },
   {
-    id: 'record-13-plaintext-overflow', title: 'TLS 1.3 record with 2^14 + 1 bytes of content', expect: 'record_overflow',
+    id: 'record-13-plaintext-overflow',
+    title: 'TLS 1.3 record with 2^14 + 1 bytes of content',
+    expect: 'record_overflow',
     ref: 'RFC 8446 §5.2, §5.4',
     setup: () => ({ afterHandshake: (s) => s.sendRaw(serverSeal(s, 23, new Uint8Array(16385))) }),
   },
   {
-    id: 'record-13-padded-overflow', title: 'TLS 1.3 TLSInnerPlaintext of 2^14 + 101 bytes (2^14 content + type + 100 zeros of padding)',
-    expect: 'record_overflow', ref: 'RFC 8446 §5.2 (TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets)',
+    id: 'record-13-padded-overflow',
+    title: 'TLS 1.3 TLSInnerPlaintext of 2^14 + 101 bytes (2^14 content + type + 100 zeros of padding)',
+    expect: 'record_overflow',
+    ref: 'RFC 8446 §5.2 (TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets)',
     setup: () => ({
       afterHandshake: (s) => {
         const inner = new Uint8Array(16384 + 1 + 100);
@@ -413,49 +456,87 @@ export const HOSTILE_CASES: HostileCase[] = [
     }),
   },
   {
-    id: 'record-12-ciphertext-overflow', title: 'TLS 1.2 record of 2^14 + 2049 bytes of ciphertext', expect: 'record_overflow',
-    ref: 'RFC 5246 §6.2.3', cheap: true,
-    setup: () => ({ server: TLS12, afterHandshake: (s) => s.sendRaw(concat(recordHeader(23, 16384 + 2049), new Uint8Array(16384 + 2049))) }),
+    id: 'record-12-ciphertext-overflow',
+    title: 'TLS 1.2 record of 2^14 + 2049 bytes of ciphertext',
+    expect: 'record_overflow',
+    ref: 'RFC 5246 §6.2.3',
+    cheap: true,
+    setup: () => ({
+      server: TLS12,
+      afterHandshake: (s) => s.sendRaw(concat(recordHeader(23, 16384 + 2049), new Uint8Array(16384 + 2049))),
+    }),
   },
   {
-    id: 'record-12-plaintext-overflow', title: 'TLS 1.2 AES-GCM record with 2^14 + 1 bytes of plaintext', expect: 'record_overflow',
+    id: 'record-12-plaintext-overflow',
+    title: 'TLS 1.2 AES-GCM record with 2^14 + 1 bytes of plaintext',
+    expect: 'record_overflow',
     ref: 'RFC 5246 §6.2.3',
     setup: () => ({ server: TLS12, afterHandshake: (s) => s.sendRaw(serverSeal(s, 23, new Uint8Array(16385))) }),
   },
   {
-    id: 'record-initial-plaintext-overflow', title: 'first (plaintext) record of 2^14 + 1 bytes', expect: 'record_overflow',
-    ref: 'RFC 8446 §5.1', cheap: true,
+    id: 'record-initial-plaintext-overflow',
+    title: 'first (plaintext) record of 2^14 + 1 bytes',
+    expect: 'record_overflow',
+    ref: 'RFC 8446 §5.1',
+    cheap: true,
     setup: () => ({
-      server: { mutate: afterRecordReplace(22, 1, (rec) => record(22, concat(rec.subarray(5), new Uint8Array(16385 - (rec.length - 5))))) },
+      server: {
+        mutate: afterRecordReplace(22, 1, (rec) =>
+          record(22, concat(rec.subarray(5), new Uint8Array(16385 - (rec.length - 5)))),
+        ),
+      },
     }),
   },
   {
-    id: 'record-unknown-type-first', title: 'first record with content type 24 (heartbeat, not negotiated)', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5 ("unexpected record type ... MUST ... unexpected_message")', cheap: true,
-    setup: () => ({ server: { mutate: afterRecordReplace(22, 1, (rec) => concat(Uint8Array.of(24), rec.subarray(1))) } }),
+    id: 'record-unknown-type-first',
+    title: 'first record with content type 24 (heartbeat, not negotiated)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5 ("unexpected record type ... MUST ... unexpected_message")',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: afterRecordReplace(22, 1, (rec) => concat(Uint8Array.of(24), rec.subarray(1))) },
+    }),
   },
   {
-    id: 'record-unknown-type-19-first', title: 'first record with content type 19', expect: 'unexpected_message', ref: 'RFC 8446 §5', cheap: true,
-    setup: () => ({ server: { mutate: afterRecordReplace(22, 1, (rec) => concat(Uint8Array.of(19), rec.subarray(1))) } }),
+    id: 'record-unknown-type-19-first',
+    title: 'first record with content type 19',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: afterRecordReplace(22, 1, (rec) => concat(Uint8Array.of(19), rec.subarray(1))) },
+    }),
   },
   {
-    id: 'record-unknown-type-after-handshake', title: 'record with content type 99 after the handshake', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5', cheap: true,
+    id: 'record-unknown-type-after-handshake',
+    title: 'record with content type 99 after the handshake',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => s.sendRaw(record(99, new Uint8Array(32))) }),
   },
   {
-    id: 'record-unknown-inner-type', title: 'TLS 1.3 record whose inner content type is 99', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5', cheap: true,
+    id: 'record-unknown-inner-type',
+    title: 'TLS 1.3 record whose inner content type is 99',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => s.sendRaw(serverSeal(s, 99, Uint8Array.of(1, 2, 3))) }),
   },
   {
-    id: 'record-short-aead', title: 'TLS 1.3 record of 10 bytes (shorter than the AEAD tag)', expect: 'bad_record_mac',
-    ref: 'RFC 8446 §5.2', cheap: true,
+    id: 'record-short-aead',
+    title: 'TLS 1.3 record of 10 bytes (shorter than the AEAD tag)',
+    expect: 'bad_record_mac',
+    ref: 'RFC 8446 §5.2',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => s.sendRaw(record(23, new Uint8Array(10))) }),
   },
   {
-    id: 'record-truncated-eof-handshake', title: 'ServerHello record cut after 20 of its bytes, then TCP EOF', expect: 'eof',
-    ref: 'RFC 8446 §6.1 (no alert can reach a closed peer; OpenSSL 3 reports "unexpected eof while reading")', cheap: true,
+    id: 'record-truncated-eof-handshake',
+    title: 'ServerHello record cut after 20 of its bytes, then TCP EOF',
+    expect: 'eof',
+    ref: 'RFC 8446 §6.1 (no alert can reach a closed peer; OpenSSL 3 reports "unexpected eof while reading")',
+    cheap: true,
     setup: (ctx) => {
       let cut = false;
       return {
@@ -473,7 +554,11 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   },
   {
-    id: 'record-truncated-eof-appdata', title: 'application-data record cut in half, then TCP EOF', expect: 'eof', ref: 'RFC 8446 §6.1', cheap: true,
+    id: 'record-truncated-eof-appdata',
+    title: 'application-data record cut in half, then TCP EOF',
+    expect: 'eof',
+    ref: 'RFC 8446 §6.1',
+    cheap: true,
     setup: () => ({
       afterHandshake: (s) => {
         const rec = serverSeal(s, 23, new Uint8Array(100));
@@ -483,365 +568,767 @@ export const HOSTILE_CASES: HostileCase[] = [
     }),
   },
   {
-    id: 'record-truncated-handshake-body', title: 'ServerHello body two bytes short (lengths adjusted)', expect: 'decode_error',
-    ref: 'RFC 8446 §6.2 decode_error', cheap: true,
+    id: 'record-truncated-handshake-body',
+    title: 'ServerHello body two bytes short (lengths adjusted)',
+    expect: 'decode_error',
+    ref: 'RFC 8446 §6.2 decode_error',
+    cheap: true,
     setup: () => ({ server: { mutate: onHandshake(SH, (m) => frameHandshake(SH, m.subarray(4, m.length - 2))) } }),
   },
   {
-    id: 'record-zero-length-handshake-13', title: 'zero-length (encrypted) handshake record after EncryptedExtensions', expect: 'unexpected_message',
+    id: 'record-zero-length-handshake-13',
+    title: 'zero-length (encrypted) handshake record after EncryptedExtensions',
+    expect: 'unexpected_message',
     ref: 'RFC 8446 §5.1 ("MUST NOT send zero-length fragments of Handshake types")',
     setup: (ctx) => ({ server: { mutate: afterRecord(22, 2, () => serverSeal(ctx.server(), 22, EMPTY)) } }),
   },
   {
-    id: 'record-zero-length-handshake-first', title: 'zero-length plaintext handshake record before the ServerHello', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5.1', cheap: true,
+    id: 'record-zero-length-handshake-first',
+    title: 'zero-length plaintext handshake record before the ServerHello',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5.1',
+    cheap: true,
     setup: () => ({ server: { mutate: afterRecordReplace(22, 1, (rec) => concat(record(22, EMPTY), rec)) } }),
   },
   {
-    id: 'record-empty-flood-13', title: '40 empty TLS 1.3 application-data records', expect: 'unexpected_message',
-    ref: 'OpenSSL MAX_EMPTY_RECORDS (32); RFC 8446 §5.4 allows zero-length application data but sets no bound', cheap: true,
+    id: 'record-empty-flood-13',
+    title: '40 empty TLS 1.3 application-data records',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL MAX_EMPTY_RECORDS (32); RFC 8446 §5.4 allows zero-length application data but sets no bound',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => repeat(40, () => s.send(EMPTY)) }),
   },
   {
-    id: 'record-empty-flood-12', title: '40 empty TLS 1.2 application-data records', expect: 'unexpected_message',
-    ref: 'OpenSSL MAX_EMPTY_RECORDS (32)', cheap: true,
+    id: 'record-empty-flood-12',
+    title: '40 empty TLS 1.2 application-data records',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL MAX_EMPTY_RECORDS (32)',
+    cheap: true,
     setup: () => ({ server: TLS12, afterHandshake: (s) => repeat(40, () => s.send(EMPTY)) }),
   },
   {
-    id: 'record-padding-only', title: 'TLS 1.3 record whose inner plaintext is 100 zero bytes (no content type)', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5.4', cheap: true,
+    id: 'record-padding-only',
+    title: 'TLS 1.3 record whose inner plaintext is 100 zero bytes (no content type)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5.4',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => s.sendRaw(sealInner(s, new Uint8Array(100))) }),
   },
   {
-    id: 'record-padded-empty-flood', title: '40 TLS 1.3 records of empty content padded with 200 zeros', expect: 'unexpected_message',
-    ref: 'OpenSSL MAX_EMPTY_RECORDS (32)', cheap: true,
+    id: 'record-padded-empty-flood',
+    title: '40 TLS 1.3 records of empty content padded with 200 zeros',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL MAX_EMPTY_RECORDS (32)',
+    cheap: true,
     setup: () => ({
-      afterHandshake: (s) => repeat(40, () => {
-        const inner = new Uint8Array(201);
-        inner[0] = 23;
-        s.sendRaw(sealInner(s, inner));
-      }),
+      afterHandshake: (s) =>
+        repeat(40, () => {
+          const inner = new Uint8Array(201);
+          inner[0] = 23;
+          s.sendRaw(sealInner(s, inner));
+        }),
     }),
   },
   {
-    id: 'record-ccs-flood-handshake', title: '40 plaintext ChangeCipherSpec records after the ServerHello', expect: 'unexpected_message',
-    ref: 'OpenSSL MAX_EMPTY_RECORDS (32) also counts CCS; RFC 8446 §5 sets no bound', cheap: true,
-    setup: () => ({ server: { ccs: 'none', mutate: afterRecord(22, 1, () => concat(...Array.from({ length: 40 }, () => record(20, Uint8Array.of(1))))) } }),
+    id: 'record-ccs-flood-handshake',
+    title: '40 plaintext ChangeCipherSpec records after the ServerHello',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL MAX_EMPTY_RECORDS (32) also counts CCS; RFC 8446 §5 sets no bound',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ccs: 'none',
+        mutate: afterRecord(22, 1, () => concat(...Array.from({ length: 40 }, () => record(20, Uint8Array.of(1))))),
+      },
+    }),
   },
   {
-    id: 'record-ccs-after-handshake', title: 'plaintext ChangeCipherSpec after the handshake (TLS 1.3)', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5', cheap: true,
+    id: 'record-ccs-after-handshake',
+    title: 'plaintext ChangeCipherSpec after the handshake (TLS 1.3)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => s.sendRaw(record(20, Uint8Array.of(1))) }),
   },
   {
-    id: 'record-bad-ccs-value', title: 'ChangeCipherSpec with the value 2 during the TLS 1.3 handshake', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5', cheap: true,
+    id: 'record-bad-ccs-value',
+    title: 'ChangeCipherSpec with the value 2 during the TLS 1.3 handshake',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5',
+    cheap: true,
     setup: () => ({ server: { ccs: 'none', mutate: afterRecord(22, 1, () => record(20, Uint8Array.of(2))) } }),
   },
   {
-    id: 'record-alert-interleaved-13', title: 'warning alert between two fragments of the Certificate (TLS 1.3)', expect: 'unexpected_message',
+    id: 'record-alert-interleaved-13',
+    title: 'warning alert between two fragments of the Certificate (TLS 1.3)',
+    expect: 'unexpected_message',
     ref: 'RFC 8446 §5.1 ("Handshake messages MUST NOT be interleaved with other record types")',
     // maxFragment 64: EncryptedExtensions is encrypted record 1 (after the 2-record ServerHello), Certificate starts at 2.
-    setup: (ctx) => ({ server: { maxFragment: 64, mutate: afterEncryptedHandshakeRecord(2, () => serverSeal(ctx.server(), 21, Uint8Array.of(AlertLevel.warning, AlertDescription.user_canceled))) } }),
-  },
-  {
-    id: 'record-appdata-interleaved-13', title: 'application data between two fragments of the Certificate (TLS 1.3)', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5.1',
-    setup: (ctx) => ({ server: { maxFragment: 64, mutate: afterEncryptedHandshakeRecord(2, () => serverSeal(ctx.server(), 23, Uint8Array.of(1))) } }),
-  },
-  {
-    id: 'record-ccs-interleaved-12', title: 'ChangeCipherSpec between two fragments of the Certificate (TLS 1.2)', expect: 'unexpected_message',
-    ref: 'RFC 5246 §7.1 (CCS only before Finished)',
-    setup: () => ({ server: { ...TLS12, maxFragment: 64, mutate: afterNthHandshakeRecord(3, () => record(20, Uint8Array.of(1))) } }),
-  },
-  {
-    id: 'record-split-key-change-sh', title: 'ServerHello record carrying the first 4 bytes of the next message (spans the key change)',
-    expect: 'unexpected_message', ref: 'RFC 8446 §5.1 ("MUST NOT span key changes")', cheap: true,
-    setup: () => ({ server: { mutate: onHandshake(SH, (m) => concat(m, Uint8Array.of(EE, 0, 0, 2))) } }),
-  },
-  {
-    id: 'record-split-key-change-finished', title: 'server Finished record carrying the start of a NewSessionTicket', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5.1',
-    setup: () => ({ server: { mutate: onHandshake(FIN, (m) => concat(m, Uint8Array.of(HandshakeType.new_session_ticket, 0, 0, 16))) } }),
-  },
-  {
-    id: 'record-split-key-change-keyupdate', title: 'KeyUpdate record carrying the start of another message', expect: 'unexpected_message',
-    ref: 'RFC 8446 §5.1', cheap: true,
-    setup: () => ({
-      afterHandshake: (s) => s.sendRaw(serverSeal(s, 22, concat(frameHandshake(HandshakeType.key_update, Uint8Array.of(0)), Uint8Array.of(4, 0, 0, 16)))),
+    setup: (ctx) => ({
+      server: {
+        maxFragment: 64,
+        mutate: afterEncryptedHandshakeRecord(2, () =>
+          serverSeal(ctx.server(), 21, Uint8Array.of(AlertLevel.warning, AlertDescription.user_canceled)),
+        ),
+      },
     }),
   },
   {
-    id: 'record-split-key-change-12', title: 'TLS 1.2: first half of the NewSessionTicket, then ChangeCipherSpec', expect: 'unexpected_message',
+    id: 'record-appdata-interleaved-13',
+    title: 'application data between two fragments of the Certificate (TLS 1.3)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5.1',
+    setup: (ctx) => ({
+      server: {
+        maxFragment: 64,
+        mutate: afterEncryptedHandshakeRecord(2, () => serverSeal(ctx.server(), 23, Uint8Array.of(1))),
+      },
+    }),
+  },
+  {
+    id: 'record-ccs-interleaved-12',
+    title: 'ChangeCipherSpec between two fragments of the Certificate (TLS 1.2)',
+    expect: 'unexpected_message',
+    ref: 'RFC 5246 §7.1 (CCS only before Finished)',
+    setup: () => ({
+      server: { ...TLS12, maxFragment: 64, mutate: afterNthHandshakeRecord(3, () => record(20, Uint8Array.of(1))) },
+    }),
+  },
+  {
+    id: 'record-split-key-change-sh',
+    title: 'ServerHello record carrying the first 4 bytes of the next message (spans the key change)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5.1 ("MUST NOT span key changes")',
+    cheap: true,
+    setup: () => ({ server: { mutate: onHandshake(SH, (m) => concat(m, Uint8Array.of(EE, 0, 0, 2))) } }),
+  },
+  {
+    id: 'record-split-key-change-finished',
+    title: 'server Finished record carrying the start of a NewSessionTicket',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5.1',
+    setup: () => ({
+      server: { mutate: onHandshake(FIN, (m) => concat(m, Uint8Array.of(HandshakeType.new_session_ticket, 0, 0, 16))) },
+    }),
+  },
+  {
+    id: 'record-split-key-change-keyupdate',
+    title: 'KeyUpdate record carrying the start of another message',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §5.1',
+    cheap: true,
+    setup: () => ({
+      afterHandshake: (s) =>
+        s.sendRaw(
+          serverSeal(
+            s,
+            22,
+            concat(frameHandshake(HandshakeType.key_update, Uint8Array.of(0)), Uint8Array.of(4, 0, 0, 16)),
+          ),
+        ),
+    }),
+  },
+  {
+    id: 'record-split-key-change-12',
+    title: 'TLS 1.2: first half of the NewSessionTicket, then ChangeCipherSpec',
+    expect: 'unexpected_message',
     ref: 'RFC 5246 §7.1',
     setup: () => ({
-      server: { ...TLS12, ticket12: true, mutate: (kind, t, b) => (kind === 'record' && t === 22 && b[5] === HandshakeType.new_session_ticket ? record(22, b.subarray(5, 15)) : b) },
+      server: {
+        ...TLS12,
+        ticket12: true,
+        mutate: (kind, t, b) =>
+          kind === 'record' && t === 22 && b[5] === HandshakeType.new_session_ticket
+            ? record(22, b.subarray(5, 15))
+            : b,
+      },
     }),
   },
 
   // --- message order ----------------------------------------------------------------------------
   {
-    id: 'order-cert-before-ee', title: 'Certificate before EncryptedExtensions (EE dropped)', expect: 'unexpected_message', ref: 'RFC 8446 §4 / §6.2',
-    cheap: true, setup: () => ({ server: { mutate: dropHandshake(EE) } }),
+    id: 'order-cert-before-ee',
+    title: 'Certificate before EncryptedExtensions (EE dropped)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4 / §6.2',
+    cheap: true,
+    setup: () => ({ server: { mutate: dropHandshake(EE) } }),
   },
   {
-    id: 'order-finished-first', title: 'Finished right after ServerHello (EE, Certificate, CertificateVerify dropped)', expect: 'unexpected_message',
-    ref: 'RFC 8446 §4', cheap: true, setup: () => ({ server: { mutate: dropHandshake(EE, CERT, CV) } }),
+    id: 'order-finished-first',
+    title: 'Finished right after ServerHello (EE, Certificate, CertificateVerify dropped)',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4',
+    cheap: true,
+    setup: () => ({ server: { mutate: dropHandshake(EE, CERT, CV) } }),
   },
   {
-    id: 'order-cv-before-cert', title: 'CertificateVerify without Certificate', expect: 'unexpected_message', ref: 'RFC 8446 §4.4', cheap: true,
+    id: 'order-cv-before-cert',
+    title: 'CertificateVerify without Certificate',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4.4',
+    cheap: true,
     setup: () => ({ server: { mutate: dropHandshake(CERT) } }),
   },
   {
-    id: 'order-second-certificate', title: 'Certificate twice', expect: 'unexpected_message', ref: 'RFC 8446 §4.4',
+    id: 'order-second-certificate',
+    title: 'Certificate twice',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4.4',
     setup: () => ({ server: { mutate: onHandshake(CERT, (m) => concat(m, m)) } }),
   },
   {
-    id: 'order-second-server-hello', title: 'a second ServerHello in place of EncryptedExtensions', expect: 'unexpected_message', ref: 'RFC 8446 §4',
+    id: 'order-second-server-hello',
+    title: 'a second ServerHello in place of EncryptedExtensions',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4',
     cheap: true,
     setup: () => {
       let first: Uint8Array | undefined;
       return {
         server: {
-          mutate: hooks(onHandshake(SH, (m) => (first = m)), onHandshake(EE, () => first!)),
+          mutate: hooks(
+            onHandshake(SH, (m) => (first = m)),
+            onHandshake(EE, () => first!),
+          ),
         },
       };
     },
   },
   {
-    id: 'order-ticket-in-handshake', title: 'NewSessionTicket in place of EncryptedExtensions', expect: 'unexpected_message', ref: 'RFC 8446 §4.6.1',
+    id: 'order-ticket-in-handshake',
+    title: 'NewSessionTicket in place of EncryptedExtensions',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4.6.1',
     cheap: true,
     setup: () => ({
       server: {
-        mutate: onHandshake(EE, () => frameHandshake(HandshakeType.new_session_ticket, new Writer(32).u32(60).u32(1).vec8(Uint8Array.of(0)).vec16(Uint8Array.of(1, 2, 3)).u16(0).finish().slice())),
+        mutate: onHandshake(EE, () =>
+          frameHandshake(
+            HandshakeType.new_session_ticket,
+            new Writer(32)
+              .u32(60)
+              .u32(1)
+              .vec8(Uint8Array.of(0))
+              .vec16(Uint8Array.of(1, 2, 3))
+              .u16(0)
+              .finish()
+              .slice(),
+          ),
+        ),
       },
     }),
   },
   {
-    id: 'order-keyupdate-in-handshake', title: 'KeyUpdate right after EncryptedExtensions', expect: 'unexpected_message', ref: 'RFC 8446 §4.6.3',
-    cheap: true, setup: () => ({ server: { mutate: onHandshake(EE, (m) => concat(m, frameHandshake(HandshakeType.key_update, Uint8Array.of(0)))) } }),
+    id: 'order-keyupdate-in-handshake',
+    title: 'KeyUpdate right after EncryptedExtensions',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4.6.3',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: onHandshake(EE, (m) => concat(m, frameHandshake(HandshakeType.key_update, Uint8Array.of(0)))) },
+    }),
   },
   {
-    id: 'order-unknown-handshake-type', title: 'handshake message of type 99 in place of EncryptedExtensions', expect: 'unexpected_message',
-    ref: 'RFC 8446 §4', cheap: true, setup: () => ({ server: { mutate: onHandshake(EE, () => frameHandshake(99, Uint8Array.of(0, 0))) } }),
+    id: 'order-unknown-handshake-type',
+    title: 'handshake message of type 99 in place of EncryptedExtensions',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4',
+    cheap: true,
+    setup: () => ({ server: { mutate: onHandshake(EE, () => frameHandshake(99, Uint8Array.of(0, 0))) } }),
   },
   {
-    id: 'order-12-ske-before-cert', title: 'TLS 1.2 ServerKeyExchange without Certificate', expect: 'unexpected_message', ref: 'RFC 5246 §7.3',
-    cheap: true, setup: () => ({ server: { ...TLS12, mutate: dropHandshake(CERT) } }),
+    id: 'order-12-ske-before-cert',
+    title: 'TLS 1.2 ServerKeyExchange without Certificate',
+    expect: 'unexpected_message',
+    ref: 'RFC 5246 §7.3',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, mutate: dropHandshake(CERT) } }),
   },
   {
-    id: 'order-12-done-first', title: 'TLS 1.2 ServerHelloDone right after ServerHello', expect: 'unexpected_message', ref: 'RFC 5246 §7.3',
-    cheap: true, setup: () => ({ server: { ...TLS12, mutate: dropHandshake(CERT, SKE) } }),
+    id: 'order-12-done-first',
+    title: 'TLS 1.2 ServerHelloDone right after ServerHello',
+    expect: 'unexpected_message',
+    ref: 'RFC 5246 §7.3',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, mutate: dropHandshake(CERT, SKE) } }),
   },
   {
-    id: 'order-12-finished-without-ccs', title: 'TLS 1.2 server Finished without its ChangeCipherSpec', expect: 'unexpected_message',
-    ref: 'RFC 5246 §7.1', setup: () => ({ server: { ...TLS12, mutate: (kind, t, b) => (kind === 'record' && t === 20 ? null : b) } }),
+    id: 'order-12-finished-without-ccs',
+    title: 'TLS 1.2 server Finished without its ChangeCipherSpec',
+    expect: 'unexpected_message',
+    ref: 'RFC 5246 §7.1',
+    setup: () => ({ server: { ...TLS12, mutate: (kind, t, b) => (kind === 'record' && t === 20 ? null : b) } }),
   },
   {
-    id: 'order-12-unsolicited-ticket', title: 'TLS 1.2 NewSessionTicket although session_ticket was not negotiated', expect: 'unexpected_message',
+    id: 'order-12-unsolicited-ticket',
+    title: 'TLS 1.2 NewSessionTicket although session_ticket was not negotiated',
+    expect: 'unexpected_message',
     ref: 'RFC 5077 §3.3',
     setup: () => ({
       server: {
-        ...TLS12, ticket12: true,
-        mutate: (kind, t, b) => (kind === 'handshake' && t === SH ? editServerHello(b, (s) => removeExt(s.extensions, ExtensionType.session_ticket)) : b),
+        ...TLS12,
+        ticket12: true,
+        mutate: (kind, t, b) =>
+          kind === 'handshake' && t === SH
+            ? editServerHello(b, (s) => removeExt(s.extensions, ExtensionType.session_ticket))
+            : b,
       },
     }),
   },
 
   // --- extensions -------------------------------------------------------------------------------
   {
-    id: 'ext-duplicate-sh', title: 'ServerHello with key_share twice', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2 (OpenSSL: illegal_parameter)',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => s.extensions.push(findExtension(s.extensions, ExtensionType.key_share)!)) } }),
-  },
-  {
-    id: 'ext-duplicate-ee', title: 'EncryptedExtensions with server_name twice', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2', cheap: true,
+    id: 'ext-duplicate-sh',
+    title: 'ServerHello with key_share twice',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2 (OpenSSL: illegal_parameter)',
+    cheap: true,
     setup: () => ({
-      server: { mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([{ type: 0, data: EMPTY }, { type: 0, data: EMPTY }]))) },
+      server: { mutate: sh((s) => s.extensions.push(findExtension(s.extensions, ExtensionType.key_share)!)) },
     }),
   },
   {
-    id: 'ext-unsolicited-alpn-ee', title: 'ALPN in EncryptedExtensions although we offered none', expect: 'unsupported_extension',
-    ref: 'RFC 8446 §4.2', cheap: true,
+    id: 'ext-duplicate-ee',
+    title: 'EncryptedExtensions with server_name twice',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2',
+    cheap: true,
     setup: () => ({
       server: {
-        mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([{ type: 16, data: new Writer(8).vec16((w) => w.vec8(Uint8Array.of(0x68, 0x32))).finish().slice() }]))),
+        mutate: onHandshake(EE, () =>
+          frameHandshake(
+            EE,
+            extensionsBlock([
+              { type: 0, data: EMPTY },
+              { type: 0, data: EMPTY },
+            ]),
+          ),
+        ),
       },
     }),
   },
   {
-    id: 'ext-not-allowed-ee', title: 'key_share in EncryptedExtensions', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2', cheap: true,
-    setup: () => ({ server: { mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([{ type: ExtensionType.key_share, data: u16Body(29) }]))) } }),
-  },
-  {
-    id: 'ext-unknown-ee', title: 'unknown extension 0x1234 (never offered) in EncryptedExtensions', expect: 'unsupported_extension',
-    ref: 'RFC 8446 §4.2 (not offered → unsupported_extension)', cheap: true,
-    setup: () => ({ server: { mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([{ type: 0x1234, data: EMPTY }]))) } }),
-  },
-  {
-    id: 'ext-not-allowed-sh', title: 'server_name (which we offered) in a TLS 1.3 ServerHello', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.2 ("recognizes and which is not specified for the message ... illegal_parameter"); OpenSSL: illegal_parameter',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => s.extensions.push({ type: ExtensionType.server_name, data: EMPTY })) } }),
-  },
-  {
-    id: 'ext-unknown-sh', title: 'unknown extension 0x1234 in a TLS 1.3 ServerHello', expect: 'unsupported_extension', ref: 'RFC 8446 §4.2',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => s.extensions.push({ type: 0x1234, data: EMPTY })) } }),
-  },
-  {
-    id: 'ext-psk-not-offered', title: 'pre_shared_key in ServerHello although we offered no PSK', expect: 'unsupported_extension',
-    ref: 'RFC 8446 §4.2 (unsolicited)', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => s.extensions.push({ type: ExtensionType.pre_shared_key, data: u16Body(0) })) } }),
-  },
-  {
-    id: 'ext-12-unsolicited-alpn', title: 'TLS 1.2 ServerHello with ALPN we did not offer', expect: 'unsupported_extension', ref: 'RFC 5246 §7.4.1.4',
+    id: 'ext-unsolicited-alpn-ee',
+    title: 'ALPN in EncryptedExtensions although we offered none',
+    expect: 'unsupported_extension',
+    ref: 'RFC 8446 §4.2',
     cheap: true,
     setup: () => ({
-      server: { ...TLS12, mutate: sh((s) => s.extensions.push({ type: 16, data: new Writer(8).vec16((w) => w.vec8(Uint8Array.of(0x68, 0x32))).finish().slice() })) },
+      server: {
+        mutate: onHandshake(EE, () =>
+          frameHandshake(
+            EE,
+            extensionsBlock([
+              {
+                type: 16,
+                data: new Writer(8)
+                  .vec16((w) => w.vec8(Uint8Array.of(0x68, 0x32)))
+                  .finish()
+                  .slice(),
+              },
+            ]),
+          ),
+        ),
+      },
     }),
   },
   {
-    id: 'ext-12-duplicate', title: 'TLS 1.2 ServerHello with renegotiation_info twice', expect: 'illegal_parameter', ref: 'RFC 5246 §7.4.1.4 (OpenSSL: illegal_parameter)',
-    cheap: true, setup: () => ({ server: { ...TLS12, mutate: sh((s) => s.extensions.push(findExtension(s.extensions, ExtensionType.renegotiation_info)!)) } }),
+    id: 'ext-not-allowed-ee',
+    title: 'key_share in EncryptedExtensions',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: onHandshake(EE, () =>
+          frameHandshake(EE, extensionsBlock([{ type: ExtensionType.key_share, data: u16Body(29) }])),
+        ),
+      },
+    }),
+  },
+  {
+    id: 'ext-unknown-ee',
+    title: 'unknown extension 0x1234 (never offered) in EncryptedExtensions',
+    expect: 'unsupported_extension',
+    ref: 'RFC 8446 §4.2 (not offered → unsupported_extension)',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([{ type: 0x1234, data: EMPTY }]))) },
+    }),
+  },
+  {
+    id: 'ext-not-allowed-sh',
+    title: 'server_name (which we offered) in a TLS 1.3 ServerHello',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2 ("recognizes and which is not specified for the message ... illegal_parameter"); OpenSSL: illegal_parameter',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: sh((s) => s.extensions.push({ type: ExtensionType.server_name, data: EMPTY })) },
+    }),
+  },
+  {
+    id: 'ext-unknown-sh',
+    title: 'unknown extension 0x1234 in a TLS 1.3 ServerHello',
+    expect: 'unsupported_extension',
+    ref: 'RFC 8446 §4.2',
+    cheap: true,
+    setup: () => ({ server: { mutate: sh((s) => s.extensions.push({ type: 0x1234, data: EMPTY })) } }),
+  },
+  {
+    id: 'ext-psk-not-offered',
+    title: 'pre_shared_key in ServerHello although we offered no PSK',
+    expect: 'unsupported_extension',
+    ref: 'RFC 8446 §4.2 (unsolicited)',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: sh((s) => s.extensions.push({ type: ExtensionType.pre_shared_key, data: u16Body(0) })) },
+    }),
+  },
+  {
+    id: 'ext-12-unsolicited-alpn',
+    title: 'TLS 1.2 ServerHello with ALPN we did not offer',
+    expect: 'unsupported_extension',
+    ref: 'RFC 5246 §7.4.1.4',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: sh((s) =>
+          s.extensions.push({
+            type: 16,
+            data: new Writer(8)
+              .vec16((w) => w.vec8(Uint8Array.of(0x68, 0x32)))
+              .finish()
+              .slice(),
+          }),
+        ),
+      },
+    }),
+  },
+  {
+    id: 'ext-12-duplicate',
+    title: 'TLS 1.2 ServerHello with renegotiation_info twice',
+    expect: 'illegal_parameter',
+    ref: 'RFC 5246 §7.4.1.4 (OpenSSL: illegal_parameter)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: sh((s) => s.extensions.push(findExtension(s.extensions, ExtensionType.renegotiation_info)!)),
+      },
+    }),
   },
 
   // --- ServerHello fields ----------------------------------------------------------------------
   {
-    id: 'sh-suite-not-offered', title: 'ServerHello selecting TLS_AES_128_CCM_SHA256 (not offered)', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.3',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => (s.cipherSuite = 0x1304)) } }),
+    id: 'sh-suite-not-offered',
+    title: 'ServerHello selecting TLS_AES_128_CCM_SHA256 (not offered)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3',
+    cheap: true,
+    setup: () => ({ server: { mutate: sh((s) => (s.cipherSuite = 0x1304)) } }),
   },
   {
-    id: 'sh-suite-wrong-version', title: 'TLS 1.3 ServerHello selecting a TLS 1.2 suite', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.3',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => (s.cipherSuite = 0xc02b)) } }),
+    id: 'sh-suite-wrong-version',
+    title: 'TLS 1.3 ServerHello selecting a TLS 1.2 suite',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3',
+    cheap: true,
+    setup: () => ({ server: { mutate: sh((s) => (s.cipherSuite = 0xc02b)) } }),
   },
   {
-    id: 'sh-group-not-shared', title: 'ServerHello key_share for P-384 (offered, but no share sent)', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0018, new Uint8Array(97).fill(4)))) } }),
+    id: 'sh-group-not-shared',
+    title: 'ServerHello key_share for P-384 (offered, but no share sent)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: sh((s) =>
+          setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0018, new Uint8Array(97).fill(4))),
+        ),
+      },
+    }),
   },
   {
-    id: 'sh-group-unknown', title: 'ServerHello key_share for group 0x9999', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x9999, new Uint8Array(32).fill(9)))) } }),
+    id: 'sh-group-unknown',
+    title: 'ServerHello key_share for group 0x9999',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: sh((s) =>
+          setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x9999, new Uint8Array(32).fill(9))),
+        ),
+      },
+    }),
   },
   {
-    id: 'sh-version-not-offered', title: 'supported_versions selecting 0x0305', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.2.1 ("contains a version not offered by the client ... MUST abort ... illegal_parameter")', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0305))) } }),
+    id: 'sh-version-not-offered',
+    title: 'supported_versions selecting 0x0305',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.1 ("contains a version not offered by the client ... MUST abort ... illegal_parameter")',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0305))) },
+    }),
   },
   {
-    id: 'sh-version-prior-to-13', title: 'supported_versions selecting TLS 1.2 (0x0303)', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.2.1 ("or contains a version prior to TLS 1.3 ... illegal_parameter"); OpenSSL: illegal_parameter', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0303))) } }),
+    id: 'sh-version-prior-to-13',
+    title: 'supported_versions selecting TLS 1.2 (0x0303)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.1 ("or contains a version prior to TLS 1.3 ... illegal_parameter"); OpenSSL: illegal_parameter',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0303))) },
+    }),
   },
   {
-    id: 'sh-version-prior-to-13-12-suite', title: 'supported_versions selecting TLS 1.2 with a TLS 1.2 suite', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.2.1; OpenSSL: illegal_parameter (bad protocol version number)', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => { setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0303)); s.cipherSuite = 0xc02b; }) } }),
+    id: 'sh-version-prior-to-13-12-suite',
+    title: 'supported_versions selecting TLS 1.2 with a TLS 1.2 suite',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.1; OpenSSL: illegal_parameter (bad protocol version number)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: sh((s) => {
+          setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0303));
+          s.cipherSuite = 0xc02b;
+        }),
+      },
+    }),
   },
   {
-    id: 'sh-legacy-version-tls11', title: 'ServerHello legacy_version TLS 1.1 without supported_versions', expect: 'protocol_version',
-    ref: 'RFC 8446 §4.1.3 / RFC 5246 §E.1', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => { s.legacyVersion = 0x0302; removeExt(s.extensions, ExtensionType.supported_versions); }) } }),
+    id: 'sh-legacy-version-tls11',
+    title: 'ServerHello legacy_version TLS 1.1 without supported_versions',
+    expect: 'protocol_version',
+    ref: 'RFC 8446 §4.1.3 / RFC 5246 §E.1',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: sh((s) => {
+          s.legacyVersion = 0x0302;
+          removeExt(s.extensions, ExtensionType.supported_versions);
+        }),
+      },
+    }),
   },
   {
-    id: 'sh-tls12-to-13-only-client', title: 'TLS 1.2 ServerHello (no supported_versions) to a TLS 1.3-only client', expect: 'protocol_version',
-    ref: 'RFC 8446 §4.1.3', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => removeExt(s.extensions, ExtensionType.supported_versions)) }, client: { minVersion: 0x0304 } }),
+    id: 'sh-tls12-to-13-only-client',
+    title: 'TLS 1.2 ServerHello (no supported_versions) to a TLS 1.3-only client',
+    expect: 'protocol_version',
+    ref: 'RFC 8446 §4.1.3',
+    cheap: true,
+    setup: () => ({
+      server: { mutate: sh((s) => removeExt(s.extensions, ExtensionType.supported_versions)) },
+      client: { minVersion: 0x0304 },
+    }),
   },
   {
-    id: 'sh-session-id-echo', title: 'legacy_session_id_echo differs from what we sent', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.3',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => (s.sessionId = flipByte(s.sessionId, 0))) } }),
+    id: 'sh-session-id-echo',
+    title: 'legacy_session_id_echo differs from what we sent',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3',
+    cheap: true,
+    setup: () => ({ server: { mutate: sh((s) => (s.sessionId = flipByte(s.sessionId, 0))) } }),
   },
   {
-    id: 'sh-compression', title: 'ServerHello with compression method 1', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.3 (OpenSSL: illegal_parameter)',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => (s.compression = 1)) } }),
+    id: 'sh-compression',
+    title: 'ServerHello with compression method 1',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3 (OpenSSL: illegal_parameter)',
+    cheap: true,
+    setup: () => ({ server: { mutate: sh((s) => (s.compression = 1)) } }),
   },
   {
-    id: 'sh-12-compression', title: 'TLS 1.2 ServerHello with compression method 1', expect: 'illegal_parameter', ref: 'RFC 5246 §7.4.1.3',
-    cheap: true, setup: () => ({ server: { ...TLS12, mutate: sh((s) => (s.compression = 1)) } }),
+    id: 'sh-12-compression',
+    title: 'TLS 1.2 ServerHello with compression method 1',
+    expect: 'illegal_parameter',
+    ref: 'RFC 5246 §7.4.1.3',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, mutate: sh((s) => (s.compression = 1)) } }),
   },
   {
-    id: 'sh-downgrade-tls11', title: 'TLS 1.2 ServerHello.random ending in the TLS 1.1 downgrade sentinel', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.1.3', cheap: true, setup: () => ({ server: { ...TLS12, mutate: sh((s) => s.random.set(DOWNGRADE_TLS11, 24)) } }),
+    id: 'sh-downgrade-tls11',
+    title: 'TLS 1.2 ServerHello.random ending in the TLS 1.1 downgrade sentinel',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, mutate: sh((s) => s.random.set(DOWNGRADE_TLS11, 24)) } }),
   },
   {
-    id: 'sh-psk-identity-not-sent', title: 'ServerHello selecting PSK identity 1 when we sent one identity', expect: 'illegal_parameter',
+    id: 'sh-psk-identity-not-sent',
+    title: 'ServerHello selecting PSK identity 1 when we sent one identity',
+    expect: 'illegal_parameter',
     ref: 'RFC 8446 §4.2.11',
     setup: async () => {
       const { store, session } = await ticketSession();
-      return { server: { store, mutate: sh((s) => setExt(s.extensions, ExtensionType.pre_shared_key, u16Body(1))) }, clientSide: { session } };
+      return {
+        server: { store, mutate: sh((s) => setExt(s.extensions, ExtensionType.pre_shared_key, u16Body(1))) },
+        clientSide: { session },
+      };
     },
   },
 
   // --- HelloRetryRequest ------------------------------------------------------------------------
   {
-    id: 'hrr-second', title: 'a second HelloRetryRequest in place of the ServerHello', expect: 'unexpected_message', ref: 'RFC 8446 §4.1.4',
+    id: 'hrr-second',
+    title: 'a second HelloRetryRequest in place of the ServerHello',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4.1.4',
     cheap: true,
     setup: () => {
       let hrr: Uint8Array | undefined;
-      return { server: { group: 'secp256r1', mutate: hooks(onHandshake(SH, (m) => (hrr = m), 1), onHandshake(SH, () => hrr!, 2)) } };
+      return {
+        server: {
+          group: 'secp256r1',
+          mutate: hooks(
+            onHandshake(SH, (m) => (hrr = m), 1),
+            onHandshake(SH, () => hrr!, 2),
+          ),
+        },
+      };
     },
   },
   {
-    id: 'hrr-no-change', title: 'HelloRetryRequest with neither key_share nor cookie', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.4',
-    cheap: true, setup: () => ({ server: { hrr: 'always', mutate: sh((s) => removeExt(s.extensions, ExtensionType.cookie)) } }),
+    id: 'hrr-no-change',
+    title: 'HelloRetryRequest with neither key_share nor cookie',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.4',
+    cheap: true,
+    setup: () => ({ server: { hrr: 'always', mutate: sh((s) => removeExt(s.extensions, ExtensionType.cookie)) } }),
   },
   {
-    id: 'hrr-group-not-offered', title: 'HelloRetryRequest for P-521 (not in our supported_groups)', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8',
-    cheap: true, setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, u16Body(0x0019))) } }),
+    id: 'hrr-group-not-offered',
+    title: 'HelloRetryRequest for P-521 (not in our supported_groups)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8',
+    cheap: true,
+    setup: () => ({
+      server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, u16Body(0x0019))) },
+    }),
   },
   {
-    id: 'hrr-group-already-shared', title: 'HelloRetryRequest for x25519, which we already sent a share for', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.2.8', cheap: true,
-    setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, u16Body(0x001d))) } }),
+    id: 'hrr-group-already-shared',
+    title: 'HelloRetryRequest for x25519, which we already sent a share for',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8',
+    cheap: true,
+    setup: () => ({
+      server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, u16Body(0x001d))) },
+    }),
   },
   {
-    id: 'hrr-suite-not-offered', title: 'HelloRetryRequest selecting a suite we did not offer', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.4',
-    cheap: true, setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => (s.cipherSuite = 0x1304)) } }),
+    id: 'hrr-suite-not-offered',
+    title: 'HelloRetryRequest selecting a suite we did not offer',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.4',
+    cheap: true,
+    setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => (s.cipherSuite = 0x1304)) } }),
   },
   {
-    id: 'hrr-suite-changed', title: 'ServerHello after HelloRetryRequest with another suite', expect: 'illegal_parameter', ref: 'RFC 8446 §4.1.4',
-    cheap: true, setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => (s.cipherSuite = 0x1302), 2) } }),
+    id: 'hrr-suite-changed',
+    title: 'ServerHello after HelloRetryRequest with another suite',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.4',
+    cheap: true,
+    setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => (s.cipherSuite = 0x1302), 2) } }),
   },
   {
-    id: 'hrr-not-allowed-ext', title: 'HelloRetryRequest with server_name (offered, but not an HRR extension)', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.2', cheap: true,
-    setup: () => ({ server: { group: 'secp256r1', mutate: sh((s) => s.extensions.push({ type: ExtensionType.server_name, data: EMPTY })) } }),
+    id: 'hrr-not-allowed-ext',
+    title: 'HelloRetryRequest with server_name (offered, but not an HRR extension)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2',
+    cheap: true,
+    setup: () => ({
+      server: {
+        group: 'secp256r1',
+        mutate: sh((s) => s.extensions.push({ type: ExtensionType.server_name, data: EMPTY })),
+      },
+    }),
   },
 
   // --- key shares -------------------------------------------------------------------------------
   {
-    id: 'ks-x25519-zero', title: 'x25519 share of 32 zero bytes (all-zero shared secret)', expect: 'illegal_parameter', ref: 'RFC 8446 §7.4.2, RFC 7748 §6.1',
-    cheap: true, setup: () => ({ server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x001d, new Uint8Array(32)))) } }),
-  },
-  {
-    id: 'ks-x25519-short', title: 'x25519 share of 31 bytes', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8.2', cheap: true,
-    setup: () => ({ server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x001d, new Uint8Array(31).fill(7)))) } }),
-  },
-  {
-    id: 'ks-p256-off-curve', title: 'P-256 share not on the curve', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8.2', cheap: true,
-    setup: () => ({
-      server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0017, offCurvePoint()))) },
-      client: { keyShareGroups: ['secp256r1'] },
-    }),
-  },
-  {
-    id: 'ks-p256-infinity', title: 'P-256 share encoding the point at infinity (a single 0x00)', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8.2',
+    id: 'ks-x25519-zero',
+    title: 'x25519 share of 32 zero bytes (all-zero shared secret)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §7.4.2, RFC 7748 §6.1',
     cheap: true,
     setup: () => ({
-      server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0017, Uint8Array.of(0)))) },
-      client: { keyShareGroups: ['secp256r1'] },
+      server: {
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x001d, new Uint8Array(32)))),
+      },
     }),
   },
   {
-    id: 'ks-p256-compressed', title: 'P-256 share in compressed form', expect: 'illegal_parameter', ref: 'RFC 8446 §4.2.8.2 (uncompressed only)', cheap: true,
+    id: 'ks-x25519-short',
+    title: 'x25519 share of 31 bytes',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8.2',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: sh((s) =>
+          setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x001d, new Uint8Array(31).fill(7))),
+        ),
+      },
+    }),
+  },
+  {
+    id: 'ks-p256-off-curve',
+    title: 'P-256 share not on the curve',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8.2',
+    cheap: true,
     setup: () => ({
       server: {
         group: 'secp256r1',
-        mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0017, concat(Uint8Array.of(2), offCurvePoint().subarray(1, 33))))),
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0017, offCurvePoint()))),
       },
       client: { keyShareGroups: ['secp256r1'] },
     }),
   },
   {
-    id: 'ks-mlkem-short', title: 'X25519MLKEM768 share one byte short (ML-KEM ciphertext of 1087 bytes)', expect: 'illegal_parameter',
+    id: 'ks-p256-infinity',
+    title: 'P-256 share encoding the point at infinity (a single 0x00)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8.2',
+    cheap: true,
+    setup: () => ({
+      server: {
+        group: 'secp256r1',
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, keyShareBody(0x0017, Uint8Array.of(0)))),
+      },
+      client: { keyShareGroups: ['secp256r1'] },
+    }),
+  },
+  {
+    id: 'ks-p256-compressed',
+    title: 'P-256 share in compressed form',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.2.8.2 (uncompressed only)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        group: 'secp256r1',
+        mutate: sh((s) =>
+          setExt(
+            s.extensions,
+            ExtensionType.key_share,
+            keyShareBody(0x0017, concat(Uint8Array.of(2), offCurvePoint().subarray(1, 33))),
+          ),
+        ),
+      },
+      client: { keyShareGroups: ['secp256r1'] },
+    }),
+  },
+  {
+    id: 'ks-mlkem-short',
+    title: 'X25519MLKEM768 share one byte short (ML-KEM ciphertext of 1087 bytes)',
+    expect: 'illegal_parameter',
     ref: 'draft-ietf-tls-ecdhe-mlkem §3 / FIPS 203 (length check)',
     setup: () => ({
       server: {
@@ -850,13 +1337,19 @@ export const HOSTILE_CASES: HostileCase[] = [
           const ks = new Reader(findExtension(s.extensions, ExtensionType.key_share)!.data);
           const g = ks.u16();
           const key = ks.vec16();
-          setExt(s.extensions, ExtensionType.key_share, keyShareBody(g, concat(key.subarray(0, 1087), key.subarray(1088))));
+          setExt(
+            s.extensions,
+            ExtensionType.key_share,
+            keyShareBody(g, concat(key.subarray(0, 1087), key.subarray(1088))),
+          );
         }),
       },
     }),
   },
   {
-    id: 'ks-mlkem-garbage', title: 'X25519MLKEM768 share with a corrupted ML-KEM ciphertext (right length)', expect: 'bad_record_mac',
+    id: 'ks-mlkem-garbage',
+    title: 'X25519MLKEM768 share with a corrupted ML-KEM ciphertext (right length)',
+    expect: 'bad_record_mac',
     ref: 'FIPS 203 implicit rejection: wrong keys, so the first encrypted record fails (RFC 8446 §5.2)',
     setup: () => ({
       server: {
@@ -870,137 +1363,292 @@ export const HOSTILE_CASES: HostileCase[] = [
     }),
   },
   {
-    id: 'ks-12-p256-off-curve', title: 'TLS 1.2 ServerKeyExchange (validly signed) with a P-256 point off the curve', expect: 'illegal_parameter',
-    ref: 'RFC 8422 §5.4 / OpenSSL BAD_ECPOINT', cheap: true,
+    id: 'ks-12-p256-off-curve',
+    title: 'TLS 1.2 ServerKeyExchange (validly signed) with a P-256 point off the curve',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8422 §5.4 / OpenSSL BAD_ECPOINT',
+    cheap: true,
     setup: (ctx) => ({ server: { ...TLS12, group: 'secp256r1', mutate: resignedSke(ctx, 0x0017, offCurvePoint()) } }),
   },
   {
-    id: 'ks-12-x25519-zero', title: 'TLS 1.2 ServerKeyExchange (validly signed) with an all-zero x25519 point', expect: 'illegal_parameter',
-    ref: 'RFC 8422 §5.11, RFC 7748 §6.1', cheap: true,
+    id: 'ks-12-x25519-zero',
+    title: 'TLS 1.2 ServerKeyExchange (validly signed) with an all-zero x25519 point',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8422 §5.11, RFC 7748 §6.1',
+    cheap: true,
     setup: (ctx) => ({ server: { ...TLS12, mutate: resignedSke(ctx, 0x001d, new Uint8Array(32)) } }),
   },
   {
-    id: 'ks-12-group-not-offered', title: 'TLS 1.2 ServerKeyExchange (validly signed) for P-521, which we did not offer', expect: 'illegal_parameter',
-    ref: 'RFC 8422 §5.4 / OpenSSL WRONG_CURVE', cheap: true,
-    setup: (ctx) => ({ server: { ...TLS12, mutate: resignedSke(ctx, 0x0019, nodeProvider.generateKeyShare('secp521r1').publicKey) } }),
+    id: 'ks-12-group-not-offered',
+    title: 'TLS 1.2 ServerKeyExchange (validly signed) for P-521, which we did not offer',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8422 §5.4 / OpenSSL WRONG_CURVE',
+    cheap: true,
+    setup: (ctx) => ({
+      server: { ...TLS12, mutate: resignedSke(ctx, 0x0019, nodeProvider.generateKeyShare('secp521r1').publicKey) },
+    }),
   },
 
   // --- authentication ---------------------------------------------------------------------------
   {
-    id: 'auth-bad-cv', title: 'CertificateVerify with a corrupted signature', expect: 'decrypt_error', ref: 'RFC 8446 §4.4.3', cheap: true,
+    id: 'auth-bad-cv',
+    title: 'CertificateVerify with a corrupted signature',
+    expect: 'decrypt_error',
+    ref: 'RFC 8446 §4.4.3',
+    cheap: true,
     setup: () => ({ server: { mutate: onHandshake(CV, (m) => flipByte(m, -1)) } }),
   },
   {
-    id: 'auth-cv-scheme-not-offered', title: 'CertificateVerify with rsa_pkcs1_sha1 (not offered, not TLS 1.3)', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.4.3 (OpenSSL: illegal_parameter, wrong signature type)', cheap: true,
-    setup: () => ({ server: { mutate: onHandshake(CV, (m) => { const o = m.slice(); o[4] = 0x02; o[5] = 0x01; return o; }) } }),
+    id: 'auth-cv-scheme-not-offered',
+    title: 'CertificateVerify with rsa_pkcs1_sha1 (not offered, not TLS 1.3)',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.4.3 (OpenSSL: illegal_parameter, wrong signature type)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: onHandshake(CV, (m) => {
+          const o = m.slice();
+          o[4] = 0x02;
+          o[5] = 0x01;
+          return o;
+        }),
+      },
+    }),
   },
   {
-    id: 'auth-bad-finished', title: 'server Finished with one bit flipped', expect: 'decrypt_error', ref: 'RFC 8446 §4.4.4', cheap: true,
+    id: 'auth-bad-finished',
+    title: 'server Finished with one bit flipped',
+    expect: 'decrypt_error',
+    ref: 'RFC 8446 §4.4.4',
+    cheap: true,
     setup: () => ({ server: { mutate: onHandshake(FIN, (m) => flipByte(m, -1)) } }),
   },
   {
-    id: 'auth-short-finished', title: 'server Finished one byte short', expect: 'decrypt_error',
-    ref: 'RFC 8446 §4.4.4 ("if incorrect MUST ... decrypt_error"; OpenSSL sends decode_error, BoringSSL decrypt_error)', cheap: true,
+    id: 'auth-short-finished',
+    title: 'server Finished one byte short',
+    expect: 'decrypt_error',
+    ref: 'RFC 8446 §4.4.4 ("if incorrect MUST ... decrypt_error"; OpenSSL sends decode_error, BoringSSL decrypt_error)',
+    cheap: true,
     setup: () => ({ server: { mutate: onHandshake(FIN, (m) => frameHandshake(FIN, m.subarray(4, m.length - 1))) } }),
   },
   {
-    id: 'auth-empty-certificate', title: 'Certificate with no entries', expect: 'decode_error', ref: 'RFC 8446 §4.4.2.4', cheap: true,
+    id: 'auth-empty-certificate',
+    title: 'Certificate with no entries',
+    expect: 'decode_error',
+    ref: 'RFC 8446 §4.4.2.4',
+    cheap: true,
     setup: () => ({ server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate([], true))) } }),
   },
   {
-    id: 'auth-garbage-certificate', title: 'Certificate entry of 300 garbage bytes', expect: 'bad_certificate',
-    ref: 'RFC 8446 §6.2 bad_certificate (OpenSSL 3 sends decode_error for an undecodable certificate)', cheap: true,
-    setup: () => ({ server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate([new Uint8Array(300).fill(0x30)], true))) } }),
+    id: 'auth-garbage-certificate',
+    title: 'Certificate entry of 300 garbage bytes',
+    expect: 'bad_certificate',
+    ref: 'RFC 8446 §6.2 bad_certificate (OpenSSL 3 sends decode_error for an undecodable certificate)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        mutate: onHandshake(CERT, () =>
+          frameHandshake(CERT, encodeCertificate([new Uint8Array(300).fill(0x30)], true)),
+        ),
+      },
+    }),
   },
   {
-    id: 'auth-leaf-key-off-curve', title: 'leaf certificate whose P-256 public key is not on the curve (parses as X.509)', expect: 'bad_certificate',
-    ref: 'RFC 8446 §6.2 bad_certificate ("A certificate was corrupt"); never internal_error (found by the fuzzer)', cheap: true,
+    id: 'auth-leaf-key-off-curve',
+    title: 'leaf certificate whose P-256 public key is not on the curve (parses as X.509)',
+    expect: 'bad_certificate',
+    ref: 'RFC 8446 §6.2 bad_certificate ("A certificate was corrupt"); never internal_error (found by the fuzzer)',
+    cheap: true,
     setup: (ctx) => {
       const leaf = ctx.creds.chain[0]!.slice();
       const at = toHex(leaf).indexOf('03420004') / 2; // BIT STRING of the uncompressed point
       leaf[at + 4]! ^= 0x01;
-      return { server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate([leaf, ...ctx.creds.chain.slice(1)], true))) } };
+      return {
+        server: {
+          mutate: onHandshake(CERT, () =>
+            frameHandshake(CERT, encodeCertificate([leaf, ...ctx.creds.chain.slice(1)], true)),
+          ),
+        },
+      };
     },
   },
   {
-    id: 'auth-cert-context', title: 'server Certificate with a non-empty certificate_request_context', expect: 'illegal_parameter',
-    ref: 'RFC 8446 §4.4.2', cheap: true,
-    setup: (ctx) => ({ server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate(ctx.creds.chain, true, Uint8Array.of(1)))) } }),
+    id: 'auth-cert-context',
+    title: 'server Certificate with a non-empty certificate_request_context',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.4.2',
+    cheap: true,
+    setup: (ctx) => ({
+      server: {
+        mutate: onHandshake(CERT, () =>
+          frameHandshake(CERT, encodeCertificate(ctx.creds.chain, true, Uint8Array.of(1))),
+        ),
+      },
+    }),
   },
   {
-    id: 'auth-100-leaf-copies', title: 'chain of 100 certificates (the leaf 100 times)', expect: 'unknown_ca',
+    id: 'auth-100-leaf-copies',
+    title: 'chain of 100 certificates (the leaf 100 times)',
+    expect: 'unknown_ca',
     ref: 'bounded; X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY → unknown_ca (OpenSSL ssl_verify_alarm_type)',
-    setup: (ctx) => ({ server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate(Array.from({ length: 100 }, () => ctx.creds.chain[0]!), true))) } }),
+    setup: (ctx) => ({
+      server: {
+        mutate: onHandshake(CERT, () =>
+          frameHandshake(
+            CERT,
+            encodeCertificate(
+              Array.from({ length: 100 }, () => ctx.creds.chain[0]!),
+              true,
+            ),
+          ),
+        ),
+      },
+    }),
   },
   {
-    id: 'auth-1mb-certificate', title: 'Certificate message of 1 MB', expect: 'illegal_parameter', ref: 'OpenSSL excessive message size (max_cert_list)',
-    setup: () => ({ server: { mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate([new Uint8Array(1 << 20).fill(0x41)], true))) } }),
+    id: 'auth-1mb-certificate',
+    title: 'Certificate message of 1 MB',
+    expect: 'illegal_parameter',
+    ref: 'OpenSSL excessive message size (max_cert_list)',
+    setup: () => ({
+      server: {
+        mutate: onHandshake(CERT, () =>
+          frameHandshake(CERT, encodeCertificate([new Uint8Array(1 << 20).fill(0x41)], true)),
+        ),
+      },
+    }),
   },
   {
-    id: 'auth-12-bad-ske-signature', title: 'TLS 1.2 ServerKeyExchange with a corrupted signature', expect: 'decrypt_error', ref: 'RFC 5246 §7.2.2, §7.4.3',
-    cheap: true, setup: () => ({ server: { ...TLS12, mutate: onHandshake(SKE, (m) => flipByte(m, -1)) } }),
+    id: 'auth-12-bad-ske-signature',
+    title: 'TLS 1.2 ServerKeyExchange with a corrupted signature',
+    expect: 'decrypt_error',
+    ref: 'RFC 5246 §7.2.2, §7.4.3',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, mutate: onHandshake(SKE, (m) => flipByte(m, -1)) } }),
   },
   {
-    id: 'auth-12-bad-finished', title: 'TLS 1.2 server Finished with one bit flipped', expect: 'decrypt_error', ref: 'RFC 5246 §7.4.9',
+    id: 'auth-12-bad-finished',
+    title: 'TLS 1.2 server Finished with one bit flipped',
+    expect: 'decrypt_error',
+    ref: 'RFC 5246 §7.4.9',
     setup: () => ({ server: { ...TLS12, mutate: onHandshake(FIN, (m) => flipByte(m, -1)) } }),
   },
 
   // --- TLS 1.2 renegotiation and EMS --------------------------------------------------------------
   {
-    id: 'reneg-12-initial-no-ri', title: 'TLS 1.2 ServerHello without renegotiation_info', expect: 'handshake_failure',
-    ref: 'RFC 5746 §3.4 (OpenSSL 3: unsafe legacy renegotiation disabled)', cheap: true,
-    setup: () => ({ server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info)) } }),
-  },
-  {
-    id: 'reneg-12-no-ri', title: 'TLS 1.2 renegotiation ServerHello without renegotiation_info', expect: 'handshake_failure', ref: 'RFC 5746 §3.5',
-    setup: () => ({ server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info), 2) }, afterHandshake: (s) => s.helloRequest() }),
-  },
-  {
-    id: 'reneg-12-wrong-ri', title: 'TLS 1.2 renegotiation ServerHello with an empty renegotiation_info', expect: 'handshake_failure', ref: 'RFC 5746 §3.5',
+    id: 'reneg-12-initial-no-ri',
+    title: 'TLS 1.2 ServerHello without renegotiation_info',
+    expect: 'handshake_failure',
+    ref: 'RFC 5746 §3.4 (OpenSSL 3: unsafe legacy renegotiation disabled)',
+    cheap: true,
     setup: () => ({
-      server: { ...TLS12, mutate: sh((s) => setExt(s.extensions, ExtensionType.renegotiation_info, Uint8Array.of(0)), 2) },
+      server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info)) },
+    }),
+  },
+  {
+    id: 'reneg-12-no-ri',
+    title: 'TLS 1.2 renegotiation ServerHello without renegotiation_info',
+    expect: 'handshake_failure',
+    ref: 'RFC 5746 §3.5',
+    setup: () => ({
+      server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info), 2) },
       afterHandshake: (s) => s.helloRequest(),
     }),
   },
   {
-    id: 'ems-12-dropped-on-resumption', title: 'TLS 1.2 resumption of an EMS session without extended_master_secret', expect: 'handshake_failure',
+    id: 'reneg-12-wrong-ri',
+    title: 'TLS 1.2 renegotiation ServerHello with an empty renegotiation_info',
+    expect: 'handshake_failure',
+    ref: 'RFC 5746 §3.5',
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.renegotiation_info, Uint8Array.of(0)), 2),
+      },
+      afterHandshake: (s) => s.helloRequest(),
+    }),
+  },
+  {
+    id: 'ems-12-dropped-on-resumption',
+    title: 'TLS 1.2 resumption of an EMS session without extended_master_secret',
+    expect: 'handshake_failure',
     ref: 'RFC 7627 §5.3 (OpenSSL: inconsistent extms)',
     setup: async () => {
       const { store, session } = await session12();
-      return { server: { ...TLS12, store, mutate: sh((s) => removeExt(s.extensions, ExtensionType.extended_master_secret)) }, clientSide: { session } };
+      return {
+        server: { ...TLS12, store, mutate: sh((s) => removeExt(s.extensions, ExtensionType.extended_master_secret)) },
+        clientSide: { session },
+      };
     },
   },
 
   // --- post-handshake -------------------------------------------------------------------------------
   {
-    id: 'post-keyupdate-flood', title: '200 KeyUpdates without application data in between', expect: 'unexpected_message',
-    ref: 'OpenSSL TOO_MANY_KEY_UPDATES (32); RFC 8446 §4.6.3 sets no bound', cheap: true,
+    id: 'post-keyupdate-flood',
+    title: '200 KeyUpdates without application data in between',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL TOO_MANY_KEY_UPDATES (32); RFC 8446 §4.6.3 sets no bound',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => repeat(200, () => s.keyUpdate(false)) }),
   },
   {
-    id: 'post-keyupdate-requested-flood', title: '200 KeyUpdates with update_requested (each forces an answer)', expect: 'unexpected_message',
-    ref: 'OpenSSL TOO_MANY_KEY_UPDATES; RFC 8446 §4.6.3 sets no bound', cheap: true,
+    id: 'post-keyupdate-requested-flood',
+    title: '200 KeyUpdates with update_requested (each forces an answer)',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL TOO_MANY_KEY_UPDATES; RFC 8446 §4.6.3 sets no bound',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => repeat(200, () => s.keyUpdate(true)) }),
   },
   {
-    id: 'post-warning-alert-flood', title: '100 user_canceled warning alerts', expect: 'unexpected_message',
-    ref: 'OpenSSL TOO_MANY_WARN_ALERTS (5); connection.ts MAX_EMPTY_RECORDS comment says warning alerts count', cheap: true,
-    setup: () => ({ afterHandshake: (s) => repeat(100, () => s.sendAlert(AlertLevel.warning, AlertDescription.user_canceled)) }),
-  },
-  {
-    id: 'post-keyupdate-bad-value', title: 'KeyUpdate with request_update = 2', expect: 'illegal_parameter', ref: 'RFC 8446 §4.6.3', cheap: true,
-    setup: () => ({ afterHandshake: (s) => s.sendRaw(serverSeal(s, 22, frameHandshake(HandshakeType.key_update, Uint8Array.of(2)))) }),
-  },
-  {
-    id: 'post-certificate-request', title: 'post-handshake CertificateRequest without post_handshake_auth', expect: 'unexpected_message',
-    ref: 'RFC 8446 §4.6.2', cheap: true,
+    id: 'post-warning-alert-flood',
+    title: '100 user_canceled warning alerts',
+    expect: 'unexpected_message',
+    ref: 'OpenSSL TOO_MANY_WARN_ALERTS (5); connection.ts MAX_EMPTY_RECORDS comment says warning alerts count',
+    cheap: true,
     setup: () => ({
-      afterHandshake: (s) => s.sendRaw(serverSeal(s, 22, frameHandshake(HandshakeType.certificate_request, new Writer(16).vec8(Uint8Array.of(1)).vec16((w) => w.u16(13).vec16((l) => l.vec16((x) => x.u16(0x0403)))).finish().slice()))),
+      afterHandshake: (s) => repeat(100, () => s.sendAlert(AlertLevel.warning, AlertDescription.user_canceled)),
     }),
   },
   {
-    id: 'post-server-hello', title: 'ServerHello after the TLS 1.3 handshake', expect: 'unexpected_message', ref: 'RFC 8446 §4', cheap: true,
+    id: 'post-keyupdate-bad-value',
+    title: 'KeyUpdate with request_update = 2',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.6.3',
+    cheap: true,
+    setup: () => ({
+      afterHandshake: (s) => s.sendRaw(serverSeal(s, 22, frameHandshake(HandshakeType.key_update, Uint8Array.of(2)))),
+    }),
+  },
+  {
+    id: 'post-certificate-request',
+    title: 'post-handshake CertificateRequest without post_handshake_auth',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4.6.2',
+    cheap: true,
+    setup: () => ({
+      afterHandshake: (s) =>
+        s.sendRaw(
+          serverSeal(
+            s,
+            22,
+            frameHandshake(
+              HandshakeType.certificate_request,
+              new Writer(16)
+                .vec8(Uint8Array.of(1))
+                .vec16((w) => w.u16(13).vec16((l) => l.vec16((x) => x.u16(0x0403))))
+                .finish()
+                .slice(),
+            ),
+          ),
+        ),
+    }),
+  },
+  {
+    id: 'post-server-hello',
+    title: 'ServerHello after the TLS 1.3 handshake',
+    expect: 'unexpected_message',
+    ref: 'RFC 8446 §4',
+    cheap: true,
     setup: () => ({ afterHandshake: (s) => s.sendRaw(serverSeal(s, 22, frameHandshake(SH, new Uint8Array(40)))) }),
   },
 ];
@@ -1073,7 +1721,12 @@ export async function startHostileServer(script: HostileScript): Promise<Hostile
     sockets.add(socket);
     const index = connections.length;
     let resolveClosed!: () => void;
-    const conn: HostileConnection = { index, socket, closed: new Promise((r) => (resolveClosed = r)), socketErrors: [] };
+    const conn: HostileConnection = {
+      index,
+      socket,
+      closed: new Promise((r) => (resolveClosed = r)),
+      socketErrors: [],
+    };
     socket.on('error', (e: NodeJS.ErrnoException) => conn.socketErrors.push(e.code ?? e.message));
     connections.push(conn);
     socket.once('close', () => {
@@ -1123,7 +1776,13 @@ export async function startHostileServer(script: HostileScript): Promise<Hostile
 }
 
 /** Runs a TestServer over a MemoryTransport whose pipes are fed from and drained to the socket. */
-function bridge(conn: HostileConnection, setup: CaseSetup, creds: TestCredentials, early: Buffer[], earlyEnd: boolean): void {
+function bridge(
+  conn: HostileConnection,
+  setup: CaseSetup,
+  creds: TestCredentials,
+  early: Buffer[],
+  earlyEnd: boolean,
+): void {
   const { socket } = conn;
   const [, serverSide] = memoryPair();
   const transport: MemoryTransport = serverSide;

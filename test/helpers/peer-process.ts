@@ -221,7 +221,11 @@ function tryConnect(host: string, port: number, timeoutMs: number): Promise<bool
 /** Spawns a server and resolves once it is ready; on failure the process is killed and the error says why. */
 export async function launch(opts: LaunchOptions): Promise<Peer> {
   installHooks();
-  const env = { ...process.env, PATH: `${process.env['PATH'] ?? '/usr/bin:/bin'}${delimiter}${SBIN_PATH}`, ...opts.env };
+  const env = {
+    ...process.env,
+    PATH: `${process.env['PATH'] ?? '/usr/bin:/bin'}${delimiter}${SBIN_PATH}`,
+    ...opts.env,
+  };
   let command = opts.command;
   let args = opts.args;
   const stdbuf = opts.lineBuffered ? findBinary('stdbuf') : undefined;
@@ -419,7 +423,11 @@ export function runClient(
   const [cmd, ...args] = full;
   if (cmd === undefined) return Promise.reject(new Error('runClient: empty argv'));
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    const child = spawn(cmd, args, {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
+    });
     const pid = child.pid;
     if (pid !== undefined) live.add(pid);
     const out: Buffer[] = [];

@@ -115,12 +115,23 @@ export async function startGnutlsServer(opts: CommonOptions & { mode?: 'echo' | 
   const port = await freePort();
   const args = [
     opts.mode === 'http' ? '--http' : '--echo',
-    '-p', String(port),
+    '-p',
+    String(port),
     `--x509certfile=${fullChainFile(opts, dir)}`,
     `--x509keyfile=${opts.key}`,
     ...(opts.args ?? []),
   ];
-  return launch({ kind: 'gnutls', command: bin, args, netns: true, lineBuffered: true, ready: { listen: port }, stdin: opts.stdin, startTimeoutMs: opts.startTimeoutMs, tempDirs: [dir] });
+  return launch({
+    kind: 'gnutls',
+    command: bin,
+    args,
+    netns: true,
+    lineBuffered: true,
+    ready: { listen: port },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
+    tempDirs: [dir],
+  });
 }
 
 /** `bssl-tool server -loop` (android-boringssl) inside a fresh network namespace: it binds all interfaces. */
@@ -131,8 +142,15 @@ export async function startBoringSslServer(opts: CommonOptions & { loop?: boolea
   const args = ['server', '-accept', String(port), '-cert', fullChainFile(opts, dir), '-key', opts.key];
   if (opts.loop !== false) args.push('-loop');
   return launch({
-    kind: 'boringssl', command: bin, args: [...args, ...(opts.args ?? [])], netns: true, lineBuffered: true,
-    ready: { listen: port }, stdin: opts.stdin, startTimeoutMs: opts.startTimeoutMs, tempDirs: [dir],
+    kind: 'boringssl',
+    command: bin,
+    args: [...args, ...(opts.args ?? [])],
+    netns: true,
+    lineBuffered: true,
+    ready: { listen: port },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
+    tempDirs: [dir],
   });
 }
 
@@ -149,7 +167,20 @@ export async function startNssServer(opts: CommonOptions): Promise<Peer> {
   const db = join(dir, 'db');
   mkdirSync(db);
   const p12 = join(dir, 'leaf.p12');
-  const pkcs12 = ['pkcs12', '-export', '-in', opts.cert, '-inkey', opts.key, '-name', 'leaf', '-passout', 'pass:', '-out', p12];
+  const pkcs12 = [
+    'pkcs12',
+    '-export',
+    '-in',
+    opts.cert,
+    '-inkey',
+    opts.key,
+    '-name',
+    'leaf',
+    '-passout',
+    'pass:',
+    '-out',
+    p12,
+  ];
   const ica = intermediatesPem(opts);
   if (ica) {
     writeFileSync(join(dir, 'ica.pem'), ica);
@@ -168,8 +199,15 @@ export async function startNssServer(opts: CommonOptions): Promise<Peer> {
   await step(pk12util, ['-i', p12, '-d', `sql:${db}`, '-W', '', '-K', '']);
   const port = await freePort();
   return launch({
-    kind: 'nss', command: bin, args: ['-d', `sql:${db}`, '-n', 'leaf', '-p', String(port), ...(opts.args ?? [])],
-    netns: true, lineBuffered: true, ready: { listen: port }, stdin: opts.stdin, startTimeoutMs: opts.startTimeoutMs, tempDirs: [dir],
+    kind: 'nss',
+    command: bin,
+    args: ['-d', `sql:${db}`, '-n', 'leaf', '-p', String(port), ...(opts.args ?? [])],
+    netns: true,
+    lineBuffered: true,
+    ready: { listen: port },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
+    tempDirs: [dir],
   });
 }
 
@@ -181,8 +219,15 @@ export async function startBotanServer(opts: CommonOptions & { policy?: string }
   const args = ['tls_server', fullChainFile(opts, dir), opts.key, `--port=${port}`];
   if (opts.policy) args.push(`--policy=${opts.policy}`);
   return launch({
-    kind: 'botan', command: bin, args: [...args, ...(opts.args ?? [])], netns: true, lineBuffered: true,
-    ready: { listen: port }, stdin: opts.stdin, startTimeoutMs: opts.startTimeoutMs, tempDirs: [dir],
+    kind: 'botan',
+    command: bin,
+    args: [...args, ...(opts.args ?? [])],
+    netns: true,
+    lineBuffered: true,
+    ready: { listen: port },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
+    tempDirs: [dir],
   });
 }
 
@@ -254,8 +299,12 @@ export async function startGoServer(opts: GoServerOptions): Promise<Peer> {
   if (opts.keylog) args.push('-keylog', opts.keylog);
   if (opts.mode) args.push('-mode', opts.mode);
   return launch({
-    kind: 'go', command: bin, args: [...args, ...(opts.args ?? [])],
-    ready: { output: /^LISTENING (\d+)$/m }, stdin: opts.stdin, startTimeoutMs: opts.startTimeoutMs,
+    kind: 'go',
+    command: bin,
+    args: [...args, ...(opts.args ?? [])],
+    ready: { output: /^LISTENING (\d+)$/m },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
   });
 }
 
@@ -293,7 +342,8 @@ export interface NodeServerOptions extends CommonOptions {
 
 /** fixtures/peers/node-server.mjs on 127.0.0.1:0 under the chosen Node; prints `HANDSHAKE {json}` per connection. */
 export async function startNodeServer(opts: NodeServerOptions): Promise<Peer> {
-  const node = opts.node === '24' ? node24Binary() : !opts.node || opts.node === 'current' ? process.execPath : opts.node;
+  const node =
+    opts.node === '24' ? node24Binary() : !opts.node || opts.node === 'current' ? process.execPath : opts.node;
   const script = join(repoRoot, 'fixtures', 'peers', 'node-server.mjs');
   const args = [script, '--cert', opts.chain ?? opts.cert, '--key', opts.key];
   const flag = (name: string, v: string | number | undefined): void => {
@@ -313,8 +363,12 @@ export async function startNodeServer(opts: NodeServerOptions): Promise<Peer> {
   if (opts.requestCert) args.push('--request-cert');
   if (opts.rejectUnauthorized) args.push('--reject-unauthorized');
   return launch({
-    kind: opts.node === '24' ? 'node24' : 'node', command: node, args: [...args, ...(opts.args ?? [])],
-    ready: { output: /^LISTENING (\d+)$/m }, stdin: opts.stdin, startTimeoutMs: opts.startTimeoutMs,
+    kind: opts.node === '24' ? 'node24' : 'node',
+    command: node,
+    args: [...args, ...(opts.args ?? [])],
+    ready: { output: /^LISTENING (\d+)$/m },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
   });
 }
 
@@ -355,8 +409,14 @@ export async function startLighttpd(
     writeFileSync(join(dir, 'lighttpd.conf'), conf.join('\n') + '\n');
     try {
       return await launch({
-        kind: `lighttpd-${module}`, command: bin, args: ['-D', '-f', join(dir, 'lighttpd.conf')],
-        ready: { listen: port }, stdin: 'close', lineBuffered: true, startTimeoutMs: opts.startTimeoutMs, tempDirs: [dir],
+        kind: `lighttpd-${module}`,
+        command: bin,
+        args: ['-D', '-f', join(dir, 'lighttpd.conf')],
+        ready: { listen: port },
+        stdin: 'close',
+        lineBuffered: true,
+        startTimeoutMs: opts.startTimeoutMs,
+        tempDirs: [dir],
       });
     } catch (e) {
       lastError = e; // most likely the port was taken between freePort() and bind: try another

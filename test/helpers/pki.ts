@@ -39,9 +39,24 @@ export interface Pki {
 
 /** Leaves the generator makes (see fixtures/pki/generate.sh). */
 export const LEAF_NAMES = [
-  'rsa2048', 'rsa4096', 'p256', 'p384', 'ed25519',
-  'expired', 'notyet', 'wronghost', 'selfsigned', 'untrusted', 'nameconstraints',
-  'wildcard', 'cnonly', 'sha1', 'rsa1024', 'direct', 'client', 'revoked',
+  'rsa2048',
+  'rsa4096',
+  'p256',
+  'p384',
+  'ed25519',
+  'expired',
+  'notyet',
+  'wronghost',
+  'selfsigned',
+  'untrusted',
+  'nameconstraints',
+  'wildcard',
+  'cnonly',
+  'sha1',
+  'rsa1024',
+  'direct',
+  'client',
+  'revoked',
 ] as const;
 export type LeafName = (typeof LEAF_NAMES)[number];
 

@@ -86,7 +86,12 @@ class PlainReader {
 export function ldapResponse(code: number, diag: string, messageId = 1): Buffer {
   const d = Buffer.from(diag, 'utf8');
   const name = Buffer.from('1.3.6.1.4.1.1466.20037', 'latin1');
-  const op = Buffer.concat([Buffer.from([0x0a, 0x01, code, 0x04, 0x00, 0x04, d.length]), d, Buffer.from([0x8a, name.length]), name]);
+  const op = Buffer.concat([
+    Buffer.from([0x0a, 0x01, code, 0x04, 0x00, 0x04, d.length]),
+    d,
+    Buffer.from([0x8a, name.length]),
+    name,
+  ]);
   const body = Buffer.concat([Buffer.from([0x02, 0x01, messageId, 0x78, op.length]), op]);
   return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
@@ -100,13 +105,22 @@ const XMPP_FEATURES =
  * The plain-text part of each protocol: logs what the client says, writes the replies, and
  * returns the final "go ahead" reply (sent together with `trailing`), or null after a refusal.
  */
-type Script = (r: PlainReader, w: (s: string | Buffer) => void, log: (s: string) => void, refuse: boolean) => Promise<string | Buffer | null>;
+type Script = (
+  r: PlainReader,
+  w: (s: string | Buffer) => void,
+  log: (s: string) => void,
+  refuse: boolean,
+) => Promise<string | Buffer | null>;
 
 const SCRIPTS: Record<Proto, Script> = {
   async smtp(r, w, log, refuse) {
     w('220-smtp.test ESMTP test server\r\n220 ready\r\n');
     log(await r.line());
-    w(refuse ? '250-smtp.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n' : '250-smtp.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n');
+    w(
+      refuse
+        ? '250-smtp.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n'
+        : '250-smtp.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n',
+    );
     if (refuse) return null;
     log(await r.line());
     return '220 2.0.0 Ready to start TLS\r\n';
@@ -116,27 +130,27 @@ const SCRIPTS: Record<Proto, Script> = {
     log(await r.line());
     w(`* CAPABILITY IMAP4rev1 ${refuse ? '' : 'STARTTLS '}LOGINDISABLED\r\n. OK CAPABILITY completed\r\n`);
     log(await r.line());
-    if (refuse) return w('. BAD Unknown command\r\n'), null;
+    if (refuse) return (w('. BAD Unknown command\r\n'), null);
     return '. OK Begin TLS negotiation now\r\n';
   },
   async pop3(r, w, log, refuse) {
     w('+OK POP3 test server ready\r\n');
     log(await r.line());
-    if (refuse) return w('-ERR Unknown command: STLS\r\n'), null;
+    if (refuse) return (w('-ERR Unknown command: STLS\r\n'), null);
     return '+OK Begin TLS negotiation\r\n';
   },
   async ftp(r, w, log, refuse) {
     // RFC 959 multi-line reply: middle lines need not start with the code.
     w('220-Welcome to the test FTP server\r\n  second line of the banner\r\n220 ready\r\n');
     log(await r.line());
-    if (refuse) return w('504 AUTH TLS not supported\r\n'), null;
+    if (refuse) return (w('504 AUTH TLS not supported\r\n'), null);
     return '234 AUTH TLS OK.\r\n';
   },
   async xmpp(r, w, log, refuse) {
     log((await r.take((b) => (b.indexOf('>') < 0 ? -1 : b.indexOf('>') + 1))).toString('utf8'));
     w(XMPP_FEATURES);
     log((await r.take((b) => (b.indexOf('/>') < 0 ? -1 : b.indexOf('/>') + 2))).toString('utf8'));
-    if (refuse) return w("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>"), null;
+    if (refuse) return (w("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>"), null);
     return "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
   },
   async postgres(r, _w, log, refuse) {
@@ -145,7 +159,7 @@ const SCRIPTS: Record<Proto, Script> = {
   },
   async ldap(r, w, log, refuse) {
     log((await r.take((b) => (b.length >= 2 && b.length >= 2 + (b[1] ?? 0) ? 2 + (b[1] ?? 0) : -1))).toString('hex'));
-    if (refuse) return w(ldapResponse(2, 'unsupported extended operation')), null;
+    if (refuse) return (w(ldapResponse(2, 'unsupported extended operation')), null);
     return ldapResponse(0, '');
   },
 };
@@ -166,34 +180,38 @@ export async function startTlsServer(proto: Proto, o: StartTlsServerOptions = {}
     state.received.push(log);
     const reader = new PlainReader(socket);
     const write = (s: string | Buffer): void => void socket.write(s);
-    void SCRIPTS[proto](reader, write, (s) => log.push(s), o.mode === 'refuse').then((reply) => {
-      if (reply === null) return;
-      const bytes = typeof reply === 'string' ? Buffer.from(reply, 'latin1') : reply;
-      socket.write(o.trailing ? Buffer.concat([bytes, o.trailing]) : bytes);
-      state.strayBytes += reader.detach();
-      if (o.tls === false) return;
-      const t = new TLSSocket(socket, { isServer: true, cert, key });
-      sockets.add(t as unknown as Socket);
-      t.on('error', () => undefined);
-      let pending = '';
-      t.on('data', (b: Buffer) => {
-        pending += b.toString('utf8');
-        for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
-          const line = pending.slice(0, i);
-          pending = pending.slice(i + 1);
-          state.tlsLines.push(line);
-          t.write([...line].reverse().join('') + '\n');
-        }
-      });
-      t.on('end', () => t.end());
-    }, () => socket.destroy());
+    void SCRIPTS[proto](reader, write, (s) => log.push(s), o.mode === 'refuse').then(
+      (reply) => {
+        if (reply === null) return;
+        const bytes = typeof reply === 'string' ? Buffer.from(reply, 'latin1') : reply;
+        socket.write(o.trailing ? Buffer.concat([bytes, o.trailing]) : bytes);
+        state.strayBytes += reader.detach();
+        if (o.tls === false) return;
+        const t = new TLSSocket(socket, { isServer: true, cert, key });
+        sockets.add(t as unknown as Socket);
+        t.on('error', () => undefined);
+        let pending = '';
+        t.on('data', (b: Buffer) => {
+          pending += b.toString('utf8');
+          for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+            const line = pending.slice(0, i);
+            pending = pending.slice(i + 1);
+            state.tlsLines.push(line);
+            t.write([...line].reverse().join('') + '\n');
+          }
+        });
+        t.on('end', () => t.end());
+      },
+      () => socket.destroy(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   state.port = typeof addr === 'object' && addr ? addr.port : 0;
-  state.close = () => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  });
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
   return state;
 }

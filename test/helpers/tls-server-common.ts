@@ -6,7 +6,15 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { Reader, Writer, toHex } from '../../src/tls/codec/bytes.js';
-import { ExtensionType, ext, findExtension, readExtensions, readU16List, writeExtensions, type Extension } from '../../src/tls/codec/extensions.js';
+import {
+  ExtensionType,
+  ext,
+  findExtension,
+  readExtensions,
+  readU16List,
+  writeExtensions,
+  type Extension,
+} from '../../src/tls/codec/extensions.js';
 import { type GroupName, type HashName } from '../../src/tls/codec/names.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { TlsAlert, decodeError, illegalParameter } from '../../src/tls/errors.js';
@@ -260,7 +268,12 @@ export function clientPskModes(ch: ParsedClientHello): number[] {
 
 // --- server messages -----------------------------------------------------------------------
 
-export function encodeServerHello(sh: { random: Uint8Array; sessionId: Uint8Array; cipherSuite: number; extensions: Extension[] }): Uint8Array {
+export function encodeServerHello(sh: {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  cipherSuite: number;
+  extensions: Extension[];
+}): Uint8Array {
   const w = new Writer(256);
   w.u16(0x0303).bytes(sh.random).vec8(sh.sessionId).u16(sh.cipherSuite).u8(0);
   writeExtensions(w, sh.extensions);
@@ -273,7 +286,12 @@ export function encodeExtensionsBlock(exts: Extension[]): Uint8Array {
   return w.finish().slice();
 }
 
-export function encodeNewSessionTicket13(t: { lifetime: number; ageAdd: number; nonce: Uint8Array; ticket: Uint8Array }): Uint8Array {
+export function encodeNewSessionTicket13(t: {
+  lifetime: number;
+  ageAdd: number;
+  nonce: Uint8Array;
+  ticket: Uint8Array;
+}): Uint8Array {
   const w = new Writer(128).u32(t.lifetime).u32(t.ageAdd).vec8(t.nonce).vec16(t.ticket);
   writeExtensions(w, []);
   return w.finish().slice();
@@ -300,7 +318,8 @@ export function decodeClientKeyExchangeEcdhe(body: Uint8Array): Uint8Array {
 }
 
 export const supportedVersionExt = (v: number): Extension => ext(ExtensionType.supported_versions, (w) => w.u16(v));
-export const serverKeyShareExt = (group: number, key: Uint8Array): Extension => ext(ExtensionType.key_share, (w) => w.u16(group).vec16(key));
+export const serverKeyShareExt = (group: number, key: Uint8Array): Extension =>
+  ext(ExtensionType.key_share, (w) => w.u16(group).vec16(key));
 export const hrrKeyShareExt = (group: number): Extension => ext(ExtensionType.key_share, (w) => w.u16(group));
 export const selectedIdentityExt = (i: number): Extension => ext(ExtensionType.pre_shared_key, (w) => w.u16(i));
 export const alpnSelectedExt = (p: string): Extension =>
@@ -320,15 +339,23 @@ export function schemesForKey(pkcs8: Uint8Array, tls13: boolean): number[] {
   switch (k.asymmetricKeyType) {
     case 'ec':
       switch (k.asymmetricKeyDetails?.namedCurve) {
-        case 'prime256v1': return tls13 ? [0x0403] : [0x0403, 0x0503, 0x0603];
-        case 'secp384r1': return tls13 ? [0x0503] : [0x0503, 0x0403, 0x0603];
-        case 'secp521r1': return tls13 ? [0x0603] : [0x0603, 0x0503, 0x0403];
-        default: return [];
+        case 'prime256v1':
+          return tls13 ? [0x0403] : [0x0403, 0x0503, 0x0603];
+        case 'secp384r1':
+          return tls13 ? [0x0503] : [0x0503, 0x0403, 0x0603];
+        case 'secp521r1':
+          return tls13 ? [0x0603] : [0x0603, 0x0503, 0x0403];
+        default:
+          return [];
       }
-    case 'ed25519': return [0x0807];
-    case 'rsa': return tls13 ? [0x0804, 0x0805, 0x0806] : [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
-    case 'rsa-pss': return [0x0809, 0x080a, 0x080b];
-    default: return [];
+    case 'ed25519':
+      return [0x0807];
+    case 'rsa':
+      return tls13 ? [0x0804, 0x0805, 0x0806] : [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
+    case 'rsa-pss':
+      return [0x0809, 0x080a, 0x080b];
+    default:
+      return [];
   }
 }
 
@@ -336,7 +363,8 @@ export function schemesForKey(pkcs8: Uint8Array, tls13: boolean): number[] {
 export function chooseScheme(opts: TestServerOptions, clientSigalgs: number[], tls13: boolean): number {
   if (opts.sigalg !== undefined) return opts.sigalg;
   const s = schemesForKey(opts.key, tls13).find((id) => clientSigalgs.includes(id));
-  if (s === undefined) throw new TlsAlert(AlertDescription.handshake_failure, 'no signature scheme fits the key and the client');
+  if (s === undefined)
+    throw new TlsAlert(AlertDescription.handshake_failure, 'no signature scheme fits the key and the client');
   return s;
 }
 

@@ -9,11 +9,23 @@ import { HandshakeType } from '../../src/tls/codec/handshake.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert, decodeError, unexpectedMessage } from '../../src/tls/errors.js';
-import { ContentType, MAX_PLAINTEXT, NullProtection, RECORD_HEADER, type RecordProtection } from '../../src/tls/record/protection.js';
+import {
+  ContentType,
+  MAX_PLAINTEXT,
+  NullProtection,
+  RECORD_HEADER,
+  type RecordProtection,
+} from '../../src/tls/record/protection.js';
 import { HandshakeBuffer } from '../../src/tls/record/hsbuffer.js';
 import type { MemoryTransport } from '../../src/net/memory.js';
 import {
-  ServerStore, clientVersions, decodeClientHello, type ParsedClientHello, type ServerFacts, type ServerHost, type TestServerOptions,
+  ServerStore,
+  clientVersions,
+  decodeClientHello,
+  type ParsedClientHello,
+  type ServerFacts,
+  type ServerHost,
+  type TestServerOptions,
 } from './tls-server-common.js';
 import { Server13Flow } from './tls-server13.js';
 import { Server12Flow } from './tls-server12.js';
@@ -25,9 +37,21 @@ export class TestServer implements ServerHost {
   readonly opts: TestServerOptions;
   readonly p: CryptoProvider;
   readonly facts: ServerFacts = {
-    version: null, suite: null, group: null, resumed: false, hrrSent: false, psk: null, connected: false, appWriteReady: false,
-    ticketsSent: 0, keyUpdatesReceived: 0, renegotiations: 0, plaintextCcsAccepted: 0, extendedMasterSecret: false,
-    servername: null, alpn: null,
+    version: null,
+    suite: null,
+    group: null,
+    resumed: false,
+    hrrSent: false,
+    psk: null,
+    connected: false,
+    appWriteReady: false,
+    ticketsSent: 0,
+    keyUpdatesReceived: 0,
+    renegotiations: 0,
+    plaintextCcsAccepted: 0,
+    extendedMasterSecret: false,
+    servername: null,
+    alpn: null,
   };
   /** Every ClientHello received, decoded, in order (initial, after HRR, renegotiation). */
   readonly clientHellos: ParsedClientHello[] = [];
@@ -50,11 +74,29 @@ export class TestServer implements ServerHost {
   private flow?: Server13Flow | Server12Flow;
   private failed = false;
 
-  constructor(readonly transport: MemoryTransport, init: TestServerInit) {
+  constructor(
+    readonly transport: MemoryTransport,
+    init: TestServerInit,
+  ) {
     this.opts = {
-      version: 0x0304, group: 'x25519', hrr: 'auto', ccs: 'first-message', tickets: 0, ticketLifetime: 7200, acceptPsk: true,
-      ems: true, sessionCache: true, ticket12: false, downgradeSentinel: false, acceptPlaintextCcs: false, ackServerName: true,
-      alpn: [], maxFragment: MAX_PLAINTEXT, store: new ServerStore(), provider: nodeProvider, ...init,
+      version: 0x0304,
+      group: 'x25519',
+      hrr: 'auto',
+      ccs: 'first-message',
+      tickets: 0,
+      ticketLifetime: 7200,
+      acceptPsk: true,
+      ems: true,
+      sessionCache: true,
+      ticket12: false,
+      downgradeSentinel: false,
+      acceptPlaintextCcs: false,
+      ackServerName: true,
+      alpn: [],
+      maxFragment: MAX_PLAINTEXT,
+      store: new ServerStore(),
+      provider: nodeProvider,
+      ...init,
     };
     this.p = this.opts.provider;
   }
@@ -76,7 +118,9 @@ export class TestServer implements ServerHost {
       break;
     }
     this.guard(() => {
-      while (!this.failed && this.nextRecord()) { /* next */ }
+      while (!this.failed && this.nextRecord()) {
+        /* next */
+      }
     });
     this.flush();
   }
@@ -158,8 +202,9 @@ export class TestServer implements ServerHost {
   }
 
   private onRecord(type: number, version: number, body: Uint8Array): void {
-    if (type < ContentType.change_cipher_spec || type > ContentType.application_data) throw unexpectedMessage(`record type ${type}`);
-    if ((version >>> 8) !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'record version');
+    if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
+      throw unexpectedMessage(`record type ${type}`);
+    if (version >>> 8 !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'record version');
     const tls13 = this.flow instanceof Server13Flow;
     const inHandshake = !this.facts.connected;
     const ccsByte = body.length === 1 && body[0] === 1;
@@ -170,7 +215,13 @@ export class TestServer implements ServerHost {
     }
     // A client that failed before installing its handshake keys alerts in plaintext (OpenSSL allows it).
     if (tls13 && type === ContentType.alert && inHandshake && body.length === 2) return this.onAlert(body);
-    if (!tls13 && type === ContentType.change_cipher_spec && !this.readProt.isNull && ccsByte && this.opts.acceptPlaintextCcs) {
+    if (
+      !tls13 &&
+      type === ContentType.change_cipher_spec &&
+      !this.readProt.isNull &&
+      ccsByte &&
+      this.opts.acceptPlaintextCcs
+    ) {
       this.facts.plaintextCcsAccepted++;
       return (this.flow as Server12Flow).changeCipherSpec();
     }
@@ -179,7 +230,8 @@ export class TestServer implements ServerHost {
       case ContentType.handshake:
         if (fragment.length === 0) throw unexpectedMessage('empty handshake record');
         this.hsBuf.push(fragment);
-        for (let m = this.hsBuf.next(); m && !this.failed; m = this.hsBuf.next()) this.onHandshake(m.type, m.body, m.raw);
+        for (let m = this.hsBuf.next(); m && !this.failed; m = this.hsBuf.next())
+          this.onHandshake(m.type, m.body, m.raw);
         return;
       case ContentType.change_cipher_spec:
         if (tls13 || !(this.flow instanceof Server12Flow)) throw unexpectedMessage('unexpected ChangeCipherSpec');
@@ -205,7 +257,8 @@ export class TestServer implements ServerHost {
     }
     if (!this.flow) {
       if (!ch) throw unexpectedMessage('test server: expected ClientHello');
-      if (!clientVersions(ch).includes(this.opts.version)) throw new TlsAlert(AlertDescription.protocol_version, 'client does not offer our version');
+      if (!clientVersions(ch).includes(this.opts.version))
+        throw new TlsAlert(AlertDescription.protocol_version, 'client does not offer our version');
       this.flow = this.opts.version === 0x0304 ? new Server13Flow(this) : new Server12Flow(this);
     }
     this.flow.handle(type, body, raw, ch);
@@ -219,7 +272,12 @@ export class TestServer implements ServerHost {
       this.closeNotifyReceived = true;
       return;
     }
-    if (level === AlertLevel.warning && description !== AlertDescription.user_canceled && this.flow instanceof Server12Flow) return;
+    if (
+      level === AlertLevel.warning &&
+      description !== AlertDescription.user_canceled &&
+      this.flow instanceof Server12Flow
+    )
+      return;
     if (description === AlertDescription.user_canceled && level === AlertLevel.warning) return;
     this.failed = true;
     this.error = new TlsAlert(description, 'from client', true);

@@ -30,14 +30,20 @@ import { TestServer } from './tls-server-core.js';
 
 export { TestServer, type TestServerInit } from './tls-server-core.js';
 export {
-  ServerStore, type MutateHook, type MutateKind, type ParsedClientHello, type ServerFacts, type TestServerOptions,
+  ServerStore,
+  type MutateHook,
+  type MutateKind,
+  type ParsedClientHello,
+  type ServerFacts,
+  type TestServerOptions,
 } from './tls-server-common.js';
 
 // --- pairs ---------------------------------------------------------------------------------------
 
 /** DER certificates of a PEM file, in order. */
 export function pemCertificates(path: string): Uint8Array[] {
-  const blocks = readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const blocks =
+    readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
 }
 
@@ -127,8 +133,10 @@ export async function connectPair(
 /** What went wrong on both sides, for assertion messages. */
 export function describeFailure(pair: TestPair, ret: number): string {
   const e = pair.conn.getError(ret);
-  return `client: SslError ${SslError[e]} ${JSON.stringify(pair.conn.errors)} ${pair.conn.failure?.message ?? ''}; ` +
-    `server: ${pair.server.error?.message ?? 'no error'}`;
+  return (
+    `client: SslError ${SslError[e]} ${JSON.stringify(pair.conn.errors)} ${pair.conn.failure?.message ?? ''}; ` +
+    `server: ${pair.server.error?.message ?? 'no error'}`
+  );
 }
 
 /** Alternates conn.connect() and server.pump() until both sides finished the handshake. */
@@ -137,7 +145,8 @@ export function handshake(pair: TestPair, maxRounds = 50): void {
     const r = pair.conn.connect();
     if (r !== 1) {
       const e = pair.conn.getError(r);
-      if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE) throw new Error(`handshake failed: ${describeFailure(pair, r)}`);
+      if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE)
+        throw new Error(`handshake failed: ${describeFailure(pair, r)}`);
     }
     pair.server.pump();
     if (r === 1 && pair.server.connected) return;
@@ -155,7 +164,8 @@ export function writeAll(pair: TestPair, data: Uint8Array, maxRounds = 1000): nu
       return r;
     }
     const e = pair.conn.getError(r);
-    if (e !== SslError.WANT_WRITE && e !== SslError.WANT_READ) throw new Error(`write failed: ${describeFailure(pair, r)}`);
+    if (e !== SslError.WANT_WRITE && e !== SslError.WANT_READ)
+      throw new Error(`write failed: ${describeFailure(pair, r)}`);
     pair.server.pump();
   }
   throw new Error(`write did not complete in ${maxRounds} rounds`);
@@ -176,7 +186,8 @@ export function readExactly(pair: TestPair, n: number, maxRounds = 1000): Uint8A
     }
     if (r === 0) throw new Error(`read: connection closed after ${got} of ${n} bytes`);
     const e = pair.conn.getError(r);
-    if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE) throw new Error(`read failed: ${describeFailure(pair, r)}`);
+    if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE)
+      throw new Error(`read failed: ${describeFailure(pair, r)}`);
   }
   if (got < n) throw new Error(`read: ${got} of ${n} bytes after ${maxRounds} rounds`);
   return concat(...parts);

@@ -6,9 +6,20 @@
 import { concat, constantTimeEqual } from '../../src/tls/codec/bytes.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import {
-  ExtensionType, ecPointFormatsExt, findExtension, readRenegotiationInfo, renegotiationInfoExt, type Extension,
+  ExtensionType,
+  ecPointFormatsExt,
+  findExtension,
+  readRenegotiationInfo,
+  renegotiationInfoExt,
+  type Extension,
 } from '../../src/tls/codec/extensions.js';
-import { DOWNGRADE_TLS12, HandshakeType, encodeCertificate, frameHandshake, handshakeName } from '../../src/tls/codec/handshake.js';
+import {
+  DOWNGRADE_TLS12,
+  HandshakeType,
+  encodeCertificate,
+  frameHandshake,
+  handshakeName,
+} from '../../src/tls/codec/handshake.js';
 import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
 import type { KeyShare } from '../../src/tls/crypto/provider.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
@@ -17,9 +28,22 @@ import { Transcript } from '../../src/tls/handshake/transcript.js';
 import { Tls12AeadProtection, Tls12CbcProtection } from '../../src/tls/record/protection12.js';
 import type { RecordProtection } from '../../src/tls/record/protection.js';
 import {
-  ServerStore, alpnSelectedExt, chooseAlpn, chooseScheme, clientAlpn, clientServerName, clientU16List, clientVersions,
-  decodeClientKeyExchangeEcdhe, encodeEcdhParams, encodeNewSessionTicket12, encodeServerHello, encodeSignedParams,
-  type ParsedClientHello, type ServerHost, type Session12,
+  ServerStore,
+  alpnSelectedExt,
+  chooseAlpn,
+  chooseScheme,
+  clientAlpn,
+  clientServerName,
+  clientU16List,
+  clientVersions,
+  decodeClientKeyExchangeEcdhe,
+  encodeEcdhParams,
+  encodeNewSessionTicket12,
+  encodeServerHello,
+  encodeSignedParams,
+  type ParsedClientHello,
+  type ServerHost,
+  type Session12,
 } from './tls-server-common.js';
 
 type State = 'wait_cke' | 'wait_ccs' | 'wait_finished' | 'connected';
@@ -66,9 +90,11 @@ export class Server12Flow {
   }
 
   handle(type: number, body: Uint8Array, raw: Uint8Array, ch: ParsedClientHello | null): void {
-    if (type === HandshakeType.client_hello && ch && (!this.hs || this.hs.state === 'connected')) return this.onClientHello(ch);
+    if (type === HandshakeType.client_hello && ch && (!this.hs || this.hs.state === 'connected'))
+      return this.onClientHello(ch);
     const hs = this.hs;
-    if (hs?.state === 'wait_cke' && type === HandshakeType.client_key_exchange) return this.onClientKeyExchange(hs, body, raw);
+    if (hs?.state === 'wait_cke' && type === HandshakeType.client_key_exchange)
+      return this.onClientKeyExchange(hs, body, raw);
     if (hs?.state === 'wait_finished' && type === HandshakeType.finished) return this.onFinished(hs, body, raw);
     throw unexpectedMessage(`test server: unexpected ${handshakeName(type)} in state ${hs?.state ?? 'wait_ch'}`);
   }
@@ -76,27 +102,33 @@ export class Server12Flow {
   /** The client's ChangeCipherSpec: its pending keys take over the read side. */
   changeCipherSpec(): void {
     const hs = this.hs;
-    if (hs?.state !== 'wait_ccs' || !hs.pendingRead) throw unexpectedMessage('test server: unexpected ChangeCipherSpec');
+    if (hs?.state !== 'wait_ccs' || !hs.pendingRead)
+      throw unexpectedMessage('test server: unexpected ChangeCipherSpec');
     this.host.setReadProtection(hs.pendingRead);
     hs.state = 'wait_finished';
   }
 
   /** HelloRequest (RFC 5246 §7.4.1.1): asks the client to renegotiate. In no transcript. */
   helloRequest(): void {
-    if (!this.connected || this.hs?.state !== 'connected') throw new Error('test server: HelloRequest needs a connected TLS 1.2 session');
+    if (!this.connected || this.hs?.state !== 'connected')
+      throw new Error('test server: HelloRequest needs a connected TLS 1.2 session');
     this.host.sendHandshake(frameHandshake(HandshakeType.hello_request, new Uint8Array(0)));
   }
 
   private onClientHello(ch: ParsedClientHello): void {
     const { opts, p, facts } = this.host;
     const reneg = this.prev !== null;
-    if (!clientVersions(ch).includes(0x0303)) throw new TlsAlert(AlertDescription.protocol_version, 'client does not offer TLS 1.2');
+    if (!clientVersions(ch).includes(0x0303))
+      throw new TlsAlert(AlertDescription.protocol_version, 'client does not offer TLS 1.2');
     if (!ch.compression.includes(0)) throw illegalParameter('no null compression');
     const ri = findExtension(ch.extensions, ExtensionType.renegotiation_info);
     const secure = ri !== undefined || ch.cipherSuites.includes(0x00ff);
     if (reneg) {
       if (!ri || !constantTimeEqual(readRenegotiationInfo(ri.data), this.prev!.client)) {
-        throw new TlsAlert(AlertDescription.handshake_failure, 'renegotiation_info does not carry the client verify_data');
+        throw new TlsAlert(
+          AlertDescription.handshake_failure,
+          'renegotiation_info does not carry the client verify_data',
+        );
       }
     } else if (ri && readRenegotiationInfo(ri.data).length !== 0) {
       throw new TlsAlert(AlertDescription.handshake_failure, 'non-empty renegotiation_info in the initial handshake');
@@ -105,13 +137,17 @@ export class Server12Flow {
     if (!ch.cipherSuites.includes(suite.id)) throw new TlsAlert(AlertDescription.handshake_failure, 'no shared cipher');
     const emsOffered = findExtension(ch.extensions, ExtensionType.extended_master_secret) !== undefined;
     const ems = opts.ems && emsOffered;
-    const etm = suite.cipher.kind === 'cbc' && findExtension(ch.extensions, ExtensionType.encrypt_then_mac) !== undefined;
+    const etm =
+      suite.cipher.kind === 'cbc' && findExtension(ch.extensions, ExtensionType.encrypt_then_mac) !== undefined;
     const ticketExt = findExtension(ch.extensions, ExtensionType.session_ticket);
 
     let session: Session12 | undefined;
-    if (opts.ticket12 && ticketExt && ticketExt.data.length > 0) session = opts.store.tickets12.get(ServerStore.key(ticketExt.data));
-    if (!session && opts.sessionCache && ch.sessionId.length > 0) session = opts.store.sessions12.get(ServerStore.key(ch.sessionId));
-    if (session && session.ems && !emsOffered) throw new TlsAlert(AlertDescription.handshake_failure, 'resumption without EMS of an EMS session');
+    if (opts.ticket12 && ticketExt && ticketExt.data.length > 0)
+      session = opts.store.tickets12.get(ServerStore.key(ticketExt.data));
+    if (!session && opts.sessionCache && ch.sessionId.length > 0)
+      session = opts.store.sessions12.get(ServerStore.key(ch.sessionId));
+    if (session && session.ems && !emsOffered)
+      throw new TlsAlert(AlertDescription.handshake_failure, 'resumption without EMS of an EMS session');
     if (session && (session.suite !== suite.id || session.ems !== ems)) session = undefined;
 
     const serverRandom = p.randomBytes(32);
@@ -124,8 +160,10 @@ export class Server12Flow {
     if (!reneg) facts.servername = clientServerName(ch);
 
     const exts: Extension[] = [];
-    if (secure) exts.push(renegotiationInfoExt(reneg ? concat(this.prev!.client, this.prev!.server) : new Uint8Array(0)));
-    if (!session && opts.ackServerName && clientServerName(ch) !== null) exts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (secure)
+      exts.push(renegotiationInfoExt(reneg ? concat(this.prev!.client, this.prev!.server) : new Uint8Array(0)));
+    if (!session && opts.ackServerName && clientServerName(ch) !== null)
+      exts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
     if (findExtension(ch.extensions, ExtensionType.ec_point_formats)) exts.push(ecPointFormatsExt());
     if (hs.issueTicket) exts.push({ type: ExtensionType.session_ticket, data: new Uint8Array(0) });
     const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
@@ -134,7 +172,13 @@ export class Server12Flow {
     if (ems) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
     const sh = encodeServerHello({ random: serverRandom, sessionId, cipherSuite: suite.id, extensions: exts });
     this.host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), hs.transcript);
-    Object.assign(facts, { version: 0x0303, suite: suite.id, resumed: session !== undefined, extendedMasterSecret: ems, alpn });
+    Object.assign(facts, {
+      version: 0x0303,
+      suite: suite.id,
+      resumed: session !== undefined,
+      extendedMasterSecret: ems,
+      alpn,
+    });
 
     if (session) {
       // Abbreviated handshake (RFC 5246 §7.3): ServerHello, ChangeCipherSpec, Finished first.
@@ -144,18 +188,29 @@ export class Server12Flow {
       hs.state = 'wait_ccs';
       return;
     }
-    this.host.sendHandshake(frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, false)), hs.transcript);
+    this.host.sendHandshake(
+      frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, false)),
+      hs.transcript,
+    );
     const group = groupByName(opts.group);
-    if (!group || group.name === 'X25519MLKEM768') throw new Error(`test server: ${opts.group} is not a TLS 1.2 ECDHE group`);
+    if (!group || group.name === 'X25519MLKEM768')
+      throw new Error(`test server: ${opts.group} is not a TLS 1.2 ECDHE group`);
     if (!clientU16List(ch, ExtensionType.supported_groups, 'supported_groups').includes(group.id)) {
       throw new TlsAlert(AlertDescription.handshake_failure, 'no shared group');
     }
     hs.share = p.generateKeyShare(group.name);
     facts.group = group.id;
     const params = encodeEcdhParams(group.id, hs.share.publicKey);
-    const scheme = chooseScheme(opts, clientU16List(ch, ExtensionType.signature_algorithms, 'signature_algorithms'), false);
+    const scheme = chooseScheme(
+      opts,
+      clientU16List(ch, ExtensionType.signature_algorithms, 'signature_algorithms'),
+      false,
+    );
     const signature = p.sign(sigSchemeById(scheme)!, opts.key, concat(ch.random, serverRandom, params));
-    this.host.sendHandshake(frameHandshake(HandshakeType.server_key_exchange, encodeSignedParams(params, scheme, signature)), hs.transcript);
+    this.host.sendHandshake(
+      frameHandshake(HandshakeType.server_key_exchange, encodeSignedParams(params, scheme, signature)),
+      hs.transcript,
+    );
     this.host.sendHandshake(frameHandshake(HandshakeType.server_hello_done, new Uint8Array(0)), hs.transcript);
     hs.state = 'wait_cke';
   }
@@ -174,10 +229,15 @@ export class Server12Flow {
   private deriveKeys(hs: Handshake12): void {
     const p = this.host.p;
     const c = hs.suite.cipher;
-    const sizes = c.kind === 'aead' ? { macKey: 0, key: c.keyLength, iv: c.fixedIvLength } : { macKey: c.macLength, key: c.keyLength, iv: 0 };
+    const sizes =
+      c.kind === 'aead'
+        ? { macKey: 0, key: c.keyLength, iv: c.fixedIvLength }
+        : { macKey: c.macLength, key: c.keyLength, iv: 0 };
     const kb = keyBlock(p, hs.suite.hash, hs.master, hs.ch.random, hs.serverRandom, sizes);
     const make = (key: Uint8Array, iv: Uint8Array, mac: Uint8Array): RecordProtection =>
-      c.kind === 'aead' ? new Tls12AeadProtection(p, c.aead, key, iv) : new Tls12CbcProtection(p, key, c.macHash, mac, hs.etm);
+      c.kind === 'aead'
+        ? new Tls12AeadProtection(p, c.aead, key, iv)
+        : new Tls12CbcProtection(p, key, c.macHash, mac, hs.etm);
     hs.pendingRead = make(kb.clientKey, kb.clientIv, kb.clientMac);
     hs.pendingWrite = make(kb.serverKey, kb.serverIv, kb.serverMac);
   }
@@ -193,7 +253,8 @@ export class Server12Flow {
   private onFinished(hs: Handshake12, body: Uint8Array, raw: Uint8Array): void {
     const { p, opts, facts } = this.host;
     const expected = finished12(p, hs.suite.hash, hs.master, true, hs.transcript.hash());
-    if (!constantTimeEqual(expected, body)) throw new TlsAlert(AlertDescription.decrypt_error, 'client Finished does not verify');
+    if (!constantTimeEqual(expected, body))
+      throw new TlsAlert(AlertDescription.decrypt_error, 'client Finished does not verify');
     hs.clientVerify = body.slice();
     hs.transcript.add(raw);
     if (!hs.resumed) {
@@ -201,7 +262,10 @@ export class Server12Flow {
       if (hs.issueTicket) {
         const ticket = concat(Uint8Array.of(0x54, 0x32), p.randomBytes(62)); // opaque to the client
         opts.store.tickets12.set(ServerStore.key(ticket), session);
-        this.host.sendHandshake(frameHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket12(opts.ticketLifetime, ticket)), hs.transcript);
+        this.host.sendHandshake(
+          frameHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket12(opts.ticketLifetime, ticket)),
+          hs.transcript,
+        );
         facts.ticketsSent++;
       }
       if (hs.sessionId.length > 0) opts.store.sessions12.set(ServerStore.key(hs.sessionId), session);

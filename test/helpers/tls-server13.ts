@@ -8,22 +8,50 @@ import { concat, constantTimeEqual, Writer } from '../../src/tls/codec/bytes.js'
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, cookieExt, findExtension, readCookie, type Extension } from '../../src/tls/codec/extensions.js';
 import {
-  HRR_RANDOM, HandshakeType, decodeKeyUpdate, encodeCertificate, encodeCertificateVerify, frameHandshake, handshakeName,
+  HRR_RANDOM,
+  HandshakeType,
+  decodeKeyUpdate,
+  encodeCertificate,
+  encodeCertificateVerify,
+  frameHandshake,
+  handshakeName,
 } from '../../src/tls/codec/handshake.js';
 import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
 import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
 import { certificateVerifyContent } from '../../src/tls/handshake/auth.js';
 import {
-  KeySchedule, finishedVerifyData, nextTrafficSecret, resumptionPsk, trafficKeys, verifyFinished,
+  KeySchedule,
+  finishedVerifyData,
+  nextTrafficSecret,
+  resumptionPsk,
+  trafficKeys,
+  verifyFinished,
 } from '../../src/tls/handshake/keyschedule.js';
 import { Transcript } from '../../src/tls/handshake/transcript.js';
 import { equalBytes } from '../../src/tls/handshake/util.js';
 import { Tls13Protection } from '../../src/tls/record/protection.js';
 import {
-  ServerStore, alpnSelectedExt, chooseAlpn, chooseScheme, clientAlpn, clientKeyShares, clientPsk, clientPskModes,
-  clientServerName, clientU16List, encodeExtensionsBlock, encodeNewSessionTicket13, encodeServerHello, hrrKeyShareExt,
-  randomU32, selectedIdentityExt, serverKeyShareExt, supportedVersionExt, type ParsedClientHello, type ServerHost,
+  ServerStore,
+  alpnSelectedExt,
+  chooseAlpn,
+  chooseScheme,
+  clientAlpn,
+  clientKeyShares,
+  clientPsk,
+  clientPskModes,
+  clientServerName,
+  clientU16List,
+  encodeExtensionsBlock,
+  encodeNewSessionTicket13,
+  encodeServerHello,
+  hrrKeyShareExt,
+  randomU32,
+  selectedIdentityExt,
+  serverKeyShareExt,
+  supportedVersionExt,
+  type ParsedClientHello,
+  type ServerHost,
 } from './tls-server-common.js';
 
 type State = 'wait_ch' | 'wait_ch2' | 'wait_finished' | 'connected';
@@ -54,7 +82,8 @@ export class Server13Flow {
   }
 
   handle(type: number, body: Uint8Array, raw: Uint8Array, ch: ParsedClientHello | null): void {
-    if ((this.state === 'wait_ch' || this.state === 'wait_ch2') && type === HandshakeType.client_hello && ch) return this.onClientHello(ch);
+    if ((this.state === 'wait_ch' || this.state === 'wait_ch2') && type === HandshakeType.client_hello && ch)
+      return this.onClientHello(ch);
     if (this.state === 'wait_finished' && type === HandshakeType.finished) return this.onFinished(body, raw);
     if (this.state === 'connected' && type === HandshakeType.key_update) return this.onKeyUpdate(body);
     throw unexpectedMessage(`test server: unexpected ${handshakeName(type)} in state ${this.state}`);
@@ -69,8 +98,10 @@ export class Server13Flow {
 
   private onClientHello(ch: ParsedClientHello): void {
     const { opts, facts } = this.host;
-    if (ch.compression.length !== 1 || ch.compression[0] !== 0) throw illegalParameter('TLS 1.3 ClientHello with compression');
-    if (!ch.cipherSuites.includes(this.suite.id)) throw new TlsAlert(AlertDescription.handshake_failure, 'no shared cipher');
+    if (ch.compression.length !== 1 || ch.compression[0] !== 0)
+      throw illegalParameter('TLS 1.3 ClientHello with compression');
+    if (!ch.cipherSuites.includes(this.suite.id))
+      throw new TlsAlert(AlertDescription.handshake_failure, 'no shared cipher');
     const group = groupByName(opts.group);
     if (!group) throw new Error(`test server: unknown group ${opts.group}`);
     if (!clientU16List(ch, ExtensionType.supported_groups, 'supported_groups').includes(group.id)) {
@@ -89,9 +120,11 @@ export class Server13Flow {
       this.transcript.setHash(this.suite.hash);
     } else {
       if (!share) throw illegalParameter('ClientHello2 without a share for the requested group');
-      if (!equalBytes(ch.sessionId, this.ch1!.sessionId)) throw illegalParameter('ClientHello2 changed legacy_session_id');
+      if (!equalBytes(ch.sessionId, this.ch1!.sessionId))
+        throw illegalParameter('ClientHello2 changed legacy_session_id');
       const ck = findExtension(ch.extensions, ExtensionType.cookie);
-      if (this.cookieSent && (!ck || !equalBytes(readCookie(ck.data), this.cookieSent))) throw illegalParameter('ClientHello2 without our cookie');
+      if (this.cookieSent && (!ck || !equalBytes(readCookie(ck.data), this.cookieSent)))
+        throw illegalParameter('ClientHello2 without our cookie');
       psk = this.selectPsk(ch, false);
     }
     this.transcript.add(ch.raw);
@@ -107,7 +140,12 @@ export class Server13Flow {
     const cookie = opts.cookie ?? (groupId === null ? p.randomBytes(16) : undefined);
     if (cookie) exts.push(cookieExt(cookie));
     this.cookieSent = cookie;
-    const hrr = encodeServerHello({ random: HRR_RANDOM, sessionId: ch.sessionId, cipherSuite: this.suite.id, extensions: exts });
+    const hrr = encodeServerHello({
+      random: HRR_RANDOM,
+      sessionId: ch.sessionId,
+      cipherSuite: this.suite.id,
+      extensions: exts,
+    });
     this.host.sendHandshake(frameHandshake(HandshakeType.server_hello, hrr), this.transcript);
     facts.hrrSent = true;
     if (this.compat && opts.ccs === 'first-message') this.host.sendChangeCipherSpec();
@@ -131,7 +169,8 @@ export class Server13Flow {
       const truncated = ch.raw.subarray(0, ch.raw.length - offer.bindersLength);
       const th = firstHello ? p.digest(hash, truncated) : this.transcript.hashWith(truncated);
       const expected = finishedVerifyData(p, hash, new KeySchedule(p, hash, entry.psk).binderKey(false), th);
-      if (!constantTimeEqual(expected, offer.binders[index]!)) throw new TlsAlert(AlertDescription.decrypt_error, 'PSK binder does not verify');
+      if (!constantTimeEqual(expected, offer.binders[index]!))
+        throw new TlsAlert(AlertDescription.decrypt_error, 'PSK binder does not verify');
       facts.psk = { identity: index, ticketAgeMs: (id.obfuscatedAge - entry.ageAdd) >>> 0 };
       return { index, psk: entry.psk };
     }
@@ -139,7 +178,12 @@ export class Server13Flow {
   }
 
   /** ServerHello [CCS] EncryptedExtensions [Certificate CertificateVerify] Finished. */
-  private sendServerFlight(ch: ParsedClientHello, groupId: number, clientShare: Uint8Array, psk: { index: number; psk: Uint8Array } | undefined): void {
+  private sendServerFlight(
+    ch: ParsedClientHello,
+    groupId: number,
+    clientShare: Uint8Array,
+    psk: { index: number; psk: Uint8Array } | undefined,
+  ): void {
     const host = this.host;
     const { opts, p, facts } = host;
     const hash = this.suite.hash;
@@ -155,10 +199,16 @@ export class Server13Flow {
     }
     const exts = [supportedVersionExt(0x0304), serverKeyShareExt(groupId, serverShare)];
     if (psk) exts.push(selectedIdentityExt(psk.index));
-    const sh = encodeServerHello({ random: p.randomBytes(32), sessionId: ch.sessionId, cipherSuite: this.suite.id, extensions: exts });
+    const sh = encodeServerHello({
+      random: p.randomBytes(32),
+      sessionId: ch.sessionId,
+      cipherSuite: this.suite.id,
+      extensions: exts,
+    });
     host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), this.transcript);
     Object.assign(facts, { version: 0x0304, suite: this.suite.id, group: groupId, resumed: psk !== undefined });
-    if (this.compat && (opts.ccs === 'server-hello' || (opts.ccs === 'first-message' && !facts.hrrSent))) host.sendChangeCipherSpec();
+    if (this.compat && (opts.ccs === 'server-hello' || (opts.ccs === 'first-message' && !facts.hrrSent)))
+      host.sendChangeCipherSpec();
 
     this.ks = new KeySchedule(p, hash, psk?.psk);
     this.ks.deriveHandshakeSecret(shared);
@@ -167,16 +217,31 @@ export class Server13Flow {
     host.setReadProtection(this.protection(this.hs.client));
 
     const ee: Extension[] = [];
-    if (facts.servername !== null && opts.ackServerName) ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (facts.servername !== null && opts.ackServerName)
+      ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
     const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
     if (alpn !== null) ee.push(alpnSelectedExt(alpn));
     facts.alpn = alpn;
     host.sendHandshake(frameHandshake(HandshakeType.encrypted_extensions, encodeExtensionsBlock(ee)), this.transcript);
     if (!psk) {
-      host.sendHandshake(frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, true)), this.transcript);
-      const scheme = chooseScheme(opts, clientU16List(ch, ExtensionType.signature_algorithms, 'signature_algorithms'), true);
-      const signature = p.sign(sigSchemeById(scheme)!, opts.key, certificateVerifyContent(true, this.transcript.hash()));
-      host.sendHandshake(frameHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ scheme, signature })), this.transcript);
+      host.sendHandshake(
+        frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, true)),
+        this.transcript,
+      );
+      const scheme = chooseScheme(
+        opts,
+        clientU16List(ch, ExtensionType.signature_algorithms, 'signature_algorithms'),
+        true,
+      );
+      const signature = p.sign(
+        sigSchemeById(scheme)!,
+        opts.key,
+        certificateVerifyContent(true, this.transcript.hash()),
+      );
+      host.sendHandshake(
+        frameHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ scheme, signature })),
+        this.transcript,
+      );
     }
     const fin = finishedVerifyData(p, hash, this.hs.server, this.transcript.hash());
     host.sendHandshake(frameHandshake(HandshakeType.finished, fin), this.transcript);
@@ -210,7 +275,13 @@ export class Server13Flow {
     const ticket = concat(Uint8Array.of(0x54, 0x53), p.randomBytes(30)); // "TS" + random: identities are opaque
     const ageAdd = randomU32(p);
     const psk = resumptionPsk(p, this.suite.hash, this.resumptionMaster!, nonce);
-    opts.store.psks.set(ServerStore.key(ticket), { psk, suite: this.suite.id, hash: this.suite.hash, ageAdd, issuedAtMs: Date.now() });
+    opts.store.psks.set(ServerStore.key(ticket), {
+      psk,
+      suite: this.suite.id,
+      hash: this.suite.hash,
+      ageAdd,
+      issuedAtMs: Date.now(),
+    });
     const body = encodeNewSessionTicket13({ lifetime: opts.ticketLifetime, ageAdd, nonce, ticket });
     this.host.sendHandshake(frameHandshake(HandshakeType.new_session_ticket, body));
     facts.ticketsSent++;

@@ -20,7 +20,9 @@ const fixedKey = process.argv[3] === 'fixed-key';
 let junk: unknown[] = [];
 const keep: unknown[] = [];
 for (let i = 0; i < N; i++) {
-  const share = fixedKey ? nodeProvider.generateKeyShare('x25519', nodeProvider.randomBytes(32)) : nodeProvider.generateKeyShare('x25519');
+  const share = fixedKey
+    ? nodeProvider.generateKeyShare('x25519', nodeProvider.randomBytes(32))
+    : nodeProvider.generateKeyShare('x25519');
   if (share.publicKey.length !== 32) throw new Error('bad public key');
   // Per-connection garbage (records, messages, strings) plus a little that survives, as in a long run.
   for (let k = 0; k < 20; k++) junk.push({ a: new Array(50).fill(i), s: 'x'.repeat(30) + i });

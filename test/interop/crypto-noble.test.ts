@@ -52,8 +52,24 @@ describe('--crypto noble vs openssl s_server', { concurrency: 3 }, () => {
           const reversed = [...line].reverse().join('');
           const r = await probe(
             peer,
-            [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, '--crypto', 'noble', '--ciphersuites', suite, '--groups', group],
-            { send: `${line}\n`, waitFor: new RegExp(reversed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), timeoutMs: CLIENT_TIMEOUT_MS },
+            [
+              `127.0.0.1:${peer.port}`,
+              '--servername',
+              'localhost',
+              '--cafile',
+              pki.root,
+              '--crypto',
+              'noble',
+              '--ciphersuites',
+              suite,
+              '--groups',
+              group,
+            ],
+            {
+              send: `${line}\n`,
+              waitFor: new RegExp(reversed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+              timeoutMs: CLIENT_TIMEOUT_MS,
+            },
           );
           assert.equal(r.timedOut, false, show(r));
           assert.equal(r.code, 0, show(r));

@@ -45,7 +45,8 @@ function run(peer: Peer, args: string[], r: CliRun = ROUND_TRIP): Promise<CliRes
   return probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, ...args], r);
 }
 
-const show = (r: CliResult): string => `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+const show = (r: CliResult): string =>
+  `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 
 /** Exit 0, the line came back reversed, verified, closed with close_notify both ways. */
 function assertRoundTrip(r: CliResult): void {
@@ -98,56 +99,96 @@ interface LeafCase {
 }
 
 const LEAVES: LeafCase[] = [
-  { label: 'ECDSA P-256', leaf: 'p256', serverArgs: [], auth: 'ECDSA', sigType: 'ECDSA', scheme: /^ecdsa_secp256r1_sha256$/, digest: /^Peer signing digest: SHA256$/m },
-  { label: 'ECDSA P-384', leaf: 'p384', serverArgs: [], auth: 'ECDSA', sigType: 'ECDSA', scheme: /^ecdsa_secp(256r1_sha256|384r1_sha384)$/, digest: /^Peer signing digest: SHA(256|384)$/m },
-  { label: 'Ed25519', leaf: 'ed25519', serverArgs: [], auth: 'ECDSA', sigType: 'Ed25519', scheme: /^ed25519$/, digest: null },
-  { label: 'RSA-2048 (RSA-PSS)', leaf: 'rsa2048', serverArgs: [], auth: 'RSA', sigType: 'RSA-PSS', scheme: /^rsa_pss_rsae_sha256$/, digest: /^Peer signing digest: SHA256$/m },
-  { label: 'RSA-2048 (PKCS#1, -sigalgs RSA+SHA256)', leaf: 'rsa2048', serverArgs: ['-sigalgs', 'RSA+SHA256'], auth: 'RSA', sigType: 'RSA', scheme: /^rsa_pkcs1_sha256$/, digest: /^Peer signing digest: SHA256$/m },
+  {
+    label: 'ECDSA P-256',
+    leaf: 'p256',
+    serverArgs: [],
+    auth: 'ECDSA',
+    sigType: 'ECDSA',
+    scheme: /^ecdsa_secp256r1_sha256$/,
+    digest: /^Peer signing digest: SHA256$/m,
+  },
+  {
+    label: 'ECDSA P-384',
+    leaf: 'p384',
+    serverArgs: [],
+    auth: 'ECDSA',
+    sigType: 'ECDSA',
+    scheme: /^ecdsa_secp(256r1_sha256|384r1_sha384)$/,
+    digest: /^Peer signing digest: SHA(256|384)$/m,
+  },
+  {
+    label: 'Ed25519',
+    leaf: 'ed25519',
+    serverArgs: [],
+    auth: 'ECDSA',
+    sigType: 'Ed25519',
+    scheme: /^ed25519$/,
+    digest: null,
+  },
+  {
+    label: 'RSA-2048 (RSA-PSS)',
+    leaf: 'rsa2048',
+    serverArgs: [],
+    auth: 'RSA',
+    sigType: 'RSA-PSS',
+    scheme: /^rsa_pss_rsae_sha256$/,
+    digest: /^Peer signing digest: SHA256$/m,
+  },
+  {
+    label: 'RSA-2048 (PKCS#1, -sigalgs RSA+SHA256)',
+    leaf: 'rsa2048',
+    serverArgs: ['-sigalgs', 'RSA+SHA256'],
+    auth: 'RSA',
+    sigType: 'RSA',
+    scheme: /^rsa_pkcs1_sha256$/,
+    digest: /^Peer signing digest: SHA256$/m,
+  },
 ];
 
 // Two leaves at a time (each with its own s_server): the client runs are mostly Node start-up.
 describe('suite × leaf matrix', { concurrency: 2 }, () => {
-for (const lc of LEAVES) {
-  describe(`s_server -tls1_2, ${lc.label} leaf`, { concurrency: 1 }, () => {
-    let peer: Peer;
-    before(async () => {
-      peer = await startServer(lc.leaf, ['-tls1_2', '-rev', ...lc.serverArgs]);
-    });
-    after(() => peer?.stop());
-
-    for (const s of [...AEAD, ...CBC]) {
-      const suite = `ECDHE-${lc.auth}-${s}`;
-      test(`${suite}: round trip, clean close, report`, async () => {
-        const closedBefore = count(peer, /^CONNECTION CLOSED$/);
-        const r = await run(peer, ['--cipher', suite]);
-        assertRoundTrip(r);
-        assertTls12Report(r, suite, lc.sigType);
-        if (lc.digest) assert.match(r.stdout, lc.digest, show(r));
-        // The server saw the same suite and an orderly close.
-        await peer.waitForOutput(new RegExp(`^Ciphersuite: ${suite}$`, 'm'), 5_000);
-        await waitForCount(peer, /^CONNECTION CLOSED$/, closedBefore + 1);
+  for (const lc of LEAVES) {
+    describe(`s_server -tls1_2, ${lc.label} leaf`, { concurrency: 1 }, () => {
+      let peer: Peer;
+      before(async () => {
+        peer = await startServer(lc.leaf, ['-tls1_2', '-rev', ...lc.serverArgs]);
       });
-    }
+      after(() => peer?.stop());
 
-    test('--json: TLSv1.2, EMS, secure renegotiation, signature scheme', async () => {
-      const suite = `ECDHE-${lc.auth}-AES128-GCM-SHA256`;
-      const r = await run(peer, ['--cipher', suite, '--json'], {});
-      assert.equal(r.code, 0, show(r));
-      const j = jsonOf(r);
-      assert.equal(j.error, null);
-      const c = j.connections[0];
-      assert.equal(c.protocol, 'TLSv1.2');
-      assert.equal(c.cipher, suite);
-      assert.equal(c.group, 'x25519');
-      assert.equal(c.handshake, 'full');
-      assert.equal(c.resumed, false);
-      assert.equal(c.verify.ok, true);
-      assert.equal(c.extendedMasterSecret, true);
-      assert.equal(c.secureRenegotiation, true);
-      assert.match(String(c.peerSignatureScheme), lc.scheme);
+      for (const s of [...AEAD, ...CBC]) {
+        const suite = `ECDHE-${lc.auth}-${s}`;
+        test(`${suite}: round trip, clean close, report`, async () => {
+          const closedBefore = count(peer, /^CONNECTION CLOSED$/);
+          const r = await run(peer, ['--cipher', suite]);
+          assertRoundTrip(r);
+          assertTls12Report(r, suite, lc.sigType);
+          if (lc.digest) assert.match(r.stdout, lc.digest, show(r));
+          // The server saw the same suite and an orderly close.
+          await peer.waitForOutput(new RegExp(`^Ciphersuite: ${suite}$`, 'm'), 5_000);
+          await waitForCount(peer, /^CONNECTION CLOSED$/, closedBefore + 1);
+        });
+      }
+
+      test('--json: TLSv1.2, EMS, secure renegotiation, signature scheme', async () => {
+        const suite = `ECDHE-${lc.auth}-AES128-GCM-SHA256`;
+        const r = await run(peer, ['--cipher', suite, '--json'], {});
+        assert.equal(r.code, 0, show(r));
+        const j = jsonOf(r);
+        assert.equal(j.error, null);
+        const c = j.connections[0];
+        assert.equal(c.protocol, 'TLSv1.2');
+        assert.equal(c.cipher, suite);
+        assert.equal(c.group, 'x25519');
+        assert.equal(c.handshake, 'full');
+        assert.equal(c.resumed, false);
+        assert.equal(c.verify.ok, true);
+        assert.equal(c.extendedMasterSecret, true);
+        assert.equal(c.secureRenegotiation, true);
+        assert.match(String(c.peerSignatureScheme), lc.scheme);
+      });
     });
-  });
-}
+  }
 });
 
 describe('s_server -tls1_2 picks the suite (-cipher) from the default offer', () => {
@@ -218,7 +259,12 @@ interface TraceRecord {
  * Starts s_server with `-naccept 1 -trace -msgfile`, runs the client, waits for the server to exit
  * (so its trace file is flushed) and returns the client's result and the trace text.
  */
-async function traced(leaf: LeafName, serverArgs: string[], clientArgs: string[], r: CliRun = ROUND_TRIP): Promise<{ r: CliResult; trace: string }> {
+async function traced(
+  leaf: LeafName,
+  serverArgs: string[],
+  clientArgs: string[],
+  r: CliRun = ROUND_TRIP,
+): Promise<{ r: CliResult; trace: string }> {
   const file = join(tmp, `trace-${Math.random().toString(36).slice(2)}.txt`);
   const peer = await startServer(leaf, ['-naccept', '1', '-trace', '-msgfile', file, ...serverArgs]);
   try {
@@ -234,8 +280,13 @@ async function traced(leaf: LeafName, serverArgs: string[], clientArgs: string[]
 
 /** Record headers of an s_server -trace. */
 function traceRecords(trace: string): TraceRecord[] {
-  const re = /^(Sent|Received) Record\r?\nHeader:\r?\n {2}Version = [^\n]*\r?\n {2}Content Type = \w+ \((\d+)\)\r?\n {2}Length = (\d+)/gm;
-  return [...trace.matchAll(re)].map((m) => ({ dir: m[1] === 'Sent' ? 'sent' : 'received', type: Number(m[2]), length: Number(m[3]) }));
+  const re =
+    /^(Sent|Received) Record\r?\nHeader:\r?\n {2}Version = [^\n]*\r?\n {2}Content Type = \w+ \((\d+)\)\r?\n {2}Length = (\d+)/gm;
+  return [...trace.matchAll(re)].map((m) => ({
+    dir: m[1] === 'Sent' ? 'sent' : 'received',
+    type: Number(m[2]),
+    length: Number(m[3]),
+  }));
 }
 
 /** The text of one handshake message in a trace, up to the next record. */
@@ -248,18 +299,28 @@ function traceMessage(trace: string, name: string): string {
 }
 
 describe('CBC suites: encrypt_then_mac (RFC 7366) and MAC-then-encrypt (-no_etm)', () => {
-  for (const [leaf, auth] of [['p256', 'ECDSA'], ['rsa2048', 'RSA']] as const) {
+  for (const [leaf, auth] of [
+    ['p256', 'ECDSA'],
+    ['rsa2048', 'RSA'],
+  ] as const) {
     for (const mac of ['SHA256', 'SHA'] as const) {
       for (const etm of [true, false]) {
         const suite = `ECDHE-${auth}-AES128-${mac}`;
         test(`${suite} ${etm ? 'with encrypt_then_mac' : 'with -no_etm (MAC-then-encrypt)'}`, async () => {
-          const { r, trace } = await traced(leaf, ['-tls1_2', '-rev', ...(etm ? [] : ['-no_etm'])], ['--cipher', suite]);
+          const { r, trace } = await traced(
+            leaf,
+            ['-tls1_2', '-rev', ...(etm ? [] : ['-no_etm'])],
+            ['--cipher', suite],
+          );
           assertRoundTrip(r);
           assertTls12Report(r, suite, auth === 'RSA' ? 'RSA-PSS' : 'ECDSA');
           // We always offer it; the server accepts it unless -no_etm.
           assert.match(traceMessage(trace, 'ClientHello'), /extension_type=encrypt_then_mac\(22\), length=0/);
           const sh = traceMessage(trace, 'ServerHello');
-          assert.match(sh, new RegExp(`cipher_suite \\{0x[0-9A-F]{2}, 0x[0-9A-F]{2}\\} TLS_ECDHE_${auth}_WITH_AES_128_CBC_SHA`));
+          assert.match(
+            sh,
+            new RegExp(`cipher_suite \\{0x[0-9A-F]{2}, 0x[0-9A-F]{2}\\} TLS_ECDHE_${auth}_WITH_AES_128_CBC_SHA`),
+          );
           assert.equal(/extension_type=encrypt_then_mac\(22\)/.test(sh), etm, sh);
           // Application data both ways: the client's line (received) and the reversed line (sent).
           const app = traceRecords(trace).filter((x) => x.type === 23);
@@ -348,7 +409,10 @@ test('--keylogfile: the CLIENT_RANDOM line equals s_server -keylogfile', async (
   } finally {
     await peer.stop();
   }
-  const lines = (f: string): string[] => readFileSync(f, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  const lines = (f: string): string[] =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
   const client = lines(clientLog);
   assert.equal(client.length, 1, client.join('\n'));
   assert.match(client[0]!, /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);

@@ -19,11 +19,28 @@ before(async () => {
 });
 
 /** Starts s_server with a leaf and extra args, runs the CLI against it, stops the server. */
-async function against(leaf: string, serverArgs: string[], clientArgs: string[], run: CliRun, check: (r: Awaited<ReturnType<typeof probe>>, peer: Peer) => void, stdin?: Parameters<typeof startOpenSslServer>[0]['stdin']): Promise<void> {
+async function against(
+  leaf: string,
+  serverArgs: string[],
+  clientArgs: string[],
+  run: CliRun,
+  check: (r: Awaited<ReturnType<typeof probe>>, peer: Peer) => void,
+  stdin?: Parameters<typeof startOpenSslServer>[0]['stdin'],
+): Promise<void> {
   const l = pki.leaf(leaf as Parameters<Pki['leaf']>[0]);
-  const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: serverArgs, ...(stdin ? { stdin } : {}) });
+  const peer = await startOpenSslServer({
+    cert: l.cert,
+    key: l.key,
+    chain: l.chain,
+    args: serverArgs,
+    ...(stdin ? { stdin } : {}),
+  });
   try {
-    const r = await probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, ...clientArgs], run);
+    const r = await probe(
+      peer,
+      [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, ...clientArgs],
+      run,
+    );
     check(r, peer);
   } finally {
     await peer.stop();
@@ -79,16 +96,27 @@ for (const leaf of ['rsa2048', 'p256', 'p384', 'ed25519', 'direct']) {
   test(`leaf ${leaf}${leaf === 'direct' ? ' (no intermediate)' : ' with intermediate'}: verified, round trip`, () =>
     against(leaf, ['-tls1_3', '-rev'], [], ROUND_TRIP, (r) => {
       okRoundTrip(r);
-      const expectSig = leaf === 'rsa2048' ? /Peer signature type: RSA-PSS/ : leaf === 'ed25519' ? /Peer signature type: Ed25519/ : /Peer signature type: ECDSA/;
+      const expectSig =
+        leaf === 'rsa2048'
+          ? /Peer signature type: RSA-PSS/
+          : leaf === 'ed25519'
+            ? /Peer signature type: Ed25519/
+            : /Peer signature type: ECDSA/;
       assert.match(r.stdout, expectSig);
     }));
 }
 
 test('-max_send_frag 512: fragmented handshake messages and small records', () =>
-  against('rsa2048', ['-tls1_3', '-max_send_frag', '512', '-rev'], [], { send: 'x'.repeat(3000) + '\n', waitFor: /x{3000}/ }, (r) => {
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Verify return code: 0 \(ok\)/);
-  }));
+  against(
+    'rsa2048',
+    ['-tls1_3', '-max_send_frag', '512', '-rev'],
+    [],
+    { send: 'x'.repeat(3000) + '\n', waitFor: /x{3000}/ },
+    (r) => {
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Verify return code: 0 \(ok\)/);
+    },
+  ));
 
 test('-record_padding 1024: padded records are accepted', () =>
   against('p256', ['-tls1_3', '-record_padding', '1024', '-rev'], [], ROUND_TRIP, okRoundTrip));
@@ -102,13 +130,19 @@ test('ALPN: the server picks h2 from our offer', () =>
 test('no ALPN offered: "No ALPN negotiated"', () =>
   against('p256', ['-tls1_3', '-rev'], [], ROUND_TRIP, (r) => assert.match(r.stdout, /^No ALPN negotiated$/m)));
 
-for (const [cmd, what] of [['k', 'update_not_requested'], ['K', 'update_requested']] as const) {
+for (const [cmd, what] of [
+  ['k', 'update_not_requested'],
+  ['K', 'update_requested'],
+] as const) {
   test(`KeyUpdate ${cmd} (${what}): data flows both ways after it`, async () => {
     const l = pki.leaf('p256');
     const peer = await startOpenSslServer({ ...l, args: ['-tls1_3'] });
     try {
-      const running = probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, '--auto-retry', '--msg'],
-        { waitFor: /server-after-update/, reply: 'client-after-update\n', timeoutMs: 15_000 });
+      const running = probe(
+        peer,
+        [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, '--auto-retry', '--msg'],
+        { waitFor: /server-after-update/, reply: 'client-after-update\n', timeoutMs: 15_000 },
+      );
       await peer.waitForOutput(/CIPHER is/, 10_000);
       peer.write(`${cmd}\n`);
       await new Promise((r) => setTimeout(r, 300));
@@ -127,26 +161,56 @@ for (const [cmd, what] of [['k', 'update_not_requested'], ['K', 'update_requeste
 }
 
 test('client certificate required: --cert/--key answer the CertificateRequest', () =>
-  against('p256', ['-tls1_3', '-Verify', '2', '-CAfile', '__ROOT__', '-verify_return_error', '-rev'].map((a) => (a === '__ROOT__' ? pki.root : a)),
-    ['--cert', pki.leaf('client').chain, '--key', pki.leaf('client').key], ROUND_TRIP, (r, peer) => {
+  against(
+    'p256',
+    ['-tls1_3', '-Verify', '2', '-CAfile', '__ROOT__', '-verify_return_error', '-rev'].map((a) =>
+      a === '__ROOT__' ? pki.root : a,
+    ),
+    ['--cert', pki.leaf('client').chain, '--key', pki.leaf('client').key],
+    ROUND_TRIP,
+    (r, peer) => {
       okRoundTrip(r);
       assert.match(peer.stdout() + peer.stderr(), /client certificate|verify return:1/i);
-    }));
+    },
+  ));
 
 test('client certificate required and none given: the server refuses (exit 1, alert named)', () =>
-  against('p256', ['-tls1_3', '-Verify', '2', '-CAfile', '__ROOT__', '-verify_return_error', '-rev'].map((a) => (a === '__ROOT__' ? pki.root : a)),
-    [], ROUND_TRIP, (r) => {
+  against(
+    'p256',
+    ['-tls1_3', '-Verify', '2', '-CAfile', '__ROOT__', '-verify_return_error', '-rev'].map((a) =>
+      a === '__ROOT__' ? pki.root : a,
+    ),
+    [],
+    ROUND_TRIP,
+    (r) => {
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /certificate_required|handshake_failure/);
-      assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('tls-probe:')).length, 1);
-    }));
+      assert.equal(
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('tls-probe:')).length,
+        1,
+      );
+    },
+  ));
 
 test('--keylogfile equals s_server -keylogfile line for line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tls-probe-keylog-'));
   const serverLog = join(dir, 'server.log');
   const clientLog = join(dir, 'client.log');
-  await against('p256', ['-tls1_3', '-keylogfile', serverLog, '-rev'], ['--keylogfile', clientLog], ROUND_TRIP, okRoundTrip);
-  const lines = (f: string): string => readFileSync(f, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('\n');
+  await against(
+    'p256',
+    ['-tls1_3', '-keylogfile', serverLog, '-rev'],
+    ['--keylogfile', clientLog],
+    ROUND_TRIP,
+    okRoundTrip,
+  );
+  const lines = (f: string): string =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .join('\n');
   assert.equal(lines(clientLog).split('\n').length, 5);
   assert.equal(lines(clientLog), lines(serverLog));
 });
@@ -171,6 +235,7 @@ test('--json on a TLS 1.3 server has the keys of spec/cli.md with true values', 
     assert.equal(c.sessionSaved, false);
     assert.ok(c.bytes.read >= 0 && c.bytes.written >= 0);
     assert.ok(c.timings.handshakeMs >= 0);
-    for (const m of ['partialWrite', 'acceptMovingWriteBuffer', 'autoRetry', 'releaseBuffers']) assert.equal(j.modes[m], false, m);
+    for (const m of ['partialWrite', 'acceptMovingWriteBuffer', 'autoRetry', 'releaseBuffers'])
+      assert.equal(j.modes[m], false, m);
     assert.equal(j.error, null);
   }));

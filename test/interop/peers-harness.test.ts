@@ -55,7 +55,11 @@ function protocolOf(r: ClientResult): string | undefined {
 }
 
 /** Asserts a verified handshake at `protocol`, and that the server process is gone after stop(). */
-async function assertHandshakeThenStop(peer: Peer, protocol: 'TLSv1.2' | 'TLSv1.3', extra: string[] = []): Promise<void> {
+async function assertHandshakeThenStop(
+  peer: Peer,
+  protocol: 'TLSv1.2' | 'TLSv1.3',
+  extra: string[] = [],
+): Promise<void> {
   try {
     assert.ok(pidAlive(peer.pid), `${peer.kind} pid ${peer.pid} should be running`);
     const r = await sClient(peer, extra);
@@ -146,7 +150,11 @@ test('openssl s_server: stdin kept open by default (serves twice); closed stdin 
 });
 
 test('openssl s_server: a stdin script renegotiates a TLS 1.2 connection', async () => {
-  const peer = await startOpenSslServer({ ...pki.leaf('rsa2048'), args: ['-tls1_2'], stdin: [{ afterMs: 700, data: 'r\n' }] });
+  const peer = await startOpenSslServer({
+    ...pki.leaf('rsa2048'),
+    args: ['-tls1_2'],
+    stdin: [{ afterMs: 700, data: 'r\n' }],
+  });
   try {
     const argv = ['openssl', 's_client', '-connect', `${peer.host}:${peer.port}`, '-CAfile', pki.root, '-ign_eof'];
     const client = runClient(peer, argv, { timeoutMs: 8000 });
@@ -217,7 +225,11 @@ test('Node server (current node): handshake, keylog matches the client key log',
   } finally {
     await peer.stop();
   }
-  const lines = (f: string): string[] => readFileSync(f, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).sort();
+  const lines = (f: string): string[] =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .sort();
   assert.ok(lines(keylog).length >= 5, 'TLS 1.3 logs at least 5 secrets');
   assert.deepEqual(lines(keylog), lines(clientLog));
   assert.match(peer.stdout(), /HANDSHAKE \{"protocol":"TLSv1\.3"/);
@@ -232,7 +244,11 @@ test('Node 24 peer: OpenSSL 3.5, X25519MLKEM768 negotiated with a hybrid client,
   const pq = await startNodeServer({ ...leaf, node: '24', ecdhCurve: 'X25519MLKEM768' });
   try {
     const r = await nodeClient(pq, node24, 'X25519MLKEM768');
-    assert.deepEqual({ protocol: r.protocol, group: r.group }, { protocol: 'TLSv1.3', group: 'X25519MLKEM768' }, JSON.stringify(r));
+    assert.deepEqual(
+      { protocol: r.protocol, group: r.group },
+      { protocol: 'TLSv1.3', group: 'X25519MLKEM768' },
+      JSON.stringify(r),
+    );
     const classic = await sClient(pq, ['-groups', 'X25519']);
     assert.notEqual(classic.code, 0, 'an X25519-only client must fail against an X25519MLKEM768-only server');
   } finally {

@@ -17,7 +17,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki, type LeafName, type Pki } from '../helpers/pki.js';
-import { startBotanServer, startGnutlsServer, startLighttpd, type LighttpdModule, type Peer } from '../helpers/peers.js';
+import {
+  startBotanServer,
+  startGnutlsServer,
+  startLighttpd,
+  type LighttpdModule,
+  type Peer,
+} from '../helpers/peers.js';
 import { probe, type CliResult, type CliRun } from '../helpers/cli.js';
 
 let pki: Pki;
@@ -26,10 +32,14 @@ before(async () => {
 });
 
 function run(peer: Peer, args: string[], r: CliRun): Promise<CliResult> {
-  return probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, ...args], { timeoutMs: 15_000, ...r });
+  return probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, ...args], {
+    timeoutMs: 15_000,
+    ...r,
+  });
 }
 
-const show = (r: CliResult): string => `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+const show = (r: CliResult): string =>
+  `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 
 /** Exit 0, verified, no error line, and the TLS 1.2 report lines. */
 function assertTls12(r: CliResult, cipher: RegExp, sigType: string): void {
@@ -42,7 +52,11 @@ function assertTls12(r: CliResult, cipher: RegExp, sigType: string): void {
   assert.match(m[1]!, cipher, show(r));
   assert.match(r.stdout, /^Secure Renegotiation IS supported$/m, show(r));
   assert.match(r.stdout, /^ {4}Extended master secret: yes$/m, show(r));
-  assert.match(r.stdout, /^Server Temp Key: (X25519, 253 bits|ECDH, (prime256v1|secp384r1), (256|384) bits)$/m, show(r));
+  assert.match(
+    r.stdout,
+    /^Server Temp Key: (X25519, 253 bits|ECDH, (prime256v1|secp384r1), (256|384) bits)$/m,
+    show(r),
+  );
   assert.match(r.stdout, new RegExp(`^Peer signature type: ${sigType}$`, 'm'), show(r));
 }
 
@@ -58,7 +72,10 @@ async function waitForCount(peer: Peer, re: RegExp, n: number, ms = 5_000): Prom
 // --- Botan ---------------------------------------------------------------------------------------
 
 for (const policy of ['default', 'strict'] as const) {
-  for (const [leaf, auth, sigType] of [['p256', 'ECDSA', 'ECDSA'], ['rsa2048', 'RSA', 'RSA-PSS']] as const) {
+  for (const [leaf, auth, sigType] of [
+    ['p256', 'ECDSA', 'ECDSA'],
+    ['rsa2048', 'RSA', 'RSA-PSS'],
+  ] as const) {
     describe(`Botan tls_server --policy=${policy}, ${leaf} leaf`, () => {
       let peer: Peer;
       before(async () => {
@@ -76,7 +93,9 @@ for (const policy of ['default', 'strict'] as const) {
           assertTls12(r, suite ? new RegExp(`^${suite}$`) : new RegExp(`^ECDHE-${auth}-`), sigType);
           assert.ok(r.stdout.includes(line), show(r));
           await waitForCount(peer, /^Alert: close_notify$/, before + 1);
-          const hs = [...(peer.stdout() + peer.stderr()).matchAll(/^Handshake complete, TLS v1\.2 using (\S+)$/gm)].at(-1);
+          const hs = [...(peer.stdout() + peer.stderr()).matchAll(/^Handshake complete, TLS v1\.2 using (\S+)$/gm)].at(
+            -1,
+          );
           assert.ok(hs, peer.stdout());
           assert.match(hs[1]!, new RegExp(`^ECDHE_${auth}_WITH_`));
         });
@@ -91,12 +110,23 @@ for (const policy of ['default', 'strict'] as const) {
  */
 function botanPolicy(dir: string, etm: boolean): string {
   const file = join(dir, `policy-${etm ? 'etm' : 'mte'}.txt`);
-  writeFileSync(file, [
-    'allow_tls10 = false', 'allow_tls11 = false', 'allow_tls12 = true', 'allow_dtls10 = false', 'allow_dtls12 = false',
-    'ciphers = AES-128/GCM AES-128', 'macs = AEAD SHA-1', 'key_exchange_methods = ECDH', 'key_exchange_groups = x25519 secp256r1',
-    'signature_methods = RSA ECDSA', 'signature_hashes = SHA-256 SHA-384',
-    `negotiate_encrypt_then_mac = ${etm}`,
-  ].join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      'allow_tls10 = false',
+      'allow_tls11 = false',
+      'allow_tls12 = true',
+      'allow_dtls10 = false',
+      'allow_dtls12 = false',
+      'ciphers = AES-128/GCM AES-128',
+      'macs = AEAD SHA-1',
+      'key_exchange_methods = ECDH',
+      'key_exchange_groups = x25519 secp256r1',
+      'signature_methods = RSA ECDSA',
+      'signature_hashes = SHA-256 SHA-384',
+      `negotiate_encrypt_then_mac = ${etm}`,
+    ].join('\n') + '\n',
+  );
   return file;
 }
 
@@ -112,12 +142,18 @@ describe('Botan with a policy file: ECDHE-RSA-AES128-SHA with and without encryp
   };
 
   test('both modes interoperate; EtM costs exactly the extension and the outside MAC', async () => {
-    const bytes: Record<'etm' | 'mte', { read: number; written: number }> = { etm: { read: 0, written: 0 }, mte: { read: 0, written: 0 } };
+    const bytes: Record<'etm' | 'mte', { read: number; written: number }> = {
+      etm: { read: 0, written: 0 },
+      mte: { read: 0, written: 0 },
+    };
     for (const etm of [true, false]) {
       const peer = await startBotanServer({ ...pki.leaf('rsa2048'), policy: botanPolicy(dir, etm) });
       try {
         const line = `hello botan cbc ${etm ? 'etm' : 'mte'}`;
-        const r = await run(peer, ['--cipher', 'ECDHE-RSA-AES128-SHA'], { send: `${line}\n`, waitFor: new RegExp(line) });
+        const r = await run(peer, ['--cipher', 'ECDHE-RSA-AES128-SHA'], {
+          send: `${line}\n`,
+          waitFor: new RegExp(line),
+        });
         assertTls12(r, /^ECDHE-RSA-AES128-SHA$/, 'RSA-PSS');
         assert.ok(r.stdout.includes(line), show(r));
         await waitForCount(peer, /^Alert: close_notify$/, 1);
@@ -156,7 +192,10 @@ for (const module of ['mbedtls', 'wolfssl'] as LighttpdModule[]) {
       const base = module === 'wolfssl' ? ['--tls1_2'] : [];
       for (const suite of [null, `ECDHE-${auth}-CHACHA20-POLY1305`]) {
         test(`${[...base, suite ?? 'default offer'].join(' ')}: HTTP GET, HTTP/1. answer, exit 0`, async () => {
-          const r = await run(peer, [...base, ...(suite ? ['--cipher', suite] : [])], { send: GET, waitFor: new RegExp(`tls-probe lighttpd ${module}`) });
+          const r = await run(peer, [...base, ...(suite ? ['--cipher', suite] : [])], {
+            send: GET,
+            waitFor: new RegExp(`tls-probe lighttpd ${module}`),
+          });
           assertTls12(r, suite ? new RegExp(`^${suite}$`) : new RegExp(`^ECDHE-${auth}-`), sigType);
           assert.match(r.stdout, /^HTTP\/1\.[01] 200 OK\r?$/m, show(r));
           assert.ok(r.stdout.includes(`tls-probe lighttpd ${module}`), show(r));
@@ -181,7 +220,12 @@ test('lighttpd + wolfSSL without --tls1_2 negotiates TLS 1.3 (so the 1.2 runs ab
 // --- GnuTLS ---------------------------------------------------------------------------------------
 
 for (const [leaf, auth, sigType, suites] of [
-  ['p256', 'ECDSA', 'ECDSA', [null, 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA']],
+  [
+    'p256',
+    'ECDSA',
+    'ECDSA',
+    [null, 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA'],
+  ],
   ['rsa2048', 'RSA', 'RSA-PSS', [null, 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-SHA']],
   ['ed25519', 'ECDSA', 'Ed25519', [null, 'ECDHE-ECDSA-CHACHA20-POLY1305']],
 ] as [LeafName, string, string, (string | null)[]][]) {

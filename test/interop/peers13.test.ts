@@ -41,7 +41,11 @@ function assertCleanTls13(r: CliResult): void {
   assert.equal(r.timedOut, false, show(r));
   assert.equal(r.code, 0, show(r));
   assert.match(r.stdout, /^Protocol: TLSv1\.3$/m, show(r));
-  assert.match(r.stdout, /^New, TLSv1\.3, Cipher is TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$/m, show(r));
+  assert.match(
+    r.stdout,
+    /^New, TLSv1\.3, Cipher is TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$/m,
+    show(r),
+  );
   assert.match(r.stdout, /^Verification: OK$/m, show(r));
   assert.match(r.stdout, /^Verify return code: 0 \(ok\)$/m, show(r));
   assert.doesNotMatch(r.stderr, /without close_notify/, show(r));
@@ -59,7 +63,10 @@ function assertJsonTls13(r: CliResult, handshake: 'full' | 'full-hrr', group: st
   assert.equal(c.handshake, handshake);
   assert.equal(c.resumed, false);
   assert.equal(c.group, group);
-  assert.deepEqual({ ok: c.verify.ok, code: c.verify.code, message: c.verify.message }, { ok: true, code: 0, message: 'ok' });
+  assert.deepEqual(
+    { ok: c.verify.ok, code: c.verify.code, message: c.verify.message },
+    { ok: true, code: 0, message: 'ok' },
+  );
   assert.match(c.peerCertificates[0].subject, /CN = localhost/);
   assert.equal(c.peerCertificates.length, 2, 'leaf and intermediate');
   return c;
@@ -93,7 +100,11 @@ describe('TLS 1.3 against other stacks', { concurrency: 3 }, () => {
     after(() => peer?.stop());
 
     test('handshake, echoed line, clean close', async () => {
-      const r = await probe(peer, target(peer), { send: 'hello gnutls from tls-probe\n', waitFor: /hello gnutls from tls-probe\n/, timeoutMs: CLIENT_TIMEOUT_MS });
+      const r = await probe(peer, target(peer), {
+        send: 'hello gnutls from tls-probe\n',
+        waitFor: /hello gnutls from tls-probe\n/,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      });
       assertCleanTls13(r);
       // The echo comes after the report: it is the server's data, not our own input.
       assert.match(r.stdout, /Verify return code: 0 \(ok\)[\s\S]*\nhello gnutls from tls-probe\n/);
@@ -116,7 +127,11 @@ describe('TLS 1.3 against other stacks', { concurrency: 3 }, () => {
 
     test('handshake, HTTP GET answered, server close_notify, clean close', async () => {
       // selfserv is an HTTP-ish responder: it answers a request (echoing it in the body) and closes.
-      const r = await probe(peer, target(peer), { send: 'GET /tls-probe-nss HTTP/1.0\r\n\r\n', waitFor: /GET \/tls-probe-nss HTTP\/1\.0/, timeoutMs: CLIENT_TIMEOUT_MS });
+      const r = await probe(peer, target(peer), {
+        send: 'GET /tls-probe-nss HTTP/1.0\r\n\r\n',
+        waitFor: /GET \/tls-probe-nss HTTP\/1\.0/,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      });
       assertCleanTls13(r);
       assert.match(r.stdout, /^HTTP\/1\.0 200 OK\r?$/m);
       assert.match(r.stdout, /^GET \/tls-probe-nss HTTP\/1\.0\r?$/m);
@@ -137,19 +152,28 @@ describe('TLS 1.3 against other stacks', { concurrency: 3 }, () => {
     after(() => peer?.stop());
 
     test('the HRR cookie is echoed in the second ClientHello; HTTP round trip', async () => {
-      const r = await probe(peer, [...target(peer), '--trace'], { send: 'GET /tls-probe-hrr HTTP/1.0\r\n\r\n', waitFor: /GET \/tls-probe-hrr HTTP\/1\.0/, timeoutMs: CLIENT_TIMEOUT_MS });
+      const r = await probe(peer, [...target(peer), '--trace'], {
+        send: 'GET /tls-probe-hrr HTTP/1.0\r\n\r\n',
+        waitFor: /GET \/tls-probe-hrr HTTP\/1\.0/,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      });
       assertCleanTls13(r);
       assert.match(r.stdout, /^Server Temp Key: ECDH, secp384r1, 384 bits$/m);
       assert.match(r.stdout, /^GET \/tls-probe-hrr HTTP\/1\.0\r?$/m);
       const msgs = traceMessages(r.stderr);
-      const hellos = msgs.filter((m) => m.name === 'ClientHello' || m.name === 'ServerHello').map((m) => `${m.dir} ${m.name}`);
+      const hellos = msgs
+        .filter((m) => m.name === 'ClientHello' || m.name === 'ServerHello')
+        .map((m) => `${m.dir} ${m.name}`);
       assert.deepEqual(hellos, ['>>> ClientHello', '<<< ServerHello', '>>> ClientHello', '<<< ServerHello'], r.stderr);
       const hrr = msgs.find((m) => m.dir === '<<<' && m.name === 'ServerHello')!;
       const ch2 = msgs.filter((m) => m.dir === '>>>' && m.name === 'ClientHello')[1]!;
       const cookie = cookieOf(hrr.body);
       assert.ok(cookie, `HelloRetryRequest has no cookie extension:\n${hrr.body.join('\n')}`);
       assert.equal(cookieOf(ch2.body), cookie, 'second ClientHello must echo the HRR cookie');
-      assert.ok(hrr.body.some((l) => /selected group: P-384$/.test(l)), hrr.body.join('\n'));
+      assert.ok(
+        hrr.body.some((l) => /selected group: P-384$/.test(l)),
+        hrr.body.join('\n'),
+      );
     });
 
     test('--json: handshake "full-hrr", group P-384', async () => {
@@ -165,8 +189,12 @@ describe('TLS 1.3 against other stacks', { concurrency: 3 }, () => {
     });
     after(() => peer?.stop());
 
-    test('handshake, data both ways through the server\'s stdio, clean close', async () => {
-      const running = probe(peer, target(peer), { send: 'hello bssl from tls-probe\n', waitFor: /reply from bssl-tool/, timeoutMs: CLIENT_TIMEOUT_MS });
+    test("handshake, data both ways through the server's stdio, clean close", async () => {
+      const running = probe(peer, target(peer), {
+        send: 'hello bssl from tls-probe\n',
+        waitFor: /reply from bssl-tool/,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      });
       // bssl-tool server copies the connection to its stdout and its stdin to the connection.
       await peer.waitForOutput('hello bssl from tls-probe', 15_000);
       peer.write('reply from bssl-tool\n');
@@ -205,7 +233,11 @@ describe('TLS 1.3 against other stacks', { concurrency: 3 }, () => {
     after(() => peer?.stop());
 
     test('handshake, reversed line, clean close', async () => {
-      const r = await probe(peer, target(peer), { send: 'hello go from tls-probe\n', waitFor: /eborp-slt morf og olleh/, timeoutMs: CLIENT_TIMEOUT_MS });
+      const r = await probe(peer, target(peer), {
+        send: 'hello go from tls-probe\n',
+        waitFor: /eborp-slt morf og olleh/,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      });
       assertCleanTls13(r);
       assert.match(r.stdout, /^eborp-slt morf og olleh$/m);
       assert.match(r.stdout, /^Peer signature type: RSA-PSS$/m);
@@ -227,7 +259,11 @@ describe('TLS 1.3 against other stacks', { concurrency: 3 }, () => {
     after(() => peer?.stop());
 
     test('hybrid key exchange: Server Temp Key line, echoed line, clean close', async () => {
-      const r = await probe(peer, target(peer), { send: 'hello mlkem from tls-probe\n', waitFor: /hello mlkem from tls-probe\n/, timeoutMs: CLIENT_TIMEOUT_MS });
+      const r = await probe(peer, target(peer), {
+        send: 'hello mlkem from tls-probe\n',
+        waitFor: /hello mlkem from tls-probe\n/,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      });
       assertCleanTls13(r);
       assert.match(r.stdout, /^Server Temp Key: X25519MLKEM768\b/m);
       assert.match(r.stdout, /Verify return code: 0 \(ok\)[\s\S]*\nhello mlkem from tls-probe\n/);

@@ -42,7 +42,17 @@ interface Interactive {
 }
 
 function interactive(peer: Peer, args: string[], port = peer.port): Interactive {
-  const argv = [...clientCommandPrefix(peer), process.execPath, CLI, `127.0.0.1:${port}`, '--servername', 'localhost', '--cafile', pki.root, ...args];
+  const argv = [
+    ...clientCommandPrefix(peer),
+    process.execPath,
+    CLI,
+    `127.0.0.1:${port}`,
+    '--servername',
+    'localhost',
+    '--cafile',
+    pki.root,
+    ...args,
+  ];
   const [cmd, ...rest] = argv as [string, ...string[]];
   const child = spawn(cmd, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
@@ -54,7 +64,8 @@ function interactive(peer: Peer, args: string[], port = peer.port): Interactive 
   child.stderr.on('data', (c: Buffer) => ((err += c.toString('utf8')), notify()));
   child.stdin.on('error', () => undefined);
   child.once('close', (c) => ((code = c), notify()));
-  const describe = (): string => `client exit ${String(code)}\n--- stdout ---\n${out}\n--- stderr ---\n${err}\n--- server ---\n${peer.stdout()}\n${peer.stderr()}`;
+  const describe = (): string =>
+    `client exit ${String(code)}\n--- stdout ---\n${out}\n--- stderr ---\n${err}\n--- server ---\n${peer.stdout()}\n${peer.stderr()}`;
   const until = (ok: () => boolean, what: string, ms: number): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
@@ -74,7 +85,8 @@ function interactive(peer: Peer, args: string[], port = peer.port): Interactive 
     stdout: () => out,
     stderr: () => err,
     write: (s) => void child.stdin.write(s),
-    waitFor: (re, o = {}) => until(() => re.test(o.on === 'stderr' ? err : out), `${String(re)} on ${o.on ?? 'stdout'}`, o.ms ?? 10_000),
+    waitFor: (re, o = {}) =>
+      until(() => re.test(o.on === 'stderr' ? err : out), `${String(re)} on ${o.on ?? 'stdout'}`, o.ms ?? 10_000),
     end: async (ms = 10_000) => {
       child.stdin.end();
       await until(() => code !== undefined, 'exit', ms).catch((e: unknown) => {
@@ -123,7 +135,11 @@ describe('s_server -tls1_2: renegotiation requested with r', () => {
    * Connects, then `renegotiations` times: r on s_server's stdin, wait until the client has done
    * the renegotiation (per `settled`), then a line each way. Returns the client for assertions.
    */
-  async function session(args: string[], renegotiations: number, settled: (c: Interactive, i: number) => Promise<void>): Promise<{ c: Interactive; code: number | null }> {
+  async function session(
+    args: string[],
+    renegotiations: number,
+    settled: (c: Interactive, i: number) => Promise<void>,
+  ): Promise<{ c: Interactive; code: number | null }> {
     const c = interactive(peer, ['--msg', ...args]);
     try {
       connections++;
@@ -146,7 +162,9 @@ describe('s_server -tls1_2: renegotiation requested with r', () => {
 
   /** Waits for the client's --msg trace to show `i` renegotiations completed (a Finished received each). */
   const renegotiated = (c: Interactive, i: number): Promise<void> =>
-    c.waitFor(new RegExp(`(<<< TLS 1\\.2, Handshake \\[length 0010\\], Finished\\n[\\s\\S]*){${i + 1}}`), { on: 'stderr' });
+    c.waitFor(new RegExp(`(<<< TLS 1\\.2, Handshake \\[length 0010\\], Finished\\n[\\s\\S]*){${i + 1}}`), {
+      on: 'stderr',
+    });
 
   test('without --auto-retry: "read R BLOCK" exactly once, then data both ways', async () => {
     const { c, code } = await session([], 1, (cl) => cl.waitFor(READ_BLOCK, { on: 'stderr' }));
@@ -158,7 +176,10 @@ describe('s_server -tls1_2: renegotiation requested with r', () => {
 
   test('--io-trace, two renegotiations: one "WANT_READ (renegotiation)" per renegotiation, no "read R BLOCK"', async () => {
     const { c, code } = await session(['--io-trace'], 2, (cl, i) =>
-      cl.waitFor(new RegExp(`(SSL_read\\(16384\\) = -1 WANT_READ \\(renegotiation\\)\\n[\\s\\S]*){${i}}`), { on: 'stderr' }));
+      cl.waitFor(new RegExp(`(SSL_read\\(16384\\) = -1 WANT_READ \\(renegotiation\\)\\n[\\s\\S]*){${i}}`), {
+        on: 'stderr',
+      }),
+    );
     assert.equal(code, 0, c.stderr());
     assert.equal(occurrences(c.stderr(), WANT_READ_RENEG), 2, c.stderr());
     assert.equal(occurrences(c.stdout() + c.stderr(), READ_BLOCK), 0, c.stderr());
@@ -188,42 +209,52 @@ describe('s_server -tls1_2 -no_ticket -no_cache: R (renegotiation with a Certifi
   let connections = 0;
   before(async () => {
     const l = pki.leaf('p256');
-    peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_2', '-no_ticket', '-no_cache', '-CAfile', pki.root] });
+    peer = await startOpenSslServer({
+      cert: l.cert,
+      key: l.key,
+      chain: l.chain,
+      args: ['-tls1_2', '-no_ticket', '-no_cache', '-CAfile', pki.root],
+    });
   });
   after(() => peer?.stop());
 
   for (const withCert of [false, true]) {
-    test(withCert ? 'with --cert/--key: the client certificate is sent, verified by s_server' : 'without a client certificate: an empty Certificate, the session goes on', async () => {
-      const client = pki.leaf('client');
-      const c = interactive(peer, ['--msg', ...(withCert ? ['--cert', client.chain, '--key', client.key] : [])]);
-      try {
-        connections++;
-        await waitForCount(peer, /^CIPHER is /, connections);
-        peer.write('R\n');
-        await c.waitFor(READ_BLOCK, { on: 'stderr' });
-        peer.write(`after-R-${connections}\n`);
-        await c.waitFor(new RegExp(`after-R-${connections}`));
-        c.write(`client-after-R-${connections}\n`);
-        await peer.waitForOutput(`client-after-R-${connections}`, 10_000);
-        const code = await c.end();
-        assert.equal(code, 0, c.stderr());
-      } catch (e) {
-        c.kill();
-        throw e;
-      }
-      const err = c.stderr();
-      assert.equal(occurrences(err, READ_BLOCK), 1, err);
-      assert.equal(occurrences(err, /^<<< TLS 1\.2, Handshake \[length [0-9a-f]{4}\], CertificateRequest$/), 1, err);
-      if (withCert) {
-        assert.match(err, /^>>> TLS 1\.2, Handshake \[length (?!0007)[0-9a-f]{4}\], Certificate$/m, err);
-        assert.equal(occurrences(err, /^>>> TLS 1\.2, Handshake \[length [0-9a-f]{4}\], CertificateVerify$/), 1, err);
-        await peer.waitForOutput(/depth=0 O = tls-probe test, CN = tls-probe client/, 5_000);
-      } else {
-        // An empty certificate_list: 4-byte header + 3-byte length.
-        assert.match(err, /^>>> TLS 1\.2, Handshake \[length 0007\], Certificate$/m, err);
-        assert.doesNotMatch(err, /CertificateVerify/);
-      }
-    });
+    test(
+      withCert
+        ? 'with --cert/--key: the client certificate is sent, verified by s_server'
+        : 'without a client certificate: an empty Certificate, the session goes on',
+      async () => {
+        const client = pki.leaf('client');
+        const c = interactive(peer, ['--msg', ...(withCert ? ['--cert', client.chain, '--key', client.key] : [])]);
+        try {
+          connections++;
+          await waitForCount(peer, /^CIPHER is /, connections);
+          peer.write('R\n');
+          await c.waitFor(READ_BLOCK, { on: 'stderr' });
+          peer.write(`after-R-${connections}\n`);
+          await c.waitFor(new RegExp(`after-R-${connections}`));
+          c.write(`client-after-R-${connections}\n`);
+          await peer.waitForOutput(`client-after-R-${connections}`, 10_000);
+          const code = await c.end();
+          assert.equal(code, 0, c.stderr());
+        } catch (e) {
+          c.kill();
+          throw e;
+        }
+        const err = c.stderr();
+        assert.equal(occurrences(err, READ_BLOCK), 1, err);
+        assert.equal(occurrences(err, /^<<< TLS 1\.2, Handshake \[length [0-9a-f]{4}\], CertificateRequest$/), 1, err);
+        if (withCert) {
+          assert.match(err, /^>>> TLS 1\.2, Handshake \[length (?!0007)[0-9a-f]{4}\], Certificate$/m, err);
+          assert.equal(occurrences(err, /^>>> TLS 1\.2, Handshake \[length [0-9a-f]{4}\], CertificateVerify$/), 1, err);
+          await peer.waitForOutput(/depth=0 O = tls-probe test, CN = tls-probe client/, 5_000);
+        } else {
+          // An empty certificate_list: 4-byte header + 3-byte length.
+          assert.match(err, /^>>> TLS 1\.2, Handshake \[length 0007\], Certificate$/m, err);
+          assert.doesNotMatch(err, /CertificateVerify/);
+        }
+      },
+    );
   }
 });
 
@@ -233,7 +264,12 @@ describe('key log across a renegotiation', () => {
     const serverLog = join(dir, 'server.keylog');
     const clientLog = join(dir, 'client.keylog');
     const l = pki.leaf('p256');
-    const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_2', '-keylogfile', serverLog] });
+    const peer = await startOpenSslServer({
+      cert: l.cert,
+      key: l.key,
+      chain: l.chain,
+      args: ['-tls1_2', '-keylogfile', serverLog],
+    });
     const c = interactive(peer, ['--keylogfile', clientLog]);
     try {
       await waitForCount(peer, /^CIPHER is /, 1);
@@ -242,14 +278,17 @@ describe('key log across a renegotiation', () => {
       peer.write('after-renegotiation\n');
       await c.waitFor(/after-renegotiation/);
       assert.equal(await c.end(), 0, c.stderr());
-      const lines = (f: string): string[] => readFileSync(f, 'utf8').split('\n').filter((x) => x && !x.startsWith('#'));
+      const lines = (f: string): string[] =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .filter((x) => x && !x.startsWith('#'));
       const server = lines(serverLog);
       const client = lines(clientLog);
       assert.equal(server.length, 2, server.join('\n'));
       // Each handshake has its own client random: the renegotiation's ClientHello.random names the
       // second master secret (what Wireshark needs to decrypt the traffic after the renegotiation).
       assert.notEqual(server[0]!.split(' ')[1], server[1]!.split(' ')[1]);
-      assert.deepEqual(client, server, 'client key log differs from s_server\'s');
+      assert.deepEqual(client, server, "client key log differs from s_server's");
     } catch (e) {
       c.kill();
       throw e;
@@ -266,34 +305,45 @@ describe('Node tls server (TLS 1.2) calling socket.renegotiate()', () => {
   let peer: Peer;
   before(async () => {
     const l = pki.leaf('rsa2048');
-    peer = await startNodeServer({ cert: l.cert, key: l.key, chain: l.chain, maxVersion: 'TLSv1.2', renegotiateAfterMs: 300 });
+    peer = await startNodeServer({
+      cert: l.cert,
+      key: l.key,
+      chain: l.chain,
+      maxVersion: 'TLSv1.2',
+      renegotiateAfterMs: 300,
+    });
   });
   after(() => peer?.stop());
 
   let n = 0;
   for (const autoRetry of [false, true]) {
-    test(autoRetry ? '--auto-retry: no "read R BLOCK", echo after the renegotiation' : 'default: "read R BLOCK" once, echo after the renegotiation', async () => {
-      n++;
-      const c = interactive(peer, ['--msg', ...(autoRetry ? ['--auto-retry'] : [])]);
-      try {
-        await waitForCount(peer, /^RENEGOTIATED$/, n);
-        assert.equal(occurrences(peer.stdout(), /^RENEGOTIATE-ERROR/), 0, peer.stdout());
-        await c.waitFor(/(<<< TLS 1\.2, Handshake \[length 0010\], Finished\n[\s\S]*){2}/, { on: 'stderr' });
-        c.write(`ping-after-renegotiation-${n}\n`);
-        await c.waitFor(new RegExp(`ping-after-renegotiation-${n}`));
-        const code = await c.end();
-        assert.equal(code, 0, c.stderr());
-      } catch (e) {
-        c.kill();
-        throw e;
-      }
-      const all = c.stdout() + c.stderr();
-      assert.match(c.stdout(), /^New, TLSv1\.2, Cipher is ECDHE-RSA-/m);
-      assert.match(c.stdout(), /^Secure Renegotiation IS supported$/m);
-      assert.equal(occurrences(all, READ_BLOCK), autoRetry ? 0 : 1, c.stderr());
-      assert.deepEqual(msgCounts(c.stderr()), { helloRequest: 1, clientHello: 2, finishedIn: 2 });
-      assert.doesNotMatch(c.stderr(), /^tls-probe:/m);
-    });
+    test(
+      autoRetry
+        ? '--auto-retry: no "read R BLOCK", echo after the renegotiation'
+        : 'default: "read R BLOCK" once, echo after the renegotiation',
+      async () => {
+        n++;
+        const c = interactive(peer, ['--msg', ...(autoRetry ? ['--auto-retry'] : [])]);
+        try {
+          await waitForCount(peer, /^RENEGOTIATED$/, n);
+          assert.equal(occurrences(peer.stdout(), /^RENEGOTIATE-ERROR/), 0, peer.stdout());
+          await c.waitFor(/(<<< TLS 1\.2, Handshake \[length 0010\], Finished\n[\s\S]*){2}/, { on: 'stderr' });
+          c.write(`ping-after-renegotiation-${n}\n`);
+          await c.waitFor(new RegExp(`ping-after-renegotiation-${n}`));
+          const code = await c.end();
+          assert.equal(code, 0, c.stderr());
+        } catch (e) {
+          c.kill();
+          throw e;
+        }
+        const all = c.stdout() + c.stderr();
+        assert.match(c.stdout(), /^New, TLSv1\.2, Cipher is ECDHE-RSA-/m);
+        assert.match(c.stdout(), /^Secure Renegotiation IS supported$/m);
+        assert.equal(occurrences(all, READ_BLOCK), autoRetry ? 0 : 1, c.stderr());
+        assert.deepEqual(msgCounts(c.stderr()), { helloRequest: 1, clientHello: 2, finishedIn: 2 });
+        assert.doesNotMatch(c.stderr(), /^tls-probe:/m);
+      },
+    );
   }
 });
 
@@ -320,13 +370,20 @@ class RecordProxy {
   private holdUntil = 0;
   private readonly sockets: Socket[] = [];
 
-  constructor(private readonly target: number, private readonly holdMs: number) {}
+  constructor(
+    private readonly target: number,
+    private readonly holdMs: number,
+  ) {}
 
   async start(): Promise<void> {
     this.server = createServer((client) => {
       const upstream = createConnection({ host: '127.0.0.1', port: this.target });
       this.sockets.push(client, upstream);
-      for (const s of [client, upstream]) s.on('error', () => { client.destroy(); upstream.destroy(); });
+      for (const s of [client, upstream])
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
       client.on('close', () => upstream.destroy());
       // Whatever the server sent before closing still goes out after the hold.
       upstream.on('close', () => setTimeout(() => client.end(), Math.max(0, this.holdUntil - Date.now()) + 20));
@@ -393,7 +450,8 @@ describe('SSL_write while a renegotiation is in progress', () => {
       peer.write('r\n');
       // The client answered the HelloRequest with its ClientHello; the server's flight is held.
       const deadline = Date.now() + 5_000;
-      while (proxy.count('c2s', 22) === clientHellosBefore && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 5));
+      while (proxy.count('c2s', 22) === clientHellosBefore && Date.now() < deadline)
+        await new Promise((ok) => setTimeout(ok, 5));
       assert.ok(proxy.count('c2s', 22) > clientHellosBefore, `no renegotiation ClientHello\n${c.stderr()}`);
       const start = proxy.records.length;
       c.write('typed-during-renegotiation\n');
@@ -407,13 +465,22 @@ describe('SSL_write while a renegotiation is in progress', () => {
       const ours = proxy.records.slice(start).filter((r) => r.dir === 'c2s');
       const firstCcs = ours.findIndex((r) => r.type === 20);
       const early = ours.slice(0, firstCcs < 0 ? ours.length : firstCcs).filter((r) => r.type === 23);
-      assert.deepEqual(early, [], `application data sent inside the renegotiation, before our ChangeCipherSpec: ${JSON.stringify(ours)}`);
+      assert.deepEqual(
+        early,
+        [],
+        `application data sent inside the renegotiation, before our ChangeCipherSpec: ${JSON.stringify(ours)}`,
+      );
       assert.equal(code, 0, c.stderr());
       assert.doesNotMatch(peer.stdout() + peer.stderr(), /unexpected record|error:/);
     } catch (e) {
       c.kill();
-      const ours = proxy.records.filter((r) => r.dir === 'c2s').map((r) => r.type).join(',');
-      throw new Error(`${(e as Error).message}\nclient→server record types: ${ours}\nclient stderr:\n${c.stderr()}\ns_server:\n${peer.stdout().slice(-1500)}${peer.stderr().slice(-1500)}`);
+      const ours = proxy.records
+        .filter((r) => r.dir === 'c2s')
+        .map((r) => r.type)
+        .join(',');
+      throw new Error(
+        `${(e as Error).message}\nclient→server record types: ${ours}\nclient stderr:\n${c.stderr()}\ns_server:\n${peer.stdout().slice(-1500)}${peer.stderr().slice(-1500)}`,
+      );
     } finally {
       await proxy.stop();
       await peer.stop();

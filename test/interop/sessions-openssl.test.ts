@@ -136,7 +136,10 @@ function sessionIdFromDer(der: Buffer): string {
   }
   const sid = header();
   assert.equal(sid.tag, 0x04);
-  return der.subarray(off, off + sid.len).toString('hex').toUpperCase();
+  return der
+    .subarray(off, off + sid.len)
+    .toString('hex')
+    .toUpperCase();
 }
 
 /** The "TLS session ticket:" hexdump of a sess_id printout, as bytes (empty when none). */
@@ -156,12 +159,14 @@ function ticketOf(text: string): Buffer {
 async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await jobs[i]!();
+      }
+    }),
+  );
   return results;
 }
 
@@ -181,7 +186,8 @@ const MODES: Mode[] = [
     serverArgs: ['-tls1_3'],
     version: 'TLSv1.3',
     sClientDone: /(Post-Handshake New Session Ticket arrived:[\s\S]*?\n---\n[\s\S]*){2}/,
-    offered: (trace) => assert.match(trace, /extension_type=psk\(41\), length=\d+/, 'no pre_shared_key in the ClientHello'),
+    offered: (trace) =>
+      assert.match(trace, /extension_type=psk\(41\), length=\d+/, 'no pre_shared_key in the ClientHello'),
   },
   {
     name: 'TLS 1.2 with tickets',
@@ -190,7 +196,10 @@ const MODES: Mode[] = [
     sClientDone: /Verify return code: .*\n[\s\S]*Extended master secret: yes\n---\n/,
     offered: (trace, file) => {
       assert.match(trace, /extension_type=session_ticket\(35\), length=[1-9]\d*/, 'no ticket in the ClientHello');
-      assert.ok(trace.includes(`session_id (len=32): ${fileSessionId(file)}`), 'the ClientHello carries SHA-256(ticket) as session ID');
+      assert.ok(
+        trace.includes(`session_id (len=32): ${fileSessionId(file)}`),
+        'the ClientHello carries SHA-256(ticket) as session ID',
+      );
     },
   },
   {
@@ -198,7 +207,8 @@ const MODES: Mode[] = [
     serverArgs: ['-tls1_2', '-no_ticket'],
     version: 'TLSv1.2',
     sClientDone: /Verify return code: .*\n[\s\S]*Extended master secret: yes\n---\n/,
-    offered: (trace, file) => assert.ok(trace.includes(`session_id (len=32): ${fileSessionId(file)}`), 'the session ID is not offered'),
+    offered: (trace, file) =>
+      assert.ok(trace.includes(`session_id (len=32): ${fileSessionId(file)}`), 'the session ID is not offered'),
   },
 ];
 
@@ -234,28 +244,44 @@ for (const mode of MODES) {
         return {
           i,
           saved,
-          reportReused: report !== null && report.code === 0 && verdicts(report.stdout).join() === `Reused ${mode.version}`,
+          reportReused:
+            report !== null && report.code === 0 && verdicts(report.stdout).join() === `Reused ${mode.version}`,
           jsonResumed: jsonResumed && jsonHandshake === 'resumed',
-          detail: [out, report, json].filter((r): r is CliResult => r !== null && (r.code !== 0 || r.timedOut)).map(show).join('\n'),
+          detail: [out, report, json]
+            .filter((r): r is CliResult => r !== null && (r.code !== 0 || r.timedOut))
+            .map(show)
+            .join('\n'),
         };
       });
       const results = await pool(jobs, Math.min(4, Math.max(2, availableParallelism())));
       const saved = results.filter((r) => r.saved).length;
       const reused = results.filter((r) => r.reportReused).length;
       const resumed = results.filter((r) => r.jsonResumed).length;
-      t.diagnostic(`${mode.name}: saved ${saved}/${ROUNDS}, "Reused" ${reused}/${ROUNDS}, "resumed": true ${resumed}/${ROUNDS}`);
+      t.diagnostic(
+        `${mode.name}: saved ${saved}/${ROUNDS}, "Reused" ${reused}/${ROUNDS}, "resumed": true ${resumed}/${ROUNDS}`,
+      );
       const bad = results.filter((r) => !r.saved || !r.reportReused || !r.jsonResumed);
-      assert.deepEqual([saved, reused, resumed], [ROUNDS, ROUNDS, ROUNDS], bad.map((r) => `round ${r.i}: ${JSON.stringify(r)}`).join('\n'));
+      assert.deepEqual(
+        [saved, reused, resumed],
+        [ROUNDS, ROUNDS, ROUNDS],
+        bad.map((r) => `round ${r.i}: ${JSON.stringify(r)}`).join('\n'),
+      );
       // Every file is 0600 and nothing else was left in the directory.
       const files = readdirSync(dir).filter((f) => f.startsWith('round-'));
       assert.equal(files.length, ROUNDS);
       for (const f of files) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
-      assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('round-')), []);
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => !f.startsWith('round-')),
+        [],
+      );
     });
 
     test('openssl s_client -sess_out file → our --sess-in resumes', async () => {
       const file = join(dir, 'from-openssl.pem');
-      const s = await sClient(['-connect', `127.0.0.1:${peer.port}`, '-servername', 'localhost', '-CAfile', pki.root, '-sess_out', file], mode.sClientDone);
+      const s = await sClient(
+        ['-connect', `127.0.0.1:${peer.port}`, '-servername', 'localhost', '-CAfile', pki.root, '-sess_out', file],
+        mode.sClientDone,
+      );
       assert.equal(s.timedOut, false, show(s));
       assert.match(s.stdout, /^New, /m);
       const r = await probeDevNull([...base(), '--sess-in', file]);
@@ -270,7 +296,22 @@ for (const mode of MODES) {
       const file = join(dir, 'for-openssl.pem');
       const r = await probeDevNull([...base(), '--sess-out', file, '--quiet']);
       assert.equal(r.code, 0, show(r));
-      const s = await runClient({}, ['openssl', 's_client', '-connect', `127.0.0.1:${peer.port}`, '-servername', 'localhost', '-CAfile', pki.root, '-sess_in', file], { input: '' });
+      const s = await runClient(
+        {},
+        [
+          'openssl',
+          's_client',
+          '-connect',
+          `127.0.0.1:${peer.port}`,
+          '-servername',
+          'localhost',
+          '-CAfile',
+          pki.root,
+          '-sess_in',
+          file,
+        ],
+        { input: '' },
+      );
       assert.equal(s.timedOut, false);
       assert.equal(s.code, 0, `${s.stdout}\n${s.stderr}`);
       assert.match(s.stdout, new RegExp(`^Reused, TLSv1\\.[0-3], Cipher is `, 'm'), s.stdout);
@@ -280,13 +321,23 @@ for (const mode of MODES) {
     test('--reconnect 3 --expect-resume: 4 connections, the last 3 Reused (report and JSON), exit 0', async () => {
       const r = await probeDevNull([...base(), '--reconnect', '3', '--expect-resume']);
       assert.equal(r.code, 0, show(r));
-      assert.deepEqual(verdicts(r.stdout), [`New ${mode.version}`, `Reused ${mode.version}`, `Reused ${mode.version}`, `Reused ${mode.version}`], show(r));
+      assert.deepEqual(
+        verdicts(r.stdout),
+        [`New ${mode.version}`, `Reused ${mode.version}`, `Reused ${mode.version}`, `Reused ${mode.version}`],
+        show(r),
+      );
       assert.equal(r.stdout.match(/^drop connection and then reconnect$/gm)?.length, 3);
       const j = await probeDevNull([...base(), '--reconnect', '3', '--expect-resume', '--json']);
       assert.equal(j.code, 0, show(j));
       const doc = jsonOf(j);
-      assert.deepEqual(doc.connections.map((c: { resumed: boolean }) => c.resumed), [false, true, true, true]);
-      assert.deepEqual(doc.connections.map((c: { handshake: string }) => c.handshake), ['full', 'resumed', 'resumed', 'resumed']);
+      assert.deepEqual(
+        doc.connections.map((c: { resumed: boolean }) => c.resumed),
+        [false, true, true, true],
+      );
+      assert.deepEqual(
+        doc.connections.map((c: { handshake: string }) => c.handshake),
+        ['full', 'resumed', 'resumed', 'resumed'],
+      );
       assert.ok(doc.connections.every((c: { protocol: string }) => c.protocol === mode.version));
       assert.equal(doc.error, null);
     });
@@ -311,11 +362,14 @@ for (const mode of MODES) {
     }
 
     if (mode.name.startsWith('TLS 1.2 with tickets')) {
-      test('the TLS 1.2 ticket session\'s ID is SHA-256(ticket) (RFC 5077 §3.4, OpenSSL\'s client rule)', async () => {
+      test("the TLS 1.2 ticket session's ID is SHA-256(ticket) (RFC 5077 §3.4, OpenSSL's client rule)", async () => {
         const file = join(dir, 'sha.pem');
         const r = await probeDevNull([...base(), '--sess-out', file, '--quiet']);
         assert.equal(r.code, 0, show(r));
-        const text = execFileSync('openssl', ['sess_id', '-in', file, '-noout', '-text'], { encoding: 'utf8', timeout: 10_000 });
+        const text = execFileSync('openssl', ['sess_id', '-in', file, '-noout', '-text'], {
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
         const ticket = ticketOf(text);
         assert.ok(ticket.length > 0, text);
         assert.equal(fileSessionId(file), createHash('sha256').update(ticket).digest('hex').toUpperCase());
@@ -336,7 +390,19 @@ for (const mode of MODES) {
       peer = await launch({
         kind: 'openssl',
         command: requireBinary('openssl', 'openssl'),
-        args: ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', l.cert, '-key', l.key, '-cert_chain', pki.ica, '-trace', ...mode.serverArgs],
+        args: [
+          's_server',
+          '-accept',
+          `127.0.0.1:${port}`,
+          '-cert',
+          l.cert,
+          '-key',
+          l.key,
+          '-cert_chain',
+          pki.ica,
+          '-trace',
+          ...mode.serverArgs,
+        ],
         ready: { listen: port },
         stdin: 'keep-open',
         lineBuffered: true,
@@ -380,12 +446,26 @@ describe('servers that hand out nothing resumable', () => {
     assert.equal(r.code, 4, show(r));
     assert.deepEqual(verdicts(r.stdout), ['New TLSv1.3', 'New TLSv1.3', 'New TLSv1.3']);
     assert.match(r.stderr, /^tls-probe: --expect-resume: /m);
-    const j = await probeDevNull([...base(noTickets13), '--reconnect', '2', '--expect-resume', '--json', '--ticket-wait', '300']);
+    const j = await probeDevNull([
+      ...base(noTickets13),
+      '--reconnect',
+      '2',
+      '--expect-resume',
+      '--json',
+      '--ticket-wait',
+      '300',
+    ]);
     assert.equal(j.code, 4, show(j));
     const doc = jsonOf(j);
     assert.equal(doc.error.kind, 'resume');
-    assert.deepEqual(doc.connections.map((c: { resumed: boolean }) => c.resumed), [false, false, false]);
-    assert.deepEqual(doc.connections.map((c: { tickets: number }) => c.tickets), [0, 0, 0]);
+    assert.deepEqual(
+      doc.connections.map((c: { resumed: boolean }) => c.resumed),
+      [false, false, false],
+    );
+    assert.deepEqual(
+      doc.connections.map((c: { tickets: number }) => c.tickets),
+      [0, 0, 0],
+    );
   });
 
   test('TLS 1.3 -num_tickets 0: --sess-out exits 5 and creates no file (JSON error.kind "session")', async () => {
@@ -409,6 +489,9 @@ describe('servers that hand out nothing resumable', () => {
     assert.deepEqual(readdirSync(d), []);
     const j = await probeDevNull([...base(noCache12), '--reconnect', '2', '--expect-resume', '--json']);
     assert.equal(j.code, 4, show(j));
-    assert.deepEqual(jsonOf(j).connections.map((c: { resumed: boolean }) => c.resumed), [false, false, false]);
+    assert.deepEqual(
+      jsonOf(j).connections.map((c: { resumed: boolean }) => c.resumed),
+      [false, false, false],
+    );
   });
 });

@@ -70,7 +70,11 @@ interface PeerCase {
 }
 
 const gnutlsResumed = (peer: Peer, n: number): void =>
-  assert.equal((peer.stdout() + peer.stderr()).match(/\*\*\* This is a resumed session/g)?.length ?? 0, n, 'gnutls-serv resumption count');
+  assert.equal(
+    (peer.stdout() + peer.stderr()).match(/\*\*\* This is a resumed session/g)?.length ?? 0,
+    n,
+    'gnutls-serv resumption count',
+  );
 
 const CASES: PeerCase[] = [
   {
@@ -144,7 +148,12 @@ for (const c of CASES) {
           assert.equal(ticket.length > 0, c.ticket12 === true, `ticket in the file:\n${text}`);
           const sid = /Session-ID: ([0-9A-F]*)/.exec(text)![1]!;
           assert.equal(sid.length, 64, 'a 32-byte session ID');
-          if (ticket.length > 0) assert.equal(sid, createHash('sha256').update(ticket).digest('hex').toUpperCase(), 'session ID = SHA-256(ticket)');
+          if (ticket.length > 0)
+            assert.equal(
+              sid,
+              createHash('sha256').update(ticket).digest('hex').toUpperCase(),
+              'session ID = SHA-256(ticket)',
+            );
         }
 
         const b = await probe(peer, [...base(), '--sess-in', file, '--expect-resume'], { timeoutMs: 20_000 });
@@ -158,7 +167,10 @@ for (const c of CASES) {
         ok++;
       }
       t.diagnostic(`${c.name}: ${ok}/${ROUNDS} rounds resumed (report and JSON)`);
-      assert.deepEqual(readdirSync(dir).sort(), Array.from({ length: ROUNDS }, (_, i) => `s${i}.pem`));
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        Array.from({ length: ROUNDS }, (_, i) => `s${i}.pem`),
+      );
       if (c.serverSaw) await waitFor(() => c.serverSaw!(peer, resumptions));
     });
 
@@ -168,7 +180,10 @@ for (const c of CASES) {
       assert.deepEqual(verdicts(r.stdout), [`New ${c.version}`, `Reused ${c.version}`, `Reused ${c.version}`]);
       const j = await probe(peer, [...base(), '--reconnect', '2', '--expect-resume', '--json'], { timeoutMs: 20_000 });
       assert.equal(j.code, 0, show(j));
-      assert.deepEqual(jsonOf(j).connections.map((x: { resumed: boolean }) => x.resumed), [false, true, true]);
+      assert.deepEqual(
+        jsonOf(j).connections.map((x: { resumed: boolean }) => x.resumed),
+        [false, true, true],
+      );
       resumptions += 4;
       if (c.serverSaw) await waitFor(() => c.serverSaw!(peer, resumptions));
     });
@@ -200,20 +215,47 @@ describe('Botan tls_server issues no RFC 5077 ticket, to any client (outside our
 
   test('openssl s_client offers session_ticket: the ServerHello has none and no NewSessionTicket comes; it resumes by session ID', async () => {
     const file = join(work, 'botan-openssl.pem');
-    const r = await runClient(peer, ['openssl', 's_client', '-connect', `127.0.0.1:${peer.port}`, '-tls1_2', '-tlsextdebug', '-msg', '-sess_out', file], { input: '' });
+    const r = await runClient(
+      peer,
+      [
+        'openssl',
+        's_client',
+        '-connect',
+        `127.0.0.1:${peer.port}`,
+        '-tls1_2',
+        '-tlsextdebug',
+        '-msg',
+        '-sess_out',
+        file,
+      ],
+      { input: '' },
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /TLS server extension "extended master secret"/, 'the -tlsextdebug lines are there');
     assert.doesNotMatch(r.stdout, /TLS server extension "session ticket"/);
     assert.doesNotMatch(r.stdout, /NewSessionTicket/);
     assert.match(r.stdout, /<<< TLS 1\.2, Handshake \[length [0-9a-f]+\], ServerHello/);
     assert.equal(ticketOf(sessIdText(file)).length, 0);
-    const again = await runClient(peer, ['openssl', 's_client', '-connect', `127.0.0.1:${peer.port}`, '-tls1_2', '-sess_in', file], { input: '' });
+    const again = await runClient(
+      peer,
+      ['openssl', 's_client', '-connect', `127.0.0.1:${peer.port}`, '-tls1_2', '-sess_in', file],
+      { input: '' },
+    );
     assert.match(again.stdout, /^Reused, /m);
   });
 
-  test('Botan\'s own client: same session ID on the second connection (session-ID resumption), no ticket', async () => {
+  test("Botan's own client: same session ID on the second connection (session-ID resumption), no ticket", async () => {
     const db = join(work, 'botan-sessions.db');
-    const argv = ['botan', 'tls_client', 'localhost', `--port=${peer.port}`, `--trusted-cas=${pki.root}`, '--skip-system-cert-store', `--session-db=${db}`, '--session-db-pass=test'];
+    const argv = [
+      'botan',
+      'tls_client',
+      'localhost',
+      `--port=${peer.port}`,
+      `--trusted-cas=${pki.root}`,
+      '--skip-system-cert-store',
+      `--session-db=${db}`,
+      '--session-db-pass=test',
+    ];
     const first = await runClient(peer, argv, { input: '', timeoutMs: 15_000 });
     const second = await runClient(peer, argv, { input: '', timeoutMs: 15_000 });
     const id = (r: { stdout: string }): string | undefined => /^Session ID ([0-9A-F]+)$/m.exec(r.stdout)?.[1];

@@ -30,7 +30,12 @@ function serverFor(leaf: LeafName, withChain = true): Promise<Peer> {
   if (!p) {
     const l = pki.leaf(leaf);
     // SECLEVEL=0 so s_server agrees to serve the RSA-1024 and SHA-1 leaves at all.
-    p = startOpenSslServer({ cert: l.cert, key: l.key, ...(withChain ? { chain: l.chain } : {}), args: ['-www', '-cipher', 'DEFAULT:@SECLEVEL=0'] });
+    p = startOpenSslServer({
+      cert: l.cert,
+      key: l.key,
+      ...(withChain ? { chain: l.chain } : {}),
+      args: ['-www', '-cipher', 'DEFAULT:@SECLEVEL=0'],
+    });
     servers.set(key, p);
   }
   return p;
@@ -63,11 +68,39 @@ const NEGATIVE: NegativeCase[] = [
   { name: 'not yet valid (2099-)', leaf: 'notyet', code: 9, reason: 'certificate is not yet valid' },
   { name: 'SAN wrong.host.test', leaf: 'wronghost', code: 62, reason: 'hostname mismatch' },
   { name: 'self-signed leaf', leaf: 'selfsigned', code: 18, reason: 'self-signed certificate' },
-  { name: 'chain to an untrusted root', leaf: 'untrusted', code: 19, reason: 'self-signed certificate in certificate chain' },
-  { name: 'leaf only, intermediate missing', leaf: 'p256', chain: false, code: 20, reason: 'unable to get local issuer certificate' },
-  { name: 'nameConstraints violation (permitted .allowed.test)', leaf: 'nameconstraints', code: 47, reason: 'permitted subtree violation' },
-  { name: 'wildcard *.wild.test vs a.b.wild.test', leaf: 'wildcard', servername: 'a.b.wild.test', code: 62, reason: 'hostname mismatch' },
-  { name: 'wildcard *.wild.test vs wild.test', leaf: 'wildcard', servername: 'wild.test', code: 62, reason: 'hostname mismatch' },
+  {
+    name: 'chain to an untrusted root',
+    leaf: 'untrusted',
+    code: 19,
+    reason: 'self-signed certificate in certificate chain',
+  },
+  {
+    name: 'leaf only, intermediate missing',
+    leaf: 'p256',
+    chain: false,
+    code: 20,
+    reason: 'unable to get local issuer certificate',
+  },
+  {
+    name: 'nameConstraints violation (permitted .allowed.test)',
+    leaf: 'nameconstraints',
+    code: 47,
+    reason: 'permitted subtree violation',
+  },
+  {
+    name: 'wildcard *.wild.test vs a.b.wild.test',
+    leaf: 'wildcard',
+    servername: 'a.b.wild.test',
+    code: 62,
+    reason: 'hostname mismatch',
+  },
+  {
+    name: 'wildcard *.wild.test vs wild.test',
+    leaf: 'wildcard',
+    servername: 'wild.test',
+    code: 62,
+    reason: 'hostname mismatch',
+  },
   // src/tls/x509/hostname.ts: CN-only certificates are rejected (62) like Go and browsers, unlike
   // OpenSSL 3.0's CN fallback.
   { name: 'CN only, no SAN (policy: rejected)', leaf: 'cnonly', code: 62, reason: 'hostname mismatch' },
@@ -100,7 +133,10 @@ function assertJsonRejected(r: CliResult, code: number, reason: string): void {
   // spec/cli.md: the verification result is the connection's "verify" object.
   const c = j.connections[0];
   assert.ok(c, `--json of a verification failure has no connection, so no "verify" object:\n${r.stdout}`);
-  assert.deepEqual({ ok: c.verify.ok, code: c.verify.code, message: c.verify.message }, { ok: false, code, message: reason });
+  assert.deepEqual(
+    { ok: c.verify.ok, code: c.verify.code, message: c.verify.message },
+    { ok: false, code, message: reason },
+  );
 }
 
 /** --insecure: exit 0, the failure reported in the s_client-style lines and one warning. */
@@ -133,11 +169,19 @@ describe('certificate verification vs openssl s_server', { concurrency: 4 }, () 
     });
     test(`${label}: --json error.kind "verify" and verify {ok: false, code, message}`, async () => {
       const peer = await serverFor(c.leaf, c.chain);
-      assertJsonRejected(await probe(peer, [...clientArgs(peer, c), '--json'], { timeoutMs: CLIENT_TIMEOUT_MS }), c.code, c.reason);
+      assertJsonRejected(
+        await probe(peer, [...clientArgs(peer, c), '--json'], { timeoutMs: CLIENT_TIMEOUT_MS }),
+        c.code,
+        c.reason,
+      );
     });
     test(`${label}: --insecure continues, exit 0, Verify return code: ${c.code}`, async () => {
       const peer = await serverFor(c.leaf, c.chain);
-      assertInsecure(await probe(peer, [...clientArgs(peer, c), '--insecure'], { timeoutMs: CLIENT_TIMEOUT_MS }), c.code, c.reason);
+      assertInsecure(
+        await probe(peer, [...clientArgs(peer, c), '--insecure'], { timeoutMs: CLIENT_TIMEOUT_MS }),
+        c.code,
+        c.reason,
+      );
     });
   }
 
@@ -167,7 +211,7 @@ describe('certificate verification vs openssl s_server', { concurrency: 4 }, () 
     assert.deepEqual({ ok: j.connections[0].verify.ok, code: j.connections[0].verify.code }, { ok: true, code: 0 });
   });
 
-  describe('IP target 127.0.0.2 (not in the leaf\'s IP SAN 127.0.0.1): 64 IP address mismatch', () => {
+  describe("IP target 127.0.0.2 (not in the leaf's IP SAN 127.0.0.1): 64 IP address mismatch", () => {
     let peer: Peer;
     before(async () => {
       const l = pki.leaf('p256');
@@ -183,25 +227,41 @@ describe('certificate verification vs openssl s_server', { concurrency: 4 }, () 
     const c = { servername: null, code: 64, reason: 'IP address mismatch' };
 
     test('exit 3, one stderr line', async () => {
-      assertRejected(await probe(peer, clientArgs(peer, c, '127.0.0.2'), { timeoutMs: CLIENT_TIMEOUT_MS }), c.code, c.reason);
+      assertRejected(
+        await probe(peer, clientArgs(peer, c, '127.0.0.2'), { timeoutMs: CLIENT_TIMEOUT_MS }),
+        c.code,
+        c.reason,
+      );
     });
     test('--json', async () => {
-      assertJsonRejected(await probe(peer, [...clientArgs(peer, c, '127.0.0.2'), '--json'], { timeoutMs: CLIENT_TIMEOUT_MS }), c.code, c.reason);
+      assertJsonRejected(
+        await probe(peer, [...clientArgs(peer, c, '127.0.0.2'), '--json'], { timeoutMs: CLIENT_TIMEOUT_MS }),
+        c.code,
+        c.reason,
+      );
     });
     test('--insecure', async () => {
-      assertInsecure(await probe(peer, [...clientArgs(peer, c, '127.0.0.2'), '--insecure'], { timeoutMs: CLIENT_TIMEOUT_MS }), c.code, c.reason);
+      assertInsecure(
+        await probe(peer, [...clientArgs(peer, c, '127.0.0.2'), '--insecure'], { timeoutMs: CLIENT_TIMEOUT_MS }),
+        c.code,
+        c.reason,
+      );
     });
   });
 
   test('--capath with the rehashed root directory verifies the chain', async () => {
     const peer = await serverFor('p256');
-    const r = await probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--capath', pki.certsDir], { timeoutMs: CLIENT_TIMEOUT_MS });
+    const r = await probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--capath', pki.certsDir], {
+      timeoutMs: CLIENT_TIMEOUT_MS,
+    });
     assertAccepted(r);
   });
 
   test('default trust store (no --cafile) rejects the test root: exit 3, code 20', async () => {
     const peer = await serverFor('p256');
-    const r = await probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost'], { timeoutMs: CLIENT_TIMEOUT_MS });
+    const r = await probe(peer, [`127.0.0.1:${peer.port}`, '--servername', 'localhost'], {
+      timeoutMs: CLIENT_TIMEOUT_MS,
+    });
     assertRejected(r, 20, 'unable to get local issuer certificate');
   });
 

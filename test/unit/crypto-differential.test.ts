@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import * as nodeCrypto from 'node:crypto';
 import { generateKeyPairSync, hkdfSync } from 'node:crypto';
 import { test } from 'node:test';
-import { HASH_LENGTH, sigSchemeByName, type AeadName, type GroupName, type HashName, type SigAlgName } from '../../src/tls/codec/names.js';
+import {
+  HASH_LENGTH,
+  sigSchemeByName,
+  type AeadName,
+  type GroupName,
+  type HashName,
+  type SigAlgName,
+} from '../../src/tls/codec/names.js';
 import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { nodeProvider } from '../../src/tls/crypto/node.js';
 import { nobleProvider } from '../../src/tls/crypto/noble.js';
@@ -58,7 +65,11 @@ test('hashes: identical digests, including mid-stream digest() and clone()', () 
     assert.deepEqual(results[0], results[1], `iteration ${i} ${hash}`);
     const all = Buffer.concat(chunks);
     assert.equal(results[0]!.mid, toHex(nobleProvider.digest(hash, all)), `iteration ${i} one-shot`);
-    assert.equal(results[0]!.fork, toHex(nodeProvider.digest(hash, Buffer.concat([all, tail]))), `iteration ${i} clone`);
+    assert.equal(
+      results[0]!.fork,
+      toHex(nodeProvider.digest(hash, Buffer.concat([all, tail]))),
+      `iteration ${i} clone`,
+    );
     assert.notEqual(results[0]!.fork, results[0]!.main);
   }
 });
@@ -69,14 +80,24 @@ test('HMAC and HKDF: identical outputs, HKDF equal to node:crypto hkdfSync', () 
     const hash = HASHES[i % HASHES.length]!;
     const key = r.bytes(r.int(200));
     const data = r.bytes(r.int(300));
-    assert.equal(toHex(nodeProvider.hmac(hash, key, data)), toHex(nobleProvider.hmac(hash, key, data)), `iteration ${i} hmac`);
+    assert.equal(
+      toHex(nodeProvider.hmac(hash, key, data)),
+      toHex(nobleProvider.hmac(hash, key, data)),
+      `iteration ${i} hmac`,
+    );
     const salt = r.bytes(r.int(80));
     const ikm = r.bytes(r.int(80));
     const info = r.bytes(r.int(60));
     const length = r.int(Math.min(255 * HASH_LENGTH[hash], 600) + 1);
-    const okm = [nodeProvider, nobleProvider].map((p) => toHex(p.hkdfExpand(hash, p.hkdfExtract(hash, salt, ikm), info, length)));
+    const okm = [nodeProvider, nobleProvider].map((p) =>
+      toHex(p.hkdfExpand(hash, p.hkdfExtract(hash, salt, ikm), info, length)),
+    );
     assert.equal(okm[0], okm[1], `iteration ${i} hkdf`);
-    assert.equal(okm[0], Buffer.from(hkdfSync(hash, ikm, salt, info, length)).toString('hex'), `iteration ${i} hkdfSync`);
+    assert.equal(
+      okm[0],
+      Buffer.from(hkdfSync(hash, ikm, salt, info, length)).toString('hex'),
+      `iteration ${i} hkdfSync`,
+    );
   }
 });
 
@@ -92,7 +113,8 @@ test('AEAD: identical seal, cross open, tampering gives null on both', () => {
     const sealed = a.seal(nonce, pt, aad);
     assert.equal(toHex(sealed), toHex(b.seal(nonce, pt, aad)), `iteration ${i} ${name} seal`);
     assert.equal(sealed.length, pt.length + 16);
-    for (const x of [a, b]) assert.equal(toHex(x.open(nonce, sealed, aad) ?? Uint8Array.of(1)), toHex(pt), `iteration ${i} ${name} open`);
+    for (const x of [a, b])
+      assert.equal(toHex(x.open(nonce, sealed, aad) ?? Uint8Array.of(1)), toHex(pt), `iteration ${i} ${name} open`);
     const flipped = sealed.slice();
     const bit = r.int(flipped.length * 8);
     flipped[bit >> 3]! ^= 1 << (bit & 7);
@@ -120,7 +142,12 @@ test('AES-CBC: identical encryption, cross decryption', () => {
 
 test('ECDH (X25519, P-256, P-384, P-521): same public key from a fixed private key; both sides agree', () => {
   const r = rng(5);
-  const groups: readonly [GroupName, number][] = [['x25519', 32], ['secp256r1', 32], ['secp384r1', 48], ['secp521r1', 66]];
+  const groups: readonly [GroupName, number][] = [
+    ['x25519', 32],
+    ['secp256r1', 32],
+    ['secp384r1', 48],
+    ['secp521r1', 66],
+  ];
   for (let i = 0; i < ITERATIONS; i++) {
     for (const [group, size] of groups) {
       // A random scalar below the group order: the top byte kept small for the NIST curves.
@@ -134,7 +161,11 @@ test('ECDH (X25519, P-256, P-384, P-521): same public key from a fixed private k
       const s1 = a.computeSecret(b.publicKey);
       assert.equal(s1.length, size, `iteration ${i} ${group} secret length`);
       assert.equal(toHex(s1), toHex(b.computeSecret(a.publicKey)), `iteration ${i} ${group} agreement`);
-      assert.equal(toHex(s1), toHex(gen.generateKeyShare(group, priv).computeSecret(a.publicKey)), `iteration ${i} ${group} fixed key`);
+      assert.equal(
+        toHex(s1),
+        toHex(gen.generateKeyShare(group, priv).computeSecret(a.publicKey)),
+        `iteration ${i} ${group} fixed key`,
+      );
     }
   }
 });
@@ -143,28 +174,40 @@ test('X25519MLKEM768: same share from a fixed key; client on one provider, serve
   const r = rng(6);
   for (let i = 0; i < ITERATIONS; i++) {
     const fixedKey = r.bytes(96);
-    const shares = [nodeProvider, nobleProvider].map((p) => toHex(p.generateKeyShare('X25519MLKEM768', fixedKey).publicKey));
+    const shares = [nodeProvider, nobleProvider].map((p) =>
+      toHex(p.generateKeyShare('X25519MLKEM768', fixedKey).publicKey),
+    );
     assert.equal(shares[0], shares[1], `iteration ${i} fixed share`);
     const [clientP, serverP] = PAIRS[i % 2]!;
     const client = clientP.generateKeyShare('X25519MLKEM768', i % 3 ? undefined : fixedKey);
     assert.equal(client.publicKey.length, 1216);
-    const { serverShare, sharedSecret } = hybridEncapsulate(client.publicKey, serverP.generateKeyShare('x25519'), r.bytes(32));
+    const { serverShare, sharedSecret } = hybridEncapsulate(
+      client.publicKey,
+      serverP.generateKeyShare('x25519'),
+      r.bytes(32),
+    );
     assert.equal(serverShare.length, 1120);
     assert.equal(sharedSecret.length, 64);
     assert.equal(toHex(client.computeSecret(serverShare)), toHex(sharedSecret), `iteration ${i} agreement`);
     // A corrupted ML-KEM ciphertext decapsulates (implicit rejection) to a different secret.
     const bad = serverShare.slice();
     bad[r.int(1088)]! ^= 0x01;
-    assert.notEqual(toHex(client.computeSecret(bad).subarray(0, 32)), toHex(sharedSecret.subarray(0, 32)), `iteration ${i} implicit reject`);
+    assert.notEqual(
+      toHex(client.computeSecret(bad).subarray(0, 32)),
+      toHex(sharedSecret.subarray(0, 32)),
+      `iteration ${i} implicit reject`,
+    );
   }
 });
 
 /** Keys for the signature tests, as PKCS#8 and SPKI DER. */
 function keyPair(kind: 'P-256' | 'P-384' | 'ed25519' | 'rsa'): { pkcs8: Uint8Array; spki: Uint8Array } {
   const { privateKey, publicKey } =
-    kind === 'ed25519' ? generateKeyPairSync('ed25519')
-    : kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : generateKeyPairSync('ec', { namedCurve: kind });
+    kind === 'ed25519'
+      ? generateKeyPairSync('ed25519')
+      : kind === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+        : generateKeyPairSync('ec', { namedCurve: kind });
   return {
     pkcs8: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' })),
     spki: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })),
@@ -194,10 +237,15 @@ test('signatures: sign with one provider, verify with both; Ed25519 byte-identic
         const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
         const k1Sig = new Uint8Array(nodeCrypto.sign('sha256', msg, { key: k1.privateKey, dsaEncoding: 'der' }));
         const k1Spki = new Uint8Array(k1.publicKey.export({ format: 'der', type: 'spki' }));
-        for (const v of [nodeProvider, nobleProvider]) assert.equal(v.verify(scheme, k1Spki, msg, k1Sig), false, `iteration ${i} secp256k1 -> ${v.name}`);
+        for (const v of [nodeProvider, nobleProvider])
+          assert.equal(v.verify(scheme, k1Spki, msg, k1Sig), false, `iteration ${i} secp256k1 -> ${v.name}`);
       }
       if (name === 'ed25519') {
-        assert.equal(toHex(nodeProvider.sign(scheme, key.pkcs8, msg)), toHex(nobleProvider.sign(scheme, key.pkcs8, msg)), `iteration ${i} ed25519`);
+        assert.equal(
+          toHex(nodeProvider.sign(scheme, key.pkcs8, msg)),
+          toHex(nobleProvider.sign(scheme, key.pkcs8, msg)),
+          `iteration ${i} ed25519`,
+        );
       }
     }
   }
@@ -216,16 +264,37 @@ test('RSA (node:crypto under both providers): PSS and PKCS#1 v1.5 signatures cro
     }
   }
   // An RSASSA-PSS (id-RSASSA-PSS) key signs only with rsa_pss_pss_*, an rsaEncryption key never does.
-  const pssKey = generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' });
-  const pss = { pkcs8: new Uint8Array(pssKey.privateKey.export({ format: 'der', type: 'pkcs8' })), spki: new Uint8Array(pssKey.publicKey.export({ format: 'der', type: 'spki' })) };
+  const pssKey = generateKeyPairSync('rsa-pss', {
+    modulusLength: 2048,
+    hashAlgorithm: 'sha256',
+    mgf1HashAlgorithm: 'sha256',
+  });
+  const pss = {
+    pkcs8: new Uint8Array(pssKey.privateKey.export({ format: 'der', type: 'pkcs8' })),
+    spki: new Uint8Array(pssKey.publicKey.export({ format: 'der', type: 'spki' })),
+  };
   const pssPss = sigSchemeByName('rsa_pss_pss_sha256')!;
   for (const [signer, verifier] of PAIRS) {
     const msg = r.bytes(64);
     const sig = signer.sign(pssPss, pss.pkcs8, msg);
-    assert.equal(verifier.verify(pssPss, pss.spki, msg, sig), true, `rsa_pss_pss_sha256 ${signer.name} -> ${verifier.name}`);
-    assert.equal(verifier.verify(sigSchemeByName('rsa_pss_rsae_sha256')!, pss.spki, msg, sig), false, `rsa-pss key under rsae scheme`);
+    assert.equal(
+      verifier.verify(pssPss, pss.spki, msg, sig),
+      true,
+      `rsa_pss_pss_sha256 ${signer.name} -> ${verifier.name}`,
+    );
+    assert.equal(
+      verifier.verify(sigSchemeByName('rsa_pss_rsae_sha256')!, pss.spki, msg, sig),
+      false,
+      `rsa-pss key under rsae scheme`,
+    );
     assert.throws(() => signer.sign(pssPss, key.pkcs8, msg), TypeError, `rsaEncryption key under pss_pss scheme`);
   }
-  assert.throws(() => nobleProvider.sign(sigSchemeByName('ecdsa_secp256r1_sha256')!, key.pkcs8, new Uint8Array(1)), TypeError);
-  assert.throws(() => nodeProvider.sign(sigSchemeByName('ecdsa_secp256r1_sha256')!, key.pkcs8, new Uint8Array(1)), TypeError);
+  assert.throws(
+    () => nobleProvider.sign(sigSchemeByName('ecdsa_secp256r1_sha256')!, key.pkcs8, new Uint8Array(1)),
+    TypeError,
+  );
+  assert.throws(
+    () => nodeProvider.sign(sigSchemeByName('ecdsa_secp256r1_sha256')!, key.pkcs8, new Uint8Array(1)),
+    TypeError,
+  );
 });

@@ -23,7 +23,13 @@ import { TlsAlert } from '../../src/tls/errors.js';
 import { SslError } from '../../src/tls/types.js';
 import { clientVersions } from '../helpers/tls-server-common.js';
 import {
-  connectPair, describeFailure, handshake, readExactly, readOnce, writeAll, type TestPair,
+  connectPair,
+  describeFailure,
+  handshake,
+  readExactly,
+  readOnce,
+  writeAll,
+  type TestPair,
 } from '../helpers/tls-server.js';
 
 /** A provider whose 32-byte random values (the server random, session IDs) end with `tail`. */
@@ -113,7 +119,9 @@ describe('TLS 1.3 downgrade sentinel', () => {
     // A sloppy (or merely 1.3-capable) server marking every TLS 1.2 ServerHello: the 1.2-only client
     // was not downgraded, so the value is just random bytes to it.
     const pair = await connectPair(
-      { version: 0x0303, sessionCache: false, provider: providerWithRandomTail(DOWNGRADE_TLS12) }, { maxVersion: 0x0303 });
+      { version: 0x0303, sessionCache: false, provider: providerWithRandomTail(DOWNGRADE_TLS12) },
+      { maxVersion: 0x0303 },
+    );
     handshake(pair);
     assert.ok(equalBytes(receivedServerHello(pair).random.subarray(24), DOWNGRADE_TLS12));
     assert.equal(pair.conn.handshake.info.version, 0x0303);
@@ -121,14 +129,22 @@ describe('TLS 1.3 downgrade sentinel', () => {
   });
 
   test('the same always-marking server is refused by a client that offered 1.3', async () => {
-    const pair = await connectPair({ version: 0x0303, sessionCache: false, provider: providerWithRandomTail(DOWNGRADE_TLS12) });
+    const pair = await connectPair({
+      version: 0x0303,
+      sessionCache: false,
+      provider: providerWithRandomTail(DOWNGRADE_TLS12),
+    });
     assertRefused(pair);
   });
 
   test('DOWNGRD\\x00 (the TLS 1.1-or-below value) in a TLS 1.2 ServerHello is refused too when 1.3 was offered', async () => {
     // RFC 8446 §4.1.3: "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST
     // check that the last 8 bytes are not equal to either of these values."
-    const pair = await connectPair({ version: 0x0303, sessionCache: false, provider: providerWithRandomTail(DOWNGRADE_TLS11) });
+    const pair = await connectPair({
+      version: 0x0303,
+      sessionCache: false,
+      provider: providerWithRandomTail(DOWNGRADE_TLS11),
+    });
     assertRefused(pair);
     assert.ok(equalBytes(receivedServerHello(pair).random.subarray(24), DOWNGRADE_TLS11));
   });

@@ -7,7 +7,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { toHex } from '../../src/tls/codec/bytes.js';
-import { Rng, buildTargets, fuzz, mutate, mutateOnce, replay, type FuzzResult, type FuzzTarget } from '../fuzz/targets.js';
+import {
+  Rng,
+  buildTargets,
+  fuzz,
+  mutate,
+  mutateOnce,
+  replay,
+  type FuzzResult,
+  type FuzzTarget,
+} from '../fuzz/targets.js';
 
 /** Iterations per target: together well under 20 s on a loaded machine. */
 const ITERATIONS: Record<string, number> = {
@@ -39,7 +48,9 @@ describe('fuzz targets: only typed errors, whatever the input', () => {
       const r = fuzz(t, iterations, SEED);
       assert.equal(r.crashes.length, 0, report(r));
       // Not degenerate: the inputs reach both the success paths and the rejections.
-      const typed = Object.entries(r.outcomes).filter(([k]) => /^(TlsAlert|DerError|UsageError|SessionFormatError|VerifyError|UnexpectedEof)/.test(k));
+      const typed = Object.entries(r.outcomes).filter(([k]) =>
+        /^(TlsAlert|DerError|UsageError|SessionFormatError|VerifyError|UnexpectedEof)/.test(k),
+      );
       const clean = Object.entries(r.outcomes).filter(([k]) => !typed.some(([t2]) => t2 === k) && k !== 'CRASH');
       assert.ok(typed.length > 0, `no input was rejected: ${report(r)}`);
       assert.ok(clean.length > 0, `no input got through: ${report(r)}`);
@@ -72,7 +83,17 @@ describe('the fuzzer itself', () => {
     const outB = Array.from({ length: 50 }, () => toHex(mutate(b, input, [input])));
     assert.deepEqual(outA, outB);
     assert.ok(outA.filter((h) => h !== toHex(input)).length >= 45, 'nearly every mutation changes the input');
-    for (const op of ['bitflip', 'byte', 'insert', 'delete', 'duplicate', 'length', 'splice', 'truncate', 'repeat'] as const) {
+    for (const op of [
+      'bitflip',
+      'byte',
+      'insert',
+      'delete',
+      'duplicate',
+      'length',
+      'splice',
+      'truncate',
+      'repeat',
+    ] as const) {
       assert.doesNotThrow(() => mutateOnce(new Rng(3), input, [input], op));
       assert.doesNotThrow(() => mutateOnce(new Rng(3), new Uint8Array(0), [], op));
     }

@@ -11,11 +11,22 @@ import { toHex } from '../../src/tls/codec/bytes.js';
 import { HandshakeType, encodeCertificate, frameHandshake } from '../../src/tls/codec/handshake.js';
 import { UnexpectedEof } from '../../src/tls/errors.js';
 import { connectPair, handshake, readExactly, testCredentials } from '../helpers/tls-server.js';
-import { HOSTILE_CASES, onHandshake, runCase, runHostile, sealInner, typedFailure, type HostileCase, type Outcome } from '../helpers/hostile-server.js';
+import {
+  HOSTILE_CASES,
+  onHandshake,
+  runCase,
+  runHostile,
+  sealInner,
+  typedFailure,
+  type HostileCase,
+  type Outcome,
+} from '../helpers/hostile-server.js';
 
 function show(c: HostileCase, o: Outcome): string {
-  return `${c.id}: end=${o.end} sent=${JSON.stringify(o.sent)} serverReceived=${JSON.stringify(o.serverReceived)} ` +
-    `rounds=${o.rounds} failure=${o.failure ? `${o.failure.name}: ${o.failure.message}` : 'none'}`;
+  return (
+    `${c.id}: end=${o.end} sent=${JSON.stringify(o.sent)} serverReceived=${JSON.stringify(o.serverReceived)} ` +
+    `rounds=${o.rounds} failure=${o.failure ? `${o.failure.name}: ${o.failure.message}` : 'none'}`
+  );
 }
 
 const groups = new Map<string, HostileCase[]>();
@@ -24,8 +35,16 @@ for (const c of HOSTILE_CASES) {
   groups.set(g, [...(groups.get(g) ?? []), c]);
 }
 const GROUP_TITLES: Record<string, string> = {
-  record: 'record layer', order: 'message order', ext: 'extensions', sh: 'ServerHello fields', hrr: 'HelloRetryRequest',
-  ks: 'key shares', auth: 'authentication', reneg: 'TLS 1.2 renegotiation', ems: 'TLS 1.2 extended master secret', post: 'post-handshake',
+  record: 'record layer',
+  order: 'message order',
+  ext: 'extensions',
+  sh: 'ServerHello fields',
+  hrr: 'HelloRetryRequest',
+  ks: 'key shares',
+  auth: 'authentication',
+  reneg: 'TLS 1.2 renegotiation',
+  ems: 'TLS 1.2 extended master secret',
+  post: 'post-handshake',
 };
 
 for (const [group, cases] of groups) {
@@ -37,7 +56,10 @@ for (const [group, cases] of groups) {
         const why = show(c, outcome);
         // Never an untyped exception: guard() would have turned it into internal_error.
         assert.ok(!outcome.sent.includes('internal_error'), `internal_error sent: ${outcome.failure?.stack}`);
-        assert.ok(outcome.failure === undefined || typedFailure(outcome.failure), `untyped failure: ${outcome.failure?.stack}`);
+        assert.ok(
+          outcome.failure === undefined || typedFailure(outcome.failure),
+          `untyped failure: ${outcome.failure?.stack}`,
+        );
         assert.ok(outcome.rounds < 2000, `still running after 2000 rounds: ${why}`);
         if (c.expect === 'eof') {
           assert.ok(outcome.failure instanceof UnexpectedEof, why);
@@ -79,14 +101,22 @@ describe('hostile server: bounds are bounds, not blanket refusals (controls)', (
     assert.deepEqual(o2.sent, ['unexpected_message']);
   });
 
-  test('a chain of 100 certificates (leaf, intermediate, 98 more intermediates) is handled in bounded time', { timeout: 30_000 }, async () => {
-    const creds = await testCredentials();
-    const chain = [creds.chain[0]!, ...Array.from({ length: 99 }, () => creds.chain[1]!)];
-    const pair = await connectPair({ mutate: onHandshake(HandshakeType.certificate, () => frameHandshake(HandshakeType.certificate, encodeCertificate(chain, true))) });
-    const o = runHostile(pair);
-    // The extra copies are unused: the path leaf → intermediate → root verifies (as in OpenSSL).
-    assert.equal(o.failure, undefined, o.failure?.message);
-    assert.equal(pair.conn.handshake.done, true);
-    assert.equal(pair.conn.handshake.info.peerCertificates.length, 100);
-  });
+  test(
+    'a chain of 100 certificates (leaf, intermediate, 98 more intermediates) is handled in bounded time',
+    { timeout: 30_000 },
+    async () => {
+      const creds = await testCredentials();
+      const chain = [creds.chain[0]!, ...Array.from({ length: 99 }, () => creds.chain[1]!)];
+      const pair = await connectPair({
+        mutate: onHandshake(HandshakeType.certificate, () =>
+          frameHandshake(HandshakeType.certificate, encodeCertificate(chain, true)),
+        ),
+      });
+      const o = runHostile(pair);
+      // The extra copies are unused: the path leaf → intermediate → root verifies (as in OpenSSL).
+      assert.equal(o.failure, undefined, o.failure?.message);
+      assert.equal(pair.conn.handshake.done, true);
+      assert.equal(pair.conn.handshake.info.peerCertificates.length, 100);
+    },
+  );
 });

@@ -33,7 +33,10 @@ function payload(n = TOTAL): Uint8Array {
   return new Uint8Array(n).map((_, i) => (i * 131 + 7) & 0xff);
 }
 
-async function connected(serverOpts: Parameters<typeof connectPair>[0] = {}, ctx: Parameters<typeof connectPair>[1] = {}): Promise<TestPair> {
+async function connected(
+  serverOpts: Parameters<typeof connectPair>[0] = {},
+  ctx: Parameters<typeof connectPair>[1] = {},
+): Promise<TestPair> {
   const pair = await connectPair(serverOpts, ctx);
   handshake(pair);
   return pair;
@@ -75,7 +78,11 @@ function writeLoop(pair: TestPair, data: Uint8Array, maxCalls = 500): Outcome[] 
 /** The §2.3 / R2.3 rule: successes are record multiples except the final tail, and sum to the total. */
 function assertAccumulation(seq: Outcome[], total = TOTAL, record = 16384): void {
   const ok = seq.filter((v): v is number => v !== 'WANT_WRITE');
-  assert.equal(ok.reduce((a, b) => a + b, 0), total, seq.join(' '));
+  assert.equal(
+    ok.reduce((a, b) => a + b, 0),
+    total,
+    seq.join(' '),
+  );
   for (const v of ok.slice(0, -1)) assert.equal(v % record, 0, `${v} is not a multiple of ${record}: ${seq.join(' ')}`);
   assert.equal(ok[ok.length - 1]! % record, total % record, `the last success must carry the tail: ${seq.join(' ')}`);
 }
@@ -162,7 +169,11 @@ describe('Appendix A 2/3: non-blocking writes (capacity, slow server, retry afte
       const data = payload();
       const seq = writeLoop(pair, data);
       assert.ok(seq.length > 2, seq.join(' '));
-      assert.deepEqual(seq.slice(0, -1).filter((v) => v !== 'WANT_WRITE'), [], 'no success before the last call');
+      assert.deepEqual(
+        seq.slice(0, -1).filter((v) => v !== 'WANT_WRITE'),
+        [],
+        'no success before the last call',
+      );
       assert.equal(seq[seq.length - 1], TOTAL);
       assert.deepEqual(pair.server.recordsReceived, SEVEN);
       assert.equal(toHex(pair.server.received()), toHex(data));
@@ -190,7 +201,10 @@ describe('Appendix A 2: the retry must present the same buffer and length (§1.5
   test('the same retry with ACCEPT_MOVING_WRITE_BUFFER succeeds with exactly 100000', async () => {
     const { pair, data } = await blockedWrite(Mode.ACCEPT_MOVING_WRITE_BUFFER);
     const seq = writeLoop(pair, data.slice());
-    assert.deepEqual(seq.slice(0, -1).filter((v) => v !== 'WANT_WRITE'), []);
+    assert.deepEqual(
+      seq.slice(0, -1).filter((v) => v !== 'WANT_WRITE'),
+      [],
+    );
     assert.equal(seq[seq.length - 1], TOTAL);
     assert.equal(toHex(pair.server.received()), toHex(data));
   });
@@ -233,7 +247,13 @@ describe('Appendix A 4: a syscall error in the write retry path (seed commit 933
   test('EPIPE while retrying: -1, SYSCALL, errno 32, one SYS entry; the same bytes are retried, never re-encrypted', async () => {
     const { pair, data } = await blockedWrite();
     pair.clientTransport.writeError = EPIPE;
-    const sysEntry = { lib: 'SYS', reason: 'Broken pipe', errno: 32, func: 'tls_retry_write_records', data: 'tls_retry_write_records failure' };
+    const sysEntry = {
+      lib: 'SYS',
+      reason: 'Broken pipe',
+      errno: 32,
+      func: 'tls_retry_write_records',
+      data: 'tls_retry_write_records failure',
+    };
 
     const r1 = pair.conn.write(data);
     assert.equal(r1, -1);
@@ -382,7 +402,10 @@ describe('Appendix A 5: AUTO_RETRY', () => {
     assert.equal(data, 'hello');
     // Transport WANT_READs while waiting for the server's flights (the in-memory link is
     // non-blocking), and exactly one for the completed renegotiation, last.
-    assert.deepEqual(seq.filter((s) => s !== 'transport'), ['renegotiation']);
+    assert.deepEqual(
+      seq.filter((s) => s !== 'transport'),
+      ['renegotiation'],
+    );
     assert.equal(seq[seq.length - 1], 'renegotiation');
     assert.equal(pair.server.facts.renegotiations, 1);
   });
@@ -471,10 +494,15 @@ describe('mode API (§2.1)', () => {
     return new Connection(ctx, t, { servername: 'localhost', verifyName: 'localhost' });
   }
 
-  test('a new context has AUTO_RETRY (0x4) only; the bit values are OpenSSL\'s', () => {
+  test("a new context has AUTO_RETRY (0x4) only; the bit values are OpenSSL's", () => {
     const ctx = new Context(nodeProvider);
     assert.equal(ctx.getMode(), 0x4);
-    assert.deepEqual(Mode, { ENABLE_PARTIAL_WRITE: 0x1, ACCEPT_MOVING_WRITE_BUFFER: 0x2, AUTO_RETRY: 0x4, RELEASE_BUFFERS: 0x10 });
+    assert.deepEqual(Mode, {
+      ENABLE_PARTIAL_WRITE: 0x1,
+      ACCEPT_MOVING_WRITE_BUFFER: 0x2,
+      AUTO_RETRY: 0x4,
+      RELEASE_BUFFERS: 0x10,
+    });
   });
 
   test('set ORs bits in and returns the mask, clear ANDs them out and returns the mask, get returns it', async () => {
@@ -532,8 +560,12 @@ describe('record sizing (§2.2)', () => {
       return r;
     };
     handshake(pair);
-    for (let off = 0; off + 5 <= wire.length; off += 5 + sizes[sizes.length - 1]!) sizes.push((wire[off + 3]! << 8) | wire[off + 4]!);
-    assert.ok(pair.server.clientHellos[0]!.raw.length > 512, 'the ClientHello (with its ML-KEM share) is longer than 512');
+    for (let off = 0; off + 5 <= wire.length; off += 5 + sizes[sizes.length - 1]!)
+      sizes.push((wire[off + 3]! << 8) | wire[off + 4]!);
+    assert.ok(
+      pair.server.clientHellos[0]!.raw.length > 512,
+      'the ClientHello (with its ML-KEM share) is longer than 512',
+    );
     // Plaintext records ≤ 512; TLS 1.3 protected ones ≤ 512 + 1 (type) + 16 (tag).
     assert.ok(sizes.length > 2 && sizes.every((n) => n <= 512 + 17), sizes.join(' '));
   });
@@ -612,4 +644,3 @@ describe('SSL_get_error decision order (§1.4)', () => {
     assert.equal(pair.conn.getError(r), SslError.SYSCALL);
   });
 });
-

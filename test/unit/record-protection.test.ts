@@ -72,7 +72,9 @@ function rawSeal(p: CryptoProvider, aead: AeadName, seq: bigint, innerPlaintext:
 
 /** Decrypts a whole record with the raw AEAD at sequence number `seq`; the inner plaintext. */
 function rawOpen(p: CryptoProvider, aead: AeadName, seq: bigint, record: Uint8Array): Uint8Array {
-  const out = p.createAead(aead, KEYS[aead]).open(xorNonce(IV, seq), record.subarray(RECORD_HEADER), record.subarray(0, RECORD_HEADER));
+  const out = p
+    .createAead(aead, KEYS[aead])
+    .open(xorNonce(IV, seq), record.subarray(RECORD_HEADER), record.subarray(0, RECORD_HEADER));
   assert.ok(out, `raw AEAD open at seq ${seq}`);
   return out;
 }
@@ -94,7 +96,11 @@ describe('xorNonce (RFC 8446 §5.3)', () => {
     eq(xorNonce(iv, 0n), IV, 'seq 0: the IV itself');
     eq(xorNonce(iv, 1n), fromHex('a0a1a2a3a4a5a6a7a8a9aaaa'), 'seq 1');
     eq(xorNonce(iv, 0x0102030405060708n), fromHex('a0a1a2a3a5a7a5a3adafada3'), 'seq 0x0102030405060708');
-    eq(xorNonce(iv, 0xffffffffffffffffn), fromHex('a0a1a2a35b5a595857565554'), 'seq 2^64-1: first 4 IV bytes untouched');
+    eq(
+      xorNonce(iv, 0xffffffffffffffffn),
+      fromHex('a0a1a2a35b5a595857565554'),
+      'seq 2^64-1: first 4 IV bytes untouched',
+    );
     eq(xorNonce(iv, 0x100n), fromHex('a0a1a2a3a4a5a6a7a8a9abab'), 'seq 256');
     eq(iv, IV, 'the IV is not modified');
   });
@@ -106,7 +112,11 @@ for (const p of PROVIDERS) {
       for (const aead of AEADS) {
         const rec = prot(p, aead).seal(ContentType.handshake, fromHex('14000000'), 0x0301);
         assert.equal(rec[0], ContentType.application_data, `${aead}: opaque_type`);
-        assert.equal((rec[1]! << 8) | rec[2]!, TLS12, `${aead}: legacy_record_version is 0x0303 whatever the caller passes`);
+        assert.equal(
+          (rec[1]! << 8) | rec[2]!,
+          TLS12,
+          `${aead}: legacy_record_version is 0x0303 whatever the caller passes`,
+        );
         assert.equal((rec[3]! << 8) | rec[4]!, 4 + 1 + TAG, `${aead}: length`);
         eq(rawOpen(p, aead, 0n, rec), fromHex('1400000016'), `${aead}: inner plaintext = content || type`);
       }
@@ -119,8 +129,16 @@ for (const p of PROVIDERS) {
         const recs = [0, 1, 2, 3].map(() => tx.seal(ContentType.application_data, fragment, TLS12));
         assert.equal(new Set(recs.map((r) => toHex(r))).size, 4, `${aead}: four different records for one fragment`);
         recs.forEach((rec, i) => {
-          eq(rawOpen(p, aead, BigInt(i), rec), concat(fragment, Uint8Array.of(ContentType.application_data)), `${aead}: record ${i} sealed at seq ${i}`);
-          eq(rec, concat(header(fragment.length + 1 + TAG), rawSeal(p, aead, BigInt(i), concat(fragment, Uint8Array.of(23)))), `${aead}: record ${i} byte for byte`);
+          eq(
+            rawOpen(p, aead, BigInt(i), rec),
+            concat(fragment, Uint8Array.of(ContentType.application_data)),
+            `${aead}: record ${i} sealed at seq ${i}`,
+          );
+          eq(
+            rec,
+            concat(header(fragment.length + 1 + TAG), rawSeal(p, aead, BigInt(i), concat(fragment, Uint8Array.of(23)))),
+            `${aead}: record ${i} byte for byte`,
+          );
         });
         const rx = prot(p, aead);
         for (const [i, rec] of recs.entries()) {
@@ -156,7 +174,11 @@ for (const p of PROVIDERS) {
             const what = `${aead} padTo=${padTo} n=${n}`;
             assert.equal(innerLen, want, `${what}: inner plaintext length`);
             const innerPlain = rawOpen(p, aead, 0n, rec);
-            eq(innerPlain, concat(fragment, Uint8Array.of(type), new Uint8Array(want - n - 1)), `${what}: content || type || zeros`);
+            eq(
+              innerPlain,
+              concat(fragment, Uint8Array.of(type), new Uint8Array(want - n - 1)),
+              `${what}: content || type || zeros`,
+            );
             const o = openRecord(prot(p, aead), rec);
             assert.equal(o.type, type, `${what}: type`);
             eq(o.fragment, fragment, `${what}: padding stripped`);
@@ -167,12 +189,23 @@ for (const p of PROVIDERS) {
 
     test('padding is stripped only down to the content type: content ending in zero bytes survives', () => {
       const content = fromHex('0102000000');
-      const rec = concat(header(content.length + 1 + 300 + TAG), rawSeal(p, 'AES-128-GCM', 0n, concat(content, Uint8Array.of(ContentType.application_data), new Uint8Array(300))));
+      const rec = concat(
+        header(content.length + 1 + 300 + TAG),
+        rawSeal(
+          p,
+          'AES-128-GCM',
+          0n,
+          concat(content, Uint8Array.of(ContentType.application_data), new Uint8Array(300)),
+        ),
+      );
       const o = openRecord(prot(p), rec);
       assert.equal(o.type, ContentType.application_data);
       eq(o.fragment, content, 'trailing zeros of the content kept');
       // An empty application_data fragment with padding is legal (RFC 8446 §5.4).
-      const rec2 = concat(header(1 + 50 + TAG), rawSeal(p, 'AES-128-GCM', 1n, concat(Uint8Array.of(ContentType.application_data), new Uint8Array(50))));
+      const rec2 = concat(
+        header(1 + 50 + TAG),
+        rawSeal(p, 'AES-128-GCM', 1n, concat(Uint8Array.of(ContentType.application_data), new Uint8Array(50))),
+      );
       const rx = prot(p);
       openRecord(rx, rec);
       const o2 = openRecord(rx, rec2);
@@ -187,7 +220,10 @@ for (const p of PROVIDERS) {
         const fragment = filled(MAX_PLAINTEXT, padTo);
         const rec = tx.seal(ContentType.application_data, fragment, TLS12);
         const bodyLength = rec.length - RECORD_HEADER;
-        assert.ok(bodyLength - TAG <= MAX_PLAINTEXT + 1, `padTo=${padTo}: inner plaintext ${bodyLength - TAG} > 2^14 + 1`);
+        assert.ok(
+          bodyLength - TAG <= MAX_PLAINTEXT + 1,
+          `padTo=${padTo}: inner plaintext ${bodyLength - TAG} > 2^14 + 1`,
+        );
         assert.ok(bodyLength <= MAX_CIPHERTEXT_13, `padTo=${padTo}: ciphertext ${bodyLength} > 2^14 + 256`);
         eq(openRecord(prot(p), rec).fragment, fragment, `padTo=${padTo}: a peer (our own open) accepts it`);
       }
@@ -212,9 +248,17 @@ for (const p of PROVIDERS) {
         badCt[RECORD_HEADER]! ^= 0x80;
         expectAlert(() => openRecord(prot(p, aead), badCt), 'bad_record_mac', `${aead}: first ciphertext byte flipped`);
         // The header is the AAD: the same body under another legacy_record_version fails.
-        expectAlert(() => prot(p, aead).open(ContentType.application_data, 0x0301, rec.subarray(RECORD_HEADER)), 'bad_record_mac', `${aead}: header version changed`);
+        expectAlert(
+          () => prot(p, aead).open(ContentType.application_data, 0x0301, rec.subarray(RECORD_HEADER)),
+          'bad_record_mac',
+          `${aead}: header version changed`,
+        );
         // Truncated: one byte of the tag missing.
-        expectAlert(() => prot(p, aead).open(ContentType.application_data, TLS12, rec.subarray(RECORD_HEADER, rec.length - 1)), 'bad_record_mac', `${aead}: truncated`);
+        expectAlert(
+          () => prot(p, aead).open(ContentType.application_data, TLS12, rec.subarray(RECORD_HEADER, rec.length - 1)),
+          'bad_record_mac',
+          `${aead}: truncated`,
+        );
         // After all these failures the genuine record opens at seq 0.
         const rx = prot(p, aead);
         expectAlert(() => openRecord(rx, badTag), 'bad_record_mac', `${aead}: bad tag first`);
@@ -224,33 +268,74 @@ for (const p of PROVIDERS) {
 
     test('a body too short to hold a tag and a content type is bad_record_mac', () => {
       for (const n of [0, 1, 15, 16]) {
-        expectAlert(() => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(n)), 'bad_record_mac', `${n}-byte body`);
+        expectAlert(
+          () => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(n)),
+          'bad_record_mac',
+          `${n}-byte body`,
+        );
       }
     });
 
     test('a protected epoch refuses a record whose outer type is not application_data (unexpected_message)', () => {
       const rec = prot(p).seal(ContentType.handshake, fromHex('14000000'), TLS12);
-      expectAlert(() => prot(p).open(ContentType.handshake, TLS12, rec.subarray(RECORD_HEADER)), 'unexpected_message', 'outer type handshake');
-      expectAlert(() => prot(p).open(ContentType.alert, TLS12, fromHex('0100')), 'unexpected_message', 'plaintext alert');
+      expectAlert(
+        () => prot(p).open(ContentType.handshake, TLS12, rec.subarray(RECORD_HEADER)),
+        'unexpected_message',
+        'outer type handshake',
+      );
+      expectAlert(
+        () => prot(p).open(ContentType.alert, TLS12, fromHex('0100')),
+        'unexpected_message',
+        'plaintext alert',
+      );
     });
 
     test('ciphertext over 2^14 + 256 is record_overflow; at the limit the inner-plaintext rule decides', () => {
       assert.equal(MAX_CIPHERTEXT_13, 16384 + 256);
       assert.equal(prot(p).maxCiphertext, MAX_CIPHERTEXT_13);
-      expectAlert(() => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(MAX_CIPHERTEXT_13 + 1)), 'record_overflow', '2^14 + 257 bytes of ciphertext');
-      expectAlert(() => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(MAX_CIPHERTEXT_13 + 5000)), 'record_overflow', 'much longer');
+      expectAlert(
+        () => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(MAX_CIPHERTEXT_13 + 1)),
+        'record_overflow',
+        '2^14 + 257 bytes of ciphertext',
+      );
+      expectAlert(
+        () => prot(p).open(ContentType.application_data, TLS12, new Uint8Array(MAX_CIPHERTEXT_13 + 5000)),
+        'record_overflow',
+        'much longer',
+      );
       // At the limit the length is fine and the (garbage) record fails authentication instead.
-      expectAlert(() => prot(p).open(ContentType.application_data, TLS12, filled(MAX_CIPHERTEXT_13)), 'bad_record_mac', '2^14 + 256 bytes of garbage');
+      expectAlert(
+        () => prot(p).open(ContentType.application_data, TLS12, filled(MAX_CIPHERTEXT_13)),
+        'bad_record_mac',
+        '2^14 + 256 bytes of garbage',
+      );
       // A genuine record of exactly 2^14 + 256 bytes: 2^14 content, type, 239 bytes of padding, tag.
       // Its TLSInnerPlaintext exceeds 2^14 + 1, which RFC 8446 §5.4 forbids: record_overflow
       // (OpenSSL as a receiver lets it through; as a sender it never pads past the limit).
-      const innerPlain = concat(filled(MAX_PLAINTEXT), Uint8Array.of(ContentType.application_data), new Uint8Array(MAX_CIPHERTEXT_13 - TAG - MAX_PLAINTEXT - 1));
+      const innerPlain = concat(
+        filled(MAX_PLAINTEXT),
+        Uint8Array.of(ContentType.application_data),
+        new Uint8Array(MAX_CIPHERTEXT_13 - TAG - MAX_PLAINTEXT - 1),
+      );
       const body = rawSeal(p, 'AES-128-GCM', 0n, innerPlain);
       assert.equal(body.length, MAX_CIPHERTEXT_13);
-      expectAlert(() => prot(p).open(ContentType.application_data, TLS12, body), 'record_overflow', 'inner plaintext over 2^14 + 1');
+      expectAlert(
+        () => prot(p).open(ContentType.application_data, TLS12, body),
+        'record_overflow',
+        'inner plaintext over 2^14 + 1',
+      );
       // The largest legal record: 2^14 content + type, no padding, opens.
-      const maximal = rawSeal(p, 'AES-128-GCM', 0n, concat(filled(MAX_PLAINTEXT), Uint8Array.of(ContentType.application_data)));
-      eq(prot(p).open(ContentType.application_data, TLS12, maximal).fragment, filled(MAX_PLAINTEXT), 'maximal legal record opens');
+      const maximal = rawSeal(
+        p,
+        'AES-128-GCM',
+        0n,
+        concat(filled(MAX_PLAINTEXT), Uint8Array.of(ContentType.application_data)),
+      );
+      eq(
+        prot(p).open(ContentType.application_data, TLS12, maximal).fragment,
+        filled(MAX_PLAINTEXT),
+        'maximal legal record opens',
+      );
     });
 
     test('plaintext over 2^14 after decryption is record_overflow; exactly 2^14 opens', () => {
@@ -258,7 +343,10 @@ for (const p of PROVIDERS) {
         const tx = prot(p, aead);
         const full = tx.seal(ContentType.application_data, filled(MAX_PLAINTEXT), TLS12);
         const over = tx.seal(ContentType.application_data, filled(MAX_PLAINTEXT + 1), TLS12);
-        assert.ok(over.length - RECORD_HEADER <= MAX_CIPHERTEXT_13, 'the oversized plaintext passes the ciphertext limit');
+        assert.ok(
+          over.length - RECORD_HEADER <= MAX_CIPHERTEXT_13,
+          'the oversized plaintext passes the ciphertext limit',
+        );
         const rx = prot(p, aead);
         const o = openRecord(rx, full);
         assert.equal(o.fragment.length, MAX_PLAINTEXT, `${aead}: 2^14 bytes`);

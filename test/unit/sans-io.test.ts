@@ -17,7 +17,8 @@ function files(dir: string): string[] {
   });
 }
 
-const FORBIDDEN_IMPORT = /from\s+['"](node:)?(net|fs|fs\/promises|tls|dgram|timers|timers\/promises|child_process)['"]|from\s+['"][./]+(cli|net)\//;
+const FORBIDDEN_IMPORT =
+  /from\s+['"](node:)?(net|fs|fs\/promises|tls|dgram|timers|timers\/promises|child_process)['"]|from\s+['"][./]+(cli|net)\//;
 const FORBIDDEN_CALL = /\b(setTimeout|setInterval|setImmediate)\s*\(/;
 
 test('src/tls imports no I/O, no CLI, no transports and uses no timers', () => {
@@ -27,7 +28,8 @@ test('src/tls imports no I/O, no CLI, no transports and uses no timers', () => {
   for (const f of all) {
     const text = readFileSync(f, 'utf8');
     text.split('\n').forEach((line, i) => {
-      if (FORBIDDEN_IMPORT.test(line) || FORBIDDEN_CALL.test(line)) offenders.push(`${relative(root, f)}:${i + 1}: ${line.trim()}`);
+      if (FORBIDDEN_IMPORT.test(line) || FORBIDDEN_CALL.test(line))
+        offenders.push(`${relative(root, f)}:${i + 1}: ${line.trim()}`);
     });
   }
   assert.deepEqual(offenders, []);

@@ -102,20 +102,40 @@ test('isResumable: not marked bad, and a session id or a non-empty ticket', () =
 });
 
 test('sessionIdForTicket is SHA-256 of the ticket (s_client transcript: first ticket of client13_new.txt)', () => {
-  const ticket = new Uint8Array(Buffer.from('5f68ce5ba1f25bcd2f64edbaac79377f536bf09df356ffadf933c1fed655faeac1da54121727e6f8b498bf06081cae03f661d51afc7b8f5a8e830a8061d81605a93dfd639145a74e3ca4d2088bfa7f9ce8828b7f5f7f1de1ba016eaa7a735f7cafd2ede2e3cf5e7bcfd0cce3e8e59d953557f5b6a2b7ffa877bedff5b7a1a80c697bdd19bf1200d477e4b25d1bd35ac9e007dcad73770889b739ebebdc15a0a7dcacb7e18c4f38a320ab4b54a5b1fa2d8c46a053f4530a5a385a1e097ab68d541f3030684eaade21f0d66a09131905de', 'hex'));
-  assert.equal(Buffer.from(sessionIdForTicket(ticket, sha256)).toString('hex').toUpperCase(), '59489FFD8782BAA4A3808CAEC375E86E98D82D353B9BCAD18E98489828608F04');
+  const ticket = new Uint8Array(
+    Buffer.from(
+      '5f68ce5ba1f25bcd2f64edbaac79377f536bf09df356ffadf933c1fed655faeac1da54121727e6f8b498bf06081cae03f661d51afc7b8f5a8e830a8061d81605a93dfd639145a74e3ca4d2088bfa7f9ce8828b7f5f7f1de1ba016eaa7a735f7cafd2ede2e3cf5e7bcfd0cce3e8e59d953557f5b6a2b7ffa877bedff5b7a1a80c697bdd19bf1200d477e4b25d1bd35ac9e007dcad73770889b739ebebdc15a0a7dcacb7e18c4f38a320ab4b54a5b1fa2d8c46a053f4530a5a385a1e097ab68d541f3030684eaade21f0d66a09131905de',
+      'hex',
+    ),
+  );
+  assert.equal(
+    Buffer.from(sessionIdForTicket(ticket, sha256)).toString('hex').toUpperCase(),
+    '59489FFD8782BAA4A3808CAEC375E86E98D82D353B9BCAD18E98489828608F04',
+  );
 });
 
 test('sessionFromTls13Ticket: a fresh, resumable copy stamped with the receipt time', () => {
   const base = createSession({
-    version: 0x0304, cipherSuite: 0x1301, masterKey: new Uint8Array(32), time: T - 100, hostname: 'localhost',
-    verifyResult: 18, kexGroup: 29, maxEarlyData: 0,
+    version: 0x0304,
+    cipherSuite: 0x1301,
+    masterKey: new Uint8Array(32),
+    time: T - 100,
+    hostname: 'localhost',
+    verifyResult: 18,
+    kexGroup: 29,
+    maxEarlyData: 0,
   });
   base.notResumable = true; // e.g. right after the handshake, before any ticket
   const nowMs = (T + 5) * 1000 + 750;
   const psk = new Uint8Array(32).fill(0x42);
   const ticket = Uint8Array.of(9, 8, 7, 6);
-  const s = sessionFromTls13Ticket(base, { lifetime: 7200, ageAdd: 0x80000001, ticket, maxEarlyData: 16384 }, psk, nowMs, sha256);
+  const s = sessionFromTls13Ticket(
+    base,
+    { lifetime: 7200, ageAdd: 0x80000001, ticket, maxEarlyData: 16384 },
+    psk,
+    nowMs,
+    sha256,
+  );
   assert.equal(s.time, T + 5);
   assert.equal(s.receivedAtMs, nowMs);
   assert.deepEqual(s.ticket, ticket);
@@ -135,7 +155,10 @@ test('sessionFromTls13Ticket: a fresh, resumable copy stamped with the receipt t
   // Without an early_data extension the duplicate keeps the base value (OpenSSL's ssl_session_dup).
   const again = sessionFromTls13Ticket(s, { lifetime: 60, ageAdd: 1, ticket: Uint8Array.of(1) }, psk, nowMs, sha256);
   assert.equal(again.maxEarlyData, 16384);
-  assert.throws(() => sessionFromTls13Ticket(base, { lifetime: 1, ageAdd: 1, ticket: new Uint8Array(0) }, psk, nowMs, sha256), RangeError);
+  assert.throws(
+    () => sessionFromTls13Ticket(base, { lifetime: 1, ageAdd: 1, ticket: new Uint8Array(0) }, psk, nowMs, sha256),
+    RangeError,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +212,13 @@ test('TLS 1.3 tickets are taken once each, newest first', () => {
 
 test('TLS 1.2 sessions stay reusable; non-resumable ones are skipped', () => {
   const cache = new SessionCache();
-  const s12 = createSession({ version: 0x0303, cipherSuite: 0xc02f, masterKey: new Uint8Array(48), time: T, sessionId: new Uint8Array(32).fill(3) });
+  const s12 = createSession({
+    version: 0x0303,
+    cipherSuite: 0xc02f,
+    masterKey: new Uint8Array(48),
+    time: T,
+    sessionId: new Uint8Array(32).fill(3),
+  });
   const dead = createSession({ version: 0x0303, cipherSuite: 0xc02f, masterKey: new Uint8Array(48), time: T + 1 });
   cache.add(KEY, s12);
   cache.add(KEY, dead); // newest, but no session id and no ticket

@@ -14,7 +14,11 @@ import {
 } from '../../src/tls/session/index.js';
 import * as golden from '../helpers/openssl-sessions.js';
 
-const VERIFY_TEXT: Record<number, string> = { 0: 'ok', 18: 'self-signed certificate', 20: 'unable to get local issuer certificate' };
+const VERIFY_TEXT: Record<number, string> = {
+  0: 'ok',
+  18: 'self-signed certificate',
+  20: 'unable to get local issuer certificate',
+};
 const opts = { verifyText: (c: number): string => VERIFY_TEXT[c] ?? `unknown ${c}` };
 const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
 const decode = (pem: string): Session => decodeSessionPem(pem, 1_800_000_000)[0]!;
@@ -75,11 +79,15 @@ test('a hand-built TLS 1.3 ticket session prints as s_client printed it on arriv
     version: 0x0304,
     cipherSuite: 0x1302,
     sessionId: bytes('59489FFD8782BAA4A3808CAEC375E86E98D82D353B9BCAD18E98489828608F04'),
-    masterKey: bytes('C6D40A6E951617B8D86A3D727AC2D07036DE1A423A24FC50549669DBCD3142EF343C52AB26EAFD8AB9014C1B52FE9776'),
+    masterKey: bytes(
+      'C6D40A6E951617B8D86A3D727AC2D07036DE1A423A24FC50549669DBCD3142EF343C52AB26EAFD8AB9014C1B52FE9776',
+    ),
     time: 1795303474,
     timeout: 7200,
     tickLifetimeHint: 7200,
-    ticket: bytes('5f68ce5ba1f25bcd2f64edbaac79377f536bf09df356ffadf933c1fed655faeac1da54121727e6f8b498bf06081cae03f661d51afc7b8f5a8e830a8061d81605a93dfd639145a74e3ca4d2088bfa7f9ce8828b7f5f7f1de1ba016eaa7a735f7cafd2ede2e3cf5e7bcfd0cce3e8e59d953557f5b6a2b7ffa877bedff5b7a1a80c697bdd19bf1200d477e4b25d1bd35ac9e007dcad73770889b739ebebdc15a0a7dcacb7e18c4f38a320ab4b54a5b1fa2d8c46a053f4530a5a385a1e097ab68d541f3030684eaade21f0d66a09131905de'),
+    ticket: bytes(
+      '5f68ce5ba1f25bcd2f64edbaac79377f536bf09df356ffadf933c1fed655faeac1da54121727e6f8b498bf06081cae03f661d51afc7b8f5a8e830a8061d81605a93dfd639145a74e3ca4d2088bfa7f9ce8828b7f5f7f1de1ba016eaa7a735f7cafd2ede2e3cf5e7bcfd0cce3e8e59d953557f5b6a2b7ffa877bedff5b7a1a80c697bdd19bf1200d477e4b25d1bd35ac9e007dcad73770889b739ebebdc15a0a7dcacb7e18c4f38a320ab4b54a5b1fa2d8c46a053f4530a5a385a1e097ab68d541f3030684eaade21f0d66a09131905de',
+    ),
     tickAgeAdd: 0x12345678, // not printed
     kexGroup: 29,
   });
@@ -125,7 +133,13 @@ test('a partial last hexdump row, Compression and a verify error print as OpenSS
 });
 
 test('an empty ticket stops the printout after "TLS session ticket:" (BIO_dump of 0 bytes fails)', () => {
-  const s = createSession({ version: 0x0303, cipherSuite: 0x009c, masterKey: new Uint8Array(2), time: 1, ticket: new Uint8Array(0) });
+  const s = createSession({
+    version: 0x0303,
+    cipherSuite: 0x009c,
+    masterKey: new Uint8Array(2),
+    time: 1,
+    ticket: new Uint8Array(0),
+  });
   // Verified with `openssl sess_id -text` on a file holding an empty [10] ticket.
   const out = formatSslSessionBlock(s, opts);
   assert.ok(out.endsWith('    SRP username: None\n    TLS session ticket:\n'), out);

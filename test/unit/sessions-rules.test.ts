@@ -25,7 +25,14 @@ import { SslError } from '../../src/tls/types.js';
 import type { Session } from '../../src/tls/session/session.js';
 import { SESSION_FLAG_EXTMS, isResumable, ticketAge } from '../../src/tls/session/session.js';
 import type { SessionCacheKey } from '../../src/tls/session/cache.js';
-import { ServerStore, connectPair, describeFailure, handshake, readOnce, type TestPair } from '../helpers/tls-server.js';
+import {
+  ServerStore,
+  connectPair,
+  describeFailure,
+  handshake,
+  readOnce,
+  type TestPair,
+} from '../helpers/tls-server.js';
 import { clientPsk, encodeServerHello, type TestServerOptions } from '../helpers/tls-server-common.js';
 import type { ContextOptions } from '../../src/tls/types.js';
 
@@ -37,7 +44,11 @@ const T0 = Math.floor(Date.now() / 1000) * 1000;
  * A pair whose client files every session it receives in its Context's cache under KEY (as the
  * CLI's run loop does), with an optional fixed clock.
  */
-async function cachedPair(server: Partial<TestServerOptions>, session?: Session, ctx: Partial<ContextOptions> = {}): Promise<TestPair> {
+async function cachedPair(
+  server: Partial<TestServerOptions>,
+  session?: Session,
+  ctx: Partial<ContextOptions> = {},
+): Promise<TestPair> {
   let pair: TestPair | undefined;
   pair = await connectPair(server, ctx, {
     ...(session ? { session } : {}),
@@ -124,11 +135,11 @@ describe('bad-session rule: free() without close_notify', () => {
     });
   }
 
-  test('TLS 1.3 with two tickets: only the connection\'s current session (the last ticket) is marked', async () => {
+  test("TLS 1.3 with two tickets: only the connection's current session (the last ticket) is marked", async () => {
     const first = await cachedPair({ tickets: 2 });
     connectAndReadTickets(first);
     const [older, newer] = first.sessions as [Session, Session];
-    assert.equal(first.conn.session, newer, 'SSL_get_session is the last ticket\'s session');
+    assert.equal(first.conn.session, newer, "SSL_get_session is the last ticket's session");
     first.conn.free();
     assert.equal(newer.notResumable, true);
     assert.equal(older.notResumable, false, 'an earlier ticket is another SSL_SESSION object, untouched');
@@ -169,7 +180,7 @@ describe('bad-session rule: free() without close_notify', () => {
   // OpenSSL (statem_clnt.c tls_process_server_hello): when the server does not resume, the client
   // replaces s->session with a new SSL_SESSION, so the bad-session rule and fatal alerts of that
   // connection apply to the new session, never to the one that was offered and declined.
-  test('TLS 1.3: an offered PSK the server declined is not the connection\'s session: free() without shutdown leaves it resumable', async () => {
+  test("TLS 1.3: an offered PSK the server declined is not the connection's session: free() without shutdown leaves it resumable", async () => {
     const store = new ServerStore();
     const first = await cachedPair({ tickets: 1, store });
     connectAndReadTickets(first);
@@ -182,7 +193,11 @@ describe('bad-session rule: free() without close_notify', () => {
     assert.equal(offeredPsk(other), true);
     assert.equal(other.conn.handshake.info.resumed, false);
     other.conn.free();
-    assert.equal(s.notResumable, false, 'the declined session must stay resumable (it was never this connection\'s session)');
+    assert.equal(
+      s.notResumable,
+      false,
+      "the declined session must stay resumable (it was never this connection's session)",
+    );
   });
 
   test('TLS 1.3: an offered PSK the server declined is not marked by a fatal alert received after the full handshake', async () => {
@@ -199,7 +214,7 @@ describe('bad-session rule: free() without close_notify', () => {
     other.server.sendAlert(AlertLevel.fatal, AlertDescription.internal_error);
     const r = readOnce(other);
     assert.equal(r.error, SslError.SSL);
-    assert.equal(s.notResumable, false, 'the fatal alert concerns the connection\'s new session, not the declined one');
+    assert.equal(s.notResumable, false, "the fatal alert concerns the connection's new session, not the declined one");
   });
 
   test('TLS 1.2: a session ID the server declined is not marked by a fatal alert of the full handshake that followed', async () => {
@@ -242,7 +257,10 @@ describe('bad-session rule: fatal alerts', () => {
     const r = readOnce(first);
     assert.equal(r.error, SslError.SSL);
     first.server.pump(); // take the client's alert
-    assert.ok(first.server.alertsReceived.some((a) => a.level === AlertLevel.fatal), 'the client sent a fatal alert');
+    assert.ok(
+      first.server.alertsReceived.some((a) => a.level === AlertLevel.fatal),
+      'the client sent a fatal alert',
+    );
     assert.equal(s.notResumable, true);
     assert.equal(first.ctx.sessions.has(s), false);
   });
@@ -266,12 +284,16 @@ function dropEmsFromServerHello(kind: string, type: number, bytes: Uint8Array): 
   if (kind !== 'handshake' || type !== HandshakeType.server_hello) return bytes;
   const sh = decodeServerHello(bytes.subarray(4));
   const extensions = sh.extensions.filter((e) => e.type !== ExtensionType.extended_master_secret);
-  return frameHandshake(HandshakeType.server_hello, encodeServerHello({ random: sh.random, sessionId: sh.sessionId, cipherSuite: sh.cipherSuite, extensions }));
+  return frameHandshake(
+    HandshakeType.server_hello,
+    encodeServerHello({ random: sh.random, sessionId: sh.sessionId, cipherSuite: sh.cipherSuite, extensions }),
+  );
 }
 
 describe('extended master secret consistency on TLS 1.2 resumption', () => {
   for (const kind of ['session ID', 'RFC 5077 ticket'] as const) {
-    const server: Partial<TestServerOptions> = kind === 'session ID' ? { version: 0x0303 } : { version: 0x0303, ticket12: true, sessionCache: false };
+    const server: Partial<TestServerOptions> =
+      kind === 'session ID' ? { version: 0x0303 } : { version: 0x0303, ticket12: true, sessionCache: false };
 
     test(`${kind}: session with the EMS flag, resuming ServerHello without EMS → handshake_failure "inconsistent extms"`, async () => {
       const store = new ServerStore();
@@ -289,7 +311,10 @@ describe('extended master secret consistency on TLS 1.2 resumption', () => {
       assert.throws(() => handshake(second), /handshake failed/);
       assertClientAlert(second, AlertDescription.handshake_failure, false, /inconsistent extms/);
       second.server.pump(); // take the client's alert
-      assert.deepEqual(second.server.alertsReceived.at(-1), { level: AlertLevel.fatal, description: AlertDescription.handshake_failure });
+      assert.deepEqual(second.server.alertsReceived.at(-1), {
+        level: AlertLevel.fatal,
+        description: AlertDescription.handshake_failure,
+      });
       assert.equal(second.server.facts.resumed, true, 'the server did resume');
       assert.equal(second.server.facts.connected, false);
       // The fatal alert removes the session being resumed (§5.2).
@@ -340,7 +365,12 @@ async function ticketAt(server: Partial<TestServerOptions> = {}): Promise<{ s: S
 }
 
 /** Resumes `s` with the client's clock at `nowMs`. */
-async function resumeAt(s: Session, store: ServerStore, nowMs: number, server: Partial<TestServerOptions> = {}): Promise<TestPair> {
+async function resumeAt(
+  s: Session,
+  store: ServerStore,
+  nowMs: number,
+  server: Partial<TestServerOptions> = {},
+): Promise<TestPair> {
   const pair = await connectPair({ store, ...server }, { now: () => nowMs }, { session: s });
   handshake(pair);
   return pair;
@@ -364,7 +394,11 @@ describe('TLS 1.3 ticket age in the ClientHello', () => {
       assert.equal(psk.identities.length, 1);
       assert.equal(toHex(psk.identities[0]!.identity), toHex(s.ticket!));
       assert.equal(psk.identities[0]!.obfuscatedAge, (expectedAgeS * 1000 + s.tickAgeAdd) % 2 ** 32);
-      assert.deepEqual(ticketAge(s, T0 + elapsedMs), { ageSeconds: expectedAgeS, ageMs: expectedAgeS * 1000, obfuscated: (expectedAgeS * 1000 + s.tickAgeAdd) % 2 ** 32 });
+      assert.deepEqual(ticketAge(s, T0 + elapsedMs), {
+        ageSeconds: expectedAgeS,
+        ageMs: expectedAgeS * 1000,
+        obfuscated: (expectedAgeS * 1000 + s.tickAgeAdd) % 2 ** 32,
+      });
     });
   }
 
@@ -375,7 +409,7 @@ describe('TLS 1.3 ticket age in the ClientHello', () => {
     const s2: Session = { ...s, tickAgeAdd: 0xffff_fc00 }; // ... and the client stored it
     const pair = await resumeAt(s2, store, T0 + 5_000);
     const psk = clientPsk(pair.server.clientHellos[0]!)!;
-    assert.equal(psk.identities[0]!.obfuscatedAge, (4000 + 0xffff_fc00) - 2 ** 32);
+    assert.equal(psk.identities[0]!.obfuscatedAge, 4000 + 0xffff_fc00 - 2 ** 32);
     assert.equal(psk.identities[0]!.obfuscatedAge, 2_976); // 4000 − 1024
     assert.equal(pair.server.facts.psk?.ticketAgeMs, 4000);
     assert.equal(pair.server.facts.resumed, true);
@@ -419,13 +453,26 @@ describe('TLS 1.3 ticket age in the ClientHello', () => {
 });
 
 /** HKDF-Expand-Label (RFC 8446 §7.1) with node:crypto only. */
-function hkdfExpandLabel(hash: 'sha256' | 'sha384', secret: Uint8Array, label: string, context: Uint8Array, length: number): Buffer {
+function hkdfExpandLabel(
+  hash: 'sha256' | 'sha384',
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Buffer {
   const full = Buffer.from('tls13 ' + label, 'ascii');
-  const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, full.length]), full, Buffer.from([context.length]), context]);
+  const info = Buffer.concat([
+    Buffer.from([length >> 8, length & 0xff, full.length]),
+    full,
+    Buffer.from([context.length]),
+    context,
+  ]);
   let t = Buffer.alloc(0);
   let out = Buffer.alloc(0);
   for (let i = 1; out.length < length; i++) {
-    t = createHmac(hash, secret).update(Buffer.concat([t, info, Buffer.from([i])])).digest();
+    t = createHmac(hash, secret)
+      .update(Buffer.concat([t, info, Buffer.from([i])]))
+      .digest();
     out = Buffer.concat([out, t]);
   }
   return out.subarray(0, length);
@@ -441,7 +488,10 @@ function expectedBinder(hash: 'sha256' | 'sha384', psk: Uint8Array, truncatedHel
 }
 
 describe('TLS 1.3 PSK binder', () => {
-  for (const [suite, hash] of [[0x1301, 'sha256'], [0x1302, 'sha384']] as const) {
+  for (const [suite, hash] of [
+    [0x1301, 'sha256'],
+    [0x1302, 'sha384'],
+  ] as const) {
     test(`suite 0x${suite.toString(16)}: the binder in our ClientHello is RFC 8446's and verifies on the server`, async () => {
       const { s, store } = await ticketAt({ suite });
       const pair = await resumeAt(s, store, T0 + 3_000, { suite });
@@ -463,7 +513,10 @@ describe('TLS 1.3 PSK binder', () => {
     const pair = await connectPair({ store }, { now: () => T0 + 3_000 }, { session: forged });
     assert.throws(() => handshake(pair), /handshake failed/);
     const psk = clientPsk(pair.server.clientHellos[0]!)!;
-    const truncated = pair.server.clientHellos[0]!.raw.subarray(0, pair.server.clientHellos[0]!.raw.length - psk.bindersLength);
+    const truncated = pair.server.clientHellos[0]!.raw.subarray(
+      0,
+      pair.server.clientHellos[0]!.raw.length - psk.bindersLength,
+    );
     assert.equal(toHex(psk.binders[0]!), expectedBinder('sha256', forged.masterKey, truncated).toString('hex'));
     assertClientAlert(pair, AlertDescription.decrypt_error, true);
   });

@@ -18,7 +18,14 @@ import { getProvider } from '../../src/tls/crypto/index.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { SslError } from '../../src/tls/types.js';
 import {
-  ServerStore, connectPair, describeFailure, handshake, readExactly, readOnce, writeAll, type TestPair,
+  ServerStore,
+  connectPair,
+  describeFailure,
+  handshake,
+  readExactly,
+  readOnce,
+  writeAll,
+  type TestPair,
 } from '../helpers/tls-server.js';
 
 const PING = utf8('ping from the client');
@@ -52,7 +59,9 @@ function received(pair: TestPair): string[] {
 
 /** The ServerHello the client received (the last one, after any HelloRetryRequest). */
 function serverHello(pair: TestPair): ReturnType<typeof decodeServerHello> {
-  const sh = pair.messages.filter((m) => m.direction === 'received' && m.bytes[0] === HandshakeType.server_hello).at(-1);
+  const sh = pair.messages
+    .filter((m) => m.direction === 'received' && m.bytes[0] === HandshakeType.server_hello)
+    .at(-1);
   assert.ok(sh, 'no ServerHello received');
   return decodeServerHello(sh.bytes.subarray(4));
 }
@@ -80,7 +89,13 @@ describe('TLS 1.3 against the test server', () => {
       assert.equal(info.peerSignatureScheme, 0x0403);
       assert.equal(info.verify.ok, true, info.verify.message);
       assert.equal(info.sniAcknowledged, true);
-      assert.deepEqual(received(pair), ['ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished']);
+      assert.deepEqual(received(pair), [
+        'ServerHello',
+        'EncryptedExtensions',
+        'Certificate',
+        'CertificateVerify',
+        'Finished',
+      ]);
       assert.equal(pair.server.facts.suite, id);
       assert.equal(pair.server.facts.hrrSent, false);
       assert.equal(pair.server.facts.servername, 'localhost');
@@ -98,7 +113,9 @@ describe('TLS 1.3 against the test server', () => {
     assert.equal(info.group, 0x0017);
     assert.equal(pair.server.facts.hrrSent, true);
     assert.equal(pair.server.clientHellos.length, 2);
-    const shares = new Reader(findExtension(pair.server.clientHellos[1]!.extensions, ExtensionType.key_share)!.data).sub16();
+    const shares = new Reader(
+      findExtension(pair.server.clientHellos[1]!.extensions, ExtensionType.key_share)!.data,
+    ).sub16();
     assert.equal(shares.u16(), 0x0017);
     assert.equal(shares.vec16().length, 65);
     assert.equal(shares.remaining, 0);
@@ -106,16 +123,16 @@ describe('TLS 1.3 against the test server', () => {
     closeCleanly(pair);
   });
 
-  test(
-    'HelloRetryRequest followed at once by the compatibility CCS (OpenSSL servers, RFC 8446 §5 and §D.4)',
-    async () => {
-      const pair = await connectPair({ group: 'secp256r1' }); // ccs: 'first-message' is the default
-      handshake(pair);
-      assert.equal(pair.conn.handshake.info.handshake, 'full-hrr');
-      assert.ok(pair.messages.some((m) => m.direction === 'received' && m.contentType === 20), 'the CCS reached the client');
-      roundTrip(pair);
-    },
-  );
+  test('HelloRetryRequest followed at once by the compatibility CCS (OpenSSL servers, RFC 8446 §5 and §D.4)', async () => {
+    const pair = await connectPair({ group: 'secp256r1' }); // ccs: 'first-message' is the default
+    handshake(pair);
+    assert.equal(pair.conn.handshake.info.handshake, 'full-hrr');
+    assert.ok(
+      pair.messages.some((m) => m.direction === 'received' && m.contentType === 20),
+      'the CCS reached the client',
+    );
+    roundTrip(pair);
+  });
 
   test('ALPN: the server picks its first protocol the client offers', async () => {
     const pair = await connectPair({ alpn: ['h2', 'http/1.1'] }, { alpn: ['http/1.1', 'h2'] });
@@ -193,7 +210,10 @@ describe('TLS 1.3 against the test server', () => {
     handshake(second);
     assert.equal(second.server.facts.hrrSent, true);
     assert.equal(second.server.clientHellos.length, 2);
-    assert.ok(findExtension(second.server.clientHellos[1]!.extensions, ExtensionType.pre_shared_key), 'ClientHello2 offers the PSK again');
+    assert.ok(
+      findExtension(second.server.clientHellos[1]!.extensions, ExtensionType.pre_shared_key),
+      'ClientHello2 offers the PSK again',
+    );
     assert.equal(second.conn.handshake.info.resumed, true);
     assert.equal(second.server.facts.resumed, true);
     roundTrip(second);
@@ -220,7 +240,10 @@ describe('TLS 1.3 against the test server', () => {
     const second = await connectPair({}, {}, { session: first.sessions[0]! });
     handshake(second);
     assert.equal(second.conn.handshake.info.resumed, false);
-    assert.ok(findExtension(second.server.clientHellos[0]!.extensions, ExtensionType.pre_shared_key), 'client offered the PSK');
+    assert.ok(
+      findExtension(second.server.clientHellos[0]!.extensions, ExtensionType.pre_shared_key),
+      'client offered the PSK',
+    );
     assert.ok(received(second).includes('Certificate'));
   });
 
@@ -333,7 +356,13 @@ describe('TLS 1.2 against the test server', () => {
       assert.equal(info.secureRenegotiation, true);
       assert.equal(info.peerSignatureScheme, 0x0403);
       assert.equal(info.verify.ok, true, info.verify.message);
-      assert.deepEqual(received(pair), ['ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'Finished']);
+      assert.deepEqual(received(pair), [
+        'ServerHello',
+        'Certificate',
+        'ServerKeyExchange',
+        'ServerHelloDone',
+        'Finished',
+      ]);
       assert.equal(pair.server.facts.extendedMasterSecret, true);
       roundTrip(pair);
       closeCleanly(pair);
@@ -377,12 +406,23 @@ describe('TLS 1.2 against the test server', () => {
     const store = new ServerStore();
     const first = await connectPair({ version: 0x0303, store, ticket12: true, sessionCache: false });
     handshake(first);
-    assert.deepEqual(received(first), ['ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'NewSessionTicket', 'Finished']);
+    assert.deepEqual(received(first), [
+      'ServerHello',
+      'Certificate',
+      'ServerKeyExchange',
+      'ServerHelloDone',
+      'NewSessionTicket',
+      'Finished',
+    ]);
     const s = first.sessions[0]!;
     assert.ok(s.ticket && s.ticket.length === 64);
     closeCleanly(first);
 
-    const second = await connectPair({ version: 0x0303, store, ticket12: true, sessionCache: false }, {}, { session: s });
+    const second = await connectPair(
+      { version: 0x0303, store, ticket12: true, sessionCache: false },
+      {},
+      { session: s },
+    );
     handshake(second);
     assert.equal(second.conn.handshake.info.resumed, true);
     assert.equal(second.server.facts.resumed, true);
@@ -403,11 +443,15 @@ describe('TLS 1.2 against the test server', () => {
     assert.equal(pair.server.error, undefined);
     // RFC 5746 §3.5: the client's renegotiation_info carries its previous verify_data (12 bytes)...
     assert.equal(pair.server.clientHellos.length, 2);
-    const clientRi = new Reader(findExtension(pair.server.clientHellos[1]!.extensions, ExtensionType.renegotiation_info)!.data).vec8();
+    const clientRi = new Reader(
+      findExtension(pair.server.clientHellos[1]!.extensions, ExtensionType.renegotiation_info)!.data,
+    ).vec8();
     assert.equal(clientRi.length, 12);
     roundTrip(pair); // the client completes the renegotiation in its read
     // ...and the server's carries client || server verify_data.
-    const serverRi = new Reader(findExtension(serverHello(pair).extensions, ExtensionType.renegotiation_info)!.data).vec8();
+    const serverRi = new Reader(
+      findExtension(serverHello(pair).extensions, ExtensionType.renegotiation_info)!.data,
+    ).vec8();
     assert.equal(serverRi.length, 24);
     assert.equal(toHex(serverRi.subarray(0, 12)), toHex(clientRi));
     assert.equal(received(pair).filter((n) => n === 'ServerHello').length, 2);

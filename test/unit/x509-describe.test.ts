@@ -66,7 +66,7 @@ describe('describeCertificate matches openssl x509', () => {
     });
   }
 
-  it('spells key types and sizes like s_client\'s a:PKEY line', () => {
+  it("spells key types and sizes like s_client's a:PKEY line", () => {
     const d = (n: string) => describeCertificate(loadCaFile(pki.leaf(n as never).cert)[0]!);
     assert.deepEqual([d('rsa4096').publicKey, d('rsa4096').publicKeyBits], ['rsaEncryption', 4096]);
     assert.deepEqual([d('p256').publicKey, d('p256').publicKeyBits], ['id-ecPublicKey', 256]);
@@ -78,7 +78,8 @@ describe('describeCertificate matches openssl x509', () => {
     const key = join(tmp, 't.key');
     const pem = join(tmp, 't.pem');
     openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key);
-    const subj = '/C=DE/O=Müller, Söhne \\+ Co "quoted"/OU=a+OU=b/CN= lead#;x<y>\\\\back/emailAddress=a@b.test/DC=example/street=#hash';
+    const subj =
+      '/C=DE/O=Müller, Söhne \\+ Co "quoted"/OU=a+OU=b/CN= lead#;x<y>\\\\back/emailAddress=a@b.test/DC=example/street=#hash';
     openssl('req', '-x509', '-new', '-key', key, '-utf8', '-multivalue-rdn', '-subj', subj, '-days', '1', '-out', pem);
     const want = opensslFacts(pem);
     const d = describeCertificate(loadCaFile(pem)[0]!);
@@ -90,7 +91,10 @@ describe('describeCertificate matches openssl x509', () => {
   it('exposes the extensions verification needs', () => {
     const c = parseCertificate(loadCaFile(pki.file('ica-nc.pem'))[0]!);
     assert.deepEqual(c.basicConstraints, { ca: true, pathLen: 0 });
-    assert.deepEqual(c.nameConstraints?.permitted.map((s) => s.base), [{ type: 'dns', value: '.allowed.test' }]);
+    assert.deepEqual(
+      c.nameConstraints?.permitted.map((s) => s.base),
+      [{ type: 'dns', value: '.allowed.test' }],
+    );
     const leaf = parseCertificate(loadCaFile(pki.leaf('client').cert)[0]!);
     assert.deepEqual(leaf.extKeyUsage, ['1.3.6.1.5.5.7.3.2']);
     assert.equal(leaf.authorityKeyId?.keyId, parseCertificate(loadCaFile(pki.ica)[0]!).subjectKeyId);
@@ -104,6 +108,9 @@ describe('describeCertificate matches openssl x509', () => {
 describe('describeCertificate on garbage', () => {
   it('raises a decode_error alert', async () => {
     const { TlsAlert } = await import('../../src/tls/errors.js');
-    assert.throws(() => describeCertificate(Uint8Array.of(0x30, 0x00)), (e: unknown) => e instanceof TlsAlert && e.alertName === 'decode_error');
+    assert.throws(
+      () => describeCertificate(Uint8Array.of(0x30, 0x00)),
+      (e: unknown) => e instanceof TlsAlert && e.alertName === 'decode_error',
+    );
   });
 });

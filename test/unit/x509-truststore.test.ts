@@ -37,9 +37,15 @@ describe('truststore', () => {
   });
 
   it('loadCaFile: unreadable or certificate-free files are usage errors', () => {
-    assert.throws(() => loadCaFile(join(tmp, 'missing.pem')), (e: unknown) => e instanceof UsageError && /cannot read CA file .*ENOENT/.test(e.message));
+    assert.throws(
+      () => loadCaFile(join(tmp, 'missing.pem')),
+      (e: unknown) => e instanceof UsageError && /cannot read CA file .*ENOENT/.test(e.message),
+    );
     const keyOnly = pki.leaf('p256').key;
-    assert.throws(() => loadCaFile(keyOnly), (e: unknown) => e instanceof UsageError && /no certificates found/.test(e.message));
+    assert.throws(
+      () => loadCaFile(keyOnly),
+      (e: unknown) => e instanceof UsageError && /no certificates found/.test(e.message),
+    );
   });
 
   it('loadCaPath reads hash-named and *.pem files once each', () => {
@@ -47,7 +53,10 @@ describe('truststore', () => {
     assert.throws(() => loadCaPath(join(tmp, 'nope')), UsageError);
     const empty = mkdtempSync(join(tmp, 'empty-'));
     writeFileSync(join(empty, 'readme.txt'), 'not a certificate');
-    assert.throws(() => loadCaPath(empty), (e: unknown) => e instanceof UsageError && /no certificates/.test(e.message));
+    assert.throws(
+      () => loadCaPath(empty),
+      (e: unknown) => e instanceof UsageError && /no certificates/.test(e.message),
+    );
   });
 
   it('pemCertificates ignores garbage between blocks', () => {
@@ -55,7 +64,7 @@ describe('truststore', () => {
     assert.deepEqual(pemCertificates(text), [der(pki.ica), der(pki.root)]);
   });
 
-  it('platformRoots includes node\'s bundled roots and is cached', () => {
+  it("platformRoots includes node's bundled roots and is cached", () => {
     const roots = platformRoots();
     assert.ok(roots.length >= 100, `only ${roots.length} roots`);
     assert.equal(platformRoots(), roots);

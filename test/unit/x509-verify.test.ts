@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { TlsAlert } from '../../src/tls/errors.js';
-import { X509V, verifyErrorAlert, verifyServerChain, x509ErrorText, type VerifyInput } from '../../src/tls/x509/index.js';
+import {
+  X509V,
+  verifyErrorAlert,
+  verifyServerChain,
+  x509ErrorText,
+  type VerifyInput,
+} from '../../src/tls/x509/index.js';
 import { loadCaFile } from '../../src/cli/truststore.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 
@@ -26,7 +32,14 @@ function pemToDer(pem: string): Uint8Array {
 }
 
 /** `openssl verify` as a TLS client would check; returns the first reported error (or 0). */
-function opensslVerify(o: { cafile: string; untrusted: string[]; leaf: string; host?: string; ip?: string; args?: string[] }): { code: number; depth: number; text: string } {
+function opensslVerify(o: {
+  cafile: string;
+  untrusted: string[];
+  leaf: string;
+  host?: string;
+  ip?: string;
+  args?: string[];
+}): { code: number; depth: number; text: string } {
   const args = ['verify', '-CAfile', o.cafile, '-purpose', 'sslserver', '-auth_level', '2', ...(o.args ?? [])];
   for (const u of o.untrusted) args.push('-untrusted', u);
   if (o.host) args.push('-verify_hostname', o.host);
@@ -68,50 +81,181 @@ const CASES: Case[] = [
   { name: 'not yet valid (2099-)', leaf: L('notyet'), sent: ica, host: 'localhost', code: 9, depth: 0 },
   { name: 'SAN wrong.host.test', leaf: L('wronghost'), sent: ica, host: 'localhost', code: 62, depth: 0 },
   { name: 'self-signed leaf', leaf: L('selfsigned'), sent: () => [], host: 'localhost', code: 18, depth: 0 },
-  { name: 'chain to an untrusted root', leaf: L('untrusted'), sent: () => [pki.file('untrusted-root.pem')], host: 'localhost', code: 19, depth: 1 },
+  {
+    name: 'chain to an untrusted root',
+    leaf: L('untrusted'),
+    sent: () => [pki.file('untrusted-root.pem')],
+    host: 'localhost',
+    code: 19,
+    depth: 1,
+  },
   { name: 'leaf only, intermediate missing', leaf: L('p256'), sent: () => [], host: 'localhost', code: 20, depth: 0 },
-  { name: 'nameConstraints violation', leaf: L('nameconstraints'), sent: () => [pki.file('ica-nc.pem')], host: 'localhost', code: 47, depth: 0 },
+  {
+    name: 'nameConstraints violation',
+    leaf: L('nameconstraints'),
+    sent: () => [pki.file('ica-nc.pem')],
+    host: 'localhost',
+    code: 47,
+    depth: 0,
+  },
   { name: 'wildcard: a.wild.test', leaf: L('wildcard'), sent: ica, host: 'a.wild.test', code: 0, depth: 0 },
   { name: 'wildcard: a.b.wild.test', leaf: L('wildcard'), sent: ica, host: 'a.b.wild.test', code: 62, depth: 0 },
   { name: 'wildcard: wild.test', leaf: L('wildcard'), sent: ica, host: 'wild.test', code: 62, depth: 0 },
   // Policy: CN-only certificates are rejected (see src/tls/x509/hostname.ts); OpenSSL 3.0 accepts.
-  { name: 'CN only, no SAN (rejected by policy)', leaf: L('cnonly'), sent: ica, host: 'localhost', code: 62, depth: 0, openssl: { code: 0, depth: 0 } },
-  { name: 'CN only, no SAN, cnFallback', leaf: L('cnonly'), sent: ica, host: 'localhost', code: 0, depth: 0, opts: { cnFallback: true } },
+  {
+    name: 'CN only, no SAN (rejected by policy)',
+    leaf: L('cnonly'),
+    sent: ica,
+    host: 'localhost',
+    code: 62,
+    depth: 0,
+    openssl: { code: 0, depth: 0 },
+  },
+  {
+    name: 'CN only, no SAN, cnFallback',
+    leaf: L('cnonly'),
+    sent: ica,
+    host: 'localhost',
+    code: 0,
+    depth: 0,
+    opts: { cnFallback: true },
+  },
   { name: 'SHA-1 signed', leaf: L('sha1'), sent: ica, host: 'localhost', code: 68, depth: 0 },
   { name: 'RSA-1024 leaf', leaf: L('rsa1024'), sent: ica, host: 'localhost', code: 66, depth: 0 },
   { name: 'clientAuth-only leaf as a server', leaf: L('client'), sent: ica, code: 26, depth: 0 },
-  { name: 'revoked leaf (no CRL/OCSP check in path validation)', leaf: L('revoked'), sent: ica, host: 'localhost', code: 0, depth: 0 },
+  {
+    name: 'revoked leaf (no CRL/OCSP check in path validation)',
+    leaf: L('revoked'),
+    sent: ica,
+    host: 'localhost',
+    code: 0,
+    depth: 0,
+  },
   { name: 'IP 127.0.0.1', leaf: L('p256'), sent: ica, ip: '127.0.0.1', code: 0, depth: 0 },
   { name: 'IP 127.0.0.2', leaf: L('p256'), sent: ica, ip: '127.0.0.2', code: 64, depth: 0 },
   { name: 'IPv6 ::1 not in SAN', leaf: L('p256'), sent: ica, ip: '::1', code: 64, depth: 0 },
-  { name: 'hostname checked before IP', leaf: L('wronghost'), sent: ica, host: 'localhost', ip: '127.0.0.2', code: 62, depth: 0 },
+  {
+    name: 'hostname checked before IP',
+    leaf: L('wronghost'),
+    sent: ica,
+    host: 'localhost',
+    ip: '127.0.0.2',
+    code: 62,
+    depth: 0,
+  },
   // Extra chains minted in before() below.
-  { name: 'intermediate with CA:FALSE', leaf: () => join(extra, 'notca-leaf.pem'), sent: () => [join(extra, 'notca.pem')], host: 'localhost', code: 79, depth: 1 },
-  { name: 'intermediate keyUsage without keyCertSign', leaf: () => join(extra, 'noku-leaf.pem'), sent: () => [join(extra, 'noku.pem')], host: 'localhost', code: 79, depth: 1 },
-  { name: 'pathlen:0 intermediate above another CA', leaf: () => join(extra, 'sub-leaf.pem'), sent: () => [join(extra, 'sub.pem'), pki.ica], host: 'localhost', code: 25, depth: 2 },
-  { name: 'RSA-1024 intermediate', leaf: () => join(extra, 'weakca-leaf.pem'), sent: () => [join(extra, 'weakca.pem')], host: 'localhost', code: 67, depth: 1 },
-  { name: 'intermediate with clientAuth-only EKU', leaf: () => join(extra, 'ekuca-leaf.pem'), sent: () => [join(extra, 'ekuca.pem')], host: 'localhost', code: 26, depth: 1 },
-  { name: 'unknown critical extension', leaf: () => join(extra, 'crit.pem'), sent: ica, host: 'localhost', code: 34, depth: 0 },
-  { name: 'tampered leaf (signature failure)', leaf: () => join(extra, 'tampered.pem'), sent: ica, host: 'localhost', code: 7, depth: 0 },
-  { name: 'out of order with extra certificates', leaf: L('p256'), sent: () => [pki.file('untrusted-root.pem'), pki.root, pki.leaf('rsa2048').cert, pki.ica], host: 'localhost', code: 0, depth: 0 },
+  {
+    name: 'intermediate with CA:FALSE',
+    leaf: () => join(extra, 'notca-leaf.pem'),
+    sent: () => [join(extra, 'notca.pem')],
+    host: 'localhost',
+    code: 79,
+    depth: 1,
+  },
+  {
+    name: 'intermediate keyUsage without keyCertSign',
+    leaf: () => join(extra, 'noku-leaf.pem'),
+    sent: () => [join(extra, 'noku.pem')],
+    host: 'localhost',
+    code: 79,
+    depth: 1,
+  },
+  {
+    name: 'pathlen:0 intermediate above another CA',
+    leaf: () => join(extra, 'sub-leaf.pem'),
+    sent: () => [join(extra, 'sub.pem'), pki.ica],
+    host: 'localhost',
+    code: 25,
+    depth: 2,
+  },
+  {
+    name: 'RSA-1024 intermediate',
+    leaf: () => join(extra, 'weakca-leaf.pem'),
+    sent: () => [join(extra, 'weakca.pem')],
+    host: 'localhost',
+    code: 67,
+    depth: 1,
+  },
+  {
+    name: 'intermediate with clientAuth-only EKU',
+    leaf: () => join(extra, 'ekuca-leaf.pem'),
+    sent: () => [join(extra, 'ekuca.pem')],
+    host: 'localhost',
+    code: 26,
+    depth: 1,
+  },
+  {
+    name: 'unknown critical extension',
+    leaf: () => join(extra, 'crit.pem'),
+    sent: ica,
+    host: 'localhost',
+    code: 34,
+    depth: 0,
+  },
+  {
+    name: 'tampered leaf (signature failure)',
+    leaf: () => join(extra, 'tampered.pem'),
+    sent: ica,
+    host: 'localhost',
+    code: 7,
+    depth: 0,
+  },
+  {
+    name: 'out of order with extra certificates',
+    leaf: L('p256'),
+    sent: () => [pki.file('untrusted-root.pem'), pki.root, pki.leaf('rsa2048').cert, pki.ica],
+    host: 'localhost',
+    code: 0,
+    depth: 0,
+  },
 ];
 
 function mintExtras(dir: string): void {
-  const ossl = (...a: string[]): void => void execFileSync('openssl', a, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const LEAF = 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n';
-  const CA = (more = ''): string => `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n${more}subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n`;
+  const ossl = (...a: string[]): void =>
+    void execFileSync('openssl', a, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const LEAF =
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n';
+  const CA = (more = ''): string =>
+    `basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n${more}subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n`;
   const mk = (name: string, issuer: [string, string], ext: string, subj: string, rsa1024 = false): void => {
     if (rsa1024) ossl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-out', `${name}.key`);
     else ossl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
     ossl('req', '-new', '-key', `${name}.key`, '-subj', subj, '-out', `${name}.csr`);
     writeFileSync(join(dir, `${name}.ext`), ext);
-    ossl('x509', '-req', '-in', `${name}.csr`, '-CA', issuer[0], '-CAkey', issuer[1], '-set_serial', String(1000 + Math.floor(Math.random() * 1e6)), '-days', '365', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+    ossl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      issuer[0],
+      '-CAkey',
+      issuer[1],
+      '-set_serial',
+      String(1000 + Math.floor(Math.random() * 1e6)),
+      '-days',
+      '365',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    );
   };
   const root: [string, string] = [pki.root, pki.rootKey];
   const own = (n: string): [string, string] => [join(dir, `${n}.pem`), join(dir, `${n}.key`)];
-  mk('notca', root, 'basicConstraints=critical,CA:FALSE\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n', '/CN=Not A CA');
+  mk(
+    'notca',
+    root,
+    'basicConstraints=critical,CA:FALSE\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
+    '/CN=Not A CA',
+  );
   mk('notca-leaf', own('notca'), LEAF, '/CN=localhost');
-  mk('noku', root, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n', '/CN=No KU CA');
+  mk(
+    'noku',
+    root,
+    'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
+    '/CN=No KU CA',
+  );
   mk('noku-leaf', own('noku'), LEAF, '/CN=localhost');
   mk('sub', [pki.ica, pki.icaKey], CA(), '/CN=Sub CA');
   mk('sub-leaf', own('sub'), LEAF, '/CN=localhost');
@@ -157,8 +301,18 @@ describe('verifyServerChain matches openssl verify', () => {
       assert.deepEqual({ code: r.code, depth: r.depth }, { code: c.code, depth: c.depth });
       assert.equal(r.message, x509ErrorText(c.code));
       if (c.opts) return; // options with no openssl equivalent; the plain case is cross-checked
-      const o = opensslVerify({ cafile: pki.root, untrusted: c.sent(), leaf: c.leaf(), ...(c.host ? { host: c.host } : {}), ...(c.ip ? { ip: c.ip } : {}) });
-      assert.deepEqual({ code: o.code, depth: o.depth }, c.openssl ?? { code: c.code, depth: c.depth }, `openssl verify said ${o.code} at ${o.depth}: ${o.text}`);
+      const o = opensslVerify({
+        cafile: pki.root,
+        untrusted: c.sent(),
+        leaf: c.leaf(),
+        ...(c.host ? { host: c.host } : {}),
+        ...(c.ip ? { ip: c.ip } : {}),
+      });
+      assert.deepEqual(
+        { code: o.code, depth: o.depth },
+        c.openssl ?? { code: c.code, depth: c.depth },
+        `openssl verify said ${o.code} at ${o.depth}: ${o.text}`,
+      );
       if (!c.openssl) assert.equal(o.text, r.message);
     });
   }
@@ -171,7 +325,12 @@ describe('verifyServerChain matches openssl verify', () => {
   });
 
   it('an intermediate as the only anchor: 2 (unable to get issuer certificate) like openssl', () => {
-    const r = verifyServerChain({ chain: loadCaFile(pki.leaf('p256').chain), anchors: loadCaFile(pki.ica), hostname: 'localhost', now: new Date() });
+    const r = verifyServerChain({
+      chain: loadCaFile(pki.leaf('p256').chain),
+      anchors: loadCaFile(pki.ica),
+      hostname: 'localhost',
+      now: new Date(),
+    });
     assert.deepEqual({ code: r.code, depth: r.depth }, { code: 2, depth: 1 });
     const o = opensslVerify({ cafile: pki.ica, untrusted: [], leaf: pki.leaf('p256').cert, host: 'localhost' });
     assert.deepEqual({ code: o.code, depth: o.depth }, { code: 2, depth: 1 });
@@ -181,20 +340,37 @@ describe('verifyServerChain matches openssl verify', () => {
     const der = loadCaFile(pki.leaf('selfsigned').cert);
     const r = verifyServerChain({ chain: der, anchors: der, hostname: 'localhost', now: new Date() });
     assert.equal(r.code, 0);
-    const o = opensslVerify({ cafile: pki.leaf('selfsigned').cert, untrusted: [], leaf: pki.leaf('selfsigned').cert, host: 'localhost' });
+    const o = opensslVerify({
+      cafile: pki.leaf('selfsigned').cert,
+      untrusted: [],
+      leaf: pki.leaf('selfsigned').cert,
+      host: 'localhost',
+    });
     assert.equal(o.code, 0);
   });
 
-  it('time is the caller\'s clock: the expired leaf verifies in 2020, the root check still applies', () => {
+  it("time is the caller's clock: the expired leaf verifies in 2020, the root check still applies", () => {
     const chain = loadCaFile(pki.leaf('expired').chain);
     const anchors = loadCaFile(pki.root);
-    assert.equal(verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date('2020-06-01T00:00:00Z') }).code, 0);
-    assert.equal(verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date('2021-01-01T00:00:00Z') }).code, X509V.CERT_HAS_EXPIRED);
+    assert.equal(
+      verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date('2020-06-01T00:00:00Z') }).code,
+      0,
+    );
+    assert.equal(
+      verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date('2021-01-01T00:00:00Z') }).code,
+      X509V.CERT_HAS_EXPIRED,
+    );
   });
 
   it('security level 0 accepts SHA-1 and RSA-1024, level 1 rejects only SHA-1', () => {
     const run = (n: string, securityLevel: number) =>
-      verifyServerChain({ chain: loadCaFile(pki.leaf(n as never).chain), anchors: loadCaFile(pki.root), hostname: 'localhost', now: new Date(), securityLevel }).code;
+      verifyServerChain({
+        chain: loadCaFile(pki.leaf(n as never).chain),
+        anchors: loadCaFile(pki.root),
+        hostname: 'localhost',
+        now: new Date(),
+        securityLevel,
+      }).code;
     assert.equal(run('sha1', 0), 0);
     assert.equal(run('rsa1024', 0), 0);
     assert.equal(run('sha1', 1), 68);
@@ -202,12 +378,21 @@ describe('verifyServerChain matches openssl verify', () => {
   });
 
   it('chains longer than maxDepth intermediates fail with 22, within it they verify', () => {
-    const chain = [join(extra, 'long-leaf.pem'), ...Array.from({ length: 12 }, (_, i) => join(extra, `c${12 - i}.pem`))].flatMap((f) => loadCaFile(f));
+    const chain = [
+      join(extra, 'long-leaf.pem'),
+      ...Array.from({ length: 12 }, (_, i) => join(extra, `c${12 - i}.pem`)),
+    ].flatMap((f) => loadCaFile(f));
     const anchors = loadCaFile(pki.root);
     const long = verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date() });
     assert.equal(long.code, X509V.CERT_CHAIN_TOO_LONG);
     const untrusted = Array.from({ length: 12 }, (_, i) => join(extra, `c${i + 1}.pem`));
-    const o = opensslVerify({ cafile: pki.root, untrusted, leaf: join(extra, 'long-leaf.pem'), host: 'localhost', args: ['-verify_depth', '10'] });
+    const o = opensslVerify({
+      cafile: pki.root,
+      untrusted,
+      leaf: join(extra, 'long-leaf.pem'),
+      host: 'localhost',
+      args: ['-verify_depth', '10'],
+    });
     assert.deepEqual({ code: long.code, depth: long.depth }, { code: o.code, depth: o.depth });
     assert.equal(verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date(), maxDepth: 12 }).code, 0);
   });
@@ -225,13 +410,19 @@ describe('verifyServerChain matches openssl verify', () => {
   });
 
   it('an empty or undecodable chain is a decode_error alert, not a verify result', () => {
-    assert.throws(() => verifyServerChain({ chain: [], anchors: [], now: new Date() }), (e: unknown) => e instanceof TlsAlert && e.description === AlertDescription.decode_error);
-    assert.throws(() => verifyServerChain({ chain: [Uint8Array.of(0x30, 0x03, 1, 2, 3)], anchors: [], now: new Date() }), TlsAlert);
+    assert.throws(
+      () => verifyServerChain({ chain: [], anchors: [], now: new Date() }),
+      (e: unknown) => e instanceof TlsAlert && e.description === AlertDescription.decode_error,
+    );
+    assert.throws(
+      () => verifyServerChain({ chain: [Uint8Array.of(0x30, 0x03, 1, 2, 3)], anchors: [], now: new Date() }),
+      TlsAlert,
+    );
   });
 });
 
 describe('X509_V_ERR texts and alerts', () => {
-  it('texts are OpenSSL 3.0\'s', () => {
+  it("texts are OpenSSL 3.0's", () => {
     assert.equal(x509ErrorText(0), 'ok');
     assert.equal(x509ErrorText(18), 'self-signed certificate');
     assert.equal(x509ErrorText(20), 'unable to get local issuer certificate');

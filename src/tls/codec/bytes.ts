@@ -8,7 +8,10 @@ import { decodeError } from '../errors.js';
 /** Reads big-endian integers and length-prefixed vectors from a byte slice. */
 export class Reader {
   private pos = 0;
-  constructor(private readonly buf: Uint8Array, private readonly what = 'message') {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly what = 'message',
+  ) {}
 
   /** Bytes not yet consumed. */
   get remaining(): number {
@@ -40,7 +43,9 @@ export class Reader {
   }
   u32(): number {
     this.need(4);
-    const v = ((this.buf[this.pos]! << 24) >>> 0) + ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
+    const v =
+      ((this.buf[this.pos]! << 24) >>> 0) +
+      ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
     this.pos += 4;
     return v;
   }

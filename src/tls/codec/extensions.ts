@@ -62,7 +62,8 @@ export function readExtensions(r: Reader, what: string): Extension[] {
   while (list.remaining > 0) {
     const type = list.u16();
     const data = list.vec16();
-    if (seen.has(type)) throw new TlsAlert(AlertDescription.illegal_parameter, `duplicate extension ${extensionName(type)} in ${what}`);
+    if (seen.has(type))
+      throw new TlsAlert(AlertDescription.illegal_parameter, `duplicate extension ${extensionName(type)} in ${what}`);
     seen.add(type);
     out.push({ type, data });
   }
@@ -108,7 +109,9 @@ export function supportedVersionsExt(versions: number[]): Extension {
 }
 /** application_layer_protocol_negotiation (RFC 7301). */
 export function alpnExt(protocols: string[]): Extension {
-  return ext(ExtensionType.application_layer_protocol_negotiation, (w) => w.vec16((l) => protocols.forEach((p) => l.vec8(utf8(p)))));
+  return ext(ExtensionType.application_layer_protocol_negotiation, (w) =>
+    w.vec16((l) => protocols.forEach((p) => l.vec8(utf8(p)))),
+  );
 }
 /** key_share in a ClientHello: a list of (group, key_exchange). */
 export function keyShareClientExt(shares: { group: number; key: Uint8Array }[]): Extension {

@@ -26,10 +26,22 @@ export const HandshakeType = {
 } as const;
 
 const NAMES: Record<number, string> = {
-  0: 'HelloRequest', 1: 'ClientHello', 2: 'ServerHello', 4: 'NewSessionTicket', 5: 'EndOfEarlyData',
-  8: 'EncryptedExtensions', 11: 'Certificate', 12: 'ServerKeyExchange', 13: 'CertificateRequest',
-  14: 'ServerHelloDone', 15: 'CertificateVerify', 16: 'ClientKeyExchange', 20: 'Finished',
-  22: 'CertificateStatus', 24: 'KeyUpdate', 254: 'MessageHash',
+  0: 'HelloRequest',
+  1: 'ClientHello',
+  2: 'ServerHello',
+  4: 'NewSessionTicket',
+  5: 'EndOfEarlyData',
+  8: 'EncryptedExtensions',
+  11: 'Certificate',
+  12: 'ServerKeyExchange',
+  13: 'CertificateRequest',
+  14: 'ServerHelloDone',
+  15: 'CertificateVerify',
+  16: 'ClientKeyExchange',
+  20: 'Finished',
+  22: 'CertificateStatus',
+  24: 'KeyUpdate',
+  254: 'MessageHash',
 };
 
 /** Message name as s_client's -msg prints it (e.g. "ClientHello"). */
@@ -44,8 +56,8 @@ export function frameHandshake(type: number, body: Uint8Array): Uint8Array {
 
 /** SHA-256("HelloRetryRequest"): the ServerHello.random that marks an HRR (RFC 8446 §4.1.3). */
 export const HRR_RANDOM = Uint8Array.from([
-  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11,
+  0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ]);
 
 /** Downgrade sentinels in ServerHello.random's last 8 bytes (RFC 8446 §4.1.3). */
@@ -130,7 +142,11 @@ export function decodeCertificate(body: Uint8Array, tls13: boolean): Certificate
 }
 
 /** Encodes a Certificate body (TLS 1.3 form when tls13). */
-export function encodeCertificate(chain: Uint8Array[], tls13: boolean, context: Uint8Array = new Uint8Array(0)): Uint8Array {
+export function encodeCertificate(
+  chain: Uint8Array[],
+  tls13: boolean,
+  context: Uint8Array = new Uint8Array(0),
+): Uint8Array {
   const w = new Writer(1024);
   if (tls13) w.vec8(context);
   w.vec24((l) => {

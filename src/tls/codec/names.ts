@@ -16,12 +16,18 @@ export const ProtocolVersion = {
 /** "TLSv1.3" etc., as OpenSSL prints protocol versions. */
 export function versionName(v: number): string {
   switch (v) {
-    case 0x0304: return 'TLSv1.3';
-    case 0x0303: return 'TLSv1.2';
-    case 0x0302: return 'TLSv1.1';
-    case 0x0301: return 'TLSv1';
-    case 0x0300: return 'SSLv3';
-    default: return `0x${v.toString(16).padStart(4, '0')}`;
+    case 0x0304:
+      return 'TLSv1.3';
+    case 0x0303:
+      return 'TLSv1.2';
+    case 0x0302:
+      return 'TLSv1.1';
+    case 0x0301:
+      return 'TLSv1';
+    case 0x0300:
+      return 'SSLv3';
+    default:
+      return `0x${v.toString(16).padStart(4, '0')}`;
   }
 }
 
@@ -45,25 +51,134 @@ export interface CipherSuite {
   hash: HashName;
 }
 
-const gcm = (aead: AeadName, keyLength: number, fixedIvLength: number): SuiteCipher => ({ kind: 'aead', aead, keyLength, fixedIvLength });
+const gcm = (aead: AeadName, keyLength: number, fixedIvLength: number): SuiteCipher => ({
+  kind: 'aead',
+  aead,
+  keyLength,
+  fixedIvLength,
+});
 
 export const CIPHER_SUITES: readonly CipherSuite[] = [
   // TLS 1.3 (RFC 8446 §B.4); OpenSSL's default order.
-  { id: 0x1302, iana: 'TLS_AES_256_GCM_SHA384', openssl: 'TLS_AES_256_GCM_SHA384', version: 0x0304, kx: 'TLS13', cipher: gcm('AES-256-GCM', 32, 12), hash: 'sha384' },
-  { id: 0x1303, iana: 'TLS_CHACHA20_POLY1305_SHA256', openssl: 'TLS_CHACHA20_POLY1305_SHA256', version: 0x0304, kx: 'TLS13', cipher: gcm('CHACHA20-POLY1305', 32, 12), hash: 'sha256' },
-  { id: 0x1301, iana: 'TLS_AES_128_GCM_SHA256', openssl: 'TLS_AES_128_GCM_SHA256', version: 0x0304, kx: 'TLS13', cipher: gcm('AES-128-GCM', 16, 12), hash: 'sha256' },
+  {
+    id: 0x1302,
+    iana: 'TLS_AES_256_GCM_SHA384',
+    openssl: 'TLS_AES_256_GCM_SHA384',
+    version: 0x0304,
+    kx: 'TLS13',
+    cipher: gcm('AES-256-GCM', 32, 12),
+    hash: 'sha384',
+  },
+  {
+    id: 0x1303,
+    iana: 'TLS_CHACHA20_POLY1305_SHA256',
+    openssl: 'TLS_CHACHA20_POLY1305_SHA256',
+    version: 0x0304,
+    kx: 'TLS13',
+    cipher: gcm('CHACHA20-POLY1305', 32, 12),
+    hash: 'sha256',
+  },
+  {
+    id: 0x1301,
+    iana: 'TLS_AES_128_GCM_SHA256',
+    openssl: 'TLS_AES_128_GCM_SHA256',
+    version: 0x0304,
+    kx: 'TLS13',
+    cipher: gcm('AES-128-GCM', 16, 12),
+    hash: 'sha256',
+  },
   // TLS 1.2 ECDHE AEAD suites (RFC 5289, RFC 7905); fixed IV 4 bytes for GCM, 12 for ChaCha.
-  { id: 0xc02c, iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384', version: 0x0303, kx: 'ECDHE_ECDSA', cipher: gcm('AES-256-GCM', 32, 4), hash: 'sha384' },
-  { id: 0xc030, iana: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', openssl: 'ECDHE-RSA-AES256-GCM-SHA384', version: 0x0303, kx: 'ECDHE_RSA', cipher: gcm('AES-256-GCM', 32, 4), hash: 'sha384' },
-  { id: 0xcca9, iana: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305', version: 0x0303, kx: 'ECDHE_ECDSA', cipher: gcm('CHACHA20-POLY1305', 32, 12), hash: 'sha256' },
-  { id: 0xcca8, iana: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', openssl: 'ECDHE-RSA-CHACHA20-POLY1305', version: 0x0303, kx: 'ECDHE_RSA', cipher: gcm('CHACHA20-POLY1305', 32, 12), hash: 'sha256' },
-  { id: 0xc02b, iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256', version: 0x0303, kx: 'ECDHE_ECDSA', cipher: gcm('AES-128-GCM', 16, 4), hash: 'sha256' },
-  { id: 0xc02f, iana: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', openssl: 'ECDHE-RSA-AES128-GCM-SHA256', version: 0x0303, kx: 'ECDHE_RSA', cipher: gcm('AES-128-GCM', 16, 4), hash: 'sha256' },
+  {
+    id: 0xc02c,
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+    version: 0x0303,
+    kx: 'ECDHE_ECDSA',
+    cipher: gcm('AES-256-GCM', 32, 4),
+    hash: 'sha384',
+  },
+  {
+    id: 0xc030,
+    iana: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    openssl: 'ECDHE-RSA-AES256-GCM-SHA384',
+    version: 0x0303,
+    kx: 'ECDHE_RSA',
+    cipher: gcm('AES-256-GCM', 32, 4),
+    hash: 'sha384',
+  },
+  {
+    id: 0xcca9,
+    iana: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+    version: 0x0303,
+    kx: 'ECDHE_ECDSA',
+    cipher: gcm('CHACHA20-POLY1305', 32, 12),
+    hash: 'sha256',
+  },
+  {
+    id: 0xcca8,
+    iana: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
+    version: 0x0303,
+    kx: 'ECDHE_RSA',
+    cipher: gcm('CHACHA20-POLY1305', 32, 12),
+    hash: 'sha256',
+  },
+  {
+    id: 0xc02b,
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+    version: 0x0303,
+    kx: 'ECDHE_ECDSA',
+    cipher: gcm('AES-128-GCM', 16, 4),
+    hash: 'sha256',
+  },
+  {
+    id: 0xc02f,
+    iana: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    openssl: 'ECDHE-RSA-AES128-GCM-SHA256',
+    version: 0x0303,
+    kx: 'ECDHE_RSA',
+    cipher: gcm('AES-128-GCM', 16, 4),
+    hash: 'sha256',
+  },
   // TLS 1.2 CBC suites for old servers (RFC 5289, RFC 4492); EtM per RFC 7366 when agreed.
-  { id: 0xc023, iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256', openssl: 'ECDHE-ECDSA-AES128-SHA256', version: 0x0303, kx: 'ECDHE_ECDSA', cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 }, hash: 'sha256' },
-  { id: 0xc027, iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', openssl: 'ECDHE-RSA-AES128-SHA256', version: 0x0303, kx: 'ECDHE_RSA', cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 }, hash: 'sha256' },
-  { id: 0xc009, iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', openssl: 'ECDHE-ECDSA-AES128-SHA', version: 0x0303, kx: 'ECDHE_ECDSA', cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 }, hash: 'sha256' },
-  { id: 0xc013, iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', openssl: 'ECDHE-RSA-AES128-SHA', version: 0x0303, kx: 'ECDHE_RSA', cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 }, hash: 'sha256' },
+  {
+    id: 0xc023,
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+    openssl: 'ECDHE-ECDSA-AES128-SHA256',
+    version: 0x0303,
+    kx: 'ECDHE_ECDSA',
+    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 },
+    hash: 'sha256',
+  },
+  {
+    id: 0xc027,
+    iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+    openssl: 'ECDHE-RSA-AES128-SHA256',
+    version: 0x0303,
+    kx: 'ECDHE_RSA',
+    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 },
+    hash: 'sha256',
+  },
+  {
+    id: 0xc009,
+    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+    openssl: 'ECDHE-ECDSA-AES128-SHA',
+    version: 0x0303,
+    kx: 'ECDHE_ECDSA',
+    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 },
+    hash: 'sha256',
+  },
+  {
+    id: 0xc013,
+    iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+    openssl: 'ECDHE-RSA-AES128-SHA',
+    version: 0x0303,
+    kx: 'ECDHE_RSA',
+    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 },
+    hash: 'sha256',
+  },
 ];
 
 export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === 0x0304);
@@ -95,11 +210,35 @@ export interface NamedGroup {
 
 export const NAMED_GROUPS: readonly NamedGroup[] = [
   // draft-ietf-tls-ecdhe-mlkem: codepoint 0x11EC, share = ML-KEM-768 part first, then X25519.
-  { id: 0x11ec, name: 'X25519MLKEM768', openssl: 'X25519MLKEM768', aliases: ['x25519mlkem768'], tempKey: 'X25519MLKEM768' },
+  {
+    id: 0x11ec,
+    name: 'X25519MLKEM768',
+    openssl: 'X25519MLKEM768',
+    aliases: ['x25519mlkem768'],
+    tempKey: 'X25519MLKEM768',
+  },
   { id: 0x001d, name: 'x25519', openssl: 'x25519', aliases: ['X25519'], tempKey: 'X25519, 253 bits' },
-  { id: 0x0017, name: 'secp256r1', openssl: 'P-256', aliases: ['secp256r1', 'prime256v1', 'p256'], tempKey: 'ECDH, prime256v1, 256 bits' },
-  { id: 0x0018, name: 'secp384r1', openssl: 'P-384', aliases: ['secp384r1', 'p384'], tempKey: 'ECDH, secp384r1, 384 bits' },
-  { id: 0x0019, name: 'secp521r1', openssl: 'P-521', aliases: ['secp521r1', 'p521'], tempKey: 'ECDH, secp521r1, 521 bits' },
+  {
+    id: 0x0017,
+    name: 'secp256r1',
+    openssl: 'P-256',
+    aliases: ['secp256r1', 'prime256v1', 'p256'],
+    tempKey: 'ECDH, prime256v1, 256 bits',
+  },
+  {
+    id: 0x0018,
+    name: 'secp384r1',
+    openssl: 'P-384',
+    aliases: ['secp384r1', 'p384'],
+    tempKey: 'ECDH, secp384r1, 384 bits',
+  },
+  {
+    id: 0x0019,
+    name: 'secp521r1',
+    openssl: 'P-521',
+    aliases: ['secp521r1', 'p521'],
+    tempKey: 'ECDH, secp521r1, 521 bits',
+  },
 ];
 
 export function groupById(id: number): NamedGroup | undefined {
@@ -107,7 +246,9 @@ export function groupById(id: number): NamedGroup | undefined {
 }
 export function groupByName(name: string): NamedGroup | undefined {
   const n = name.toLowerCase();
-  return NAMED_GROUPS.find((g) => g.openssl.toLowerCase() === n || g.name.toLowerCase() === n || g.aliases.some((a) => a.toLowerCase() === n));
+  return NAMED_GROUPS.find(
+    (g) => g.openssl.toLowerCase() === n || g.name.toLowerCase() === n || g.aliases.some((a) => a.toLowerCase() === n),
+  );
 }
 export function groupName(id: number): string {
   return groupById(id)?.openssl ?? `0x${id.toString(16).padStart(4, '0')}`;
@@ -145,9 +286,33 @@ export interface SignatureScheme {
 }
 
 export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
-  { id: 0x0403, name: 'ecdsa_secp256r1_sha256', kind: 'ecdsa', hash: 'sha256', curve: 'P-256', sigType: 'ECDSA', tls13: true },
-  { id: 0x0503, name: 'ecdsa_secp384r1_sha384', kind: 'ecdsa', hash: 'sha384', curve: 'P-384', sigType: 'ECDSA', tls13: true },
-  { id: 0x0603, name: 'ecdsa_secp521r1_sha512', kind: 'ecdsa', hash: 'sha512', curve: 'P-521', sigType: 'ECDSA', tls13: true },
+  {
+    id: 0x0403,
+    name: 'ecdsa_secp256r1_sha256',
+    kind: 'ecdsa',
+    hash: 'sha256',
+    curve: 'P-256',
+    sigType: 'ECDSA',
+    tls13: true,
+  },
+  {
+    id: 0x0503,
+    name: 'ecdsa_secp384r1_sha384',
+    kind: 'ecdsa',
+    hash: 'sha384',
+    curve: 'P-384',
+    sigType: 'ECDSA',
+    tls13: true,
+  },
+  {
+    id: 0x0603,
+    name: 'ecdsa_secp521r1_sha512',
+    kind: 'ecdsa',
+    hash: 'sha512',
+    curve: 'P-521',
+    sigType: 'ECDSA',
+    tls13: true,
+  },
   { id: 0x0807, name: 'ed25519', kind: 'eddsa', hash: null, sigType: 'Ed25519', tls13: true },
   { id: 0x0804, name: 'rsa_pss_rsae_sha256', kind: 'rsa-pss', hash: 'sha256', sigType: 'RSA-PSS', tls13: true },
   { id: 0x0805, name: 'rsa_pss_rsae_sha384', kind: 'rsa-pss', hash: 'sha384', sigType: 'RSA-PSS', tls13: true },

@@ -36,7 +36,8 @@ export function splitHybridPrivateKey(
 ): { seed: Uint8Array; x25519: Uint8Array | undefined } {
   if (privateKey === undefined) return { seed: randomBytes(MLKEM768_SEED_LENGTH), x25519: undefined };
   const want = MLKEM768_SEED_LENGTH + X25519_LENGTH;
-  if (privateKey.length !== want) throw new RangeError(`X25519MLKEM768 private key must be ${want} bytes, got ${privateKey.length}`);
+  if (privateKey.length !== want)
+    throw new RangeError(`X25519MLKEM768 private key must be ${want} bytes, got ${privateKey.length}`);
   return { seed: privateKey.slice(0, MLKEM768_SEED_LENGTH), x25519: privateKey.slice(MLKEM768_SEED_LENGTH) };
 }
 
@@ -49,7 +50,9 @@ export function hybridKeyShare(seed: Uint8Array, x25519: KeyShare): KeyShare {
     publicKey: concat(ek, x25519.publicKey),
     computeSecret(peerShare) {
       if (peerShare.length !== X25519MLKEM768_SERVER_SHARE_LENGTH) {
-        throw illegalParameter(`invalid X25519MLKEM768 server share length ${peerShare.length}, expected ${X25519MLKEM768_SERVER_SHARE_LENGTH}`);
+        throw illegalParameter(
+          `invalid X25519MLKEM768 server share length ${peerShare.length}, expected ${X25519MLKEM768_SERVER_SHARE_LENGTH}`,
+        );
       }
       const ct = peerShare.subarray(0, MLKEM768_CIPHERTEXT_LENGTH);
       const x = x25519.computeSecret(peerShare.subarray(MLKEM768_CIPHERTEXT_LENGTH));
@@ -77,7 +80,9 @@ export function hybridEncapsulate(
   msg?: Uint8Array,
 ): { serverShare: Uint8Array; sharedSecret: Uint8Array } {
   if (clientShare.length !== X25519MLKEM768_CLIENT_SHARE_LENGTH) {
-    throw illegalParameter(`invalid X25519MLKEM768 client share length ${clientShare.length}, expected ${X25519MLKEM768_CLIENT_SHARE_LENGTH}`);
+    throw illegalParameter(
+      `invalid X25519MLKEM768 client share length ${clientShare.length}, expected ${X25519MLKEM768_CLIENT_SHARE_LENGTH}`,
+    );
   }
   const ek = clientShare.subarray(0, MLKEM768_ENCAPSULATION_KEY_LENGTH);
   let enc: { cipherText: Uint8Array; sharedSecret: Uint8Array };

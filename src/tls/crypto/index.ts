@@ -8,11 +8,7 @@ import { nodeProvider } from './node.js';
 
 export { nodeProvider };
 export type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, ProviderName, SpkiDer } from './provider.js';
-export {
-  hybridEncapsulate,
-  X25519MLKEM768_CLIENT_SHARE_LENGTH,
-  X25519MLKEM768_SERVER_SHARE_LENGTH,
-} from './hybrid.js';
+export { hybridEncapsulate, X25519MLKEM768_CLIENT_SHARE_LENGTH, X25519MLKEM768_SERVER_SHARE_LENGTH } from './hybrid.js';
 
 /** The crypto provider called `name`, loading the noble one on first use. */
 export async function getProvider(name: ProviderName): Promise<CryptoProvider> {

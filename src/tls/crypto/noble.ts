@@ -68,7 +68,8 @@ class NobleHash implements Hash {
 function nobleAead(name: AeadName, key: Uint8Array): Aead {
   checkAeadKey(name, key);
   const k = key.slice();
-  const make = (nonce: Uint8Array, aad: Uint8Array) => (name === 'CHACHA20-POLY1305' ? chacha20poly1305(k, nonce, aad) : gcm(k, nonce, aad));
+  const make = (nonce: Uint8Array, aad: Uint8Array) =>
+    name === 'CHACHA20-POLY1305' ? chacha20poly1305(k, nonce, aad) : gcm(k, nonce, aad);
   return {
     name,
     seal(nonce, plaintext, aad) {

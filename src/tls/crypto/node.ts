@@ -42,7 +42,9 @@ export function fixedScalar(scalar: Uint8Array, size: number): Uint8Array {
 /** Raises illegal_parameter unless `share` is an uncompressed point (0x04||X||Y) of `size`-byte coordinates. */
 export function checkUncompressedPoint(share: Uint8Array, size: number): void {
   if (share.length !== 1 + 2 * size || share[0] !== 0x04) {
-    throw illegalParameter(`invalid EC point: expected ${1 + 2 * size}-byte uncompressed point, got ${share.length} bytes`);
+    throw illegalParameter(
+      `invalid EC point: expected ${1 + 2 * size}-byte uncompressed point, got ${share.length} bytes`,
+    );
   }
 }
 
@@ -136,7 +138,11 @@ export function spkiToJwk(spki: Uint8Array): crypto.JsonWebKey | null {
   if (!bits || bits[0] !== 0x03 || bits[2] !== spki.length || spki[bits[1]] !== 0) return null;
   const algBody = spki.subarray(alg[1], alg[2]);
   const key = spki.subarray(bits[1] + 1, bits[2]);
-  for (const [id, crv, size] of [[SPKI_EC_P256, 'P-256', 32], [SPKI_EC_P384, 'P-384', 48], [SPKI_EC_P521, 'P-521', 66]] as const) {
+  for (const [id, crv, size] of [
+    [SPKI_EC_P256, 'P-256', 32],
+    [SPKI_EC_P384, 'P-384', 48],
+    [SPKI_EC_P521, 'P-521', 66],
+  ] as const) {
     if (!sameBytes(algBody, id)) continue;
     if (key.length !== 1 + 2 * size || key[0] !== 0x04) return null;
     return { kty: 'EC', crv, x: b64u(key.subarray(1, 1 + size)), y: b64u(key.subarray(1 + size)) };
@@ -148,7 +154,11 @@ export function spkiToJwk(spki: Uint8Array): crypto.JsonWebKey | null {
     const n = derTlv(key, seq[1]);
     const e = n && derTlv(key, n[2]);
     if (!n || !e || n[0] !== 0x02 || e[0] !== 0x02 || e[2] !== key.length) return null;
-    return { kty: 'RSA', n: b64u(unsignedInt(key.subarray(n[1], n[2]))), e: b64u(unsignedInt(key.subarray(e[1], e[2]))) };
+    return {
+      kty: 'RSA',
+      n: b64u(unsignedInt(key.subarray(n[1], n[2]))),
+      e: b64u(unsignedInt(key.subarray(e[1], e[2]))),
+    };
   }
   return null;
 }
@@ -200,7 +210,10 @@ class NodeHash implements Hash {
   }
 }
 
-const AEAD_CIPHERS: Record<AeadName, { cipher: crypto.CipherGCMTypes | crypto.CipherChaCha20Poly1305Types; keyLength: number }> = {
+const AEAD_CIPHERS: Record<
+  AeadName,
+  { cipher: crypto.CipherGCMTypes | crypto.CipherChaCha20Poly1305Types; keyLength: number }
+> = {
   'AES-128-GCM': { cipher: 'aes-128-gcm', keyLength: 16 },
   'AES-256-GCM': { cipher: 'aes-256-gcm', keyLength: 32 },
   'CHACHA20-POLY1305': { cipher: 'chacha20-poly1305', keyLength: 32 },
@@ -219,16 +232,19 @@ export function checkAeadKey(name: AeadName, key: Uint8Array): void {
 
 /** Throws unless CBC key and data lengths are valid (16/32-byte key, whole blocks, 16-byte IV). */
 export function checkCbc(key: Uint8Array, iv?: Uint8Array, data?: Uint8Array): void {
-  if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES-CBC key must be 16 or 32 bytes, got ${key.length}`);
+  if (key.length !== 16 && key.length !== 32)
+    throw new RangeError(`AES-CBC key must be 16 or 32 bytes, got ${key.length}`);
   if (iv && iv.length !== 16) throw new RangeError(`AES-CBC IV must be 16 bytes, got ${iv.length}`);
-  if (data && data.length % 16 !== 0) throw new RangeError(`AES-CBC data length ${data.length} is not a multiple of 16`);
+  if (data && data.length % 16 !== 0)
+    throw new RangeError(`AES-CBC data length ${data.length} is not a multiple of 16`);
 }
 
 /** Throws unless HKDF-Expand's inputs are within RFC 5869 §2.3 (PRK >= HashLen, L <= 255*HashLen). */
 export function checkHkdfExpand(hash: HashName, prk: Uint8Array, length: number): void {
   const hl = HASH_LENGTH[hash];
   if (prk.length < hl) throw new RangeError(`HKDF PRK must be at least ${hl} bytes`);
-  if (!Number.isInteger(length) || length < 0 || length > 255 * hl) throw new RangeError(`HKDF length ${length} out of range`);
+  if (!Number.isInteger(length) || length < 0 || length > 255 * hl)
+    throw new RangeError(`HKDF length ${length} out of range`);
 }
 
 /**

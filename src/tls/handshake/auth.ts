@@ -16,7 +16,14 @@ export interface PeerKey {
   bits: number;
 }
 
-const CURVES: Record<string, PeerKey['curve']> = { 'prime256v1': 'P-256', 'P-256': 'P-256', secp384r1: 'P-384', 'P-384': 'P-384', secp521r1: 'P-521', 'P-521': 'P-521' };
+const CURVES: Record<string, PeerKey['curve']> = {
+  prime256v1: 'P-256',
+  'P-256': 'P-256',
+  secp384r1: 'P-384',
+  'P-384': 'P-384',
+  secp521r1: 'P-521',
+  'P-521': 'P-521',
+};
 
 /** The public key of a DER certificate, as SPKI DER plus its type and size. */
 export function certificateKey(der: Uint8Array): PeerKey {
@@ -38,15 +45,20 @@ export function certificateKey(der: Uint8Array): PeerKey {
   }
   const d = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
-    case 'rsa': return { spki, type: 'rsa', bits: d.modulusLength ?? 0 };
-    case 'rsa-pss': return { spki, type: 'rsa-pss', bits: d.modulusLength ?? 0 };
+    case 'rsa':
+      return { spki, type: 'rsa', bits: d.modulusLength ?? 0 };
+    case 'rsa-pss':
+      return { spki, type: 'rsa-pss', bits: d.modulusLength ?? 0 };
     case 'ec': {
       const curve = CURVES[d.namedCurve ?? ''];
       return { spki, type: 'ec', bits: curve ? Number(curve.slice(2)) : 0, ...(curve ? { curve } : {}) };
     }
-    case 'ed25519': return { spki, type: 'ed25519', bits: 253 };
-    case 'ed448': return { spki, type: 'ed448', bits: 456 };
-    default: return { spki, type: 'other', bits: 0 };
+    case 'ed25519':
+      return { spki, type: 'ed25519', bits: 253 };
+    case 'ed448':
+      return { spki, type: 'ed448', bits: 456 };
+    default:
+      return { spki, type: 'other', bits: 0 };
   }
 }
 
@@ -56,9 +68,12 @@ export function schemeFitsKey(scheme: SignatureScheme, key: PeerKey, tls13: bool
     case 'ecdsa':
       if (key.type !== 'ec') return false;
       return !tls13 || scheme.curve === key.curve;
-    case 'eddsa': return key.type === 'ed25519' && scheme.name === 'ed25519';
-    case 'rsa-pss': return scheme.name.startsWith('rsa_pss_rsae') ? key.type === 'rsa' : key.type === 'rsa-pss';
-    case 'rsa-pkcs1': return !tls13 && key.type === 'rsa';
+    case 'eddsa':
+      return key.type === 'ed25519' && scheme.name === 'ed25519';
+    case 'rsa-pss':
+      return scheme.name.startsWith('rsa_pss_rsae') ? key.type === 'rsa' : key.type === 'rsa-pss';
+    case 'rsa-pkcs1':
+      return !tls13 && key.type === 'rsa';
   }
 }
 
@@ -79,7 +94,12 @@ const CLIENT_CONTEXT = 'TLS 1.3, client CertificateVerify';
 
 /** The content covered by a TLS 1.3 CertificateVerify signature (RFC 8446 §4.4.3). */
 export function certificateVerifyContent(server: boolean, transcriptHash: Uint8Array): Uint8Array {
-  return concat(new Uint8Array(64).fill(0x20), utf8(server ? SERVER_CONTEXT : CLIENT_CONTEXT), Uint8Array.of(0), transcriptHash);
+  return concat(
+    new Uint8Array(64).fill(0x20),
+    utf8(server ? SERVER_CONTEXT : CLIENT_CONTEXT),
+    Uint8Array.of(0),
+    transcriptHash,
+  );
 }
 
 /** Our public key type from the leaf of our own chain (client authentication). */

@@ -12,10 +12,22 @@ import { Tls12Client } from './client12.js';
 import { KeySchedule, finishedVerifyData } from './keyschedule.js';
 import { AlertDescription } from '../codec/alerts.js';
 import {
-  ExtensionType, extensionName, findExtension, isRecognizedExtension, readCookie, readHrrKeyShare, readSelectedVersion,
+  ExtensionType,
+  extensionName,
+  findExtension,
+  isRecognizedExtension,
+  readCookie,
+  readHrrKeyShare,
+  readSelectedVersion,
 } from '../codec/extensions.js';
 import {
-  DOWNGRADE_TLS11, DOWNGRADE_TLS12, HandshakeType, decodeServerHello, handshakeName, type ClientHello, type ServerHello,
+  DOWNGRADE_TLS11,
+  DOWNGRADE_TLS12,
+  HandshakeType,
+  decodeServerHello,
+  handshakeName,
+  type ClientHello,
+  type ServerHello,
 } from '../codec/handshake.js';
 import { groupById, suiteById, type CipherSuite } from '../codec/names.js';
 import type { KeyShare } from '../crypto/provider.js';
@@ -78,15 +90,27 @@ export class ClientHandshake {
   private readonly session12?: Session;
   private started = false;
 
-  constructor(private readonly host: HandshakeHost, readonly params: ClientParams) {
+  constructor(
+    private readonly host: HandshakeHost,
+    readonly params: ClientParams,
+  ) {
     const p = host.options.provider;
     this.transcript = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
     // A TLS 1.2 session is offered by its ID (RFC 5246 §7.4.1.2; with a ticket, SHA-256 of it,
     // RFC 5077 §3.4); otherwise middlebox compatibility mode (RFC 8446 §D.4) sends 32 fresh bytes.
-    const s12 = params.session?.version === 0x0303 && isResumable(params.session) && offeredVersions(host.options).includes(0x0303) ? params.session : undefined;
+    const s12 =
+      params.session?.version === 0x0303 &&
+      isResumable(params.session) &&
+      offeredVersions(host.options).includes(0x0303)
+        ? params.session
+        : undefined;
     this.session12 = s12;
-    this.legacySessionId = s12 ? s12.sessionId : offeredVersions(host.options).includes(0x0304) ? p.randomBytes(32) : new Uint8Array(0);
+    this.legacySessionId = s12
+      ? s12.sessionId
+      : offeredVersions(host.options).includes(0x0304)
+        ? p.randomBytes(32)
+        : new Uint8Array(0);
     this.info = emptyInfo(params.servername, host.options.maxSendFragment);
   }
 
@@ -113,7 +137,8 @@ export class ClientHandshake {
   /** Handles one handshake message during the handshake. */
   handle(type: number, body: Uint8Array, raw: Uint8Array): void {
     if (this.flow) return this.flow.handle(type, body, raw);
-    if (type !== HandshakeType.server_hello) throw unexpectedMessage(`unexpected ${handshakeName(type)} before ServerHello`);
+    if (type !== HandshakeType.server_hello)
+      throw unexpectedMessage(`unexpected ${handshakeName(type)} before ServerHello`);
     const sh = decodeServerHello(body);
     if (sh.isHrr) return this.onHelloRetryRequest(sh, raw);
     this.onServerHello(sh, raw);
@@ -148,7 +173,8 @@ export class ClientHandshake {
 
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
-    if (!(this.flow instanceof Tls13Client) || !this.flow.done) throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');
+    if (!(this.flow instanceof Tls13Client) || !this.flow.done)
+      throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');
     this.flow.sendKeyUpdate(requestPeer);
   }
 
@@ -204,9 +230,14 @@ export class ClientHandshake {
     }
     this.checkCommonServerHello(hrr, true);
     for (const e of hrr.extensions) {
-      if (![ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.cookie].includes(e.type as 43 | 51 | 44)) {
+      if (
+        ![ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.cookie].includes(
+          e.type as 43 | 51 | 44,
+        )
+      ) {
         // RFC 8446 §4.2: recognized but not an HRR extension → illegal_parameter; unknown (never offered) → unsupported_extension.
-        if (isRecognizedExtension(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in HelloRetryRequest`);
+        if (isRecognizedExtension(e.type))
+          throw illegalParameter(`${extensionName(e.type)} not allowed in HelloRetryRequest`);
         throw new TlsAlert(AlertDescription.unsupported_extension, 'unsolicited extension in HelloRetryRequest');
       }
     }
@@ -217,8 +248,10 @@ export class ClientHandshake {
     if (ks) {
       const groupId = readHrrKeyShare(ks.data);
       const g = groupById(groupId);
-      if (!g || !offeredGroups(o).includes(groupId)) throw illegalParameter('HelloRetryRequest for a group not offered');
-      if (this.keyShares.some((k) => k.group === g.name)) throw illegalParameter('HelloRetryRequest for a group already shared');
+      if (!g || !offeredGroups(o).includes(groupId))
+        throw illegalParameter('HelloRetryRequest for a group not offered');
+      if (this.keyShares.some((k) => k.group === g.name))
+        throw illegalParameter('HelloRetryRequest for a group already shared');
       this.keyShares = [o.provider.generateKeyShare(g.name)];
     }
     if (ck) this.cookie = readCookie(ck.data);
@@ -235,8 +268,10 @@ export class ClientHandshake {
    * legacy_session_id echo (a TLS 1.2 server assigns its own session ID).
    */
   private checkCommonServerHello(sh: ServerHello, tls13: boolean): void {
-    if (tls13 && !equalBytes(sh.sessionId, this.hello!.sessionId)) throw illegalParameter('legacy_session_id_echo mismatch');
-    if (!offeredSuites(this.host.options).includes(sh.cipherSuite)) throw illegalParameter('server chose a cipher suite we did not offer');
+    if (tls13 && !equalBytes(sh.sessionId, this.hello!.sessionId))
+      throw illegalParameter('legacy_session_id_echo mismatch');
+    if (!offeredSuites(this.host.options).includes(sh.cipherSuite))
+      throw illegalParameter('server chose a cipher suite we did not offer');
     if (sh.compression !== 0) throw illegalParameter('non-zero compression method');
   }
 
@@ -247,20 +282,28 @@ export class ClientHandshake {
     const ver = findExtension(sh.extensions, ExtensionType.supported_versions);
     const version = ver ? readSelectedVersion(ver.data) : sh.legacyVersion;
     // RFC 8446 §4.2.1: supported_versions naming anything but TLS 1.3 is illegal_parameter (as OpenSSL).
-    if (ver && version !== 0x0304) throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
+    if (ver && version !== 0x0304)
+      throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
     if (!offered.includes(version)) {
-      throw new TlsAlert(AlertDescription.protocol_version, `server selected ${version === 0x0304 || version === 0x0303 ? 'a version we did not offer' : 'an unsupported version'}`);
+      throw new TlsAlert(
+        AlertDescription.protocol_version,
+        `server selected ${version === 0x0304 || version === 0x0303 ? 'a version we did not offer' : 'an unsupported version'}`,
+      );
     }
     if (this.hrr && version !== 0x0304) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
-    if (version === 0x0304 && sh.legacyVersion !== 0x0303) throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
+    if (version === 0x0304 && sh.legacyVersion !== 0x0303)
+      throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
     if (version < 0x0304 && offered.includes(0x0304)) {
       const tail = sh.random.subarray(24);
-      if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11)) throw illegalParameter('downgrade sentinel in ServerHello.random');
+      if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))
+        throw illegalParameter('downgrade sentinel in ServerHello.random');
     }
     this.checkCommonServerHello(sh, version === 0x0304);
     const suite = suiteById(sh.cipherSuite)!;
-    if (suite.version !== version) throw illegalParameter(`cipher suite ${suite.openssl} does not belong to the selected version`);
-    if (this.hrr && sh.cipherSuite !== this.hrr.cipherSuite) throw illegalParameter('cipher suite changed after HelloRetryRequest');
+    if (suite.version !== version)
+      throw illegalParameter(`cipher suite ${suite.openssl} does not belong to the selected version`);
+    if (this.hrr && sh.cipherSuite !== this.hrr.cipherSuite)
+      throw illegalParameter('cipher suite changed after HelloRetryRequest');
     this.info.version = version;
     this.info.cipherSuite = suite.id;
     if (!this.info.handshake) this.info.handshake = 'full';
@@ -268,8 +311,16 @@ export class ClientHandshake {
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO');
     const outcome: HelloOutcome = {
-      host: this.host, params: this.params, info: this.info, transcript: this.transcript, clientRandom: this.clientRandom,
-      hello: this.hello!, serverHello: sh, suite, keyShares: this.keyShares, compatMode: this.legacySessionId.length > 0 && !this.session12,
+      host: this.host,
+      params: this.params,
+      info: this.info,
+      transcript: this.transcript,
+      clientRandom: this.clientRandom,
+      hello: this.hello!,
+      serverHello: sh,
+      suite,
+      keyShares: this.keyShares,
+      compatMode: this.legacySessionId.length > 0 && !this.session12,
       ...(this.pskSession ? { pskSession: this.pskSession } : {}),
     };
     this.flow = version === 0x0304 ? new Tls13Client(outcome) : new Tls12Client(outcome);

@@ -4,16 +4,47 @@
  * message; anything else is unexpected_message.
  */
 import type { HelloOutcome, VersionFlow } from './client.js';
-import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret, resumptionPsk } from './keyschedule.js';
-import { certificateKey, checkPeerScheme, certificateVerifyContent, ownKey, schemeFitsKey, type PeerKey } from './auth.js';
+import {
+  KeySchedule,
+  trafficKeys,
+  finishedVerifyData,
+  verifyFinished,
+  nextTrafficSecret,
+  resumptionPsk,
+} from './keyschedule.js';
+import {
+  certificateKey,
+  checkPeerScheme,
+  certificateVerifyContent,
+  ownKey,
+  schemeFitsKey,
+  type PeerKey,
+} from './auth.js';
 import { verifyPeer } from './verify.js';
 import { AlertDescription } from '../codec/alerts.js';
 import {
-  ExtensionType, extensionName, findExtension, isRecognizedExtension, readSelectedAlpn, readSelectedIdentity, readServerKeyShare, readU16List, type Extension,
+  ExtensionType,
+  extensionName,
+  findExtension,
+  isRecognizedExtension,
+  readSelectedAlpn,
+  readSelectedIdentity,
+  readServerKeyShare,
+  readU16List,
+  type Extension,
 } from '../codec/extensions.js';
 import {
-  HandshakeType, decodeCertificate, decodeCertificateRequest13, decodeCertificateVerify, decodeEncryptedExtensions,
-  decodeKeyUpdate, decodeNewSessionTicket13, encodeCertificate, encodeCertificateVerify, frameHandshake, handshakeName,
+  HandshakeType,
+  decodeCertificate,
+  decodeCertificateRequest13,
+  decodeCertificateVerify,
+  decodeEncryptedExtensions,
+  decodeKeyUpdate,
+  decodeNewSessionTicket13,
+  encodeCertificate,
+  encodeCertificateVerify,
+  frameHandshake,
+  handshakeName,
 } from '../codec/handshake.js';
 import { Writer, utf8 } from '../codec/bytes.js';
 import { groupById, sigSchemeById, suiteById } from '../codec/names.js';
@@ -25,9 +56,16 @@ type State = 'wait_ee' | 'wait_cert_cr' | 'wait_cert' | 'wait_cv' | 'wait_finish
 
 /** Extensions a server may put in EncryptedExtensions (RFC 8446 §4.2 table, "EE" column). */
 const EE_ALLOWED = new Set<number>([
-  ExtensionType.server_name, ExtensionType.max_fragment_length, ExtensionType.supported_groups,
-  ExtensionType.application_layer_protocol_negotiation, ExtensionType.early_data, ExtensionType.record_size_limit,
-  14 /* use_srtp */, 15 /* heartbeat */, 19 /* client_certificate_type */, 20 /* server_certificate_type */,
+  ExtensionType.server_name,
+  ExtensionType.max_fragment_length,
+  ExtensionType.supported_groups,
+  ExtensionType.application_layer_protocol_negotiation,
+  ExtensionType.early_data,
+  ExtensionType.record_size_limit,
+  14 /* use_srtp */,
+  15 /* heartbeat */,
+  19 /* client_certificate_type */,
+  20 /* server_certificate_type */,
 ]);
 
 const MAX_TICKET_LIFETIME = 604800;
@@ -46,16 +84,24 @@ export class Tls13Client implements VersionFlow {
     const { host, serverHello: sh, suite, info } = o;
     const p = host.options.provider;
     for (const e of sh.extensions) {
-      if (e.type === ExtensionType.supported_versions || e.type === ExtensionType.key_share || (e.type === ExtensionType.pre_shared_key && o.pskSession)) continue;
+      if (
+        e.type === ExtensionType.supported_versions ||
+        e.type === ExtensionType.key_share ||
+        (e.type === ExtensionType.pre_shared_key && o.pskSession)
+      )
+        continue;
       // RFC 8446 §4.2: recognized but not a ServerHello extension → illegal_parameter; not offered → unsupported_extension.
-      if (e.type !== ExtensionType.pre_shared_key && isRecognizedExtension(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in ServerHello`);
+      if (e.type !== ExtensionType.pre_shared_key && isRecognizedExtension(e.type))
+        throw illegalParameter(`${extensionName(e.type)} not allowed in ServerHello`);
       throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in ServerHello`);
     }
     const pskExt = findExtension(sh.extensions, ExtensionType.pre_shared_key);
     let psk: Uint8Array | undefined;
     if (pskExt && o.pskSession) {
-      if (readSelectedIdentity(pskExt.data) !== 0) throw illegalParameter('server selected a PSK identity we did not offer');
-      if (suiteById(o.pskSession.cipherSuite)?.hash !== suite.hash) throw illegalParameter('PSK cipher suite hash mismatch');
+      if (readSelectedIdentity(pskExt.data) !== 0)
+        throw illegalParameter('server selected a PSK identity we did not offer');
+      if (suiteById(o.pskSession.cipherSuite)?.hash !== suite.hash)
+        throw illegalParameter('PSK cipher suite hash mismatch');
       psk = o.pskSession.masterKey;
     }
     this.resumed = psk !== undefined;
@@ -95,22 +141,33 @@ export class Tls13Client implements VersionFlow {
     const expected = this.expectedTypes();
     if (!expected.includes(type)) throw unexpectedMessage(`unexpected ${handshakeName(type)} in state ${this.state}`);
     switch (type) {
-      case HandshakeType.encrypted_extensions: return this.onEncryptedExtensions(body, raw);
-      case HandshakeType.certificate_request: return this.onCertificateRequest(body, raw);
-      case HandshakeType.certificate: return this.onCertificate(body, raw);
-      case HandshakeType.certificate_verify: return this.onCertificateVerify(body, raw);
-      case HandshakeType.finished: return this.onFinished(body, raw);
+      case HandshakeType.encrypted_extensions:
+        return this.onEncryptedExtensions(body, raw);
+      case HandshakeType.certificate_request:
+        return this.onCertificateRequest(body, raw);
+      case HandshakeType.certificate:
+        return this.onCertificate(body, raw);
+      case HandshakeType.certificate_verify:
+        return this.onCertificateVerify(body, raw);
+      case HandshakeType.finished:
+        return this.onFinished(body, raw);
     }
   }
 
   private expectedTypes(): number[] {
     switch (this.state) {
-      case 'wait_ee': return [HandshakeType.encrypted_extensions];
-      case 'wait_cert_cr': return this.resumed ? [HandshakeType.finished] : [HandshakeType.certificate_request, HandshakeType.certificate];
-      case 'wait_cert': return [HandshakeType.certificate];
-      case 'wait_cv': return [HandshakeType.certificate_verify];
-      case 'wait_finished': return [HandshakeType.finished];
-      case 'connected': return [];
+      case 'wait_ee':
+        return [HandshakeType.encrypted_extensions];
+      case 'wait_cert_cr':
+        return this.resumed ? [HandshakeType.finished] : [HandshakeType.certificate_request, HandshakeType.certificate];
+      case 'wait_cert':
+        return [HandshakeType.certificate];
+      case 'wait_cv':
+        return [HandshakeType.certificate_verify];
+      case 'wait_finished':
+        return [HandshakeType.finished];
+      case 'connected':
+        return [];
     }
   }
 
@@ -119,9 +176,13 @@ export class Tls13Client implements VersionFlow {
     const { host, hello, info } = this.o;
     const exts = decodeEncryptedExtensions(body);
     for (const e of exts) {
-      if (!EE_ALLOWED.has(e.type) && isRecognizedExtension(e.type)) throw illegalParameter(`${extensionName(e.type)} not allowed in EncryptedExtensions`);
+      if (!EE_ALLOWED.has(e.type) && isRecognizedExtension(e.type))
+        throw illegalParameter(`${extensionName(e.type)} not allowed in EncryptedExtensions`);
       if (e.type !== ExtensionType.supported_groups && !findExtension(hello.extensions, e.type)) {
-        throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in EncryptedExtensions`);
+        throw new TlsAlert(
+          AlertDescription.unsupported_extension,
+          `unsolicited ${extensionName(e.type)} in EncryptedExtensions`,
+        );
       }
     }
     this.readAlpn(exts);
@@ -132,7 +193,8 @@ export class Tls13Client implements VersionFlow {
     }
     const mfl = findExtension(exts, ExtensionType.max_fragment_length);
     if (mfl) {
-      if (mfl.data.length !== 1 || mfl.data[0] !== host.options.maxFragmentLength) throw illegalParameter('max_fragment_length mismatch');
+      if (mfl.data.length !== 1 || mfl.data[0] !== host.options.maxFragmentLength)
+        throw illegalParameter('max_fragment_length mismatch');
       info.maxSendFragment = Math.min(info.maxSendFragment, 1 << (8 + mfl.data[0]!));
     }
     this.o.transcript.add(raw);
@@ -144,7 +206,8 @@ export class Tls13Client implements VersionFlow {
     const e = findExtension(exts, ExtensionType.application_layer_protocol_negotiation);
     if (!e) return;
     const proto = readSelectedAlpn(e.data);
-    if (!this.o.host.options.alpn.includes(proto)) throw illegalParameter(`server selected ALPN protocol ${proto} we did not offer`);
+    if (!this.o.host.options.alpn.includes(proto))
+      throw illegalParameter(`server selected ALPN protocol ${proto} we did not offer`);
     this.o.info.alpn = proto;
   }
 
@@ -209,7 +272,10 @@ export class Tls13Client implements VersionFlow {
     if (this.o.compatMode) host.sendChangeCipherSpec();
     host.setWriteProtection(this.protection(this.hs.client));
     if (this.certRequest) this.sendClientAuth(this.certRequest);
-    const fin = frameHandshake(HandshakeType.finished, finishedVerifyData(p, suite.hash, this.hs.client, transcript.hash()));
+    const fin = frameHandshake(
+      HandshakeType.finished,
+      finishedVerifyData(p, suite.hash, this.hs.client, transcript.hash()),
+    );
     transcript.add(fin);
     host.sendHandshake(fin);
     host.state('TLS_ST_CW_FINISHED');
@@ -225,7 +291,9 @@ export class Tls13Client implements VersionFlow {
     const cc = host.options.clientCertificate;
     const key = cc ? ownKey(cc.chain) : undefined;
     const scheme = key
-      ? host.options.signatureAlgorithms.map((id) => sigSchemeById(id)!).find((s) => s && req.sigalgs.includes(s.id) && s.tls13 && schemeFitsKey(s, key, true))
+      ? host.options.signatureAlgorithms
+          .map((id) => sigSchemeById(id)!)
+          .find((s) => s && req.sigalgs.includes(s.id) && s.tls13 && schemeFitsKey(s, key, true))
       : undefined;
     const chain = cc && scheme ? cc.chain : [];
     const cert = frameHandshake(HandshakeType.certificate, encodeCertificate(chain, true, req.context));
@@ -233,7 +301,10 @@ export class Tls13Client implements VersionFlow {
     host.sendHandshake(cert);
     if (!cc || !scheme) return;
     const sig = host.options.provider.sign(scheme, cc.key, certificateVerifyContent(false, transcript.hash()));
-    const cv = frameHandshake(HandshakeType.certificate_verify, encodeCertificateVerify({ scheme: scheme.id, signature: sig }));
+    const cv = frameHandshake(
+      HandshakeType.certificate_verify,
+      encodeCertificateVerify({ scheme: scheme.id, signature: sig }),
+    );
     transcript.add(cv);
     host.sendHandshake(cv);
     info.clientCertSent = true;
@@ -241,9 +312,14 @@ export class Tls13Client implements VersionFlow {
 
   postHandshake(type: number, body: Uint8Array, _raw: Uint8Array): string {
     switch (type) {
-      case HandshakeType.new_session_ticket: this.onNewSessionTicket(body); break;
-      case HandshakeType.key_update: this.onKeyUpdate(body); break;
-      default: throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
+      case HandshakeType.new_session_ticket:
+        this.onNewSessionTicket(body);
+        break;
+      case HandshakeType.key_update:
+        this.onKeyUpdate(body);
+        break;
+      default:
+        throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
     }
     return handshakeName(type);
   }
@@ -265,12 +341,25 @@ export class Tls13Client implements VersionFlow {
     info.tickets++;
     const now = host.options.now();
     const base = createSession({
-      version: 0x0304, cipherSuite: suite.id, masterKey: psk, time: Math.floor(now / 1000),
-      peerCertificate: info.peerCertificates[0]?.der, verifyResult: info.verify.code,
-      hostname: info.sniAcknowledged ? info.servername ?? undefined : undefined,
-      alpnSelected: info.alpn !== null ? utf8(info.alpn) : undefined, kexGroup: info.group ?? 0,
+      version: 0x0304,
+      cipherSuite: suite.id,
+      masterKey: psk,
+      time: Math.floor(now / 1000),
+      peerCertificate: info.peerCertificates[0]?.der,
+      verifyResult: info.verify.code,
+      hostname: info.sniAcknowledged ? (info.servername ?? undefined) : undefined,
+      alpnSelected: info.alpn !== null ? utf8(info.alpn) : undefined,
+      kexGroup: info.group ?? 0,
     });
-    host.newSession(sessionFromTls13Ticket(base, { lifetime: t.lifetime, ageAdd: t.ageAdd, ticket: t.ticket, maxEarlyData }, psk, now, (d) => p.digest('sha256', d)));
+    host.newSession(
+      sessionFromTls13Ticket(
+        base,
+        { lifetime: t.lifetime, ageAdd: t.ageAdd, ticket: t.ticket, maxEarlyData },
+        psk,
+        now,
+        (d) => p.digest('sha256', d),
+      ),
+    );
   }
 
   /** KeyUpdate (RFC 8446 §4.6.3): new read keys; answer update_requested with our own update. */
@@ -292,4 +381,3 @@ export class Tls13Client implements VersionFlow {
     host.setWriteProtection(this.protection(this.app!.client));
   }
 }
-

@@ -4,8 +4,19 @@
  */
 import { Writer } from '../codec/bytes.js';
 import {
-  Extension, ExtensionType, alpnExt, ecPointFormatsExt, ext, keyShareClientExt, maxFragmentLengthExt, pskModesExt,
-  renegotiationInfoExt, serverNameExt, signatureAlgorithmsExt, supportedGroupsExt, supportedVersionsExt,
+  Extension,
+  ExtensionType,
+  alpnExt,
+  ecPointFormatsExt,
+  ext,
+  keyShareClientExt,
+  maxFragmentLengthExt,
+  pskModesExt,
+  renegotiationInfoExt,
+  serverNameExt,
+  signatureAlgorithmsExt,
+  supportedGroupsExt,
+  supportedVersionsExt,
 } from '../codec/extensions.js';
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
 import { groupByName, HASH_LENGTH, suiteById, type HashName } from '../codec/names.js';
@@ -83,7 +94,13 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
  */
 export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: ClientHello; message: Uint8Array } {
   const extensions = helloExtensions(o, h);
-  const hello: ClientHello = { legacyVersion: 0x0303, random: h.random, sessionId: h.sessionId, cipherSuites: offeredSuites(o), extensions };
+  const hello: ClientHello = {
+    legacyVersion: 0x0303,
+    random: h.random,
+    sessionId: h.sessionId,
+    cipherSuites: offeredSuites(o),
+    extensions,
+  };
   if (!h.psk) return { hello, message: frameHandshake(HandshakeType.client_hello, encodeClientHello(hello)) };
 
   const binderLength = HASH_LENGTH[h.psk.hash];

@@ -4,12 +4,27 @@ import type { ConnectionInfo } from '../types.js';
 /** A ConnectionInfo with nothing negotiated yet. */
 export function emptyInfo(servername: string | null, maxSendFragment: number): ConnectionInfo {
   return {
-    version: null, cipherSuite: null, group: null, handshake: null, resumed: false, alpn: null,
-    servername, sniAcknowledged: false, peerCertificates: [],
+    version: null,
+    cipherSuite: null,
+    group: null,
+    handshake: null,
+    resumed: false,
+    alpn: null,
+    servername,
+    sniAcknowledged: false,
+    peerCertificates: [],
     verify: { ok: false, code: 50, message: 'application verification failure', depth: 0 },
-    peerSignatureScheme: null, tickets: 0, extendedMasterSecret: false, secureRenegotiation: false,
-    handshakeBytes: { read: 0, written: 0 }, appBytes: { read: 0, written: 0 },
-    clientCertRequested: false, clientCertSent: false, clientCaNames: [], sessionId: new Uint8Array(0),
-    maxSendFragment, earlyData: 'not sent',
+    peerSignatureScheme: null,
+    tickets: 0,
+    extendedMasterSecret: false,
+    secureRenegotiation: false,
+    handshakeBytes: { read: 0, written: 0 },
+    appBytes: { read: 0, written: 0 },
+    clientCertRequested: false,
+    clientCertSent: false,
+    clientCaNames: [],
+    sessionId: new Uint8Array(0),
+    maxSendFragment,
+    earlyData: 'not sent',
   };
 }

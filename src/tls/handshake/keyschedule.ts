@@ -26,18 +26,41 @@ export const Label = {
 } as const;
 
 /** HKDF-Expand-Label from RFC 8446, Section 7.1. */
-export function hkdfExpandLabel(p: CryptoProvider, hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const info = new Writer(10 + label.length + context.length).u16(length).vec8(utf8('tls13 ' + label)).vec8(context).finish();
+export function hkdfExpandLabel(
+  p: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
+  const info = new Writer(10 + label.length + context.length)
+    .u16(length)
+    .vec8(utf8('tls13 ' + label))
+    .vec8(context)
+    .finish();
   return p.hkdfExpand(hash, secret, info, length);
 }
 
 /** Derive-Secret from RFC 8446, Section 7.1: the label applied to a transcript hash. */
-export function deriveSecret(p: CryptoProvider, hash: HashName, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+export function deriveSecret(
+  p: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  label: string,
+  transcriptHash: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(p, hash, secret, label, transcriptHash, HASH_LENGTH[hash]);
 }
 
 /** The traffic key and IV for a traffic secret (RFC 8446 §7.3). */
-export function trafficKeys(p: CryptoProvider, hash: HashName, secret: Uint8Array, keyLength: number, ivLength = 12): { key: Uint8Array; iv: Uint8Array } {
+export function trafficKeys(
+  p: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  keyLength: number,
+  ivLength = 12,
+): { key: Uint8Array; iv: Uint8Array } {
   return {
     key: hkdfExpandLabel(p, hash, secret, Label.key, new Uint8Array(0), keyLength),
     iv: hkdfExpandLabel(p, hash, secret, Label.iv, new Uint8Array(0), ivLength),
@@ -50,18 +73,34 @@ export function nextTrafficSecret(p: CryptoProvider, hash: HashName, secret: Uin
 }
 
 /** Finished verify_data = HMAC(finished_key, transcript hash) (RFC 8446 §4.4.4). */
-export function finishedVerifyData(p: CryptoProvider, hash: HashName, baseKey: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
+export function finishedVerifyData(
+  p: CryptoProvider,
+  hash: HashName,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+): Uint8Array {
   const finishedKey = hkdfExpandLabel(p, hash, baseKey, Label.finished, new Uint8Array(0), HASH_LENGTH[hash]);
   return p.hmac(hash, finishedKey, transcriptHash);
 }
 
 /** Checks a peer's Finished in constant time. */
-export function verifyFinished(p: CryptoProvider, hash: HashName, baseKey: Uint8Array, transcriptHash: Uint8Array, received: Uint8Array): boolean {
+export function verifyFinished(
+  p: CryptoProvider,
+  hash: HashName,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+  received: Uint8Array,
+): boolean {
   return constantTimeEqual(finishedVerifyData(p, hash, baseKey, transcriptHash), received);
 }
 
 /** The resumption PSK for a ticket nonce (RFC 8446 §4.6.1). */
-export function resumptionPsk(p: CryptoProvider, hash: HashName, resumptionMaster: Uint8Array, nonce: Uint8Array): Uint8Array {
+export function resumptionPsk(
+  p: CryptoProvider,
+  hash: HashName,
+  resumptionMaster: Uint8Array,
+  nonce: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(p, hash, resumptionMaster, Label.resumption, nonce, HASH_LENGTH[hash]);
 }
 
@@ -76,7 +115,11 @@ export class KeySchedule {
   handshakeSecret?: Uint8Array;
   masterSecret?: Uint8Array;
 
-  constructor(private readonly p: CryptoProvider, readonly hash: HashName, psk?: Uint8Array) {
+  constructor(
+    private readonly p: CryptoProvider,
+    readonly hash: HashName,
+    psk?: Uint8Array,
+  ) {
     this.hashLength = HASH_LENGTH[hash];
     const zeros = new Uint8Array(this.hashLength);
     this.earlySecret = p.hkdfExtract(hash, zeros, psk ?? zeros);
@@ -88,7 +131,13 @@ export class KeySchedule {
 
   /** binder_key for a resumption ("res binder") or external ("ext binder") PSK. */
   binderKey(external = false): Uint8Array {
-    return deriveSecret(this.p, this.hash, this.earlySecret, external ? Label.extBinder : Label.resBinder, this.emptyHash());
+    return deriveSecret(
+      this.p,
+      this.hash,
+      this.earlySecret,
+      external ? Label.extBinder : Label.resBinder,
+      this.emptyHash(),
+    );
   }
 
   /** Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE). */
@@ -127,7 +176,13 @@ export class KeySchedule {
 
   /** resumption_master_secret over ClientHello..client Finished. */
   resumptionMasterSecret(transcriptHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.p, this.hash, this.require(this.masterSecret, 'master secret'), Label.resumptionMaster, transcriptHash);
+    return deriveSecret(
+      this.p,
+      this.hash,
+      this.require(this.masterSecret, 'master secret'),
+      Label.resumptionMaster,
+      transcriptHash,
+    );
   }
 
   private require(v: Uint8Array | undefined, what: string): Uint8Array {

@@ -7,7 +7,13 @@ import type { HashName } from '../codec/names.js';
 import { concat, utf8 } from '../codec/bytes.js';
 
 /** P_hash from RFC 5246, Section 5. */
-export function pHash(p: CryptoProvider, hash: HashName, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
+export function pHash(
+  p: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  seed: Uint8Array,
+  length: number,
+): Uint8Array {
   const out = new Uint8Array(length);
   let a = seed;
   let off = 0;
@@ -21,7 +27,14 @@ export function pHash(p: CryptoProvider, hash: HashName, secret: Uint8Array, see
 }
 
 /** PRF(secret, label, seed) = P_<hash>(secret, label + seed) (RFC 5246, Section 5). */
-export function prf(p: CryptoProvider, hash: HashName, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+export function prf(
+  p: CryptoProvider,
+  hash: HashName,
+  secret: Uint8Array,
+  label: string,
+  seed: Uint8Array,
+  length: number,
+): Uint8Array {
   return pHash(p, hash, secret, concat(utf8(label), seed), length);
 }
 
@@ -30,7 +43,9 @@ export function prf(p: CryptoProvider, hash: HashName, secret: Uint8Array, label
  * (RFC 7627 §4).
  */
 export function masterSecret(
-  p: CryptoProvider, hash: HashName, preMaster: Uint8Array,
+  p: CryptoProvider,
+  hash: HashName,
+  preMaster: Uint8Array,
   ems: { sessionHash: Uint8Array } | { clientRandom: Uint8Array; serverRandom: Uint8Array },
 ): Uint8Array {
   if ('sessionHash' in ems) return prf(p, hash, preMaster, 'extended master secret', ems.sessionHash, 48);
@@ -39,21 +54,41 @@ export function masterSecret(
 
 /** The key block (RFC 5246 §6.3), split into MAC keys, cipher keys and IVs for each side. */
 export function keyBlock(
-  p: CryptoProvider, hash: HashName, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array,
+  p: CryptoProvider,
+  hash: HashName,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
   sizes: { macKey: number; key: number; iv: number },
-): { clientMac: Uint8Array; serverMac: Uint8Array; clientKey: Uint8Array; serverKey: Uint8Array; clientIv: Uint8Array; serverIv: Uint8Array } {
+): {
+  clientMac: Uint8Array;
+  serverMac: Uint8Array;
+  clientKey: Uint8Array;
+  serverKey: Uint8Array;
+  clientIv: Uint8Array;
+  serverIv: Uint8Array;
+} {
   const total = 2 * (sizes.macKey + sizes.key + sizes.iv);
   const kb = prf(p, hash, master, 'key expansion', concat(serverRandom, clientRandom), total);
   let o = 0;
   const take = (n: number): Uint8Array => kb.slice(o, (o += n));
   return {
-    clientMac: take(sizes.macKey), serverMac: take(sizes.macKey),
-    clientKey: take(sizes.key), serverKey: take(sizes.key),
-    clientIv: take(sizes.iv), serverIv: take(sizes.iv),
+    clientMac: take(sizes.macKey),
+    serverMac: take(sizes.macKey),
+    clientKey: take(sizes.key),
+    serverKey: take(sizes.key),
+    clientIv: take(sizes.iv),
+    serverIv: take(sizes.iv),
   };
 }
 
 /** Finished verify_data (RFC 5246 §7.4.9): 12 bytes of PRF over the handshake hash. */
-export function finished12(p: CryptoProvider, hash: HashName, master: Uint8Array, client: boolean, handshakeHash: Uint8Array): Uint8Array {
+export function finished12(
+  p: CryptoProvider,
+  hash: HashName,
+  master: Uint8Array,
+  client: boolean,
+  handshakeHash: Uint8Array,
+): Uint8Array {
   return prf(p, hash, master, client ? 'client finished' : 'server finished', handshakeHash, 12);
 }

@@ -7,7 +7,12 @@ import type { ConnectionInfo, ContextOptions } from '../types.js';
  * Verifies the server's chain against the trust anchors, the clock and `verifyName` (a host name
  * or IP literal, or null to skip the name check). Throws VerifyError when that is fatal.
  */
-export function verifyPeer(o: ContextOptions, info: ConnectionInfo, chain: Uint8Array[], verifyName: string | null): void {
+export function verifyPeer(
+  o: ContextOptions,
+  info: ConnectionInfo,
+  chain: Uint8Array[],
+  verifyName: string | null,
+): void {
   // The report keeps its own copy of each certificate: the parse cache (keyed by the arrays of the
   // Certificate message) then goes away with the handshake instead of living as long as the report.
   info.peerCertificates = chain.map((der) => ({ ...describeCertificate(der), der: der.slice() }));

@@ -63,7 +63,11 @@ export class RecordReader {
       if (this.have >= RECORD_HEADER && need === RECORD_HEADER) this.checkHeader();
     }
     const b = this.buf;
-    const rec = { type: b[0]!, version: (b[1]! << 8) | b[2]!, body: b.subarray(RECORD_HEADER, RECORD_HEADER + this.bodyLength()) };
+    const rec = {
+      type: b[0]!,
+      version: (b[1]! << 8) | b[2]!,
+      body: b.subarray(RECORD_HEADER, RECORD_HEADER + this.bodyLength()),
+    };
     this.have = 0;
     this.first = false;
     return rec;
@@ -80,7 +84,8 @@ export class RecordReader {
     if (this.first && b[1] !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
     if (type < 20 || type > 23) throw new TlsAlert(AlertDescription.unexpected_message, `unknown record type ${type}`);
     if (b[1] !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
-    if (this.bodyLength() > this.maxBody) throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
+    if (this.bodyLength() > this.maxBody)
+      throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
   }
 }
 

@@ -106,7 +106,12 @@ export class Tls13Protection implements RecordProtection {
   /** Pad every sealed record's inner plaintext to a multiple of this (0: no padding). */
   padTo = 0;
 
-  constructor(provider: CryptoProvider, aead: AeadName, key: Uint8Array, private readonly iv: Uint8Array) {
+  constructor(
+    provider: CryptoProvider,
+    aead: AeadName,
+    key: Uint8Array,
+    private readonly iv: Uint8Array,
+  ) {
     this.aead = provider.createAead(aead, key);
   }
 
@@ -142,7 +147,8 @@ export class Tls13Protection implements RecordProtection {
     if (type !== ContentType.application_data) {
       throw new TlsAlert(AlertDescription.unexpected_message, 'unprotected record after key change');
     }
-    if (body.length > MAX_CIPHERTEXT_13) throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
+    if (body.length > MAX_CIPHERTEXT_13)
+      throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
     if (body.length < 17) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
     const aad = new Uint8Array(RECORD_HEADER);
     writeHeader(aad, type, version, body.length);

@@ -9,7 +9,16 @@ import { HASH_LENGTH, type AeadName, type HashName } from '../codec/names.js';
 import { TlsAlert } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { concat, constantTimeEqual } from '../codec/bytes.js';
-import { MAX_CIPHERTEXT_12, MAX_PLAINTEXT, RECORD_HEADER, isRecordSealer, writeHeader, xorNonce, type OpenedRecord, type RecordProtection } from './protection.js';
+import {
+  MAX_CIPHERTEXT_12,
+  MAX_PLAINTEXT,
+  RECORD_HEADER,
+  isRecordSealer,
+  writeHeader,
+  xorNonce,
+  type OpenedRecord,
+  type RecordProtection,
+} from './protection.js';
 
 /** seq_num(8) || type || version || length: the MAC/AEAD additional data (RFC 5246 §6.2.3). */
 function additionalData(seq: bigint, type: number, version: number, length: number): Uint8Array {
@@ -46,7 +55,12 @@ export class Tls12AeadProtection implements RecordProtection {
   private readonly explicit: boolean;
   private seq = 0n;
 
-  constructor(p: CryptoProvider, name: AeadName, key: Uint8Array, private readonly iv: Uint8Array) {
+  constructor(
+    p: CryptoProvider,
+    name: AeadName,
+    key: Uint8Array,
+    private readonly iv: Uint8Array,
+  ) {
     this.aead = p.createAead(name, key);
     this.explicit = name !== 'CHACHA20-POLY1305';
   }
@@ -101,8 +115,11 @@ export class Tls12CbcProtection implements RecordProtection {
   private seq = 0n;
 
   constructor(
-    private readonly p: CryptoProvider, key: Uint8Array, private readonly macHash: HashName,
-    private readonly macKey: Uint8Array, private readonly encryptThenMac: boolean,
+    private readonly p: CryptoProvider,
+    key: Uint8Array,
+    private readonly macHash: HashName,
+    private readonly macKey: Uint8Array,
+    private readonly encryptThenMac: boolean,
   ) {
     this.cbc = p.createCbc(key);
     this.macLength = HASH_LENGTH[macHash];
@@ -180,9 +197,9 @@ export class Tls12CbcProtection implements RecordProtection {
 
 /** 0xff when a <= b else 0, without branching on the values. */
 function ctMaskLe(a: number, b: number): number {
-  return ((b - a) >> 31) & 0xff ^ 0xff;
+  return (((b - a) >> 31) & 0xff) ^ 0xff;
 }
 /** 0xff when a === b else 0. */
 function ctMaskEq(a: number, b: number): number {
-  return ((((a ^ b) - 1) >> 31) & 0xff);
+  return (((a ^ b) - 1) >> 31) & 0xff;
 }

@@ -32,11 +32,27 @@ const RANGES: Record<IntType, [bigint, bigint]> = {
 /** The optional tagged fields of SSL_SESSION_ASN1, in template order. [0] key_arg is IMPLICIT. */
 const OPTIONAL_TAGS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19] as const;
 const FIELD_NAMES: Record<number, string> = {
-  0: 'key_arg', 1: 'time', 2: 'timeout', 3: 'peer', 4: 'session_id_context', 5: 'verify_result',
-  6: 'tlsext_hostname', 7: 'psk_identity_hint', 8: 'psk_identity', 9: 'tlsext_tick_lifetime_hint',
-  10: 'tlsext_tick', 11: 'comp_id', 12: 'srp_username', 13: 'flags', 14: 'tlsext_tick_age_add',
-  15: 'max_early_data', 16: 'alpn_selected', 17: 'tlsext_max_fragment_len_mode', 18: 'ticket_appdata',
-  19: 'kex_group', 20: 'peer_rpk',
+  0: 'key_arg',
+  1: 'time',
+  2: 'timeout',
+  3: 'peer',
+  4: 'session_id_context',
+  5: 'verify_result',
+  6: 'tlsext_hostname',
+  7: 'psk_identity_hint',
+  8: 'psk_identity',
+  9: 'tlsext_tick_lifetime_hint',
+  10: 'tlsext_tick',
+  11: 'comp_id',
+  12: 'srp_username',
+  13: 'flags',
+  14: 'tlsext_tick_age_add',
+  15: 'max_early_data',
+  16: 'alpn_selected',
+  17: 'tlsext_max_fragment_len_mode',
+  18: 'ticket_appdata',
+  19: 'kex_group',
+  20: 'peer_rpk',
 };
 
 function fail(message: string): never {
@@ -131,12 +147,16 @@ const octets = (b: Uint8Array): Uint8Array => derTlv(Tag.OCTET_STRING, b);
 
 /** Fails unless OpenSSL 3.0's d2i_SSL_SESSION would accept these values back. */
 function checkWritable(s: Session): void {
-  if (!Number.isInteger(s.version) || !versionAccepted(s.version)) fail(`cannot write unsupported ssl version 0x${s.version.toString(16)}`);
-  if (!Number.isInteger(s.cipherSuite) || s.cipherSuite < 0 || s.cipherSuite > 0xffff) fail(`cannot write cipher id ${s.cipherSuite}`);
-  if (opensslCipherName(s.cipherSuite) === undefined) fail(`cannot write unknown cipher 0x${hex4(s.cipherSuite)}: OpenSSL could not read the file`);
+  if (!Number.isInteger(s.version) || !versionAccepted(s.version))
+    fail(`cannot write unsupported ssl version 0x${s.version.toString(16)}`);
+  if (!Number.isInteger(s.cipherSuite) || s.cipherSuite < 0 || s.cipherSuite > 0xffff)
+    fail(`cannot write cipher id ${s.cipherSuite}`);
+  if (opensslCipherName(s.cipherSuite) === undefined)
+    fail(`cannot write unknown cipher 0x${hex4(s.cipherSuite)}: OpenSSL could not read the file`);
   if (s.sessionId.length > MAX_SESSION_ID) fail(`cannot write: session_id longer than ${MAX_SESSION_ID} bytes`);
   if (s.masterKey.length > MAX_MASTER_KEY) fail(`cannot write: master_key longer than ${MAX_MASTER_KEY} bytes`);
-  if (s.sessionIdContext.length > MAX_SID_CTX) fail(`cannot write: session_id_context longer than ${MAX_SID_CTX} bytes`);
+  if (s.sessionIdContext.length > MAX_SID_CTX)
+    fail(`cannot write: session_id_context longer than ${MAX_SID_CTX} bytes`);
   const comp = s.compressionMethod ?? 0;
   if (!Number.isInteger(comp) || comp < 0 || comp > 0xff) fail(`cannot write compression method ${comp}`);
   if (s.peerCertificate !== undefined) {
@@ -163,9 +183,11 @@ export function encodeSession(s: Session): Uint8Array {
   f.push(explicit(4, octets(s.sessionIdContext))); // always, even when empty
   if (s.verifyResult !== 0) f.push(explicit(5, encodeInt(s.verifyResult, 'verify_result', 'ZINT32')));
   if (s.hostname !== undefined) f.push(explicit(6, octets(cStringBytes(s.hostname, 'tlsext_hostname'))));
-  if (s.pskIdentityHint !== undefined) f.push(explicit(7, octets(cStringBytes(s.pskIdentityHint, 'psk_identity_hint'))));
+  if (s.pskIdentityHint !== undefined)
+    f.push(explicit(7, octets(cStringBytes(s.pskIdentityHint, 'psk_identity_hint'))));
   if (s.pskIdentity !== undefined) f.push(explicit(8, octets(cStringBytes(s.pskIdentity, 'psk_identity'))));
-  if (s.tickLifetimeHint > 0) f.push(explicit(9, encodeInt(s.tickLifetimeHint, 'tlsext_tick_lifetime_hint', 'ZUINT64')));
+  if (s.tickLifetimeHint > 0)
+    f.push(explicit(9, encodeInt(s.tickLifetimeHint, 'tlsext_tick_lifetime_hint', 'ZUINT64')));
   if (s.ticket !== undefined) f.push(explicit(10, octets(s.ticket)));
   if (s.compressionMethod) f.push(explicit(11, octets(Uint8Array.of(s.compressionMethod))));
   if (s.srpUsername !== undefined) f.push(explicit(12, octets(cStringBytes(s.srpUsername, 'srp_username'))));
@@ -173,7 +195,8 @@ export function encodeSession(s: Session): Uint8Array {
   if (s.tickAgeAdd !== 0) f.push(explicit(14, encodeInt(s.tickAgeAdd, 'tlsext_tick_age_add', 'ZUINT32')));
   if (s.maxEarlyData !== 0) f.push(explicit(15, encodeInt(s.maxEarlyData, 'max_early_data', 'ZUINT32')));
   if (s.alpnSelected !== undefined) f.push(explicit(16, octets(s.alpnSelected)));
-  if (s.maxFragmentLenMode !== 0) f.push(explicit(17, encodeInt(s.maxFragmentLenMode, 'tlsext_max_fragment_len_mode', 'ZUINT32')));
+  if (s.maxFragmentLenMode !== 0)
+    f.push(explicit(17, encodeInt(s.maxFragmentLenMode, 'tlsext_max_fragment_len_mode', 'ZUINT32')));
   if (s.ticketAppData !== undefined) f.push(explicit(18, octets(s.ticketAppData)));
   f.push(explicit(19, encodeInt(s.kexGroup, 'kex_group', 'UINT32'))); // UINT32, not Z: always, even 0
   return derConstructed(Tag.SEQUENCE, f);
@@ -254,7 +277,10 @@ function parseTemplate(der: Uint8Array): RawSession {
     const tag = r.peekTag();
     const n = tag & 0x1f;
     const known = (tag & 0xe0) === 0xa0 && n >= 1 && n <= 19;
-    if (known && n <= last) fail(`field ${describeTag(tag)} out of order or repeated (after [${last}]); fields must ascend (sequence length mismatch)`);
+    if (known && n <= last)
+      fail(
+        `field ${describeTag(tag)} out of order or repeated (after [${last}]); fields must ascend (sequence length mismatch)`,
+      );
     if (tag === 0xb4) fail('field [20] peer_rpk is not known to OpenSSL 3.0 (sequence length mismatch)');
     fail(`unexpected field ${describeTag(tag)} in SSL_SESSION (sequence length mismatch)`);
   }
@@ -303,14 +329,18 @@ export function decodeSession(der: Uint8Array, nowSeconds: number = Math.floor(D
   const appData = oct(18);
   const kexGroup = int(19, 'UINT32');
 
-  if (raw.version !== ASN1_VERSION) fail(`unknown ssl version: session format version ${raw.version}, expected ${ASN1_VERSION}`);
+  if (raw.version !== ASN1_VERSION)
+    fail(`unknown ssl version: session format version ${raw.version}, expected ${ASN1_VERSION}`);
   if (!versionAccepted(raw.sslVersion)) fail(`unsupported ssl version 0x${hex4(raw.sslVersion)}`);
   if (raw.cipher.length !== 2) fail(`cipher code wrong length: ${raw.cipher.length} bytes, expected 2`);
   const cipherSuite = (raw.cipher[0]! << 8) | raw.cipher[1]!;
   if (opensslCipherName(cipherSuite) === undefined) fail(`unknown cipher 0x${hex4(cipherSuite)}`);
-  if (raw.sessionId.length > MAX_SESSION_ID) fail(`session_id longer than ${MAX_SESSION_ID} bytes (${raw.sessionId.length})`);
-  if (raw.masterKey.length > MAX_MASTER_KEY) fail(`master_key longer than ${MAX_MASTER_KEY} bytes (${raw.masterKey.length})`);
-  if (sidCtx !== undefined && sidCtx.length > MAX_SID_CTX) fail(`session_id_context longer than ${MAX_SID_CTX} bytes (${sidCtx.length})`);
+  if (raw.sessionId.length > MAX_SESSION_ID)
+    fail(`session_id longer than ${MAX_SESSION_ID} bytes (${raw.sessionId.length})`);
+  if (raw.masterKey.length > MAX_MASTER_KEY)
+    fail(`master_key longer than ${MAX_MASTER_KEY} bytes (${raw.masterKey.length})`);
+  if (sidCtx !== undefined && sidCtx.length > MAX_SID_CTX)
+    fail(`session_id_context longer than ${MAX_SID_CTX} bytes (${sidCtx.length})`);
   if (compId !== undefined && compId.length !== 1) fail(`comp_id must be 1 byte, found ${compId.length} (bad length)`);
 
   const t = time !== undefined && time !== 0 ? time : nowSeconds;

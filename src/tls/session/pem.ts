@@ -60,7 +60,9 @@ function decodeBase64(text: string, where: string): Uint8Array {
     }
     const v = B64_VALUE.get(ch);
     if (v === undefined) {
-      const shown = /^[\x21-\x7e]$/.test(ch) ? `'${ch}'` : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const shown = /^[\x21-\x7e]$/.test(ch)
+        ? `'${ch}'`
+        : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
       fail(`invalid base64 in ${where}: character ${shown} is not in the base64 alphabet`);
     }
     if (pad > 0) fail(`invalid base64 in ${where}: data after '=' padding`);
@@ -123,7 +125,8 @@ function readBody(lines: string[], start: number, label: string): { body: string
     if (line.includes(':')) fail(`PEM header lines (Proc-Type, DEK-Info) are not supported (line ${i + 1})`);
     if (blankSeen) {
       // After a blank line OpenSSL checks lines as for encrypted PEM: at most 64 columns, short only last.
-      if (shortSeen || line.length > 64) fail(`bad line length at line ${i + 1} after a blank line in the ${label} block`);
+      if (shortSeen || line.length > 64)
+        fail(`bad line length at line ${i + 1} after a blank line in the ${label} block`);
       if (line.length < 64) shortSeen = true;
     }
     body.push(line);
@@ -136,7 +139,7 @@ function readBlocks(text: string): PemBlock[] {
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   if (lines[lines.length - 1] === '') lines.pop(); // the text's final newline ends a line, it adds none
   const blocks: PemBlock[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const line = sanitize(lines[i]!);
     if (line.startsWith('-----BEGIN ') && line.endsWith('-----') && line.length >= 16) {
       const label = line.slice(11, -5);

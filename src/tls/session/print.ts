@@ -15,15 +15,24 @@ export interface SessionPrintOptions {
 /** ssl_protocol_to_string. */
 function protocolName(version: number): string {
   switch (version) {
-    case 0x0304: return 'TLSv1.3';
-    case 0x0303: return 'TLSv1.2';
-    case 0x0302: return 'TLSv1.1';
-    case 0x0301: return 'TLSv1';
-    case 0x0300: return 'SSLv3';
-    case 0x0100: return 'DTLSv0.9';
-    case 0xfeff: return 'DTLSv1';
-    case 0xfefd: return 'DTLSv1.2';
-    default: return 'unknown';
+    case 0x0304:
+      return 'TLSv1.3';
+    case 0x0303:
+      return 'TLSv1.2';
+    case 0x0302:
+      return 'TLSv1.1';
+    case 0x0301:
+      return 'TLSv1';
+    case 0x0300:
+      return 'SSLv3';
+    case 0x0100:
+      return 'DTLSv0.9';
+    case 0xfeff:
+      return 'DTLSv1';
+    case 0xfefd:
+      return 'DTLSv1.2';
+    default:
+      return 'unknown';
   }
 }
 

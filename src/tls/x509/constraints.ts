@@ -33,11 +33,15 @@ function matchEmail(name: string, base: string): NcResult {
   if (at < 0) return X509V.UNSUPPORTED_NAME_SYNTAX;
   const host = name.slice(at + 1);
   if (base.startsWith('.')) {
-    return host.length > base.length && eqIgnoreCase(host.slice(host.length - base.length), base) ? X509V.OK : X509V.PERMITTED_VIOLATION;
+    return host.length > base.length && eqIgnoreCase(host.slice(host.length - base.length), base)
+      ? X509V.OK
+      : X509V.PERMITTED_VIOLATION;
   }
   const bat = base.lastIndexOf('@');
   if (bat >= 0) {
-    return name.slice(0, at) === base.slice(0, bat) && eqIgnoreCase(host, base.slice(bat + 1)) ? X509V.OK : X509V.PERMITTED_VIOLATION;
+    return name.slice(0, at) === base.slice(0, bat) && eqIgnoreCase(host, base.slice(bat + 1))
+      ? X509V.OK
+      : X509V.PERMITTED_VIOLATION;
   }
   return eqIgnoreCase(host, base) ? X509V.OK : X509V.PERMITTED_VIOLATION;
 }
@@ -48,7 +52,9 @@ function matchUri(uri: string, base: string): NcResult {
   if (!m || !m[1]) return X509V.UNSUPPORTED_NAME_SYNTAX;
   const host = m[1];
   if (base.startsWith('.')) {
-    return host.length > base.length && eqIgnoreCase(host.slice(host.length - base.length), base) ? X509V.OK : X509V.PERMITTED_VIOLATION;
+    return host.length > base.length && eqIgnoreCase(host.slice(host.length - base.length), base)
+      ? X509V.OK
+      : X509V.PERMITTED_VIOLATION;
   }
   return eqIgnoreCase(host, base) ? X509V.OK : X509V.PERMITTED_VIOLATION;
 }
@@ -107,7 +113,10 @@ function ncMatch(name: GeneralName, nc: { permitted: Subtree[]; excluded: Subtre
 }
 
 /** NAME_CONSTRAINTS_check: the subject DN, its emailAddress attributes and every SAN entry. */
-export function checkNameConstraints(x: ParsedCertificate, nc: { permitted: Subtree[]; excluded: Subtree[] }): NcResult {
+export function checkNameConstraints(
+  x: ParsedCertificate,
+  nc: { permitted: Subtree[]; excluded: Subtree[] },
+): NcResult {
   const names: GeneralName[] = [];
   if (x.subject.length > 0) {
     names.push({ type: 'dirName', name: x.subject });
@@ -140,7 +149,10 @@ function cnAsDnsName(cn: string): string | null {
 }
 
 /** NAME_CONSTRAINTS_check_CN: for a leaf without SAN dNSName, DNS-like CNs meet dNSName constraints. */
-export function checkNameConstraintsCn(x: ParsedCertificate, nc: { permitted: Subtree[]; excluded: Subtree[] }): NcResult {
+export function checkNameConstraintsCn(
+  x: ParsedCertificate,
+  nc: { permitted: Subtree[]; excluded: Subtree[] },
+): NcResult {
   for (const rdn of x.subject) {
     for (const a of rdn) {
       if (a.oid !== OID_CN) continue;

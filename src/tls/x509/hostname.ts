@@ -108,7 +108,12 @@ export function isIpAddress(s: string): boolean {
 }
 
 /** Checks a host name against the SAN dNSNames (or, with cnFallback and no dNSName, the CNs). */
-export function checkHostname(san: GeneralName[] | null, commonNames: string[], host: string, opts: HostCheckOptions = {}): boolean {
+export function checkHostname(
+  san: GeneralName[] | null,
+  commonNames: string[],
+  host: string,
+  opts: HostCheckOptions = {},
+): boolean {
   const dns = (san ?? []).flatMap((g) => (g.type === 'dns' ? [g.value] : []));
   if (dns.length > 0) return dns.some((d) => matchHostname(d, host));
   if (opts.cnFallback) return commonNames.some((cn) => matchHostname(cn, host));
@@ -119,5 +124,7 @@ export function checkHostname(san: GeneralName[] | null, commonNames: string[], 
 export function checkIpAddress(san: GeneralName[] | null, ip: string): boolean {
   const want = parseIp(ip);
   if (!want) return false;
-  return (san ?? []).some((g) => g.type === 'ip' && g.bytes.length === want.length && g.bytes.every((b, i) => b === want[i]));
+  return (san ?? []).some(
+    (g) => g.type === 'ip' && g.bytes.length === want.length && g.bytes.every((b, i) => b === want[i]),
+  );
 }

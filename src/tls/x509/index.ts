@@ -14,5 +14,19 @@ export {
   type Subtree,
 } from './cert.js';
 export { canonicalName, formatName, parseNameDer, type DistinguishedName } from './name.js';
-export { checkHostname, checkIpAddress, isIpAddress, matchHostname, parseIp, type HostCheckOptions } from './hostname.js';
-export { MAX_SENT, ifcSecurityBits, keySecurityBits, verifyServerChain, type VerifyInput, type VerifyResult } from './verify.js';
+export {
+  checkHostname,
+  checkIpAddress,
+  isIpAddress,
+  matchHostname,
+  parseIp,
+  type HostCheckOptions,
+} from './hostname.js';
+export {
+  MAX_SENT,
+  ifcSecurityBits,
+  keySecurityBits,
+  verifyServerChain,
+  type VerifyInput,
+  type VerifyResult,
+} from './verify.js';

@@ -105,9 +105,7 @@ function formatValue(a: NameAttribute): string {
 
 /** OpenSSL's one-line form of a name: "CN = localhost, O = tls-probe test" (RDN order kept). */
 export function formatName(dn: DistinguishedName): string {
-  return dn
-    .map((rdn) => rdn.map((a) => `${NAME_ATTRS[a.oid] ?? a.oid} = ${formatValue(a)}`).join(' + '))
-    .join(', ');
+  return dn.map((rdn) => rdn.map((a) => `${NAME_ATTRS[a.oid] ?? a.oid} = ${formatValue(a)}`).join(' + ')).join(', ');
 }
 
 /** Canonical value per OpenSSL's asn1_string_canon: trimmed, inner whitespace collapsed, ASCII lowercased. */

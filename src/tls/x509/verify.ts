@@ -118,7 +118,11 @@ const timeValid = (c: ParsedCertificate, now: number): boolean =>
   c.notBefore !== null && c.notAfter !== null && c.notBefore.getTime() <= now && now < c.notAfter.getTime();
 
 /** find_issuer: among candidates prefer a verifying, time-valid one, then time-valid, then latest notAfter. */
-function pickIssuer(subject: ParsedCertificate, cands: ParsedCertificate[], now: number): ParsedCertificate | undefined {
+function pickIssuer(
+  subject: ParsedCertificate,
+  cands: ParsedCertificate[],
+  now: number,
+): ParsedCertificate | undefined {
   let best: ParsedCertificate | undefined;
   let bestScore = -1;
   for (const c of cands) {
@@ -135,7 +139,15 @@ function pickIssuer(subject: ParsedCertificate, cands: ParsedCertificate[], now:
 
 /** RSA/DSA strength per OpenSSL's ossl_ifc_ffc_compute_security_bits (SP 800-56B). */
 export function ifcSecurityBits(n: number): number {
-  const canonical: Record<number, number> = { 2048: 112, 3072: 128, 4096: 152, 6144: 176, 7680: 192, 8192: 200, 15360: 256 };
+  const canonical: Record<number, number> = {
+    2048: 112,
+    3072: 128,
+    4096: 152,
+    6144: 176,
+    7680: 192,
+    8192: 200,
+    15360: 256,
+  };
   if (canonical[n] !== undefined) return canonical[n]!;
   if (n >= 687737) return 1200;
   if (n < 8) return 0;
@@ -182,7 +194,10 @@ function purposeOk(c: ParsedCertificate, purpose: 'sslserver' | 'sslclient', ca:
   const eku = purpose === 'sslserver' ? [Eku.serverAuth, Eku.nsSGC, Eku.msSGC] : [Eku.clientAuth];
   if (c.extKeyUsage && !c.extKeyUsage.some((o) => (eku as string[]).includes(o))) return false;
   if (ca) return checkCa(c) !== 0;
-  const ku = purpose === 'sslserver' ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement : KeyUsage.digitalSignature | KeyUsage.keyAgreement;
+  const ku =
+    purpose === 'sslserver'
+      ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement
+      : KeyUsage.digitalSignature | KeyUsage.keyAgreement;
   return c.keyUsage === null || (c.keyUsage & ku) !== 0;
 }
 
@@ -201,7 +216,8 @@ function checkExtensions(path: ParsedCertificate[], purpose: VerifyInput['purpos
       const r = checkCa(x);
       if (r === 0 || (i + 1 < path.length && r !== 1)) return { code: X509V.INVALID_CA, depth: i };
     }
-    if (purpose !== 'any' && purpose !== undefined && !purposeOk(x, purpose, i > 0)) return { code: X509V.INVALID_PURPOSE, depth: i };
+    if (purpose !== 'any' && purpose !== undefined && !purposeOk(x, purpose, i > 0))
+      return { code: X509V.INVALID_PURPOSE, depth: i };
     const pl = x.basicConstraints?.ca ? x.basicConstraints.pathLen : null;
     if (i > 1 && pl !== null && plen > pl) return { code: X509V.PATH_LENGTH_EXCEEDED, depth: i };
     if (i > 0 && !selfIssued(x)) plen++;
@@ -226,7 +242,8 @@ function checkSignaturesAndTimes(path: ParsedCertificate[], now: number): Fail {
     const xs = path[n]!;
     const xi = path[n + 1];
     if (xi) {
-      if (xi.keyUsage !== null && !(xi.keyUsage & KeyUsage.keyCertSign)) return { code: X509V.KEYUSAGE_NO_CERTSIGN, depth: n + 1 };
+      if (xi.keyUsage !== null && !(xi.keyUsage & KeyUsage.keyCertSign))
+        return { code: X509V.KEYUSAGE_NO_CERTSIGN, depth: n + 1 };
       if (!signatureOk(xs, xi)) return { code: X509V.CERT_SIGNATURE_FAILURE, depth: n };
     }
     if (xs.notBefore === null) return { code: X509V.ERROR_IN_CERT_NOT_BEFORE_FIELD, depth: n };
@@ -246,7 +263,8 @@ function checkAllNameConstraints(path: ParsedCertificate[]): Fail {
       const nc = path[j]!.nameConstraints;
       if (!nc) continue;
       let rv = checkNameConstraints(x, nc);
-      if (rv === X509V.OK && i === 0 && !(x.subjectAltNames ?? []).some((g) => g.type === 'dns')) rv = checkNameConstraintsCn(x, nc);
+      if (rv === X509V.OK && i === 0 && !(x.subjectAltNames ?? []).some((g) => g.type === 'dns'))
+        rv = checkNameConstraintsCn(x, nc);
       if (rv !== X509V.OK) return { code: rv, depth: i };
     }
   }
@@ -259,7 +277,13 @@ interface Built {
 }
 
 /** build_chain: leaf upward, anchors before sent certificates, until a self-signed anchor. */
-function buildPath(leaf: ParsedCertificate, sent: ParsedCertificate[], anchors: ParsedCertificate[], now: number, maxDepth: number): Built {
+function buildPath(
+  leaf: ParsedCertificate,
+  sent: ParsedCertificate[],
+  anchors: ParsedCertificate[],
+  now: number,
+  maxDepth: number,
+): Built {
   const path = [leaf];
   let numUntrusted = 1;
   const unused = (c: ParsedCertificate): boolean => !path.some((p) => p === c || sameDer(p.der, c.der));
@@ -277,7 +301,8 @@ function buildPath(leaf: ParsedCertificate, sent: ParsedCertificate[], anchors: 
     }
     // OpenSSL's -verify_depth: more than maxDepth untrusted intermediates fail, counted before
     // looking for the anchor (so leaf + maxDepth intermediates + anchor is the longest path).
-    if (!inTrusted && path.length > maxDepth + 1) return { path, fail: { code: X509V.CERT_CHAIN_TOO_LONG, depth: path.length - 1 } };
+    if (!inTrusted && path.length > maxDepth + 1)
+      return { path, fail: { code: X509V.CERT_CHAIN_TOO_LONG, depth: path.length - 1 } };
     const fromAnchors = pickIssuer(top, anchors.filter(unused), now);
     if (fromAnchors) {
       path.push(fromAnchors);
@@ -292,8 +317,18 @@ function buildPath(leaf: ParsedCertificate, sent: ParsedCertificate[], anchors: 
       }
     }
     const depth = path.length - 1;
-    if (ss) return { path, fail: { code: path.length === 1 ? X509V.DEPTH_ZERO_SELF_SIGNED_CERT : X509V.SELF_SIGNED_CERT_IN_CHAIN, depth } };
-    return { path, fail: { code: numUntrusted < path.length ? X509V.UNABLE_TO_GET_ISSUER_CERT : X509V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, depth } };
+    if (ss)
+      return {
+        path,
+        fail: { code: path.length === 1 ? X509V.DEPTH_ZERO_SELF_SIGNED_CERT : X509V.SELF_SIGNED_CERT_IN_CHAIN, depth },
+      };
+    return {
+      path,
+      fail: {
+        code: numUntrusted < path.length ? X509V.UNABLE_TO_GET_ISSUER_CERT : X509V.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+        depth,
+      },
+    };
   }
 }
 
@@ -333,6 +368,7 @@ function checkIdentity(leaf: ParsedCertificate, input: VerifyInput): Fail {
       return { code: X509V.HOSTNAME_MISMATCH, depth: 0 };
     }
   }
-  if (ip !== undefined && !checkIpAddress(leaf.subjectAltNames, ip)) return { code: X509V.IP_ADDRESS_MISMATCH, depth: 0 };
+  if (ip !== undefined && !checkIpAddress(leaf.subjectAltNames, ip))
+    return { code: X509V.IP_ADDRESS_MISMATCH, depth: 0 };
   return null;
 }
