@@ -3,7 +3,7 @@
  * they copy at creation, and the client session cache.
  */
 import { Mode, type ContextOptions } from './types.js';
-import { TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
+import { ProtocolVersion, TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { SessionCache } from './session/cache.js';
 
@@ -28,13 +28,13 @@ export const DEFAULT_SIGALGS: SigAlgName[] = [
 export function defaultOptions(provider: CryptoProvider): ContextOptions {
   return {
     provider,
-    minVersion: 0x0303,
-    maxVersion: 0x0304,
+    minVersion: ProtocolVersion.TLS1_2,
+    maxVersion: ProtocolVersion.TLS1_3,
     cipherSuites13: TLS13_SUITES.map((s) => s.id),
     cipherSuites12: TLS12_SUITES.map((s) => s.id),
     groups: ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'],
     keyShareGroups: ['X25519MLKEM768', 'x25519'],
-    signatureAlgorithms: DEFAULT_SIGALGS.map((n) => sigSchemeByName(n)!.id),
+    signatureAlgorithms: DEFAULT_SIGALGS.flatMap((n) => sigSchemeByName(n)?.id ?? []),
     alpn: [],
     trustAnchors: [],
     verifyPeer: true,

@@ -3,7 +3,7 @@
  * (RFC 8446 §5.2–5.3). TLS 1.2's protections live in protection12.ts and share this interface.
  */
 import type { Aead, CryptoProvider } from '../crypto/provider.js';
-import type { AeadName } from '../codec/names.js';
+import { ProtocolVersion, type AeadName } from '../codec/names.js';
 import { TlsAlert } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 
@@ -122,7 +122,7 @@ export class Tls13Protection implements RecordProtection {
     pad = Math.min(pad, Math.max(0, MAX_PLAINTEXT - fragment.length));
     if (isRecordSealer(this.aead)) {
       const header = new Uint8Array(RECORD_HEADER);
-      writeHeader(header, ContentType.application_data, 0x0303, fragment.length + 1 + pad + 16);
+      writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, fragment.length + 1 + pad + 16);
       let trailer = CONTENT_TYPE_BYTE[type & 0xff]!;
       if (pad > 0) {
         trailer = new Uint8Array(1 + pad);
@@ -135,7 +135,7 @@ export class Tls13Protection implements RecordProtection {
     inner[fragment.length] = type;
     const length = inner.length + 16;
     const header = new Uint8Array(RECORD_HEADER);
-    writeHeader(header, ContentType.application_data, 0x0303, length);
+    writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, length);
     const sealed = this.aead.seal(xorNonce(this.iv, this.seq++), inner, header);
     const out = new Uint8Array(RECORD_HEADER + sealed.length);
     out.set(header);
