@@ -46,11 +46,27 @@ export interface RecordOwner {
   changeCipherSpec(): void;
   /** Trace of a message sent or received (--msg, --trace). */
   message?(e: MessageEvent): void;
+  /**
+   * Optional: a look at each record before it is opened; true when the owner took it as it is
+   * (a test peer that accepts what the protocol forbids). The client has none.
+   */
+  takeUnopened?(type: number, body: Uint8Array): boolean;
+  /**
+   * Optional: each sealed record (header included) before it is queued; what it returns is
+   * queued instead, null drops it (a test peer rewriting its records). The client has none.
+   */
+  sealed?(type: number, record: Uint8Array): Uint8Array | null;
 }
 
 export class RecordLayer {
   /** The peer's close_notify arrived: nothing more will be read. */
   closeNotifyReceived = false;
+  /**
+   * TLS 1.3: take 2-byte alert records in plaintext although read keys are installed (OpenSSL's
+   * allow_plain_alerts): a server sets it until the client's Finished, since a client that
+   * fails before it has the handshake keys can only alert in plaintext.
+   */
+  allowPlainAlerts = false;
 
   private readonly reader = new RecordReader();
   private readonly out = new WriteBuffer();
@@ -117,8 +133,9 @@ export class RecordLayer {
     }
     const owner = this.owner;
     if (!owner.established) owner.handshakeBytes.read += 5 + rec.body.length;
-    // TLS 1.3 compatibility CCS records are never protected (RFC 8446 §5).
-    if (rec.type === ContentType.change_cipher_spec && owner.version === ProtocolVersion.TLS1_3) {
+    if (owner.takeUnopened?.(rec.type, rec.body)) {
+      /* taken as it is */
+    } else if (owner.version === ProtocolVersion.TLS1_3 && this.isPlaintext13(rec.type, rec.body)) {
       this.dispatch(rec.type, rec.body, rec.version);
     } else {
       const { type, fragment } = this.readProt.open(rec.type, rec.version, rec.body);
@@ -126,6 +143,15 @@ export class RecordLayer {
     }
     if (owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     return 'ok';
+  }
+
+  /**
+   * TLS 1.3 records that are never protected: compatibility CCS (RFC 8446 §5) and, while
+   * allowPlainAlerts, a 2-byte alert (a protected record is at least 17 bytes).
+   */
+  private isPlaintext13(type: number, body: Uint8Array): boolean {
+    if (type === ContentType.change_cipher_spec) return true;
+    return type === ContentType.alert && this.allowPlainAlerts && body.length === 2;
   }
 
   private dispatch(type: number, fragment: Uint8Array, version: number): void {
@@ -255,9 +281,30 @@ export class RecordLayer {
     for (let off = 0; off < data.length || off === 0; off += frag) {
       const rec = this.writeProt.seal(type, data.subarray(off, off + frag), this.recordVersion);
       if (!this.owner.established) this.owner.handshakeBytes.written += rec.length;
-      this.out.append(rec);
+      this.append(type, rec);
       if (data.length === 0) break;
     }
+  }
+
+  /** Queues one sealed record, through the owner's `sealed` look when it has one. */
+  private append(type: number, rec: Uint8Array): void {
+    const look = this.owner.sealed;
+    const out = look ? look(type, rec) : rec;
+    if (out) this.out.append(out);
+  }
+
+  /** Seals one record under the current write epoch (advancing its sequence) without queueing it. */
+  seal(type: number, fragment: Uint8Array): Uint8Array {
+    return this.writeProt.seal(type, fragment, this.recordVersion);
+  }
+  /** The current write protection (a test peer crafting records reads it). */
+  get writeProtection(): RecordProtection {
+    return this.writeProt;
+  }
+
+  /** Queues bytes as they are, in order with the records (a test peer's crafted records). */
+  queueRaw(bytes: Uint8Array): void {
+    this.out.append(bytes);
   }
 
   /** Queues one whole handshake message (header included). */
@@ -276,7 +323,7 @@ export class RecordLayer {
     this.trace('sent', this.recordVersion, ContentType.change_cipher_spec, body, 'ChangeCipherSpec');
     const rec = this.writeProt.seal(ContentType.change_cipher_spec, body, this.recordVersion);
     this.owner.handshakeBytes.written += rec.length;
-    this.out.append(rec);
+    this.append(ContentType.change_cipher_spec, rec);
   }
 
   /** Queues an alert record. */
@@ -288,7 +335,10 @@ export class RecordLayer {
 
   /** Seals one application-data record of `fragment` and queues it (the one-allocation seal path). */
   queueAppData(fragment: Uint8Array): void {
-    this.out.append(this.writeProt.seal(ContentType.application_data, fragment, this.recordVersion));
+    this.append(
+      ContentType.application_data,
+      this.writeProt.seal(ContentType.application_data, fragment, this.recordVersion),
+    );
   }
 
   /** Frees the write buffer if it holds nothing (RELEASE_BUFFERS). */
