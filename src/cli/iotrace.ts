@@ -4,8 +4,8 @@
  */
 import { SslError } from '../tls/types.js';
 
-export { ERRNO_TABLE, errnoName, errnoNumber, errnoText, type ErrnoInfo } from '../tls/errno.js';
-import { errnoNumber, errnoName } from '../tls/errno.js';
+export { ERRNO_TABLE, errnoName, errnoNumber, errnoText, type ErrnoInfo } from '../net/errno.js';
+import { errnoNumber, errnoName } from '../net/errno.js';
 
 /** The " errno=32 EPIPE" part of a SYSCALL result, from a name, a number or both. */
 export function formatErrno(errno: number | string | null | undefined): string {

@@ -17,19 +17,11 @@
  */
 import type { Socket } from 'node:net';
 import type { Transport, TransportRead, TransportWrite } from '../tls/types.js';
-import { errnoNumber } from '../tls/errno.js';
+import { errnoOf } from './errno.js';
 
 export const DEFAULT_SNDBUF = 64 * 1024;
 
 const EPIPE = { error: 'EPIPE', errno: 32 } as const;
-
-/** The code and number of a Node system error (Node's errno is negative; unknown codes give 0). */
-export function errnoOf(e: unknown): { error: string; errno: number } {
-  const err = e as NodeJS.ErrnoException;
-  const code = err?.code ?? 'EIO';
-  const n = typeof err?.errno === 'number' ? Math.abs(err.errno) : (errnoNumber(code) ?? 0);
-  return { error: code, errno: n || (errnoNumber(code) ?? 0) };
-}
 
 export class SocketTransport implements Transport {
   private readonly chunks: Uint8Array[] = [];
