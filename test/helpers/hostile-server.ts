@@ -42,7 +42,7 @@ import {
   encodeServerKeyExchangeEcdhe,
   frameHandshake,
 } from '../../src/tls/codec/handshake.js';
-import { sigSchemeById } from '../../src/tls/codec/names.js';
+import { ProtocolVersion, sigSchemeById } from '../../src/tls/codec/names.js';
 import type { Aead, CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { memoryPair, type MemoryTransport } from '../../src/net/memory.js';
@@ -67,13 +67,13 @@ import type { LeafName } from './pki.js';
 // --- wire helpers ----------------------------------------------------------------------------------
 
 /** A plaintext record: header + body, framed by the product's null protection. */
-export function record(type: number, body: Uint8Array, version = 0x0303): Uint8Array {
+export function record(type: number, body: Uint8Array, version = ProtocolVersion.TLS1_2): Uint8Array {
   return PLAINTEXT.seal(type, body, version);
 }
 const PLAINTEXT = new NullProtection();
 
 /** Just a record header claiming `length` bytes (for oversized and truncated records). */
-export function recordHeader(type: number, length: number, version = 0x0303): Uint8Array {
+export function recordHeader(type: number, length: number, version = ProtocolVersion.TLS1_2): Uint8Array {
   const out = new Uint8Array(RECORD_HEADER);
   writeHeader(out, type, version, length);
   return out;
@@ -337,7 +337,7 @@ export interface HostileCase {
   setup(ctx: CaseContext): CaseSetup | Promise<CaseSetup>;
 }
 
-const TLS12 = { version: 0x0303 } as const;
+const TLS12 = { version: ProtocolVersion.TLS1_2 } as const;
 const EMPTY = new Uint8Array(0);
 
 /** After the record hook has seen `n` records of inner type `type`, append what `extra` returns. */
@@ -371,7 +371,7 @@ async function ticketSession(): Promise<{ store: ServerStore; session: NonNullab
 /** A 1.2 session (EMS, session ID) from a normal handshake, and the store that cached it. */
 async function session12(): Promise<{ store: ServerStore; session: NonNullable<ClientSide['session']> }> {
   const store = new ServerStore();
-  const pair = await connectPair({ version: 0x0303, store });
+  const pair = await connectPair({ version: ProtocolVersion.TLS1_2, store });
   handshake(pair);
   const session = pair.sessions[0];
   if (!session) throw new Error('no TLS 1.2 session from the first handshake');
@@ -1068,7 +1068,9 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({
       server: {
-        mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(0x0303).data)),
+        mutate: sh((s) =>
+          setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(ProtocolVersion.TLS1_2).data),
+        ),
       },
     }),
   },
@@ -1081,7 +1083,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({
       server: {
         mutate: sh((s) => {
-          setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(0x0303).data);
+          setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(ProtocolVersion.TLS1_2).data);
           s.cipherSuite = 0xc02b;
         }),
       },
@@ -1096,7 +1098,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({
       server: {
         mutate: sh((s) => {
-          s.legacyVersion = 0x0302;
+          s.legacyVersion = ProtocolVersion.TLS1_1;
           removeExt(s.extensions, ExtensionType.supported_versions);
         }),
       },
@@ -1110,7 +1112,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({
       server: { mutate: sh((s) => removeExt(s.extensions, ExtensionType.supported_versions)) },
-      client: { minVersion: 0x0304 },
+      client: { minVersion: ProtocolVersion.TLS1_3 },
     }),
   },
   {

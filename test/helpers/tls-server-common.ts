@@ -20,7 +20,7 @@ import {
   type KeyShareEntry,
 } from '../../src/tls/codec/extensions.js';
 import { decodeClientHello } from '../../src/tls/codec/handshake.js';
-import { type GroupName, type HashName } from '../../src/tls/codec/names.js';
+import { ProtocolVersion, type GroupName, type HashName } from '../../src/tls/codec/names.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { TlsAlert, illegalParameter } from '../../src/tls/errors.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
@@ -40,7 +40,7 @@ export type MutateHook = (kind: MutateKind, type: number, bytes: Uint8Array) => 
 
 export interface TestServerOptions {
   /** Protocol version the server speaks (default TLS 1.3). */
-  version: 0x0303 | 0x0304;
+  version: typeof ProtocolVersion.TLS1_2 | typeof ProtocolVersion.TLS1_3;
   /** Cipher suite it insists on (IANA id); default TLS_AES_128_GCM_SHA256 / ECDHE-ECDSA-AES128-GCM-SHA256. */
   suite?: number;
   /**

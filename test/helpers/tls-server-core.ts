@@ -76,7 +76,7 @@ export class TestServer implements ServerHost {
     init: TestServerInit,
   ) {
     this.opts = {
-      version: 0x0304,
+      version: ProtocolVersion.TLS1_3,
       group: 'x25519',
       hrr: 'auto',
       ccs: 'first-message',

@@ -84,7 +84,8 @@ export class Server12Flow {
   constructor(private readonly host: ServerHost) {
     const id = host.opts.suite ?? 0xc02b;
     const suite = suiteById(id);
-    if (!suite || suite.version !== 0x0303) throw new Error(`test server: ${id.toString(16)} is not a TLS 1.2 suite`);
+    if (!suite || suite.version !== ProtocolVersion.TLS1_2)
+      throw new Error(`test server: ${id.toString(16)} is not a TLS 1.2 suite`);
   }
 
   get connected(): boolean {
@@ -153,7 +154,8 @@ export class Server12Flow {
     if (session && (session.suite !== suite.id || session.ems !== ems)) session = undefined;
 
     const serverRandom = p.randomBytes(32);
-    if (opts.downgradeSentinel && clientVersions(ch).includes(0x0304)) serverRandom.set(DOWNGRADE_TLS12, 24);
+    if (opts.downgradeSentinel && clientVersions(ch).includes(ProtocolVersion.TLS1_3))
+      serverRandom.set(DOWNGRADE_TLS12, 24);
     const sessionId = session ? ch.sessionId : opts.sessionCache ? p.randomBytes(32) : new Uint8Array(0);
     const hs = new Handshake12(this.host, ch, suite, serverRandom, sessionId, ems, etm, session !== undefined);
     hs.issueTicket = opts.ticket12 && ticketExt !== undefined && !session;

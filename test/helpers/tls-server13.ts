@@ -81,7 +81,8 @@ export class Server13Flow {
     this.transcript = new Transcript(host.p);
     const id = host.opts.suite ?? 0x1301;
     const suite = suiteById(id);
-    if (!suite || suite.version !== 0x0304) throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
+    if (!suite || suite.version !== ProtocolVersion.TLS1_3)
+      throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
     this.suite = suite;
   }
 
