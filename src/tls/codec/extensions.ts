@@ -5,48 +5,9 @@
 import { Reader, Writer, utf8 } from './bytes.js';
 import { TlsAlert, decodeError } from '../errors.js';
 import { AlertDescription } from './alerts.js';
+import { ExtensionType, extensionName } from './registry.js';
 
-export const ExtensionType = {
-  server_name: 0,
-  max_fragment_length: 1,
-  status_request: 5,
-  supported_groups: 10,
-  ec_point_formats: 11,
-  signature_algorithms: 13,
-  application_layer_protocol_negotiation: 16,
-  signed_certificate_timestamp: 18,
-  padding: 21,
-  encrypt_then_mac: 22,
-  extended_master_secret: 23,
-  record_size_limit: 28,
-  session_ticket: 35,
-  pre_shared_key: 41,
-  early_data: 42,
-  supported_versions: 43,
-  cookie: 44,
-  psk_key_exchange_modes: 45,
-  certificate_authorities: 47,
-  post_handshake_auth: 49,
-  signature_algorithms_cert: 50,
-  key_share: 51,
-  renegotiation_info: 0xff01,
-} as const;
-
-const EXTENSION_NAMES = new Map<number, string>(Object.entries(ExtensionType).map(([k, v]) => [v, k]));
-
-/**
- * Whether we recognize an extension type (RFC 8446 §4.2: a recognized extension in a message it
- * is not specified for is illegal_parameter; an unrecognized one we never sent is unsupported_extension).
- * Besides the table above: use_srtp (14), heartbeat (15), client/server_certificate_type (19, 20).
- */
-export function isRecognizedExtension(type: number): boolean {
-  return EXTENSION_NAMES.has(type) || type === 14 || type === 15 || type === 19 || type === 20;
-}
-
-/** The extension's RFC name, or "unknown(N)". */
-export function extensionName(type: number): string {
-  return EXTENSION_NAMES.get(type) ?? `unknown(${type})`;
-}
+export { ExtensionType, extensionName, isRecognizedExtension } from './registry.js';
 
 export interface Extension {
   type: number;
@@ -78,7 +39,7 @@ export function writeExtensions(w: Writer, exts: Extension[]): void {
 }
 
 /** Finds an extension by type. */
-export function findExtension(exts: Extension[], type: number): Extension | undefined {
+export function findExtension(exts: readonly Extension[], type: number): Extension | undefined {
   return exts.find((e) => e.type === type);
 }
 

@@ -8,48 +8,7 @@
  */
 import { Writer } from './bytes.js';
 
-export const HandshakeType = {
-  hello_request: 0,
-  client_hello: 1,
-  server_hello: 2,
-  new_session_ticket: 4,
-  end_of_early_data: 5,
-  encrypted_extensions: 8,
-  certificate: 11,
-  server_key_exchange: 12,
-  certificate_request: 13,
-  server_hello_done: 14,
-  certificate_verify: 15,
-  client_key_exchange: 16,
-  finished: 20,
-  certificate_status: 22,
-  key_update: 24,
-  message_hash: 254,
-} as const;
-
-const NAMES: Record<number, string> = {
-  0: 'HelloRequest',
-  1: 'ClientHello',
-  2: 'ServerHello',
-  4: 'NewSessionTicket',
-  5: 'EndOfEarlyData',
-  8: 'EncryptedExtensions',
-  11: 'Certificate',
-  12: 'ServerKeyExchange',
-  13: 'CertificateRequest',
-  14: 'ServerHelloDone',
-  15: 'CertificateVerify',
-  16: 'ClientKeyExchange',
-  20: 'Finished',
-  22: 'CertificateStatus',
-  24: 'KeyUpdate',
-  254: 'MessageHash',
-};
-
-/** Message name as s_client's -msg prints it (e.g. "ClientHello"). */
-export function handshakeName(type: number): string {
-  return NAMES[type] ?? `UnknownHandshake(${type})`;
-}
+export { HandshakeType, handshakeName } from './registry.js';
 
 /** Frames a handshake body: type(1) length(3) body. */
 export function frameHandshake(type: number, body: Uint8Array): Uint8Array {
