@@ -9,7 +9,7 @@ import type { Transcript } from './transcript.js';
 import { certificateKey, checkPeerScheme, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
 import { finished12 } from './prf.js';
-import { keys12, masterSecret12, type Hello12, type Keys12 } from './keys12.js';
+import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
 import {
   checkServerExtensions,
@@ -18,6 +18,7 @@ import {
   negotiateAlpn,
   negotiateMaxFragmentLength,
   sessionFacts,
+  type SessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readRenegotiationInfo, type Extension } from '../codec/extensions.js';
@@ -40,7 +41,7 @@ import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.j
 import { concat, constantTimeEqual } from '../codec/bytes.js';
 import { ProtocolVersion, groupById, suiteById, type NamedGroup } from '../codec/names.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
-import { createSession, SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
+import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
 
 /** Both Finished verify_data of a handshake: the next renegotiation_info (RFC 5746 §3.4, §3.5). */
@@ -82,7 +83,7 @@ interface Flight12 {
   peerChain: Uint8Array[];
   /** Our verify_data when our Finished went first (full handshake); null in a resumption. */
   clientVerifyData: Uint8Array | null;
-  newTicket?: { lifetimeHint: number; ticket: Uint8Array };
+  newTicket?: Ticket12;
 }
 
 /** A completed handshake: both verify_data, and the session it made (if any). */
@@ -321,6 +322,12 @@ export class Tls12Handshake {
     return keys12(this.p, hello, master, this.c.clientRandom);
   }
 
+  /** The connection facts a new session records, at the host's clock. */
+  private sessionFacts(): SessionFacts & { receivedAtMs: number } {
+    const now = this.c.host.options.now();
+    return { ...sessionFacts(this.c.info, now), receivedAtMs: now };
+  }
+
   private send(msg: Uint8Array): void {
     this.c.transcript.add(msg);
     this.c.host.sendHandshake(msg);
@@ -371,29 +378,10 @@ export class Tls12Handshake {
     this.state = { k: 'done' };
     // A full handshake makes a session; a resumption makes one only when the server renewed the
     // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
-    const session = !hello.resumed || flight.newTicket ? this.session(flight) : undefined;
+    const session =
+      !hello.resumed || flight.newTicket
+        ? session12(this.p, hello, flight.keys.master, flight.peerChain[0], flight.newTicket, this.sessionFacts())
+        : undefined;
     return { verifyData: { client, server }, ...(session ? { session } : {}) };
-  }
-
-  /** The session of a completed handshake (ticket → session ID = SHA-256(ticket), RFC 5077 §3.4). */
-  private session(flight: Flight12): Session | undefined {
-    const { sh, ems } = flight.hello;
-    const t = flight.newTicket;
-    const ticket = t && t.ticket.length > 0 ? t.ticket : undefined;
-    const sessionId = ticket ? this.p.digest('sha256', ticket) : sh.sessionId;
-    if (sessionId.length === 0) return undefined;
-    const now = this.c.host.options.now();
-    return createSession({
-      version: ProtocolVersion.TLS1_2,
-      cipherSuite: sh.cipherSuite,
-      masterKey: flight.keys.master,
-      ...sessionFacts(this.c.info, now),
-      peerCertificate: flight.peerChain[0],
-      sessionId,
-      ticket,
-      tickLifetimeHint: t?.lifetimeHint ?? 0,
-      flags: ems ? SESSION_FLAG_EXTMS : 0,
-      receivedAtMs: now,
-    });
   }
 }
