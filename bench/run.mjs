@@ -22,7 +22,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { arg, machine, nodeOptions, pki, startSServer, stats } from './handshakes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

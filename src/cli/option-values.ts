@@ -17,7 +17,7 @@ import {
   type GroupName,
 } from '../tls/codec/names.js';
 import { fileProblem } from './files.js';
-import type { CliOptions, TlsVersion } from './options.js';
+import type { CliOptions, TlsVersion } from './cli-options.js';
 
 export const HINT = '(see tls-probe --help)';
 

@@ -29,15 +29,11 @@ import { startTls, StartTlsError } from '../net/starttls.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
+import type { Io } from './io.js';
 
 type Phase = NonNullable<ErrorContext['phase']>;
 
-/** Output streams (process.stdout/stderr, or captures in tests). */
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
-}
+export type { Io } from './io.js';
 
 /** Runs the whole command; returns the exit code. */
 export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {

@@ -463,10 +463,12 @@ export function decodeHandshakeMessage(type: number, body: Uint8Array, tls13: bo
       decodeCertificateVerify(body);
       return;
     case HandshakeType.certificate_request:
-      tls13 ? decodeCertificateRequest13(body) : decodeCertificateRequest12(body);
+      if (tls13) decodeCertificateRequest13(body);
+      else decodeCertificateRequest12(body);
       return;
     case HandshakeType.new_session_ticket:
-      tls13 ? decodeNewSessionTicket13(body) : decodeNewSessionTicket12(body);
+      if (tls13) decodeNewSessionTicket13(body);
+      else decodeNewSessionTicket12(body);
       return;
     case HandshakeType.key_update:
       decodeKeyUpdate(body);

@@ -191,7 +191,7 @@ export async function startNssServer(opts: CommonOptions): Promise<Peer> {
       await run(cmd, args, { timeout: 20_000 });
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`NSS db setup failed: ${cmd} ${args.join(' ')}: ${err.stderr || err.message}`);
+      throw new Error(`NSS db setup failed: ${cmd} ${args.join(' ')}: ${err.stderr || err.message}`, { cause: e });
     }
   };
   await step(certutil, ['-N', '-d', `sql:${db}`, '--empty-password']);
@@ -273,7 +273,7 @@ export function ensureGoServer(): Promise<string> {
       await run(go, ['build', '-o', tmp, src], { env, timeout: 240_000 });
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`go build of ${src} failed: ${err.stderr || err.message}`);
+      throw new Error(`go build of ${src} failed: ${err.stderr || err.message}`, { cause: e });
     }
     renameSync(tmp, bin); // atomic: concurrent test processes may build at the same time
     return bin;

@@ -480,6 +480,7 @@ describe('SSL_write while a renegotiation is in progress', () => {
         .join(',');
       throw new Error(
         `${(e as Error).message}\nclient→server record types: ${ours}\nclient stderr:\n${c.stderr()}\ns_server:\n${peer.stdout().slice(-1500)}${peer.stderr().slice(-1500)}`,
+        { cause: e },
       );
     } finally {
       await proxy.stop();

@@ -483,7 +483,8 @@ function openssl(args: string[], input?: string): { ok: boolean; out: string } {
     };
   } catch (e) {
     const err = e as { code?: string; stdout?: string };
-    if (err.code === 'ENOENT') throw new Error('these tests need the openssl command (OpenSSL 3.0) on PATH');
+    if (err.code === 'ENOENT')
+      throw new Error('these tests need the openssl command (OpenSSL 3.0) on PATH', { cause: e });
     return { ok: false, out: err.stdout ?? '' };
   }
 }
