@@ -1,7 +1,7 @@
 /** Loading the client certificate chain and key for --cert/--key (PEM files). */
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { fileProblem } from './files.js';
 
 /** Reads a PEM chain (leaf first) and its private key; the key must match the leaf. */

@@ -6,7 +6,7 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isIP } from 'node:net';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import {
   groupByName,
   sigSchemeByName,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { Mode } from '../tls/types.js';
 import {
   STARTTLS_PROTOCOLS,

@@ -30,6 +30,7 @@ import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
 import type { Io } from './io.js';
+import { systemClock } from '../net/clock.js';
 
 type Phase = NonNullable<ErrorContext['phase']>;
 
@@ -38,7 +39,7 @@ export type { Io } from './io.js';
 /** Runs the whole command; returns the exit code. */
 export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   // Everything that can fail for usage reasons fails here, before anything is sent.
-  const fromFile = opts.sessIn ? readSessionFile(opts.sessIn, Date.now()) : [];
+  const fromFile = opts.sessIn ? readSessionFile(opts.sessIn, systemClock()) : [];
   if (opts.sessOut) checkSessionOut(opts.sessOut);
   const co = await contextOptions(opts);
   const ctx = new Context(co.provider, co);

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { fileProblem } from './files.js';
 
 /** Where Debian's (and OpenSSL's default) CA bundle lives. */

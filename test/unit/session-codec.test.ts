@@ -22,7 +22,7 @@ import {
   sessionIdForTicket,
   type Session,
 } from '../../src/tls/session/index.js';
-import { UsageError } from '../../src/tls/errors.js';
+import { classifyError, ExitCode } from '../../src/cli/exit.js';
 import { ed13Pem, rsakx12Pem, s12Pem, s12SidPem, s13Pem, s13StatefulPem } from '../helpers/openssl-sessions.js';
 
 const NOW = 1_800_000_000;
@@ -299,7 +299,11 @@ test('PEM errors: truncated block, no block, bad END, invalid base64', () => {
       name,
     );
   }
-  assert.throws(() => decodeSessionPem('x', NOW), UsageError); // the CLI's malformed-input mapping applies
+  // The CLI's malformed-input mapping applies: a usage error, exit 2.
+  assert.throws(
+    () => decodeSessionPem('x', NOW),
+    (e: unknown) => classifyError(e).exitCode === ExitCode.USAGE && classifyError(e).kind === 'usage',
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

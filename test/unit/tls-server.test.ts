@@ -14,7 +14,7 @@ import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, findExtension } from '../../src/tls/codec/extensions.js';
 import { HandshakeType, decodeServerHello } from '../../src/tls/codec/handshake.js';
 import { suiteById } from '../../src/tls/codec/names.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { SslError } from '../../src/tls/types.js';
 import {
