@@ -136,7 +136,8 @@ for (const [cmd, what] of [
 ] as const) {
   test(`KeyUpdate ${cmd} (${what}): data flows both ways after it`, async () => {
     const l = pki.leaf('p256');
-    const peer = await startOpenSslServer({ ...l, args: ['-tls1_3'] });
+    // -msg: s_server traces the KeyUpdate it sends, the readiness signal for the next line.
+    const peer = await startOpenSslServer({ ...l, args: ['-tls1_3', '-msg'] });
     try {
       const running = probe(
         peer,
@@ -145,7 +146,9 @@ for (const [cmd, what] of [
       );
       await peer.waitForOutput(/CIPHER is/, 10_000);
       peer.write(`${cmd}\n`);
-      await new Promise((r) => setTimeout(r, 300));
+      // s_server takes a command only when it is all of one read from stdin (else it is sent as
+      // data), so the next line goes out once the command was processed: its KeyUpdate traced.
+      await peer.waitForOutput(/^>>> TLS 1\.3, Handshake \[length 0005\], KeyUpdate$/m, 10_000);
       peer.write('server-after-update\n');
       const r = await running;
       assert.equal(r.code, 0, r.stderr);
