@@ -42,7 +42,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/tls/**/*.ts'],
+    files: ['src/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
 );

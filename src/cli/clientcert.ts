@@ -22,7 +22,7 @@ export function loadClientCertificate(certPath: string, keyPath: string): { chai
     if (e instanceof UsageError) throw e;
     throw new UsageError(`--key ${keyPath}: not a usable private key (${(e as Error).message})`);
   }
-  if (!chain[0]!.checkPrivateKey(key))
+  if (!chain[0]?.checkPrivateKey(key))
     throw new UsageError(`--key ${keyPath} does not match the certificate in --cert ${certPath}`);
   return {
     chain: chain.map((c) => new Uint8Array(c.raw)),
