@@ -22,8 +22,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { arg, machine, nodeOptions, pki, startSServer, stats } from './handshakes.mjs';
+import { installed } from '../scripts/peers-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bench = (f) => join(root, 'bench', f);
@@ -164,10 +165,8 @@ async function reclaimCold(runs) {
     },
   ];
   let missing;
-  try {
-    await import('@reclaimprotocol/tls');
-  } catch (e) {
-    missing = `@reclaimprotocol/tls not installed (${e.code ?? e.message}): npm install`;
+  if (!installed('bench')) {
+    missing = '@reclaimprotocol/tls not installed: node scripts/peers-cache.mjs install bench (npm run bench does)';
     list.splice(2);
   }
   for (const c of list) c.times = [];

@@ -111,7 +111,7 @@ export async function buildBinary({ force = false } = {}) {
         timeout: 120_000,
       });
     } catch (e) {
-      throw new Error(`node --experimental-sea-config failed: ${String(e.stderr || e.message).trim()}`);
+      throw new Error(`node --experimental-sea-config failed: ${String(e.stderr || e.message).trim()}`, { cause: e });
     }
 
     const exe = join(work, 'tls-probe');

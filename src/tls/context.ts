@@ -24,8 +24,14 @@ export const DEFAULT_SIGALGS: SigAlgName[] = [
   'rsa_pkcs1_sha512',
 ];
 
+/**
+ * What a Context needs from its caller besides the defaults: the wall clock, in milliseconds.
+ * The core reads no clock of its own (DESIGN.md: sans-IO); the CLI passes src/net/clock.ts's.
+ */
+export type ContextOverrides = Partial<ContextOptions> & Pick<ContextOptions, 'now'>;
+
 /** Library defaults: TLS 1.2–1.3, OpenSSL 3.5's groups and key shares, AUTO_RETRY on. */
-export function defaultOptions(provider: CryptoProvider): ContextOptions {
+export function defaultOptions(provider: CryptoProvider, now: () => number): ContextOptions {
   return {
     provider,
     minVersion: ProtocolVersion.TLS1_2,
@@ -42,7 +48,7 @@ export function defaultOptions(provider: CryptoProvider): ContextOptions {
     mode: Mode.AUTO_RETRY,
     maxSendFragment: 16384,
     maxFragmentLength: 0,
-    now: () => Date.now(),
+    now,
   };
 }
 
@@ -51,8 +57,8 @@ export class Context {
   /** The client session cache (SSL_SESS_CACHE_CLIENT); the bad-session rule removes from it. */
   readonly sessions = new SessionCache();
 
-  constructor(provider: CryptoProvider, overrides: Partial<ContextOptions> = {}) {
-    this.options = { ...defaultOptions(provider), ...overrides };
+  constructor(provider: CryptoProvider, overrides: ContextOverrides) {
+    this.options = { ...defaultOptions(provider, overrides.now), ...overrides };
   }
 
   /** SSL_CTX_set_mode: ORs bits in and returns the new mask. */

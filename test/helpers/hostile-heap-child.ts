@@ -114,7 +114,7 @@ let root: Uint8Array;
 function replayed(flight13: Flight, flight12: Flight, edit: Edit): string[] {
   const [clientT, serverT] = memoryPair();
   const sent: string[] = [];
-  const ctx = new Context(keygenSafeProvider, { trustAnchors: [root], keyShareGroups: ['x25519'] });
+  const ctx = new Context(keygenSafeProvider, { trustAnchors: [root], keyShareGroups: ['x25519'], now: Date.now });
   const conn = new Connection(
     ctx,
     clientT,

@@ -49,10 +49,9 @@ async function cachedPair(
   session?: Session,
   ctx: Partial<ContextOptions> = {},
 ): Promise<TestPair> {
-  let pair: TestPair | undefined;
-  pair = await connectPair(server, ctx, {
+  const pair: TestPair = await connectPair(server, ctx, {
     ...(session ? { session } : {}),
-    events: { session: (s) => pair!.ctx.sessions.add(KEY, s) },
+    events: { session: (s) => pair.ctx.sessions.add(KEY, s) },
   });
   return pair;
 }
