@@ -85,7 +85,7 @@ export class Connection extends ConnectionPort {
         if (r <= 0) return r;
       }
       for (;;) {
-        if (this.records.pendingAppData() > 0) return this.copyOut(buf);
+        if (this.records.hasAppData) return this.copyOut(buf);
         if (this.receivedShutdown) return 0;
         const consumed = this.processBufferedHandshake();
         if (consumed !== undefined) {

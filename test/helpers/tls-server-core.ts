@@ -285,8 +285,12 @@ export class TestServer implements ServerHost {
       body();
     } catch (e) {
       this.failed = true;
+      if (e instanceof TlsAlert && e.received) {
+        // The client's fatal alert (the record layer raised it): nothing to answer.
+        this.error = new TlsAlert(e.description, 'from client', true);
+        return;
+      }
       this.error = e as Error;
-      if (e instanceof TlsAlert && e.received) return; // the client's fatal alert: nothing to answer
       const desc = e instanceof TlsAlert ? e.description : AlertDescription.internal_error;
       try {
         this.records.queueAlert(AlertLevel.fatal, desc);

@@ -6,6 +6,7 @@
  */
 import { concat, constantTimeEqual, Writer } from '../../src/tls/codec/bytes.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
+import { ProtocolVersion } from '../../src/tls/codec/names.js';
 import {
   ExtensionType,
   cookieExt,
@@ -32,7 +33,7 @@ import {
   frameHandshake,
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
-import { ProtocolVersion, groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
 import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
 import { certificateVerifyContent } from '../../src/tls/handshake/auth.js';

@@ -20,7 +20,7 @@ import { TlsAlert, unexpectedMessage } from '../errors.js';
 
 /** KeyUpdates tolerated without application data in between (OpenSSL: 32, SSL_R_TOO_MANY_KEY_UPDATES). */
 export const MAX_KEY_UPDATES = 32;
-/** Records that carry no progress (empty, CCS) tolerated in a row (OpenSSL: 32, SSL_R_RECORD_TOO_SMALL path). */
+/** Records that carry no progress (empty, CCS) tolerated in a row (OpenSSL's MAX_EMPTY_RECORDS: 32). */
 export const MAX_EMPTY_RECORDS = 32;
 /** Warning alerts in a row that end the connection (OpenSSL MAX_WARN_ALERT_COUNT, TOO_MANY_WARN_ALERTS). */
 export const MAX_WARN_ALERTS = 5;
@@ -97,13 +97,13 @@ export class RecordLayer {
   bufferState(): { readBuffer: number; writeBuffer: number } {
     return { readBuffer: this.reader.allocated, writeBuffer: this.out.allocated };
   }
+  /** Whether decrypted application data is waiting (empty records are never queued). */
+  get hasAppData(): boolean {
+    return this.appData.length > 0;
+  }
   /** Bytes of decrypted application data waiting (SSL_pending). */
   pendingAppData(): number {
     return this.appData.reduce((n, c) => n + c.length, 0);
-  }
-  /** The legacy record version of records written now. */
-  get writeVersion(): number {
-    return this.recordVersion;
   }
 
   /** Installs protection for records read from now on (the reassembly buffer must be empty). */
