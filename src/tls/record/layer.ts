@@ -135,7 +135,7 @@ export class RecordLayer {
     if (!owner.established) owner.handshakeBytes.read += 5 + rec.body.length;
     if (owner.takeUnopened?.(rec.type, rec.body)) {
       /* taken as it is */
-    } else if (owner.version === ProtocolVersion.TLS1_3 && this.isPlaintext13(rec.type, rec.body)) {
+    } else if (this.isPlaintext13(rec.type, rec.body) && owner.version === ProtocolVersion.TLS1_3) {
       this.dispatch(rec.type, rec.body, rec.version);
     } else {
       const { type, fragment } = this.readProt.open(rec.type, rec.version, rec.body);
