@@ -5,10 +5,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { DerError, DerReader, Tag, ctxTag, derChildren, derOid, derUint, type Tlv } from '../codec/der.js';
+import { interpretExtension } from './extensions.js';
 import { decodeError } from '../errors.js';
 import type { CertInfo } from '../types.js';
 import { canonicalName, formatName, parseName, type DistinguishedName } from './name.js';
-import { CURVES, DIGESTS, Ext, KEY_ALGS, SIG_ALGS } from './oids.js';
+import { CURVES, DIGESTS, KEY_ALGS, SIG_ALGS } from './oids.js';
 
 /** A GeneralName (RFC 5280 §4.2.1.6); types we do not interpret keep their raw TLV. */
 export type GeneralName =
@@ -52,6 +53,8 @@ export interface ParsedCertificate {
   x509: X509Certificate;
   version: number;
   serialHex: string;
+  /** The serial number's INTEGER content octets as encoded (RFC 5280 §4.1.2.2). */
+  serial: Uint8Array;
   subject: DistinguishedName;
   issuer: DistinguishedName;
   /** Canonical forms for name comparison (see name.ts). */
@@ -66,6 +69,8 @@ export interface ParsedCertificate {
   keyAlgOid: string;
   /** Curve OID for EC keys. */
   curveOid: string | null;
+  /** An EC key with explicit domain parameters instead of a named curve (RFC 5480 §2.1.1). */
+  explicitCurve: boolean;
   publicKeyBits: number;
   extensions: Extension[];
   basicConstraints: { ca: boolean; pathLen: number | null } | null;
@@ -106,109 +111,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function formatOpensslTime(d: Date): string {
   const p2 = (n: number): string => String(n).padStart(2, '0');
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
-}
-
-function parseGeneralName(t: Tlv): GeneralName {
-  const text = (): string => new TextDecoder('latin1').decode(t.value);
-  switch (t.tag) {
-    case ctxTag(1, false):
-      return { type: 'email', value: text() };
-    case ctxTag(2, false):
-      return { type: 'dns', value: text() };
-    case ctxTag(6, false):
-      return { type: 'uri', value: text() };
-    case ctxTag(7, false):
-      return { type: 'ip', bytes: t.value };
-    case ctxTag(4, true): {
-      const r = derChildren(t);
-      const name = parseName(r.next(Tag.SEQUENCE));
-      r.end('directoryName');
-      return { type: 'dirName', name };
-    }
-    default:
-      return { type: 'other', tag: t.tag, raw: t.raw };
-  }
-}
-
-function parseGeneralNames(r: DerReader): GeneralName[] {
-  const out: GeneralName[] = [];
-  while (!r.done) out.push(parseGeneralName(r.next()));
-  return out;
-}
-
-function parseSubtrees(t: Tlv): Subtree[] {
-  const out: Subtree[] = [];
-  const r = derChildren(t);
-  while (!r.done) {
-    const s = derChildren(r.next(Tag.SEQUENCE));
-    const base = parseGeneralName(s.next());
-    const min = s.optional(ctxTag(0, false));
-    const max = s.optional(ctxTag(1, false));
-    s.end('GeneralSubtree');
-    out.push({ base, minimum: min ? Number(derUint(min)) : 0, maximum: max ? Number(derUint(max)) : null });
-  }
-  return out;
-}
-
-/** Decodes the extensions we interpret into `c`; throws DerError on a malformed one. */
-function interpretExtension(c: ParsedCertificate, e: Extension): void {
-  const r = new DerReader(e.value);
-  switch (e.oid) {
-    case Ext.basicConstraints: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const ca = s.optional(Tag.BOOLEAN);
-      const pl = s.optional(Tag.INTEGER);
-      s.end('basicConstraints');
-      c.basicConstraints = { ca: ca !== undefined && ca.value[0] !== 0, pathLen: pl ? Number(derUint(pl)) : null };
-      break;
-    }
-    case Ext.keyUsage: {
-      const bs = r.next(Tag.BIT_STRING).value;
-      let ku = 0;
-      for (let i = 1; i < bs.length && i <= 2; i++) {
-        for (let bit = 0; bit < 8; bit++) if (bs[i]! & (0x80 >> bit)) ku |= 1 << ((i - 1) * 8 + bit);
-      }
-      c.keyUsage = ku;
-      break;
-    }
-    case Ext.extKeyUsage: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const oids: string[] = [];
-      while (!s.done) oids.push(derOid(s.next(Tag.OID)));
-      c.extKeyUsage = oids;
-      break;
-    }
-    case Ext.subjectKeyIdentifier:
-      c.subjectKeyId = hex(r.next(Tag.OCTET_STRING).value);
-      break;
-    case Ext.authorityKeyIdentifier: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const kid = s.optional(ctxTag(0, false));
-      const iss = s.optional(ctxTag(1, true));
-      const ser = s.optional(ctxTag(2, false));
-      s.end('authorityKeyIdentifier');
-      c.authorityKeyId = {
-        keyId: kid ? hex(kid.value) : null,
-        issuer: iss ? parseGeneralNames(derChildren(iss)) : null,
-        serialHex: ser ? hex(ser.value) : null,
-      };
-      break;
-    }
-    case Ext.subjectAltName:
-      c.subjectAltNames = parseGeneralNames(derChildren(r.next(Tag.SEQUENCE)));
-      break;
-    case Ext.nameConstraints: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const p = s.optional(ctxTag(0, true));
-      const x = s.optional(ctxTag(1, true));
-      s.end('nameConstraints');
-      c.nameConstraints = { permitted: p ? parseSubtrees(p) : [], excluded: x ? parseSubtrees(x) : [] };
-      break;
-    }
-    default:
-      return;
-  }
-  r.end(`extension ${e.oid}`);
 }
 
 /** Security bits of the RSASSA-PSS signature's hash (default SHA-1 per RFC 4055). */
@@ -292,6 +194,7 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
     x509,
     version,
     serialHex: hex(serial.value),
+    serial: serial.value,
     subject,
     issuer,
     subjectKey: canonicalName(subject),
@@ -302,6 +205,7 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
     sigSecurityBits: sig ? (sig.secbits ?? pssSecurityBits(sigParams)) : null,
     keyAlgOid,
     curveOid,
+    explicitCurve: KEY_ALGS[keyAlgOid] === 'id-ecPublicKey' && keyParams?.tag === Tag.SEQUENCE,
     publicKeyBits: keyBits(x509, keyAlgOid, curveOid),
     extensions: [],
     basicConstraints: null,
@@ -327,7 +231,7 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
       if (seen.has(oid)) c.invalidExtension = true; // RFC 5280: at most one instance of each
       seen.add(oid);
       try {
-        interpretExtension(c, ext);
+        interpretExtension(c, oid, value);
       } catch (err) {
         if (!(err instanceof DerError)) throw err;
         c.invalidExtension = true;

@@ -85,6 +85,11 @@ export const Ext = {
   ipAddrBlock: '1.3.6.1.5.5.7.1.7',
   autonomousSysNum: '1.3.6.1.5.5.7.1.8',
   ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  crlNumber: '2.5.29.20',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  freshestCrl: '2.5.29.46',
 } as const;
 
 /**
