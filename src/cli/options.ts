@@ -20,6 +20,7 @@ import {
   parseVersion,
   usage,
 } from './option-values.js';
+import { addCertificateOptions, certificateOptions, type CertificateOptions } from './options-x509.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -29,7 +30,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = 0x0303 | 0x0304;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions {
+export interface CliOptions extends CertificateOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;
@@ -197,6 +198,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   );
   p.option('--verify-return-error', 'abort on a verification failure (the default; for s_client compatibility)');
   p.option('--showcerts', 'print the whole certificate chain as PEM');
+  addCertificateOptions(p);
 
   p.optionsGroup('Sessions:');
   p.option('--sess-out <file>', 'write the session (OpenSSL PEM, mode 0600, atomically) once one is available');
@@ -428,5 +430,6 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     color: o['color'] === true ? true : o['color'] === false ? false : null,
     ignEof: flag(o['ignEof']),
     crlf: flag(o['crlf']),
+    ...certificateOptions(o),
   };
 }

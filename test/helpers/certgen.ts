@@ -360,13 +360,15 @@ export const leafExts = (k: Key, issuer: Key, host = 'localhost'): Ext[] => [
 ];
 
 /** A self-signed root. */
-export function mkRoot(label: string, o: Partial<CertSpec> = {}, key: Key = p256()): Node {
+export function mkRoot(label: string, o: Partial<CertSpec> = {}, k?: Key): Node {
+  const key = o.key ?? k ?? p256();
   const n = name([O, 'tls-probe test'], [CN, label]);
   return { key, name: n, der: mint({ subject: n, issuer: n, key, signer: key, extensions: rootExts(key), ...o }) };
 }
 
 /** An intermediate under `issuer`. */
-export function mkCa(label: string, issuer: Node, o: Partial<CertSpec> = {}, key: Key = p256()): Node {
+export function mkCa(label: string, issuer: Node, o: Partial<CertSpec> = {}, k?: Key): Node {
+  const key = o.key ?? k ?? p256();
   const n = name([O, 'tls-probe test'], [CN, label]);
   const der = mint({
     subject: n,
@@ -380,7 +382,8 @@ export function mkCa(label: string, issuer: Node, o: Partial<CertSpec> = {}, key
 }
 
 /** A server leaf for `host` under `issuer`. */
-export function mkLeaf(issuer: Node, o: Partial<CertSpec> = {}, host = 'localhost', key: Key = p256()): Node {
+export function mkLeaf(issuer: Node, o: Partial<CertSpec> = {}, host = 'localhost', k?: Key): Node {
+  const key = o.key ?? k ?? p256();
   const n = name([O, 'tls-probe test'], [CN, host]);
   const der = mint({
     subject: n,

@@ -72,6 +72,12 @@ export interface VerifyInput extends HostCheckOptions {
   nameConstraintBudget?: number;
 }
 
+/** The verification choices a Context carries (ContextOptions.verifyOptions). */
+export type VerifyOptions = Pick<
+  VerifyInput,
+  'profile' | 'crls' | 'crlCheck' | 'nameConstraintBudget' | 'maxDepth' | 'securityLevel' | 'cnFallback'
+>;
+
 /** A pedantic rule broken by the certificate at `depth` (a warning under the default profile). */
 export interface VerifyWarning {
   code: number;
