@@ -114,7 +114,8 @@ row(
 
 console.log(`verifyServerChain, ms per call (median / max of ${rounds} warm calls; hostile: 20 calls)`);
 for (const r of rows) {
-  const verdict = r.max <= r.target || r.median <= r.target ? 'met' : 'NOT met';
+  // "under 5 ms warm" is a typical (median) call; "no input over 100 ms" is every call (max).
+  const verdict = (r.target === 5 ? r.median : r.max) <= r.target ? 'met' : 'NOT met';
   console.log(
     `${r.name.padEnd(38)} ${r.median.toFixed(2).padStart(7)} / ${r.max.toFixed(2).padStart(7)} ms  ` +
       `code ${String(r.code).padStart(2)}  paths ${r.work.paths} sigs ${r.work.signatures} nc ${r.work.nameComparisons}` +

@@ -50,7 +50,15 @@ export interface Subtree {
 /** Everything the verifier and the reports need from one certificate. */
 export interface ParsedCertificate {
   der: Uint8Array;
-  x509: X509Certificate;
+  /** node's view, built on first use (it costs a key decode: ~0.1-0.8 ms per certificate). */
+  readonly x509: X509Certificate;
+  /** The signed TBSCertificate, the outer and inner signature AlgorithmIdentifiers, the signature. */
+  tbsDer: Uint8Array;
+  sigAlgDer: Uint8Array;
+  tbsSigAlgDer: Uint8Array;
+  signatureValue: Uint8Array;
+  /** The SubjectPublicKeyInfo as encoded. */
+  spkiDer: Uint8Array;
   version: number;
   serialHex: string;
   /** The serial number's INTEGER content octets as encoded (RFC 5280 §4.1.2.2). */
@@ -123,7 +131,31 @@ function pssSecurityBits(params: Tlv | undefined): number | null {
   return DIGESTS[derOid(alg.next(Tag.OID))]?.secbits ?? null;
 }
 
-function keyBits(x: X509Certificate, keyOid: string, curveOid: string | null): number {
+/** Bit length of a DER INTEGER's magnitude. */
+function intBits(v: Uint8Array): number {
+  let i = 0;
+  while (i < v.length - 1 && v[i] === 0) i++;
+  const first = v[i] ?? 0;
+  return (v.length - i - 1) * 8 + (first === 0 ? 0 : 32 - Math.clz32(first));
+}
+
+/** RSA modulus (RFC 8017 RSAPublicKey in the SPKI's BIT STRING) or DSA p (RFC 3279 Dss-Parms) size. */
+function ifcBits(keyOid: string, keyParams: Tlv | undefined, keyBitString: Uint8Array): number | null {
+  try {
+    if (KEY_ALGS[keyOid] === 'DSA' && keyParams?.tag === Tag.SEQUENCE)
+      return intBits(derChildren(keyParams).next(Tag.INTEGER).value);
+    if (KEY_ALGS[keyOid] === 'rsaEncryption' || KEY_ALGS[keyOid] === 'RSASSA-PSS') {
+      const rsa = new DerReader(keyBitString.subarray(1)).next(Tag.SEQUENCE);
+      return intBits(derChildren(rsa).next(Tag.INTEGER).value);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function keyBits(x: () => X509Certificate, keyOid: string, curveOid: string | null, ifc: number | null): number {
+  if (ifc !== null) return ifc;
   switch (KEY_ALGS[keyOid]) {
     case 'ED25519':
     case 'X25519':
@@ -136,7 +168,7 @@ function keyBits(x: X509Certificate, keyOid: string, curveOid: string | null): n
       return (curveOid && CURVES[curveOid]?.bits) || 0;
     default:
       try {
-        return x.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+        return x().publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
       } catch {
         return 0;
       }
@@ -161,37 +193,50 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
   const certSeq = top.next(Tag.SEQUENCE);
   top.end('Certificate');
   const cert = derChildren(certSeq);
-  const tbs = derChildren(cert.next(Tag.SEQUENCE));
-  const sigAlg = derChildren(cert.next(Tag.SEQUENCE));
+  const tbsTlv = cert.next(Tag.SEQUENCE);
+  const tbs = derChildren(tbsTlv);
+  const sigAlgTlv = cert.next(Tag.SEQUENCE);
+  const sigAlg = derChildren(sigAlgTlv);
   const sigAlgOid = derOid(sigAlg.next(Tag.OID));
   const sigParams = sigAlg.done ? undefined : sigAlg.next();
-  cert.next(Tag.BIT_STRING);
+  const sigValue = cert.next(Tag.BIT_STRING).value;
   cert.end('Certificate');
 
   const v = tbs.optional(ctxTag(0, true));
   const version = v ? Number(derUint(derChildren(v).next(Tag.INTEGER))) + 1 : 1;
   const serial = tbs.next(Tag.INTEGER);
-  tbs.next(Tag.SEQUENCE); // signature (inner AlgorithmIdentifier)
+  const tbsSigAlg = tbs.next(Tag.SEQUENCE); // signature (inner AlgorithmIdentifier)
   const issuer = parseName(tbs.next(Tag.SEQUENCE));
   const validity = derChildren(tbs.next(Tag.SEQUENCE));
   const nb = validity.next();
   const na = validity.next();
   const subject = parseName(tbs.next(Tag.SEQUENCE));
-  const spki = derChildren(tbs.next(Tag.SEQUENCE));
+  const spkiTlv = tbs.next(Tag.SEQUENCE);
+  const spki = derChildren(spkiTlv);
   const keyAlg = derChildren(spki.next(Tag.SEQUENCE));
   const keyAlgOid = derOid(keyAlg.next(Tag.OID));
   const keyParams = keyAlg.done ? undefined : keyAlg.next();
+  const keyBitString = spki.next(Tag.BIT_STRING).value;
+  spki.end('SubjectPublicKeyInfo');
   const curveOid = keyParams?.tag === Tag.OID ? derOid(keyParams) : null;
   tbs.optional(ctxTag(1, false));
   tbs.optional(ctxTag(2, false));
   const exts = tbs.optional(ctxTag(3, true));
   tbs.end('TBSCertificate');
 
-  const x509 = new X509Certificate(der);
+  let node: X509Certificate | undefined;
+  const x509 = (): X509Certificate => (node ??= new X509Certificate(der));
   const sig = SIG_ALGS[sigAlgOid];
   const c: ParsedCertificate = {
     der,
-    x509,
+    get x509() {
+      return x509();
+    },
+    tbsDer: tbsTlv.raw,
+    sigAlgDer: sigAlgTlv.raw,
+    tbsSigAlgDer: tbsSigAlg.raw,
+    signatureValue: sigValue.subarray(1),
+    spkiDer: spkiTlv.raw,
     version,
     serialHex: hex(serial.value),
     serial: serial.value,
@@ -206,7 +251,7 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
     keyAlgOid,
     curveOid,
     explicitCurve: KEY_ALGS[keyAlgOid] === 'id-ecPublicKey' && keyParams?.tag === Tag.SEQUENCE,
-    publicKeyBits: keyBits(x509, keyAlgOid, curveOid),
+    publicKeyBits: keyBits(x509, keyAlgOid, curveOid, ifcBits(keyAlgOid, keyParams, keyBitString)),
     extensions: [],
     basicConstraints: null,
     keyUsage: null,
@@ -241,10 +286,16 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
   return c;
 }
 
-/** Parses a certificate received from a peer; a malformed one becomes a decode_error alert. */
-export function parsePeerCertificate(der: Uint8Array): ParsedCertificate {
+/**
+ * Parses a certificate received from a peer; a malformed one becomes a decode_error alert. With
+ * `lazy`, only our DER decoding runs now and node's X509Certificate is left for first use (path
+ * building looks at names first, so certificates that are never candidates cost no key decode).
+ */
+export function parsePeerCertificate(der: Uint8Array, lazy = false): ParsedCertificate {
   try {
-    return parseCertificate(der);
+    const c = parseCertificate(der);
+    if (!lazy) void c.x509; // node's decoder is the stricter one: a certificate it refuses is decode_error
+    return c;
   } catch (e) {
     throw decodeError(`unable to decode certificate: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -20,6 +20,7 @@ import { X509V } from './codes.js';
 import { canonicalName, parseName, type DistinguishedName } from './name.js';
 import { DIGESTS, Ext, SIG_ALGS } from './oids.js';
 import { selfSigned, type Fail } from './path.js';
+import { publicKeyOf } from './sig.js';
 
 /** Which certificates to check: none, the leaf (-crl_check), all (-crl_check_all). */
 export type CrlCheck = 'none' | 'leaf' | 'all';
@@ -204,7 +205,8 @@ function checkOne(
   if (!crl) return { code: X509V.UNABLE_TO_GET_CRL, depth };
   if (issuer.keyUsage !== null && !(issuer.keyUsage & KeyUsage.cRLSign))
     return { code: X509V.KEYUSAGE_NO_CRL_SIGN, depth };
-  if (!crlSignatureOk(crl, issuer.x509.publicKey)) return { code: X509V.CRL_SIGNATURE_FAILURE, depth };
+  const key = publicKeyOf(issuer);
+  if (!key || !crlSignatureOk(crl, key)) return { code: X509V.CRL_SIGNATURE_FAILURE, depth };
   if (crl.thisUpdate === null) return { code: X509V.ERROR_IN_CRL_LAST_UPDATE_FIELD, depth };
   if (crl.thisUpdate.getTime() > now) return { code: X509V.CRL_NOT_YET_VALID, depth };
   if (crl.nextUpdate !== null && crl.nextUpdate.getTime() < now) return { code: X509V.CRL_HAS_EXPIRED, depth };

@@ -14,6 +14,7 @@ import type { ParsedCertificate } from './cert.js';
 import { X509V } from './codes.js';
 import { canonicalName } from './name.js';
 import { KEY_ALGS, SIG_ALGS } from './oids.js';
+import { certificateSignatureOk } from './sig.js';
 
 /** A failed check: code, depth, and for profile rules the rule and where it is written. */
 export type Fail = { code: number; depth: number; rule?: string; section?: string } | null;
@@ -83,7 +84,7 @@ export class SignatureCache {
     if (this.computed >= MAX_SIGNATURES) return false; // the search stops at this bound too
     try {
       this.computed++;
-      v = subject.x509.verify(issuer.x509.publicKey);
+      v = certificateSignatureOk(subject, issuer);
     } catch {
       v = false;
     }
@@ -96,24 +97,32 @@ export class SignatureCache {
 export const timeValid = (c: ParsedCertificate, now: number): boolean =>
   c.notBefore !== null && c.notAfter !== null && c.notBefore.getTime() <= now && now <= c.notAfter.getTime();
 
-/** find_issuer's order: verifying and time-valid first (input order), then by score, then latest notAfter. */
-function rankIssuers(
-  subject: ParsedCertificate,
-  cands: ParsedCertificate[],
-  now: number,
-  sigs: SignatureCache,
-): ParsedCertificate[] {
-  const scored = cands
-    .filter((c) => likelyIssued(c, subject))
-    .map((c, i) => ({ c, i, score: (timeValid(c, now) ? 2 : 0) + (sigs.ok(subject, c) ? 1 : 0) }));
+/**
+ * find_issuer's order (OpenSSL 3.0): time-valid candidates first in the order given, then the rest
+ * by latest notAfter. Signatures are not consulted here: a candidate whose signature fails makes its
+ * path fail, and the search moves on to the next one.
+ */
+function rankIssuers(subject: ParsedCertificate, cands: ParsedCertificate[], now: number): ParsedCertificate[] {
+  const scored = cands.filter((c) => likelyIssued(c, subject)).map((c, i) => ({ c, i, valid: timeValid(c, now) }));
   scored.sort((a, b) => {
-    if (a.score !== b.score) return b.score - a.score;
-    if (a.score === 3) return a.i - b.i;
+    if (a.valid !== b.valid) return a.valid ? -1 : 1;
+    if (a.valid) return a.i - b.i;
     const na = a.c.notAfter?.getTime() ?? 0;
     const nb = b.c.notAfter?.getTime() ?? 0;
     return na !== nb ? nb - na : a.i - b.i;
   });
   return scored.map((s) => s.c);
+}
+
+/** The certificates with distinct encodings, first occurrence kept (a peer may repeat one 100 times). */
+export function distinct(certs: ParsedCertificate[]): ParsedCertificate[] {
+  const seen = new Set<string>();
+  return certs.filter((c) => {
+    const k = Buffer.from(c.der).toString('base64');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** Inputs of the search. */
@@ -163,8 +172,8 @@ export function* candidatePaths(s: PathSearch): Generator<Candidate> {
     }
     steps++;
     const unused = (c: ParsedCertificate): boolean => !path.some((p) => p === c || sameDer(p.der, c.der));
-    const fromAnchors = rankIssuers(top, s.anchors.filter(unused), s.now, s.sigs);
-    const fromSent = !inTrusted && !ss ? rankIssuers(top, s.sent.filter(unused), s.now, s.sigs) : [];
+    const fromAnchors = rankIssuers(top, s.anchors.filter(unused), s.now);
+    const fromSent = !inTrusted && !ss ? rankIssuers(top, s.sent.filter(unused), s.now) : [];
     if (fromAnchors.length === 0 && fromSent.length === 0) {
       yielded++;
       const depth = path.length - 1;

@@ -38,7 +38,7 @@ import { keySecurityBits } from './keys.js';
 import { lintPath, type Finding } from './lint.js';
 import { nameValues } from './name.js';
 import { OID_CN } from './oids.js';
-import { SignatureCache, candidatePaths, type Fail } from './path.js';
+import { SignatureCache, candidatePaths, distinct, type Fail } from './path.js';
 
 export { ifcSecurityBits, keySecurityBits } from './keys.js';
 
@@ -141,7 +141,8 @@ const asFail = (f: Finding | undefined): Fail => (f ? { ...f } : null);
 /** Verifies a server's chain; returns the first failure (or ok) with the warnings of the path. */
 export function verifyServerChain(input: VerifyInput): VerifyResult {
   if (input.chain.length === 0) throw decodeError('empty certificate chain');
-  const sent = input.chain.slice(0, MAX_SENT).map(parsePeerCertificate);
+  // The leaf is decoded by node too now (decode_error if it refuses it); the others when used.
+  const sent = input.chain.slice(0, MAX_SENT).map((der, i) => parsePeerCertificate(der, i > 0));
   const leaf = sent[0];
   if (!leaf) throw decodeError('empty certificate chain');
   const anchors = input.anchors.map(parseAnchor).filter((a): a is ParsedCertificate => a !== null);
@@ -184,19 +185,14 @@ export function verifyServerChain(input: VerifyInput): VerifyResult {
     (strict ? asFail(lintPath(path)[0]) : null);
 
   let first: { path: ParsedCertificate[]; fail: NonNullable<Fail> } | null = null;
-  for (const cand of candidatePaths({
-    leaf,
-    sent: sent.slice(1),
-    anchors,
-    now,
-    maxDepth: input.maxDepth ?? 10,
-    sigs,
-  })) {
+  const search = { leaf, sent: distinct(sent.slice(1)), anchors, now, maxDepth: input.maxDepth ?? 10, sigs };
+  for (const cand of candidatePaths(search)) {
     paths++;
     const fail = cand.fail ?? checks(cand.path);
     if (!fail) return result(cand.path, null);
     first ??= { path: cand.path, fail };
     if (pathIndependent(fail) || budget.exhausted) break;
   }
-  return first ? result(first.path, first.fail) : result([leaf], { code: X509V.UNSPECIFIED, depth: 0 });
+  const bound = { code: X509V.UNSPECIFIED, depth: 0, rule: 'path-building work bound reached', section: 'RFC 4158' };
+  return first ? result(first.path, first.fail) : result([leaf], bound);
 }
