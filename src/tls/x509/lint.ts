@@ -20,6 +20,15 @@ export interface Finding {
   section: string;
 }
 
+/** Key purposes BR 7.1.2.7.10 forbids in a TLS subscriber certificate. */
+const FORBIDDEN_LEAF_EKU: Readonly<Record<string, string>> = {
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '1.3.6.1.4.1.11129.2.4.4': 'precertificate signing (RFC 6962)',
+};
+
 const ipText = (b: Uint8Array): string =>
   b.length === 4
     ? Array.from(b).join('.')
@@ -58,8 +67,15 @@ function lintOne(c: ParsedCertificate, depth: number, length: number, out: Findi
   if (leaf && !cnInSan(c)) add(X509V.UNSPECIFIED, 'subject CN is not one of the SAN values', 'BR 7.1.4.3');
   if (leaf && c.extKeyUsage === null)
     add(X509V.INVALID_PURPOSE, 'leaf certificate without extKeyUsage', 'BR 7.1.2.7.10');
-  if (leaf && c.extKeyUsage !== null && c.extKeyUsage.every((o) => o === Eku.any))
-    add(X509V.INVALID_PURPOSE, 'leaf extKeyUsage is only anyExtendedKeyUsage', 'BR 7.1.2.7.10');
+  if (leaf && c.extKeyUsage?.includes(Eku.any))
+    add(X509V.INVALID_PURPOSE, 'anyExtendedKeyUsage in the leaf extKeyUsage', 'BR 7.1.2.7.10');
+  const forbidden = leaf ? (c.extKeyUsage ?? []).filter((o) => o in FORBIDDEN_LEAF_EKU) : [];
+  if (forbidden.length > 0)
+    add(
+      X509V.INVALID_PURPOSE,
+      `leaf extKeyUsage includes ${forbidden.map((o) => FORBIDDEN_LEAF_EKU[o]).join(', ')}`,
+      'BR 7.1.2.7.10',
+    );
   if (leaf && c.keyUsage !== null && c.keyUsage & KeyUsage.keyCertSign)
     add(X509V.KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, 'keyCertSign in the keyUsage of a leaf', 'RFC 5280 §4.2.1.3');
   const alg = KEY_ALGS[c.keyAlgOid];
