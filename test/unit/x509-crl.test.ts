@@ -175,3 +175,61 @@ describe('RFC 5280 §6.3 CRL checking, as openssl -crl_check / -crl_check_all', 
     check({ leaf, chain: [], anchors: [rsaRoot.der], crls: [crl], mode: 'leaf' }, X509V.CERT_REVOKED, 0);
   });
 });
+
+describe('mutated CRLs and certificates (seeded, bounded)', () => {
+  /** xorshift32: the same mutations on every run. */
+  function rng(seed: number): () => number {
+    let x = seed >>> 0 || 1;
+    return () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 0x100000000;
+    };
+  }
+  function mutate(src: Uint8Array, r: () => number): Uint8Array {
+    const out = src.slice();
+    const n = 1 + Math.floor(r() * 4);
+    for (let i = 0; i < n; i++) out[Math.floor(r() * out.length)] = Math.floor(r() * 256);
+    return out;
+  }
+
+  it('2000 mutated CRLs: parseCrl returns or throws DerError; a CRL check returns a code', () => {
+    const r = rng(17);
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) {
+      const crl = mutate(icaCrl, r);
+      try {
+        parseCrl(crl);
+      } catch (e) {
+        assert.equal((e as Error).name, 'DerError', `iteration ${i}: ${String(e)}`);
+      }
+      const res = ours({ leaf: revoked, crls: [crl], mode: 'leaf' });
+      outcomes.set(String(res.code), (outcomes.get(String(res.code)) ?? 0) + 1);
+    }
+    // Most single-byte changes break the signature (8) or the decoding (3); none may verify as "not revoked".
+    assert.equal(outcomes.get('0') ?? 0, 0, JSON.stringify([...outcomes]));
+    assert.ok((outcomes.get(String(X509V.CRL_SIGNATURE_FAILURE)) ?? 0) > 0, JSON.stringify([...outcomes]));
+  });
+
+  it('1000 mutated leaves under the strict profile: a result or a decode_error alert, never another exception', () => {
+    const r = rng(23);
+    for (let i = 0; i < 1000; i++) {
+      const leaf = mutate(good.der, r);
+      try {
+        const res = verifyServerChain({
+          chain: [leaf, ica.der],
+          anchors: [root.der],
+          hostname: 'localhost',
+          now: NOW,
+          profile: 'strict',
+          crls: [icaCrl],
+          crlCheck: 'all',
+        });
+        assert.equal(typeof res.code, 'number');
+      } catch (e) {
+        assert.equal((e as Error).name, 'TlsAlert', `iteration ${i}: ${String(e)}`);
+      }
+    }
+  });
+});
