@@ -203,12 +203,18 @@ describe('the web-PKI profile with minted chains served by s_server', { concurre
     const leaf = mkLeaf(ica, { key, subject: name([O, 'x'], [CN, 'other.test']), extensions: leafExts(key, ica.key) });
     const peer = await serve(leaf, [ica.der]);
     const args = [...target(peer), '--cafile', rootFile];
-    const [lax, json, strict, strictInsecure] = await Promise.all([
+    const [lax, json, strict, strictInsecure, strictJson] = await Promise.all([
       probe(peer, args, T),
       probe(peer, [...args, '--json'], T),
       probe(peer, [...args, '--x509-strict'], T),
       probe(peer, [...args, '--x509-strict', '--insecure'], T),
+      probe(peer, [...args, '--x509-strict', '--json'], T),
     ]);
+    const sv = jsonOf(strictJson).connections[0].verify;
+    assert.deepEqual(
+      { ok: sv.ok, code: sv.code, rule: sv.rule, error: jsonOf(strictJson).error?.kind },
+      { ok: false, code: 1, rule: 'subject CN is not one of the SAN values (BR 7.1.4.3)', error: 'verify' },
+    );
     assert.equal(lax.code, 0, show(lax));
     assert.match(lax.stdout, /^Verification: OK$/m, show(lax));
     assert.match(lax.stdout, /^verify warning: depth=0 subject CN is not one of the SAN values \(BR 7\.1\.4\.3\)$/m);
