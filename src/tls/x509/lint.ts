@@ -62,7 +62,7 @@ const critical = (c: ParsedCertificate, oid: string): boolean | null => {
 function lintOne(c: ParsedCertificate, depth: number, length: number, out: Finding[]): void {
   const add = (code: number, rule: string, section: string): void => void out.push({ code, depth, rule, section });
   const leaf = depth === 0;
-  const root = depth === length - 1 && depth > 0;
+  const root = depth === length - 1 && depth > 0 && selfSigned(c); // a path that ends at an anchor
   const isCa = !leaf;
   if (leaf && !cnInSan(c)) add(X509V.UNSPECIFIED, 'subject CN is not one of the SAN values', 'BR 7.1.4.3');
   if (leaf && c.extKeyUsage === null)
