@@ -2,13 +2,14 @@
  * Cases after C2SP x509-limbo's web-PKI test cases (limbo/testcases/webpki/*.py, rfc5280/*.py):
  * each test names the limbo case id whose expectation it follows, with our own generated
  * certificates (no limbo file is copied). Limbo marks some expectations "pedantic": those are our
- * --x509-strict rules, a warning without it.
+ * --x509-strict rules, a warning without it. Then name-constraint cases in the manner of
+ * BetterTLS's nameconstraints suite (label boundaries, one name type left unconstrained, IPv6).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { X509V, verifyServerChain, type VerifyResult } from '../../src/tls/x509/index.js';
 import { derTlv } from '../../src/tls/codec/der.js';
-import { EKU, ext, gn, leafExts, mkLeaf, mkRoot, p256, withExt, type Ext } from '../helpers/certgen.js';
+import { EKU, caExts, ext, gn, leafExts, mkCa, mkLeaf, mkRoot, p256, withExt, type Ext } from '../helpers/certgen.js';
 
 const NOW = new Date('2030-06-01T00:00:00Z');
 const root = mkRoot('Limbo Root');
@@ -91,4 +92,37 @@ describe('x509-limbo rfc5280 / webpki structure', () => {
       ee([{ ...ext.aia('http://example.com/ca.der'), critical: true }]).code,
       X509V.UNHANDLED_CRITICAL_EXTENSION,
     ));
+});
+
+describe('BetterTLS name-constraints style: RFC 5280 §4.2.1.10 label boundaries and types', () => {
+  const k = p256();
+  const constrained = (permitted: Uint8Array[], excluded: Uint8Array[] = []) =>
+    mkCa('BT NC', root, { key: k, extensions: [...caExts(k, root.key), ext.nameConstraints(permitted, excluded)] }, k);
+  const run = (ca: ReturnType<typeof constrained>, sans: Uint8Array[], host: string): number => {
+    const lk = p256();
+    const leaf = mkLeaf(ca, { key: lk, extensions: withExt(leafExts(lk, ca.key, host), ext.san(sans)) }, host);
+    return verifyServerChain({ chain: [leaf.der, ca.der], anchors: [root.der], hostname: host, now: NOW }).code;
+  };
+  it('permitted example.com allows www.example.com (labels added on the left)', () =>
+    assert.equal(run(constrained([gn.dns('example.com')]), [gn.dns('www.example.com')], 'www.example.com'), 0));
+  it('permitted example.com does not allow www.fakeexample.com (label boundary): 47', () =>
+    assert.equal(
+      run(constrained([gn.dns('example.com')]), [gn.dns('www.fakeexample.com')], 'www.fakeexample.com'),
+      X509V.PERMITTED_VIOLATION,
+    ));
+  it('excluded 10.0.0.0/8 rejects an iPAddress 10.1.2.3 SAN: 48', () =>
+    assert.equal(
+      run(constrained([], [gn.ip([10, 0, 0, 0, 255, 0, 0, 0])]), [gn.dns('a.test'), gn.ip([10, 1, 2, 3])], 'a.test'),
+      X509V.EXCLUDED_VIOLATION,
+    ));
+  it('dNSName-only constraints leave an iPAddress SAN unconstrained', () =>
+    assert.equal(run(constrained([gn.dns('a.test')]), [gn.dns('a.test'), gn.ip([192, 0, 2, 1])], 'a.test'), 0));
+  it('permitted IPv6 2001:db8::/32 allows 2001:db8::1 and not 2001:db9::1', () => {
+    const v6 = (hi: number): number[] => [0x20, 0x01, 0x0d, hi, ...new Array<number>(12).fill(0)];
+    const mask = [0xff, 0xff, 0xff, 0xff, ...new Array<number>(12).fill(0)];
+    const ca = constrained([gn.ip([...v6(0xb8), ...mask]), gn.dns('a.test')]);
+    const one = (hi: number): number[] => [...v6(hi).slice(0, 15), 1];
+    assert.equal(run(ca, [gn.dns('a.test'), gn.ip(one(0xb8))], 'a.test'), 0);
+    assert.equal(run(ca, [gn.dns('a.test'), gn.ip(one(0xb9))], 'a.test'), X509V.PERMITTED_VIOLATION);
+  });
 });
