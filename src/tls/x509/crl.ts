@@ -49,8 +49,6 @@ export interface ParsedCrl {
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const HANDLED = new Set<string>([Ext.authorityKeyIdentifier, Ext.crlNumber, Ext.issuingDistributionPoint]);
-const REASON_CODE = '2.5.29.21';
-const INVALIDITY_DATE = '2.5.29.24';
 
 /** issuingDistributionPoint (§5.2.5): onlyContainsUserCerts [1], onlyContainsCACerts [2]. */
 function readIdp(value: Uint8Array, crl: ParsedCrl, critical: boolean): void {
@@ -116,7 +114,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
         const x = derChildren(exts);
         while (!x.done) {
           const ext = readExtension(x);
-          if (ext.critical && ext.oid !== REASON_CODE && ext.oid !== INVALIDITY_DATE) crl.unhandledCritical = true;
+          if (ext.critical && ext.oid !== Ext.crlReason && ext.oid !== Ext.invalidityDate) crl.unhandledCritical = true;
         }
       }
     }

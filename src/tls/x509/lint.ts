@@ -9,7 +9,7 @@ import { KeyUsage, type ParsedCertificate } from './cert.js';
 import { X509V } from './codes.js';
 import { parseIp } from './hostname.js';
 import { nameValues } from './name.js';
-import { Eku, Ext, KEY_ALGS, OID_CN } from './oids.js';
+import { Eku, Ext, FORBIDDEN_LEAF_EKU, KEY_ALGS, OID_CN } from './oids.js';
 import { selfSigned } from './path.js';
 
 /** One rule broken by one certificate of the path. */
@@ -19,15 +19,6 @@ export interface Finding {
   rule: string;
   section: string;
 }
-
-/** Key purposes BR 7.1.2.7.10 forbids in a TLS subscriber certificate. */
-const FORBIDDEN_LEAF_EKU: Readonly<Record<string, string>> = {
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '1.3.6.1.4.1.11129.2.4.4': 'precertificate signing (RFC 6962)',
-};
 
 const ipText = (b: Uint8Array): string =>
   b.length === 4
