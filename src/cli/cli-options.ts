@@ -4,6 +4,7 @@
  * each other.
  */
 import type { GroupName } from '../tls/codec/names.js';
+import type { CertificateOptions } from './options-x509.js';
 
 export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
@@ -11,7 +12,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = 0x0303 | 0x0304;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions {
+export interface CliOptions extends CertificateOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;
