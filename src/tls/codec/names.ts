@@ -3,7 +3,8 @@
  * JSON agree. Everything else looks names up here.
  */
 
-export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1';
+/** Hashes by node:crypto's names; md5 only inside the TLS 1.0/1.1 PRF and MD5-SHA1 (RFC 2246 §5, §7.4.3). */
+export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5';
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
 
 export const ProtocolVersion = {
@@ -339,4 +340,4 @@ export function sigSchemeName(id: number): string {
 }
 
 /** Hash output lengths in bytes. */
-export const HASH_LENGTH: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+export const HASH_LENGTH: Record<HashName, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
