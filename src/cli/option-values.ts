@@ -104,6 +104,8 @@ export function parseSuites(flag: '--ciphersuites' | '--cipher', raw: string): n
   const want = flag === '--ciphersuites' ? TLS13_SUITES : TLS12_SUITES;
   return listOf(flag, raw, /[:,]/).map((n) => {
     const s = suiteByName(n);
+    if (s && flag === '--cipher' && s.version === 0x0303 && !want.includes(s))
+      throw usage(`${n}: ${s.kx === 'RSA' ? 'RSA' : 'DHE'} key exchange is not supported by this build`);
     if (s && !want.includes(s)) {
       throw usage(
         s.version === 0x0304
