@@ -32,6 +32,7 @@ import {
   nodeVerify,
 } from './node.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
+import { nobleDhKeyShare } from './dh.js';
 
 /** The state of a noble running hash, as much of it as we use. */
 interface NobleHashState {
@@ -212,6 +213,7 @@ export const nobleProvider: CryptoProvider = {
   createAead: nobleAead,
   createCbc: nobleCbc,
   generateKeyShare: nobleKeyShare,
+  generateDhKeyShare: nobleDhKeyShare,
   verify: nobleVerify,
   sign: nobleSign,
 };
