@@ -32,7 +32,7 @@ import {
   nodeVerify,
 } from './node.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
-import { nobleDhKeyShare } from './dh.js';
+import { nobleDhKeyShare, rsaEncryptPkcs1, verifyRsaMd5Sha1 } from './kx12.js';
 
 /** The state of a noble running hash, as much of it as we use. */
 interface NobleHashState {
@@ -214,6 +214,8 @@ export const nobleProvider: CryptoProvider = {
   createCbc: nobleCbc,
   generateKeyShare: nobleKeyShare,
   generateDhKeyShare: nobleDhKeyShare,
+  rsaEncrypt: rsaEncryptPkcs1,
+  verifyMd5Sha1: verifyRsaMd5Sha1,
   verify: nobleVerify,
   sign: nobleSign,
 };

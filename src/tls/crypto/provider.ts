@@ -93,6 +93,13 @@ export interface CryptoProvider {
    */
   generateDhKeyShare(p: Uint8Array, g: Uint8Array, privateKey?: Uint8Array): DhKeyShare;
   /**
+   * RSAES-PKCS1-v1_5 encryption to the RSA key in `spki` (the RSA key exchange's pre-master
+   * secret). Throws TlsAlert internal_error when the key cannot take it.
+   */
+  rsaEncrypt(spki: SpkiDer, data: Uint8Array): Uint8Array;
+  /** TLS 1.0/1.1 RSA signature over MD5 || SHA-1 of `data` (no DigestInfo); false on any mismatch. */
+  verifyMd5Sha1(spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean;
+  /**
    * Verifies a TLS signature (CertificateVerify / ServerKeyExchange) made with `scheme` by the key
    * in `spki`. ECDSA signatures are DER and are not required to be low-S. Returns false on any
    * mismatch or malformed input; never throws for a bad signature.
