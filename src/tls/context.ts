@@ -43,6 +43,7 @@ export function defaultOptions(provider: CryptoProvider): ContextOptions {
     maxSendFragment: 16384,
     maxFragmentLength: 0,
     now: () => Date.now(),
+    securityLevel: 2,
   };
 }
 

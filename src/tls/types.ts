@@ -158,4 +158,9 @@ export interface ContextOptions {
   maxFragmentLength: 0 | 1 | 2 | 3 | 4;
   /** Wall clock in milliseconds (injectable for tests; the core reads no clock otherwise). */
   now: () => number;
+  /**
+   * OpenSSL security level 0..5 (SSL_CTX_set_security_level; default 2): the floor on DHE groups
+   * (2048 bits at level 2) and on certificate keys and signatures.
+   */
+  securityLevel: number;
 }

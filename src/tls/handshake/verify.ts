@@ -23,6 +23,7 @@ export function verifyPeer(
     anchors: o.trustAnchors,
     ...(ip ? { ip } : name ? { hostname: name } : {}),
     now: new Date(o.now()),
+    securityLevel: o.securityLevel,
   });
   info.verify = { ok: r.code === 0, code: r.code, message: r.message, depth: r.depth };
   if (r.code !== 0 && o.verifyPeer && o.verifyFailIsFatal) throw new VerifyError(r.code, r.message, r.depth);
