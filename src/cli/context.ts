@@ -32,6 +32,7 @@ export async function contextOptions(
   }
   if (opts.ciphersuites) o.cipherSuites13 = opts.ciphersuites;
   if (opts.cipher) o.cipherSuites12 = opts.cipher;
+  if (opts.securityLevel !== null) o.securityLevel = opts.securityLevel;
   if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
   if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
   return o;

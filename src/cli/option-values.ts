@@ -121,6 +121,26 @@ export function parseSuites(flag: '--ciphersuites' | '--cipher', raw: string): n
   });
 }
 
+/**
+ * An OpenSSL-style --cipher string: suite names, `DEFAULT` (our default TLS 1.2 list, in place) and
+ * `@SECLEVEL=n` (SSL_CTX_set_security_level, as in 'DEFAULT:@SECLEVEL=0'). `suites` is null when
+ * the string only sets the level.
+ */
+export function parseCipherString(raw: string): { suites: number[] | null; securityLevel: number | null } {
+  let securityLevel: number | null = null;
+  const names: string[] = [];
+  for (const item of listOf('--cipher', raw, /[:,]/)) {
+    const level = /^@SECLEVEL=(.*)$/i.exec(item);
+    if (level) securityLevel = intIn('--cipher @SECLEVEL', level[1] ?? '', 0, 5);
+    else names.push(item);
+  }
+  if (names.length === 0) return { suites: null, securityLevel };
+  const ids = names.flatMap((n) =>
+    n.toUpperCase() === 'DEFAULT' ? TLS12_SUITES.map((s) => s.id) : parseSuites('--cipher', n),
+  );
+  return { suites: ids.filter((id, i) => ids.indexOf(id) === i), securityLevel };
+}
+
 /** OpenSSL sigalg names (ecdsa_secp256r1_sha256) and the "ECDSA+SHA256" / "RSA-PSS+SHA256" forms. */
 export function parseSigalgs(raw: string): number[] {
   return listOf('--sigalgs', raw, /[:,]/).map((n) => {

@@ -15,6 +15,7 @@ import {
   parseAlpn,
   parseGroups,
   parseSigalgs,
+  parseCipherString,
   parseSuites,
   parseTarget,
   parseVersion,
@@ -49,6 +50,8 @@ export interface CliOptions {
   ciphersuites: number[] | null;
   /** TLS 1.2 suite ids (--cipher). */
   cipher: number[] | null;
+  /** OpenSSL security level (--seclevel or --cipher ...:@SECLEVEL=n), null for the default (2). */
+  securityLevel: number | null;
   /** Signature scheme ids (--sigalgs). */
   sigalgs: number[] | null;
   connectTimeoutMs: number;
@@ -172,7 +175,11 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--max-tls <version>', 'highest version to offer: 1.2 or 1.3 (default 1.3)');
   p.option('--groups <list>', 'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521');
   p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
-  p.option('--cipher <list>', 'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256');
+  p.option(
+    '--cipher <list>',
+    'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256; DEFAULT and @SECLEVEL=n as in OpenSSL',
+  );
+  p.option('--seclevel <n>', 'OpenSSL security level 0-5 (default 2): DH group and certificate key floors');
   p.option(
     '--sigalgs <list>',
     'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519',
@@ -375,6 +382,11 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
         : 'report';
   const timeout = str(o['timeout']);
   const sndbuf = str(o['sndbuf']);
+  const cipher = typeof o['cipher'] === 'string' ? parseCipherString(o['cipher']) : null;
+  const seclevel = str(o['seclevel']);
+  if (seclevel !== null && cipher?.securityLevel != null)
+    throw usage('--seclevel and --cipher @SECLEVEL= both set the security level: give one');
+  const securityLevel = seclevel !== null ? intIn('--seclevel', seclevel, 0, 5) : (cipher?.securityLevel ?? null);
 
   return {
     host,
@@ -388,7 +400,8 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     maxVersion,
     groups: typeof o['groups'] === 'string' ? parseGroups(o['groups']) : null,
     ciphersuites: typeof o['ciphersuites'] === 'string' ? parseSuites('--ciphersuites', o['ciphersuites']) : null,
-    cipher: typeof o['cipher'] === 'string' ? parseSuites('--cipher', o['cipher']) : null,
+    cipher: cipher?.suites ?? null,
+    securityLevel,
     sigalgs: typeof o['sigalgs'] === 'string' ? parseSigalgs(o['sigalgs']) : null,
     connectTimeoutMs: intIn('--connect-timeout', str(o['connectTimeout']) ?? '10000', 1, 3_600_000, ' of ms'),
     timeoutMs: timeout === null ? null : intIn('--timeout', timeout, 1, 86_400_000, ' of ms'),

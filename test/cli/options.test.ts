@@ -380,3 +380,21 @@ describe('validateFiles', () => {
   });
   it('cleans up', () => rmSync(dir, { recursive: true, force: true }));
 });
+
+describe('security level: --seclevel and --cipher @SECLEVEL=n / DEFAULT (issue 13)', () => {
+  it('default null (the library default, 2); --seclevel and @SECLEVEL set it', () => {
+    assert.equal(parseArgs(['h'], {}).securityLevel, null);
+    assert.equal(parseArgs(['h', '--seclevel', '0'], {}).securityLevel, 0);
+    const o = parseArgs(['h', '--cipher', 'DEFAULT:@SECLEVEL=1'], {});
+    assert.equal(o.securityLevel, 1);
+    assert.ok(o.cipher && o.cipher.length > 10 && o.cipher[0] === 0xc02c, 'DEFAULT is the default list');
+    const only = parseArgs(['h', '--cipher', '@SECLEVEL=0'], {});
+    assert.deepEqual([only.cipher, only.securityLevel], [null, 0]);
+    assert.deepEqual(parseArgs(['h', '--cipher', 'ECDHE-RSA-AES256-SHA:@seclevel=3'], {}).cipher, [0xc014]);
+  });
+  it('out of range or given twice: exit 2 with one line', () => {
+    rejects(['h', '--seclevel', '6'], /^--seclevel expects a whole number from 0 to 5, got '6'/);
+    rejects(['h', '--cipher', 'DEFAULT:@SECLEVEL=x'], /^--cipher @SECLEVEL expects a whole number from 0 to 5/);
+    rejects(['h', '--seclevel', '1', '--cipher', '@SECLEVEL=0'], /both set the security level/);
+  });
+});
