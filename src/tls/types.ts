@@ -103,6 +103,10 @@ export interface ConnectionInfo {
   verify: { ok: boolean; code: number; message: string; depth: number };
   /** The scheme the server signed with (CertificateVerify / ServerKeyExchange). */
   peerSignatureScheme: number | null;
+  /** TLS 1.0/1.1 RSA ServerKeyExchange signature: MD5 || SHA-1, which has no scheme id (RFC 2246 §7.4.3). */
+  peerSignatureMd5Sha1: boolean;
+  /** DHE: the size in bits of the server's prime ("Server Temp Key: DH, 2048 bits"); null otherwise. */
+  dhBits: number | null;
   /** NewSessionTickets received so far. */
   tickets: number;
   /** TLS 1.2: extended master secret; secure renegotiation. */
