@@ -19,6 +19,7 @@ import {
   prfHashFor,
   prfHashLength,
 } from '../../src/tls/handshake/prf.js';
+import { Transcript } from '../../src/tls/handshake/transcript.js';
 
 const PROVIDERS: readonly CryptoProvider[] = [await getProvider('node'), await getProvider('noble')];
 
@@ -153,6 +154,15 @@ test('TLS 1.0/1.1 handshake hash is MD5 || SHA-1 (36 bytes) and feeds Finished',
     assert.equal(client.length, 12);
     assert.equal(toHex(client), toHex(prf(p, 'md5-sha1', master, 'client finished', want, 12)));
     assert.notEqual(toHex(client), toHex(server));
+  }
+  for (const p of PROVIDERS) {
+    // The handshake transcript buffers until the version is known, then runs MD5 || SHA-1.
+    const t = new Transcript(p);
+    t.add(utf8('ClientHello'));
+    t.setHash('md5-sha1');
+    t.add(utf8('ServerHello'));
+    const all = utf8('ClientHelloServerHello');
+    assert.equal(toHex(t.hash()), toHex(concat(p.digest('md5', all), p.digest('sha1', all))), p.name);
   }
   assert.equal(prfHashFor(0x0301, 'sha256'), 'md5-sha1');
   assert.equal(prfHashFor(0x0302, 'sha384'), 'md5-sha1');
