@@ -18,7 +18,7 @@ import {
   minDhBits,
   type FfdheName,
 } from '../../src/tls/crypto/ffdhe.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 

@@ -22,7 +22,7 @@ import {
 } from '../../src/tls/codec/keyexchange.js';
 import { sigSchemeByName } from '../../src/tls/codec/names.js';
 import { FFDHE_PRIMES, bigintToBytes } from '../../src/tls/crypto/ffdhe.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import { pkcs1PreMaster } from '../../src/tls/crypto/kx12.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';

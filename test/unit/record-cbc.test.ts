@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { concat, fromHex, toHex, utf8 } from '../../src/tls/codec/bytes.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { ContentType, RECORD_HEADER } from '../../src/tls/record/protection.js';

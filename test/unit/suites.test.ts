@@ -16,7 +16,7 @@ import {
 } from '../../src/tls/codec/names.js';
 import { opensslCipherName } from '../../src/tls/session/openssl-ciphers.js';
 import { defaultOptions } from '../../src/tls/context.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import { parseSuites } from '../../src/cli/option-values.js';
 
 // `openssl ciphers -V DEFAULT` (OpenSSL 3.0.19, Debian), its TLS 1.0–1.2 lines without the PSK and
@@ -88,7 +88,7 @@ test('each DHE suite comes right after its ECDHE-RSA twin, RSA key exchange last
 });
 
 test('the default offer holds the ECDHE suites only, in table order; --cipher names RSA/DHE as unsupported', async () => {
-  const o = defaultOptions(await getProvider('node'));
+  const o = defaultOptions(await getProvider('node'), () => 0);
   assert.deepEqual(
     o.cipherSuites12,
     LEGACY_TABLE_SUITES.filter((s) => s.kx.startsWith('ECDHE')).map((s) => s.id),

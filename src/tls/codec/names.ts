@@ -10,29 +10,30 @@ export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5';
 export const HASH_LENGTH: Record<HashName, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
 
+/** ProtocolVersion code points (RFC 8446 §4.1.2 and Appendix D, RFC 5246 §A.1, RFC 6101). */
 export const ProtocolVersion = {
+  SSL3_0: 0x0300,
   TLS1_0: 0x0301,
   TLS1_1: 0x0302,
   TLS1_2: 0x0303,
   TLS1_3: 0x0304,
 } as const;
+export type ProtocolVersion = (typeof ProtocolVersion)[keyof typeof ProtocolVersion];
+/** The versions this client speaks today. */
+export type SupportedVersion = typeof ProtocolVersion.TLS1_2 | typeof ProtocolVersion.TLS1_3;
 
-/** "TLSv1.3" etc., as OpenSSL prints protocol versions. */
+/** Each version with its name as OpenSSL prints it (SSL_get_version). */
+const VERSION_NAMES = new Map<number, string>([
+  [ProtocolVersion.TLS1_3, 'TLSv1.3'],
+  [ProtocolVersion.TLS1_2, 'TLSv1.2'],
+  [ProtocolVersion.TLS1_1, 'TLSv1.1'],
+  [ProtocolVersion.TLS1_0, 'TLSv1'],
+  [ProtocolVersion.SSL3_0, 'SSLv3'],
+]);
+
+/** "TLSv1.3" etc., as OpenSSL prints protocol versions; unknown ones as 0xNNNN. */
 export function versionName(v: number): string {
-  switch (v) {
-    case 0x0304:
-      return 'TLSv1.3';
-    case 0x0303:
-      return 'TLSv1.2';
-    case 0x0302:
-      return 'TLSv1.1';
-    case 0x0301:
-      return 'TLSv1';
-    case 0x0300:
-      return 'SSLv3';
-    default:
-      return `0x${v.toString(16).padStart(4, '0')}`;
-  }
+  return VERSION_NAMES.get(v) ?? `0x${v.toString(16).padStart(4, '0')}`;
 }
 
 /**
@@ -51,8 +52,8 @@ export interface CipherSuite {
   iana: string;
   /** OpenSSL name, e.g. TLS_AES_128_GCM_SHA256 / ECDHE-RSA-AES128-GCM-SHA256. */
   openssl: string;
-  /** Protocol version the suite belongs to (0x0303 for every TLS 1.0–1.2 suite; see suiteMinVersion). */
-  version: 0x0303 | 0x0304;
+  /** Protocol version the suite belongs to (TLS 1.2 for every TLS 1.0–1.2 suite; see suiteMinVersion). */
+  version: SupportedVersion;
   kx: KeyExchangeKind;
   cipher: SuiteCipher;
   /** The handshake / PRF hash. */
@@ -90,7 +91,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0x1302,
     iana: 'TLS_AES_256_GCM_SHA384',
     openssl: 'TLS_AES_256_GCM_SHA384',
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     kx: 'TLS13',
     cipher: gcm('AES-256-GCM', 32, 12),
     hash: 'sha384',
@@ -99,7 +100,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0x1303,
     iana: 'TLS_CHACHA20_POLY1305_SHA256',
     openssl: 'TLS_CHACHA20_POLY1305_SHA256',
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     kx: 'TLS13',
     cipher: gcm('CHACHA20-POLY1305', 32, 12),
     hash: 'sha256',
@@ -108,7 +109,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0x1301,
     iana: 'TLS_AES_128_GCM_SHA256',
     openssl: 'TLS_AES_128_GCM_SHA256',
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     kx: 'TLS13',
     cipher: gcm('AES-128-GCM', 16, 12),
     hash: 'sha256',

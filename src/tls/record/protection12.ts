@@ -70,7 +70,7 @@ export class Tls12AeadProtection implements RecordProtection {
     if (!this.explicit) return xorNonce(this.iv, this.seq);
     const n = new Uint8Array(12);
     n.set(this.iv.subarray(0, 4));
-    n.set(explicitPart!, 4);
+    if (explicitPart) n.set(explicitPart, 4);
     return n;
   }
 
