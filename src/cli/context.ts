@@ -26,6 +26,7 @@ export async function contextOptions(
     mode: opts.mode,
     maxSendFragment: opts.maxSendFragment,
     maxFragmentLength: opts.maxFragmentLengthCode,
+    legacyServerConnect: opts.legacyServerConnect,
   };
   if (opts.groups) {
     o.groups = opts.groups;

@@ -50,6 +50,7 @@ export function defaultOptions(provider: CryptoProvider, now: () => number): Con
     maxFragmentLength: 0,
     now,
     securityLevel: 2,
+    legacyServerConnect: true,
   };
 }
 

@@ -167,4 +167,9 @@ export interface ContextOptions {
    * (2048 bits at level 2) and on certificate keys and signatures.
    */
   securityLevel: number;
+  /**
+   * Connect to a TLS 1.0–1.2 server that does not send renegotiation_info (RFC 5746 §4.1; OpenSSL's
+   * SSL_OP_LEGACY_SERVER_CONNECT). Default true; such a server is never renegotiated with.
+   */
+  legacyServerConnect: boolean;
 }

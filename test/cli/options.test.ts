@@ -201,7 +201,9 @@ describe('usage errors', () => {
     [['--tls1_2', '--tls1_3', 'h'], "option '--tls1_2' cannot be used with option '--tls1_3' (see tls-probe --help)"],
     [['--tls1_3', '--max-tls', '1.2', 'h'], /^option '--tls1_3' cannot be used with option '--max-tls <version>'/],
     [['--min-tls', '1.3', '--max-tls', '1.2', 'h'], '--min-tls 1.3 is above --max-tls 1.2: no protocol version left'],
-    [['--min-tls', '1.1', 'h'], "--min-tls expects 1.2 or 1.3, got '1.1'"],
+    [['--min-tls', '1.4', 'h'], "--min-tls expects 1.0, 1.1, 1.2 or 1.3, got '1.4'"],
+    [['--min-tls', '1.2', '--max-tls', '1.0', 'h'], '--min-tls 1.2 is above --max-tls 1.0: no protocol version left'],
+    [['--tls1', '--tls1_2', 'h'], /cannot be used with option/],
     [['--cert', 'c.pem', 'h'], '--cert needs --key (the private key for the certificate)'],
     [['--key', 'k.pem', 'h'], '--key needs --cert (the certificate for the key)'],
     [
@@ -396,5 +398,21 @@ describe('security level: --seclevel and --cipher @SECLEVEL=n / DEFAULT (issue 1
     rejects(['h', '--seclevel', '6'], /^--seclevel expects a whole number from 0 to 5, got '6'/);
     rejects(['h', '--cipher', 'DEFAULT:@SECLEVEL=x'], /^--cipher @SECLEVEL expects a whole number from 0 to 5/);
     rejects(['h', '--seclevel', '1', '--cipher', '@SECLEVEL=0'], /both set the security level/);
+  });
+});
+
+describe('TLS 1.0/1.1 and legacy servers (issue 13)', () => {
+  it('--tls1, --tls1_1, --min-tls 1.0 / TLSv1.1; default 1.2-1.3; --no-legacy-server-connect', () => {
+    const v = (argv: string[]): [number, number] => {
+      const o = parseArgs([...argv, 'h'], {});
+      return [o.minVersion, o.maxVersion];
+    };
+    assert.deepEqual(v([]), [0x0303, 0x0304]);
+    assert.deepEqual(v(['--tls1']), [0x0301, 0x0301]);
+    assert.deepEqual(v(['--tls1_1']), [0x0302, 0x0302]);
+    assert.deepEqual(v(['--min-tls', '1.0']), [0x0301, 0x0304]);
+    assert.deepEqual(v(['--min-tls', 'TLSv1.1', '--max-tls', '1.2']), [0x0302, 0x0303]);
+    assert.equal(parseArgs(['h'], {}).legacyServerConnect, true);
+    assert.equal(parseArgs(['h', '--no-legacy-server-connect'], {}).legacyServerConnect, false);
   });
 });

@@ -27,9 +27,12 @@ import { pkcs1PreMaster } from '../../src/tls/crypto/kx12.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import type { PeerKey } from '../../src/tls/handshake/auth.js';
+import { defaultOptions } from '../../src/tls/context.js';
+import { emptyInfo } from '../../src/tls/handshake/info.js';
 import {
-  dheClientKeyExchange,
+  clientKeyExchange,
   dhTempKey,
+  readServerKeyExchange,
   keyFitsKeyExchange,
   rsaClientKeyExchange,
   verifyServerKeyExchange,
@@ -189,43 +192,67 @@ test('ServerKeyExchange signatures: MD5-SHA1 RSA and SHA-1 ECDSA in TLS 1.0/1.1,
   }
 });
 
-test('DHE key exchange: our pre-master equals the server DiffieHellman secret; small groups need a lower level', () => {
+test('DHE key exchange: a signed ServerKeyExchange read, our pre-master equals the server secret, group floors', async () => {
   const prime = FFDHE_PRIMES.ffdhe2048;
   const server = crypto.createDiffieHellman(Buffer.from(bigintToBytes(prime)), Buffer.from([2]));
   const ys = new Uint8Array(server.generateKeys());
-  const ske = {
-    p: bigintToBytes(prime),
-    g: Uint8Array.of(2),
-    ys,
-    params: new Uint8Array(),
-    scheme: null,
-    signature: new Uint8Array(),
+  const oakley = crypto.getDiffieHellman('modp2'); // RFC 2409 Oakley group 2, 1024 bits
+  oakley.generateKeys();
+  /** A TLS 1.0 DHE ServerKeyExchange signed with MD5-SHA1 by the RSA key. */
+  const ske = (p: Uint8Array, y: Uint8Array): Uint8Array => {
+    const params = encodeServerDhParams(p, Uint8Array.of(2), y);
+    const signature = crypto.sign('md5-sha1', Buffer.concat([CLIENT_RANDOM, SERVER_RANDOM, params]), rsa.privateKey);
+    return encodeServerKeyExchangeDhe(params, 0x0301, { scheme: null, signature });
+  };
+  const a = {
+    version: 0x0301,
+    kx: 'DHE_RSA' as const,
+    peerKey: RSA_KEY,
+    clientRandom: CLIENT_RANDOM,
+    serverRandom: SERVER_RANDOM,
   };
   for (const p of PROVIDERS) {
-    const cke = dheClientKeyExchange(p, ske, 2);
-    assert.equal(cke.params.name, 'ffdhe2048');
-    assert.equal(dhTempKey(cke.params), 'DH, 2048 bits');
-    const yc = decodeClientKeyExchangeDhe(cke.body);
-    const z = new Uint8Array(server.computeSecret(Buffer.from(yc)));
+    const o = { ...defaultOptions(p, () => 0) };
+    const info = emptyInfo(null, 16384);
+    const kx = readServerKeyExchange(p, o, info, a, ske(bigintToBytes(prime), ys));
+    assert.equal(kx.kind, 'dhe');
+    assert.deepEqual([info.dhBits, info.peerSignatureMd5Sha1, info.peerSignatureScheme], [2048, true, null]);
+    if (kx.kind === 'dhe') assert.equal(dhTempKey(kx.params), 'DH, 2048 bits');
+    const cke = clientKeyExchange(p, kx, RSA_KEY, 0x0301);
+    const z = new Uint8Array(server.computeSecret(Buffer.from(decodeClientKeyExchangeDhe(cke.body))));
     let i = 0;
     while (z[i] === 0) i++;
     assert.equal(toHex(cke.preMaster), toHex(z.subarray(i)), p.name);
-  }
-  // RFC 2409 Oakley group 2 (1024 bits): refused at the default level 2, accepted at 1.
-  const oakley = crypto.getDiffieHellman('modp2');
-  oakley.generateKeys();
-  const small = { ...ske, p: new Uint8Array(oakley.getPrime()), ys: new Uint8Array(oakley.getPublicKey()) };
-  for (const p of PROVIDERS) {
+    // 1024 bits: refused at the default level 2 (handshake_failure), read at level 1.
+    const small = ske(new Uint8Array(oakley.getPrime()), new Uint8Array(oakley.getPublicKey()));
     expectAlert(
-      () => dheClientKeyExchange(p, small, 2),
+      () => readServerKeyExchange(p, o, emptyInfo(null, 16384), a, small),
       'handshake_failure',
       /^dh key too small: 1024-bit group, 2048 required$/,
     );
-    assert.equal(dhTempKey(dheClientKeyExchange(p, small, 1).params), 'DH, 1024 bits');
+    const info1 = emptyInfo(null, 16384);
+    readServerKeyExchange(p, { ...o, securityLevel: 1 }, info1, a, small);
+    assert.equal(info1.dhBits, 1024);
+    // Ys = 1 is refused whatever the level; a bad signature is decrypt_error.
     expectAlert(
-      () => dheClientKeyExchange(p, { ...ske, ys: Uint8Array.of(1) }, 0),
+      () =>
+        readServerKeyExchange(
+          p,
+          { ...o, securityLevel: 0 },
+          emptyInfo(null, 16384),
+          a,
+          ske(bigintToBytes(prime), Uint8Array.of(1)),
+        ),
       'illegal_parameter',
       /^bad dh value/,
+    );
+    const forged = ske(bigintToBytes(prime), ys);
+    forged[forged.length - 1] = (forged[forged.length - 1] ?? 0) ^ 1;
+    expectAlert(() => readServerKeyExchange(p, o, emptyInfo(null, 16384), a, forged), 'decrypt_error');
+    // An RSA key exchange has no ServerKeyExchange.
+    expectAlert(
+      () => readServerKeyExchange(p, o, emptyInfo(null, 16384), { ...a, kx: 'RSA' }, forged),
+      'unexpected_message',
     );
   }
 });

@@ -6,14 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  HASH_LENGTH,
-  LEGACY_TABLE_SUITES,
-  TLS12_SUITES,
-  suiteById,
-  suiteByName,
-  suiteMinVersion,
-} from '../../src/tls/codec/names.js';
+import { HASH_LENGTH, TLS12_SUITES, suiteById, suiteByName, suiteMinVersion } from '../../src/tls/codec/names.js';
 import { opensslCipherName } from '../../src/tls/session/openssl-ciphers.js';
 import { defaultOptions } from '../../src/tls/context.js';
 import { getProvider } from '../../src/net/providers.js';
@@ -59,10 +52,10 @@ const OPENSSL_30_DEFAULT = `
 
 test('the TLS 1.0–1.2 table is OpenSSL 3.0 DEFAULT: order, code points, names, minimum version', () => {
   assert.deepEqual(
-    LEGACY_TABLE_SUITES.map((s) => `${s.id.toString(16)} ${s.openssl} ${suiteMinVersion(s).toString(16)}`),
+    TLS12_SUITES.map((s) => `${s.id.toString(16)} ${s.openssl} ${suiteMinVersion(s).toString(16)}`),
     OPENSSL_30_DEFAULT.map((o) => `${o.id.toString(16)} ${o.name} ${o.min.toString(16)}`),
   );
-  for (const s of LEGACY_TABLE_SUITES) {
+  for (const s of TLS12_SUITES) {
     // The session codec's table (harvested from OpenSSL) spells each one the same way.
     assert.equal(opensslCipherName(s.id), s.openssl);
     assert.equal(suiteById(s.id), s);
@@ -78,23 +71,24 @@ test('the TLS 1.0–1.2 table is OpenSSL 3.0 DEFAULT: order, code points, names,
 });
 
 test('each DHE suite comes right after its ECDHE-RSA twin, RSA key exchange last', () => {
-  const names = LEGACY_TABLE_SUITES.map((s) => s.openssl);
-  for (const s of LEGACY_TABLE_SUITES.filter((x) => x.kx === 'DHE_RSA')) {
+  const names = TLS12_SUITES.map((s) => s.openssl);
+  for (const s of TLS12_SUITES.filter((x) => x.kx === 'DHE_RSA')) {
     const i = names.indexOf(s.openssl);
     assert.equal(names[i - 1], s.openssl.replace(/^DHE-RSA-/, 'ECDHE-RSA-').replace('AES256-SHA256', 'AES256-SHA384'));
   }
-  const firstRsa = LEGACY_TABLE_SUITES.findIndex((s) => s.kx === 'RSA');
-  assert.ok(LEGACY_TABLE_SUITES.slice(firstRsa).every((s) => s.kx === 'RSA'));
+  const firstRsa = TLS12_SUITES.findIndex((s) => s.kx === 'RSA');
+  assert.ok(TLS12_SUITES.slice(firstRsa).every((s) => s.kx === 'RSA'));
 });
 
-test('the default offer holds the ECDHE suites only, in table order; --cipher names RSA/DHE as unsupported', async () => {
+test('the default offer is the whole table in DEFAULT order; --cipher takes RSA and DHE suites by name', async () => {
   const o = defaultOptions(await getProvider('node'), () => 0);
   assert.deepEqual(
     o.cipherSuites12,
-    LEGACY_TABLE_SUITES.filter((s) => s.kx.startsWith('ECDHE')).map((s) => s.id),
+    TLS12_SUITES.map((s) => s.id),
   );
-  assert.equal(TLS12_SUITES.length, 14);
+  assert.equal(TLS12_SUITES.length, 27);
   assert.deepEqual(parseSuites('--cipher', 'ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES256-SHA384'), [0xc014, 0xc024]);
-  assert.throws(() => parseSuites('--cipher', 'AES128-SHA'), /AES128-SHA: RSA key exchange is not supported/);
-  assert.throws(() => parseSuites('--cipher', 'DHE-RSA-AES128-GCM-SHA256'), /DHE key exchange is not supported/);
+  assert.deepEqual(parseSuites('--cipher', 'AES128-SHA:DHE-RSA-AES128-GCM-SHA256'), [0x002f, 0x009e]);
+  // TLS 1.0/1.1 are never in the default offer.
+  assert.equal(o.minVersion, 0x0303);
 });

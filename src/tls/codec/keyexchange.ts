@@ -8,6 +8,7 @@
  */
 import { Reader, Writer } from './bytes.js';
 import { decodeError } from '../errors.js';
+import type { CertificateRequest12 } from './handshake.js';
 
 /** The signature at the end of a ServerKeyExchange; `scheme` is null before TLS 1.2. */
 export interface SkeSignature {
@@ -107,4 +108,18 @@ export function decodeClientKeyExchangeDhe(body: Uint8Array): Uint8Array {
   const yc = r.vec16(1);
   r.end();
   return yc;
+}
+
+/**
+ * TLS 1.0/1.1 CertificateRequest (RFC 2246 §7.4.4, RFC 4346 §7.4.4): certificate_types and
+ * certificate_authorities, no supported_signature_algorithms (TLS 1.2 added those).
+ */
+export function decodeCertificateRequest10(body: Uint8Array): CertificateRequest12 {
+  const r = new Reader(body, 'CertificateRequest');
+  const certificateTypes = r.vec8(1);
+  const ca = r.sub16(0, 0xffff, 'CertificateRequest authorities');
+  const authorities: Uint8Array[] = [];
+  while (ca.remaining > 0) authorities.push(ca.vec16(1));
+  r.end();
+  return { certificateTypes, sigalgs: [], authorities };
 }

@@ -19,8 +19,17 @@ export const ProtocolVersion = {
   TLS1_3: 0x0304,
 } as const;
 export type ProtocolVersion = (typeof ProtocolVersion)[keyof typeof ProtocolVersion];
-/** The versions this client speaks today. */
-export type SupportedVersion = typeof ProtocolVersion.TLS1_2 | typeof ProtocolVersion.TLS1_3;
+/** The versions this client speaks: TLS 1.0 to 1.3 (1.0 and 1.1 only when asked for, see context.ts). */
+export type SupportedVersion =
+  | typeof ProtocolVersion.TLS1_0
+  | typeof ProtocolVersion.TLS1_1
+  | typeof ProtocolVersion.TLS1_2
+  | typeof ProtocolVersion.TLS1_3;
+
+/** Narrows a wire version to one this client speaks. */
+export function isSupportedVersion(v: number): v is SupportedVersion {
+  return v >= ProtocolVersion.TLS1_0 && v <= ProtocolVersion.TLS1_3;
+}
 
 /** Each version with its name as OpenSSL prints it (SSL_get_version). */
 const VERSION_NAMES = new Map<number, string>([
@@ -83,7 +92,7 @@ const CBC256_SHA256 = cbc(32, 'sha256');
 const CBC256_SHA384 = cbc(32, 'sha384');
 /** One TLS 1.0–1.2 row: id, IANA name, OpenSSL name, key exchange, record cipher, PRF hash. */
 const tls12 = (id: number, iana: string, openssl: string, kx: KeyExchangeKind, cipher: SuiteCipher, hash: HashName) =>
-  ({ id, iana, openssl, version: 0x0303, kx, cipher, hash }) as const;
+  ({ id, iana, openssl, version: ProtocolVersion.TLS1_2, kx, cipher, hash }) as const;
 
 export const CIPHER_SUITES: readonly CipherSuite[] = [
   // TLS 1.3 (RFC 8446 §B.4); OpenSSL's default order.
@@ -203,15 +212,12 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
   tls12(0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 'RSA', CBC128_SHA1, 'sha256'),
 ];
 
-export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === 0x0304);
-/** Every TLS 1.0–1.2 suite in the table, in OpenSSL 3.0's DEFAULT order. */
-export const LEGACY_TABLE_SUITES = CIPHER_SUITES.filter((s) => s.version === 0x0303);
+export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_3);
 /**
- * The TLS 1.2 suites the client negotiates today: the ECDHE ones. The RSA and DHE_RSA rows are in
- * the table for names (sessions, reports, --cipher messages) until their key exchanges are wired
- * into the handshake.
+ * The TLS 1.0–1.2 suites in OpenSSL 3.0's DEFAULT order: ECDHE, DHE-RSA and RSA key exchange, all
+ * offered by default as s_client offers them (an ECDHE-capable server still picks ECDHE).
  */
-export const TLS12_SUITES = LEGACY_TABLE_SUITES.filter((s) => s.kx === 'ECDHE_ECDSA' || s.kx === 'ECDHE_RSA');
+export const TLS12_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_2);
 
 /**
  * The lowest protocol version a suite may be negotiated at: the CBC suites with HMAC-SHA1 exist
@@ -219,8 +225,14 @@ export const TLS12_SUITES = LEGACY_TABLE_SUITES.filter((s) => s.kx === 'ECDHE_EC
  * (RFC 5246 §A.5, RFC 5288 §4, RFC 5289 §4), as OpenSSL's min_tls column (`openssl ciphers -v`).
  */
 export function suiteMinVersion(s: CipherSuite): number {
-  if (s.version === 0x0304) return 0x0304;
-  return s.cipher.kind === 'cbc' && s.cipher.macHash === 'sha1' ? 0x0301 : 0x0303;
+  if (s.version === ProtocolVersion.TLS1_3) return ProtocolVersion.TLS1_3;
+  return s.cipher.kind === 'cbc' && s.cipher.macHash === 'sha1' ? ProtocolVersion.TLS1_0 : ProtocolVersion.TLS1_2;
+}
+
+/** Whether a suite may be negotiated at `version` (TLS 1.3 suites only at 1.3; others from their minimum to 1.2). */
+export function suiteUsableAt(s: CipherSuite, version: number): boolean {
+  if (s.version === ProtocolVersion.TLS1_3) return version === ProtocolVersion.TLS1_3;
+  return suiteMinVersion(s) <= version && version <= ProtocolVersion.TLS1_2;
 }
 
 export function suiteById(id: number): CipherSuite | undefined {

@@ -8,15 +8,25 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { PeerKey } from './auth.js';
 import { checkPeerScheme } from './auth.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { sigSchemeByName, type KeyExchangeKind, type SignatureScheme } from '../codec/names.js';
 import {
+  groupById,
+  sigSchemeByName,
+  type KeyExchangeKind,
+  type NamedGroup,
+  type SignatureScheme,
+} from '../codec/names.js';
+import {
+  decodeServerKeyExchangeDhe,
+  decodeServerKeyExchangeEcdheAt,
   encodeClientKeyExchangeDhe,
   encodeClientKeyExchangeRsa,
   type ServerKeyExchangeDhe,
   type SkeSignature,
 } from '../codec/keyexchange.js';
+import { encodeClientKeyExchangeEcdhe } from '../codec/handshake.js';
 import { checkDhParams, minDhBits, type DhParams } from '../crypto/ffdhe.js';
-import { TlsAlert, illegalParameter } from '../errors.js';
+import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
+import type { ConnectionInfo, ContextOptions } from '../types.js';
 import { concat } from '../codec/bytes.js';
 
 /** A pre-master secret and the ClientKeyExchange body that carries it to the server. */
@@ -102,19 +112,89 @@ export function rsaClientKeyExchange(p: CryptoProvider, key: PeerKey, clientHell
 }
 
 /**
- * DHE (RFC 5246 §8.1.2): checks the server's group and value (crypto/ffdhe.ts, with the security
- * level's floor on the prime: level 2 refuses groups under 2048 bits), makes our key share in
- * that group, and returns the shared secret without leading zeros as the pre-master secret.
+ * DHE (RFC 5246 §8.1.2): our key share in the server's group, checked beforehand by
+ * checkDhParams (crypto/ffdhe.ts); the shared secret without leading zeros is the pre-master.
  */
-export function dheClientKeyExchange(
-  p: CryptoProvider,
-  ske: ServerKeyExchangeDhe,
-  securityLevel: number,
-): ClientKeyExchange & { params: DhParams } {
-  const params = checkDhParams(ske.p, ske.g, ske.ys, minDhBits(securityLevel));
+export function dheClientKeyExchange(p: CryptoProvider, ske: ServerKeyExchangeDhe): ClientKeyExchange {
   const share = p.generateDhKeyShare(ske.p, ske.g);
   const preMaster = share.computeSecret(ske.ys);
-  return { preMaster, body: encodeClientKeyExchangeDhe(share.publicKey), params };
+  return { preMaster, body: encodeClientKeyExchangeDhe(share.publicKey) };
+}
+
+/** What the server's ServerKeyExchange (or, for RSA key exchange, its certificate) gave us to answer. */
+export type ServerKx =
+  | { kind: 'rsa' }
+  | { kind: 'ecdhe'; group: NamedGroup; point: Uint8Array }
+  | { kind: 'dhe'; ske: ServerKeyExchangeDhe; params: DhParams };
+
+/**
+ * ServerKeyExchange for the suite's key exchange (RFC 5246 §7.4.3, RFC 8422 §5.4): decoded for
+ * this version, the group checked (an ECDHE group we offered; a DH group per checkDhParams and
+ * the security level), the signature verified; the report facts go into `info`.
+ */
+export function readServerKeyExchange(
+  p: CryptoProvider,
+  o: ContextOptions,
+  info: ConnectionInfo,
+  a: { version: number; kx: KeyExchangeKind; peerKey: PeerKey; clientRandom: Uint8Array; serverRandom: Uint8Array },
+  body: Uint8Array,
+): ServerKx {
+  const randoms = { clientRandom: a.clientRandom, serverRandom: a.serverRandom };
+  if (a.kx === 'DHE_RSA') {
+    const ske = decodeServerKeyExchangeDhe(body, a.version);
+    const sig = verifyServerKeyExchange(
+      p,
+      a.version,
+      a.peerKey,
+      ske,
+      { ...randoms, params: ske.params },
+      o.signatureAlgorithms,
+    );
+    const params = checkDhParams(ske.p, ske.g, ske.ys, minDhBits(o.securityLevel));
+    recordSignature(info, sig);
+    info.dhBits = params.bits;
+    return { kind: 'dhe', ske, params };
+  }
+  if (a.kx !== 'ECDHE_ECDSA' && a.kx !== 'ECDHE_RSA') throw unexpectedMessage('unexpected ServerKeyExchange');
+  const ske = decodeServerKeyExchangeEcdheAt(body, a.version);
+  const group = groupById(ske.group);
+  if (!group || group.name === 'X25519MLKEM768' || !o.groups.includes(group.name))
+    throw illegalParameter('server chose a group we did not offer');
+  const sig = verifyServerKeyExchange(
+    p,
+    a.version,
+    a.peerKey,
+    ske,
+    { ...randoms, params: ske.params },
+    o.signatureAlgorithms,
+  );
+  recordSignature(info, sig);
+  info.group = group.id;
+  return { kind: 'ecdhe', group, point: ske.point };
+}
+
+function recordSignature(info: ConnectionInfo, sig: SkeSignatureInfo): void {
+  info.peerSignatureScheme = sig.scheme?.id ?? null;
+  info.peerSignatureMd5Sha1 = sig.scheme === null;
+}
+
+/** Our answer to the server's key exchange: the pre-master secret and the ClientKeyExchange body. */
+export function clientKeyExchange(
+  p: CryptoProvider,
+  kx: ServerKx,
+  peerKey: PeerKey,
+  clientHelloVersion: number,
+): ClientKeyExchange {
+  switch (kx.kind) {
+    case 'rsa':
+      return rsaClientKeyExchange(p, peerKey, clientHelloVersion);
+    case 'dhe':
+      return dheClientKeyExchange(p, kx.ske);
+    case 'ecdhe': {
+      const share = p.generateKeyShare(kx.group.name);
+      return { preMaster: share.computeSecret(kx.point), body: encodeClientKeyExchangeEcdhe(share.publicKey) };
+    }
+  }
 }
 
 /** "Server Temp Key: DH, 2048 bits" as s_client prints it for a DHE connection. */
