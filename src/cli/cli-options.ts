@@ -9,7 +9,7 @@ import type { CertificateOptions } from './options-x509.js';
 export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
 export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
-export type TlsVersion = 0x0303 | 0x0304;
+export type TlsVersion = 0x0301 | 0x0302 | 0x0303 | 0x0304;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
 export interface CliOptions extends CertificateOptions {
@@ -32,6 +32,10 @@ export interface CliOptions extends CertificateOptions {
   ciphersuites: number[] | null;
   /** TLS 1.2 suite ids (--cipher). */
   cipher: number[] | null;
+  /** OpenSSL security level (--seclevel or --cipher ...:@SECLEVEL=n), null for the default (2). */
+  securityLevel: number | null;
+  /** Connect to servers without renegotiation_info (default; --no-legacy-server-connect refuses them). */
+  legacyServerConnect: boolean;
   /** Signature scheme ids (--sigalgs). */
   sigalgs: number[] | null;
   connectTimeoutMs: number;

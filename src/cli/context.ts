@@ -27,6 +27,7 @@ export async function contextOptions(
     mode: opts.mode,
     maxSendFragment: opts.maxSendFragment,
     maxFragmentLength: opts.maxFragmentLengthCode,
+    legacyServerConnect: opts.legacyServerConnect,
   };
   if (opts.groups) {
     o.groups = opts.groups;
@@ -35,6 +36,7 @@ export async function contextOptions(
   }
   if (opts.ciphersuites) o.cipherSuites13 = opts.ciphersuites;
   if (opts.cipher) o.cipherSuites12 = opts.cipher;
+  if (opts.securityLevel !== null) o.securityLevel = opts.securityLevel;
   if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
   if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
   if (opts.x509Strict || opts.crl.length > 0 || opts.crlCheck !== 'none') {

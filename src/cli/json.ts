@@ -6,7 +6,7 @@ import type { ConnectionInfo } from '../tls/types.js';
 import { groupName, sigSchemeName, suiteName, versionName } from '../tls/codec/names.js';
 import type { CliOptions } from './options.js';
 import { classifyError, ExitCode, type ErrorContext, type ErrorKind } from './exit.js';
-import { isoTime, keyTypeName, opensslName, sigalgShortName } from './report.js';
+import { isoTime, keyTypeName, opensslName, serverTempKey, sigalgShortName } from './report.js';
 
 /** One connection as the run loop records it. */
 export interface ConnectionRecord {
@@ -53,6 +53,8 @@ export interface JsonConnection {
   sni: string | null;
   sniAcknowledged: boolean;
   peerSignatureScheme: string | null;
+  /** s_client's "Server Temp Key" text ("X25519, 253 bits", "DH, 2048 bits"), null without one. */
+  serverTempKey: string | null;
   extendedMasterSecret: boolean;
   secureRenegotiation: boolean;
   handshakeBytes: { read: number; written: number };
@@ -126,7 +128,12 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     timings: { connectMs: rec.timings.connectMs, handshakeMs: rec.timings.handshakeMs },
     sni: i.servername,
     sniAcknowledged: i.sniAcknowledged,
-    peerSignatureScheme: i.peerSignatureScheme === null ? null : sigSchemeName(i.peerSignatureScheme),
+    peerSignatureScheme: i.peerSignatureMd5Sha1
+      ? 'rsa_pkcs1_md5_sha1'
+      : i.peerSignatureScheme === null
+        ? null
+        : sigSchemeName(i.peerSignatureScheme),
+    serverTempKey: serverTempKey(i),
     extendedMasterSecret: i.extendedMasterSecret,
     secureRenegotiation: i.secureRenegotiation,
     handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },

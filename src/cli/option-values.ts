@@ -80,9 +80,29 @@ export function parseTarget(raw: string, flag = 'target'): { host: string; port:
 /** "1.2" / "1.3" (a TLSv prefix is allowed) as a protocol version. */
 export function parseVersion(flag: string, raw: string): TlsVersion {
   const v = raw.trim().replace(/^tlsv?/i, '');
+  if (v === '1.0' || v === '1') return 0x0301;
+  if (v === '1.1') return 0x0302;
   if (v === '1.2') return 0x0303;
   if (v === '1.3') return 0x0304;
-  throw usage(`${flag} expects 1.2 or 1.3, got '${raw}'`);
+  throw usage(`${flag} expects 1.0, 1.1, 1.2 or 1.3, got '${raw}'`);
+}
+
+const VERSION_FLAG: Record<TlsVersion, string> = { 0x0301: '1.0', 0x0302: '1.1', 0x0303: '1.2', 0x0304: '1.3' };
+
+/**
+ * The versions to offer: TLS 1.2-1.3 unless --min-tls/--max-tls or one of --tls1, --tls1_1,
+ * --tls1_2, --tls1_3 (that version only; commander refuses two of them) say otherwise.
+ */
+export function versionRange(o: Record<string, unknown>): { minVersion: TlsVersion; maxVersion: TlsVersion } {
+  let minVersion: TlsVersion = o['minTls'] !== undefined ? parseVersion('--min-tls', String(o['minTls'])) : 0x0303;
+  let maxVersion: TlsVersion = o['maxTls'] !== undefined ? parseVersion('--max-tls', String(o['maxTls'])) : 0x0304;
+  const only = (['tls1', 'tls1_1', 'tls1_2', 'tls1_3'] as const).findIndex((k) => o[k] === true);
+  if (only >= 0) minVersion = maxVersion = (0x0301 + only) as TlsVersion;
+  if (minVersion > maxVersion)
+    throw usage(
+      `--min-tls ${VERSION_FLAG[minVersion]} is above --max-tls ${VERSION_FLAG[maxVersion]}: no protocol version left`,
+    );
+  return { minVersion, maxVersion };
 }
 
 /** --groups names (OpenSSL spellings and aliases) as group names, in order. */
@@ -117,6 +137,26 @@ export function parseSuites(flag: '--ciphersuites' | '--cipher', raw: string): n
       );
     return s.id;
   });
+}
+
+/**
+ * An OpenSSL-style --cipher string: suite names, `DEFAULT` (our default TLS 1.2 list, in place) and
+ * `@SECLEVEL=n` (SSL_CTX_set_security_level, as in 'DEFAULT:@SECLEVEL=0'). `suites` is null when
+ * the string only sets the level.
+ */
+export function parseCipherString(raw: string): { suites: number[] | null; securityLevel: number | null } {
+  let securityLevel: number | null = null;
+  const names: string[] = [];
+  for (const item of listOf('--cipher', raw, /[:,]/)) {
+    const level = /^@SECLEVEL=(.*)$/i.exec(item);
+    if (level) securityLevel = intIn('--cipher @SECLEVEL', level[1] ?? '', 0, 5);
+    else names.push(item);
+  }
+  if (names.length === 0) return { suites: null, securityLevel };
+  const ids = names.flatMap((n) =>
+    n.toUpperCase() === 'DEFAULT' ? TLS12_SUITES.map((s) => s.id) : parseSuites('--cipher', n),
+  );
+  return { suites: ids.filter((id, i) => ids.indexOf(id) === i), securityLevel };
 }
 
 /** OpenSSL sigalg names (ecdsa_secp256r1_sha256) and the "ECDSA+SHA256" / "RSA-PSS+SHA256" forms. */

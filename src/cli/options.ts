@@ -8,22 +8,17 @@ import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { Mode } from '../tls/types.js';
-import {
-  STARTTLS_PROTOCOLS,
-  type CliOptions,
-  type OutputMode,
-  type StartTlsProtocol,
-  type TlsVersion,
-} from './cli-options.js';
+import { STARTTLS_PROTOCOLS, type CliOptions, type OutputMode, type StartTlsProtocol } from './cli-options.js';
 import {
   HINT,
   intIn,
   parseAlpn,
   parseGroups,
   parseSigalgs,
+  parseCipherString,
   parseSuites,
   parseTarget,
-  parseVersion,
+  versionRange,
   usage,
 } from './option-values.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
@@ -105,13 +100,38 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--servername <name>', 'SNI to send and name to verify (default: the host unless it is an IP literal)');
   p.option('--no-servername', 'send no SNI');
   p.option('--alpn <p1,p2>', 'offer these ALPN protocols, e.g. h2,http/1.1');
+  p.addOption(
+    new Option('--tls1', 'TLS 1.0 only (never offered otherwise)').conflicts([
+      'tls1_1',
+      'tls1_2',
+      'tls1_3',
+      'minTls',
+      'maxTls',
+    ]),
+  );
+  p.addOption(
+    new Option('--tls1_1', 'TLS 1.1 only (never offered otherwise)').conflicts([
+      'tls1_2',
+      'tls1_3',
+      'minTls',
+      'maxTls',
+    ]),
+  );
   p.addOption(new Option('--tls1_2', 'TLS 1.2 only').conflicts(['tls1_3', 'minTls', 'maxTls']));
   p.addOption(new Option('--tls1_3', 'TLS 1.3 only').conflicts(['minTls', 'maxTls']));
-  p.option('--min-tls <version>', 'lowest version to offer: 1.2 or 1.3 (default 1.2)');
-  p.option('--max-tls <version>', 'highest version to offer: 1.2 or 1.3 (default 1.3)');
+  p.option('--min-tls <version>', 'lowest version to offer: 1.0, 1.1, 1.2 or 1.3 (default 1.2)');
+  p.option('--max-tls <version>', 'highest version to offer: 1.0, 1.1, 1.2 or 1.3 (default 1.3)');
+  p.option(
+    '--no-legacy-server-connect',
+    'refuse TLS 1.0-1.2 servers without renegotiation_info (RFC 5746), as OpenSSL 3.0 does by default',
+  );
   p.option('--groups <list>', 'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521');
   p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
-  p.option('--cipher <list>', 'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256');
+  p.option(
+    '--cipher <list>',
+    'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256; DEFAULT and @SECLEVEL=n as in OpenSSL',
+  );
+  p.option('--seclevel <n>', 'OpenSSL security level 0-5 (default 2): DH group and certificate key floors');
   p.option(
     '--sigalgs <list>',
     'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519',
@@ -268,11 +288,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   }
   const verifyHost = typeof o['servername'] === 'string' ? o['servername'] : host;
 
-  let minVersion: TlsVersion = o['minTls'] !== undefined ? parseVersion('--min-tls', String(o['minTls'])) : 0x0303;
-  let maxVersion: TlsVersion = o['maxTls'] !== undefined ? parseVersion('--max-tls', String(o['maxTls'])) : 0x0304;
-  if (flag(o['tls1_2'])) minVersion = maxVersion = 0x0303;
-  if (flag(o['tls1_3'])) minVersion = maxVersion = 0x0304;
-  if (minVersion > maxVersion) throw usage('--min-tls 1.3 is above --max-tls 1.2: no protocol version left');
+  const { minVersion, maxVersion } = versionRange(o);
 
   const cert = str(o['cert']);
   const key = str(o['key']);
@@ -315,6 +331,11 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
         : 'report';
   const timeout = str(o['timeout']);
   const sndbuf = str(o['sndbuf']);
+  const cipher = typeof o['cipher'] === 'string' ? parseCipherString(o['cipher']) : null;
+  const seclevel = str(o['seclevel']);
+  if (seclevel !== null && cipher?.securityLevel != null)
+    throw usage('--seclevel and --cipher @SECLEVEL= both set the security level: give one');
+  const securityLevel = seclevel !== null ? intIn('--seclevel', seclevel, 0, 5) : (cipher?.securityLevel ?? null);
 
   return {
     host,
@@ -328,7 +349,9 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     maxVersion,
     groups: typeof o['groups'] === 'string' ? parseGroups(o['groups']) : null,
     ciphersuites: typeof o['ciphersuites'] === 'string' ? parseSuites('--ciphersuites', o['ciphersuites']) : null,
-    cipher: typeof o['cipher'] === 'string' ? parseSuites('--cipher', o['cipher']) : null,
+    cipher: cipher?.suites ?? null,
+    securityLevel,
+    legacyServerConnect: o['legacyServerConnect'] !== false,
     sigalgs: typeof o['sigalgs'] === 'string' ? parseSigalgs(o['sigalgs']) : null,
     connectTimeoutMs: intIn('--connect-timeout', str(o['connectTimeout']) ?? '10000', 1, 3_600_000, ' of ms'),
     timeoutMs: timeout === null ? null : intIn('--timeout', timeout, 1, 86_400_000, ' of ms'),

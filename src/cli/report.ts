@@ -170,16 +170,27 @@ function verifyReturnLine(info: ConnectionInfo, p: Paint): string {
 
 /** "Peer signing digest" / "Peer signature type" lines (absent on resumption: nothing was signed). */
 function peerSignatureLines(info: ConnectionInfo, labels: [string, string]): string[] {
+  if (info.peerSignatureMd5Sha1 && !info.resumed) return [`${labels[0]}: MD5-SHA1`, `${labels[1]}: RSA`];
   const s = info.peerSignatureScheme === null || info.resumed ? undefined : sigSchemeById(info.peerSignatureScheme);
   if (!s) return [];
   return [...(s.hash ? [`${labels[0]}: ${s.hash.toUpperCase()}`] : []), `${labels[1]}: ${s.sigType}`];
 }
 
-/** "Server Temp Key: X25519, 253 bits" (absent on a TLS 1.2 resumption: no key exchange). */
-function tempKeyLine(info: ConnectionInfo): string[] {
-  if (info.group === null || (info.resumed && info.version === 0x0303)) return [];
+/**
+ * The server's ephemeral key as s_client's "Server Temp Key" shows it: "X25519, 253 bits", "DH,
+ * 2048 bits"; null when there was none (RSA key exchange, a TLS 1.0–1.2 resumption).
+ */
+export function serverTempKey(info: ConnectionInfo): string | null {
+  if (info.resumed && info.version !== null && info.version < 0x0304) return null;
+  if (info.dhBits !== null) return `DH, ${info.dhBits} bits`;
+  if (info.group === null) return null;
   const g = groupById(info.group);
-  return [`Server Temp Key: ${g ? g.tempKey : `0x${info.group.toString(16).padStart(4, '0')}`}`];
+  return g ? g.tempKey : `0x${info.group.toString(16).padStart(4, '0')}`;
+}
+
+function tempKeyLine(info: ConnectionInfo): string[] {
+  const k = serverTempKey(info);
+  return k === null ? [] : [`Server Temp Key: ${k}`];
 }
 
 function alpnLine(info: ConnectionInfo): string {

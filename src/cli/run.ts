@@ -106,13 +106,13 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       );
       const info = link.conn.handshake.info;
       // A resumed TLS 1.2 session stays valid: it is this connection's session for --sess-out.
-      const resumed12 = info.resumed && info.version === 0x0303 ? link.conn.session : undefined;
+      const resumed12 = info.resumed && info.version !== null && info.version <= 0x0303 ? link.conn.session : undefined;
       if (resumed12 && !obtained.includes(resumed12)) obtained.unshift(resumed12);
       if (offer) {
         attempts++;
         if (info.resumed) accepted++;
-        // A TLS 1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
-        if (info.resumed && offer.version === 0x0303) offer.used = false;
+        // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
+        if (info.resumed && offer.version <= 0x0303) offer.used = false;
       }
       if (current)
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
@@ -203,7 +203,7 @@ function printReport(
   verifyText: (c: number) => string,
 ): void {
   const info = link.conn.handshake.info;
-  const session = info.version === 0x0303 ? link.conn.session : undefined;
+  const session = info.version !== null && info.version <= 0x0303 ? link.conn.session : undefined;
   const sessionBlock = session ? formatSslSessionBlock(session, { verifyText }) : undefined;
   if (opts.output === 'report') {
     io.stdout.write(

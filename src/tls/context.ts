@@ -49,6 +49,8 @@ export function defaultOptions(provider: CryptoProvider, now: () => number): Con
     maxSendFragment: 16384,
     maxFragmentLength: 0,
     now,
+    securityLevel: 2,
+    legacyServerConnect: true,
   };
 }
 

@@ -103,6 +103,10 @@ export interface ConnectionInfo {
   };
   /** The scheme the server signed with (CertificateVerify / ServerKeyExchange). */
   peerSignatureScheme: number | null;
+  /** TLS 1.0/1.1 RSA ServerKeyExchange signature: MD5 || SHA-1, which has no scheme id (RFC 2246 §7.4.3). */
+  peerSignatureMd5Sha1: boolean;
+  /** DHE: the size in bits of the server's prime ("Server Temp Key: DH, 2048 bits"); null otherwise. */
+  dhBits: number | null;
   /** NewSessionTickets received so far. */
   tickets: number;
   /** TLS 1.2: extended master secret; secure renegotiation. */
@@ -160,4 +164,14 @@ export interface ContextOptions {
   maxFragmentLength: 0 | 1 | 2 | 3 | 4;
   /** Wall clock in milliseconds (injectable for tests; the core reads no clock otherwise). */
   now: () => number;
+  /**
+   * OpenSSL security level 0..5 (SSL_CTX_set_security_level; default 2): the floor on DHE groups
+   * (2048 bits at level 2) and on certificate keys and signatures.
+   */
+  securityLevel: number;
+  /**
+   * Connect to a TLS 1.0–1.2 server that does not send renegotiation_info (RFC 5746 §4.1; OpenSSL's
+   * SSL_OP_LEGACY_SERVER_CONNECT). Default true; such a server is never renegotiated with.
+   */
+  legacyServerConnect: boolean;
 }

@@ -201,7 +201,9 @@ describe('usage errors', () => {
     [['--tls1_2', '--tls1_3', 'h'], "option '--tls1_2' cannot be used with option '--tls1_3' (see tls-probe --help)"],
     [['--tls1_3', '--max-tls', '1.2', 'h'], /^option '--tls1_3' cannot be used with option '--max-tls <version>'/],
     [['--min-tls', '1.3', '--max-tls', '1.2', 'h'], '--min-tls 1.3 is above --max-tls 1.2: no protocol version left'],
-    [['--min-tls', '1.1', 'h'], "--min-tls expects 1.2 or 1.3, got '1.1'"],
+    [['--min-tls', '1.4', 'h'], "--min-tls expects 1.0, 1.1, 1.2 or 1.3, got '1.4'"],
+    [['--min-tls', '1.2', '--max-tls', '1.0', 'h'], '--min-tls 1.2 is above --max-tls 1.0: no protocol version left'],
+    [['--tls1', '--tls1_2', 'h'], /cannot be used with option/],
     [['--cert', 'c.pem', 'h'], '--cert needs --key (the private key for the certificate)'],
     [['--key', 'k.pem', 'h'], '--key needs --cert (the certificate for the key)'],
     [

@@ -65,6 +65,8 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     peerCertificates: [LEAF],
     verify: { ok: true, code: 0, message: 'ok', depth: 0 },
     peerSignatureScheme: 0x0403,
+    peerSignatureMd5Sha1: false,
+    dhBits: null,
     tickets: 0,
     extendedMasterSecret: false,
     secureRenegotiation: false,
@@ -350,5 +352,43 @@ describe('--io-trace lines', () => {
     assert.equal(formatSyscallLine('write', 'EPIPE'), 'write:errno=32');
     assert.equal(formatConnected(), 'CONNECTED(00000000)');
     assert.equal(formatConnected(3), 'CONNECTED(00000003)');
+  });
+});
+
+describe('TLS 1.0/1.1, DHE and RSA key exchange lines (issue 13)', () => {
+  it('TLS 1.0 DHE-RSA: MD5-SHA1 signature, DH temp key, TLSv1 everywhere, no secure renegotiation', () => {
+    const info = info12({
+      version: 0x0301,
+      cipherSuite: 0x0039,
+      group: null,
+      dhBits: 2048,
+      peerSignatureScheme: null,
+      peerSignatureMd5Sha1: true,
+      extendedMasterSecret: false,
+      secureRenegotiation: false,
+    });
+    const got = report(info);
+    for (const line of [
+      'Peer signing digest: MD5-SHA1',
+      'Peer signature type: RSA',
+      'Server Temp Key: DH, 2048 bits',
+      'New, TLSv1, Cipher is DHE-RSA-AES256-SHA',
+      'Protocol: TLSv1',
+      'Secure Renegotiation IS NOT supported',
+      '    Protocol  : TLSv1',
+    ])
+      assert.ok(got.includes(line), `${line}\n${got.join('\n')}`);
+    const brief = formatBrief(info).split('\n');
+    assert.ok(brief.includes('Protocol version: TLSv1'));
+    assert.ok(brief.includes('Hash used: MD5-SHA1'));
+    assert.ok(brief.includes('Server Temp Key: DH, 2048 bits'));
+  });
+  it('RSA key exchange has no Server Temp Key line; TLS 1.1 is TLSv1.1; a resumption shows no temp key', () => {
+    const rsa = report(info12({ version: 0x0302, cipherSuite: 0x002f, group: null, peerSignatureScheme: null }));
+    assert.ok(!rsa.some((l) => l.startsWith('Server Temp Key')), rsa.join('\n'));
+    assert.ok(rsa.includes('New, TLSv1.1, Cipher is AES128-SHA'));
+    assert.ok(!rsa.some((l) => l.startsWith('Peer signing digest')));
+    const resumed = report(info12({ version: 0x0301, cipherSuite: 0x0039, group: null, dhBits: 2048, resumed: true }));
+    assert.ok(!resumed.some((l) => l.startsWith('Server Temp Key')), resumed.join('\n'));
   });
 });

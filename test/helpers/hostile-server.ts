@@ -14,6 +14,8 @@
  *    at it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { getDiffieHellman } from 'node:crypto';
+import { FFDHE_PRIMES, bigintToBytes } from '../../src/tls/crypto/ffdhe.js';
 import { concat, toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel, alertName } from '../../src/tls/codec/alerts.js';
 import {
@@ -420,6 +422,39 @@ const SKE = HandshakeType.server_key_exchange;
 /** Edits the n-th ServerHello message the server sends. */
 const sh = (edit: (s: EditableServerHello) => void, nth = 1): MutateHook =>
   onHandshake(SH, (m) => editServerHello(m, edit), nth);
+
+/** Hostile DHE groups and public values: id, title, alert, the ServerDHParams to send (signed). */
+const DH_CASES: [string, string, string, () => { p: Uint8Array; g: Uint8Array; ys?: Uint8Array }][] = [
+  [
+    'kx-12-dhe-1024-bit-group',
+    'DHE with a 1024-bit group (RFC 2409 group 2) at security level 2',
+    'handshake_failure',
+    () => ({ p: new Uint8Array(getDiffieHellman('modp2').getPrime()), g: Uint8Array.of(2) }),
+  ],
+  ['kx-12-dhe-ys-one', 'DHE server public value 1', 'illegal_parameter', () => ffdhe2048({ ys: Uint8Array.of(1) })],
+  [
+    'kx-12-dhe-ys-p-minus-1',
+    'DHE server public value p - 1 (order 2)',
+    'illegal_parameter',
+    () => ffdhe2048({ ys: bigintToBytes(FFDHE_PRIMES.ffdhe2048 - 1n) }),
+  ],
+  ['kx-12-dhe-generator-one', 'DHE generator 1', 'illegal_parameter', () => ffdhe2048({ g: Uint8Array.of(1) })],
+  [
+    'kx-12-dhe-even-prime',
+    'DHE "prime" that is even',
+    'illegal_parameter',
+    () => ffdhe2048({ p: bigintToBytes(FFDHE_PRIMES.ffdhe2048 + 1n) }),
+  ],
+];
+
+/** RFC 7919 ffdhe2048 with some of p, g, Ys replaced. */
+function ffdhe2048(over: { p?: Uint8Array; g?: Uint8Array; ys?: Uint8Array }): {
+  p: Uint8Array;
+  g: Uint8Array;
+  ys?: Uint8Array;
+} {
+  return { p: bigintToBytes(FFDHE_PRIMES.ffdhe2048), g: Uint8Array.of(2), ...over };
+}
 
 export const HOSTILE_CASES: HostileCase[] = [
   // --- record layer ---------------------------------------------------------------------------
@@ -1148,6 +1183,48 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({ server: { ...TLS12, mutate: sh((s) => s.random.set(DOWNGRADE_TLS11, 24)) } }),
   },
   {
+    id: 'sh-tls11-not-offered',
+    title: 'TLS 1.1 ServerHello to the default offer (TLS 1.2-1.3)',
+    expect: 'protocol_version',
+    ref: 'RFC 5246 §E.1 (a version the client did not offer); OpenSSL: unsupported protocol',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, mutate: sh((s) => (s.legacyVersion = 0x0302)) } }),
+  },
+  {
+    id: 'sh-tls11-downgrade-sentinel',
+    title: 'TLS 1.1 ServerHello with the DOWNGRD\\x00 sentinel to a client offering TLS 1.0-1.3',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3 (TLS 1.2 clients check DOWNGRD\\x00 when the server picks 1.1 or below)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: sh((s) => {
+          s.legacyVersion = 0x0302;
+          s.random.set(DOWNGRADE_TLS11, 24);
+        }),
+      },
+      client: { minVersion: 0x0301 },
+    }),
+  },
+  {
+    id: 'sh-tls11-downgrade-sentinel-12-only',
+    title: 'TLS 1.1 ServerHello with the DOWNGRD\\x00 sentinel to a client offering TLS 1.0-1.2',
+    expect: 'illegal_parameter',
+    ref: 'RFC 8446 §4.1.3',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: sh((s) => {
+          s.legacyVersion = 0x0302;
+          s.random.set(DOWNGRADE_TLS11, 24);
+        }),
+      },
+      client: { minVersion: 0x0301, maxVersion: 0x0303 },
+    }),
+  },
+  {
     id: 'sh-psk-identity-not-sent',
     title: 'ServerHello selecting PSK identity 1 when we sent one identity',
     expect: 'illegal_parameter',
@@ -1529,15 +1606,45 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({ server: { ...TLS12, mutate: onHandshake(FIN, (m) => flipByte(m, -1)) } }),
   },
 
+  // --- TLS 1.0-1.2 DHE, RSA key exchange and CBC padding (issue 13) -------------------------------
+  ...DH_CASES.map(([id, title, expect, dh]): HostileCase => ({
+    id,
+    title,
+    expect,
+    ref: 'OpenSSL tls_process_ske_dhe (bad dh value / dh key too small), RFC 7919 §5.1, SP 800-56A §5.6.2.3.1',
+    leaf: 'rsa2048',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, suite: 0x009e, dh: dh() } }),
+  })),
+  {
+    id: 'kx-12-rsa-kx-ecdsa-leaf',
+    title: 'RSA key exchange suite with an ECDSA certificate (nothing to encrypt the pre-master to)',
+    expect: 'handshake_failure',
+    ref: 'RFC 5246 §7.4.2 (OpenSSL ssl3_check_cert_and_algorithm: wrong certificate type)',
+    cheap: true,
+    setup: () => ({ server: { ...TLS12, suite: 0x002f } }),
+  },
+  ...(['padding', 'mac'] as const).map((tamper): HostileCase => ({
+    id: `record-12-cbc-bad-${tamper}`,
+    title: `MAC-then-encrypt CBC application data with a broken ${tamper === 'mac' ? 'MAC (padding right)' : 'padding (MAC right)'}`,
+    expect: 'bad_record_mac',
+    ref: 'RFC 5246 §6.2.3.2 (one alert for padding and MAC failures: no padding oracle)',
+    setup: () => ({
+      server: { ...TLS12, suite: 0xc009, noEtm: true, cbcTamper: tamper },
+      afterHandshake: (s) => s.send(new TextEncoder().encode('padding oracle probe')),
+    }),
+  })),
+
   // --- TLS 1.2 renegotiation and EMS --------------------------------------------------------------
   {
     id: 'reneg-12-initial-no-ri',
-    title: 'TLS 1.2 ServerHello without renegotiation_info',
+    title: 'TLS 1.2 ServerHello without renegotiation_info, legacyServerConnect off (--no-legacy-server-connect)',
     expect: 'handshake_failure',
-    ref: 'RFC 5746 §3.4 (OpenSSL 3: unsafe legacy renegotiation disabled)',
+    ref: 'RFC 5746 §4.1 (OpenSSL 3.0 default: unsafe legacy renegotiation disabled)',
     cheap: true,
     setup: () => ({
       server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info)) },
+      client: { legacyServerConnect: false },
     }),
   },
   {

@@ -91,6 +91,15 @@ export interface TestServerOptions {
   maxFragment: number;
   /** See MutateHook. */
   mutate?: MutateHook;
+  /**
+   * TLS 1.2 DHE suites: the group to use (default RFC 7919 ffdhe2048) and, to play a hostile
+   * server, a public value to send instead of ours (the ServerKeyExchange is still signed).
+   */
+  dh?: { p: Uint8Array; g: Uint8Array; ys?: Uint8Array };
+  /** TLS 1.2 CBC suites: decline encrypt_then_mac (MAC-then-encrypt, RFC 5246 §6.2.3.2). */
+  noEtm?: boolean;
+  /** TLS 1.2 MAC-then-encrypt: send application data with a broken padding or a broken MAC. */
+  cbcTamper?: 'padding' | 'mac';
   /** PSKs, session IDs and tickets; share one store between servers to resume across connections. */
   store: ServerStore;
   provider: CryptoProvider;

@@ -29,7 +29,17 @@ import {
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
 import { ProtocolVersion, groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
-import type { KeyShare } from '../../src/tls/crypto/provider.js';
+import type { DhKeyShare, KeyShare } from '../../src/tls/crypto/provider.js';
+import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
+import {
+  decodeClientKeyExchangeDhe,
+  decodeClientKeyExchangeRsa,
+  encodeServerDhParams,
+  encodeServerKeyExchangeDhe,
+} from '../../src/tls/codec/keyexchange.js';
+import { FFDHE_PRIMES, bigintToBytes } from '../../src/tls/crypto/ffdhe.js';
+import { pkcs1PreMaster } from '../../src/tls/crypto/kx12.js';
+import { TamperingCbc } from './tls-server-cbc.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
 import { finished12, keyBlock, masterSecret } from '../../src/tls/handshake/prf.js';
 import { Transcript } from '../../src/tls/handshake/transcript.js';
@@ -56,6 +66,7 @@ class Handshake12 {
   readonly transcript: Transcript;
   master: Uint8Array = new Uint8Array(0);
   share?: KeyShare;
+  dh?: DhKeyShare;
   pendingRead?: RecordProtection;
   pendingWrite?: RecordProtection;
   issueTicket = false;
@@ -141,7 +152,9 @@ export class Server12Flow {
     const emsOffered = findExtension(ch.extensions, ExtensionType.extended_master_secret) !== undefined;
     const ems = opts.ems && emsOffered;
     const etm =
-      suite.cipher.kind === 'cbc' && findExtension(ch.extensions, ExtensionType.encrypt_then_mac) !== undefined;
+      suite.cipher.kind === 'cbc' &&
+      !opts.noEtm &&
+      findExtension(ch.extensions, ExtensionType.encrypt_then_mac) !== undefined;
     const ticketExt = findExtension(ch.extensions, ExtensionType.session_ticket);
 
     let session: Session12 | undefined;
@@ -202,6 +215,13 @@ export class Server12Flow {
       frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, false)),
       hs.transcript,
     );
+    if (hs.suite.kx === 'RSA' || hs.suite.kx === 'DHE_RSA') {
+      // RSA key exchange: no ServerKeyExchange (RFC 5246 §7.4.3); DHE: signed ServerDHParams.
+      if (hs.suite.kx === 'DHE_RSA') this.sendDheServerKeyExchange(hs);
+      this.host.sendHandshake(frameHandshake(HandshakeType.server_hello_done, EMPTY_BODY), hs.transcript);
+      hs.state = 'wait_cke';
+      return;
+    }
     const group = groupByName(opts.group);
     if (!group || group.name === 'X25519MLKEM768')
       throw new Error(`test server: ${opts.group} is not a TLS 1.2 ECDHE group`);
@@ -228,9 +248,48 @@ export class Server12Flow {
     hs.state = 'wait_cke';
   }
 
+  /** DHE ServerKeyExchange (RFC 5246 §7.4.3): our group and public value, signed over both randoms. */
+  private sendDheServerKeyExchange(hs: Handshake12): void {
+    const { opts, p } = this.host;
+    const group = opts.dh ?? { p: bigintToBytes(FFDHE_PRIMES.ffdhe2048), g: Uint8Array.of(2) };
+    try {
+      hs.dh = p.generateDhKeyShare(group.p, group.g);
+    } catch {
+      // Hostile parameters the DH implementation itself rejects: the client refuses them before
+      // its ClientKeyExchange, so no key share is needed.
+    }
+    const params = encodeServerDhParams(group.p, group.g, opts.dh?.ys ?? hs.dh?.publicKey ?? Uint8Array.of(2));
+    const scheme = chooseScheme(
+      opts,
+      clientU16List(hs.ch, ExtensionType.signature_algorithms, 'signature_algorithms'),
+      false,
+    );
+    const sigScheme = sigSchemeById(scheme);
+    if (!sigScheme) throw new Error(`test server: unknown scheme ${scheme}`);
+    const signature = p.sign(sigScheme, opts.key, concat(hs.ch.random, hs.serverRandom, params));
+    const body = encodeServerKeyExchangeDhe(params, ProtocolVersion.TLS1_2, { scheme, signature });
+    this.host.sendHandshake(frameHandshake(HandshakeType.server_key_exchange, body), hs.transcript);
+  }
+
+  /** The pre-master secret from the ClientKeyExchange, for the suite's key exchange. */
+  private preMaster(hs: Handshake12, body: Uint8Array): Uint8Array {
+    const p = this.host.p;
+    if (hs.suite.kx === 'DHE_RSA') {
+      if (!hs.dh) throw new Error('test server: no DH key share');
+      return hs.dh.computeSecret(decodeClientKeyExchangeDhe(body));
+    }
+    if (hs.suite.kx === 'RSA') {
+      // RFC 5246 §7.4.7.1: decrypt without padding, then the masked PKCS#1 / version check.
+      const key = createPrivateKey({ key: Buffer.from(this.host.opts.key), format: 'der', type: 'pkcs8' });
+      const em = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, decodeClientKeyExchangeRsa(body));
+      return pkcs1PreMaster(new Uint8Array(em), hs.ch.legacyVersion, p.randomBytes(48));
+    }
+    return hs.share!.computeSecret(decodeClientKeyExchangeEcdhe(body));
+  }
+
   private onClientKeyExchange(hs: Handshake12, body: Uint8Array, raw: Uint8Array): void {
     const p = this.host.p;
-    const preMaster = hs.share!.computeSecret(decodeClientKeyExchangeEcdhe(body));
+    const preMaster = this.preMaster(hs, body);
     hs.transcript.add(raw);
     hs.master = hs.ems
       ? masterSecret(p, hs.suite.hash, preMaster, { sessionHash: hs.transcript.hash() })
@@ -252,7 +311,10 @@ export class Server12Flow {
         ? new Tls12AeadProtection(p, c.aead, key, iv)
         : new Tls12CbcProtection(p, key, c.macHash, mac, hs.etm);
     hs.pendingRead = make(kb.clientKey, kb.clientIv, kb.clientMac);
-    hs.pendingWrite = make(kb.serverKey, kb.serverIv, kb.serverMac);
+    hs.pendingWrite =
+      this.host.opts.cbcTamper && c.kind === 'cbc' && !hs.etm
+        ? new TamperingCbc(p, kb.serverKey, c.macHash, kb.serverMac, this.host.opts.cbcTamper)
+        : make(kb.serverKey, kb.serverIv, kb.serverMac);
   }
 
   private sendCcsAndFinished(hs: Handshake12): void {

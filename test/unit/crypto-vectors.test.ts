@@ -729,8 +729,9 @@ const RFC8448 = {
   shared: '8bd4054fb55b9d63fdfbacf9f04b9f0d35e6d63f537563efd46272900f89492d',
 };
 
-// FIPS 180-2 Appendix examples: the digests of "abc".
+// FIPS 180-2 Appendix examples: the digests of "abc"; MD5 from RFC 1321 §A.5 (the TLS 1.0/1.1 PRF's other half).
 const ABC_DIGESTS: Record<HashName, string> = {
+  md5: '900150983cd24fb0d6963f7d28e17f72',
   sha1: 'a9993e364706816aba3e25717850c26c9cd0d89d',
   sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
   sha384: 'cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7',

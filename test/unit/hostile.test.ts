@@ -8,7 +8,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { toHex } from '../../src/tls/codec/bytes.js';
-import { HandshakeType, encodeCertificate, frameHandshake } from '../../src/tls/codec/handshake.js';
+import {
+  HandshakeType,
+  decodeServerHello,
+  encodeCertificate,
+  encodeServerHello,
+  frameHandshake,
+} from '../../src/tls/codec/handshake.js';
+import { ExtensionType } from '../../src/tls/codec/extensions.js';
 import { UnexpectedEof } from '../../src/tls/errors.js';
 import { connectPair, handshake, readExactly, testCredentials } from '../helpers/tls-server.js';
 import {
@@ -36,6 +43,7 @@ for (const c of HOSTILE_CASES) {
 }
 const GROUP_TITLES: Record<string, string> = {
   record: 'record layer',
+  kx: 'TLS 1.0-1.2 DHE and RSA key exchange',
   order: 'message order',
   ext: 'extensions',
   sh: 'ServerHello fields',
@@ -73,6 +81,27 @@ for (const [group, cases] of groups) {
     }
   });
 }
+
+describe('legacy servers without renegotiation_info (RFC 5746 §4.1, issue 13): connected to, never renegotiated with', () => {
+  test('the default connects, reports no secure renegotiation, and ignores a HelloRequest; data still flows', async () => {
+    const pair = await connectPair({
+      version: 0x0303,
+      mutate: onHandshake(HandshakeType.server_hello, (m) => {
+        const s = decodeServerHello(m.subarray(4));
+        s.extensions = s.extensions.filter((e) => e.type !== ExtensionType.renegotiation_info);
+        return frameHandshake(HandshakeType.server_hello, encodeServerHello(s));
+      }),
+    });
+    handshake(pair);
+    assert.equal(pair.conn.handshake.info.secureRenegotiation, false);
+    pair.server.helloRequest();
+    pair.server.send(new TextEncoder().encode('after the HelloRequest'));
+    assert.equal(new TextDecoder().decode(readExactly(pair, 22)), 'after the HelloRequest');
+    // No second ClientHello went out: the renegotiation was refused.
+    const hellos = pair.messages.filter((m) => m.direction === 'sent' && m.name === 'ClientHello');
+    assert.equal(hellos.length, 1);
+  });
+});
 
 describe('hostile server: bounds are bounds, not blanket refusals (controls)', () => {
   test('32 empty application-data records are tolerated, then data arrives', async () => {

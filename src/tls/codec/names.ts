@@ -3,7 +3,11 @@
  * JSON agree. Everything else looks names up here.
  */
 
-export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1';
+/** Hashes by node:crypto's names; md5 only inside the TLS 1.0/1.1 PRF and MD5-SHA1 (RFC 2246 §5, §7.4.3). */
+export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5';
+
+/** Hash output lengths in bytes. */
+export const HASH_LENGTH: Record<HashName, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
 
 /** ProtocolVersion code points (RFC 8446 §4.1.2 and Appendix D, RFC 5246 §A.1, RFC 6101). */
@@ -15,8 +19,17 @@ export const ProtocolVersion = {
   TLS1_3: 0x0304,
 } as const;
 export type ProtocolVersion = (typeof ProtocolVersion)[keyof typeof ProtocolVersion];
-/** The versions this client speaks today. */
-export type SupportedVersion = typeof ProtocolVersion.TLS1_2 | typeof ProtocolVersion.TLS1_3;
+/** The versions this client speaks: TLS 1.0 to 1.3 (1.0 and 1.1 only when asked for, see context.ts). */
+export type SupportedVersion =
+  | typeof ProtocolVersion.TLS1_0
+  | typeof ProtocolVersion.TLS1_1
+  | typeof ProtocolVersion.TLS1_2
+  | typeof ProtocolVersion.TLS1_3;
+
+/** Narrows a wire version to one this client speaks. */
+export function isSupportedVersion(v: number): v is SupportedVersion {
+  return v >= ProtocolVersion.TLS1_0 && v <= ProtocolVersion.TLS1_3;
+}
 
 /** Each version with its name as OpenSSL prints it (SSL_get_version). */
 const VERSION_NAMES = new Map<number, string>([
@@ -32,8 +45,12 @@ export function versionName(v: number): string {
   return VERSION_NAMES.get(v) ?? `0x${v.toString(16).padStart(4, '0')}`;
 }
 
-/** Key exchange for TLS 1.2 suites; TLS 1.3 suites have none. */
-export type KeyExchangeKind = 'ECDHE_ECDSA' | 'ECDHE_RSA' | 'TLS13';
+/**
+ * Key exchange for TLS 1.0–1.2 suites; TLS 1.3 suites have none. RSA: the client encrypts the
+ * pre-master secret to the server's RSA key (RFC 5246 §7.4.7.1); DHE_RSA: finite-field
+ * Diffie-Hellman signed with RSA (RFC 5246 §7.4.3, groups checked against RFC 7919).
+ */
+export type KeyExchangeKind = 'ECDHE_ECDSA' | 'ECDHE_RSA' | 'DHE_RSA' | 'RSA' | 'TLS13';
 export type SuiteCipher =
   | { kind: 'aead'; aead: AeadName; keyLength: number; fixedIvLength: number }
   | { kind: 'cbc'; keyLength: 16 | 32; macHash: HashName; macLength: number };
@@ -44,7 +61,7 @@ export interface CipherSuite {
   iana: string;
   /** OpenSSL name, e.g. TLS_AES_128_GCM_SHA256 / ECDHE-RSA-AES128-GCM-SHA256. */
   openssl: string;
-  /** Protocol version the suite belongs to. */
+  /** Protocol version the suite belongs to (TLS 1.2 for every TLS 1.0–1.2 suite; see suiteMinVersion). */
   version: SupportedVersion;
   kx: KeyExchangeKind;
   cipher: SuiteCipher;
@@ -58,6 +75,24 @@ const gcm = (aead: AeadName, keyLength: number, fixedIvLength: number): SuiteCip
   keyLength,
   fixedIvLength,
 });
+
+const cbc = (keyLength: 16 | 32, macHash: 'sha1' | 'sha256' | 'sha384'): SuiteCipher => ({
+  kind: 'cbc',
+  keyLength,
+  macHash,
+  macLength: HASH_LENGTH[macHash],
+});
+const GCM128 = gcm('AES-128-GCM', 16, 4);
+const GCM256 = gcm('AES-256-GCM', 32, 4);
+const CHACHA = gcm('CHACHA20-POLY1305', 32, 12);
+const CBC128_SHA1 = cbc(16, 'sha1');
+const CBC256_SHA1 = cbc(32, 'sha1');
+const CBC128_SHA256 = cbc(16, 'sha256');
+const CBC256_SHA256 = cbc(32, 'sha256');
+const CBC256_SHA384 = cbc(32, 'sha384');
+/** One TLS 1.0–1.2 row: id, IANA name, OpenSSL name, key exchange, record cipher, PRF hash. */
+const tls12 = (id: number, iana: string, openssl: string, kx: KeyExchangeKind, cipher: SuiteCipher, hash: HashName) =>
+  ({ id, iana, openssl, version: ProtocolVersion.TLS1_2, kx, cipher, hash }) as const;
 
 export const CIPHER_SUITES: readonly CipherSuite[] = [
   // TLS 1.3 (RFC 8446 §B.4); OpenSSL's default order.
@@ -88,102 +123,117 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     cipher: gcm('AES-128-GCM', 16, 12),
     hash: 'sha256',
   },
-  // TLS 1.2 ECDHE AEAD suites (RFC 5289, RFC 7905); fixed IV 4 bytes for GCM, 12 for ChaCha.
-  {
-    id: 0xc02c,
-    iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-    openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_ECDSA',
-    cipher: gcm('AES-256-GCM', 32, 4),
-    hash: 'sha384',
-  },
-  {
-    id: 0xc030,
-    iana: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-    openssl: 'ECDHE-RSA-AES256-GCM-SHA384',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_RSA',
-    cipher: gcm('AES-256-GCM', 32, 4),
-    hash: 'sha384',
-  },
-  {
-    id: 0xcca9,
-    iana: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
-    openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_ECDSA',
-    cipher: gcm('CHACHA20-POLY1305', 32, 12),
-    hash: 'sha256',
-  },
-  {
-    id: 0xcca8,
-    iana: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-    openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_RSA',
-    cipher: gcm('CHACHA20-POLY1305', 32, 12),
-    hash: 'sha256',
-  },
-  {
-    id: 0xc02b,
-    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-    openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_ECDSA',
-    cipher: gcm('AES-128-GCM', 16, 4),
-    hash: 'sha256',
-  },
-  {
-    id: 0xc02f,
-    iana: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-    openssl: 'ECDHE-RSA-AES128-GCM-SHA256',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_RSA',
-    cipher: gcm('AES-128-GCM', 16, 4),
-    hash: 'sha256',
-  },
-  // TLS 1.2 CBC suites for old servers (RFC 5289, RFC 4492); EtM per RFC 7366 when agreed.
-  {
-    id: 0xc023,
-    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
-    openssl: 'ECDHE-ECDSA-AES128-SHA256',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_ECDSA',
-    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 },
-    hash: 'sha256',
-  },
-  {
-    id: 0xc027,
-    iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
-    openssl: 'ECDHE-RSA-AES128-SHA256',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_RSA',
-    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 },
-    hash: 'sha256',
-  },
-  {
-    id: 0xc009,
-    iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
-    openssl: 'ECDHE-ECDSA-AES128-SHA',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_ECDSA',
-    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 },
-    hash: 'sha256',
-  },
-  {
-    id: 0xc013,
-    iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
-    openssl: 'ECDHE-RSA-AES128-SHA',
-    version: ProtocolVersion.TLS1_2,
-    kx: 'ECDHE_RSA',
-    cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 },
-    hash: 'sha256',
-  },
+  // TLS 1.0–1.2 suites in OpenSSL 3.0's DEFAULT order (`openssl ciphers -V DEFAULT`, 3.0.19, less
+  // the PSK/SRP suites): AEAD before CBC, each DHE suite right after its ECDHE twin, RSA key
+  // exchange last. RFC 5289 / RFC 4492 / RFC 8422 (ECDHE), RFC 5288 / RFC 5246 / RFC 3268 (DHE and
+  // RSA), RFC 7905 (ChaCha20); fixed IV 4 bytes for GCM, 12 for ChaCha; CBC: EtM (RFC 7366) when agreed.
+  tls12(
+    0xc02c,
+    'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE_ECDSA',
+    GCM256,
+    'sha384',
+  ),
+  tls12(0xc030, 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE_RSA', GCM256, 'sha384'),
+  tls12(0x009f, 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'DHE-RSA-AES256-GCM-SHA384', 'DHE_RSA', GCM256, 'sha384'),
+  tls12(
+    0xcca9,
+    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE_ECDSA',
+    CHACHA,
+    'sha256',
+  ),
+  tls12(
+    0xcca8,
+    'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'ECDHE_RSA',
+    CHACHA,
+    'sha256',
+  ),
+  tls12(0xccaa, 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'DHE-RSA-CHACHA20-POLY1305', 'DHE_RSA', CHACHA, 'sha256'),
+  tls12(
+    0xc02b,
+    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE_ECDSA',
+    GCM128,
+    'sha256',
+  ),
+  tls12(0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE_RSA', GCM128, 'sha256'),
+  tls12(0x009e, 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'DHE_RSA', GCM128, 'sha256'),
+  tls12(
+    0xc024,
+    'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+    'ECDHE-ECDSA-AES256-SHA384',
+    'ECDHE_ECDSA',
+    CBC256_SHA384,
+    'sha384',
+  ),
+  tls12(
+    0xc028,
+    'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384',
+    'ECDHE-RSA-AES256-SHA384',
+    'ECDHE_RSA',
+    CBC256_SHA384,
+    'sha384',
+  ),
+  tls12(0x006b, 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 'DHE-RSA-AES256-SHA256', 'DHE_RSA', CBC256_SHA256, 'sha256'),
+  tls12(
+    0xc023,
+    'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+    'ECDHE-ECDSA-AES128-SHA256',
+    'ECDHE_ECDSA',
+    CBC128_SHA256,
+    'sha256',
+  ),
+  tls12(
+    0xc027,
+    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+    'ECDHE-RSA-AES128-SHA256',
+    'ECDHE_RSA',
+    CBC128_SHA256,
+    'sha256',
+  ),
+  tls12(0x0067, 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', 'DHE-RSA-AES128-SHA256', 'DHE_RSA', CBC128_SHA256, 'sha256'),
+  tls12(0xc00a, 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE_ECDSA', CBC256_SHA1, 'sha256'),
+  tls12(0xc014, 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'ECDHE-RSA-AES256-SHA', 'ECDHE_RSA', CBC256_SHA1, 'sha256'),
+  tls12(0x0039, 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'DHE-RSA-AES256-SHA', 'DHE_RSA', CBC256_SHA1, 'sha256'),
+  tls12(0xc009, 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE_ECDSA', CBC128_SHA1, 'sha256'),
+  tls12(0xc013, 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE_RSA', CBC128_SHA1, 'sha256'),
+  tls12(0x0033, 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'DHE-RSA-AES128-SHA', 'DHE_RSA', CBC128_SHA1, 'sha256'),
+  tls12(0x009d, 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'AES256-GCM-SHA384', 'RSA', GCM256, 'sha384'),
+  tls12(0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256', 'AES128-GCM-SHA256', 'RSA', GCM128, 'sha256'),
+  tls12(0x003d, 'TLS_RSA_WITH_AES_256_CBC_SHA256', 'AES256-SHA256', 'RSA', CBC256_SHA256, 'sha256'),
+  tls12(0x003c, 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'AES128-SHA256', 'RSA', CBC128_SHA256, 'sha256'),
+  tls12(0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA', 'RSA', CBC256_SHA1, 'sha256'),
+  tls12(0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 'RSA', CBC128_SHA1, 'sha256'),
 ];
 
 export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_3);
+/**
+ * The TLS 1.0–1.2 suites in OpenSSL 3.0's DEFAULT order: ECDHE, DHE-RSA and RSA key exchange, all
+ * offered by default as s_client offers them (an ECDHE-capable server still picks ECDHE).
+ */
 export const TLS12_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_2);
+
+/**
+ * The lowest protocol version a suite may be negotiated at: the CBC suites with HMAC-SHA1 exist
+ * since TLS 1.0 (RFC 4346 / RFC 4492 / RFC 3268); AEAD suites and SHA-256/384 MACs are TLS 1.2 only
+ * (RFC 5246 §A.5, RFC 5288 §4, RFC 5289 §4), as OpenSSL's min_tls column (`openssl ciphers -v`).
+ */
+export function suiteMinVersion(s: CipherSuite): number {
+  if (s.version === ProtocolVersion.TLS1_3) return ProtocolVersion.TLS1_3;
+  return s.cipher.kind === 'cbc' && s.cipher.macHash === 'sha1' ? ProtocolVersion.TLS1_0 : ProtocolVersion.TLS1_2;
+}
+
+/** Whether a suite may be negotiated at `version` (TLS 1.3 suites only at 1.3; others from their minimum to 1.2). */
+export function suiteUsableAt(s: CipherSuite, version: number): boolean {
+  if (s.version === ProtocolVersion.TLS1_3) return version === ProtocolVersion.TLS1_3;
+  return suiteMinVersion(s) <= version && version <= ProtocolVersion.TLS1_2;
+}
 
 export function suiteById(id: number): CipherSuite | undefined {
   return CIPHER_SUITES.find((s) => s.id === id);
@@ -338,6 +388,3 @@ export function sigSchemeByName(name: string): SignatureScheme | undefined {
 export function sigSchemeName(id: number): string {
   return sigSchemeById(id)?.name ?? `0x${id.toString(16).padStart(4, '0')}`;
 }
-
-/** Hash output lengths in bytes. */
-export const HASH_LENGTH: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };

@@ -10,7 +10,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { sha1 } from '@noble/hashes/legacy.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
@@ -32,6 +32,7 @@ import {
   nodeVerify,
 } from './node.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
+import { nobleDhKeyShare, rsaEncryptPkcs1, verifyRsaMd5Sha1 } from './kx12.js';
 
 /** The state of a noble running hash, as much of it as we use. */
 interface NobleHashState {
@@ -40,7 +41,7 @@ interface NobleHashState {
   clone(): NobleHashState;
 }
 
-const HASHES = { sha1, sha256, sha384, sha512 } as const;
+const HASHES = { md5, sha1, sha256, sha384, sha512 } as const;
 
 const NIST = { secp256r1: p256, secp384r1: p384, secp521r1: p521 } as const;
 const ECDSA_BY_JWK_CRV: Record<string, typeof p256 | undefined> = { 'P-256': p256, 'P-384': p384, 'P-521': p521 };
@@ -212,6 +213,9 @@ export const nobleProvider: CryptoProvider = {
   createAead: nobleAead,
   createCbc: nobleCbc,
   generateKeyShare: nobleKeyShare,
+  generateDhKeyShare: nobleDhKeyShare,
+  rsaEncrypt: rsaEncryptPkcs1,
+  verifyMd5Sha1: verifyRsaMd5Sha1,
   verify: nobleVerify,
   sign: nobleSign,
 };

@@ -9,6 +9,7 @@ import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/na
 import { HASH_LENGTH } from '../codec/names.js';
 import { illegalParameter } from '../errors.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
+import { nodeDhKeyShare, rsaEncryptPkcs1, verifyRsaMd5Sha1 } from './kx12.js';
 import { hybridKeyShare, splitHybridPrivateKey } from './hybrid.js';
 
 /** Views a Buffer as a plain Uint8Array (no copy). */
@@ -449,6 +450,9 @@ export const nodeProvider: CryptoProvider = {
   createAead: nodeAead,
   createCbc: nodeCbc,
   generateKeyShare: nodeKeyShare,
+  generateDhKeyShare: nodeDhKeyShare,
+  rsaEncrypt: rsaEncryptPkcs1,
+  verifyMd5Sha1: verifyRsaMd5Sha1,
   verify: nodeVerify,
   sign: nodeSign,
 };

@@ -47,6 +47,17 @@ export interface KeyShare {
   computeSecret(peerShare: Uint8Array): Uint8Array;
 }
 
+/**
+ * Our side of a finite-field Diffie-Hellman exchange in the server's group (the DHE suites, RFC
+ * 5246 §8.1.2). The caller has checked p, g and the peer's value (crypto/ffdhe.ts checkDhParams).
+ */
+export interface DhKeyShare {
+  /** g^x mod p, big-endian, no leading zero bytes (dh_Yc). */
+  readonly publicKey: Uint8Array;
+  /** peer^x mod p with its leading zero bytes stripped (the pre-master secret, RFC 5246 §8.1.2). */
+  computeSecret(peerPublic: Uint8Array): Uint8Array;
+}
+
 /** A public key as a SubjectPublicKeyInfo DER blob (what X509Certificate gives us). */
 export type SpkiDer = Uint8Array;
 
@@ -76,6 +87,18 @@ export interface CryptoProvider {
    * bytes; NIST: scalar; X25519MLKEM768: 64-byte ML-KEM seed d||z followed by 32 X25519 bytes).
    */
   generateKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare;
+  /**
+   * A DH key share in the group (p, g) given as big-endian bytes; `privateKey` fixes x for test
+   * vectors (else x is random, as long as p).
+   */
+  generateDhKeyShare(p: Uint8Array, g: Uint8Array, privateKey?: Uint8Array): DhKeyShare;
+  /**
+   * RSAES-PKCS1-v1_5 encryption to the RSA key in `spki` (the RSA key exchange's pre-master
+   * secret). Throws TlsAlert internal_error when the key cannot take it.
+   */
+  rsaEncrypt(spki: SpkiDer, data: Uint8Array): Uint8Array;
+  /** TLS 1.0/1.1 RSA signature over MD5 || SHA-1 of `data` (no DigestInfo); false on any mismatch. */
+  verifyMd5Sha1(spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean;
   /**
    * Verifies a TLS signature (CertificateVerify / ServerKeyExchange) made with `scheme` by the key
    * in `spki`. ECDSA signatures are DER and are not required to be low-S. Returns false on any

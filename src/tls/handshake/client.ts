@@ -23,7 +23,8 @@ import {
   type ServerHello,
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { ProtocolVersion, groupById, suiteById, type CipherSuite } from '../codec/names.js';
+import { ProtocolVersion, groupById, suiteById, suiteUsableAt, type CipherSuite } from '../codec/names.js';
+import { prfHashFor } from './prf.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
@@ -69,10 +70,12 @@ export class ClientHandshake {
     this.clientRandom = p.randomBytes(32);
     // A TLS 1.2 session is offered by its ID (RFC 5246 §7.4.1.2; with a ticket, SHA-256 of it,
     // RFC 5077 §3.4); otherwise middlebox compatibility mode (RFC 8446 §D.4) sends 32 fresh bytes.
+    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2).
     const s12 =
-      params.session?.version === ProtocolVersion.TLS1_2 &&
+      params.session &&
+      params.session.version <= ProtocolVersion.TLS1_2 &&
       isResumable(params.session) &&
-      versions.includes(ProtocolVersion.TLS1_2)
+      versions.includes(params.session.version)
         ? params.session
         : undefined;
     if (s12) this.session12 = s12;
@@ -274,7 +277,7 @@ export class ClientHandshake {
     // RFC 8446 §4.2.1: supported_versions naming anything but TLS 1.3 is illegal_parameter (as OpenSSL).
     if (ver && !tls13) throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
     if (!offered.includes(version)) {
-      const known = tls13 || version === ProtocolVersion.TLS1_2;
+      const known = version >= ProtocolVersion.TLS1_0 && version <= ProtocolVersion.TLS1_3;
       throw new TlsAlert(
         AlertDescription.protocol_version,
         `server selected ${known ? 'a version we did not offer' : 'an unsupported version'}`,
@@ -283,12 +286,18 @@ export class ClientHandshake {
     if (afterHrr && !tls13) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
     if (tls13 && sh.legacyVersion !== ProtocolVersion.TLS1_2)
       throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
-    if (version < ProtocolVersion.TLS1_3 && offered.includes(ProtocolVersion.TLS1_3)) {
-      // RFC 8446 §4.1.3: a TLS 1.3 client checks the downgrade sentinels.
-      const tail = sh.random.subarray(24);
-      if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))
-        throw illegalParameter('downgrade sentinel in ServerHello.random');
-    }
+    // RFC 8446 §4.1.3: a client that offered TLS 1.3 refuses both sentinels below 1.3; one that
+    // offered TLS 1.2 refuses DOWNGRD\x00 when the server picked TLS 1.1 or below.
+    const tail = sh.random.subarray(24);
+    if (
+      (version < ProtocolVersion.TLS1_3 &&
+        offered.includes(ProtocolVersion.TLS1_3) &&
+        (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))) ||
+      (version < ProtocolVersion.TLS1_2 &&
+        offered.includes(ProtocolVersion.TLS1_2) &&
+        equalBytes(tail, DOWNGRADE_TLS11))
+    )
+      throw illegalParameter('downgrade sentinel in ServerHello.random');
     return version;
   }
 
@@ -302,7 +311,7 @@ export class ClientHandshake {
     const version = this.selectedVersion(sh, retry !== undefined);
     this.checkCommonServerHello(sh, sent.hello, version === ProtocolVersion.TLS1_3);
     const suite = suiteById(sh.cipherSuite);
-    if (!suite || suite.version !== version)
+    if (!suite || !suiteUsableAt(suite, version))
       throw illegalParameter(
         `cipher suite ${suite?.openssl ?? sh.cipherSuite} does not belong to the selected version`,
       );
@@ -311,7 +320,7 @@ export class ClientHandshake {
     this.info.version = version;
     this.info.cipherSuite = suite.id;
     if (!this.info.handshake) this.info.handshake = 'full';
-    this.transcript.setHash(suite.hash);
+    this.transcript.setHash(prfHashFor(version, suite.hash));
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO');
     const outcome: HelloOutcome = {

@@ -9,7 +9,7 @@ import { buildClientHello } from './clienthello.js';
 import { Tls12Handshake, type Completed12, type VerifyData } from './handshake12.js';
 import { expectEmptyBody } from '../codec/handshake.js';
 import { HandshakeType, handshakeName } from '../codec/registry.js';
-import { ProtocolVersion } from '../codec/names.js';
+import { ProtocolVersion, isSupportedVersion, type SupportedVersion } from '../codec/names.js';
 import { unexpectedMessage } from '../errors.js';
 
 /** Where a TLS 1.2 connection is: in its first handshake, established, or renegotiating. */
@@ -22,12 +22,17 @@ type Phase12 =
 
 export class Tls12Client {
   private phase: Phase12;
+  /** The version of the first handshake, kept by every renegotiation. */
+  private readonly version: SupportedVersion;
   /** Completed renegotiations (SSL_num_renegotiations). */
   private completedRenegotiations = 0;
 
   /** Takes over after the hello phase's ServerHello (RFC 5246 §7.4.1.3). */
   constructor(private readonly o: HelloOutcome) {
-    const session = o.params.session?.version === ProtocolVersion.TLS1_2 ? o.params.session : undefined;
+    const version =
+      o.info.version !== null && isSupportedVersion(o.info.version) ? o.info.version : ProtocolVersion.TLS1_2;
+    this.version = version;
+    const session = o.params.session?.version === version ? o.params.session : undefined;
     const hs = new Tls12Handshake({
       host: o.host,
       info: o.info,
@@ -38,8 +43,10 @@ export class Tls12Client {
       session,
       previous: null,
       verifyName: o.params.verifyName,
+      version,
+      clientHelloVersion: o.hello.legacyVersion,
     });
-    o.host.setRecordVersion(ProtocolVersion.TLS1_2);
+    o.host.setRecordVersion(version);
     hs.onServerHello(o.serverHello);
     this.phase = { k: 'handshaking', hs };
   }
@@ -92,6 +99,12 @@ export class Tls12Client {
         if (type !== HandshakeType.hello_request)
           throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
         expectEmptyBody(body, 'HelloRequest');
+        // RFC 5746 §4.2: no renegotiation with a server that did not show secure renegotiation;
+        // RFC 5246 §7.4.1.1 lets the client ignore the HelloRequest.
+        if (!this.o.info.secureRenegotiation) {
+          this.o.host.state('TLS_ST_OK (HelloRequest ignored: no secure renegotiation)');
+          return null;
+        }
         this.startRenegotiation(ph.verifyData);
         return null;
       case 'renegotiating': {
@@ -112,7 +125,8 @@ export class Tls12Client {
     const host = this.o.host;
     const random = host.options.provider.randomBytes(32);
     const transcript = new Transcript(host.options.provider);
-    const options = { ...host.options, minVersion: ProtocolVersion.TLS1_2, maxVersion: ProtocolVersion.TLS1_2 };
+    const version = this.version;
+    const options = { ...host.options, minVersion: version, maxVersion: version };
     const { hello, message } = buildClientHello(options, {
       random,
       sessionId: new Uint8Array(0),
@@ -131,6 +145,8 @@ export class Tls12Client {
       session: undefined,
       previous,
       verifyName: this.o.params.verifyName,
+      version,
+      clientHelloVersion: hello.legacyVersion,
     });
     this.phase = { k: 'renegotiating', hs };
     host.state('TLS_ST_CW_CLNT_HELLO (renegotiation)');

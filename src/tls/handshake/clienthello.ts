@@ -20,26 +20,53 @@ import {
   supportedVersionsExt,
 } from '../codec/extensions.js';
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
-import { groupByName, HASH_LENGTH, ProtocolVersion, suiteById, type GroupName, type HashName } from '../codec/names.js';
+import {
+  groupByName,
+  HASH_LENGTH,
+  ProtocolVersion,
+  suiteById,
+  suiteMinVersion,
+  type GroupName,
+  type HashName,
+} from '../codec/names.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { TlsAlert } from '../errors.js';
 import type { KeyShare } from '../crypto/provider.js';
 import type { ContextOptions } from '../types.js';
 
-/** Versions offered, highest first. */
+/** Versions offered, highest first (TLS 1.0 and 1.1 only when the options reach down to them). */
 export function offeredVersions(o: ContextOptions): number[] {
   const v: number[] = [];
-  for (const version of [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2])
+  for (const version of [
+    ProtocolVersion.TLS1_3,
+    ProtocolVersion.TLS1_2,
+    ProtocolVersion.TLS1_1,
+    ProtocolVersion.TLS1_0,
+  ])
     if (o.minVersion <= version && version <= o.maxVersion) v.push(version);
   return v;
 }
 
-/** Suites offered: TLS 1.3 ones when 1.3 is offered, then TLS 1.2 ones when 1.2 is. */
+/** The highest TLS 1.0–1.2 version offered (what legacy_version and an RSA pre-master carry), or null. */
+export function maxLegacyVersion(o: ContextOptions): number | null {
+  return offeredVersions(o).find((v) => v <= ProtocolVersion.TLS1_2) ?? null;
+}
+
+/**
+ * Suites offered: TLS 1.3 ones when 1.3 is offered, then the TLS 1.0–1.2 ones usable at the
+ * highest such version offered (RFC 5246 §A.5: a TLS 1.0/1.1-only offer has no AEAD or SHA-256 suites).
+ */
 export function offeredSuites(o: ContextOptions): number[] {
   const v = offeredVersions(o);
+  const legacy = maxLegacyVersion(o);
   return [
     ...(v.includes(ProtocolVersion.TLS1_3) ? o.cipherSuites13 : []),
-    ...(v.includes(ProtocolVersion.TLS1_2) ? o.cipherSuites12 : []),
+    ...(legacy === null
+      ? []
+      : o.cipherSuites12.filter((id) => {
+          const s = suiteById(id);
+          return s !== undefined && suiteMinVersion(s) <= legacy;
+        })),
   ];
 }
 
@@ -80,7 +107,8 @@ export interface HelloParams {
 /** The extensions of a ClientHello in OpenSSL's order, pre_shared_key excluded. */
 export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] {
   const versions = offeredVersions(o);
-  const offers12 = versions.includes(ProtocolVersion.TLS1_2);
+  // The TLS 1.0–1.2 extensions go with any of those versions (RFC 5746, 4492, 5077, 7366, 7627).
+  const offers12 = maxLegacyVersion(o) !== null;
   const offers13 = versions.includes(ProtocolVersion.TLS1_3);
   const exts: Extension[] = [];
   if (offers12) exts.push(renegotiationInfoExt(h.renegotiationInfo));
@@ -91,7 +119,8 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   if (offers12) exts.push(ext(ExtensionType.session_ticket, (w) => w.bytes(h.ticket12 ?? new Uint8Array(0))));
   if (o.alpn.length) exts.push(alpnExt(o.alpn));
   if (offers12) exts.push(ext(ExtensionType.encrypt_then_mac), ext(ExtensionType.extended_master_secret));
-  exts.push(signatureAlgorithmsExt(o.signatureAlgorithms));
+  // RFC 5246 §7.4.1.4.1: not offered when only versions before TLS 1.2 are.
+  if ((versions[0] ?? 0) >= ProtocolVersion.TLS1_2) exts.push(signatureAlgorithmsExt(o.signatureAlgorithms));
   if (offers13) {
     exts.push(supportedVersionsExt(versions));
     if (h.cookie) exts.push(cookieExt(h.cookie));
@@ -108,7 +137,8 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
 export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: ClientHello; message: Uint8Array } {
   const extensions = helloExtensions(o, h);
   const hello: ClientHello = {
-    legacyVersion: ProtocolVersion.TLS1_2, // RFC 8446 §4.1.2: legacy_version is TLS 1.2
+    // RFC 8446 §4.1.2: TLS 1.2 when 1.3 is offered; otherwise the highest version offered (RFC 5246 §E.1).
+    legacyVersion: maxLegacyVersion(o) ?? ProtocolVersion.TLS1_2,
     random: h.random,
     sessionId: h.sessionId,
     cipherSuites: offeredSuites(o),

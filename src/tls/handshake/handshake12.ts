@@ -6,9 +6,11 @@
  */
 import type { HandshakeHost } from './host.js';
 import type { Transcript } from './transcript.js';
-import { certificateKey, checkPeerScheme, type PeerKey } from './auth.js';
+import { certificateKey, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
-import { finished12 } from './prf.js';
+import { finished12, prfHashFor, type PrfHash } from './prf.js';
+import { checkRenegotiationInfo } from './renegotiation.js';
+import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type ServerKx } from './kx12.js';
 import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
 import {
@@ -21,25 +23,23 @@ import {
   type SessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { findExtension, readRenegotiationInfo, type Extension } from '../codec/extensions.js';
+import { findExtension, type Extension } from '../codec/extensions.js';
 import {
   decodeCertificate,
   decodeCertificateRequest12,
   decodeNewSessionTicket12,
   decodeServerHello,
-  decodeServerKeyExchangeEcdhe,
   encodeCertificate,
   encodeCertificateVerify,
-  encodeClientKeyExchangeEcdhe,
   expectEmptyBody,
   frameHandshake,
   type CertificateRequest12,
   type ServerHello,
-  type ServerKeyExchangeEcdhe,
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { concat, constantTimeEqual } from '../codec/bytes.js';
-import { ProtocolVersion, groupById, suiteById, type NamedGroup } from '../codec/names.js';
+import { constantTimeEqual } from '../codec/bytes.js';
+import { ProtocolVersion, suiteById } from '../codec/names.js';
+import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
@@ -50,12 +50,12 @@ export interface VerifyData {
   server: Uint8Array;
 }
 
-/** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 8422 §5.4, §5.7). */
+/** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 5246 §7.4.3, §7.4.7). */
 interface ServerKx12 {
   hello: Hello12;
   peerChain: Uint8Array[];
-  ske: ServerKeyExchangeEcdhe;
-  group: NamedGroup;
+  peerKey: PeerKey;
+  kx: ServerKx;
 }
 
 /** Where the client is in the RFC 5246 §7.3 message flow. */
@@ -105,6 +105,10 @@ export interface Handshake12Params {
   session: Session | undefined;
   /** verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4), or null initially. */
   previous: VerifyData | null;
+  /** The negotiated version (TLS 1.0 to 1.2; a renegotiation keeps it). */
+  version: number;
+  /** Our ClientHello's legacy_version, which an RSA pre-master secret repeats (RFC 5246 §7.4.7.1). */
+  clientHelloVersion: number;
   verifyName: string | null;
 }
 
@@ -123,15 +127,14 @@ export class Tls12Handshake {
     const suite = suiteById(sh.cipherSuite);
     if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
     checkServerExtensions('ServerHello12', sh.extensions, offered);
-    this.checkRenegotiationInfo(sh);
-    info.secureRenegotiation = true;
+    info.secureRenegotiation = checkRenegotiationInfo(sh, this.c.previous, host.options.legacyServerConnect);
     const ems = !!findExtension(sh.extensions, ExtensionType.extended_master_secret);
     const etm = suite.cipher.kind === 'cbc' && !!findExtension(sh.extensions, ExtensionType.encrypt_then_mac);
     negotiateAlpn(sh.extensions, host.options, info);
     if (findExtension(sh.extensions, ExtensionType.server_name)) info.sniAcknowledged = true;
     negotiateMaxFragmentLength(sh.extensions, host.options, info);
     const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
-    const hello: Hello12 = { sh, suite, ems, etm, resumed };
+    const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
     if (s && resumed) {
       // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed
       // resumption of this session, and the bad-session rule applies to it.
@@ -147,19 +150,9 @@ export class Tls12Handshake {
     info.sessionId = sh.sessionId.slice();
   }
 
-  /** renegotiation_info (RFC 5746 §3.4, §3.5): present, echoing the previous verify_data (none initially). */
-  private checkRenegotiationInfo(sh: ServerHello): void {
-    const ri = findExtension(sh.extensions, ExtensionType.renegotiation_info);
-    const prev = this.c.previous;
-    const expected = prev ? concat(prev.client, prev.server) : new Uint8Array(0);
-    if (!ri) throw new TlsAlert(AlertDescription.handshake_failure, 'unsafe legacy renegotiation disabled');
-    if (!constantTimeEqual(readRenegotiationInfo(ri.data), expected))
-      throw new TlsAlert(AlertDescription.handshake_failure, 'renegotiation mismatch');
-  }
-
   /** An abbreviated handshake resumes the session as it was (RFC 5246 §7.4.1.3, RFC 7627 §5.3). */
   private checkResumption(hello: Hello12, s: Session): void {
-    if (s.version !== ProtocolVersion.TLS1_2 || s.cipherSuite !== hello.sh.cipherSuite)
+    if (s.version !== hello.version || s.cipherSuite !== hello.sh.cipherSuite)
       throw illegalParameter('resumed session with another version or cipher');
     // OpenSSL final_ems: the EMS state must match the session's.
     if (hello.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0))
@@ -192,7 +185,10 @@ export class Tls12Handshake {
       case 'wait_cr_done':
         if (type === HandshakeType.certificate_request) {
           // CertificateRequest (RFC 5246 §7.4.4): answered after ServerHelloDone.
-          const certRequest = decodeCertificateRequest12(body);
+          const certRequest =
+            s.kx.hello.version >= ProtocolVersion.TLS1_2
+              ? decodeCertificateRequest12(body)
+              : decodeCertificateRequest10(body);
           this.c.info.clientCertRequested = true;
           this.c.transcript.add(raw);
           this.state = { k: 'wait_done', kx: s.kx, certRequest };
@@ -223,14 +219,14 @@ export class Tls12Handshake {
     const sh = decodeServerHello(body);
     if (
       sh.isHrr ||
-      sh.legacyVersion !== ProtocolVersion.TLS1_2 ||
+      sh.legacyVersion !== this.c.version ||
       findExtension(sh.extensions, ExtensionType.supported_versions)
     ) {
-      throw new TlsAlert(AlertDescription.protocol_version, 'renegotiation must stay at TLS 1.2');
+      throw new TlsAlert(AlertDescription.protocol_version, 'renegotiation must keep the version');
     }
     checkSuiteAndCompression(sh, this.c.host.options.cipherSuites12);
     const suite = suiteById(sh.cipherSuite);
-    if (suite) this.c.transcript.setHash(suite.hash);
+    if (suite) this.c.transcript.setHash(prfHashFor(this.c.version, suite.hash));
     this.c.transcript.add(raw);
     this.onServerHello(sh);
   }
@@ -242,18 +238,19 @@ export class Tls12Handshake {
     const leaf = peerChain[0];
     if (!leaf) throw decodeError('server sent no certificate');
     const peerKey = certificateKey(leaf);
-    const fits =
-      hello.suite.kx === 'ECDHE_RSA'
-        ? peerKey.type === 'rsa' || peerKey.type === 'rsa-pss'
-        : peerKey.type === 'ec' || peerKey.type === 'ed25519';
-    if (!fits) throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
+    if (!keyFitsKeyExchange(hello.suite.kx, peerKey, hello.version))
+      throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
     verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
     this.c.transcript.add(raw);
-    this.state = { k: 'wait_ske', hello, peerKey, peerChain };
+    // RSA key exchange: no ServerKeyExchange, the certificate's key encrypts the pre-master (§7.4.3).
+    this.state =
+      hello.suite.kx === 'RSA'
+        ? { k: 'wait_cr_done', kx: { hello, peerChain, peerKey, kx: { kind: 'rsa' } } }
+        : { k: 'wait_ske', hello, peerKey, peerChain };
     this.c.host.state('TLS_ST_CR_CERT');
   }
 
-  /** ServerKeyExchange (RFC 8422 §5.4): a group we offered, signed over both randoms and the params. */
+  /** ServerKeyExchange (RFC 5246 §7.4.3, RFC 8422 §5.4): checked and verified by kx12.ts. */
   private onServerKeyExchange(
     body: Uint8Array,
     raw: Uint8Array,
@@ -262,18 +259,10 @@ export class Tls12Handshake {
     peerChain: Uint8Array[],
   ): void {
     const { host, info } = this.c;
-    const ske = decodeServerKeyExchangeEcdhe(body);
-    const group = groupById(ske.group);
-    if (!group || group.name === 'X25519MLKEM768' || !host.options.groups.includes(group.name))
-      throw illegalParameter('server chose a group we did not offer');
-    const scheme = checkPeerScheme(ske.scheme, host.options.signatureAlgorithms, peerKey, false);
-    const signed = concat(this.c.clientRandom, hello.sh.random, ske.params);
-    if (!this.p.verify(scheme, peerKey.spki, signed, ske.signature))
-      throw new TlsAlert(AlertDescription.decrypt_error, 'bad signature');
-    info.peerSignatureScheme = scheme.id;
-    info.group = group.id;
+    const a = { version: hello.version, kx: hello.suite.kx, peerKey, clientRandom: this.c.clientRandom };
+    const kx = readServerKeyExchange(this.p, host.options, info, { ...a, serverRandom: hello.sh.random }, body);
     this.c.transcript.add(raw);
-    this.state = { k: 'wait_cr_done', kx: { hello, peerChain, ske, group } };
+    this.state = { k: 'wait_cr_done', kx: { hello, peerChain, peerKey, kx } };
     host.state('TLS_ST_CR_KEY_EXCH');
   }
 
@@ -292,14 +281,18 @@ export class Tls12Handshake {
     transcript.add(raw);
     host.state('TLS_ST_CR_SRVR_DONE');
     const { hello, peerChain } = kx;
-    const share = this.p.generateKeyShare(kx.group.name);
-    const preMaster = share.computeSecret(kx.ske.point);
-    const cred = certRequest ? chooseClientCredential(host.options, certRequest.sigalgs, false) : undefined;
+    // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
+    const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
+    // Client authentication is TLS 1.2 only here: a TLS 1.0/1.1 request gets an empty Certificate.
+    const cred =
+      certRequest && hello.version >= ProtocolVersion.TLS1_2
+        ? chooseClientCredential(host.options, certRequest.sigalgs, false)
+        : undefined;
     if (certRequest)
       this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cred ? cred.chain : [], false)));
-    this.send(frameHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchangeEcdhe(share.publicKey)));
+    this.send(frameHandshake(HandshakeType.client_key_exchange, cke.body));
     host.state('TLS_ST_CW_KEY_EXCH');
-    const master = masterSecret12(this.p, hello, preMaster, this.c.clientRandom, transcript);
+    const master = masterSecret12(this.p, hello, cke.preMaster, this.c.clientRandom, transcript);
     if (cred) {
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
       const sig = this.p.sign(cred.scheme, cred.key, transcript.messages());
@@ -328,6 +321,11 @@ export class Tls12Handshake {
     return { ...sessionFacts(this.c.info, now), receivedAtMs: now };
   }
 
+  /** The PRF and handshake hash: MD5/SHA-1 for TLS 1.0/1.1, the suite's for TLS 1.2. */
+  private prfHash(hello: Hello12): PrfHash {
+    return prfHashFor(hello.version, hello.suite.hash);
+  }
+
   private send(msg: Uint8Array): void {
     this.c.transcript.add(msg);
     this.c.host.sendHandshake(msg);
@@ -339,7 +337,7 @@ export class Tls12Handshake {
     host.sendChangeCipherSpec();
     host.state('TLS_ST_CW_CHANGE');
     host.setWriteProtection(keys.write);
-    const verifyData = finished12(this.p, hello.suite.hash, keys.master, true, this.c.transcript.hash());
+    const verifyData = finished12(this.p, this.prfHash(hello), keys.master, true, this.c.transcript.hash());
     this.send(frameHandshake(HandshakeType.finished, verifyData));
     host.state('TLS_ST_CW_FINISHED');
     return verifyData;
@@ -369,7 +367,7 @@ export class Tls12Handshake {
   /** The server's Finished (RFC 5246 §7.4.9); in a resumption our CCS and Finished follow it. */
   private onServerFinished(body: Uint8Array, raw: Uint8Array, flight: Flight12): Completed12 {
     const { hello, keys } = flight;
-    const expected = finished12(this.p, hello.suite.hash, keys.master, false, this.c.transcript.hash());
+    const expected = finished12(this.p, this.prfHash(hello), keys.master, false, this.c.transcript.hash());
     if (!constantTimeEqual(expected, body)) throw new TlsAlert(AlertDescription.decrypt_error, 'digest check failed');
     const server = body.slice();
     this.c.transcript.add(raw);

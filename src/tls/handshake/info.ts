@@ -15,6 +15,8 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     peerCertificates: [],
     verify: { ok: false, code: 50, message: 'application verification failure', depth: 0 },
     peerSignatureScheme: null,
+    peerSignatureMd5Sha1: false,
+    dhBits: null,
     tickets: 0,
     extendedMasterSecret: false,
     secureRenegotiation: false,

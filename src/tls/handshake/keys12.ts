@@ -3,7 +3,7 @@
  * record protections (RFC 5246 §6.3; RFC 7366 encrypt-then-MAC for CBC suites), and the session
  * that keeps the master secret for resumption (RFC 5246 §7.3, RFC 5077).
  */
-import { keyBlock, masterSecret } from './prf.js';
+import { keyBlock, masterSecret, prfHashFor } from './prf.js';
 import type { Transcript } from './transcript.js';
 import type { ServerHello } from '../codec/handshake.js';
 import { ProtocolVersion, type CipherSuite } from '../codec/names.js';
@@ -15,6 +15,8 @@ import type { SessionFacts } from './negotiated.js';
 
 /** What the ServerHello settled (RFC 5246 §7.4.1.3). */
 export interface Hello12 {
+  /** The negotiated version, TLS 1.0 to 1.2: it picks the PRF and the CBC IV (RFC 2246, 4346, 5246). */
+  version: number;
   sh: ServerHello;
   suite: CipherSuite;
   /** extended_master_secret negotiated (RFC 7627). */
@@ -40,7 +42,7 @@ export function masterSecret12(
   clientRandom: Uint8Array,
   transcript: Transcript,
 ): Uint8Array {
-  const hash = hello.suite.hash;
+  const hash = prfHashFor(hello.version, hello.suite.hash);
   return hello.ems
     ? masterSecret(p, hash, preMaster, { sessionHash: transcript.hash() })
     : masterSecret(p, hash, preMaster, { clientRandom, serverRandom: hello.sh.random });
@@ -49,15 +51,18 @@ export function masterSecret12(
 /** Key block (RFC 5246 §6.3) → record protections; our write side switches at our CCS, read at theirs. */
 export function keys12(p: CryptoProvider, hello: Hello12, master: Uint8Array, clientRandom: Uint8Array): Keys12 {
   const c = hello.suite.cipher;
+  // TLS 1.0 CBC takes its first IVs from the key block and chains them (RFC 2246 §6.3); TLS 1.1+
+  // sends an explicit IV per record, so the key block has none (RFC 4346 §6.3).
+  const implicitIv = c.kind === 'cbc' && hello.version === ProtocolVersion.TLS1_0;
   const sizes =
     c.kind === 'aead'
       ? { macKey: 0, key: c.keyLength, iv: c.fixedIvLength }
-      : { macKey: c.macLength, key: c.keyLength, iv: 0 };
-  const kb = keyBlock(p, hello.suite.hash, master, clientRandom, hello.sh.random, sizes);
+      : { macKey: c.macLength, key: c.keyLength, iv: implicitIv ? 16 : 0 };
+  const kb = keyBlock(p, prfHashFor(hello.version, hello.suite.hash), master, clientRandom, hello.sh.random, sizes);
   const make = (key: Uint8Array, iv: Uint8Array, mac: Uint8Array): RecordProtection =>
     c.kind === 'aead'
       ? new Tls12AeadProtection(p, c.aead, key, iv)
-      : new Tls12CbcProtection(p, key, c.macHash, mac, hello.etm);
+      : new Tls12CbcProtection(p, key, c.macHash, mac, hello.etm, implicitIv ? iv : undefined);
   return {
     master,
     write: make(kb.clientKey, kb.clientIv, kb.clientMac),
@@ -84,7 +89,7 @@ export function session12(
   const sessionId = ticket ? p.digest('sha256', ticket) : hello.sh.sessionId;
   if (sessionId.length === 0) return undefined;
   return createSession({
-    version: ProtocolVersion.TLS1_2,
+    version: hello.version,
     cipherSuite: hello.sh.cipherSuite,
     masterKey: master,
     ...facts,

@@ -4,6 +4,7 @@
  */
 import type { CryptoProvider, Hash } from '../crypto/provider.js';
 import { HASH_LENGTH, type HashName } from '../codec/names.js';
+import { createPrfHash, type PrfHash } from './prf.js';
 import { HandshakeType } from '../codec/handshake.js';
 import { concat } from '../codec/bytes.js';
 
@@ -12,7 +13,7 @@ export class Transcript {
   private running?: Hash;
   /** Every message since the start (or since HRR's message_hash), for TLS 1.2 CertificateVerify. */
   private readonly all: Uint8Array[] = [];
-  hashName?: HashName;
+  hashName?: PrfHash;
 
   constructor(private readonly p: CryptoProvider) {}
 
@@ -35,11 +36,14 @@ export class Transcript {
     return concat(...this.all);
   }
 
-  /** Fixes the hash once the server chose a suite and hashes what was buffered. */
-  setHash(hash: HashName): void {
+  /**
+   * Fixes the hash once the server chose a suite and hashes what was buffered: the suite's hash,
+   * or MD5 || SHA-1 ('md5-sha1') for TLS 1.0/1.1 (RFC 2246 §7.4.9).
+   */
+  setHash(hash: PrfHash): void {
     if (this.running) return;
     this.hashName = hash;
-    this.running = this.p.createHash(hash);
+    this.running = createPrfHash(this.p, hash);
     for (const m of this.pending) this.running.update(m);
     this.pending = [];
   }

@@ -24,6 +24,7 @@ export function verifyPeer(
     anchors: o.trustAnchors,
     ...(ip ? { ip } : name ? { hostname: name } : {}),
     now: new Date(o.now()),
+    securityLevel: o.securityLevel,
   });
   info.verify = {
     ok: r.code === 0,

@@ -13,6 +13,7 @@ import {
   MAX_CIPHERTEXT_12,
   MAX_PLAINTEXT,
   RECORD_HEADER,
+  ContentType,
   isRecordSealer,
   writeHeader,
   xorNonce,
@@ -106,13 +107,22 @@ export class Tls12AeadProtection implements RecordProtection {
   }
 }
 
-/** AES-CBC + HMAC, encrypt-then-MAC (RFC 7366) or MAC-then-encrypt, explicit IV per record. */
+/**
+ * AES-CBC + HMAC, encrypt-then-MAC (RFC 7366) or MAC-then-encrypt (RFC 5246 §6.2.3.2). The IV is
+ * explicit and random per record (TLS 1.1 and 1.2, RFC 4346 §6.2.3.2), or, when `implicitIv` is
+ * given, TLS 1.0's: the key block's IV for the first record, then the last ciphertext block of the
+ * previous record in the same direction (RFC 2246 §6.2.3.2). With the implicit IV, application
+ * data is sent with 1/n-1 record splitting against BEAST (the first byte alone in a record, so the
+ * next record's IV is unpredictable to the attacker; Go's crypto/tls and NSS do the same).
+ */
 export class Tls12CbcProtection implements RecordProtection {
   readonly isNull = false;
   readonly maxCiphertext = MAX_CIPHERTEXT_12;
   private readonly cbc: BlockCipher;
   private readonly macLength: number;
   private seq = 0n;
+  /** TLS 1.0's chained IV; null for an explicit IV per record. */
+  private chainIv: Uint8Array | null;
 
   constructor(
     private readonly p: CryptoProvider,
@@ -120,9 +130,12 @@ export class Tls12CbcProtection implements RecordProtection {
     private readonly macHash: HashName,
     private readonly macKey: Uint8Array,
     private readonly encryptThenMac: boolean,
+    implicitIv?: Uint8Array,
   ) {
     this.cbc = p.createCbc(key);
     this.macLength = HASH_LENGTH[macHash];
+    if (implicitIv && implicitIv.length !== 16) throw new RangeError('TLS 1.0 CBC IV must be 16 bytes');
+    this.chainIv = implicitIv ? implicitIv.slice() : null;
   }
 
   private mac(type: number, version: number, data: Uint8Array): Uint8Array {
@@ -134,13 +147,30 @@ export class Tls12CbcProtection implements RecordProtection {
   }
 
   seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
-    const iv = this.p.randomBytes(16);
+    // 1/n-1 split (TLS 1.0 only): two records, the first carrying one byte.
+    if (this.chainIv && type === ContentType.application_data && fragment.length > 1) {
+      return concat(
+        this.sealOne(type, fragment.subarray(0, 1), version),
+        this.sealOne(type, fragment.subarray(1), version),
+      );
+    }
+    return this.sealOne(type, fragment, version);
+  }
+
+  private sealOne(type: number, fragment: Uint8Array, version: number): Uint8Array {
     const inner = this.encryptThenMac ? fragment : concat(fragment, this.mac(type, version, fragment));
     const padLen = 15 - (inner.length % 16);
     const padded = new Uint8Array(inner.length + padLen + 1);
     padded.set(inner);
     padded.fill(padLen, inner.length);
-    const ct = concat(iv, this.cbc.encrypt(iv, padded));
+    let ct: Uint8Array;
+    if (this.chainIv) {
+      ct = this.cbc.encrypt(this.chainIv, padded);
+      this.chainIv = ct.slice(ct.length - 16);
+    } else {
+      const iv = this.p.randomBytes(16);
+      ct = concat(iv, this.cbc.encrypt(iv, padded));
+    }
     const body = this.encryptThenMac ? concat(ct, this.mac(type, version, ct)) : ct;
     this.seq++;
     return record(type, version, body);
@@ -150,12 +180,25 @@ export class Tls12CbcProtection implements RecordProtection {
     return this.encryptThenMac ? this.openEtm(type, version, body) : this.openMte(type, version, body);
   }
 
+  /** Splits IV || ciphertext (explicit) or takes the chained IV (TLS 1.0) and decrypts. */
+  private decrypt(ivAndCt: Uint8Array): Uint8Array {
+    if (!this.chainIv) return this.cbc.decrypt(ivAndCt.subarray(0, 16), ivAndCt.subarray(16));
+    const plain = this.cbc.decrypt(this.chainIv, ivAndCt);
+    this.chainIv = ivAndCt.slice(ivAndCt.length - 16);
+    return plain;
+  }
+
+  /** Bytes of explicit IV in front of the ciphertext. */
+  private get ivLength(): number {
+    return this.chainIv ? 0 : 16;
+  }
+
   private openEtm(type: number, version: number, body: Uint8Array): OpenedRecord {
     const ctLen = body.length - this.macLength;
-    if (ctLen < 32 || ctLen % 16 !== 0) throw badMac();
+    if (ctLen < this.ivLength + 16 || ctLen % 16 !== 0) throw badMac();
     const ct = body.subarray(0, ctLen);
     if (!constantTimeEqual(this.mac(type, version, ct), body.subarray(ctLen))) throw badMac();
-    const plain = this.cbc.decrypt(ct.subarray(0, 16), ct.subarray(16));
+    const plain = this.decrypt(ct);
     const pad = plain[plain.length - 1] ?? 0;
     if (pad + 1 > plain.length) throw badMac();
     for (let i = plain.length - 1 - pad; i < plain.length; i++) if (plain[i] !== pad) throw badMac();
@@ -166,16 +209,19 @@ export class Tls12CbcProtection implements RecordProtection {
 
   /**
    * MAC-then-encrypt: the padding is checked with masks over a fixed window and the MAC is always
-   * computed and compared, so padding and MAC failures are indistinguishable (one alert, same work
-   * up to the HMAC's length-dependent block count).
+   * computed and compared, so padding and MAC failures are indistinguishable (one alert). The
+   * padding bytes are then run through the HMAC too (Go's tls10MAC `extra`), so the bytes hashed
+   * are the same whatever the padding length says, up to the HMAC's block rounding (Lucky 13).
    */
   private openMte(type: number, version: number, body: Uint8Array): OpenedRecord {
-    const minLen = 16 + Math.max(16, Math.ceil((this.macLength + 1) / 16) * 16);
+    const minLen = this.ivLength + Math.max(16, Math.ceil((this.macLength + 1) / 16) * 16);
     if (body.length < minLen || body.length % 16 !== 0) throw badMac();
-    const plain = this.cbc.decrypt(body.subarray(0, 16), body.subarray(16));
+    const plain = this.decrypt(body);
     const n = plain.length;
     const pad = plain[n - 1] ?? 0;
-    // good = 0xff if pad + 1 + macLength <= n and every one of the pad bytes equals pad.
+    // good = all ones if pad + 1 + macLength <= n and every one of the pad bytes equals pad. The
+    // masks are full-width (0 or -1), not 0xff: a 255-byte padding makes pad + 1 = 256, whose bit 8
+    // an 8-bit mask would drop (BoGo MaxCBCPadding).
     let good = ctMaskLe(pad + 1 + this.macLength, n);
     const window = Math.min(256, n);
     for (let i = 1; i <= window; i++) {
@@ -186,20 +232,21 @@ export class Tls12CbcProtection implements RecordProtection {
     const dataLen = n - padTotal - this.macLength;
     const data = plain.subarray(0, Math.max(0, dataLen));
     const expected = this.mac(type, version, data);
+    this.p.hmac(this.macHash, this.macKey, plain.subarray(Math.max(0, dataLen) + this.macLength));
     const received = plain.subarray(Math.max(0, dataLen), Math.max(0, dataLen) + this.macLength);
     const macOk = constantTimeEqual(expected, received);
-    if (!macOk || (good & 0xff) !== 0xff || dataLen < 0) throw badMac();
+    if (!macOk || good !== -1 || dataLen < 0) throw badMac();
     this.seq++;
     checkPlaintext(data.length);
     return { type, fragment: data };
   }
 }
 
-/** 0xff when a <= b else 0, without branching on the values. */
-function ctMaskLe(a: number, b: number): number {
-  return (((b - a) >> 31) & 0xff) ^ 0xff;
+/** -1 (all bits set) when a <= b else 0, without branching on the values (|a|, |b| < 2^30). */
+export function ctMaskLe(a: number, b: number): number {
+  return ~((b - a) >> 31);
 }
-/** 0xff when a === b else 0. */
-function ctMaskEq(a: number, b: number): number {
-  return (((a ^ b) - 1) >> 31) & 0xff;
+/** -1 when a === b else 0 (a, b bytes). */
+export function ctMaskEq(a: number, b: number): number {
+  return ((a ^ b) - 1) >> 31;
 }
