@@ -5,6 +5,7 @@
  * once) and a node:tls server that does not read until told: at stdin EOF most of the input is
  * still queued in the client, whatever the kernel's buffer sizes (tcp_wmem max 4 MiB here).
  * Readiness signals only: the server resumes on the CLI's "DONE" line, its exit, or never.
+ * The other direction too: server data queued for a stdout pipe that is not read yet.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -180,6 +181,56 @@ describe('closing after stdin EOF flushes every accepted byte', () => {
         assert.match(r.stderr, /^tls-probe: .*SYSCALL errno=(104 ECONNRESET|32 EPIPE)$/m);
       } finally {
         srv.server.close();
+      }
+    },
+  );
+
+  test(
+    'server -> stdout: data still queued for a stdout pipe nobody reads yet is all there after the exit',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const OUT = 8 * 1024 * 1024;
+      const payload = randomBytes(OUT);
+      const leaf = pki.leaf('p256');
+      let closed!: () => void;
+      const serverClosed = new Promise<void>((resolve) => (closed = resolve));
+      const server = createServer({ key: readFileSync(leaf.key), cert: readFileSync(leaf.chain) }, (sock) => {
+        sock.on('error', () => undefined);
+        sock.on('close', () => closed());
+        sock.end(payload); // then close_notify
+      });
+      const port = await new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+      );
+      try {
+        const args = [`127.0.0.1:${port}`, '--servername', 'localhost', '--cafile', pki.root, '--quiet', '--ign-eof'];
+        const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const out = child.stdout;
+        assert.ok(out);
+        // Nobody reads stdout until the CLI has closed the TLS connection: the 8 MiB wait in its
+        // stdout queue (a pipe holds 64 KiB), and the exit must not drop them.
+        out.pause();
+        const hash = createHash('sha256');
+        let bytes = 0;
+        out.on('data', (c: Buffer) => {
+          hash.update(c);
+          bytes += c.length;
+        });
+        let stderr = '';
+        child.stderr?.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_MS);
+        const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+        await serverClosed;
+        out.resume();
+        const code = await exited;
+        clearTimeout(timer);
+        assert.equal(bytes, OUT, `stdout carried ${bytes} of ${OUT} bytes (exit ${code}): ${stderr}`);
+        assert.equal(hash.digest('hex'), createHash('sha256').update(payload).digest('hex'));
+        assert.equal(code, 0, stderr);
+      } finally {
+        server.close();
       }
     },
   );
