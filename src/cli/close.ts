@@ -23,10 +23,11 @@ const LINGER_MS = 500;
 
 /**
  * Sends close_notify (SSL_shutdown), flushes every queued byte and half-closes, waits briefly for
- * the peer's EOF, then closes the socket. Throws SyscallError when queued data could not be
+ * the peer's EOF (`linger`: the end of the run; s_client's -reconnect closes the fd right after
+ * do_ssl_shutdown), then closes the socket. Throws SyscallError when queued data could not be
  * written, TimeoutError when it did not move for `timeoutMs` (null: no limit).
  */
-export async function closeLink(link: Link, timeoutMs: number | null): Promise<void> {
+export async function closeLink(link: Link, timeoutMs: number | null, linger = true): Promise<void> {
   const { conn, transport } = link;
   // Application data still in this process (a failed transport keeps it there for good).
   const dataQueued = transport.queued > 0;
@@ -49,7 +50,7 @@ export async function closeLink(link: Link, timeoutMs: number | null): Promise<v
     }
     await waitMoving(transport, timeoutMs);
   }
-  await linger(transport);
+  if (linger) await awaitPeerEof(transport);
   link.socket.destroy();
 }
 
@@ -70,7 +71,7 @@ async function waitMoving(t: SocketTransport, timeoutMs: number | null): Promise
 }
 
 /** Waits for the peer's EOF (or an error, or the close) for at most LINGER_MS. */
-async function linger(t: SocketTransport): Promise<void> {
+async function awaitPeerEof(t: SocketTransport): Promise<void> {
   const deadline = performance.now() + LINGER_MS;
   while (!t.peerGone) {
     const left = deadline - performance.now();

@@ -130,7 +130,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       }
       // Every byte SSL_write accepted must leave this process before it exits (close.ts).
       phase.current = 'write';
-      await closeLink(link, opts.timeoutMs);
+      await closeLink(link, opts.timeoutMs, last);
       link = undefined;
     }
     return finishRun(opts, io, records, obtained, attempts, accepted);
