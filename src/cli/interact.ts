@@ -154,10 +154,3 @@ export async function awaitTicket(opts: CliOptions, io: Io, link: Link): Promise
   }
   pumpReads(opts, io, link, phase); // what else already arrived (OpenSSL sends its tickets together)
 }
-
-/** Sends close_notify (SSL_shutdown) and closes the socket once it is flushed. */
-export function closeLink(link: Link): void {
-  if (!link.conn.failure) link.conn.shutdown();
-  link.conn.free();
-  link.socket.end();
-}

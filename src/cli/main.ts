@@ -24,8 +24,15 @@ async function main(): Promise<number> {
 main().then(
   (code) => {
     process.exitCode = code;
-    // Nothing may keep the process alive after the run (stdin, timers): flush and go.
-    process.stdout.write('', () => process.exit(code));
+    // Nothing may keep the process alive after the run (stdin, timers): flush and go. Both outputs
+    // may be pipes, which Node writes asynchronously: an empty write's callback runs once every
+    // earlier write has gone out, so neither the data on stdout nor the last line on stderr is cut.
+    let open = 2;
+    const flushed = (): void => {
+      if (--open === 0) process.exit(code);
+    };
+    process.stdout.write('', flushed);
+    process.stderr.write('', flushed);
   },
   (e) => {
     process.exitCode = reportError(e);

@@ -11,7 +11,8 @@ import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
 import { x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
 import { openLink, type Link } from './drive.js';
-import { interact, awaitTicket, closeLink } from './interact.js';
+import { interact, awaitTicket } from './interact.js';
+import { closeLink } from './close.js';
 import { formatReport, formatBrief, formatConnected, formatTicketBlock, useColor, RECONNECT_LINE } from './report.js';
 import { buildJson, formatJson, type ConnectionRecord, type RunFailure } from './json.js';
 import {
@@ -127,7 +128,9 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       } else {
         if (wantTicket) await awaitTicket(opts, io, link);
       }
-      closeLink(link);
+      // Every byte SSL_write accepted must leave this process before it exits (close.ts).
+      phase.current = 'write';
+      await closeLink(link, opts.timeoutMs, last);
       link = undefined;
     }
     return finishRun(opts, io, records, obtained, attempts, accepted);

@@ -14,6 +14,8 @@
  *   ended or destroyed, or whose peer has sent FIN (Node closes the write side then, unless
  *   allowHalfOpen), gives EPIPE on write, as write(2) would.
  * - Reads come from what the socket has delivered; then the error, EOF, or would-block.
+ * - Closing. Bytes write() accepted may still be queued in this process (`queued`): the caller
+ *   must wait for `finished` after `end()` before the process exits, or they are lost.
  */
 import type { Socket } from 'node:net';
 import type { Transport, TransportRead, TransportWrite } from '../tls/types.js';
@@ -62,6 +64,7 @@ export class SocketTransport implements Transport {
       this.wake();
     });
     socket.on('drain', () => this.wake());
+    socket.on('finish', () => this.wake());
   }
 
   read(max: number): TransportRead {
@@ -98,6 +101,32 @@ export class SocketTransport implements Transport {
     }
     this.counts.written += n;
     return { n };
+  }
+
+  /**
+   * Bytes write() accepted that Node has not handed to the kernel yet. They exist only in this
+   * process: an exit now loses them, so closing waits for them (see `end`).
+   */
+  get queued(): number {
+    return this.socket.writableLength;
+  }
+
+  /** The socket error seen, if any (the errno every later write and read returns). */
+  get error(): { error: string; errno: number } | undefined {
+    return this.failed;
+  }
+
+  /**
+   * shutdown(SHUT_WR) once every queued byte is written (socket.end): `finished` turns true, with
+   * a wake, when Node has handed all of them and the FIN to the kernel.
+   */
+  end(): void {
+    if (!this.socket.writableEnded && !this.socket.destroyed) this.socket.end();
+  }
+
+  /** True once end() completed: nothing of ours is left in this process. */
+  get finished(): boolean {
+    return this.socket.writableFinished;
   }
 
   /** True once the peer's FIN, the close or an error has been seen (whether or not data is still to be read). */
