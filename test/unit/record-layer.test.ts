@@ -214,3 +214,18 @@ test("an owner's sealed look can rewrite or drop records; takeUnopened takes a r
   assert.equal(reader.messages[0]?.type, HandshakeType.finished);
   assert.equal(b.closeNotifyReceived, false);
 });
+
+test('received ChangeCipherSpec and alert events keep their bytes after the read buffer is reused', () => {
+  // RecordReader.next's body is a view valid until the next read; a MessageEvent outlives it.
+  // A ServerHello (type 0x02) read after a CCS made the kept CCS event read "02" (tls-server.test.ts flake).
+  const reader = owner({ version: ProtocolVersion.TLS1_2 });
+  const { a, b, ta, tb } = pair(owner(), reader);
+  a.queueChangeCipherSpec();
+  a.queueAlert(AlertLevel.warning, AlertDescription.user_canceled);
+  a.queueHandshake(frameHandshake(HandshakeType.server_hello, new Uint8Array(40).fill(0xee)));
+  a.flush(ta);
+  assert.equal(readAll(b, tb), 3);
+  const seen = reader.traces.map((e) => `${e.contentType}:${Buffer.from(e.bytes).toString('hex')}`);
+  assert.deepEqual(seen.slice(0, 2), ['20:01', `21:01${AlertDescription.user_canceled.toString(16)}`]);
+  assert.equal(seen[2]?.slice(0, 11), '22:02000028');
+});

@@ -60,7 +60,7 @@ function received(pair: TestPair): string[] {
 /** The ServerHello the client received (the last one, after any HelloRetryRequest). */
 function serverHello(pair: TestPair): ReturnType<typeof decodeServerHello> {
   const sh = pair.messages
-    // Handshake records only: another received event (e.g. a record header) can start with 0x02.
+    // Handshake messages only: a ServerHello is one (a CCS event once read 02, see record-layer.test.ts).
     .filter((m) => m.direction === 'received' && m.contentType === 22 && m.bytes[0] === HandshakeType.server_hello)
     .at(-1);
   assert.ok(sh, 'no ServerHello received');

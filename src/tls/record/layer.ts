@@ -211,7 +211,9 @@ export class RecordLayer {
 
   /** ChangeCipherSpec: one byte 0x01, never inside a fragmented handshake message (RFC 5246 §7.1, RFC 8446 §5). */
   private onChangeCipherSpec(fragment: Uint8Array, version: number): void {
-    this.trace('received', version, ContentType.change_cipher_spec, fragment, 'ChangeCipherSpec');
+    // A plaintext fragment is a view into the read buffer, overwritten by the next record
+    // (RecordReader.next): the event keeps a copy, as handshake events do (HandshakeBuffer.next).
+    this.trace('received', version, ContentType.change_cipher_spec, fragment.slice(), 'ChangeCipherSpec');
     if (fragment.length !== 1 || fragment[0] !== 1) throw unexpectedMessage('bad ChangeCipherSpec');
     if (!this.hsBuf.empty) throw unexpectedMessage('ChangeCipherSpec inside a fragmented handshake message');
     this.owner.changeCipherSpec();
@@ -222,7 +224,7 @@ export class RecordLayer {
     if (fragment.length !== 2) throw new TlsAlert(AlertDescription.decode_error, 'bad alert record');
     const level = fragment[0] ?? 0;
     const desc = fragment[1] ?? 0;
-    this.trace('received', version, ContentType.alert, fragment, alertText(level, desc));
+    this.trace('received', version, ContentType.alert, fragment.slice(), alertText(level, desc)); // a copy, as for CCS
     const tls13 = this.owner.version === ProtocolVersion.TLS1_3;
     if (
       (level === AlertLevel.warning || (tls13 && desc === AlertDescription.user_canceled)) &&
