@@ -167,8 +167,31 @@ export function spkiToJwk(spki: Uint8Array): crypto.JsonWebKey | null {
   return null;
 }
 
-/** A public KeyObject from SPKI DER: through JWK when spkiToJwk knows the key, else OpenSSL's decoder. */
+/**
+ * Public KeyObjects by SPKI content (base64), created once: a warm handshake to the same server
+ * verifies its CertificateVerify with the key of the previous one (an EC JWK import with its
+ * on-curve check costs ~0.6 ms here). A KeyObject is immutable, so equal bytes may share one.
+ * Bounded: the oldest entry goes when full.
+ */
+const SPKI_KEYS = new Map<string, crypto.KeyObject>();
+const SPKI_KEYS_MAX = 32;
+
+/** A public KeyObject from SPKI DER, from SPKI_KEYS or made (and remembered) by importSpki. */
 function publicKeyFromSpki(spki: Uint8Array): crypto.KeyObject {
+  const id = b64u(spki);
+  const known = SPKI_KEYS.get(id);
+  if (known) return known;
+  const key = importSpki(spki);
+  if (SPKI_KEYS.size >= SPKI_KEYS_MAX) {
+    const oldest = SPKI_KEYS.keys().next();
+    if (!oldest.done) SPKI_KEYS.delete(oldest.value);
+  }
+  SPKI_KEYS.set(id, key);
+  return key;
+}
+
+/** A public KeyObject from SPKI DER: through JWK when spkiToJwk knows the key, else OpenSSL's decoder. */
+function importSpki(spki: Uint8Array): crypto.KeyObject {
   const jwk = spkiToJwk(spki);
   if (jwk) {
     try {
