@@ -1,8 +1,8 @@
 /**
  * The default crypto provider, on node:crypto (OpenSSL): hashes, HMAC, HKDF (RFC 5869) built from
- * HMAC, X25519 / NIST ECDH key shares, and signatures; the AEADs, AES-CBC and running hashes are in
- * node-ciphers.ts. ML-KEM for the hybrid group comes from @noble/post-quantum (see hybrid.ts). The RSA and SPKI helpers exported
- * here are shared with the noble provider, since noble has no RSA.
+ * HMAC, X25519 / NIST ECDH key shares, and signatures; the AEADs, AES-CBC and running hashes are
+ * in node-ciphers.ts. ML-KEM for the hybrid group comes from @noble/post-quantum (see hybrid.ts).
+ * The RSA and SPKI helpers exported here are shared with the noble provider, since noble has no RSA.
  */
 import * as crypto from 'node:crypto';
 import type { GroupName, HashName, SignatureScheme } from '../codec/names.js';
