@@ -110,12 +110,12 @@ export function stats(xs) {
 /** The library as built into dist/ (run `npm run build` first), or another build of it (A/B runs). */
 export async function loadLib(dist = join(root, 'dist')) {
   const d = (p) => import(pathToFileURL(join(dist, p)).href);
-  const [context, connection, socket, types, crypto, names, truststore, drive] = await Promise.all([
+  const [context, connection, socket, types, providers, names, truststore, drive] = await Promise.all([
     d('tls/context.js'),
     d('tls/connection.js'),
     d('net/socket.js'),
     d('tls/types.js'),
-    d('tls/crypto/index.js'),
+    d('net/providers.js'),
     d('tls/codec/names.js'),
     d('cli/truststore.js'),
     d('cli/drive.js'),
@@ -126,7 +126,7 @@ export async function loadLib(dist = join(root, 'dist')) {
     SocketTransport: socket.SocketTransport,
     SslError: types.SslError,
     Mode: types.Mode,
-    getProvider: crypto.getProvider,
+    getProvider: providers.getProvider,
     suiteByName: names.suiteByName,
     loadCaFile: truststore.loadCaFile,
     tcpConnect: drive.tcpConnect,

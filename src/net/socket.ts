@@ -83,22 +83,41 @@ export class SocketTransport implements Transport {
     return { data: c.subarray(0, max) };
   }
 
+  /** Takes a copy of `bytes` (the caller may reuse its buffer). */
   write(bytes: Uint8Array): TransportWrite {
+    return this.writev([new Uint8Array(bytes)]);
+  }
+
+  /**
+   * The chunks go to the socket as views (the record layer never changes a chunk it has handed
+   * over), corked so Node hands them to the kernel in one writev(2). Each chunk is taken like a
+   * write of its own (whole while fewer than `sndbuf` bytes are queued), so a full send buffer
+   * gives a short count, as sendmsg(2) does, and the next call would block.
+   */
+  writev(chunks: readonly Uint8Array[]): TransportWrite {
     if (this.failed) return { ...this.failed };
     const s = this.socket;
     if (s.destroyed || s.writableEnded || this.closed || (this.readEnded && !s.allowHalfOpen)) return { ...EPIPE };
-    const queued = this.emulated ? this.inFlight : s.writableLength;
-    if (queued >= this.sndbuf) return { wouldBlock: true };
-    const n = bytes.length;
-    if (this.emulated) {
-      this.inFlight += n;
-      s.write(Buffer.from(bytes), () => {
-        this.inFlight -= n;
-        this.wake();
-      });
-    } else {
-      s.write(Buffer.from(bytes));
+    let n = 0;
+    const cork = chunks.length > 1;
+    if (cork) s.cork();
+    for (const c of chunks) {
+      const queued = this.emulated ? this.inFlight : s.writableLength;
+      if (queued >= this.sndbuf) break;
+      const b = Buffer.from(c.buffer, c.byteOffset, c.length);
+      n += c.length;
+      if (this.emulated) {
+        this.inFlight += c.length;
+        s.write(b, () => {
+          this.inFlight -= c.length;
+          this.wake();
+        });
+      } else {
+        s.write(b);
+      }
     }
+    if (cork) s.uncork();
+    if (n === 0 && chunks.some((c) => c.length > 0)) return { wouldBlock: true };
     this.counts.written += n;
     return { n };
   }

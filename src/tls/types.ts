@@ -40,6 +40,11 @@ export type TransportRead =
 export interface Transport {
   /** Takes up to bytes.length bytes (a short count is retried by the caller at once). */
   write(bytes: Uint8Array): TransportWrite;
+  /**
+   * Optional: takes the chunks in order as one write would take their concatenation (a short count
+   * may end inside any chunk). The caller never changes the chunks afterwards, so it may keep views of them (no copy).
+   */
+  writev?(chunks: readonly Uint8Array[]): TransportWrite;
   /** Returns up to `max` bytes that have arrived. */
   read(max: number): TransportRead;
 }

@@ -48,7 +48,7 @@ type HandshakeState =
   | ({ k: 'wait_sh' } & SentHello)
   /** Our second ClientHello answers the HelloRetryRequest: only a TLS 1.3 ServerHello may follow. */
   | ({ k: 'wait_sh2'; hrr: ServerHello; suite: CipherSuite } & SentHello)
-  | { k: 'tls13'; flow: Tls13Client; outcome: HelloOutcome }
+  | { k: 'tls13'; flow: Tls13Client; outcome: HelloOutcome | null }
   | { k: 'tls12'; flow: Tls12Client; outcome: HelloOutcome };
 
 export class ClientHandshake {
@@ -165,9 +165,16 @@ export class ClientHandshake {
   releaseHandshakeState(): void {
     const s = this.state;
     if ((s.k !== 'tls13' && s.k !== 'tls12') || !s.flow.established) return;
-    s.outcome.keyShares.length = 0;
-    s.outcome.hello.extensions = [];
+    if (s.outcome) {
+      s.outcome.keyShares.length = 0;
+      s.outcome.hello.extensions = [];
+    }
     this.transcript.release();
+    if (s.k === 'tls13') {
+      // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only).
+      s.flow.release();
+      s.outcome = null;
+    }
   }
 
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */

@@ -72,15 +72,23 @@ type State13 =
 /** RFC 8446 §4.6.1: ticket lifetimes above seven days are illegal_parameter. */
 const MAX_TICKET_LIFETIME = 604800;
 
+/** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
+type Kept13 = Pick<HelloOutcome, 'host' | 'suite' | 'info'>;
+
 export class Tls13Client {
   private state: State13 = { k: 'wait_ee' };
   private readonly ks: KeySchedule;
   private readonly hs: TrafficSecrets;
   private readonly resumed: boolean;
+  /** The hello outcome (ClientHello, ServerHello, key shares, transcript) until release(). */
+  private outcome: HelloOutcome | null;
+  private readonly kept: Kept13;
 
   /** ServerHello for TLS 1.3 (RFC 8446 §4.1.3): the PSK and key share, then the handshake keys. */
-  constructor(private readonly o: HelloOutcome) {
+  constructor(o: HelloOutcome) {
+    this.outcome = o;
     const { host, serverHello: sh, suite, info } = o;
+    this.kept = { host, suite, info };
     checkServerExtensions('ServerHello13', sh.extensions, o.hello.extensions);
     const psk = this.acceptedPsk();
     this.resumed = psk !== undefined;
@@ -121,16 +129,30 @@ export class Tls13Client {
     return shared;
   }
 
+  /** The handshake's own state; gone once release() has run (only the handshake reads it). */
+  private get o(): HelloOutcome {
+    if (!this.outcome) throw unexpectedMessage('handshake message after the handshake');
+    return this.outcome;
+  }
+
+  /**
+   * Once connected, drops the handshake-only state (the hello outcome: both hellos, key shares,
+   * transcript): an idle connection keeps its traffic secrets, the resumption secret and `kept`.
+   */
+  release(): void {
+    if (this.state.k === 'connected') this.outcome = null;
+  }
+
   /** The handshake has completed (Finished exchanged). */
   get established(): boolean {
     return this.state.k === 'connected';
   }
 
   private protection(secret: Uint8Array): Tls13Protection {
-    const p = this.o.host.options.provider;
-    const c = this.o.suite.cipher;
+    const p = this.kept.host.options.provider;
+    const c = this.kept.suite.cipher;
     if (c.kind !== 'aead') throw new Error('TLS 1.3 suite without AEAD');
-    const { key, iv } = trafficKeys(p, this.o.suite.hash, secret, c.keyLength, 12);
+    const { key, iv } = trafficKeys(p, this.kept.suite.hash, secret, c.keyLength, 12);
     return new Tls13Protection(p, c.aead, key, iv);
   }
 
@@ -303,7 +325,7 @@ export class Tls13Client {
 
   /** NewSessionTicket (RFC 8446 §4.6.1) → a resumable session with the resumption PSK. */
   private onNewSessionTicket(body: Uint8Array, resumptionMaster: Uint8Array): void {
-    const { host, suite, info } = this.o;
+    const { host, suite, info } = this.kept;
     const t = decodeNewSessionTicket13(body);
     if (t.lifetime > MAX_TICKET_LIFETIME) throw illegalParameter('ticket lifetime above 7 days');
     let maxEarlyData = 0;
@@ -336,7 +358,7 @@ export class Tls13Client {
 
   /** KeyUpdate (RFC 8446 §4.6.3): new read keys; answer update_requested with our own update. */
   private onKeyUpdate(body: Uint8Array, app: TrafficSecrets): void {
-    const { host, suite } = this.o;
+    const { host, suite } = this.kept;
     const req = decodeKeyUpdate(body);
     if (req !== 0 && req !== 1) throw illegalParameter('bad KeyUpdate request value');
     app.server = nextTrafficSecret(host.options.provider, suite.hash, app.server);
@@ -348,7 +370,7 @@ export class Tls13Client {
   sendKeyUpdate(requestPeer: boolean): void {
     const s = this.state;
     if (s.k !== 'connected') throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');
-    const { host, suite } = this.o;
+    const { host, suite } = this.kept;
     host.sendHandshake(frameHandshake(HandshakeType.key_update, new Writer(1).u8(requestPeer ? 1 : 0).finish()));
     s.app.client = nextTrafficSecret(host.options.provider, suite.hash, s.app.client);
     host.setWriteProtection(this.protection(s.app.client));

@@ -7,7 +7,7 @@
 import { TlsAlert } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { MAX_CIPHERTEXT_12, RECORD_HEADER } from './protection.js';
-import type { Transport } from '../types.js';
+import type { Transport, TransportWrite } from '../types.js';
 
 /** Read buffer size: one maximal TLS 1.2 record with header (OpenSSL allocates 16712 B). */
 export const READ_BUFFER_SIZE = RECORD_HEADER + MAX_CIPHERTEXT_12;
@@ -95,38 +95,49 @@ function u16(b: Uint8Array, at: number): number {
   return ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 }
 
-/** Encrypted bytes waiting to be written to the transport, in order. */
+/**
+ * Sealed records waiting to be written to the transport, in order: a list of the records
+ * themselves (each a fresh array the buffer owns from append on and never changes), so queueing
+ * copies nothing and the transport may keep views of them. Several pending records go to the
+ * transport in one writev when it has one (issue 14: one socket write per SSL_write batch).
+ */
 export class WriteBuffer {
-  private buf: Uint8Array | null = null;
-  private start = 0;
-  private end = 0;
+  private chunks: Uint8Array[] = [];
+  /** Bytes of chunks[0] already taken by the transport. */
+  private head = 0;
+  private bytes = 0;
+  /** OpenSSL's wbuf is allocated (from the first record until a RELEASE_BUFFERS release). */
+  private held = false;
 
+  /**
+   * The size OpenSSL's write buffer would have: WRITE_BUFFER_SIZE once used (larger while more is
+   * pending), 0 after a release. Our own memory is the pending records only.
+   */
   get allocated(): number {
-    return this.buf ? this.buf.length : 0;
+    return this.held ? Math.max(WRITE_BUFFER_SIZE, this.bytes) : 0;
   }
   /** Bytes not yet taken by the transport. */
   get pending(): number {
-    return this.end - this.start;
+    return this.bytes;
   }
 
-  /** Appends sealed record bytes. */
+  /** Records (chunks) not yet wholly taken by the transport. */
+  get records(): number {
+    return this.chunks.length;
+  }
+
+  /** Removes the last `n` chunks, none of whose bytes the transport has taken. */
+  dropLast(n: number): void {
+    if (n > this.chunks.length - (this.head > 0 ? 1 : 0)) throw new RangeError('dropping written bytes');
+    for (let i = 0; i < n; i++) this.bytes -= this.chunks.pop()?.length ?? 0;
+  }
+
+  /** Appends one sealed record (or crafted bytes); the caller must not change `bytes` afterwards. */
   append(bytes: Uint8Array): void {
-    if (!this.buf) this.buf = new Uint8Array(Math.max(WRITE_BUFFER_SIZE, bytes.length));
-    if (this.start === this.end) this.start = this.end = 0;
-    if (this.end + bytes.length > this.buf.length) {
-      const live = this.end - this.start;
-      if (live + bytes.length > this.buf.length) {
-        const next = new Uint8Array(Math.max(this.buf.length * 2, live + bytes.length));
-        next.set(this.buf.subarray(this.start, this.end));
-        this.buf = next;
-      } else {
-        this.buf.copyWithin(0, this.start, this.end);
-      }
-      this.start = 0;
-      this.end = live;
-    }
-    this.buf.set(bytes, this.end);
-    this.end += bytes.length;
+    this.held = true;
+    if (bytes.length === 0) return;
+    this.chunks.push(bytes);
+    this.bytes += bytes.length;
   }
 
   /**
@@ -136,22 +147,50 @@ export class WriteBuffer {
    * #31021: SSL_ERROR_SYSCALL with an empty error queue.
    */
   flush(transport: Transport): 'done' | 'block' | { error: string; errno: number } {
-    while (this.buf && this.end > this.start) {
-      const r = transport.write(this.buf.subarray(this.start, this.end));
+    while (this.bytes > 0) {
+      const first = this.chunks[0];
+      if (!first) break;
+      const head = this.head > 0 ? first.subarray(this.head) : first;
+      let r: TransportWrite;
+      if (transport.writev) {
+        const list = this.chunks.slice();
+        list[0] = head;
+        r = transport.writev(list);
+      } else {
+        r = transport.write(head);
+      }
       if ('wouldBlock' in r) return 'block';
       if ('error' in r) return { error: r.error, errno: r.errno };
       if (r.n <= 0) return { error: '', errno: 0 };
-      this.start += r.n;
+      this.consume(r.n);
     }
-    this.start = this.end = 0;
     return 'done';
+  }
+
+  /** Drops `n` written bytes from the front. */
+  private consume(n: number): void {
+    this.bytes -= n;
+    let left = n;
+    while (left > 0) {
+      const first = this.chunks[0];
+      if (!first) break;
+      const rest = first.length - this.head;
+      if (left < rest) {
+        this.head += left;
+        return;
+      }
+      left -= rest;
+      this.chunks.shift();
+      this.head = 0;
+    }
   }
 
   /** Drops the buffer if it holds nothing (RELEASE_BUFFERS). */
   release(): void {
-    if (this.end === this.start) {
-      this.buf = null;
-      this.start = this.end = 0;
+    if (this.bytes === 0) {
+      this.chunks = [];
+      this.head = 0;
+      this.held = false;
     }
   }
 }

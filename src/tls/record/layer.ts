@@ -343,6 +343,23 @@ export class RecordLayer {
     );
   }
 
+  /**
+   * True when a write may seal several records before one flush: the epoch can unseal records
+   * that never went out, and no `sealed` look sees (or changes) each record.
+   */
+  get batchable(): boolean {
+    return this.writeProt.unseal !== undefined && this.owner.sealed === undefined;
+  }
+  /** Records queued and not yet wholly written. */
+  get pendingRecords(): number {
+    return this.out.records;
+  }
+  /** Drops the last `n` queued application-data records, which never reached the transport, and unseals them. */
+  unqueueAppData(n: number): void {
+    this.out.dropLast(n);
+    this.writeProt.unseal?.(n);
+  }
+
   /** Frees the write buffer if it holds nothing (RELEASE_BUFFERS). */
   releaseWriteBuffer(): void {
     this.out.release();

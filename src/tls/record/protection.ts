@@ -36,6 +36,12 @@ export interface RecordProtection {
   readonly maxCiphertext: number;
   /** Protects one record of `type` and returns the whole wire record (header included). */
   seal(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array;
+  /**
+   * Optional: forgets the last `n` sealed records, none of whose bytes reached the transport, so
+   * their sequence numbers are used again (a write batch cut back to what OpenSSL would have sealed).
+   * Only epochs whose records depend on nothing but the sequence number (the AEADs) have it.
+   */
+  unseal?(n: number): void;
   /** Removes protection from one record body (header fields given). Throws TlsAlert on failure. */
   open(type: number, version: number, body: Uint8Array): OpenedRecord;
 }
@@ -113,6 +119,10 @@ export class Tls13Protection implements RecordProtection {
     private readonly iv: Uint8Array,
   ) {
     this.aead = provider.createAead(aead, key);
+  }
+
+  unseal(n: number): void {
+    this.seq -= BigInt(n);
   }
 
   seal(type: number, fragment: Uint8Array, _recordVersion: number): Uint8Array {

@@ -74,6 +74,10 @@ export class Tls12AeadProtection implements RecordProtection {
     return n;
   }
 
+  unseal(n: number): void {
+    this.seq -= BigInt(n);
+  }
+
   seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
     // header (5) || explicit nonce (8, AES-GCM only): what goes before the ciphertext.
     const prefixLength = RECORD_HEADER + (this.explicit ? 8 : 0);

@@ -11,6 +11,9 @@ import { ContentType } from './protection.js';
 import type { RecordLayer } from './layer.js';
 
 /** Why a write stopped short: would block, or the transport failed with an errno. */
+/** Records sealed per flush without PARTIAL_WRITE (64 KiB of 16 KiB records: a loopback socket buffer). */
+const BATCH_RECORDS = 4;
+
 export type WriteStall = 'block' | { error: string; errno: number };
 
 export class PendingWrite {
@@ -65,12 +68,35 @@ export class PendingWrite {
       this.wpendType = ContentType.application_data;
     }
     if (tot === len) return tot;
+    // Without PARTIAL_WRITE, up to BATCH_RECORDS records are sealed before one flush, so the
+    // transport gets them in one writev (issue 14). PARTIAL_WRITE returns after each record (§2).
+    const batch = mode & Mode.ENABLE_PARTIAL_WRITE || !this.records.batchable ? 1 : BATCH_RECORDS;
+    const sizes: number[] = [];
     for (;;) {
-      const n = Math.min(fragment, len - tot);
-      this.records.queueAppData(buf.subarray(tot, tot + n));
+      sizes.length = 0;
+      let n = 0;
+      while (sizes.length < batch && tot + n < len) {
+        const r = Math.min(fragment, len - tot - n);
+        this.records.queueAppData(buf.subarray(tot + n, tot + n + r));
+        sizes.push(r);
+        n += r;
+      }
       this.wpendTot = n;
       const f = this.records.flushRaw(transport);
-      if (f !== 'done') return this.stop(tot, f);
+      if (f !== 'done') {
+        // Cut the batch back to OpenSSL's one-record state (§1.5 steps 4-5): records wholly
+        // written count as done (wnum), the first one not wholly written is pending (wpend_tot),
+        // and the ones after it, untouched by the transport, are unsealed and dropped.
+        const pending = Math.min(sizes.length, this.records.pendingRecords);
+        if (pending > 1) this.records.unqueueAppData(pending - 1);
+        for (let i = 0; i < sizes.length - pending; i++) {
+          const done = sizes[i] ?? 0;
+          tot += done;
+          bytes.written += done;
+        }
+        this.wpendTot = sizes[sizes.length - pending] ?? 0;
+        return this.stop(tot, f);
+      }
       this.wpendTot = 0;
       bytes.written += n;
       // All pending bytes flushed: RELEASE_BUFFERS frees the write buffer now (end of tls_retry_write_records).
