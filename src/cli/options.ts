@@ -20,16 +20,28 @@ import {
   parseVersion,
   usage,
 } from './option-values.js';
+import {
+  addInteractiveOptions,
+  addNetworkOptions,
+  toALabel,
+  validateScriptOptions,
+  type ScriptOptions,
+} from './options-script.js';
+import { translateSclientArgs } from './sclient-args.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
-export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const;
+/** s_client's 13 (apps/s_client.c starttls_protocols), the first seven in tls-probe's historical order. */
+export const STARTTLS_PROTOCOLS = [
+  ...(['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const),
+  ...(['lmtp', 'nntp', 'sieve', 'irc', 'mysql', 'xmpp-server'] as const),
+] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
 export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = 0x0303 | 0x0304;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions {
+export interface CliOptions extends ScriptOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;
@@ -186,6 +198,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--key <file>', 'private key (PEM) for --cert');
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
   p.option('--crypto <provider>', 'crypto provider: node (node:crypto, the default) or noble (@noble/*)');
+  addNetworkOptions(p);
 
   p.optionsGroup('Verification:');
   p.option('--cafile <file>', 'trust anchors (PEM) instead of the platform roots');
@@ -227,6 +240,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--no-color', 'never colour (also when NO_COLOR is set)');
   p.option('--ign-eof', 'keep the connection open after end of standard input');
   p.option('--crlf', 'send LF from standard input as CRLF');
+  addInteractiveOptions(p);
   p.version(packageVersion(), '-V, --version', 'print the version and exit');
   p.helpOption('-h, --help', 'print this help and exit');
   p.addHelpText('after', EXAMPLES);
@@ -244,13 +258,14 @@ export function helpText(): string {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   const sink = { out: '', err: '' };
   const program = buildProgram(sink);
+  const args = translateSclientArgs(argv, program); // -connect, -CAfile, -sess_in ... as our long options
   try {
-    program.parse([...argv], { from: 'user' });
+    program.parse(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) throw fromCommander(e, sink.out);
     throw e;
   }
-  return validate(program.opts(), program.args, argv, env);
+  return validate(program.opts(), program.args, args, env);
 }
 
 /** s_client spellings (-sess_out, -CAfile) and near misses mapped to our long options. */
@@ -312,7 +327,9 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     throw usage(`give the target once: '${positional}' and --connect ${connect}`);
   const targetRaw = positional ?? connect;
   if (targetRaw === null) throw usage(`missing target host[:port] ${HINT}`);
-  const { host, port, hostIp } = parseTarget(targetRaw, connect !== null ? '--connect' : 'target');
+  const parsed = parseTarget(targetRaw, connect !== null ? '--connect' : 'target');
+  const { port, hostIp } = parsed;
+  const host = toALabel(connect !== null ? '--connect' : 'target', parsed.host);
   const target = hostIp === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 
   if (given(argv, '--servername') && given(argv, '--no-servername'))
@@ -324,9 +341,9 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     if (n === '' || n.length > 255 || /[\s/]/.test(n)) throw usage(`--servername '${n}' is not a valid host name`);
     if (isIP(n) !== 0)
       throw usage(`--servername '${n}' is an IP address, which SNI cannot carry (RFC 6066 §3); use --no-servername`);
-    servername = n;
+    servername = toALabel('--servername', n);
   }
-  const verifyHost = typeof o['servername'] === 'string' ? o['servername'] : host;
+  const verifyHost = typeof o['servername'] === 'string' ? (servername ?? host) : host;
 
   let minVersion: TlsVersion = o['minTls'] !== undefined ? parseVersion('--min-tls', String(o['minTls'])) : 0x0303;
   let maxVersion: TlsVersion = o['maxTls'] !== undefined ? parseVersion('--max-tls', String(o['maxTls'])) : 0x0304;
@@ -377,6 +394,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   const sndbuf = str(o['sndbuf']);
 
   return {
+    ...validateScriptOptions(o, hostIp),
     host,
     port,
     hostIp,

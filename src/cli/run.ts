@@ -6,11 +6,12 @@ import { appendFileSync, openSync, closeSync } from 'node:fs';
 import type { CliOptions } from './options.js';
 import { Context } from '../tls/context.js';
 import type { MessageEvent } from '../tls/types.js';
-import type { ConnectionEvents } from '../tls/connection.js';
+import type { Connection, ConnectionEvents } from '../tls/connection.js';
+import { VerifyError } from '../tls/errors.js';
 import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
 import { x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
-import { openLink, type Link } from './drive.js';
+import { openLink, setupBound, type Link } from './drive.js';
 import { interact, awaitTicket, closeLink } from './interact.js';
 import { formatReport, formatBrief, formatConnected, formatTicketBlock, useColor, RECONNECT_LINE } from './report.js';
 import { buildJson, formatJson, type ConnectionRecord, type RunFailure } from './json.js';
@@ -60,6 +61,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   let accepted = 0;
   let link: Link | undefined;
   let current: ConnectionRecord | undefined;
+  let currentConn: Connection | undefined;
 
   const events: ConnectionEvents = {
     keylog: (line) => keylogFd !== null && appendFileSync(keylogFd, line + '\n'),
@@ -82,7 +84,6 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
       phase.current = 'connect';
-      if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
       const started = performance.now();
       link = await openLink(
         ctx,
@@ -90,17 +91,27 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
           host: opts.host,
           port: opts.port,
           connectTimeoutMs: opts.connectTimeoutMs,
+          idleTimeoutMs: opts.timeoutMs,
+          family: opts.family,
+          proxy: opts.proxy,
           sndbuf: opts.sndbuf,
-          onTcpConnected: () => (phase.current = 'handshake'),
+          onTcpConnected: () => {
+            // s_client prints CONNECTED once the TCP connection exists (scripts grep it), never before.
+            if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
+            phase.current = opts.proxy ? 'proxy' : 'handshake';
+          },
+          onTunnelOpen: () => (phase.current = 'handshake'),
           // Recorded before the handshake, so --json shows a failed connection's facts (verify, chain).
-          onConnection: (conn) =>
+          onConnection: (conn) => {
+            currentConn = conn;
             records.push(
               (current = {
                 info: conn.handshake.info,
                 sessionSaved: false,
                 timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 },
               }),
-            ),
+            );
+          },
           ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}),
         },
         { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
@@ -117,7 +128,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
         if (info.resumed && offer.version === 0x0303) offer.used = false;
       }
       current!.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
-      printReport(opts, io, link, i > 0, verifyText);
+      printReport(opts, io, link.conn, i > 0, verifyText);
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
       const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
@@ -132,6 +143,11 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     }
     return finishRun(opts, io, records, obtained, attempts, accepted);
   } catch (e) {
+    // As s_client: a failed verification still shows what was received, then exit 3.
+    if (e instanceof VerifyError && currentConn) {
+      if (opts.output !== 'json') io.stderr.write(`verify error:num=${e.code}:${e.reason}\n`);
+      printReport(opts, io, currentConn, records.length > 1, verifyText);
+    }
     return fail(opts, io, records, e, errCtx());
   } finally {
     link?.conn.free();
@@ -143,10 +159,11 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
 /** --starttls on the plain socket (error phase "starttls"); a timeout or EOF as the exit mapper's own errors. */
 async function upgrade(opts: CliOptions, socket: Socket, phase: { current: Phase }): Promise<void> {
   phase.current = 'starttls';
+  const bound = setupBound(opts.connectTimeoutMs, opts.timeoutMs);
   try {
-    await startTls(socket, opts.starttls!, { host: opts.servername ?? opts.host, timeoutMs: opts.connectTimeoutMs });
+    await startTls(socket, opts.starttls!, { host: opts.servername ?? opts.host, timeoutMs: bound.ms });
   } catch (e) {
-    if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', opts.connectTimeoutMs);
+    if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', bound.ms, bound.flag);
     if (e instanceof StartTlsError && e.reason === 'eof') throw new PeerClosedError('starttls');
     throw e;
   }
@@ -193,12 +210,12 @@ function fail(opts: CliOptions, io: Io, records: ConnectionRecord[], e: unknown,
 function printReport(
   opts: CliOptions,
   io: Io,
-  link: Link,
+  conn: Connection,
   isReconnect: boolean,
   verifyText: (c: number) => string,
 ): void {
-  const info = link.conn.handshake.info;
-  const session = info.version === 0x0303 ? link.conn.session : undefined;
+  const info = conn.handshake.info;
+  const session = info.version === 0x0303 ? conn.session : undefined;
   const sessionBlock = session ? formatSslSessionBlock(session, { verifyText }) : undefined;
   if (opts.output === 'report') {
     io.stdout.write(
