@@ -1,0 +1,88 @@
+/**
+ * --status output: s_client's "OCSP response:" block (apps/s_client.c ocsp_resp_cb, which prints
+ * OCSP_RESPONSE_print), with tls-probe's verification verdict added, and the --json "ocsp" object.
+ * An unverified response never reads "Cert Status: good" (openssl#7389).
+ */
+import type { OcspResponse, OcspVerdict } from '../tls/x509/ocsp.js';
+import { formatName, formatOpensslTime, parseNameDer } from '../tls/x509/index.js';
+import { DIGESTS } from '../tls/x509/oids.js';
+
+/** What --status learned on one connection: null when the server stapled nothing. */
+export type OcspResult = { response: OcspResponse; verdict: OcspVerdict } | null;
+
+const RULE = '======================================';
+const hexUpper = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
+
+function responderLine(r: NonNullable<OcspResponse['basic']>): string {
+  const id = r.responderId;
+  if ('byKey' in id) return `    Responder Id: ${hexUpper(id.byKey)}`;
+  try {
+    return `    Responder Id: ${formatName(parseNameDer(id.byName))}`;
+  } catch {
+    return `    Responder Id: ${hexUpper(id.byName)}`;
+  }
+}
+
+/** The block, ending in a newline; "OCSP response: no response sent" when nothing was stapled. */
+export function formatOcspBlock(result: OcspResult): string {
+  if (result === null) return 'OCSP response: no response sent\n';
+  const { response: r, verdict: v } = result;
+  const out = ['OCSP response: ', RULE, 'OCSP Response Data:'];
+  out.push(`    OCSP Response Status: ${r.statusText} (0x${r.status.toString(16)})`);
+  const b = r.basic;
+  if (b) {
+    out.push('    Response Type: Basic OCSP Response', responderLine(b));
+    out.push(`    Produced At: ${formatOpensslTime(b.producedAt)}`, '    Responses:');
+    for (const s of b.responses) {
+      const mine = s === v.single;
+      out.push(
+        '    Certificate ID:',
+        `      Hash Algorithm: ${DIGESTS[s.hashAlgorithm]?.name ?? s.hashAlgorithm}`,
+        `      Issuer Name Hash: ${hexUpper(s.issuerNameHash)}`,
+        `      Issuer Key Hash: ${hexUpper(s.issuerKeyHash)}`,
+        `      Serial Number: ${hexUpper(s.serial)}`,
+      );
+      out.push(
+        mine && v.verified
+          ? `    Cert Status: ${s.certStatus}`
+          : `    Cert Status: unverified (the response says ${s.certStatus})`,
+      );
+      if (s.revocationTime) out.push(`    Revocation Time: ${formatOpensslTime(s.revocationTime)}`);
+      if (s.revocationReason) out.push(`    Revocation Reason: ${s.revocationReason}`);
+      out.push(`    This Update: ${formatOpensslTime(s.thisUpdate)}`);
+      if (s.nextUpdate) out.push(`    Next Update: ${formatOpensslTime(s.nextUpdate)}`);
+    }
+  }
+  out.push(v.verified ? 'OCSP response verification: OK' : `OCSP response verification: failed (${v.reason})`, RULE);
+  return `${out.join('\n')}\n`;
+}
+
+/** The --json "ocsp" object. `status` is the verified status, else "unverified" or "no response". */
+export interface OcspJson {
+  status: 'good' | 'revoked' | 'unknown' | 'unverified' | 'no response';
+  verified: boolean;
+  /** Why it is not verified. */
+  reason?: string;
+  /** What the response claims about this certificate (also when unverified). */
+  claimed?: string;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  revocationTime?: string;
+}
+
+/** The --json object for a connection's OCSP result. */
+export function ocspJson(result: OcspResult): OcspJson {
+  if (result === null) return { status: 'no response', verified: false, thisUpdate: null, nextUpdate: null };
+  const { verdict: v } = result;
+  const s = v.single;
+  const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString().replace('.000Z', 'Z') : null);
+  return {
+    status: v.verified && v.status ? v.status : 'unverified',
+    verified: v.verified,
+    ...(v.verified ? {} : { reason: v.reason }),
+    ...(s ? { claimed: s.certStatus } : {}),
+    thisUpdate: iso(s?.thisUpdate),
+    nextUpdate: iso(s?.nextUpdate),
+    ...(s?.revocationTime ? { revocationTime: iso(s.revocationTime) ?? '' } : {}),
+  };
+}
