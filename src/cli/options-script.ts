@@ -30,6 +30,10 @@ export interface ScriptOptions {
   proxy: ProxyOptions | null;
   /** Stdin lines R, K, k, Q are commands, as in s_client (false: --no-interactive, -nocommands). */
   interactive: boolean;
+  /** --xmpphost: the XMPP stream's 'to' (default: the server name). */
+  xmppHost: string | null;
+  /** --starttls-name: the name said in SMTP EHLO / LMTP LHLO (s_client -name). */
+  starttlsName: string | null;
 }
 
 /** --connect group additions: -4, -6 and the proxy. */
@@ -39,6 +43,8 @@ export function addNetworkOptions(p: Command): void {
   p.option('--proxy <host:port>', 'connect through this HTTP proxy (CONNECT host:port HTTP/1.1)');
   p.option('--proxy-user <user>', 'user name for the proxy (Basic authentication); needs --proxy-pass');
   p.option('--proxy-pass <password>', "the proxy password: literal, or s_client's pass:<p>, env:<var>, file:<path>");
+  p.option('--xmpphost <host>', "--starttls xmpp/xmpp-server: the stream's 'to' host (default: the server name)");
+  p.option('--starttls-name <host>', '--starttls smtp/lmtp: the name to say in EHLO/LHLO (s_client -name)');
 }
 
 /** Output group addition: the stdin command switch. */
@@ -124,7 +130,21 @@ export function validateScriptOptions(o: Raw, hostIp: 0 | 4 | 6): ScriptOptions 
   } else {
     checkFamily(family, hostIp, 'the target');
   }
-  return { family, proxy, interactive: o['interactive'] !== false };
+  return {
+    family,
+    proxy,
+    interactive: o['interactive'] !== false,
+    xmppHost: hostOption('--xmpphost', o['xmpphost']),
+    starttlsName: hostOption('--starttls-name', o['starttlsName']),
+  };
+}
+
+/** A host name for a STARTTLS greeting: no spaces, brackets or control characters (they would break the protocol line). */
+function hostOption(flag: string, v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  if (v === '' || v.length > 255 || /[\s<>'"\x00-\x1f\x7f]/.test(v))
+    throw new UsageError(`${flag} '${v}' is not a valid host name`);
+  return toALabel(flag, v);
 }
 
 /** -4 with an IPv6 literal (or -6 with an IPv4 one) can never connect: say so before trying. */

@@ -161,7 +161,12 @@ async function upgrade(opts: CliOptions, socket: Socket, phase: { current: Phase
   phase.current = 'starttls';
   const bound = setupBound(opts.connectTimeoutMs, opts.timeoutMs);
   try {
-    await startTls(socket, opts.starttls!, { host: opts.servername ?? opts.host, timeoutMs: bound.ms });
+    await startTls(socket, opts.starttls!, {
+      host: opts.servername ?? opts.host,
+      timeoutMs: bound.ms,
+      ...(opts.xmppHost !== null ? { xmppHost: opts.xmppHost } : {}),
+      ...(opts.starttlsName !== null ? { ehloName: opts.starttlsName } : {}),
+    });
   } catch (e) {
     if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', bound.ms, bound.flag);
     if (e instanceof StartTlsError && e.reason === 'eof') throw new PeerClosedError('starttls');

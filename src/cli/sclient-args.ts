@@ -31,6 +31,7 @@ const RENAMED: Record<string, string> = {
   min_protocol: '--min-tls',
   max_protocol: '--max-tls',
   nocommands: '--no-interactive',
+  name: '--starttls-name',
   '4': '--ipv4',
   '6': '--ipv6',
 };

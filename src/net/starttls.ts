@@ -36,10 +36,10 @@ export const LDAP_STARTTLS_REQUEST = Buffer.concat([
 const XMPP_TLS_NS = 'urn:ietf:params:xml:ns:xmpp-tls';
 
 /** SMTP (RFC 3207), and LMTP (RFC 2033), which differs only in saying LHLO instead of EHLO. */
-async function smtp(c: Conversation, hello: 'EHLO' | 'LHLO' = 'EHLO'): Promise<void> {
+async function smtp(c: Conversation, hello: 'EHLO' | 'LHLO', name: string): Promise<void> {
   const greeting = await codeReply(c, 'the greeting');
   if (greeting.code !== '220') throw c.refused(joined(greeting.lines));
-  c.send(`${hello} ${EHLO_NAME}\r\n`);
+  c.send(`${hello} ${name}\r\n`);
   const ehlo = await codeReply(c, hello);
   if (ehlo.code !== '250') throw c.refused(joined(ehlo.lines));
   const caps = ehlo.lines.slice(1).map((l) => l.slice(4).trim());
@@ -255,13 +255,13 @@ async function ldap(c: Conversation): Promise<void> {
 export async function startTls(
   socket: Socket,
   proto: StartTlsProtocol,
-  o: { host: string; timeoutMs: number; xmppHost?: string },
+  o: { host: string; timeoutMs: number; xmppHost?: string; ehloName?: string },
 ): Promise<void> {
   const c = new Conversation(socket, proto, o.timeoutMs);
   try {
     switch (proto) {
       case 'smtp':
-        return await smtp(c);
+        return await smtp(c, 'EHLO', o.ehloName ?? EHLO_NAME);
       case 'imap':
         return await imap(c);
       case 'pop3':
@@ -275,7 +275,7 @@ export async function startTls(
       case 'ldap':
         return await ldap(c);
       case 'lmtp':
-        return await smtp(c, 'LHLO');
+        return await smtp(c, 'LHLO', o.ehloName ?? EHLO_NAME);
       case 'xmpp-server':
         return await xmpp(c, o.xmppHost ?? o.host, 'server');
       case 'nntp':

@@ -151,7 +151,7 @@ describe('s_client single-dash spellings', () => {
   });
 
   it('s_client options tls-probe does not implement: exit 2 naming them', () => {
-    for (const opt of ['-bugs', '-dtls', '-psk', '-no_ticket', '-nbio', '-CRLform', '-xmpphost', '-unix']) {
+    for (const opt of ['-bugs', '-dtls', '-psk', '-no_ticket', '-nbio', '-CRLform', '-unix']) {
       rejects([opt, 'x', 'h'], `s_client option '${opt}' is not implemented by tls-probe (see tls-probe --help)`);
     }
     rejects(
@@ -214,6 +214,14 @@ describe('-4 / -6, --proxy, --no-interactive: validation (exit 2)', () => {
       [pw('plain'), pw('pass:pass:x'), pw('env:TLS_PROBE_TEST_PW'), pw(`file:${join(dir, 'pw')}`)],
       ['plain', 'pass:x', 'from-env', 's3cret'],
     );
+  });
+
+  it('-xmpphost and -name (s_client) for the STARTTLS greetings; bad values are exit 2', () => {
+    const o = parseArgs(['-starttls', 'smtp', '-name', 'mx.example', '-xmpphost', 'chat.example', 'h'], {});
+    assert.deepEqual([o.starttlsName, o.xmppHost], ['mx.example', 'chat.example']);
+    assert.deepEqual([parseArgs(['h'], {}).starttlsName, parseArgs(['h'], {}).xmppHost], [null, null]);
+    rejects(['--starttls-name', 'a b', 'h'], "--starttls-name 'a b' is not a valid host name");
+    rejects(['--xmpphost', "x'y", 'h'], "--xmpphost 'x'y' is not a valid host name");
   });
 
   it('IPv6 proxy literal and the default: interactive commands on', () => {

@@ -167,6 +167,22 @@ describe('--starttls: the six protocols s_client has beyond the first seven', ()
     });
   }
 
+  it("-name sets the LHLO name and -xmpphost the stream's to, as in s_client", async () => {
+    const lmtp = await startTlsServer('lmtp');
+    const xmpp = await startTlsServer('xmpp-server');
+    try {
+      const a = await probe(null, [...args(lmtp.port, 'lmtp'), '-name', 'mx.example']);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(lmtp.received[0]?.[0], 'LHLO mx.example');
+      const b = await probe(null, [...args(xmpp.port, 'xmpp-server'), '-xmpphost', 'chat.example']);
+      assert.equal(b.code, 0, b.stderr);
+      assert.match(xmpp.received[0]?.[0] ?? '', / to='chat\.example' /);
+    } finally {
+      await lmtp.close();
+      await xmpp.close();
+    }
+  });
+
   it('irc: NOTICE lines before RPL_STARTTLS (670) are skipped, and the upgrade goes on', async () => {
     const leaf = pki.leaf('p256');
     const raw = await rawServer((s) => {
