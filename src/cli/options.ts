@@ -127,6 +127,9 @@ Examples:
     tls-probe --quiet --sess-out /tmp/s.pem example.com </dev/null
     tls-probe --quiet --sess-in /tmp/s.pem --expect-resume example.com </dev/null
 
+  s_client's single-dash spellings work too (an s_client option tls-probe lacks is exit 2)
+    tls-probe -connect example.com:443 -servername example.com -CAfile ca.pem </dev/null
+
   Watch partial writes and WANT_WRITE with a 4 KiB emulated send buffer
     head -c 100000 /dev/zero | tls-probe --partial-write --sndbuf 4096 --io-trace localhost:4433
 
@@ -193,7 +196,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
     '--connect-timeout <ms>',
     'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)',
   );
-  p.option('--timeout <ms>', 'give up after this long without traffic in either direction (default: no limit)');
+  p.option('--timeout <ms>', 'give up after this long without traffic, the handshake included (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
