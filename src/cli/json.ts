@@ -7,6 +7,7 @@ import { groupName, sigSchemeName, suiteName, versionName } from '../tls/codec/n
 import type { CliOptions } from './options.js';
 import { classifyError, ExitCode, type ErrorContext, type ErrorKind } from './exit.js';
 import { isoTime, keyTypeName, opensslName, sigalgShortName } from './report.js';
+import { keyingMaterialJson, type KeyingMaterial } from './keymat.js';
 
 /** One connection as the run loop records it. */
 export interface ConnectionRecord {
@@ -15,6 +16,8 @@ export interface ConnectionRecord {
   sessionSaved: boolean;
   /** Milliseconds: TCP connect, then the TLS handshake. */
   timings: { connectMs: number; handshakeMs: number };
+  /** --keymatexport's result. */
+  keyingMaterial?: KeyingMaterial;
 }
 
 export interface JsonCertificate {
@@ -51,6 +54,7 @@ export interface JsonConnection {
   clientCertSent: boolean;
   earlyData: 'not sent' | 'rejected' | 'accepted';
   maxSendFragment: number;
+  keyingMaterial?: { label: string; length: number; hex: string };
 }
 
 export interface JsonError {
@@ -109,6 +113,7 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     clientCertSent: i.clientCertSent,
     earlyData: i.earlyData,
     maxSendFragment: i.maxSendFragment,
+    ...(rec.keyingMaterial ? { keyingMaterial: keyingMaterialJson(rec.keyingMaterial) } : {}),
   };
 }
 

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { domainToASCII } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../tls/errors.js';
-import { HINT, parseTarget } from './option-values.js';
+import { HINT, intIn, parseTarget } from './option-values.js';
+import { RESERVED_EXPORTER_LABELS } from '../tls/handshake/exporter.js';
 import { fileProblem } from './files.js';
 
 /** Where the HTTP CONNECT proxy listens, and the Basic credentials for it. */
@@ -34,6 +35,8 @@ export interface ScriptOptions {
   xmppHost: string | null;
   /** --starttls-name: the name said in SMTP EHLO / LMTP LHLO (s_client -name). */
   starttlsName: string | null;
+  /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
+  keymatexport: { label: string; length: number } | null;
 }
 
 /** --connect group additions: -4, -6 and the proxy. */
@@ -45,6 +48,12 @@ export function addNetworkOptions(p: Command): void {
   p.option('--proxy-pass <password>', "the proxy password: literal, or s_client's pass:<p>, env:<var>, file:<path>");
   p.option('--xmpphost <host>', "--starttls xmpp/xmpp-server: the stream's 'to' host (default: the server name)");
   p.option('--starttls-name <host>', '--starttls smtp/lmtp: the name to say in EHLO/LHLO (s_client -name)');
+}
+
+/** Output group additions: the keying-material exporter (s_client -keymatexport, -keymatexportlen). */
+export function addExporterOptions(p: Command): void {
+  p.option('--keymatexport <label>', 'export keying material with this label (RFC 5705, RFC 8446 §7.5)');
+  p.option('--keymatexportlen <n>', 'bytes of keying material to export, 1-8160 (default 20)');
 }
 
 /** Output group addition: the stdin command switch. */
@@ -136,7 +145,27 @@ export function validateScriptOptions(o: Raw, hostIp: 0 | 4 | 6): ScriptOptions 
     interactive: o['interactive'] !== false,
     xmppHost: hostOption('--xmpphost', o['xmpphost']),
     starttlsName: hostOption('--starttls-name', o['starttlsName']),
+    keymatexport: keymat(o),
   };
+}
+
+/**
+ * --keymatexport: a label of 1-249 bytes (TLS 1.3's HKDF label holds 255 with its "tls13 " prefix)
+ * that is not one RFC 5705 §4 reserves; --keymatexportlen 1-8160 (HKDF-Expand's limit for SHA-256,
+ * RFC 5869 §2.3), default 20 as in s_client.
+ */
+function keymat(o: Raw): { label: string; length: number } | null {
+  const label = typeof o['keymatexport'] === 'string' ? o['keymatexport'] : null;
+  const lenRaw = typeof o['keymatexportlen'] === 'string' ? o['keymatexportlen'] : null;
+  if (label === null) {
+    if (lenRaw !== null) throw new UsageError('--keymatexportlen needs --keymatexport <label>');
+    return null;
+  }
+  const bytes = Buffer.byteLength(label);
+  if (bytes < 1 || bytes > 249) throw new UsageError(`--keymatexport label must be 1 to 249 bytes, got ${bytes}`);
+  if (RESERVED_EXPORTER_LABELS.some((r) => label.startsWith(r)))
+    throw new UsageError(`--keymatexport '${label}' is a label TLS reserves for itself (RFC 5705 §4)`);
+  return { label, length: lenRaw === null ? 20 : intIn('--keymatexportlen', lenRaw, 1, 8160) };
 }
 
 /** A host name for a STARTTLS greeting: no spaces, brackets or control characters (they would break the protocol line). */

@@ -21,6 +21,7 @@ import {
   usage,
 } from './option-values.js';
 import {
+  addExporterOptions,
   addInteractiveOptions,
   addNetworkOptions,
   toALabel,
@@ -244,6 +245,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--ign-eof', 'keep the connection open after end of standard input');
   p.option('--crlf', 'send LF from standard input as CRLF');
   addInteractiveOptions(p);
+  addExporterOptions(p);
   p.version(packageVersion(), '-V, --version', 'print the version and exit');
   p.helpOption('-h, --help', 'print this help and exit');
   p.addHelpText('after', EXAMPLES);

@@ -30,6 +30,7 @@ import { startTls, StartTlsError } from '../net/starttls.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
+import { exportedKeyingMaterial, formatKeyingMaterial, KeymatSource, type KeyingMaterial } from './keymat.js';
 
 type Phase = NonNullable<ErrorContext['phase']>;
 
@@ -63,16 +64,26 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   let current: ConnectionRecord | undefined;
   let currentConn: Connection | undefined;
 
+  // --keymatexport: what the exporter needs, gathered per connection from its events (keymat.ts).
+  let keymat: KeymatSource | null = null;
   const events: ConnectionEvents = {
-    keylog: (line) => keylogFd !== null && appendFileSync(keylogFd, line + '\n'),
+    keylog: (line) => {
+      keymat?.keylog(line);
+      if (keylogFd !== null) appendFileSync(keylogFd, line + '\n');
+    },
     session: (s) => {
       cache.add(key, s);
       obtained.unshift(s);
       if (opts.output === 'report' && s.version === 0x0304)
         io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg || opts.trace
-      ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) }
+    ...(opts.msg || opts.trace || opts.keymatexport
+      ? {
+          message: (e: MessageEvent) => {
+            keymat?.message(e.direction, e.contentType, e.bytes);
+            if (opts.msg || opts.trace) traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null);
+          },
+        }
       : {}),
     ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
@@ -83,6 +94,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const last = i === total - 1;
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
+      keymat = opts.keymatexport ? new KeymatSource() : null;
       phase.current = 'connect';
       const started = performance.now();
       link = await openLink(
@@ -128,7 +140,11 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
         if (info.resumed && offer.version === 0x0303) offer.used = false;
       }
       current!.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
-      printReport(opts, io, link.conn, i > 0, verifyText);
+      if (opts.keymatexport && keymat) {
+        const k = exportedKeyingMaterial(co.provider, info, keymat, opts.keymatexport);
+        if (k) current!.keyingMaterial = k;
+      }
+      printReport(opts, io, link.conn, i > 0, verifyText, current!.keyingMaterial);
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
       const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
@@ -218,6 +234,7 @@ function printReport(
   conn: Connection,
   isReconnect: boolean,
   verifyText: (c: number) => string,
+  keyingMaterial?: KeyingMaterial,
 ): void {
   const info = conn.handshake.info;
   const session = info.version === 0x0303 ? conn.session : undefined;
@@ -229,6 +246,7 @@ function printReport(
         isReconnect,
         color: useColor(opts, io.stdout),
         ...(sessionBlock ? { sessionBlock } : {}),
+        ...(keyingMaterial ? { keyingMaterial: formatKeyingMaterial(keyingMaterial) } : {}),
       }),
     );
   } else if (opts.output === 'brief') io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr) }));

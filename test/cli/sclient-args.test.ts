@@ -198,6 +198,17 @@ describe('-4 / -6, --proxy, --no-interactive: validation (exit 2)', () => {
       ['--proxy', 'p:1', '--proxy-user', 'u', '--proxy-pass', 'stdin', 'h'],
       /^--proxy-pass stdin: standard input carries/,
     ],
+    [['--keymatexportlen', '32', 'h'], '--keymatexportlen needs --keymatexport <label>'],
+    [
+      ['-keymatexport', 'key expansion', 'h'],
+      "--keymatexport 'key expansion' is a label TLS reserves for itself (RFC 5705 §4)",
+    ],
+    [['--keymatexport', 'x'.repeat(250), 'h'], '--keymatexport label must be 1 to 249 bytes, got 250'],
+    [['--keymatexport', '', 'h'], '--keymatexport label must be 1 to 249 bytes, got 0'],
+    [
+      ['--keymatexport', 'L', '-keymatexportlen', '0', 'h'],
+      "--keymatexportlen expects a whole number from 1 to 8160, got '0' (see tls-probe --help)",
+    ],
     [['--servername', 'xn--\u00fc.x', 'h'], "--servername 'xn--\u00fc.x' is not a valid internationalized host name"],
   ];
   for (const [argv, message] of cases) {
