@@ -11,7 +11,7 @@ import { SocketTransport, DEFAULT_SNDBUF } from '../net/socket.js';
 import { UnexpectedEof } from '../tls/errors.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { httpConnect } from '../net/proxy.js';
-import type { ProxyOptions } from './options-script.js';
+import type { ProxyOptions } from './cli-options.js';
 
 /** A TCP connection plus the TLS connection over it. */
 export interface Link {

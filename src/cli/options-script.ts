@@ -7,37 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { domainToASCII } from 'node:url';
 import type { Command } from 'commander';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { HINT, intIn, parseTarget } from './option-values.js';
 import { RESERVED_EXPORTER_LABELS } from '../tls/handshake/exporter.js';
 import { fileProblem } from './files.js';
-
-/** Where the HTTP CONNECT proxy listens, and the Basic credentials for it. */
-export interface ProxyOptions {
-  host: string;
-  port: number;
-  /** "host:port" / "[::1]:port", for messages. */
-  target: string;
-  /** Basic credentials (RFC 7617), or null to send none. */
-  user: string | null;
-  password: string | null;
-}
-
-/** The CliOptions fields this module decides. */
-export interface ScriptOptions {
-  /** -4 / -6: only that address family is tried (0: either). */
-  family: 0 | 4 | 6;
-  /** --proxy: tunnel through this HTTP CONNECT proxy; null: connect directly. */
-  proxy: ProxyOptions | null;
-  /** Stdin lines R, K, k, Q are commands, as in s_client (false: --no-interactive, -nocommands). */
-  interactive: boolean;
-  /** --xmpphost: the XMPP stream's 'to' (default: the server name). */
-  xmppHost: string | null;
-  /** --starttls-name: the name said in SMTP EHLO / LMTP LHLO (s_client -name). */
-  starttlsName: string | null;
-  /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
-  keymatexport: { label: string; length: number } | null;
-}
+import type { ProxyOptions, ScriptOptions } from './cli-options.js';
 
 /** --connect group additions: -4, -6 and the proxy. */
 export function addNetworkOptions(p: Command): void {
@@ -64,7 +38,10 @@ export function addInteractiveOptions(p: Command): void {
   );
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Any character outside ASCII (code point above 0x7f). */
+const nonAscii = (s: string): boolean => [...s].some((c) => (c.codePointAt(0) ?? 0) > 0x7f);
+/** A C0 control character or DEL. */
+const control = (s: string): boolean => [...s].some((c) => (c.codePointAt(0) ?? 0) < 0x20 || c === '\x7f');
 
 /**
  * An internationalized host name as its A-label form (UTS #46 via url.domainToASCII):
@@ -72,7 +49,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * certificates name (RFC 5280 §7.2). ASCII names are returned unchanged.
  */
 export function toALabel(flag: string, name: string): string {
-  if (!NON_ASCII.test(name)) return name;
+  if (!nonAscii(name)) return name;
   const ascii = domainToASCII(name);
   if (ascii === '') throw new UsageError(`${flag} '${name}' is not a valid internationalized host name`);
   return ascii;
@@ -171,7 +148,7 @@ function keymat(o: Raw): { label: string; length: number } | null {
 /** A host name for a STARTTLS greeting: no spaces, brackets or control characters (they would break the protocol line). */
 function hostOption(flag: string, v: unknown): string | null {
   if (typeof v !== 'string') return null;
-  if (v === '' || v.length > 255 || /[\s<>'"\x00-\x1f\x7f]/.test(v))
+  if (v === '' || v.length > 255 || /[\s<>'"]/.test(v) || control(v))
     throw new UsageError(`${flag} '${v}' is not a valid host name`);
   return toALabel(flag, v);
 }

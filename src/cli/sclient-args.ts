@@ -5,7 +5,7 @@
  * (exit 2) that names it, never silently ignored: a script must not believe a check ran.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 
 /**
  * Every option of `openssl s_client -help` (3.0.x, plus the 3.2+ `-no-interactive`), and whether it

@@ -16,7 +16,6 @@ import {
   StartTlsError,
   upToMatch,
   xmlAttr,
-  type Need,
   type StartTlsProtocol,
 } from './starttls-conversation.js';
 import { irc, mysql, nntp, sieve } from './starttls-more.js';

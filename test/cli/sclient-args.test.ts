@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../src/tls/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { parseArgs } from '../../src/cli/options.js';
 import { longOptions, translateSclientArgs } from '../../src/cli/sclient-args.js';
 import { buildProgram } from '../../src/cli/options.js';

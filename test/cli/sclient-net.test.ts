@@ -91,10 +91,10 @@ describe('a failed verification still reports (exit 3)', () => {
     assert.equal(r.code, 3);
     const doc = jsonOf(r);
     assert.equal(doc.connections.length, 1);
-    assert.deepEqual(doc.connections[0].verify, { ok: false, code: 18, message: 'self-signed certificate', depth: 0 });
-    assert.equal(doc.connections[0].peerCertificates.length, 1);
+    assert.deepEqual(doc.connections[0]?.verify, { ok: false, code: 18, message: 'self-signed certificate', depth: 0 });
+    assert.equal(doc.connections[0]?.peerCertificates.length, 1);
     assert.equal(doc.exitCode, 3);
-    assert.equal(doc.error.kind, 'verify');
+    assert.equal(doc.error?.kind, 'verify');
     const b = await probe(peer, ['--brief', '--servername', 'localhost', '--cafile', pki.root, target]);
     assert.equal(b.code, 3);
     assert.match(b.stderr, /^Verification error: self-signed certificate$/m);
@@ -315,7 +315,7 @@ describe('--proxy: HTTP CONNECT', () => {
         `Basic ${Buffer.from('alice:s3cret pw').toString('base64')}`,
       );
       const json = await probe(null, ['--json', ...base, target]);
-      assert.equal(jsonOf(json).error.kind, 'proxy');
+      assert.equal(jsonOf(json).error?.kind, 'proxy');
     } finally {
       await proxy.close();
     }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { exportKeyingMaterial12, exportKeyingMaterial13 } from '../../src/tls/handshake/exporter.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 
@@ -91,7 +91,7 @@ describe('keying-material exporters match SSL_export_keying_material', () => {
   });
 
   it('TLS 1.3 (RFC 8446 §7.5), with and without a context', async () => {
-    const p = await getProvider('node');
+    const p = nodeProvider;
     const o = await observe(pki, 'TLSv1.3', '');
     const ems = secretOf(o.keylog, 'EXPORTER_SECRET');
     const hash = ems.length === 48 ? 'sha384' : 'sha256';
@@ -108,7 +108,7 @@ describe('keying-material exporters match SSL_export_keying_material', () => {
   });
 
   it('TLS 1.2 (RFC 5705), SHA-256 and SHA-384 PRFs, with and without a context; reserved labels refused', async () => {
-    const p = await getProvider('node');
+    const p = nodeProvider;
     for (const [cipher, hash] of [
       ['ECDHE-ECDSA-AES128-GCM-SHA256', 'sha256'],
       ['ECDHE-ECDSA-AES256-GCM-SHA384', 'sha384'],

@@ -272,7 +272,7 @@ export function verifyOcspResponse(
   if (!signer) return fail('the responder is neither the issuer nor a certificate it included');
   if (signer !== issuer) {
     // A delegated responder: issued (signed) by the CA itself, with id-kp-OCSPSigning (§4.2.2.2).
-    let signedByIssuer = false;
+    let signedByIssuer: boolean;
     try {
       signedByIssuer = signer.x509.verify(issuer.x509.publicKey);
     } catch {
