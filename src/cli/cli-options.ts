@@ -103,6 +103,10 @@ export interface ScriptOptions {
   xmppHost: string | null;
   /** --starttls-name: the name said in SMTP EHLO / LMTP LHLO (s_client -name). */
   starttlsName: string | null;
+  /** --status: ask for a stapled OCSP response, verify and print it. */
+  status: boolean;
+  /** --save-ocsp: write the stapled response (DER) here; implies --status. */
+  saveOcsp: string | null;
   /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
   keymatexport: { label: string; length: number } | null;
 }

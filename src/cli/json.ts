@@ -8,6 +8,7 @@ import type { CliOptions } from './options.js';
 import { classifyError, ExitCode, type ErrorContext, type ErrorKind } from './exit.js';
 import { isoTime, keyTypeName, opensslName, sigalgShortName } from './report.js';
 import { keyingMaterialJson, type KeyingMaterial } from './keymat.js';
+import { ocspJson, type OcspJson, type OcspResult } from './ocsp-report.js';
 
 /** One connection as the run loop records it. */
 export interface ConnectionRecord {
@@ -18,6 +19,8 @@ export interface ConnectionRecord {
   timings: { connectMs: number; handshakeMs: number };
   /** --keymatexport's result. */
   keyingMaterial?: KeyingMaterial;
+  /** --status: the stapled response's evaluation (null: none stapled); absent without --status. */
+  ocsp?: OcspResult;
 }
 
 export interface JsonCertificate {
@@ -55,6 +58,7 @@ export interface JsonConnection {
   earlyData: 'not sent' | 'rejected' | 'accepted';
   maxSendFragment: number;
   keyingMaterial?: { label: string; length: number; hex: string };
+  ocsp?: OcspJson;
 }
 
 export interface JsonError {
@@ -114,6 +118,7 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     earlyData: i.earlyData,
     maxSendFragment: i.maxSendFragment,
     ...(rec.keyingMaterial ? { keyingMaterial: keyingMaterialJson(rec.keyingMaterial) } : {}),
+    ...(rec.ocsp !== undefined ? { ocsp: ocspJson(rec.ocsp) } : {}),
   };
 }
 

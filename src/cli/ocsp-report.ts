@@ -3,12 +3,43 @@
  * OCSP_RESPONSE_print), with tls-probe's verification verdict added, and the --json "ocsp" object.
  * An unverified response never reads "Cert Status: good" (openssl#7389).
  */
-import type { OcspResponse, OcspVerdict } from '../tls/x509/ocsp.js';
+import { X509Certificate } from 'node:crypto';
+import { decodeOcspResponse, verifyOcspResponse, type OcspResponse, type OcspVerdict } from '../tls/x509/ocsp.js';
 import { formatName, formatOpensslTime, parseNameDer } from '../tls/x509/index.js';
 import { DIGESTS } from '../tls/x509/oids.js';
 
 /** What --status learned on one connection: null when the server stapled nothing. */
-export type OcspResult = { response: OcspResponse; verdict: OcspVerdict } | null;
+export type OcspResult = { response: OcspResponse; verdict: OcspVerdict } | { malformed: string } | null;
+
+/**
+ * Decodes and verifies a stapled response for the chain's leaf. The issuer is the chain
+ * certificate (or trust anchor) that issued the leaf, as X509Certificate.checkIssued decides.
+ */
+export function evaluateOcsp(
+  der: Uint8Array | undefined,
+  chain: readonly Uint8Array[],
+  anchors: readonly Uint8Array[],
+  now: Date,
+): OcspResult {
+  if (der === undefined) return null;
+  const leafDer = chain[0];
+  if (!leafDer) return { malformed: 'no server certificate to check it against' };
+  let response: OcspResponse;
+  try {
+    response = decodeOcspResponse(der);
+  } catch (e) {
+    return { malformed: e instanceof Error ? e.message : String(e) };
+  }
+  const leaf = new X509Certificate(leafDer);
+  const issuer = [...chain.slice(1), ...anchors].find((c) => {
+    try {
+      return leaf.checkIssued(new X509Certificate(c));
+    } catch {
+      return false;
+    }
+  });
+  return { response, verdict: verifyOcspResponse(response, leafDer, issuer ?? null, now) };
+}
 
 const RULE = '======================================';
 const hexUpper = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
@@ -26,6 +57,7 @@ function responderLine(r: NonNullable<OcspResponse['basic']>): string {
 /** The block, ending in a newline; "OCSP response: no response sent" when nothing was stapled. */
 export function formatOcspBlock(result: OcspResult): string {
   if (result === null) return 'OCSP response: no response sent\n';
+  if ('malformed' in result) return `OCSP response: malformed (${result.malformed})\n`;
   const { response: r, verdict: v } = result;
   const out = ['OCSP response: ', RULE, 'OCSP Response Data:'];
   out.push(`    OCSP Response Status: ${r.statusText} (0x${r.status.toString(16)})`);
@@ -73,6 +105,8 @@ export interface OcspJson {
 /** The --json object for a connection's OCSP result. */
 export function ocspJson(result: OcspResult): OcspJson {
   if (result === null) return { status: 'no response', verified: false, thisUpdate: null, nextUpdate: null };
+  if ('malformed' in result)
+    return { status: 'unverified', verified: false, reason: result.malformed, thisUpdate: null, nextUpdate: null };
   const { verdict: v } = result;
   const s = v.single;
   const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString().replace('.000Z', 'Z') : null);
@@ -85,4 +119,9 @@ export function ocspJson(result: OcspResult): OcspJson {
     nextUpdate: iso(s?.nextUpdate),
     ...(s?.revocationTime ? { revocationTime: iso(s.revocationTime) ?? '' } : {}),
   };
+}
+
+/** True when a verified response says the certificate is revoked (exit 3, X509_V_ERR 23). */
+export function ocspRevoked(result: OcspResult): boolean {
+  return result !== null && 'verdict' in result && result.verdict.verified && result.verdict.status === 'revoked';
 }

@@ -4,7 +4,8 @@
  * buildProgram adds them to its groups, validate() folds them into CliOptions; every bad value is
  * a UsageError (exit 2) before anything is sent.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { domainToASCII } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
@@ -22,6 +23,12 @@ export function addNetworkOptions(p: Command): void {
   p.option('--proxy-pass <password>', "the proxy password: literal, or s_client's pass:<p>, env:<var>, file:<path>");
   p.option('--xmpphost <host>', "--starttls xmpp/xmpp-server: the stream's 'to' host (default: the server name)");
   p.option('--starttls-name <host>', '--starttls smtp/lmtp: the name to say in EHLO/LHLO (s_client -name)');
+}
+
+/** Verification group additions: OCSP stapling (s_client -status, plus verification and a DER copy). */
+export function addStatusOptions(p: Command): void {
+  p.option('--status', 'ask for a stapled OCSP response (status_request), verify it and print it');
+  p.option('--save-ocsp <file>', 'write the stapled OCSP response (DER) to this file; implies --status');
 }
 
 /** Output group additions: the keying-material exporter (s_client -keymatexport, -keymatexportlen). */
@@ -123,6 +130,8 @@ export function validateScriptOptions(o: Raw, hostIp: 0 | 4 | 6): ScriptOptions 
     xmppHost: hostOption('--xmpphost', o['xmpphost']),
     starttlsName: hostOption('--starttls-name', o['starttlsName']),
     keymatexport: keymat(o),
+    status: o['status'] === true || typeof o['saveOcsp'] === 'string',
+    saveOcsp: typeof o['saveOcsp'] === 'string' ? writable('--save-ocsp', o['saveOcsp']) : null,
   };
 }
 
@@ -143,6 +152,18 @@ function keymat(o: Raw): { label: string; length: number } | null {
   if (RESERVED_EXPORTER_LABELS.some((r) => label.startsWith(r)))
     throw new UsageError(`--keymatexport '${label}' is a label TLS reserves for itself (RFC 5705 §4)`);
   return { label, length: lenRaw === null ? 20 : intIn('--keymatexportlen', lenRaw, 1, 8160) };
+}
+
+/** An output file: its directory must be writable and it must not be a directory. */
+function writable(flag: string, path: string): string {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    accessSync(dirname(path), fsConstants.W_OK);
+  } catch (e) {
+    throw fileProblem(flag, path, 'write', e);
+  }
+  return path;
 }
 
 /** A host name for a STARTTLS greeting: no spaces, brackets or control characters (they would break the protocol line). */

@@ -28,6 +28,7 @@ import {
 } from './option-values.js';
 import {
   addExporterOptions,
+  addStatusOptions,
   addInteractiveOptions,
   addNetworkOptions,
   toALabel,
@@ -147,6 +148,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   );
   p.option('--verify-return-error', 'abort on a verification failure (the default; for s_client compatibility)');
   p.option('--showcerts', 'print the whole certificate chain as PEM');
+  addStatusOptions(p);
 
   p.optionsGroup('Sessions:');
   p.option('--sess-out <file>', 'write the session (OpenSSL PEM, mode 0600, atomically) once one is available');

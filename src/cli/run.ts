@@ -2,14 +2,14 @@
  * The run loop: build the context from the options, connect (and reconnect, resuming), print the
  * reports, relay stdin/stdout with s_client's semantics, persist sessions, decide the exit code.
  */
-import { appendFileSync, openSync, closeSync } from 'node:fs';
+import { appendFileSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
 import type { MessageEvent } from '../tls/types.js';
 import type { Connection, ConnectionEvents } from '../tls/connection.js';
 import { VerifyError } from '../tls/errors.js';
 import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
-import { x509ErrorText } from '../tls/x509/index.js';
+import { X509V, x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
 import { openLink, setupBound, type Link } from './drive.js';
 import { interact, awaitTicket, closeLink } from './interact.js';
@@ -30,6 +30,7 @@ import { startTls, StartTlsError } from '../net/starttls.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
+import { evaluateOcsp, formatOcspBlock, ocspRevoked } from './ocsp-report.js';
 import { exportedKeyingMaterial, formatKeyingMaterial, KeymatSource, type KeyingMaterial } from './keymat.js';
 import type { Io } from './io.js';
 import { systemClock } from '../net/clock.js';
@@ -61,6 +62,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   let link: Link | undefined;
   let current: ConnectionRecord | undefined;
   let currentConn: Connection | undefined;
+  // The OCSP revocation path prints its own report before failing.
+  let verifyReported = false;
 
   // --keymatexport: what the exporter needs, gathered per connection from its events (keymat.ts).
   let keymat: KeymatSource | null = null;
@@ -144,7 +147,12 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
           if (k) current.keyingMaterial = k;
         }
       }
+      const revoked = opts.status && current ? stapledStatus(opts, io, co.trustAnchors ?? [], current) : false;
       printReport(opts, io, link.conn, i > 0, verifyText, current?.keyingMaterial);
+      if (revoked) {
+        verifyReported = true;
+        throw new VerifyError(X509V.CERT_REVOKED, 'certificate revoked (stapled OCSP response)');
+      }
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
       const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
@@ -161,7 +169,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     return finishRun(opts, io, records, obtained, attempts, accepted);
   } catch (e) {
     // As s_client: a failed verification still shows what was received, then exit 3.
-    if (e instanceof VerifyError && currentConn) {
+    if (e instanceof VerifyError && currentConn && !verifyReported) {
       if (opts.output !== 'json') io.stderr.write(`verify error:num=${e.code}:${e.reason}\n`);
       printReport(opts, io, currentConn, records.length > 1, verifyText);
     }
@@ -171,6 +179,29 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     link?.socket.destroy();
     if (keylogFd !== null) closeSync(keylogFd);
   }
+}
+
+/**
+ * --status after a handshake: evaluate the stapled response, print s_client's block (report mode),
+ * keep a DER copy for --save-ocsp, and record the result for --json. A verified "revoked" becomes
+ * the connection's verification result (X509_V_ERR 23); the return value says whether that ends
+ * the run (not with --insecure).
+ */
+function stapledStatus(opts: CliOptions, io: Io, anchors: Uint8Array[], rec: ConnectionRecord): boolean {
+  const info = rec.info;
+  rec.ocsp = evaluateOcsp(
+    info.ocspResponse,
+    info.peerCertificates.map((c) => c.der),
+    anchors,
+    new Date(),
+  );
+  if (opts.saveOcsp && info.ocspResponse) writeFileSync(opts.saveOcsp, info.ocspResponse);
+  if (opts.output === 'report') io.stdout.write(formatOcspBlock(rec.ocsp));
+  if (!ocspRevoked(rec.ocsp)) return false;
+  info.verify = { ok: false, code: X509V.CERT_REVOKED, message: 'certificate revoked', depth: 0 };
+  if (opts.insecure) return false;
+  if (opts.output !== 'json') io.stderr.write(`verify error:num=${X509V.CERT_REVOKED}:certificate revoked\n`);
+  return true;
 }
 
 /** --starttls on the plain socket (error phase "starttls"); a timeout or EOF as the exit mapper's own errors. */
