@@ -59,8 +59,13 @@ export {
   verifyServerChain,
   describeCertificate,
   x509ErrorText,
+  parseCrl,
+  type CrlCheck,
   type VerifyInput,
+  type VerifyOptions,
+  type VerifyProfile,
   type VerifyResult,
+  type VerifyWarning,
 } from './tls/x509/index.js';
 export { SocketTransport } from './net/socket.js';
 export { memoryPair, MemoryTransport, MemoryPipe } from './net/memory.js';

@@ -4,6 +4,7 @@
  * each other.
  */
 import type { GroupName } from '../tls/codec/names.js';
+import type { CertificateOptions } from './options-x509.js';
 
 /** s_client's 13 (apps/s_client.c starttls_protocols), the first seven in tls-probe's historical order. */
 export const STARTTLS_PROTOCOLS = [
@@ -15,7 +16,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = 0x0303 | 0x0304;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions extends ScriptOptions {
+export interface CliOptions extends ScriptOptions, CertificateOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;

@@ -5,6 +5,7 @@ import type { ContextOptions } from '../tls/types.js';
 import { loadCaFile, loadCaPath, platformRoots } from './truststore.js';
 import { loadClientCertificate } from './clientcert.js';
 import { systemClock } from '../net/clock.js';
+import { loadCrlFile } from './crls.js';
 
 /** The Context overrides that the flags ask for (the provider loaded lazily). */
 export async function contextOptions(
@@ -37,5 +38,12 @@ export async function contextOptions(
   if (opts.cipher) o.cipherSuites12 = opts.cipher;
   if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
   if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
+  if (opts.x509Strict || opts.crl.length > 0 || opts.crlCheck !== 'none') {
+    o.verifyOptions = {
+      profile: opts.x509Strict ? 'strict' : 'default',
+      crls: opts.crl.flatMap(loadCrlFile),
+      crlCheck: opts.crlCheck,
+    };
+  }
   return o;
 }

@@ -41,7 +41,16 @@ export interface JsonConnection {
   handshake: 'full' | 'full-hrr' | 'resumed' | null;
   resumed: boolean;
   alpn: string | null;
-  verify: { ok: boolean; code: number; message: string; depth: number };
+  verify: {
+    ok: boolean;
+    code: number;
+    message: string;
+    depth: number;
+    /** The failed profile rule and its section, when a rule failed. */
+    rule?: string;
+    /** Pedantic BR/RFC 5280 rules broken (fatal only with --x509-strict); absent when none. */
+    warnings?: { depth: number; code: number; rule: string; section: string }[];
+  };
   peerCertificates: JsonCertificate[];
   tickets: number;
   sessionSaved: boolean;
@@ -92,7 +101,23 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     handshake: i.handshake,
     resumed: i.resumed,
     alpn: i.alpn,
-    verify: { ok: i.verify.ok, code: i.verify.code, message: i.verify.message, depth: i.verify.depth },
+    verify: {
+      ok: i.verify.ok,
+      code: i.verify.code,
+      message: i.verify.message,
+      depth: i.verify.depth,
+      ...(i.verify.rule ? { rule: i.verify.rule } : {}),
+      ...(i.verify.warnings?.length
+        ? {
+            warnings: i.verify.warnings.map((w) => ({
+              depth: w.depth,
+              code: w.code,
+              rule: w.rule,
+              section: w.section,
+            })),
+          }
+        : {}),
+    },
     peerCertificates: i.peerCertificates.map((c) => ({
       subject: opensslName(c.subject),
       issuer: opensslName(c.issuer),

@@ -35,6 +35,7 @@ import {
   validateScriptOptions,
 } from './options-script.js';
 import { translateSclientArgs } from './sclient-args.js';
+import { addCertificateOptions, certificateOptions } from './options-x509.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -149,6 +150,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--verify-return-error', 'abort on a verification failure (the default; for s_client compatibility)');
   p.option('--showcerts', 'print the whole certificate chain as PEM');
   addStatusOptions(p);
+  addCertificateOptions(p);
 
   p.optionsGroup('Sessions:');
   p.option('--sess-out <file>', 'write the session (OpenSSL PEM, mode 0600, atomically) once one is available');
@@ -386,5 +388,6 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     color: o['color'] === true ? true : o['color'] === false ? false : null,
     ignEof: flag(o['ignEof']),
     crlf: flag(o['crlf']),
+    ...certificateOptions(o),
   };
 }

@@ -160,6 +160,11 @@ function verificationLine(info: ConnectionInfo, p: Paint): string {
   return info.verify.code === 0 ? p.ok('Verification: OK') : p.bad(`Verification error: ${info.verify.message}`);
 }
 
+/** One "verify warning: depth=N <rule> (<section>)" line per pedantic rule the chain breaks. */
+export function verifyWarningLines(info: ConnectionInfo): string[] {
+  return (info.verify.warnings ?? []).map((w) => `verify warning: depth=${w.depth} ${w.rule} (${w.section})`);
+}
+
 function verifyReturnLine(info: ConnectionInfo, p: Paint): string {
   const line = `Verify return code: ${info.verify.code} (${info.verify.message})`;
   return info.verify.code === 0 ? p.ok(line) : p.bad(line);
@@ -226,7 +231,7 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
       `SSL handshake has read ${info.handshakeBytes.read} bytes and written ${info.handshakeBytes.written} bytes`,
     );
   }
-  out.push(verificationLine(info, p), '---', p.em(sessionLine(info)));
+  out.push(verificationLine(info, p), ...verifyWarningLines(info), '---', p.em(sessionLine(info)));
   if (style === '3.4') out.push(`Protocol: ${info.version === null ? '(NONE)' : versionName(info.version)}`);
   if (full && peer) out.push(`Server public key is ${peer.publicKeyBits} bit`);
   if (tls13 && style === '3.4') out.push('This TLS version forbids renegotiation.');
@@ -264,6 +269,7 @@ export function formatBrief(info: ConnectionInfo, opts: { color?: boolean } = {}
       `Peer certificate: ${opensslName(peer.subject)}`,
       ...peerSignatureLines(info, ['Hash used', 'Signature type']),
       verificationLine(info, p),
+      ...verifyWarningLines(info),
     );
   } else {
     out.push('No peer certificate');

@@ -290,7 +290,7 @@ function printReport(
   if (!info.verify.ok && opts.insecure && opts.output !== 'json' && opts.output !== 'quiet') {
     io.stderr.write(
       warningLine(
-        `certificate verification failed: ${info.verify.message} (${info.verify.code}); continuing (--insecure)`,
+        `certificate verification failed: ${info.verify.message}${info.verify.rule ? `: ${info.verify.rule}` : ''} (${info.verify.code}); continuing (--insecure)`,
       ) + '\n',
     );
   }

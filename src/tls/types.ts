@@ -4,6 +4,10 @@
  */
 import type { CryptoProvider } from './crypto/provider.js';
 import type { GroupName, SupportedVersion } from './codec/names.js';
+import type { VerifyOptions, VerifyWarning } from './x509/verify.js';
+import type { CertInfo } from './x509/cert-info.js';
+
+export type { CertInfo } from './x509/cert-info.js';
 
 /** OpenSSL SSL_MODE_* bits (include/openssl/ssl.h.in). */
 export const Mode = {
@@ -70,19 +74,6 @@ export interface MessageEvent {
   name: string;
 }
 
-/** Facts about one peer certificate for reports. */
-export interface CertInfo {
-  der: Uint8Array;
-  subject: string;
-  issuer: string;
-  notBefore: string;
-  notAfter: string;
-  publicKey: string;
-  publicKeyBits: number;
-  sigalg: string;
-  sha256: string;
-}
-
 /** What a report needs to know about a finished (or failed) connection. */
 export interface ConnectionInfo {
   /** The negotiated ProtocolVersion (codec/names.ts), null before ServerHello. */
@@ -100,7 +91,16 @@ export interface ConnectionInfo {
   /** Server acknowledged SNI (empty server_name in EE / ServerHello). */
   sniAcknowledged: boolean;
   peerCertificates: CertInfo[];
-  verify: { ok: boolean; code: number; message: string; depth: number };
+  verify: {
+    ok: boolean;
+    code: number;
+    message: string;
+    depth: number;
+    /** A failed profile rule and its section, e.g. "DSA public key (BR 6.1.5)". */
+    rule?: string;
+    /** Pedantic BR/RFC 5280 rules the chain breaks (reported, not fatal, without --x509-strict). */
+    warnings?: VerifyWarning[];
+  };
   /** The scheme the server signed with (CertificateVerify / ServerKeyExchange). */
   peerSignatureScheme: number | null;
   /** NewSessionTickets received so far. */
@@ -152,6 +152,8 @@ export interface ContextOptions {
   verifyFailIsFatal: boolean;
   /** Ask for a stapled OCSP response (status_request, RFC 6066 §8); default false. */
   statusRequest?: boolean;
+  /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */
+  verifyOptions?: VerifyOptions;
   /** Client certificate chain (DER, leaf first) and PKCS#8 key. */
   clientCertificate?: { chain: Uint8Array[]; key: Uint8Array };
   /** Initial SSL_MODE_* mask for connections. */

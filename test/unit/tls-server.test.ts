@@ -60,7 +60,8 @@ function received(pair: TestPair): string[] {
 /** The ServerHello the client received (the last one, after any HelloRetryRequest). */
 function serverHello(pair: TestPair): ReturnType<typeof decodeServerHello> {
   const sh = pair.messages
-    .filter((m) => m.direction === 'received' && m.bytes[0] === HandshakeType.server_hello)
+    // Handshake records only: another received event (e.g. a record header) can start with 0x02.
+    .filter((m) => m.direction === 'received' && m.contentType === 22 && m.bytes[0] === HandshakeType.server_hello)
     .at(-1);
   assert.ok(sh, 'no ServerHello received');
   return decodeServerHello(sh.bytes.subarray(4));

@@ -357,7 +357,9 @@ describe('verifyServerChain matches openssl verify', () => {
       0,
     );
     assert.equal(
-      verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date('2021-01-01T00:00:00Z') }).code,
+      // notAfter is 2021-01-01T00:00:00Z and the validity period includes it (RFC 5280 §4.1.2.5):
+      // the first second past it is expired.
+      verifyServerChain({ chain, anchors, hostname: 'localhost', now: new Date('2021-01-01T00:00:01Z') }).code,
       X509V.CERT_HAS_EXPIRED,
     );
   });

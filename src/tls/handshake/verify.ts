@@ -19,11 +19,20 @@ export function verifyPeer(
   const name = verifyName ?? undefined;
   const ip = name && isIpAddress(name) ? name : undefined;
   const r = verifyServerChain({
+    ...o.verifyOptions,
     chain,
     anchors: o.trustAnchors,
     ...(ip ? { ip } : name ? { hostname: name } : {}),
     now: new Date(o.now()),
   });
-  info.verify = { ok: r.code === 0, code: r.code, message: r.message, depth: r.depth };
-  if (r.code !== 0 && o.verifyPeer && o.verifyFailIsFatal) throw new VerifyError(r.code, r.message, r.depth);
+  info.verify = {
+    ok: r.code === 0,
+    code: r.code,
+    message: r.message,
+    depth: r.depth,
+    ...(r.rule ? { rule: r.rule } : {}),
+    warnings: r.warnings,
+  };
+  const reason = r.rule ? `${r.message}: ${r.rule}` : r.message;
+  if (r.code !== 0 && o.verifyPeer && o.verifyFailIsFatal) throw new VerifyError(r.code, reason, r.depth);
 }

@@ -5,79 +5,15 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { DerError, DerReader, Tag, ctxTag, derChildren, derOid, derUint, type Tlv } from '../codec/der.js';
+import { interpretExtension } from './extensions.js';
 import { decodeError } from '../errors.js';
-import type { CertInfo } from '../types.js';
-import { canonicalName, formatName, parseName, type DistinguishedName } from './name.js';
-import { CURVES, DIGESTS, Ext, KEY_ALGS, SIG_ALGS } from './oids.js';
+import type { CertInfo } from './cert-info.js';
+import type { ParsedCertificate } from './cert-types.js';
 
-/** A GeneralName (RFC 5280 §4.2.1.6); types we do not interpret keep their raw TLV. */
-export type GeneralName =
-  | { type: 'dns'; value: string }
-  | { type: 'email'; value: string }
-  | { type: 'uri'; value: string }
-  | { type: 'ip'; bytes: Uint8Array }
-  | { type: 'dirName'; name: DistinguishedName }
-  | { type: 'other'; tag: number; raw: Uint8Array };
-
-/** keyUsage bit numbers (RFC 5280 §4.2.1.3); `keyUsage & KeyUsage.keyCertSign` tests a bit. */
-export const KeyUsage = {
-  digitalSignature: 1 << 0,
-  nonRepudiation: 1 << 1,
-  keyEncipherment: 1 << 2,
-  dataEncipherment: 1 << 3,
-  keyAgreement: 1 << 4,
-  keyCertSign: 1 << 5,
-  cRLSign: 1 << 6,
-  encipherOnly: 1 << 7,
-  decipherOnly: 1 << 8,
-} as const;
-
-/** One extension as found in the certificate. */
-export interface Extension {
-  oid: string;
-  critical: boolean;
-  value: Uint8Array;
-}
-
-/** A GeneralSubtree of nameConstraints; minimum/maximum as encoded (OpenSSL allows only 0/absent). */
-export interface Subtree {
-  base: GeneralName;
-  minimum: number;
-  maximum: number | null;
-}
-
-/** Everything the verifier and the reports need from one certificate. */
-export interface ParsedCertificate {
-  der: Uint8Array;
-  x509: X509Certificate;
-  version: number;
-  serialHex: string;
-  subject: DistinguishedName;
-  issuer: DistinguishedName;
-  /** Canonical forms for name comparison (see name.ts). */
-  subjectKey: string;
-  issuerKey: string;
-  /** Validity; null when the time field is malformed (OpenSSL errors 13/14). */
-  notBefore: Date | null;
-  notAfter: Date | null;
-  sigAlgOid: string;
-  /** Digest security bits of the signature (OpenSSL 3.0 rules), null if unknown. */
-  sigSecurityBits: number | null;
-  keyAlgOid: string;
-  /** Curve OID for EC keys. */
-  curveOid: string | null;
-  publicKeyBits: number;
-  extensions: Extension[];
-  basicConstraints: { ca: boolean; pathLen: number | null } | null;
-  keyUsage: number | null;
-  extKeyUsage: string[] | null;
-  subjectKeyId: string | null;
-  authorityKeyId: { keyId: string | null; issuer: GeneralName[] | null; serialHex: string | null } | null;
-  subjectAltNames: GeneralName[] | null;
-  nameConstraints: { permitted: Subtree[]; excluded: Subtree[] } | null;
-  /** An extension we understand failed to decode (OpenSSL: X509_V_ERR_INVALID_EXTENSION). */
-  invalidExtension: boolean;
-}
+export { KeyUsage } from './cert-types.js';
+export type { Extension, GeneralName, ParsedCertificate, Subtree } from './cert-types.js';
+import { canonicalName, formatName, parseName } from './name.js';
+import { CURVES, DIGESTS, KEY_ALGS, SIG_ALGS } from './oids.js';
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -108,109 +44,6 @@ export function formatOpensslTime(d: Date): string {
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
 }
 
-function parseGeneralName(t: Tlv): GeneralName {
-  const text = (): string => new TextDecoder('latin1').decode(t.value);
-  switch (t.tag) {
-    case ctxTag(1, false):
-      return { type: 'email', value: text() };
-    case ctxTag(2, false):
-      return { type: 'dns', value: text() };
-    case ctxTag(6, false):
-      return { type: 'uri', value: text() };
-    case ctxTag(7, false):
-      return { type: 'ip', bytes: t.value };
-    case ctxTag(4, true): {
-      const r = derChildren(t);
-      const name = parseName(r.next(Tag.SEQUENCE));
-      r.end('directoryName');
-      return { type: 'dirName', name };
-    }
-    default:
-      return { type: 'other', tag: t.tag, raw: t.raw };
-  }
-}
-
-function parseGeneralNames(r: DerReader): GeneralName[] {
-  const out: GeneralName[] = [];
-  while (!r.done) out.push(parseGeneralName(r.next()));
-  return out;
-}
-
-function parseSubtrees(t: Tlv): Subtree[] {
-  const out: Subtree[] = [];
-  const r = derChildren(t);
-  while (!r.done) {
-    const s = derChildren(r.next(Tag.SEQUENCE));
-    const base = parseGeneralName(s.next());
-    const min = s.optional(ctxTag(0, false));
-    const max = s.optional(ctxTag(1, false));
-    s.end('GeneralSubtree');
-    out.push({ base, minimum: min ? Number(derUint(min)) : 0, maximum: max ? Number(derUint(max)) : null });
-  }
-  return out;
-}
-
-/** Decodes the extensions we interpret into `c`; throws DerError on a malformed one. */
-function interpretExtension(c: ParsedCertificate, e: Extension): void {
-  const r = new DerReader(e.value);
-  switch (e.oid) {
-    case Ext.basicConstraints: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const ca = s.optional(Tag.BOOLEAN);
-      const pl = s.optional(Tag.INTEGER);
-      s.end('basicConstraints');
-      c.basicConstraints = { ca: ca !== undefined && ca.value[0] !== 0, pathLen: pl ? Number(derUint(pl)) : null };
-      break;
-    }
-    case Ext.keyUsage: {
-      const bs = r.next(Tag.BIT_STRING).value;
-      let ku = 0;
-      for (let i = 1; i < bs.length && i <= 2; i++) {
-        for (let bit = 0; bit < 8; bit++) if ((bs[i] ?? 0) & (0x80 >> bit)) ku |= 1 << ((i - 1) * 8 + bit);
-      }
-      c.keyUsage = ku;
-      break;
-    }
-    case Ext.extKeyUsage: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const oids: string[] = [];
-      while (!s.done) oids.push(derOid(s.next(Tag.OID)));
-      c.extKeyUsage = oids;
-      break;
-    }
-    case Ext.subjectKeyIdentifier:
-      c.subjectKeyId = hex(r.next(Tag.OCTET_STRING).value);
-      break;
-    case Ext.authorityKeyIdentifier: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const kid = s.optional(ctxTag(0, false));
-      const iss = s.optional(ctxTag(1, true));
-      const ser = s.optional(ctxTag(2, false));
-      s.end('authorityKeyIdentifier');
-      c.authorityKeyId = {
-        keyId: kid ? hex(kid.value) : null,
-        issuer: iss ? parseGeneralNames(derChildren(iss)) : null,
-        serialHex: ser ? hex(ser.value) : null,
-      };
-      break;
-    }
-    case Ext.subjectAltName:
-      c.subjectAltNames = parseGeneralNames(derChildren(r.next(Tag.SEQUENCE)));
-      break;
-    case Ext.nameConstraints: {
-      const s = derChildren(r.next(Tag.SEQUENCE));
-      const p = s.optional(ctxTag(0, true));
-      const x = s.optional(ctxTag(1, true));
-      s.end('nameConstraints');
-      c.nameConstraints = { permitted: p ? parseSubtrees(p) : [], excluded: x ? parseSubtrees(x) : [] };
-      break;
-    }
-    default:
-      return;
-  }
-  r.end(`extension ${e.oid}`);
-}
-
 /** Security bits of the RSASSA-PSS signature's hash (default SHA-1 per RFC 4055). */
 function pssSecurityBits(params: Tlv | undefined): number | null {
   if (!params || params.tag !== Tag.SEQUENCE) return DIGESTS['1.3.14.3.2.26']?.secbits ?? null;
@@ -221,7 +54,31 @@ function pssSecurityBits(params: Tlv | undefined): number | null {
   return DIGESTS[derOid(alg.next(Tag.OID))]?.secbits ?? null;
 }
 
-function keyBits(x: X509Certificate, keyOid: string, curveOid: string | null): number {
+/** Bit length of a DER INTEGER's magnitude. */
+function intBits(v: Uint8Array): number {
+  let i = 0;
+  while (i < v.length - 1 && v[i] === 0) i++;
+  const first = v[i] ?? 0;
+  return (v.length - i - 1) * 8 + (first === 0 ? 0 : 32 - Math.clz32(first));
+}
+
+/** RSA modulus (RFC 8017 RSAPublicKey in the SPKI's BIT STRING) or DSA p (RFC 3279 Dss-Parms) size. */
+function ifcBits(keyOid: string, keyParams: Tlv | undefined, keyBitString: Uint8Array): number | null {
+  try {
+    if (KEY_ALGS[keyOid] === 'DSA' && keyParams?.tag === Tag.SEQUENCE)
+      return intBits(derChildren(keyParams).next(Tag.INTEGER).value);
+    if (KEY_ALGS[keyOid] === 'rsaEncryption' || KEY_ALGS[keyOid] === 'RSASSA-PSS') {
+      const rsa = new DerReader(keyBitString.subarray(1)).next(Tag.SEQUENCE);
+      return intBits(derChildren(rsa).next(Tag.INTEGER).value);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function keyBits(x: () => X509Certificate, keyOid: string, curveOid: string | null, ifc: number | null): number {
+  if (ifc !== null) return ifc;
   switch (KEY_ALGS[keyOid]) {
     case 'ED25519':
     case 'X25519':
@@ -234,7 +91,7 @@ function keyBits(x: X509Certificate, keyOid: string, curveOid: string | null): n
       return (curveOid && CURVES[curveOid]?.bits) || 0;
     default:
       try {
-        return x.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+        return x().publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
       } catch {
         return 0;
       }
@@ -259,39 +116,53 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
   const certSeq = top.next(Tag.SEQUENCE);
   top.end('Certificate');
   const cert = derChildren(certSeq);
-  const tbs = derChildren(cert.next(Tag.SEQUENCE));
-  const sigAlg = derChildren(cert.next(Tag.SEQUENCE));
+  const tbsTlv = cert.next(Tag.SEQUENCE);
+  const tbs = derChildren(tbsTlv);
+  const sigAlgTlv = cert.next(Tag.SEQUENCE);
+  const sigAlg = derChildren(sigAlgTlv);
   const sigAlgOid = derOid(sigAlg.next(Tag.OID));
   const sigParams = sigAlg.done ? undefined : sigAlg.next();
-  cert.next(Tag.BIT_STRING);
+  const sigValue = cert.next(Tag.BIT_STRING).value;
   cert.end('Certificate');
 
   const v = tbs.optional(ctxTag(0, true));
   const version = v ? Number(derUint(derChildren(v).next(Tag.INTEGER))) + 1 : 1;
   const serial = tbs.next(Tag.INTEGER);
-  tbs.next(Tag.SEQUENCE); // signature (inner AlgorithmIdentifier)
+  const tbsSigAlg = tbs.next(Tag.SEQUENCE); // signature (inner AlgorithmIdentifier)
   const issuer = parseName(tbs.next(Tag.SEQUENCE));
   const validity = derChildren(tbs.next(Tag.SEQUENCE));
   const nb = validity.next();
   const na = validity.next();
   const subject = parseName(tbs.next(Tag.SEQUENCE));
-  const spki = derChildren(tbs.next(Tag.SEQUENCE));
+  const spkiTlv = tbs.next(Tag.SEQUENCE);
+  const spki = derChildren(spkiTlv);
   const keyAlg = derChildren(spki.next(Tag.SEQUENCE));
   const keyAlgOid = derOid(keyAlg.next(Tag.OID));
   const keyParams = keyAlg.done ? undefined : keyAlg.next();
+  const keyBitString = spki.next(Tag.BIT_STRING).value;
+  spki.end('SubjectPublicKeyInfo');
   const curveOid = keyParams?.tag === Tag.OID ? derOid(keyParams) : null;
   tbs.optional(ctxTag(1, false));
   tbs.optional(ctxTag(2, false));
   const exts = tbs.optional(ctxTag(3, true));
   tbs.end('TBSCertificate');
 
-  const x509 = new X509Certificate(der);
+  let node: X509Certificate | undefined;
+  const x509 = (): X509Certificate => (node ??= new X509Certificate(der));
   const sig = SIG_ALGS[sigAlgOid];
   const c: ParsedCertificate = {
     der,
-    x509,
+    get x509() {
+      return x509();
+    },
+    tbsDer: tbsTlv.raw,
+    sigAlgDer: sigAlgTlv.raw,
+    tbsSigAlgDer: tbsSigAlg.raw,
+    signatureValue: sigValue.subarray(1),
+    spkiDer: spkiTlv.raw,
     version,
     serialHex: hex(serial.value),
+    serial: serial.value,
     subject,
     issuer,
     subjectKey: canonicalName(subject),
@@ -302,7 +173,8 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
     sigSecurityBits: sig ? (sig.secbits ?? pssSecurityBits(sigParams)) : null,
     keyAlgOid,
     curveOid,
-    publicKeyBits: keyBits(x509, keyAlgOid, curveOid),
+    explicitCurve: KEY_ALGS[keyAlgOid] === 'id-ecPublicKey' && keyParams?.tag === Tag.SEQUENCE,
+    publicKeyBits: keyBits(x509, keyAlgOid, curveOid, ifcBits(keyAlgOid, keyParams, keyBitString)),
     extensions: [],
     basicConstraints: null,
     keyUsage: null,
@@ -327,7 +199,7 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
       if (seen.has(oid)) c.invalidExtension = true; // RFC 5280: at most one instance of each
       seen.add(oid);
       try {
-        interpretExtension(c, ext);
+        interpretExtension(c, oid, value);
       } catch (err) {
         if (!(err instanceof DerError)) throw err;
         c.invalidExtension = true;
@@ -337,10 +209,16 @@ function parseCertificateUncached(der: Uint8Array): ParsedCertificate {
   return c;
 }
 
-/** Parses a certificate received from a peer; a malformed one becomes a decode_error alert. */
-export function parsePeerCertificate(der: Uint8Array): ParsedCertificate {
+/**
+ * Parses a certificate received from a peer; a malformed one becomes a decode_error alert. With
+ * `lazy`, only our DER decoding runs now and node's X509Certificate is left for first use (path
+ * building looks at names first, so certificates that are never candidates cost no key decode).
+ */
+export function parsePeerCertificate(der: Uint8Array, lazy = false): ParsedCertificate {
   try {
-    return parseCertificate(der);
+    const c = parseCertificate(der);
+    if (!lazy) void c.x509; // node's decoder is the stricter one: a certificate it refuses is decode_error
+    return c;
   } catch (e) {
     throw decodeError(`unable to decode certificate: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -2,6 +2,10 @@
  * RFC 5280 §4.2.1.10 name constraints, with OpenSSL 3.0's matching rules (crypto/x509/v3_ncons.c):
  * dNSName, iPAddress, rfc822Name, URI and directoryName are checked; a constraint of any other
  * type that meets a name of that type is X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE.
+ *
+ * Every (name, subtree) comparison is paid from an NcBudget shared by all candidate paths of one
+ * verification, so a hostile chain (thousands of SANs against thousands of subtrees, on several
+ * candidate paths) fails fast instead of burning CPU: the idea of Go's maxConstraintComparisons.
  */
 import type { GeneralName, ParsedCertificate, Subtree } from './cert.js';
 import { X509V } from './codes.js';
@@ -9,6 +13,55 @@ import { attributeText, canonicalName, nameValues, type DistinguishedName } from
 import { OID_CN } from './oids.js';
 
 type NcResult = number; // X509V.OK or an X509_V_ERR code
+
+/** The comparisons one verification may spend on name constraints. */
+export class NcBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+  /** Pays for one comparison; false once the budget is spent. */
+  take(): boolean {
+    return ++this.used <= this.limit;
+  }
+  get exhausted(): boolean {
+    return this.used > this.limit;
+  }
+}
+
+/** Default comparisons per verification (Go uses 250000; ours are costlier per step in JS). */
+export const NC_BUDGET = 100_000;
+
+const DNS_CONSTRAINT = /^\.?([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*$/;
+
+/** Whether an address/mask constraint's mask is a prefix mask (RFC 4632 CIDR, as Go and rustls require). */
+function contiguousMask(mask: Uint8Array): boolean {
+  let zero = false;
+  for (const b of mask) {
+    for (let bit = 7; bit >= 0; bit--) {
+      const one = (b >> bit) & 1;
+      if (one && zero) return false;
+      if (!one) zero = true;
+    }
+  }
+  return true;
+}
+
+/**
+ * Syntax of the constraints themselves (RFC 5280 §4.2.1.10): a dNSName constraint is a domain
+ * (a leading dot allowed, no wildcard or empty label), an iPAddress one an address and a prefix
+ * mask, an rfc822Name one a mailbox, host or ".domain". Returns what is wrong, or null.
+ */
+export function validateConstraints(nc: { permitted: Subtree[]; excluded: Subtree[] }): string | null {
+  for (const s of [...nc.permitted, ...nc.excluded]) {
+    const b = s.base;
+    if (b.type === 'dns' && b.value !== '' && !DNS_CONSTRAINT.test(b.value))
+      return `dNSName ${JSON.stringify(b.value)}`;
+    if (b.type === 'ip' && !contiguousMask(b.bytes.subarray(b.bytes.length / 2)))
+      return 'iPAddress mask is not a prefix';
+    if (b.type === 'email' && (b.value === '' || b.value.split('@').length > 2))
+      return `rfc822Name ${JSON.stringify(b.value)}`;
+  }
+  return null;
+}
 
 const OID_EMAIL = '1.2.840.113549.1.9.1';
 
@@ -90,9 +143,10 @@ function sameType(a: GeneralName, b: GeneralName): boolean {
 }
 
 /** nc_match: some permitted subtree of the name's type must match; no excluded one may. */
-function ncMatch(name: GeneralName, nc: { permitted: Subtree[]; excluded: Subtree[] }): NcResult {
+function ncMatch(name: GeneralName, nc: { permitted: Subtree[]; excluded: Subtree[] }, budget: NcBudget): NcResult {
   let match = 0;
   for (const sub of nc.permitted) {
+    if (!budget.take()) return X509V.UNSPECIFIED;
     if (!sameType(name, sub.base)) continue;
     if (sub.minimum !== 0 || sub.maximum !== null) return X509V.SUBTREE_MINMAX;
     if (match === 2) continue;
@@ -103,6 +157,7 @@ function ncMatch(name: GeneralName, nc: { permitted: Subtree[]; excluded: Subtre
   }
   if (match === 1) return X509V.PERMITTED_VIOLATION;
   for (const sub of nc.excluded) {
+    if (!budget.take()) return X509V.UNSPECIFIED;
     if (!sameType(name, sub.base)) continue;
     if (sub.minimum !== 0 || sub.maximum !== null) return X509V.SUBTREE_MINMAX;
     const r = matchSingle(name, sub.base);
@@ -116,6 +171,7 @@ function ncMatch(name: GeneralName, nc: { permitted: Subtree[]; excluded: Subtre
 export function checkNameConstraints(
   x: ParsedCertificate,
   nc: { permitted: Subtree[]; excluded: Subtree[] },
+  budget: NcBudget = new NcBudget(NC_BUDGET),
 ): NcResult {
   const names: GeneralName[] = [];
   if (x.subject.length > 0) {
@@ -124,7 +180,7 @@ export function checkNameConstraints(
   }
   names.push(...(x.subjectAltNames ?? []));
   for (const n of names) {
-    const r = ncMatch(n, nc);
+    const r = ncMatch(n, nc, budget);
     if (r !== X509V.OK) return r;
   }
   return X509V.OK;
@@ -151,13 +207,14 @@ function cnAsDnsName(cn: string): string | null {
 export function checkNameConstraintsCn(
   x: ParsedCertificate,
   nc: { permitted: Subtree[]; excluded: Subtree[] },
+  budget: NcBudget = new NcBudget(NC_BUDGET),
 ): NcResult {
   for (const rdn of x.subject) {
     for (const a of rdn) {
       if (a.oid !== OID_CN) continue;
       const dns = cnAsDnsName(attributeText(a) ?? '');
       if (dns === null) continue;
-      const r = ncMatch({ type: 'dns', value: dns }, nc);
+      const r = ncMatch({ type: 'dns', value: dns }, nc, budget);
       if (r !== X509V.OK) return r;
     }
   }

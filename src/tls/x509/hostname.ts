@@ -8,7 +8,15 @@
  *   non-empty label, and never an IDNA A-label ("xn--..."). Partial wildcards ("f*.example")
  *   are not honoured (OpenSSL accepts them; RFC 6125 §7.2 and the CA/Browser Forum deprecate them).
  * - A wildcard needs at least two labels after it, so "*.test" or "*.com" match nothing (the same
- *   rule as OpenSSL's valid_star; it is not a public-suffix list, which is out of scope).
+ *   rule as OpenSSL's valid_star), and never stands directly over a public suffix of the Public
+ *   Suffix List's ICANN section ("*.co.uk"), as Chrome (registry_controlled_domains) and Firefox
+ *   refuse it; the list is the tldts package's copy.
+ * - Internationalized names are compared as A-labels (RFC 5890; RFC 6125 §6.4.2): a reference name
+ *   in Unicode is converted with UTS #46 (node:url domainToASCII); a dNSName is an IA5String, so
+ *   one with other octets never matches.
+ * - A reference name that WHATWG URL parsing would read as an IPv4 address (its last label is a
+ *   number, e.g. "0177.0.0.1", "0x7f.1", "127.000.0.1") matches no DNS name: IP literals are
+ *   compared in canonical form only, and only against iPAddress entries.
  * - CN-only certificates (no SAN dNSName): REJECTED by default (hostname mismatch, 62), like Go,
  *   Chrome and Firefox, because RFC 6125 §6.4.4 lets a client ignore the CN and the CA/B Forum has
  *   required SANs since 2012. OpenSSL 3.0 (and so `openssl s_client -verify_hostname`) still falls
@@ -16,6 +24,8 @@
  * - IP addresses match only iPAddress entries, byte for byte (IPv4 and IPv6), never a DNS entry or
  *   the CN: a mismatch is X509_V_ERR_IP_ADDRESS_MISMATCH (64), as `-verify_ip` gives.
  */
+import { domainToASCII } from 'node:url';
+import { getPublicSuffix } from 'tldts';
 import type { GeneralName } from './cert.js';
 
 /** Options of the name check. */
@@ -36,14 +46,38 @@ function validHostname(host: string): boolean {
   return host.split('.').every((l) => l.length > 0 && l.length <= 63 && LABEL.test(l));
 }
 
+/** WHATWG URL's "ends in a number": such a host is an IPv4 address in some notation, not a DNS name. */
+function endsInNumber(h: string): boolean {
+  const last = h.split('.').pop() ?? '';
+  return /^([0-9]+|0x[0-9a-f]*)$/.test(last);
+}
+
+/** A name in canonical comparison form: lower-case A-labels without the trailing dot; null if invalid. */
+function referenceForm(name: string): string | null {
+  let h = stripDot(name);
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(h)) h = domainToASCII(h);
+  h = h.toLowerCase();
+  if (h === '' || (endsInNumber(h) && parseIpv4(h) === null)) return null;
+  return h;
+}
+
+/** Whether a wildcard's base ("co.uk" of "*.co.uk") is itself a public suffix (ICANN section). */
+export function isPublicSuffix(domain: string): boolean {
+  return getPublicSuffix(domain, { allowPrivateDomains: false, extractHostname: false }) === domain;
+}
+
 /** Matches one presented identifier (a SAN dNSName or CN) against a host name per RFC 6125 §6.4. */
 export function matchHostname(pattern: string, host: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(pattern)) return false; // a dNSName is an IA5String
   const p = stripDot(pattern).toLowerCase();
-  const h = stripDot(host).toLowerCase();
-  if (!validHostname(h)) return false;
-  if (!p.startsWith('*.')) return p === h && !p.includes('*');
+  const h = referenceForm(host);
+  if (h === null || !validHostname(h)) return false;
+  if (!p.startsWith('*.')) return p === h && !p.includes('*') && referenceForm(p) !== null;
   const suffix = p.slice(2);
   if (suffix.includes('*') || suffix.split('.').length < 2 || !validHostname(suffix)) return false;
+  if (endsInNumber(suffix) || isPublicSuffix(suffix)) return false;
   const dot = h.indexOf('.');
   if (dot <= 0) return false;
   const first = h.slice(0, dot);

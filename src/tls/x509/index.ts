@@ -28,5 +28,10 @@ export {
   keySecurityBits,
   verifyServerChain,
   type VerifyInput,
+  type VerifyOptions,
+  type VerifyProfile,
   type VerifyResult,
+  type VerifyWarning,
 } from './verify.js';
+export { parseCrl, type CrlCheck, type ParsedCrl } from './crl.js';
+export { isPublicSuffix } from './hostname.js';

@@ -85,6 +85,13 @@ export const Ext = {
   ipAddrBlock: '1.3.6.1.5.5.7.1.7',
   autonomousSysNum: '1.3.6.1.5.5.7.1.8',
   ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  crlNumber: '2.5.29.20',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  freshestCrl: '2.5.29.46',
+  crlReason: '2.5.29.21',
+  invalidityDate: '2.5.29.24',
 } as const;
 
 /**
@@ -116,6 +123,15 @@ export const Eku = {
   nsSGC: '2.16.840.1.113730.4.1',
   msSGC: '1.3.6.1.4.1.311.10.3.3',
 } as const;
+
+/** Key purposes BR 7.1.2.7.10 forbids in a TLS subscriber certificate, with their names. */
+export const FORBIDDEN_LEAF_EKU: Readonly<Record<string, string>> = {
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '1.3.6.1.4.1.11129.2.4.4': 'precertificate signing (RFC 6962)',
+};
 
 /** Attribute types of distinguished names with OpenSSL's short names (long name when none). */
 export const NAME_ATTRS: Readonly<Record<string, string>> = {
