@@ -6,13 +6,17 @@
 import type { GroupName } from '../tls/codec/names.js';
 import type { CertificateOptions } from './options-x509.js';
 
-export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const;
+/** s_client's 13 (apps/s_client.c starttls_protocols), the first seven in tls-probe's historical order. */
+export const STARTTLS_PROTOCOLS = [
+  ...(['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const),
+  ...(['lmtp', 'nntp', 'sieve', 'irc', 'mysql', 'xmpp-server'] as const),
+] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
 export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = 0x0301 | 0x0302 | 0x0303 | 0x0304;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions extends CertificateOptions {
+export interface CliOptions extends ScriptOptions, CertificateOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;
@@ -79,4 +83,35 @@ export interface CliOptions extends CertificateOptions {
   color: boolean | null;
   ignEof: boolean;
   crlf: boolean;
+}
+
+/** Where the HTTP CONNECT proxy listens, and the Basic credentials for it. */
+export interface ProxyOptions {
+  host: string;
+  port: number;
+  /** "host:port" / "[::1]:port", for messages. */
+  target: string;
+  /** Basic credentials (RFC 7617), or null to send none. */
+  user: string | null;
+  password: string | null;
+}
+
+/** The CliOptions fields this module decides. */
+export interface ScriptOptions {
+  /** -4 / -6: only that address family is tried (0: either). */
+  family: 0 | 4 | 6;
+  /** --proxy: tunnel through this HTTP CONNECT proxy; null: connect directly. */
+  proxy: ProxyOptions | null;
+  /** Stdin lines R, K, k, Q are commands, as in s_client (false: --no-interactive, -nocommands). */
+  interactive: boolean;
+  /** --xmpphost: the XMPP stream's 'to' (default: the server name). */
+  xmppHost: string | null;
+  /** --starttls-name: the name said in SMTP EHLO / LMTP LHLO (s_client -name). */
+  starttlsName: string | null;
+  /** --status: ask for a stapled OCSP response, verify and print it. */
+  status: boolean;
+  /** --save-ocsp: write the stapled response (DER) here; implies --status. */
+  saveOcsp: string | null;
+  /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
+  keymatexport: { label: string; length: number } | null;
 }

@@ -24,6 +24,7 @@ export async function contextOptions(
     maxVersion: opts.maxVersion,
     alpn: opts.alpn,
     verifyFailIsFatal: !opts.insecure,
+    statusRequest: opts.status,
     mode: opts.mode,
     maxSendFragment: opts.maxSendFragment,
     maxFragmentLength: opts.maxFragmentLengthCode,

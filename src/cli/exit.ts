@@ -8,6 +8,7 @@ import { UsageError } from './errors.js';
 import { SessionFormatError } from '../tls/session/session.js';
 import { InfoRequest } from './options.js';
 import { StartTlsError } from '../net/starttls.js';
+import { ProxyError } from '../net/proxy.js';
 import { errnoName, errnoNumber, errnoText, formatErrno } from './iotrace.js';
 
 /** Exit codes of spec/cli.md. */
@@ -33,7 +34,7 @@ export class TimeoutError extends Error {
    * @param flag the option that sets the limit, for the hint
    */
   constructor(
-    readonly phase: 'connect' | 'handshake' | 'idle' | 'starttls',
+    readonly phase: 'connect' | 'handshake' | 'idle' | 'starttls' | 'proxy',
     readonly ms: number,
     readonly flag = phase === 'idle' ? '--timeout' : '--connect-timeout',
   ) {
@@ -51,7 +52,7 @@ export class PeerClosedError extends Error {
 
 /** Where a failure happened; it sharpens the message ("write failed", "connect to ... failed"). */
 export interface ErrorContext {
-  phase?: 'connect' | 'handshake' | 'read' | 'write' | 'session' | 'starttls';
+  phase?: 'connect' | 'handshake' | 'read' | 'write' | 'session' | 'starttls' | 'proxy';
   /** "host:port" for connect messages when the error does not carry the address. */
   target?: string;
 }
@@ -67,6 +68,7 @@ export type ErrorKind =
   | 'closed'
   | 'file'
   | 'starttls'
+  | 'proxy'
   | 'internal';
 
 /** A failure as the exit mapper sees it; the --json "error" object is built from it. */
@@ -116,6 +118,7 @@ const PHASE_VERB: Record<NonNullable<ErrorContext['phase']> | 'io', string> = {
   write: 'write failed',
   session: 'session failed',
   starttls: 'STARTTLS failed',
+  proxy: 'proxy tunnel failed',
 };
 
 /** Maps any thrown value to its exit code, kind and one-line message (pure; prints nothing). */
@@ -181,6 +184,16 @@ export function classifyError(err: unknown, ctx: ErrorContext = {}): ClassifiedE
       exitCode: ExitCode.FAILURE,
       kind,
       errno: err.reason === 'timeout' ? 'ETIMEDOUT' : null,
+      message: err.message,
+    };
+  }
+  if (err instanceof ProxyError) {
+    const timeout = err.reason === 'timeout';
+    return {
+      ...base,
+      exitCode: ExitCode.FAILURE,
+      kind: timeout ? 'timeout' : err.reason === 'eof' ? 'closed' : 'proxy',
+      errno: timeout ? 'ETIMEDOUT' : null,
       message: err.message,
     };
   }

@@ -8,8 +8,8 @@ import { SslError } from '../tls/types.js';
 import { SyscallError, UnexpectedEof } from '../tls/errors.js';
 import { failureOf, waitEvent, type Link } from './drive.js';
 import { formatBlock, formatIoCall } from './iotrace.js';
-import { TimeoutError, type ErrorContext } from './exit.js';
-import { StdinReader } from './stdin.js';
+import { TimeoutError, warningLine, type ErrorContext } from './exit.js';
+import { StdinReader, type StdinCommand } from './stdin.js';
 import type { Io } from './io.js';
 
 type Phase = { current: NonNullable<ErrorContext['phase']> };
@@ -101,8 +101,11 @@ export async function interact(
   link: Link,
   phase: Phase,
   beforeClose?: () => Promise<void>,
-): Promise<ReadEnd | 'eof'> {
-  const stdin = new StdinReader(io.stdin, opts.crlf);
+): Promise<ReadEnd | 'eof' | 'quit'> {
+  // s_client reads commands only without -ign_eof and -nocommands (apps/s_client.c: cmdletters,
+  // c_ign_eof), and its -quiet sets c_ign_eof: so --quiet turns them off here too (binary stdin).
+  const commands = opts.interactive && !opts.ignEof && opts.output !== 'quiet';
+  const stdin = new StdinReader(io.stdin, opts.crlf, commands);
   let out: Uint8Array | null = null;
   for (;;) {
     let progressed = false;
@@ -112,7 +115,14 @@ export async function interact(
       // write reports EPIPE/ECONNRESET) rather than the close being taken for a clean end.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (!out) out = stdin.take();
+    if (!out) {
+      const next = stdin.take();
+      if (typeof next === 'string') {
+        if (command(opts, io, link, next) === 'quit') return 'quit';
+        continue;
+      }
+      out = next;
+    }
     if (out) {
       const left = writeOnce(opts, io, link, out, phase);
       if (left !== 'blocked') {
@@ -134,6 +144,38 @@ export async function interact(
       await Promise.race(waits);
     }
   }
+}
+
+/**
+ * One stdin command, as s_client's loop runs it: `Q` prints DONE and ends the session at once
+ * (close_notify, exit 0); `K`/`k` send a TLS 1.3 KeyUpdate with update_requested or
+ * update_not_requested (RFC 8446 §4.6.3), announced by KEYUPDATE; `R` (renegotiation) is not
+ * available yet. A command that cannot run on this connection is a warning, never data.
+ */
+function command(opts: CliOptions, io: Io, link: Link, c: StdinCommand): 'quit' | 'done' {
+  const report = opts.output === 'report';
+  if (c === 'Q') {
+    if (report) io.stderr.write('DONE\n');
+    return 'quit';
+  }
+  const tls13 = link.conn.handshake.info.version === 0x0304;
+  if (c === 'K' || c === 'k') {
+    if (!tls13) {
+      io.stderr.write(warningLine(`${c}: KeyUpdate needs TLS 1.3; command ignored`) + '\n');
+      return 'done';
+    }
+    if (report) io.stderr.write('KEYUPDATE\n');
+    link.conn.keyUpdate(c === 'K');
+    return 'done';
+  }
+  io.stderr.write(
+    warningLine(
+      tls13
+        ? 'R: TLS 1.3 has no renegotiation (RFC 8446); command ignored'
+        : 'R: client-initiated renegotiation is not implemented yet; command ignored',
+    ) + '\n',
+  );
+  return 'done';
 }
 
 /** After a TLS 1.3 handshake: reads until a NewSessionTicket arrived or --ticket-wait ran out. */

@@ -7,6 +7,8 @@ import { groupName, sigSchemeName, suiteName, versionName } from '../tls/codec/n
 import type { CliOptions } from './options.js';
 import { classifyError, ExitCode, type ErrorContext, type ErrorKind } from './exit.js';
 import { isoTime, keyTypeName, opensslName, serverTempKey, sigalgShortName } from './report.js';
+import { keyingMaterialJson, type KeyingMaterial } from './keymat.js';
+import { ocspJson, type OcspJson, type OcspResult } from './ocsp-report.js';
 
 /** One connection as the run loop records it. */
 export interface ConnectionRecord {
@@ -15,6 +17,10 @@ export interface ConnectionRecord {
   sessionSaved: boolean;
   /** Milliseconds: TCP connect, then the TLS handshake. */
   timings: { connectMs: number; handshakeMs: number };
+  /** --keymatexport's result. */
+  keyingMaterial?: KeyingMaterial;
+  /** --status: the stapled response's evaluation (null: none stapled); absent without --status. */
+  ocsp?: OcspResult;
 }
 
 export interface JsonCertificate {
@@ -62,6 +68,8 @@ export interface JsonConnection {
   clientCertSent: boolean;
   earlyData: 'not sent' | 'rejected' | 'accepted';
   maxSendFragment: number;
+  keyingMaterial?: { label: string; length: number; hex: string };
+  ocsp?: OcspJson;
 }
 
 export interface JsonError {
@@ -141,6 +149,8 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     clientCertSent: i.clientCertSent,
     earlyData: i.earlyData,
     maxSendFragment: i.maxSendFragment,
+    ...(rec.keyingMaterial ? { keyingMaterial: keyingMaterialJson(rec.keyingMaterial) } : {}),
+    ...(rec.ocsp !== undefined ? { ocsp: ocspJson(rec.ocsp) } : {}),
   };
 }
 

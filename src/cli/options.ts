@@ -21,6 +21,15 @@ import {
   versionRange,
   usage,
 } from './option-values.js';
+import {
+  addExporterOptions,
+  addStatusOptions,
+  addInteractiveOptions,
+  addNetworkOptions,
+  toALabel,
+  validateScriptOptions,
+} from './options-script.js';
+import { translateSclientArgs } from './sclient-args.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
@@ -48,6 +57,9 @@ Examples:
   Check session resumption in a script (exit 4 if the session is not resumed)
     tls-probe --quiet --sess-out /tmp/s.pem example.com </dev/null
     tls-probe --quiet --sess-in /tmp/s.pem --expect-resume example.com </dev/null
+
+  s_client's single-dash spellings work too (an s_client option tls-probe lacks is exit 2)
+    tls-probe -connect example.com:443 -servername example.com -CAfile ca.pem </dev/null
 
   Watch partial writes and WANT_WRITE with a 4 KiB emulated send buffer
     head -c 100000 /dev/zero | tls-probe --partial-write --sndbuf 4096 --io-trace localhost:4433
@@ -140,11 +152,12 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
     '--connect-timeout <ms>',
     'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)',
   );
-  p.option('--timeout <ms>', 'give up after this long without traffic in either direction (default: no limit)');
+  p.option('--timeout <ms>', 'give up after this long without traffic, the handshake included (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
   p.option('--crypto <provider>', 'crypto provider: node (node:crypto, the default) or noble (@noble/*)');
+  addNetworkOptions(p);
 
   p.optionsGroup('Verification:');
   p.option('--cafile <file>', 'trust anchors (PEM) instead of the platform roots');
@@ -156,6 +169,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   );
   p.option('--verify-return-error', 'abort on a verification failure (the default; for s_client compatibility)');
   p.option('--showcerts', 'print the whole certificate chain as PEM');
+  addStatusOptions(p);
   addCertificateOptions(p);
 
   p.optionsGroup('Sessions:');
@@ -187,6 +201,8 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--no-color', 'never colour (also when NO_COLOR is set)');
   p.option('--ign-eof', 'keep the connection open after end of standard input');
   p.option('--crlf', 'send LF from standard input as CRLF');
+  addInteractiveOptions(p);
+  addExporterOptions(p);
   p.version(packageVersion(), '-V, --version', 'print the version and exit');
   p.helpOption('-h, --help', 'print this help and exit');
   p.addHelpText('after', EXAMPLES);
@@ -204,13 +220,14 @@ export function helpText(): string {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   const sink = { out: '', err: '' };
   const program = buildProgram(sink);
+  const args = translateSclientArgs(argv, program); // -connect, -CAfile, -sess_in ... as our long options
   try {
-    program.parse([...argv], { from: 'user' });
+    program.parse(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) throw fromCommander(e, sink.out);
     throw e;
   }
-  return validate(program.opts(), program.args, argv, env);
+  return validate(program.opts(), program.args, args, env);
 }
 
 /** s_client spellings (-sess_out, -CAfile) and near misses mapped to our long options. */
@@ -272,7 +289,9 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     throw usage(`give the target once: '${positional}' and --connect ${connect}`);
   const targetRaw = positional ?? connect;
   if (targetRaw === null) throw usage(`missing target host[:port] ${HINT}`);
-  const { host, port, hostIp } = parseTarget(targetRaw, connect !== null ? '--connect' : 'target');
+  const parsed = parseTarget(targetRaw, connect !== null ? '--connect' : 'target');
+  const { port, hostIp } = parsed;
+  const host = toALabel(connect !== null ? '--connect' : 'target', parsed.host);
   const target = hostIp === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 
   if (given(argv, '--servername') && given(argv, '--no-servername'))
@@ -284,9 +303,9 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     if (n === '' || n.length > 255 || /[\s/]/.test(n)) throw usage(`--servername '${n}' is not a valid host name`);
     if (isIP(n) !== 0)
       throw usage(`--servername '${n}' is an IP address, which SNI cannot carry (RFC 6066 §3); use --no-servername`);
-    servername = n;
+    servername = toALabel('--servername', n);
   }
-  const verifyHost = typeof o['servername'] === 'string' ? o['servername'] : host;
+  const verifyHost = typeof o['servername'] === 'string' ? (servername ?? host) : host;
 
   const { minVersion, maxVersion } = versionRange(o);
 
@@ -338,6 +357,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   const securityLevel = seclevel !== null ? intIn('--seclevel', seclevel, 0, 5) : (cipher?.securityLevel ?? null);
 
   return {
+    ...validateScriptOptions(o, hostIp),
     host,
     port,
     hostIp,

@@ -19,6 +19,8 @@ export interface ReportOptions {
   isReconnect?: boolean;
   /** TLS 1.2: the "SSL-Session:" block from the session formatter (ending in a newline). */
   sessionBlock?: string;
+  /** --keymatexport: the "Keying material exporter:" block (ending in a newline), after the session. */
+  keyingMaterial?: string;
   /** Default '3.4' (the lines spec/cli.md names); '3.0' reproduces s_client 3.0 exactly. */
   style?: ReportStyle;
   color?: boolean;
@@ -253,6 +255,7 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
   } else {
     out.push(...fallbackSessionBlock(info, p));
   }
+  if (opts.keyingMaterial !== undefined) out.push(opts.keyingMaterial.replace(/\n$/, ''));
   out.push('---');
   return `${out.join('\n')}\n`;
 }

@@ -2,15 +2,16 @@
  * The run loop: build the context from the options, connect (and reconnect, resuming), print the
  * reports, relay stdin/stdout with s_client's semantics, persist sessions, decide the exit code.
  */
-import { appendFileSync, openSync, closeSync } from 'node:fs';
+import { appendFileSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
 import type { MessageEvent } from '../tls/types.js';
-import type { ConnectionEvents } from '../tls/connection.js';
+import type { Connection, ConnectionEvents } from '../tls/connection.js';
+import { VerifyError } from '../tls/errors.js';
 import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
-import { x509ErrorText } from '../tls/x509/index.js';
+import { X509V, x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
-import { openLink, type Link } from './drive.js';
+import { openLink, setupBound, type Link } from './drive.js';
 import { interact, awaitTicket } from './interact.js';
 import { closeLink } from './close.js';
 import { formatReport, formatBrief, formatConnected, formatTicketBlock, useColor, RECONNECT_LINE } from './report.js';
@@ -30,6 +31,8 @@ import { startTls, StartTlsError } from '../net/starttls.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
+import { evaluateOcsp, formatOcspBlock, ocspRevoked } from './ocsp-report.js';
+import { exportedKeyingMaterial, formatKeyingMaterial, KeymatSource, type KeyingMaterial } from './keymat.js';
 import type { Io } from './io.js';
 import { systemClock } from '../net/clock.js';
 
@@ -59,17 +62,30 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   let accepted = 0;
   let link: Link | undefined;
   let current: ConnectionRecord | undefined;
+  let currentConn: Connection | undefined;
+  // The OCSP revocation path prints its own report before failing.
+  let verifyReported = false;
 
+  // --keymatexport: what the exporter needs, gathered per connection from its events (keymat.ts).
+  let keymat: KeymatSource | null = null;
   const events: ConnectionEvents = {
-    keylog: (line) => keylogFd !== null && appendFileSync(keylogFd, line + '\n'),
+    keylog: (line) => {
+      keymat?.keylog(line);
+      if (keylogFd !== null) appendFileSync(keylogFd, line + '\n');
+    },
     session: (s) => {
       cache.add(key, s);
       obtained.unshift(s);
       if (opts.output === 'report' && s.version === 0x0304)
         io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg || opts.trace
-      ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) }
+    ...(opts.msg || opts.trace || opts.keymatexport
+      ? {
+          message: (e: MessageEvent) => {
+            keymat?.message(e.direction, e.contentType, e.bytes);
+            if (opts.msg || opts.trace) traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null);
+          },
+        }
       : {}),
     ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
@@ -80,8 +96,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const last = i === total - 1;
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
+      keymat = opts.keymatexport ? new KeymatSource() : null;
       phase.current = 'connect';
-      if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
       const started = performance.now();
       link = await openLink(
         ctx,
@@ -89,17 +105,27 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
           host: opts.host,
           port: opts.port,
           connectTimeoutMs: opts.connectTimeoutMs,
+          idleTimeoutMs: opts.timeoutMs,
+          family: opts.family,
+          proxy: opts.proxy,
           sndbuf: opts.sndbuf,
-          onTcpConnected: () => (phase.current = 'handshake'),
+          onTcpConnected: () => {
+            // s_client prints CONNECTED once the TCP connection exists (scripts grep it), never before.
+            if (opts.output === 'report' && i === 0) io.stdout.write(formatConnected() + '\n');
+            phase.current = opts.proxy ? 'proxy' : 'handshake';
+          },
+          onTunnelOpen: () => (phase.current = 'handshake'),
           // Recorded before the handshake, so --json shows a failed connection's facts (verify, chain).
-          onConnection: (conn) =>
+          onConnection: (conn) => {
+            currentConn = conn;
             records.push(
               (current = {
                 info: conn.handshake.info,
                 sessionSaved: false,
                 timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 },
               }),
-            ),
+            );
+          },
           ...(starttls ? { beforeTls: (s: Socket) => upgrade(opts, starttls, s, phase) } : {}),
         },
         { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
@@ -115,9 +141,19 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
         // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version <= 0x0303) offer.used = false;
       }
-      if (current)
+      if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
-      printReport(opts, io, link, i > 0, verifyText);
+        if (opts.keymatexport && keymat) {
+          const k = exportedKeyingMaterial(co.provider, info, keymat, opts.keymatexport);
+          if (k) current.keyingMaterial = k;
+        }
+      }
+      const revoked = opts.status && current ? stapledStatus(opts, io, co.trustAnchors ?? [], current) : false;
+      printReport(opts, io, link.conn, i > 0, verifyText, current?.keyingMaterial);
+      if (revoked) {
+        verifyReported = true;
+        throw new VerifyError(X509V.CERT_REVOKED, 'certificate revoked (stapled OCSP response)');
+      }
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
       const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
@@ -135,12 +171,40 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     }
     return finishRun(opts, io, records, obtained, attempts, accepted);
   } catch (e) {
+    // As s_client: a failed verification still shows what was received, then exit 3.
+    if (e instanceof VerifyError && currentConn && !verifyReported) {
+      if (opts.output !== 'json') io.stderr.write(`verify error:num=${e.code}:${e.reason}\n`);
+      printReport(opts, io, currentConn, records.length > 1, verifyText);
+    }
     return fail(opts, io, records, e, errCtx());
   } finally {
     link?.conn.free();
     link?.socket.destroy();
     if (keylogFd !== null) closeSync(keylogFd);
   }
+}
+
+/**
+ * --status after a handshake: evaluate the stapled response, print s_client's block (report mode),
+ * keep a DER copy for --save-ocsp, and record the result for --json. A verified "revoked" becomes
+ * the connection's verification result (X509_V_ERR 23); the return value says whether that ends
+ * the run (not with --insecure).
+ */
+function stapledStatus(opts: CliOptions, io: Io, anchors: Uint8Array[], rec: ConnectionRecord): boolean {
+  const info = rec.info;
+  rec.ocsp = evaluateOcsp(
+    info.ocspResponse,
+    info.peerCertificates.map((c) => c.der),
+    anchors,
+    new Date(),
+  );
+  if (opts.saveOcsp && info.ocspResponse) writeFileSync(opts.saveOcsp, info.ocspResponse);
+  if (opts.output === 'report') io.stdout.write(formatOcspBlock(rec.ocsp));
+  if (!ocspRevoked(rec.ocsp)) return false;
+  info.verify = { ok: false, code: X509V.CERT_REVOKED, message: 'certificate revoked', depth: 0 };
+  if (opts.insecure) return false;
+  if (opts.output !== 'json') io.stderr.write(`verify error:num=${X509V.CERT_REVOKED}:certificate revoked\n`);
+  return true;
 }
 
 /** --starttls on the plain socket (error phase "starttls"); a timeout or EOF as the exit mapper's own errors. */
@@ -151,10 +215,16 @@ async function upgrade(
   phase: { current: Phase },
 ): Promise<void> {
   phase.current = 'starttls';
+  const bound = setupBound(opts.connectTimeoutMs, opts.timeoutMs);
   try {
-    await startTls(socket, proto, { host: opts.servername ?? opts.host, timeoutMs: opts.connectTimeoutMs });
+    await startTls(socket, proto, {
+      host: opts.servername ?? opts.host,
+      timeoutMs: bound.ms,
+      ...(opts.xmppHost !== null ? { xmppHost: opts.xmppHost } : {}),
+      ...(opts.starttlsName !== null ? { ehloName: opts.starttlsName } : {}),
+    });
   } catch (e) {
-    if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', opts.connectTimeoutMs);
+    if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', bound.ms, bound.flag);
     if (e instanceof StartTlsError && e.reason === 'eof') throw new PeerClosedError('starttls');
     throw e;
   }
@@ -201,12 +271,13 @@ function fail(opts: CliOptions, io: Io, records: ConnectionRecord[], e: unknown,
 function printReport(
   opts: CliOptions,
   io: Io,
-  link: Link,
+  conn: Connection,
   isReconnect: boolean,
   verifyText: (c: number) => string,
+  keyingMaterial?: KeyingMaterial,
 ): void {
-  const info = link.conn.handshake.info;
-  const session = info.version !== null && info.version <= 0x0303 ? link.conn.session : undefined;
+  const info = conn.handshake.info;
+  const session = info.version !== null && info.version <= 0x0303 ? conn.session : undefined;
   const sessionBlock = session ? formatSslSessionBlock(session, { verifyText }) : undefined;
   if (opts.output === 'report') {
     io.stdout.write(
@@ -215,6 +286,7 @@ function printReport(
         isReconnect,
         color: useColor(opts, io.stdout),
         ...(sessionBlock ? { sessionBlock } : {}),
+        ...(keyingMaterial ? { keyingMaterial: formatKeyingMaterial(keyingMaterial) } : {}),
       }),
     );
   } else if (opts.output === 'brief') io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr) }));

@@ -1,32 +1,26 @@
 /**
  * STARTTLS as `openssl s_client -starttls` speaks it: the plain-text upgrade step of SMTP, IMAP,
- * POP3, FTP, XMPP, PostgreSQL and LDAP on a connected socket, ending exactly after the server's
+ * POP3, FTP, XMPP, PostgreSQL and LDAP (LMTP, NNTP, ManageSieve, IRC and MySQL in starttls-more.ts)
+ * on a connected socket, ending exactly after the server's
  * "go ahead" so that the next byte on the socket belongs to TLS. Reads use the socket's paused
  * ('readable') mode and give back whatever arrived past the reply (socket.unshift), so nothing
  * is swallowed and nothing is lost before the TLS transport attaches its own 'data' listener.
  */
 import type { Socket } from 'node:net';
+import {
+  codeReply,
+  Conversation,
+  joined,
+  MAX_MESSAGE,
+  quote,
+  StartTlsError,
+  upToMatch,
+  xmlAttr,
+  type StartTlsProtocol,
+} from './starttls-conversation.js';
+import { irc, mysql, nntp, sieve } from './starttls-more.js';
 
-/** Protocols that can be upgraded (the CLI's --starttls values). */
-export type StartTlsProtocol = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'xmpp' | 'postgres' | 'ldap';
-
-/** Why a STARTTLS step failed: the server said no (or nonsense), closed, or went silent. */
-export type StartTlsFailure = 'refused' | 'eof' | 'timeout';
-
-/** A failed STARTTLS step; the message says which protocol and what the server said. */
-export class StartTlsError extends Error {
-  override readonly name = 'StartTlsError';
-  /** 'ETIMEDOUT' for a timeout (so it classifies like one), else undefined. */
-  readonly code: 'ETIMEDOUT' | undefined;
-  constructor(
-    readonly protocol: StartTlsProtocol,
-    readonly reason: StartTlsFailure,
-    detail: string,
-  ) {
-    super(`STARTTLS failed: ${protocol} ${detail}`);
-    this.code = reason === 'timeout' ? 'ETIMEDOUT' : undefined;
-  }
-}
+export { StartTlsError, type StartTlsFailure, type StartTlsProtocol } from './starttls-conversation.js';
 
 /** The name sent with SMTP EHLO (s_client sends "mail.example.com"). */
 export const EHLO_NAME = 'tls-probe.invalid';
@@ -38,180 +32,20 @@ export const LDAP_STARTTLS_REQUEST = Buffer.concat([
   Buffer.from('1.3.6.1.4.1.1466.20037', 'latin1'),
 ]);
 
-const MAX_LINE = 8192;
-const MAX_MESSAGE = 65536;
 const XMPP_TLS_NS = 'urn:ietf:params:xml:ns:xmpp-tls';
 
-/** Quotes what a server said for a one-line message (escaped, shortened). */
-function quote(text: string): string {
-  const t = text.replace(/\r?\n$/, '');
-  return JSON.stringify(t.length > 200 ? `${t.slice(0, 200)}...` : t);
-}
-
-/** Number of bytes to take from the front of the buffer, or -1 while more are needed. */
-type Need = (buf: Buffer) => number;
-
-/** The plain-text exchange on one socket: bounded reads that never go past what they need. */
-class Conversation {
-  private buf: Buffer = Buffer.alloc(0);
-  private wake: (() => void) | null = null;
-  private ended = false;
-  private failure: Error | null = null;
-  private timedOut = false;
-  private readonly timer: NodeJS.Timeout;
-  /** The last complete thing the server said, for EOF messages. */
-  lastSaid: string | null = null;
-  private readonly onReadable = (): void => this.poke();
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.poke();
-  };
-  private readonly onError = (e: Error): void => {
-    this.failure ??= e;
-    this.poke();
-  };
-
-  constructor(
-    private readonly socket: Socket,
-    readonly proto: StartTlsProtocol,
-    readonly timeoutMs: number,
-  ) {
-    // A 'readable' listener puts the socket in paused mode: bytes wait in its buffer until read().
-    socket.on('readable', this.onReadable);
-    socket.on('end', this.onEnd);
-    socket.on('close', this.onEnd);
-    socket.on('error', this.onError);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.poke();
-    }, timeoutMs);
-  }
-
-  /**
-   * Hands the socket back: no listener of ours left, unread bytes still in the socket's buffer
-   * (take() keeps none of its own after a success; after a failure the socket is dropped anyway).
-   * Removing the last 'readable' listener makes Node leave paused mode on the next tick, and a
-   * 'data' listener added before or after that starts the flow with those bytes: none is lost.
-   */
-  release(): void {
-    clearTimeout(this.timer);
-    this.socket.off('readable', this.onReadable);
-    this.socket.off('end', this.onEnd);
-    this.socket.off('close', this.onEnd);
-    this.socket.off('error', this.onError);
-  }
-
-  private poke(): void {
-    const w = this.wake;
-    this.wake = null;
-    w?.();
-  }
-
-  send(data: string | Buffer): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
-  }
-
-  /** A StartTlsError for this protocol. */
-  fail(reason: StartTlsFailure, detail: string): StartTlsError {
-    return new StartTlsError(this.proto, reason, detail);
-  }
-
-  /** The refusal "<proto> server answered "<text>"" (plus a hint). */
-  refused(text: string, hint = ''): StartTlsError {
-    return this.fail('refused', `server answered ${quote(text)}${hint}`);
-  }
-
-  /**
-   * Takes the bytes `need` asks for, waiting for the server as long as the deadline allows.
-   * Whatever came after them goes back into the socket at once (before 'end' could be emitted).
-   * @param what the step waited for, for messages: "the greeting", "EHLO"...
-   */
-  async take(what: string, need: Need, limit = MAX_MESSAGE): Promise<Buffer> {
-    for (;;) {
-      const chunk = this.socket.read() as Buffer | null;
-      if (chunk) this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-      const n = this.buf.length > 0 ? need(this.buf) : -1;
-      if (n >= 0) {
-        const out = this.buf.subarray(0, n);
-        const rest = this.buf.subarray(n);
-        this.buf = Buffer.alloc(0);
-        if (rest.length > 0) this.socket.unshift(rest);
-        return out;
-      }
-      if (this.buf.length > limit)
-        throw this.fail('refused', `server sent more than ${limit} bytes without completing its answer to ${what}`);
-      if (this.failure) throw this.failure;
-      if (this.ended) {
-        const said = this.buf.length > 0 ? this.buf.toString('latin1') : this.lastSaid;
-        const before = what === 'the greeting' ? 'before its greeting' : `before answering ${what}`;
-        throw this.fail(
-          'eof',
-          `server closed the connection ${before}${said !== null ? ` (last said ${quote(said)})` : ''}`,
-        );
-      }
-      if (this.timedOut) {
-        const verb = what === 'the greeting' ? 'sent no greeting' : `did not answer ${what}`;
-        throw this.fail('timeout', `server ${verb} within ${this.timeoutMs} ms`);
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  /** One text line without its line ending. */
-  async line(what: string): Promise<string> {
-    const b = await this.take(
-      what,
-      (buf) => {
-        const i = buf.indexOf(0x0a);
-        return i < 0 ? -1 : i + 1;
-      },
-      MAX_LINE,
-    );
-    const text = b.toString('utf8').replace(/\r?\n$/, '');
-    this.lastSaid = text;
-    return text;
-  }
-
-  /** Exactly n bytes. */
-  exact(what: string, n: number): Promise<Buffer> {
-    return this.take(what, (buf) => (buf.length >= n ? n : -1));
-  }
-}
-
-/** An SMTP/FTP reply: "ddd text" or "ddd-..." lines ending with "ddd text" (RFC 5321 §4.2, RFC 959 §4.2). */
-async function codeReply(c: Conversation, what: string): Promise<{ code: string; lines: string[] }> {
-  const first = await c.line(what);
-  const m = /^(\d{3})([ -]|$)/.exec(first);
-  if (!m) throw c.refused(first);
-  const code = m[1] ?? '';
-  const lines = [first];
-  if (m[2] === '-') {
-    for (;;) {
-      const l = await c.line(what);
-      lines.push(l);
-      if (l === code || l.startsWith(`${code} `)) break;
-      if (lines.length > 1000) throw c.fail('refused', `server sent more than 1000 lines answering ${what}`);
-    }
-  }
-  return { code, lines };
-}
-
-/** A multi-line reply as one quotable string. */
-function joined(lines: string[]): string {
-  return lines.join(' / ');
-}
-
-async function smtp(c: Conversation): Promise<void> {
+/** SMTP (RFC 3207), and LMTP (RFC 2033), which differs only in saying LHLO instead of EHLO. */
+async function smtp(c: Conversation, hello: 'EHLO' | 'LHLO', name: string): Promise<void> {
   const greeting = await codeReply(c, 'the greeting');
   if (greeting.code !== '220') throw c.refused(joined(greeting.lines));
-  c.send(`EHLO ${EHLO_NAME}\r\n`);
-  const ehlo = await codeReply(c, 'EHLO');
+  c.send(`${hello} ${name}\r\n`);
+  const ehlo = await codeReply(c, hello);
   if (ehlo.code !== '250') throw c.refused(joined(ehlo.lines));
   const caps = ehlo.lines.slice(1).map((l) => l.slice(4).trim());
   if (!caps.some((k) => /^STARTTLS(\s|$)/i.test(k))) {
     throw c.fail(
       'refused',
-      `server does not offer STARTTLS (EHLO capabilities: ${caps.length > 0 ? quote(caps.join(', ')) : 'none'})`,
+      `server does not offer STARTTLS (${hello} capabilities: ${caps.length > 0 ? quote(caps.join(', ')) : 'none'})`,
     );
   }
   c.send('STARTTLS\r\n');
@@ -261,22 +95,10 @@ async function ftp(c: Conversation): Promise<void> {
   if (r.code !== '234') throw c.refused(joined(r.lines));
 }
 
-/** Escapes text for an XML attribute value in single quotes. */
-function xmlAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
-}
-
-/** Bytes up to the end of the first match of `re` in the (latin1) buffer, or -1. */
-function upToMatch(re: RegExp): Need {
-  return (buf) => {
-    const m = re.exec(buf.toString('latin1'));
-    return m ? m.index + m[0].length : -1;
-  };
-}
-
-async function xmpp(c: Conversation, host: string): Promise<void> {
+/** XMPP (RFC 6120 §5.4.2); `ns` 'server' for a server-to-server stream (s_client -starttls xmpp-server). */
+async function xmpp(c: Conversation, host: string, ns: 'client' | 'server' = 'client'): Promise<void> {
   c.send(
-    `<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:client' to='${xmlAttr(host)}' version='1.0'>`,
+    `<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:${ns}' to='${xmlAttr(host)}' version='1.0'>`,
   );
   const features = (
     await c.take(
@@ -432,13 +254,13 @@ async function ldap(c: Conversation): Promise<void> {
 export async function startTls(
   socket: Socket,
   proto: StartTlsProtocol,
-  o: { host: string; timeoutMs: number; xmppHost?: string },
+  o: { host: string; timeoutMs: number; xmppHost?: string; ehloName?: string },
 ): Promise<void> {
   const c = new Conversation(socket, proto, o.timeoutMs);
   try {
     switch (proto) {
       case 'smtp':
-        return await smtp(c);
+        return await smtp(c, 'EHLO', o.ehloName ?? EHLO_NAME);
       case 'imap':
         return await imap(c);
       case 'pop3':
@@ -451,6 +273,18 @@ export async function startTls(
         return await postgres(c);
       case 'ldap':
         return await ldap(c);
+      case 'lmtp':
+        return await smtp(c, 'LHLO', o.ehloName ?? EHLO_NAME);
+      case 'xmpp-server':
+        return await xmpp(c, o.xmppHost ?? o.host, 'server');
+      case 'nntp':
+        return await nntp(c);
+      case 'sieve':
+        return await sieve(c);
+      case 'irc':
+        return await irc(c);
+      case 'mysql':
+        return await mysql(c);
     }
   } finally {
     c.release();

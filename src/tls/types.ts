@@ -132,6 +132,8 @@ export interface ConnectionInfo {
   maxSendFragment: number;
   /** Early data status (TLS 1.3): "not sent" for now. */
   earlyData: 'not sent' | 'rejected' | 'accepted';
+  /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
+  ocspResponse?: Uint8Array;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -157,6 +159,8 @@ export interface ContextOptions {
   verifyPeer: boolean;
   /** Abort the handshake on a verification failure (default true; --insecure sets false). */
   verifyFailIsFatal: boolean;
+  /** Ask for a stapled OCSP response (status_request, RFC 6066 §8); default false. */
+  statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */
   verifyOptions?: VerifyOptions;
   /** Client certificate chain (DER, leaf first) and PKCS#8 key. */

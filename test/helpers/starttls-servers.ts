@@ -9,8 +9,23 @@ import { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { ensurePki } from './pki.js';
 
-export type Proto = 'smtp' | 'imap' | 'pop3' | 'ftp' | 'xmpp' | 'postgres' | 'ldap';
+export type Proto =
+  | 'smtp'
+  | 'imap'
+  | 'pop3'
+  | 'ftp'
+  | 'xmpp'
+  | 'postgres'
+  | 'ldap'
+  | 'lmtp'
+  | 'nntp'
+  | 'sieve'
+  | 'irc'
+  | 'mysql'
+  | 'xmpp-server';
 export const PROTOS: readonly Proto[] = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'];
+/** The six added for issue 18, to s_client's thirteen (tested in starttls-more.test.ts). */
+export const MORE_PROTOS: readonly Proto[] = ['lmtp', 'nntp', 'sieve', 'irc', 'mysql', 'xmpp-server'];
 
 export interface StartTlsServerOptions {
   /** 'ok' upgrades; 'refuse' says no (default 'ok'). */
@@ -72,13 +87,13 @@ class PlainReader {
     const b = await this.take((buf) => (buf.indexOf(0x0a) < 0 ? -1 : buf.indexOf(0x0a) + 1));
     return b.toString('utf8').replace(/\r?\n$/, '');
   }
-  /** Stops reading; returns how many unread bytes were left. */
-  detach(): number {
+  /** Stops reading; returns the unread bytes. */
+  detach(): Buffer {
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
     this.socket.off('close', this.onEnd);
     this.socket.pause();
-    return this.buf.length;
+    return this.buf;
   }
 }
 
@@ -111,6 +126,32 @@ type Script = (
   log: (s: string) => void,
   refuse: boolean,
 ) => Promise<string | Buffer | null>;
+
+/** A MySQL 8 Initial Handshake (protocol 10), with or without CLIENT_SSL (0x0800) in its flags. */
+export function mysqlGreeting(ssl: boolean): Buffer {
+  const payload = Buffer.concat([
+    Buffer.from([0x0a]),
+    Buffer.from('8.0.36-test\0', 'latin1'),
+    Buffer.from([0x2a, 0, 0, 0]), // connection id
+    Buffer.from('abcdefgh', 'latin1'), // auth-plugin-data part 1
+    Buffer.from([0x00]), // filler
+    Buffer.from(ssl ? [0xff, 0xff] : [0xff, 0xf7]), // capability flags, lower 2 bytes
+    Buffer.from([0xff]), // character set
+    Buffer.from([0x02, 0x00]), // status flags
+    Buffer.from([0xff, 0xdf]), // capability flags, upper 2 bytes
+    Buffer.from([21]), // auth-plugin-data length
+    Buffer.alloc(10), // reserved
+    Buffer.from('ijklmnopqrst\0', 'latin1'), // auth-plugin-data part 2
+    Buffer.from('caching_sha2_password\0', 'latin1'),
+  ]);
+  const header = Buffer.from([payload.length & 0xff, (payload.length >> 8) & 0xff, 0, 0]);
+  return Buffer.concat([header, payload]);
+}
+
+/** The XMPP stream header and features a server sends for `ns` ('client' or 'server'). */
+function xmppFeatures(ns: string): string {
+  return XMPP_FEATURES.replace("xmlns='jabber:client'", `xmlns='jabber:${ns}'`);
+}
 
 const SCRIPTS: Record<Proto, Script> = {
   async smtp(r, w, log, refuse) {
@@ -157,6 +198,51 @@ const SCRIPTS: Record<Proto, Script> = {
     log((await r.take((b) => (b.length >= 8 ? 8 : -1))).toString('hex'));
     return refuse ? 'N' : 'S';
   },
+  async lmtp(r, w, log, refuse) {
+    w('220 lmtp.test LMTP server ready\r\n');
+    log(await r.line());
+    w(refuse ? '250-lmtp.test\r\n250 PIPELINING\r\n' : '250-lmtp.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n');
+    if (refuse) return null;
+    log(await r.line());
+    return '220 2.0.0 Ready to start TLS\r\n';
+  },
+  async nntp(r, w, log, refuse) {
+    w('200 news.test NNTP service ready, posting allowed\r\n');
+    log(await r.line());
+    w(`101 Capability list:\r\nVERSION 2\r\nREADER\r\n${refuse ? '' : 'STARTTLS\r\n'}.\r\n`);
+    log(await r.line());
+    if (refuse) return (w('580 Can not initiate TLS negotiation\r\n'), null);
+    return '382 Continue with TLS negotiation\r\n';
+  },
+  async sieve(r, w, log, refuse) {
+    w(
+      `"IMPLEMENTATION" "test sieve"\r\n"SIEVE" "fileinto"\r\n${refuse ? '' : '"STARTTLS"\r\n'}"VERSION" "1.0"\r\nOK "ready"\r\n`,
+    );
+    log(await r.line());
+    if (refuse) return (w('NO "STARTTLS is not available"\r\n'), null);
+    return 'OK "Begin TLS negotiation now."\r\n';
+  },
+  async irc(r, w, log, refuse) {
+    log(await r.line());
+    // Numerics only before the answer: s_client 3.0 stops at the first line without one.
+    w(':irc.test 020 * :Please wait while we process your connection.\r\n');
+    if (refuse) return (w(':irc.test 421 * STARTTLS :Unknown command\r\n'), null);
+    return ':irc.test 670 * :STARTTLS successful, go ahead with TLS handshake\r\n';
+  },
+  async mysql(r, w, log, refuse) {
+    w(mysqlGreeting(!refuse));
+    if (refuse) return null;
+    // The client's SSLRequest (36 bytes) is followed directly by its ClientHello: no reply.
+    log((await r.take((b) => (b.length >= 36 ? 36 : -1))).toString('hex'));
+    return '';
+  },
+  async 'xmpp-server'(r, w, log, refuse) {
+    log((await r.take((b) => (b.indexOf('>') < 0 ? -1 : b.indexOf('>') + 1))).toString('utf8'));
+    w(xmppFeatures('server'));
+    log((await r.take((b) => (b.indexOf('/>') < 0 ? -1 : b.indexOf('/>') + 2))).toString('utf8'));
+    if (refuse) return (w("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>"), null);
+    return "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>";
+  },
   async ldap(r, w, log, refuse) {
     log((await r.take((b) => (b.length >= 2 && b.length >= 2 + (b[1] ?? 0) ? 2 + (b[1] ?? 0) : -1))).toString('hex'));
     if (refuse) return (w(ldapResponse(2, 'unsupported extended operation')), null);
@@ -185,7 +271,10 @@ export async function startTlsServer(proto: Proto, o: StartTlsServerOptions = {}
         if (reply === null) return;
         const bytes = typeof reply === 'string' ? Buffer.from(reply, 'latin1') : reply;
         socket.write(o.trailing ? Buffer.concat([bytes, o.trailing]) : bytes);
-        state.strayBytes += reader.detach();
+        const rest = reader.detach();
+        // MySQL clients send their ClientHello right behind the SSLRequest: TLS bytes, not stray ones.
+        if (proto === 'mysql') socket.unshift(rest);
+        else state.strayBytes += rest.length;
         if (o.tls === false) return;
         const t = new TLSSocket(socket, { isServer: true, cert, key });
         sockets.add(t as unknown as Socket);

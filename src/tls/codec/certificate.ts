@@ -4,7 +4,27 @@
  * CertificateRequest in its TLS 1.3 (RFC 8446 §4.3.2) and TLS 1.2 (RFC 5246 §7.4.4) forms.
  */
 import { Reader, Writer } from './bytes.js';
+import { illegalParameter } from '../errors.js';
 import { readExtensions, writeExtensions, type Extension } from './extensions.js';
+
+// --- CertificateStatus (RFC 6066 §8; TLS 1.3: the body of a Certificate entry's status_request) ---
+
+/** status_type ocsp (RFC 6066 §8). */
+export const CERT_STATUS_OCSP = 1;
+
+/** Encodes a CertificateStatus body: status_type ocsp and the DER OCSPResponse. */
+export function encodeCertificateStatus(ocspResponse: Uint8Array): Uint8Array {
+  return new Writer(ocspResponse.length + 4).u8(CERT_STATUS_OCSP).vec24(ocspResponse).finish();
+}
+
+/** Decodes a CertificateStatus body to the DER OCSPResponse it carries (ocsp is the only status_type). */
+export function decodeCertificateStatus(body: Uint8Array): Uint8Array {
+  const r = new Reader(body, 'CertificateStatus');
+  if (r.u8() !== CERT_STATUS_OCSP) throw illegalParameter('CertificateStatus with an unknown status_type');
+  const der = r.vec24(1);
+  r.end();
+  return der;
+}
 
 // --- Certificate -----------------------------------------------------------------------------
 

@@ -23,7 +23,14 @@ import {
   sessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { findExtension, readSelectedIdentity, readServerKeyShare, readU16List } from '../codec/extensions.js';
+import {
+  findExtension,
+  readSelectedIdentity,
+  readServerKeyShare,
+  readU16List,
+  type Extension,
+} from '../codec/extensions.js';
+import { decodeCertificateStatus } from '../codec/certificate.js';
 import {
   decodeCertificate,
   decodeCertificateRequest13,
@@ -222,6 +229,7 @@ export class Tls13Client {
     const leaf = msg.entries[0];
     if (!leaf) throw decodeError('server sent no certificate');
     const peerKey = certificateKey(leaf.der);
+    this.stapledOcsp(leaf.extensions);
     verifyPeer(
       this.o.host.options,
       this.o.info,
@@ -231,6 +239,18 @@ export class Tls13Client {
     this.o.transcript.add(raw);
     this.state = certRequest ? { k: 'wait_cv', peerKey, certRequest } : { k: 'wait_cv', peerKey };
     this.o.host.state('TLS_ST_CR_CERT');
+  }
+
+  /**
+   * The end-entity's status_request entry extension (RFC 8446 §4.4.2.1): a CertificateStatus
+   * with the stapled OCSP response, allowed only when the ClientHello asked (§4.2).
+   */
+  private stapledOcsp(exts: readonly Extension[]): void {
+    const sr = findExtension(exts, ExtensionType.status_request);
+    if (!sr) return;
+    if (!this.o.host.options.statusRequest)
+      throw new TlsAlert(AlertDescription.unsupported_extension, 'status_request in a Certificate entry not asked for');
+    this.o.info.ocspResponse = decodeCertificateStatus(sr.data);
   }
 
   /** CertificateVerify (RFC 8446 §4.4.3): a scheme we offered, fitting the key, over the transcript so far. */

@@ -20,6 +20,7 @@ import {
   supportedVersionsExt,
 } from '../codec/extensions.js';
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
+import { CERT_STATUS_OCSP } from '../codec/certificate.js';
 import {
   groupByName,
   HASH_LENGTH,
@@ -114,6 +115,8 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   if (offers12) exts.push(renegotiationInfoExt(h.renegotiationInfo));
   if (h.servername) exts.push(serverNameExt(h.servername));
   if (o.maxFragmentLength) exts.push(maxFragmentLengthExt(o.maxFragmentLength));
+  // status_request (RFC 6066 §8): ocsp, no responder_id_list, no request_extensions.
+  if (o.statusRequest) exts.push(ext(ExtensionType.status_request, (w) => w.u8(CERT_STATUS_OCSP).u16(0).u16(0)));
   if (offers12) exts.push(ecPointFormatsExt());
   exts.push(supportedGroupsExt(offeredGroups(o)));
   if (offers12) exts.push(ext(ExtensionType.session_ticket, (w) => w.bytes(h.ticket12 ?? new Uint8Array(0))));

@@ -43,6 +43,7 @@ import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
+import { decodeCertificateStatus } from '../codec/certificate.js';
 
 /** Both Finished verify_data of a handshake: the next renegotiation_info (RFC 5746 §3.4, §3.5). */
 export interface VerifyData {
@@ -179,6 +180,13 @@ export class Tls12Handshake {
         this.onCertificate(body, raw, s.hello);
         return null;
       case 'wait_ske':
+        // CertificateStatus right after Certificate when the ServerHello acked status_request (RFC 6066 §8).
+        if (type === HandshakeType.certificate_status && this.c.info.ocspResponse === undefined) {
+          if (!findExtension(s.hello.sh.extensions, ExtensionType.status_request)) break;
+          this.c.info.ocspResponse = decodeCertificateStatus(body);
+          this.c.transcript.add(raw);
+          return null;
+        }
         if (type !== HandshakeType.server_key_exchange) break;
         this.onServerKeyExchange(body, raw, s.hello, s.peerKey, s.peerChain);
         return null;
