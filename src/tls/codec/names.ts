@@ -340,3 +340,26 @@ export function sigSchemeName(id: number): string {
 
 /** Hash output lengths in bytes. */
 export const HASH_LENGTH: Record<HashName, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+
+/** Certificate compression algorithms (RFC 8879 §7.3; IANA TLS CertificateCompressionAlgorithm). */
+export type CertCompressionName = 'zlib' | 'brotli' | 'zstd';
+
+export interface CertCompressionAlgorithm {
+  id: number;
+  name: CertCompressionName;
+}
+
+/** In the order tls-probe offers them by default (OpenSSL 3.2+ offers zlib, brotli, zstd when built with them). */
+export const CERT_COMPRESSION_ALGORITHMS: readonly CertCompressionAlgorithm[] = [
+  { id: 1, name: 'zlib' },
+  { id: 2, name: 'brotli' },
+  { id: 3, name: 'zstd' },
+];
+
+export function certCompressionById(id: number): CertCompressionAlgorithm | undefined {
+  return CERT_COMPRESSION_ALGORITHMS.find((a) => a.id === id);
+}
+export function certCompressionByName(name: string): CertCompressionAlgorithm | undefined {
+  const n = name.toLowerCase();
+  return CERT_COMPRESSION_ALGORITHMS.find((a) => a.name === n);
+}
