@@ -170,7 +170,10 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.addOption(new Option('--tls1_3', 'TLS 1.3 only').conflicts(['minTls', 'maxTls']));
   p.option('--min-tls <version>', 'lowest version to offer: 1.2 or 1.3 (default 1.2)');
   p.option('--max-tls <version>', 'highest version to offer: 1.2 or 1.3 (default 1.3)');
-  p.option('--groups <list>', 'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521');
+  p.option(
+    '--groups <list>',
+    'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521, SecP256r1MLKEM768, SecP384r1MLKEM1024, MLKEM768, MLKEM1024',
+  );
   p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
   p.option('--cipher <list>', 'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256');
   p.option(

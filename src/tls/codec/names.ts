@@ -196,7 +196,16 @@ export function suiteName(id: number): string {
   return suiteById(id)?.openssl ?? `0x${id.toString(16).padStart(4, '0')}`;
 }
 
-export type GroupName = 'X25519MLKEM768' | 'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1';
+export type GroupName =
+  | 'X25519MLKEM768'
+  | 'x25519'
+  | 'secp256r1'
+  | 'secp384r1'
+  | 'secp521r1'
+  | 'SecP256r1MLKEM768'
+  | 'SecP384r1MLKEM1024'
+  | 'MLKEM768'
+  | 'MLKEM1024';
 
 export interface NamedGroup {
   id: number;
@@ -239,6 +248,23 @@ export const NAMED_GROUPS: readonly NamedGroup[] = [
     aliases: ['secp521r1', 'p521'],
     tempKey: 'ECDH, secp521r1, 521 bits',
   },
+  // draft-ietf-tls-ecdhe-mlkem (EC share first) and draft-ietf-tls-mlkem; TLS 1.3 only. OpenSSL 3.5 spellings.
+  {
+    id: 0x11eb,
+    name: 'SecP256r1MLKEM768',
+    openssl: 'SecP256r1MLKEM768',
+    aliases: ['p256_mlkem768'],
+    tempKey: 'SecP256r1MLKEM768',
+  },
+  {
+    id: 0x11ed,
+    name: 'SecP384r1MLKEM1024',
+    openssl: 'SecP384r1MLKEM1024',
+    aliases: ['p384_mlkem1024'],
+    tempKey: 'SecP384r1MLKEM1024',
+  },
+  { id: 0x0201, name: 'MLKEM768', openssl: 'MLKEM768', aliases: ['mlkem768'], tempKey: 'MLKEM768' },
+  { id: 0x0202, name: 'MLKEM1024', openssl: 'MLKEM1024', aliases: ['mlkem1024'], tempKey: 'MLKEM1024' },
 ];
 
 export function groupById(id: number): NamedGroup | undefined {

@@ -15,7 +15,7 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
 import { illegalParameter } from '../errors.js';
-import { hybridKeyShare, splitHybridPrivateKey } from './hybrid.js';
+import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
 import {
   NIST_CURVES,
   type NistGroup,
@@ -154,6 +154,14 @@ function nobleKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
     case 'X25519MLKEM768': {
       const { seed, x25519: x } = splitHybridPrivateKey(privateKey, randomBytes);
       return hybridKeyShare(seed, nobleX25519(x));
+    }
+    case 'SecP256r1MLKEM768':
+    case 'SecP384r1MLKEM1024':
+    case 'MLKEM768':
+    case 'MLKEM1024': {
+      const { seed, ec } = splitPqPrivateKey(group, privateKey, randomBytes);
+      const ecGroup = PQ_GROUPS[group].ec?.group;
+      return pqKeyShare(group, seed, ecGroup ? nobleNist(ecGroup, ec) : undefined);
     }
   }
 }

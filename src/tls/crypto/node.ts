@@ -9,7 +9,7 @@ import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/na
 import { HASH_LENGTH } from '../codec/names.js';
 import { illegalParameter } from '../errors.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
-import { hybridKeyShare, splitHybridPrivateKey } from './hybrid.js';
+import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
 
 /** Views a Buffer as a plain Uint8Array (no copy). */
 function u8(buf: Buffer): Uint8Array {
@@ -432,6 +432,14 @@ function nodeKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
     case 'X25519MLKEM768': {
       const { seed, x25519 } = splitHybridPrivateKey(privateKey, nodeRandomBytes);
       return hybridKeyShare(seed, nodeX25519(x25519));
+    }
+    case 'SecP256r1MLKEM768':
+    case 'SecP384r1MLKEM1024':
+    case 'MLKEM768':
+    case 'MLKEM1024': {
+      const { seed, ec } = splitPqPrivateKey(group, privateKey, nodeRandomBytes);
+      const ecGroup = PQ_GROUPS[group].ec?.group;
+      return pqKeyShare(group, seed, ecGroup ? nodeNist(ecGroup, ec) : undefined);
     }
   }
 }
