@@ -22,6 +22,10 @@ export const DEFAULT_SIGALGS: SigAlgName[] = [
   'rsa_pkcs1_sha256',
   'rsa_pkcs1_sha384',
   'rsa_pkcs1_sha512',
+  // draft-ietf-tls-mldsa: offered after every classic scheme, so a server with both prefers classic.
+  'mldsa44',
+  'mldsa65',
+  'mldsa87',
 ];
 
 /** Library defaults: TLS 1.2–1.3, OpenSSL 3.5's groups and key shares, AUTO_RETRY on. */

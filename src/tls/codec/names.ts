@@ -295,13 +295,16 @@ export type SigAlgName =
   | 'rsa_pkcs1_sha384'
   | 'rsa_pkcs1_sha512'
   | 'ecdsa_sha1'
-  | 'rsa_pkcs1_sha1';
+  | 'rsa_pkcs1_sha1'
+  | 'mldsa44'
+  | 'mldsa65'
+  | 'mldsa87';
 
 export interface SignatureScheme {
   id: number;
   name: SigAlgName;
   /** Signature algorithm family. */
-  kind: 'ecdsa' | 'eddsa' | 'rsa-pss' | 'rsa-pkcs1';
+  kind: 'ecdsa' | 'eddsa' | 'rsa-pss' | 'rsa-pkcs1' | 'mldsa';
   hash: HashName | null;
   /** For ECDSA in TLS 1.3 the curve is bound to the scheme. */
   curve?: 'P-256' | 'P-384' | 'P-521';
@@ -351,7 +354,25 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
   { id: 0x0601, name: 'rsa_pkcs1_sha512', kind: 'rsa-pkcs1', hash: 'sha512', sigType: 'RSA', tls13: false },
   { id: 0x0203, name: 'ecdsa_sha1', kind: 'ecdsa', hash: 'sha1', sigType: 'ECDSA', tls13: false },
   { id: 0x0201, name: 'rsa_pkcs1_sha1', kind: 'rsa-pkcs1', hash: 'sha1', sigType: 'RSA', tls13: false },
+  // draft-ietf-tls-mldsa: pure ML-DSA (FIPS 204), TLS 1.3 only; OpenSSL 3.5 prints the scheme name.
+  { id: 0x0904, name: 'mldsa44', kind: 'mldsa', hash: null, sigType: 'mldsa44', tls13: true },
+  { id: 0x0905, name: 'mldsa65', kind: 'mldsa', hash: null, sigType: 'mldsa65', tls13: true },
+  { id: 0x0906, name: 'mldsa87', kind: 'mldsa', hash: null, sigType: 'mldsa87', tls13: true },
 ];
+
+/** The FIPS 204 parameter set of an ML-DSA signature scheme. */
+export function mlDsaParameterSet(scheme: SignatureScheme): 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87' | null {
+  switch (scheme.name) {
+    case 'mldsa44':
+      return 'ML-DSA-44';
+    case 'mldsa65':
+      return 'ML-DSA-65';
+    case 'mldsa87':
+      return 'ML-DSA-87';
+    default:
+      return null;
+  }
+}
 
 export function sigSchemeById(id: number): SignatureScheme | undefined {
   return SIGNATURE_SCHEMES.find((s) => s.id === id);

@@ -168,7 +168,8 @@ function nobleKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
 
 /** ECDSA and Ed25519 with noble, RSA with node:crypto; false for anything malformed. */
 function nobleVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean {
-  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss') return nodeVerify(scheme, spki, data, signature);
+  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss' || scheme.kind === 'mldsa')
+    return nodeVerify(scheme, spki, data, signature); // RSA: node:crypto; ML-DSA: mldsa.ts (noble) for both
   try {
     const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
     if (!keyTypeFits(scheme, key)) return false;
@@ -191,7 +192,8 @@ function nobleVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, s
 
 /** ECDSA (deterministic, RFC 6979) and Ed25519 with noble, RSA with node:crypto. */
 function nobleSign(scheme: SignatureScheme, key: Pkcs8Der, data: Uint8Array): Uint8Array {
-  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss') return nodeSign(scheme, key, data);
+  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss' || scheme.kind === 'mldsa')
+    return nodeSign(scheme, key, data);
   const priv = createPrivateKey({ key: Buffer.from(key), format: 'der', type: 'pkcs8' });
   if (!keyTypeFits(scheme, priv)) {
     throw new TypeError(`a ${priv.asymmetricKeyType ?? 'unknown'} key cannot sign with ${scheme.name}`);

@@ -6,7 +6,8 @@
  */
 import * as crypto from 'node:crypto';
 import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
-import { HASH_LENGTH } from '../codec/names.js';
+import { HASH_LENGTH, mlDsaParameterSet } from '../codec/names.js';
+import { mlDsaVerify } from './mldsa.js';
 import { illegalParameter } from '../errors.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
@@ -78,6 +79,9 @@ export function keyTypeFits(scheme: SignatureScheme, key: crypto.KeyObject): boo
     case 'rsa-pss':
       // rsa_pss_rsae_* use rsaEncryption keys, rsa_pss_pss_* RSASSA-PSS keys (RFC 8446 §4.2.3).
       return scheme.name.startsWith('rsa_pss_pss') ? type === 'rsa-pss' : type === 'rsa';
+    case 'mldsa':
+      // Node 20's OpenSSL has no ML-DSA keys: mldsa.ts verifies them from the SPKI.
+      return false;
   }
 }
 
@@ -178,6 +182,8 @@ function publicKeyFromSpki(spki: Uint8Array): crypto.KeyObject {
 
 /** Verifies any scheme with node:crypto; false on mismatch, malformed key or signature, never throws. */
 export function nodeVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean {
+  const mldsa = mlDsaParameterSet(scheme);
+  if (mldsa !== null) return mlDsaVerify(mldsa, spki, data, signature);
   try {
     const key = publicKeyFromSpki(spki);
     if (!keyTypeFits(scheme, key)) return false;
@@ -190,6 +196,7 @@ export function nodeVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Ar
 
 /** Signs any scheme with node:crypto from a PKCS#8 key; throws if the key does not fit the scheme. */
 export function nodeSign(scheme: SignatureScheme, pkcs8: Pkcs8Der, data: Uint8Array): Uint8Array {
+  if (scheme.kind === 'mldsa') throw new TypeError(`signing with ${scheme.name} is not supported`);
   const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
   if (!keyTypeFits(scheme, key)) {
     throw new TypeError(`a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign with ${scheme.name}`);

@@ -9,6 +9,7 @@ import { decodeError } from '../errors.js';
 import type { CertInfo } from '../types.js';
 import { canonicalName, formatName, parseName, type DistinguishedName } from './name.js';
 import { CURVES, DIGESTS, Ext, KEY_ALGS, SIG_ALGS } from './oids.js';
+import { mlDsaKeyBits } from './mldsa.js';
 
 /** A GeneralName (RFC 5280 §4.2.1.6); types we do not interpret keep their raw TLV. */
 export type GeneralName =
@@ -233,6 +234,7 @@ function keyBits(x: X509Certificate, keyOid: string, curveOid: string | null): n
     case 'id-ecPublicKey':
       return (curveOid && CURVES[curveOid]?.bits) || 0;
     default:
+      if (mlDsaKeyBits(keyOid) !== null) return mlDsaKeyBits(keyOid) ?? 0; // Node 20 cannot load ML-DSA keys
       try {
         return x.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
       } catch {

@@ -24,6 +24,7 @@ import { checkNameConstraints, checkNameConstraintsCn } from './constraints.js';
 import { checkHostname, checkIpAddress, isIpAddress, type HostCheckOptions } from './hostname.js';
 import { canonicalName, nameValues } from './name.js';
 import { Eku, KEY_ALGS, OID_CN, SIG_ALGS, SUPPORTED_CRITICAL_EXTENSIONS } from './oids.js';
+import { isMlDsaSigned, mlDsaSecurityBits, mlDsaSignatureOk } from './mldsa.js';
 
 /** What to verify, and against what. */
 export interface VerifyInput extends HostCheckOptions {
@@ -107,6 +108,8 @@ const selfIssued = (c: ParsedCertificate): boolean => c.subjectKey === c.issuerK
 const selfSigned = (c: ParsedCertificate): boolean => likelyIssued(c, c);
 
 function signatureOk(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  // Node 20 cannot verify ML-DSA signatures (RFC 9881): mldsa.ts does.
+  if (isMlDsaSigned(subject.sigAlgOid)) return mlDsaSignatureOk(subject.der, issuer.der);
   try {
     return subject.x509.verify(issuer.x509.publicKey);
   } catch {
@@ -176,7 +179,7 @@ export function keySecurityBits(c: ParsedCertificate): number {
     case 'X448':
       return 224;
     default:
-      return 0;
+      return mlDsaSecurityBits(c.keyAlgOid) ?? 0;
   }
 }
 
