@@ -5,7 +5,31 @@
  * key the raw BIT STRING contents). Node 20's OpenSSL 3.0 cannot parse these keys, so the SPKI is
  * taken apart here. Both providers call this module.
  */
-import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+type NobleMlDsa = typeof import('@noble/post-quantum/ml-dsa.js');
+type Dsa = NobleMlDsa['ml_dsa65'];
+
+/**
+ * @noble/post-quantum's ml-dsa module, loaded on first use: its top level computes the NTT tables
+ * with BigInt powers (~23M instructions, +3.4% of a cold `--version`), which a connection to a
+ * classic server never needs. Loading stays synchronous (verification is called from the sans-IO
+ * core): in the esbuild bundles (ESM and the CommonJS SEA one) this literal require() is bundled
+ * as a lazily initialised module; run unbundled (tsx, tsc's dist/) it is Node's require(esm)
+ * (Node >= 20.19), resolved from the running script.
+ */
+let noble: NobleMlDsa | undefined;
+declare const require: ((id: string) => unknown) | undefined;
+function mlDsaModule(): NobleMlDsa {
+  if (noble === undefined) {
+    if (typeof require === 'function') {
+      noble = require('@noble/post-quantum/ml-dsa.js') as NobleMlDsa;
+    } else {
+      const { createRequire } = process.getBuiltinModule('node:module');
+      const from = process.argv[1] ?? `${process.cwd()}/`;
+      noble = createRequire(from)('@noble/post-quantum/ml-dsa.js') as NobleMlDsa;
+    }
+  }
+  return noble;
+}
 
 export type MlDsaName = 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87';
 
@@ -18,7 +42,8 @@ interface MlDsaParams {
   signatureLength: number;
   /** NIST security category strength, as OpenSSL 3.5 reports EVP_PKEY_get_security_bits. */
   securityBits: number;
-  dsa: typeof ml_dsa65;
+  /** The noble implementation (loads the module on first call). */
+  dsa: () => Dsa;
 }
 
 /** FIPS 204 Table 2 sizes. */
@@ -30,7 +55,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 1312,
     signatureLength: 2420,
     securityBits: 128,
-    dsa: ml_dsa44,
+    dsa: () => mlDsaModule().ml_dsa44,
   },
   {
     name: 'ML-DSA-65',
@@ -39,7 +64,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 1952,
     signatureLength: 3309,
     securityBits: 192,
-    dsa: ml_dsa65,
+    dsa: () => mlDsaModule().ml_dsa65,
   },
   {
     name: 'ML-DSA-87',
@@ -48,7 +73,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 2592,
     signatureLength: 4627,
     securityBits: 256,
-    dsa: ml_dsa87,
+    dsa: () => mlDsaModule().ml_dsa87,
   },
 ];
 
@@ -104,7 +129,7 @@ export function mlDsaVerify(name: MlDsaName, spki: Uint8Array, data: Uint8Array,
   const pk = mlDsaPublicKey(spki);
   if (!pk || pk.params.name !== name || signature.length !== pk.params.signatureLength) return false;
   try {
-    return pk.params.dsa.verify(signature, data, pk.key);
+    return pk.params.dsa().verify(signature, data, pk.key);
   } catch {
     return false;
   }
