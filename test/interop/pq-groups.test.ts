@@ -17,11 +17,11 @@ before(async () => {
 
 const GROUPS = ['SecP256r1MLKEM768', 'SecP384r1MLKEM1024', 'MLKEM768', 'MLKEM1024'] as const;
 
-async function roundTrip(peer: Peer, groups: string): Promise<CliResult> {
+async function roundTrip(peer: Peer, groups: string, extra: string[] = []): Promise<CliResult> {
   try {
     return await probe(
       peer,
-      [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, '--groups', groups],
+      [`127.0.0.1:${peer.port}`, '--servername', 'localhost', '--cafile', pki.root, '--groups', groups, ...extra],
       { send: 'pq hello\n', waitFor: /olleh qp/ },
     );
   } finally {
@@ -76,6 +76,16 @@ test('openssl 3.5: HelloRetryRequest from an x25519 first share to SecP384r1MLKE
     await peer.stop();
   }
 });
+
+for (const group of GROUPS) {
+  test(`openssl 3.5 s_server -groups ${group}: tls-probe --crypto noble --groups ${group}`, async () => {
+    const peer = await startOpenSslNextServer('3.5', {
+      ...pki.leaf('p256'),
+      args: ['-tls1_3', '-rev', '-groups', group],
+    });
+    ok(await roundTrip(peer, group, ['--crypto', 'noble']), group);
+  });
+}
 
 for (const group of GROUPS) {
   test(`Node 24 (OpenSSL 3.5) ecdhCurve ${group}: tls-probe --groups ${group}`, async () => {
