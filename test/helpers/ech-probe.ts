@@ -17,13 +17,9 @@ import {
   HandshakeType,
   type ClientHello,
 } from '../../src/tls/codec/handshake.js';
-import { HASH_LENGTH, suiteById } from '../../src/tls/codec/names.js';
-import { setupBaseS } from '../../src/tls/crypto/hpke.js';
+import { suiteById } from '../../src/tls/codec/names.js';
 import { nodeProvider as p } from '../../src/tls/crypto/node.js';
-import { chooseEchConfig, decodeEchConfigList } from '../../src/tls/ech/config.js';
-import { echInnerExtension, encodeClientHelloInner, sealClientHelloOuter } from '../../src/tls/ech/inner.js';
-import { echConfirmation, hrrForConfirmation, serverHelloForConfirmation } from '../../src/tls/ech/confirm.js';
-import { constantTimeEqual } from '../../src/tls/codec/bytes.js';
+import { EchOffer } from '../../src/tls/ech/client.js';
 
 export interface EchProbeResult {
   /** The server's first answer was a HelloRetryRequest. */
@@ -92,23 +88,14 @@ function record(message: Uint8Array): Uint8Array {
   return new Writer().u8(22).u16(0x0301).vec16(message).finish().slice();
 }
 
-/** The message_hash construct of RFC 8446 §4.4.1 for a ClientHello1 under `hash`. */
-function messageHash(hash: 'sha256' | 'sha384', ch1: Uint8Array): Uint8Array {
-  return frameHandshake(HandshakeType.message_hash, p.digest(hash, ch1)).slice();
-}
-
 export async function echFirstFlight(
   host: string,
   port: number,
   configList: Uint8Array,
   innerName: string,
 ): Promise<EchProbeResult> {
-  const choice = chooseEchConfig(decodeEchConfigList(configList));
-  if (!choice) throw new Error('no usable ECHConfig');
-  const { config, contents, suite } = choice;
-  const info = new Uint8Array([...new TextEncoder().encode('tls ech'), 0, ...config.raw]);
-  const { enc, context } = setupBaseS(p, suite, contents.publicKey, info);
-
+  const offer = EchOffer.create(p, configList);
+  if (!offer) throw new Error('no usable ECHConfig');
   const x25519 = p.generateKeyShare('x25519');
   const sessionId = p.randomBytes(32);
   const innerRandom = p.randomBytes(32);
@@ -120,7 +107,7 @@ export async function echFirstFlight(
     groups,
     sigalgs,
     share,
-    echInnerExtension(),
+    EchOffer.innerExtension(),
   ];
   const inner1: ClientHello = {
     legacyVersion: 0x0303,
@@ -135,16 +122,9 @@ export async function echFirstFlight(
     random: p.randomBytes(32),
     sessionId,
     cipherSuites: [0x1301, 0x1302, 0x1303],
-    extensions: [sni(contents.publicName), u16list(43, 1, [0x0304, 0x0303]), groups, sigalgs, share],
+    extensions: [sni(offer.publicName), u16list(43, 1, [0x0304, 0x0303]), groups, sigalgs, share],
   });
-  const fields = { suite, configId: contents.configId, enc };
-  const outer1 = sealClientHelloOuter(
-    outerBase(keyShareExt(GROUP_IDS.x25519, x25519.publicKey)),
-    encodeClientHelloInner(inner1, compress, contents.maximumNameLength),
-    context,
-    fields,
-  );
-  const chInner1 = frameHandshake(HandshakeType.client_hello, encodeClientHello(inner1)).slice();
+  const outer1 = offer.seal(inner1, outerBase(keyShareExt(GROUP_IDS.x25519, x25519.publicKey)), compress);
 
   const sock = connect({ host, port });
   const chunks: Uint8Array[] = [];
@@ -179,46 +159,27 @@ export async function echFirstFlight(
       sock.once('connect', resolve);
       sock.once('error', reject);
     });
-    sock.write(record(frameHandshake(HandshakeType.client_hello, outer1.body)));
+    sock.write(record(frameHandshake(HandshakeType.client_hello, encodeClientHello(outer1))));
     const reader = new HandshakeReader(next);
     let sh = await reader.message();
     let decoded = decodeServerHello(sh.subarray(4));
     const hashOf = (id: number): 'sha256' | 'sha384' => (suiteById(id)?.hash === 'sha384' ? 'sha384' : 'sha256');
-    let transcript: Uint8Array[] = [chInner1];
     let hrrAccepted: boolean | null = null;
     if (decoded.isHrr) {
-      const hash = hashOf(decoded.cipherSuite);
-      const found = hrrForConfirmation(sh);
-      if (found) {
-        const th = p.digest(hash, new Uint8Array([...messageHash(hash, chInner1), ...found.zeroed]));
-        hrrAccepted = constantTimeEqual(echConfirmation(p, hash, innerRandom, th, true), found.confirmation);
-      } else hrrAccepted = false;
+      hrrAccepted = offer.helloRetryRequest(hashOf(decoded.cipherSuite), sh);
       const ksExt = decoded.extensions.find((e) => e.type === 51);
       const selected = ((ksExt?.data[0] ?? 0) << 8) | (ksExt?.data[1] ?? 0);
       const groupName = (Object.keys(GROUP_IDS) as (keyof typeof GROUP_IDS)[]).find((k) => GROUP_IDS[k] === selected);
       if (!groupName) throw new Error(`HRR selected group 0x${selected.toString(16)}`);
       const share2 = keyShareExt(selected, p.generateKeyShare(groupName).publicKey);
       const inner2: ClientHello = { ...inner1, extensions: innerExts(share2) };
-      const outer2 = sealClientHelloOuter(
-        outerBase(share2),
-        encodeClientHelloInner(inner2, compress, contents.maximumNameLength),
-        context,
-        { ...fields, enc: new Uint8Array(0) },
-      );
-      sock.write(record(frameHandshake(HandshakeType.client_hello, outer2.body)));
-      transcript = [
-        messageHash(hash, chInner1),
-        sh,
-        frameHandshake(HandshakeType.client_hello, encodeClientHello(inner2)).slice(),
-      ];
+      const outer2 = offer.seal(inner2, outerBase(share2), compress);
+      sock.write(record(frameHandshake(HandshakeType.client_hello, encodeClientHello(outer2))));
       sh = await reader.message();
       decoded = decodeServerHello(sh.subarray(4));
     }
-    const hash = hashOf(decoded.cipherSuite);
-    if (HASH_LENGTH[hash] === 0) throw new Error('unreachable');
-    const { zeroed, confirmation } = serverHelloForConfirmation(sh);
-    const th = p.digest(hash, new Uint8Array([...transcript.flatMap((m) => [...m]), ...zeroed]));
-    const accepted = constantTimeEqual(echConfirmation(p, hash, innerRandom, th, false), confirmation);
+    const accepted = offer.serverHello(hashOf(decoded.cipherSuite), sh, hrrAccepted);
+    if (offer.seals !== (hrrAccepted === null ? 1 : 2)) throw new Error(`ECH made ${offer.seals} HPKE seals`);
     return { hrr: hrrAccepted !== null, hrrAccepted, accepted, suite: decoded.cipherSuite };
   } finally {
     sock.destroy();
