@@ -249,22 +249,10 @@ export const NAMED_GROUPS: readonly NamedGroup[] = [
     tempKey: 'ECDH, secp521r1, 521 bits',
   },
   // draft-ietf-tls-ecdhe-mlkem (EC share first) and draft-ietf-tls-mlkem; TLS 1.3 only. OpenSSL 3.5 spellings.
-  {
-    id: 0x11eb,
-    name: 'SecP256r1MLKEM768',
-    openssl: 'SecP256r1MLKEM768',
-    aliases: ['p256_mlkem768'],
-    tempKey: 'SecP256r1MLKEM768',
-  },
-  {
-    id: 0x11ed,
-    name: 'SecP384r1MLKEM1024',
-    openssl: 'SecP384r1MLKEM1024',
-    aliases: ['p384_mlkem1024'],
-    tempKey: 'SecP384r1MLKEM1024',
-  },
-  { id: 0x0201, name: 'MLKEM768', openssl: 'MLKEM768', aliases: ['mlkem768'], tempKey: 'MLKEM768' },
-  { id: 0x0202, name: 'MLKEM1024', openssl: 'MLKEM1024', aliases: ['mlkem1024'], tempKey: 'MLKEM1024' },
+  { id: 0x11eb, name: 'SecP256r1MLKEM768', openssl: 'SecP256r1MLKEM768', aliases: [], tempKey: 'SecP256r1MLKEM768' },
+  { id: 0x11ed, name: 'SecP384r1MLKEM1024', openssl: 'SecP384r1MLKEM1024', aliases: [], tempKey: 'SecP384r1MLKEM1024' },
+  { id: 0x0201, name: 'MLKEM768', openssl: 'MLKEM768', aliases: [], tempKey: 'MLKEM768' },
+  { id: 0x0202, name: 'MLKEM1024', openssl: 'MLKEM1024', aliases: [], tempKey: 'MLKEM1024' },
 ];
 
 export function groupById(id: number): NamedGroup | undefined {
@@ -359,20 +347,6 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
   { id: 0x0905, name: 'mldsa65', kind: 'mldsa', hash: null, sigType: 'mldsa65', tls13: true },
   { id: 0x0906, name: 'mldsa87', kind: 'mldsa', hash: null, sigType: 'mldsa87', tls13: true },
 ];
-
-/** The FIPS 204 parameter set of an ML-DSA signature scheme. */
-export function mlDsaParameterSet(scheme: SignatureScheme): 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87' | null {
-  switch (scheme.name) {
-    case 'mldsa44':
-      return 'ML-DSA-44';
-    case 'mldsa65':
-      return 'ML-DSA-65';
-    case 'mldsa87':
-      return 'ML-DSA-87';
-    default:
-      return null;
-  }
-}
 
 export function sigSchemeById(id: number): SignatureScheme | undefined {
   return SIGNATURE_SCHEMES.find((s) => s.id === id);

@@ -5,6 +5,8 @@
  * key the raw BIT STRING contents). Node 20's OpenSSL 3.0 cannot parse these keys, so the SPKI is
  * taken apart here. Both providers call this module.
  */
+import type { SignatureScheme } from '../codec/names.js';
+
 type NobleMlDsa = typeof import('@noble/post-quantum/ml-dsa.js');
 type Dsa = NobleMlDsa['ml_dsa65'];
 
@@ -76,6 +78,20 @@ export const MLDSA: readonly MlDsaParams[] = [
     dsa: () => mlDsaModule().ml_dsa87,
   },
 ];
+
+/** The FIPS 204 parameter set of an ML-DSA signature scheme. */
+export function mlDsaParameterSet(scheme: SignatureScheme): MlDsaName | null {
+  switch (scheme.name) {
+    case 'mldsa44':
+      return 'ML-DSA-44';
+    case 'mldsa65':
+      return 'ML-DSA-65';
+    case 'mldsa87':
+      return 'ML-DSA-87';
+    default:
+      return null;
+  }
+}
 
 export function mlDsaByOid(oid: string): MlDsaParams | undefined {
   return MLDSA.find((m) => m.oid === oid);

@@ -6,8 +6,8 @@
  */
 import * as crypto from 'node:crypto';
 import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
-import { HASH_LENGTH, mlDsaParameterSet } from '../codec/names.js';
-import { mlDsaVerify } from './mldsa.js';
+import { HASH_LENGTH } from '../codec/names.js';
+import { mlDsaParameterSet, mlDsaVerify } from './mldsa.js';
 import { illegalParameter } from '../errors.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
