@@ -4,7 +4,7 @@
  * plus a copy of the ML-DSA-65 leaf whose signature has one bit flipped. Generated once into
  * fixtures/out/mldsa-pki (ignored by git), like test/helpers/pki.ts.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { opensslNext } from './openssl-next.js';
 import { repoRoot } from './pki.js';
@@ -39,10 +39,24 @@ export function ensureMlDsaPki(): Promise<MlDsaPki> {
 
 async function build(): Promise<MlDsaPki> {
   const dir = join(repoRoot, 'fixtures', 'out', 'mldsa-pki');
+  if (!existsSync(join(dir, '.complete'))) await generate(dir);
   const f = (n: string): string => join(dir, n);
-  if (!existsSync(f('.complete'))) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+  return {
+    dir,
+    root: f('root.pem'),
+    leaf: (name) => ({ cert: f(`${name}.pem`), key: f(`${name}.key`), chain: f(`${name}.chain.pem`) }),
+  };
+}
+
+/**
+ * Generates into a temporary sibling directory and renames it into place (as fixtures/pki/generate.sh
+ * does): test files running at once never see a half-made PKI; the first rename wins.
+ */
+async function generate(dir: string): Promise<void> {
+  mkdirSync(join(dir, '..'), { recursive: true });
+  const tmp = mkdtempSync(`${dir}.tmp.`);
+  const f = (n: string): string => join(tmp, n);
+  try {
     const o = (args: string[]): Promise<string> => opensslNext('3.5', args);
     writeFileSync(f('ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
     writeFileSync(
@@ -99,10 +113,16 @@ async function build(): Promise<MlDsaPki> {
     writeFileSync(f('bad-sig.key'), readFileSync(f('mldsa65.key')));
     writeFileSync(f('bad-sig.chain.pem'), bad + readFileSync(f('ica.pem'), 'utf8'));
     writeFileSync(f('.complete'), '');
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      // Another process renamed its copy first (use that one), or a stale half-made dir is in the way.
+      if (!existsSync(join(dir, '.complete'))) {
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(tmp, dir);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  return {
-    dir,
-    root: f('root.pem'),
-    leaf: (name) => ({ cert: f(`${name}.pem`), key: f(`${name}.key`), chain: f(`${name}.chain.pem`) }),
-  };
 }
