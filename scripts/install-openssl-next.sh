@@ -15,6 +15,10 @@ dest=${1:-${TLS_PROBE_PEER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tls-probe}/ope
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
+# One installer at a time (test files that find the peers missing may start it concurrently).
+exec 9>"$dest/.lock"
+flock 9
+
 works() { [ -x "$dest/bin/openssl-$1" ] && OPENSSL_CONF=/dev/null "$dest/bin/openssl-$1" version >/dev/null 2>&1; }
 if works 3.5 && works 4.0; then
   echo "openssl-next: already installed in $dest"
