@@ -20,6 +20,7 @@ import {
   echConfigUnusableReason,
   encodeEchConfig,
   encodeEchConfigList,
+  readRetryConfigs,
   validPublicName,
   type EchConfigContents,
 } from '../../src/tls/ech/config.js';
@@ -436,4 +437,12 @@ test('HelloRetryRequest confirmation (§7.2.1): found in the extension, zeroed f
   );
   const short = serverHello(HRR_RANDOM, new Writer().u16(EXT_ENCRYPTED_CLIENT_HELLO).vec16(new Uint8Array(7)).finish());
   assert.throws(() => hrrForConfirmation(short), alert('decode_error'));
+});
+
+test('retry_configs in EncryptedExtensions: returned as received; unparseable is decode_error; after acceptance unsupported_extension', () => {
+  const list = encodeEchConfigList([encodeEchConfig(contents())]);
+  assert.equal(toHex(readRetryConfigs(list, false)), toHex(list));
+  assert.throws(() => readRetryConfigs(list.subarray(0, list.length - 2), false), alert('decode_error'));
+  assert.throws(() => readRetryConfigs(Uint8Array.of(0, 1, 0), false), alert('decode_error'));
+  assert.throws(() => readRetryConfigs(list, true), alert('unsupported_extension'));
 });

@@ -5,7 +5,8 @@
  * ECHConfigList base64, usually after the "PRIVATE KEY" block).
  */
 import { Reader, Writer } from '../codec/bytes.js';
-import { decodeError } from '../errors.js';
+import { TlsAlert, decodeError } from '../errors.js';
+import { AlertDescription } from '../codec/alerts.js';
 import { HPKE_KEM_X25519_SHA256, X25519_KEY_LENGTH, hpkeSuiteSupported, type HpkeSuite } from '../crypto/hpke.js';
 
 /** The ECHConfig version (and extension code point) of RFC 9849. */
@@ -175,4 +176,21 @@ export function echConfigListFromText(text: string): Uint8Array {
 /** Base64 of an ECHConfigList, ready to pass back to --ech-config-list. */
 export function echConfigListToBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+}
+
+/**
+ * The server's encrypted_client_hello in EncryptedExtensions (RFC 9849 §5: ECHEncryptedExtensions,
+ * the retry_configs ECHConfigList). Only valid when the server used ClientHelloOuter: after an
+ * accepted ECH it is unsupported_extension; retry configs that do not parse are decode_error
+ * (§6.1.6). Returns the list as received, ready to hand back to --ech-config-list.
+ */
+export function readRetryConfigs(data: Uint8Array, echAccepted: boolean): Uint8Array {
+  if (echAccepted) {
+    throw new TlsAlert(
+      AlertDescription.unsupported_extension,
+      'encrypted_client_hello in EncryptedExtensions after ECH was accepted',
+    );
+  }
+  decodeEchConfigList(data);
+  return data.slice();
 }
