@@ -12,7 +12,7 @@ import { parseCertCompression, parseEchConfigList } from '../../src/cli/ech-valu
 import { encodeEchConfig, encodeEchConfigList, echConfigListToBase64 } from '../../src/tls/ech/config.js';
 import { x25519PublicKey } from '../../src/tls/crypto/hpke.js';
 import { nodeProvider } from '../../src/tls/crypto/node.js';
-import { UsageError } from '../../src/tls/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 
 const list = encodeEchConfigList([
   encodeEchConfig({

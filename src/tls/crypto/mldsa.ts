@@ -7,31 +7,9 @@
  */
 import type { SignatureScheme } from '../codec/names.js';
 
-type NobleMlDsa = typeof import('@noble/post-quantum/ml-dsa.js');
-type Dsa = NobleMlDsa['ml_dsa65'];
+import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 
-/**
- * @noble/post-quantum's ml-dsa module, loaded on first use: its top level computes the NTT tables
- * with BigInt powers (~23M instructions, +3.4% of a cold `--version`), which a connection to a
- * classic server never needs. Loading stays synchronous (verification is called from the sans-IO
- * core): in the esbuild bundles (ESM and the CommonJS SEA one) this literal require() is bundled
- * as a lazily initialised module; run unbundled (tsx, tsc's dist/) it is Node's require(esm)
- * (Node >= 20.19), resolved from the running script.
- */
-let noble: NobleMlDsa | undefined;
-declare const require: ((id: string) => unknown) | undefined;
-function mlDsaModule(): NobleMlDsa {
-  if (noble === undefined) {
-    if (typeof require === 'function') {
-      noble = require('@noble/post-quantum/ml-dsa.js') as NobleMlDsa;
-    } else {
-      const { createRequire } = process.getBuiltinModule('node:module');
-      const from = process.argv[1] ?? `${process.cwd()}/`;
-      noble = createRequire(from)('@noble/post-quantum/ml-dsa.js') as NobleMlDsa;
-    }
-  }
-  return noble;
-}
+type Dsa = typeof ml_dsa65;
 
 export type MlDsaName = 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87';
 
@@ -44,7 +22,7 @@ interface MlDsaParams {
   signatureLength: number;
   /** NIST security category strength, as OpenSSL 3.5 reports EVP_PKEY_get_security_bits. */
   securityBits: number;
-  /** The noble implementation (loads the module on first call). */
+  /** The noble implementation. */
   dsa: () => Dsa;
 }
 
@@ -57,7 +35,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 1312,
     signatureLength: 2420,
     securityBits: 128,
-    dsa: () => mlDsaModule().ml_dsa44,
+    dsa: () => ml_dsa44,
   },
   {
     name: 'ML-DSA-65',
@@ -66,7 +44,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 1952,
     signatureLength: 3309,
     securityBits: 192,
-    dsa: () => mlDsaModule().ml_dsa65,
+    dsa: () => ml_dsa65,
   },
   {
     name: 'ML-DSA-87',
@@ -75,7 +53,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 2592,
     signatureLength: 4627,
     securityBits: 256,
-    dsa: () => mlDsaModule().ml_dsa87,
+    dsa: () => ml_dsa87,
   },
 ];
 
