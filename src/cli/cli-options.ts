@@ -3,7 +3,7 @@
  * (the parser) and option-values.ts (the value checks it calls) both import it without importing
  * each other.
  */
-import type { GroupName } from '../tls/codec/names.js';
+import type { CertCompressionName, GroupName } from '../tls/codec/names.js';
 
 export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
@@ -60,6 +60,8 @@ export interface CliOptions {
   maxSendFragment: number;
   /** RFC 6066 length to request (0: none) and its extension code 1..4 (0: none). */
   maxFragmentLength: 0 | 512 | 1024 | 2048 | 4096;
+  /** --cert-compression list, [] for --no-cert-compression, null for the default (all). */
+  certCompression: CertCompressionName[] | null;
   maxFragmentLengthCode: 0 | 1 | 2 | 3 | 4;
   /** Emulated socket send buffer in bytes; null: the real socket. */
   sndbuf: number | null;

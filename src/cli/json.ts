@@ -44,6 +44,7 @@ export interface JsonConnection {
   sni: string | null;
   sniAcknowledged: boolean;
   peerSignatureScheme: string | null;
+  certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
   extendedMasterSecret: boolean;
   secureRenegotiation: boolean;
   handshakeBytes: { read: number; written: number };
@@ -102,6 +103,7 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     sni: i.servername,
     sniAcknowledged: i.sniAcknowledged,
     peerSignatureScheme: i.peerSignatureScheme === null ? null : sigSchemeName(i.peerSignatureScheme),
+    certificateCompression: i.certificateCompression,
     extendedMasterSecret: i.extendedMasterSecret,
     secureRenegotiation: i.secureRenegotiation,
     handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },

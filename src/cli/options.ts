@@ -26,6 +26,7 @@ import {
   parseVersion,
   usage,
 } from './option-values.js';
+import { parseCertCompression } from './ech-values.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -108,6 +109,11 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.addOption(new Option('--tls1_3', 'TLS 1.3 only').conflicts(['minTls', 'maxTls']));
   p.option('--min-tls <version>', 'lowest version to offer: 1.2 or 1.3 (default 1.2)');
   p.option('--max-tls <version>', 'highest version to offer: 1.2 or 1.3 (default 1.3)');
+  p.option(
+    '--cert-compression <list>',
+    'RFC 8879 certificate compression to offer (TLS 1.3): zlib, brotli, zstd (default: all)',
+  );
+  p.option('--no-cert-compression', 'offer no certificate compression');
   p.option(
     '--groups <list>',
     'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521, SecP256r1MLKEM768, SecP384r1MLKEM1024, MLKEM768, MLKEM1024',
@@ -328,6 +334,12 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     minVersion,
     maxVersion,
     groups: typeof o['groups'] === 'string' ? parseGroups(o['groups']) : null,
+    certCompression:
+      o['certCompression'] === false
+        ? []
+        : typeof o['certCompression'] === 'string'
+          ? parseCertCompression(o['certCompression'])
+          : null,
     ciphersuites: typeof o['ciphersuites'] === 'string' ? parseSuites('--ciphersuites', o['ciphersuites']) : null,
     cipher: typeof o['cipher'] === 'string' ? parseSuites('--cipher', o['cipher']) : null,
     sigalgs: typeof o['sigalgs'] === 'string' ? parseSigalgs(o['sigalgs']) : null,

@@ -52,6 +52,8 @@ export function defaultOptions(provider: CryptoProvider, now: () => number): Con
     mode: Mode.AUTO_RETRY,
     maxSendFragment: 16384,
     maxFragmentLength: 0,
+    // RFC 8879, offered by default as OpenSSL 3.2+ does.
+    certCompression: ['zlib', 'brotli', 'zstd'],
     now,
   };
 }

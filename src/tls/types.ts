@@ -3,7 +3,7 @@
  * modes, and the facts a report shows about a connection.
  */
 import type { CryptoProvider } from './crypto/provider.js';
-import type { GroupName, SupportedVersion } from './codec/names.js';
+import type { CertCompressionName, GroupName, SupportedVersion } from './codec/names.js';
 
 /** OpenSSL SSL_MODE_* bits (include/openssl/ssl.h.in). */
 export const Mode = {
@@ -123,6 +123,8 @@ export interface ConnectionInfo {
   maxSendFragment: number;
   /** Early data status (TLS 1.3): "not sent" for now. */
   earlyData: 'not sent' | 'rejected' | 'accepted';
+  /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
+  certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -156,6 +158,8 @@ export interface ContextOptions {
   maxSendFragment: number;
   /** RFC 6066 max_fragment_length code 1..4 to request, or 0. */
   maxFragmentLength: 0 | 1 | 2 | 3 | 4;
+  /** RFC 8879 algorithms offered in compress_certificate (TLS 1.3), in preference order; [] offers none. */
+  certCompression: CertCompressionName[];
   /** Wall clock in milliseconds (injectable for tests; the core reads no clock otherwise). */
   now: () => number;
 }

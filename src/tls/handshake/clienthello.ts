@@ -20,7 +20,16 @@ import {
   supportedVersionsExt,
 } from '../codec/extensions.js';
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
-import { groupByName, HASH_LENGTH, ProtocolVersion, suiteById, type GroupName, type HashName } from '../codec/names.js';
+import {
+  certCompressionByName,
+  groupByName,
+  HASH_LENGTH,
+  ProtocolVersion,
+  suiteById,
+  type GroupName,
+  type HashName,
+} from '../codec/names.js';
+import { encodeCompressCertificateExt } from '../codec/compressed-certificate.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { TlsAlert } from '../errors.js';
 import type { KeyShare } from '../crypto/provider.js';
@@ -97,6 +106,10 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
     if (h.cookie) exts.push(cookieExt(h.cookie));
     exts.push(pskModesExt());
     exts.push(keyShareClientExt(h.keyShares.map((k) => ({ group: groupId(k.group), key: k.publicKey }))));
+    // RFC 8879 §3: the algorithms we can decompress, in our order of preference.
+    const algs = o.certCompression.map((n) => certCompressionByName(n)?.id ?? 0).filter((id) => id !== 0);
+    if (algs.length > 0)
+      exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
   }
   return exts;
 }
