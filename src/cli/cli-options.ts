@@ -3,7 +3,7 @@
  * (the parser) and option-values.ts (the value checks it calls) both import it without importing
  * each other.
  */
-import type { GroupName } from '../tls/codec/names.js';
+import type { CertCompressionName, GroupName } from '../tls/codec/names.js';
 import type { CertificateOptions } from './options-x509.js';
 
 /** s_client's 13 (apps/s_client.c starttls_protocols), the first seven in tls-probe's historical order. */
@@ -69,6 +69,8 @@ export interface CliOptions extends ScriptOptions, CertificateOptions {
   maxSendFragment: number;
   /** RFC 6066 length to request (0: none) and its extension code 1..4 (0: none). */
   maxFragmentLength: 0 | 512 | 1024 | 2048 | 4096;
+  /** --cert-compression list, [] for --no-cert-compression, null for the default (all). */
+  certCompression: CertCompressionName[] | null;
   maxFragmentLengthCode: 0 | 1 | 2 | 3 | 4;
   /** Emulated socket send buffer in bytes; null: the real socket. */
   sndbuf: number | null;

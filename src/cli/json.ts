@@ -61,6 +61,7 @@ export interface JsonConnection {
   peerSignatureScheme: string | null;
   /** s_client's "Server Temp Key" text ("X25519, 253 bits", "DH, 2048 bits"), null without one. */
   serverTempKey: string | null;
+  certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
   extendedMasterSecret: boolean;
   secureRenegotiation: boolean;
   handshakeBytes: { read: number; written: number };
@@ -142,6 +143,7 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
         ? null
         : sigSchemeName(i.peerSignatureScheme),
     serverTempKey: serverTempKey(i),
+    certificateCompression: i.certificateCompression,
     extendedMasterSecret: i.extendedMasterSecret,
     secureRenegotiation: i.secureRenegotiation,
     handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },

@@ -110,7 +110,10 @@ export function parseGroups(raw: string): GroupName[] {
   return listOf('--groups', raw, /[:,]/)
     .map((n) => {
       const g = groupByName(n);
-      if (!g) throw usage(`unknown group '${n}' in --groups (known: X25519MLKEM768, x25519, P-256, P-384, P-521)`);
+      if (!g)
+        throw usage(
+          `unknown group '${n}' in --groups (known: X25519MLKEM768, x25519, P-256, P-384, P-521, SecP256r1MLKEM768, SecP384r1MLKEM1024, MLKEM768, MLKEM1024)`,
+        );
       return g.name;
     })
     .filter((g, i, all) => {

@@ -31,6 +31,7 @@ import {
 } from './options-script.js';
 import { translateSclientArgs } from './sclient-args.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
+import { parseCertCompression } from './ech-values.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -137,7 +138,15 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
     '--no-legacy-server-connect',
     'refuse TLS 1.0-1.2 servers without renegotiation_info (RFC 5746), as OpenSSL 3.0 does by default',
   );
-  p.option('--groups <list>', 'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521');
+  p.option(
+    '--cert-compression <list>',
+    'RFC 8879 certificate compression to offer (TLS 1.3): zlib, brotli, zstd (default: all)',
+  );
+  p.option('--no-cert-compression', 'offer no certificate compression');
+  p.option(
+    '--groups <list>',
+    'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521, SecP256r1MLKEM768, SecP384r1MLKEM1024, MLKEM768, MLKEM1024',
+  );
   p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
   p.option(
     '--cipher <list>',
@@ -368,6 +377,12 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     minVersion,
     maxVersion,
     groups: typeof o['groups'] === 'string' ? parseGroups(o['groups']) : null,
+    certCompression:
+      o['certCompression'] === false
+        ? []
+        : typeof o['certCompression'] === 'string'
+          ? parseCertCompression(o['certCompression'])
+          : null,
     ciphersuites: typeof o['ciphersuites'] === 'string' ? parseSuites('--ciphersuites', o['ciphersuites']) : null,
     cipher: cipher?.suites ?? null,
     securityLevel,

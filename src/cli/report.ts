@@ -237,6 +237,10 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
     if (info.clientCaNames.length === 0) out.push('No client certificate CA names sent');
     else out.push('Acceptable client certificate CA names', ...info.clientCaNames.map(opensslName));
     out.push(...peerSignatureLines(info, ['Peer signing digest', 'Peer signature type']), ...tempKeyLine(info));
+    const cc = info.certificateCompression;
+    // RFC 8879: "Certificate compression: brotli (4102 -> 2731 bytes)", the announced then received length.
+    if (cc)
+      out.push(`Certificate compression: ${cc.algorithm} (${cc.uncompressedLength} -> ${cc.compressedLength} bytes)`);
     out.push(
       '---',
       `SSL handshake has read ${info.handshakeBytes.read} bytes and written ${info.handshakeBytes.written} bytes`,

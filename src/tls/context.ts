@@ -22,6 +22,10 @@ export const DEFAULT_SIGALGS: SigAlgName[] = [
   'rsa_pkcs1_sha256',
   'rsa_pkcs1_sha384',
   'rsa_pkcs1_sha512',
+  // draft-ietf-tls-mldsa: offered after every classic scheme, so a server with both prefers classic.
+  'mldsa44',
+  'mldsa65',
+  'mldsa87',
 ];
 
 /**
@@ -48,6 +52,8 @@ export function defaultOptions(provider: CryptoProvider, now: () => number): Con
     mode: Mode.AUTO_RETRY,
     maxSendFragment: 16384,
     maxFragmentLength: 0,
+    // RFC 8879, offered by default as OpenSSL 3.2+ does.
+    certCompression: ['zlib', 'brotli', 'zstd'],
     now,
     securityLevel: 2,
     legacyServerConnect: true,

@@ -3,7 +3,7 @@
  * modes, and the facts a report shows about a connection.
  */
 import type { CryptoProvider } from './crypto/provider.js';
-import type { GroupName, SupportedVersion } from './codec/names.js';
+import type { CertCompressionName, GroupName, SupportedVersion } from './codec/names.js';
 import type { VerifyOptions, VerifyWarning } from './x509/verify.js';
 import type { CertInfo } from './x509/cert-info.js';
 
@@ -134,6 +134,8 @@ export interface ConnectionInfo {
   earlyData: 'not sent' | 'rejected' | 'accepted';
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
+  /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
+  certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -171,6 +173,8 @@ export interface ContextOptions {
   maxSendFragment: number;
   /** RFC 6066 max_fragment_length code 1..4 to request, or 0. */
   maxFragmentLength: 0 | 1 | 2 | 3 | 4;
+  /** RFC 8879 algorithms offered in compress_certificate (TLS 1.3), in preference order; [] offers none. */
+  certCompression: CertCompressionName[];
   /** Wall clock in milliseconds (injectable for tests; the core reads no clock otherwise). */
   now: () => number;
   /**

@@ -208,7 +208,7 @@ describe('usage errors', () => {
     [['--key', 'k.pem', 'h'], '--key needs --cert (the certificate for the key)'],
     [
       ['--groups', 'x448', 'h'],
-      "unknown group 'x448' in --groups (known: X25519MLKEM768, x25519, P-256, P-384, P-521)",
+      "unknown group 'x448' in --groups (known: X25519MLKEM768, x25519, P-256, P-384, P-521, SecP256r1MLKEM768, SecP384r1MLKEM1024, MLKEM768, MLKEM1024)",
     ],
     [['--groups', 'P-256:secp256r1', 'h'], '--groups names secp256r1 twice (aliases count as the same group)'],
     [['--groups', 'x25519,,P-256', 'h'], "--groups has an empty entry in 'x25519,,P-256' (see tls-probe --help)"],

@@ -78,6 +78,7 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     sessionId: new Uint8Array(0),
     maxSendFragment: 16384,
     earlyData: 'not sent',
+    certificateCompression: null,
     ...over,
   };
 }

@@ -34,7 +34,7 @@ import {
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
 import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
-import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
+import { PQ_GROUPS, hybridEncapsulate, isPqGroup, pqEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
 import { certificateVerifyContent } from '../../src/tls/handshake/auth.js';
 import {
@@ -204,6 +204,13 @@ export class Server13Flow {
     let shared: Uint8Array;
     if (group.name === 'X25519MLKEM768') {
       ({ serverShare, sharedSecret: shared } = hybridEncapsulate(clientShare, p.generateKeyShare('x25519')));
+    } else if (isPqGroup(group.name)) {
+      const ec = PQ_GROUPS[group.name].ec;
+      ({ serverShare, sharedSecret: shared } = pqEncapsulate(
+        group.name,
+        clientShare,
+        ec ? p.generateKeyShare(ec.group) : undefined,
+      ));
     } else {
       const ks = p.generateKeyShare(group.name);
       shared = ks.computeSecret(clientShare);

@@ -247,7 +247,16 @@ export function suiteName(id: number): string {
   return suiteById(id)?.openssl ?? `0x${id.toString(16).padStart(4, '0')}`;
 }
 
-export type GroupName = 'X25519MLKEM768' | 'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1';
+export type GroupName =
+  | 'X25519MLKEM768'
+  | 'x25519'
+  | 'secp256r1'
+  | 'secp384r1'
+  | 'secp521r1'
+  | 'SecP256r1MLKEM768'
+  | 'SecP384r1MLKEM1024'
+  | 'MLKEM768'
+  | 'MLKEM1024';
 
 export interface NamedGroup {
   id: number;
@@ -290,6 +299,11 @@ export const NAMED_GROUPS: readonly NamedGroup[] = [
     aliases: ['secp521r1', 'p521'],
     tempKey: 'ECDH, secp521r1, 521 bits',
   },
+  // draft-ietf-tls-ecdhe-mlkem (EC share first) and draft-ietf-tls-mlkem; TLS 1.3 only. OpenSSL 3.5 spellings.
+  { id: 0x11eb, name: 'SecP256r1MLKEM768', openssl: 'SecP256r1MLKEM768', aliases: [], tempKey: 'SecP256r1MLKEM768' },
+  { id: 0x11ed, name: 'SecP384r1MLKEM1024', openssl: 'SecP384r1MLKEM1024', aliases: [], tempKey: 'SecP384r1MLKEM1024' },
+  { id: 0x0201, name: 'MLKEM768', openssl: 'MLKEM768', aliases: [], tempKey: 'MLKEM768' },
+  { id: 0x0202, name: 'MLKEM1024', openssl: 'MLKEM1024', aliases: [], tempKey: 'MLKEM1024' },
 ];
 
 export function groupById(id: number): NamedGroup | undefined {
@@ -320,13 +334,16 @@ export type SigAlgName =
   | 'rsa_pkcs1_sha384'
   | 'rsa_pkcs1_sha512'
   | 'ecdsa_sha1'
-  | 'rsa_pkcs1_sha1';
+  | 'rsa_pkcs1_sha1'
+  | 'mldsa44'
+  | 'mldsa65'
+  | 'mldsa87';
 
 export interface SignatureScheme {
   id: number;
   name: SigAlgName;
   /** Signature algorithm family. */
-  kind: 'ecdsa' | 'eddsa' | 'rsa-pss' | 'rsa-pkcs1';
+  kind: 'ecdsa' | 'eddsa' | 'rsa-pss' | 'rsa-pkcs1' | 'mldsa';
   hash: HashName | null;
   /** For ECDSA in TLS 1.3 the curve is bound to the scheme. */
   curve?: 'P-256' | 'P-384' | 'P-521';
@@ -376,6 +393,10 @@ export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
   { id: 0x0601, name: 'rsa_pkcs1_sha512', kind: 'rsa-pkcs1', hash: 'sha512', sigType: 'RSA', tls13: false },
   { id: 0x0203, name: 'ecdsa_sha1', kind: 'ecdsa', hash: 'sha1', sigType: 'ECDSA', tls13: false },
   { id: 0x0201, name: 'rsa_pkcs1_sha1', kind: 'rsa-pkcs1', hash: 'sha1', sigType: 'RSA', tls13: false },
+  // draft-ietf-tls-mldsa: pure ML-DSA (FIPS 204), TLS 1.3 only; OpenSSL 3.5 prints the scheme name.
+  { id: 0x0904, name: 'mldsa44', kind: 'mldsa', hash: null, sigType: 'mldsa44', tls13: true },
+  { id: 0x0905, name: 'mldsa65', kind: 'mldsa', hash: null, sigType: 'mldsa65', tls13: true },
+  { id: 0x0906, name: 'mldsa87', kind: 'mldsa', hash: null, sigType: 'mldsa87', tls13: true },
 ];
 
 export function sigSchemeById(id: number): SignatureScheme | undefined {
@@ -387,4 +408,27 @@ export function sigSchemeByName(name: string): SignatureScheme | undefined {
 }
 export function sigSchemeName(id: number): string {
   return sigSchemeById(id)?.name ?? `0x${id.toString(16).padStart(4, '0')}`;
+}
+
+/** Certificate compression algorithms (RFC 8879 §7.3; IANA TLS CertificateCompressionAlgorithm). */
+export type CertCompressionName = 'zlib' | 'brotli' | 'zstd';
+
+export interface CertCompressionAlgorithm {
+  id: number;
+  name: CertCompressionName;
+}
+
+/** In the order tls-probe offers them by default (OpenSSL 3.2+ offers zlib, brotli, zstd when built with them). */
+export const CERT_COMPRESSION_ALGORITHMS: readonly CertCompressionAlgorithm[] = [
+  { id: 1, name: 'zlib' },
+  { id: 2, name: 'brotli' },
+  { id: 3, name: 'zstd' },
+];
+
+export function certCompressionById(id: number): CertCompressionAlgorithm | undefined {
+  return CERT_COMPRESSION_ALGORITHMS.find((a) => a.id === id);
+}
+export function certCompressionByName(name: string): CertCompressionAlgorithm | undefined {
+  const n = name.toLowerCase();
+  return CERT_COMPRESSION_ALGORITHMS.find((a) => a.name === n);
 }

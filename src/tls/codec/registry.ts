@@ -21,6 +21,7 @@ export const HandshakeType = {
   finished: 20,
   certificate_status: 22,
   key_update: 24,
+  compressed_certificate: 25,
   message_hash: 254,
 } as const;
 
@@ -41,6 +42,7 @@ const HANDSHAKE_NAMES = new Map<number, string>([
   [HandshakeType.finished, 'Finished'],
   [HandshakeType.certificate_status, 'CertificateStatus'],
   [HandshakeType.key_update, 'KeyUpdate'],
+  [HandshakeType.compressed_certificate, 'CompressedCertificate'],
   [HandshakeType.message_hash, 'MessageHash'],
 ]);
 
@@ -67,6 +69,7 @@ export const ExtensionType = {
   client_certificate_type: 19,
   server_certificate_type: 20,
   padding: 21,
+  compress_certificate: 27,
   encrypt_then_mac: 22,
   extended_master_secret: 23,
   record_size_limit: 28,

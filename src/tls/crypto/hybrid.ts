@@ -7,8 +7,9 @@
  *   shared secret = ML-KEM-768 shared secret (32)       || X25519 shared secret (32)
  * This is not noble's `ml_kem768_x25519`, which is X-Wing (a different combiner).
  */
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { ml_kem1024, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { illegalParameter } from '../errors.js';
+import type { GroupName } from '../codec/names.js';
 import type { KeyShare } from './provider.js';
 
 /** Byte lengths of the hybrid's parts (FIPS 203 Table 3, RFC 7748). */
@@ -94,4 +95,139 @@ export function hybridEncapsulate(
   }
   const x = x25519.computeSecret(clientShare.subarray(MLKEM768_ENCAPSULATION_KEY_LENGTH));
   return { serverShare: concat(enc.cipherText, x25519.publicKey), sharedSecret: concat(enc.sharedSecret, x) };
+}
+
+// --- The other post-quantum groups ------------------------------------------------------------
+//
+// draft-ietf-tls-ecdhe-mlkem §3 (as OpenSSL 3.5 and Go 1.24 deploy them): for the NIST hybrids the
+// ECDH part comes FIRST (unlike X25519MLKEM768):
+//   SecP256r1MLKEM768 (0x11EB): client = P-256 point (65) || ML-KEM-768 ek (1184),
+//                               server = P-256 point (65) || ML-KEM-768 ct (1088), secret = ECDH (32) || ML-KEM (32)
+//   SecP384r1MLKEM1024 (0x11ED): client = P-384 point (97) || ML-KEM-1024 ek (1568),
+//                               server = P-384 point (97) || ML-KEM-1024 ct (1568), secret = ECDH (48) || ML-KEM (32)
+// draft-ietf-tls-mlkem: pure MLKEM768 (0x0201) and MLKEM1024 (0x0202): client = ek, server = ct,
+// secret = the ML-KEM shared secret.
+
+export type PqGroup = 'SecP256r1MLKEM768' | 'SecP384r1MLKEM1024' | 'MLKEM768' | 'MLKEM1024';
+
+interface PqParams {
+  kem: typeof ml_kem768;
+  ekLength: number;
+  ctLength: number;
+  /** The classic group and its uncompressed point length, for the hybrids. */
+  ec?: { group: 'secp256r1' | 'secp384r1'; pointLength: number; scalarLength: number };
+}
+
+/** FIPS 203 Table 3 sizes; SEC 1 uncompressed points. */
+export const PQ_GROUPS: Readonly<Record<PqGroup, PqParams>> = {
+  SecP256r1MLKEM768: {
+    kem: ml_kem768,
+    ekLength: 1184,
+    ctLength: 1088,
+    ec: { group: 'secp256r1', pointLength: 65, scalarLength: 32 },
+  },
+  SecP384r1MLKEM1024: {
+    kem: ml_kem1024,
+    ekLength: 1568,
+    ctLength: 1568,
+    ec: { group: 'secp384r1', pointLength: 97, scalarLength: 48 },
+  },
+  MLKEM768: { kem: ml_kem768, ekLength: 1184, ctLength: 1088 },
+  MLKEM1024: { kem: ml_kem1024, ekLength: 1568, ctLength: 1568 },
+};
+
+export function isPqGroup(group: GroupName): group is PqGroup {
+  return Object.prototype.hasOwnProperty.call(PQ_GROUPS, group);
+}
+
+/** Client and server share lengths of a group in PQ_GROUPS. */
+export function pqShareLengths(group: PqGroup): { client: number; server: number } {
+  const g = PQ_GROUPS[group];
+  const ec = g.ec?.pointLength ?? 0;
+  return { client: ec + g.ekLength, server: ec + g.ctLength };
+}
+
+/**
+ * Splits a fixed private key for a PQ group (64-byte ML-KEM seed d||z, then the EC scalar for the
+ * hybrids), or draws a fresh seed and leaves the EC key to the provider.
+ */
+export function splitPqPrivateKey(
+  group: PqGroup,
+  privateKey: Uint8Array | undefined,
+  randomBytes: (n: number) => Uint8Array,
+): { seed: Uint8Array; ec: Uint8Array | undefined } {
+  if (privateKey === undefined) return { seed: randomBytes(MLKEM768_SEED_LENGTH), ec: undefined };
+  const ecLength = PQ_GROUPS[group].ec?.scalarLength ?? 0;
+  const want = MLKEM768_SEED_LENGTH + ecLength;
+  if (privateKey.length !== want)
+    throw new RangeError(`${group} private key must be ${want} bytes, got ${privateKey.length}`);
+  return {
+    seed: privateKey.slice(0, MLKEM768_SEED_LENGTH),
+    ec: ecLength > 0 ? privateKey.slice(MLKEM768_SEED_LENGTH) : undefined,
+  };
+}
+
+/** FIPS 203 decapsulation after checking the ciphertext length (a truncated ciphertext is illegal_parameter). */
+function decapsulate(group: PqGroup, ct: Uint8Array, dk: Uint8Array): Uint8Array {
+  const g = PQ_GROUPS[group];
+  if (ct.length !== g.ctLength)
+    throw illegalParameter(`invalid ${group} ML-KEM ciphertext length ${ct.length}, expected ${g.ctLength}`);
+  try {
+    return g.kem.decapsulate(ct, dk);
+  } catch {
+    throw illegalParameter(`invalid ${group} ML-KEM ciphertext`);
+  }
+}
+
+/**
+ * The client's key share for a PQ group from an ML-KEM keygen seed and, for the hybrids, a
+ * provider's EC share of the matching curve (whose computeSecret checks the point is on the curve).
+ */
+export function pqKeyShare(group: PqGroup, seed: Uint8Array, ec?: KeyShare): KeyShare {
+  const g = PQ_GROUPS[group];
+  if ((g.ec === undefined) !== (ec === undefined) || (g.ec && ec && ec.group !== g.ec.group)) {
+    throw new TypeError(`${group} needs ${g.ec ? `a ${g.ec.group} key share` : 'no EC key share'}`);
+  }
+  const { publicKey: ek, secretKey: dk } = g.kem.keygen(seed);
+  const lengths = pqShareLengths(group);
+  return {
+    group,
+    publicKey: ec ? concat(ec.publicKey, ek) : ek,
+    computeSecret(peerShare) {
+      if (peerShare.length !== lengths.server) {
+        throw illegalParameter(`invalid ${group} server share length ${peerShare.length}, expected ${lengths.server}`);
+      }
+      if (!ec || !g.ec) return decapsulate(group, peerShare, dk);
+      const ecdh = ec.computeSecret(peerShare.subarray(0, g.ec.pointLength));
+      return concat(ecdh, decapsulate(group, peerShare.subarray(g.ec.pointLength), dk));
+    },
+  };
+}
+
+/**
+ * The server side of a PQ group (for tests and in-memory peers): encapsulates to the client's
+ * share, with `ec` as the server's EC share for the hybrids. `msg` fixes ML-KEM's randomness.
+ */
+export function pqEncapsulate(
+  group: PqGroup,
+  clientShare: Uint8Array,
+  ec?: KeyShare,
+  msg?: Uint8Array,
+): { serverShare: Uint8Array; sharedSecret: Uint8Array } {
+  const g = PQ_GROUPS[group];
+  const lengths = pqShareLengths(group);
+  if (clientShare.length !== lengths.client) {
+    throw illegalParameter(`invalid ${group} client share length ${clientShare.length}, expected ${lengths.client}`);
+  }
+  const ecLength = g.ec?.pointLength ?? 0;
+  let enc: { cipherText: Uint8Array; sharedSecret: Uint8Array };
+  try {
+    const ek = clientShare.subarray(ecLength);
+    enc = msg === undefined ? g.kem.encapsulate(ek) : g.kem.encapsulate(ek, msg);
+  } catch {
+    throw illegalParameter(`invalid ${group} ML-KEM encapsulation key`);
+  }
+  if (!ec) return { serverShare: enc.cipherText, sharedSecret: enc.sharedSecret };
+  const ecdh = ec.computeSecret(clientShare.subarray(0, ecLength));
+  return { serverShare: concat(ec.publicKey, enc.cipherText), sharedSecret: concat(ecdh, enc.sharedSecret) };
 }

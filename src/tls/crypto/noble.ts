@@ -15,7 +15,7 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
 import { illegalParameter } from '../errors.js';
-import { hybridKeyShare, splitHybridPrivateKey } from './hybrid.js';
+import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
 import {
   NIST_CURVES,
   type NistGroup,
@@ -156,12 +156,21 @@ function nobleKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
       const { seed, x25519: x } = splitHybridPrivateKey(privateKey, randomBytes);
       return hybridKeyShare(seed, nobleX25519(x));
     }
+    case 'SecP256r1MLKEM768':
+    case 'SecP384r1MLKEM1024':
+    case 'MLKEM768':
+    case 'MLKEM1024': {
+      const { seed, ec } = splitPqPrivateKey(group, privateKey, randomBytes);
+      const ecGroup = PQ_GROUPS[group].ec?.group;
+      return pqKeyShare(group, seed, ecGroup ? nobleNist(ecGroup, ec) : undefined);
+    }
   }
 }
 
 /** ECDSA and Ed25519 with noble, RSA with node:crypto; false for anything malformed. */
 function nobleVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean {
-  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss') return nodeVerify(scheme, spki, data, signature);
+  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss' || scheme.kind === 'mldsa')
+    return nodeVerify(scheme, spki, data, signature); // RSA: node:crypto; ML-DSA: mldsa.ts (noble) for both
   try {
     const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
     if (!keyTypeFits(scheme, key)) return false;
@@ -184,7 +193,8 @@ function nobleVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, s
 
 /** ECDSA (deterministic, RFC 6979) and Ed25519 with noble, RSA with node:crypto. */
 function nobleSign(scheme: SignatureScheme, key: Pkcs8Der, data: Uint8Array): Uint8Array {
-  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss') return nodeSign(scheme, key, data);
+  if (scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss' || scheme.kind === 'mldsa')
+    return nodeSign(scheme, key, data);
   const priv = createPrivateKey({ key: Buffer.from(key), format: 'der', type: 'pkcs8' });
   if (!keyTypeFits(scheme, priv)) {
     throw new TypeError(`a ${priv.asymmetricKeyType ?? 'unknown'} key cannot sign with ${scheme.name}`);

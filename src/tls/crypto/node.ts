@@ -7,10 +7,11 @@
 import * as crypto from 'node:crypto';
 import type { GroupName, HashName, SignatureScheme } from '../codec/names.js';
 import { HASH_LENGTH } from '../codec/names.js';
+import { mlDsaParameterSet, mlDsaVerify } from './mldsa.js';
 import { illegalParameter } from '../errors.js';
 import type { CryptoProvider, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 import { nodeDhKeyShare, rsaEncryptPkcs1, verifyRsaMd5Sha1 } from './kx12.js';
-import { hybridKeyShare, splitHybridPrivateKey } from './hybrid.js';
+import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
 import { checkHkdfExpand, nodeAead, nodeCbc, NodeHash } from './node-ciphers.js';
 
 export type { NodeAead } from './node-ciphers.js';
@@ -83,6 +84,9 @@ export function keyTypeFits(scheme: SignatureScheme, key: crypto.KeyObject): boo
     case 'rsa-pss':
       // rsa_pss_rsae_* use rsaEncryption keys, rsa_pss_pss_* RSASSA-PSS keys (RFC 8446 §4.2.3).
       return scheme.name.startsWith('rsa_pss_pss') ? type === 'rsa-pss' : type === 'rsa';
+    case 'mldsa':
+      // Node 20's OpenSSL has no ML-DSA keys: mldsa.ts verifies them from the SPKI.
+      return false;
   }
 }
 
@@ -206,6 +210,8 @@ function importSpki(spki: Uint8Array): crypto.KeyObject {
 
 /** Verifies any scheme with node:crypto; false on mismatch, malformed key or signature, never throws. */
 export function nodeVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean {
+  const mldsa = mlDsaParameterSet(scheme);
+  if (mldsa !== null) return mlDsaVerify(mldsa, spki, data, signature);
   try {
     const key = publicKeyFromSpki(spki);
     if (!keyTypeFits(scheme, key)) return false;
@@ -218,6 +224,7 @@ export function nodeVerify(scheme: SignatureScheme, spki: SpkiDer, data: Uint8Ar
 
 /** Signs any scheme with node:crypto from a PKCS#8 key; throws if the key does not fit the scheme. */
 export function nodeSign(scheme: SignatureScheme, pkcs8: Pkcs8Der, data: Uint8Array): Uint8Array {
+  if (scheme.kind === 'mldsa') throw new TypeError(`signing with ${scheme.name} is not supported`);
   const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
   if (!keyTypeFits(scheme, key)) {
     throw new TypeError(`a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign with ${scheme.name}`);
@@ -313,6 +320,14 @@ function nodeKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
     case 'X25519MLKEM768': {
       const { seed, x25519 } = splitHybridPrivateKey(privateKey, nodeRandomBytes);
       return hybridKeyShare(seed, nodeX25519(x25519));
+    }
+    case 'SecP256r1MLKEM768':
+    case 'SecP384r1MLKEM1024':
+    case 'MLKEM768':
+    case 'MLKEM1024': {
+      const { seed, ec } = splitPqPrivateKey(group, privateKey, nodeRandomBytes);
+      const ecGroup = PQ_GROUPS[group].ec?.group;
+      return pqKeyShare(group, seed, ecGroup ? nodeNist(ecGroup, ec) : undefined);
     }
   }
 }

@@ -5,13 +5,15 @@
 import type { X509Certificate } from 'node:crypto';
 import { parseCertificate } from '../x509/cert.js';
 import { type SignatureScheme, sigSchemeById } from '../codec/names.js';
+import { mlDsaParameterSet } from '../crypto/mldsa.js';
+import { certificateSpki, mlDsaKeyBits, mlDsaKeyName } from '../x509/mldsa.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { concat, utf8 } from '../codec/bytes.js';
 
 export interface PeerKey {
   spki: Uint8Array;
-  type: 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'other';
+  type: 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87' | 'other';
   curve?: 'P-256' | 'P-384' | 'P-521';
   bits: number;
 }
@@ -28,10 +30,22 @@ const CURVES: Record<string, PeerKey['curve']> = {
 /** The public key of a DER certificate, as SPKI DER plus its type and size. */
 export function certificateKey(der: Uint8Array): PeerKey {
   let cert: X509Certificate;
+  let keyAlgOid: string;
   try {
-    cert = parseCertificate(der).x509;
+    const parsed = parseCertificate(der);
+    cert = parsed.x509;
+    keyAlgOid = parsed.keyAlgOid;
   } catch {
     throw new TlsAlert(AlertDescription.bad_certificate, 'unable to decode server certificate');
+  }
+  // ML-DSA keys (RFC 9881): node:crypto on Node 20 cannot load them; the SPKI is taken as is.
+  const mldsa = mlDsaKeyName(keyAlgOid);
+  if (mldsa !== null) {
+    try {
+      return { spki: certificateSpki(der), type: mldsa, bits: mlDsaKeyBits(keyAlgOid) ?? 0 };
+    } catch {
+      throw new TlsAlert(AlertDescription.bad_certificate, 'unable to decode the certificate public key');
+    }
   }
   // A certificate can parse while its key does not (a point off the curve, an unknown curve):
   // node's publicKey getter then throws a plain Error, which must not become internal_error.
@@ -74,6 +88,9 @@ export function schemeFitsKey(scheme: SignatureScheme, key: PeerKey, tls13: bool
       return scheme.name.startsWith('rsa_pss_rsae') ? key.type === 'rsa' : key.type === 'rsa-pss';
     case 'rsa-pkcs1':
       return !tls13 && key.type === 'rsa';
+    case 'mldsa':
+      // draft-ietf-tls-mldsa: TLS 1.3 only, the scheme names the key's parameter set.
+      return tls13 && key.type === mlDsaParameterSet(scheme);
   }
 }
 

@@ -44,7 +44,9 @@ import {
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { Reader, Writer } from '../codec/bytes.js';
-import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
+import { ProtocolVersion, certCompressionById, certCompressionByName, groupById, suiteById } from '../codec/names.js';
+import { decodeCompressedCertificate } from '../codec/compressed-certificate.js';
+import { decompressCertificate } from '../crypto/cert-decompress.js';
 import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { createSession, sessionFromTls13Ticket } from '../session/session.js';
@@ -172,9 +174,11 @@ export class Tls13Client {
         return this.onEncryptedExtensions(body, raw);
       case 'wait_cert_cr':
         if (type === HandshakeType.certificate_request) return this.onCertificateRequest(body, raw);
+        if (type === HandshakeType.compressed_certificate) return this.onCompressed(body, raw, undefined);
         if (type !== HandshakeType.certificate) break;
         return this.onCertificate(body, raw, undefined);
       case 'wait_cert':
+        if (type === HandshakeType.compressed_certificate) return this.onCompressed(body, raw, s.certRequest);
         if (type !== HandshakeType.certificate) break;
         return this.onCertificate(body, raw, s.certRequest);
       case 'wait_cv':
@@ -251,6 +255,23 @@ export class Tls13Client {
     if (!this.o.host.options.statusRequest)
       throw new TlsAlert(AlertDescription.unsupported_extension, 'status_request in a Certificate entry not asked for');
     this.o.info.ocspResponse = decodeCertificateStatus(sr.data);
+  }
+
+  /**
+   * CompressedCertificate (RFC 8879 §4) in place of Certificate: only with an algorithm we offered,
+   * decompressed within the announced length, then handled as the Certificate it holds; the
+   * transcript keeps the CompressedCertificate message as received.
+   */
+  private onCompressed(body: Uint8Array, raw: Uint8Array, certRequest: CertRequest13 | undefined): void {
+    const offered = this.o.host.options.certCompression.map((n) => certCompressionByName(n)?.id ?? 0);
+    const m = decodeCompressedCertificate(body);
+    const certificate = decompressCertificate(m, offered);
+    this.o.info.certificateCompression = {
+      algorithm: certCompressionById(m.algorithm)?.name ?? String(m.algorithm),
+      uncompressedLength: m.uncompressedLength,
+      compressedLength: m.compressed.length,
+    };
+    this.onCertificate(certificate, raw, certRequest);
   }
 
   /** CertificateVerify (RFC 8446 §4.4.3): a scheme we offered, fitting the key, over the transcript so far. */

@@ -22,6 +22,7 @@ import {
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
 import { CERT_STATUS_OCSP } from '../codec/certificate.js';
 import {
+  certCompressionByName,
   groupByName,
   HASH_LENGTH,
   ProtocolVersion,
@@ -30,6 +31,7 @@ import {
   type GroupName,
   type HashName,
 } from '../codec/names.js';
+import { encodeCompressCertificateExt } from '../codec/compressed-certificate.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { TlsAlert } from '../errors.js';
 import type { KeyShare } from '../crypto/provider.js';
@@ -129,6 +131,10 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
     if (h.cookie) exts.push(cookieExt(h.cookie));
     exts.push(pskModesExt());
     exts.push(keyShareClientExt(h.keyShares.map((k) => ({ group: groupId(k.group), key: k.publicKey }))));
+    // RFC 8879 §3: the algorithms we can decompress, in our order of preference.
+    const algs = o.certCompression.map((n) => certCompressionByName(n)?.id ?? 0).filter((id) => id !== 0);
+    if (algs.length > 0)
+      exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
   }
   return exts;
 }

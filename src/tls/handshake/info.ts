@@ -28,5 +28,6 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     sessionId: new Uint8Array(0),
     maxSendFragment,
     earlyData: 'not sent',
+    certificateCompression: null,
   };
 }

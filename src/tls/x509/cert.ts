@@ -9,6 +9,7 @@ import { interpretExtension } from './extensions.js';
 import { decodeError } from '../errors.js';
 import type { CertInfo } from './cert-info.js';
 import type { ParsedCertificate } from './cert-types.js';
+import { mlDsaKeyBits } from './mldsa.js';
 
 export { KeyUsage } from './cert-types.js';
 export type { Extension, GeneralName, ParsedCertificate, Subtree } from './cert-types.js';
@@ -90,6 +91,7 @@ function keyBits(x: () => X509Certificate, keyOid: string, curveOid: string | nu
     case 'id-ecPublicKey':
       return (curveOid && CURVES[curveOid]?.bits) || 0;
     default:
+      if (mlDsaKeyBits(keyOid) !== null) return mlDsaKeyBits(keyOid) ?? 0; // Node 20 cannot load ML-DSA keys
       try {
         return x().publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
       } catch {

@@ -4,6 +4,7 @@
  */
 import type { ParsedCertificate } from './cert.js';
 import { KEY_ALGS } from './oids.js';
+import { mlDsaSecurityBits } from './mldsa.js';
 
 /** RSA/DSA strength per OpenSSL's ossl_ifc_ffc_compute_security_bits (SP 800-56B). */
 export function ifcSecurityBits(n: number): number {
@@ -45,7 +46,7 @@ export function keySecurityBits(c: ParsedCertificate): number {
     case 'X448':
       return 224;
     default:
-      return 0;
+      return mlDsaSecurityBits(c.keyAlgOid) ?? 0;
   }
 }
 

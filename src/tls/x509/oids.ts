@@ -33,6 +33,10 @@ export const SIG_ALGS: Readonly<Record<string, SigAlgInfo>> = {
   '1.3.101.113': { sn: 'ED448', ln: 'ED448', digest: null, secbits: 224 },
   '1.2.840.10040.4.3': { sn: 'DSA-SHA1', ln: 'dsaWithSHA1', digest: 'sha1', secbits: 63 },
   '2.16.840.1.101.3.4.3.2': { sn: 'dsa_with_SHA256', ln: 'dsa_with_SHA256', digest: 'sha256', secbits: 128 },
+  // RFC 9881 (FIPS 204): pure ML-DSA; security bits as OpenSSL 3.5 assigns them.
+  '2.16.840.1.101.3.4.3.17': { sn: 'ML-DSA-44', ln: 'ML-DSA-44', digest: null, secbits: 128 },
+  '2.16.840.1.101.3.4.3.18': { sn: 'ML-DSA-65', ln: 'ML-DSA-65', digest: null, secbits: 192 },
+  '2.16.840.1.101.3.4.3.19': { sn: 'ML-DSA-87', ln: 'ML-DSA-87', digest: null, secbits: 256 },
 };
 
 /** Digest OIDs (as found in RSASSA-PSS parameters) and their OpenSSL 3.0 security bits. */
@@ -55,6 +59,9 @@ export const KEY_ALGS: Readonly<Record<string, string>> = {
   '1.3.101.112': 'ED25519',
   '1.3.101.113': 'ED448',
   '1.2.840.10040.4.1': 'DSA',
+  '2.16.840.1.101.3.4.3.17': 'ML-DSA-44',
+  '2.16.840.1.101.3.4.3.18': 'ML-DSA-65',
+  '2.16.840.1.101.3.4.3.19': 'ML-DSA-87',
 };
 
 /** Named curves (SPKI parameters) with their order size in bits. */

@@ -9,6 +9,7 @@ import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { DerReader, Tag, ctxTag, derChildren, derOid, derUint } from '../codec/der.js';
 import type { ParsedCertificate } from './cert.js';
 import { DIGESTS, KEY_ALGS, SIG_ALGS } from './oids.js';
+import { isMlDsaSigned, mlDsaSignatureOk } from './mldsa.js';
 
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 const keys = new WeakMap<ParsedCertificate, KeyObject | null>();
@@ -109,6 +110,8 @@ export function certificateSignatureOk(subject: ParsedCertificate, issuer: Parse
 
 function computeSignatureOk(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
   if (!sameBytes(subject.sigAlgDer, subject.tbsSigAlgDer)) return false; // RFC 5280 §4.1.1.2
+  // Node 20 cannot verify ML-DSA signatures (RFC 9881): mldsa.ts does.
+  if (isMlDsaSigned(subject.sigAlgOid)) return mlDsaSignatureOk(subject.der, issuer.der);
   const alg = SIG_ALGS[subject.sigAlgOid];
   const key = publicKeyOf(issuer);
   if (!alg || !key) return false;
