@@ -38,6 +38,8 @@ const workers = process.env.BOGO_WORKERS ?? '2';
 const cache = join(root, '.bogo');
 const configFile = join(root, 'test', 'bogo', 'config.json');
 const passingFile = join(root, 'test', 'bogo', 'passing.txt');
+/** The shim appends the reason of each exit 89 here. */
+const unimplementedLog = join(cache, 'unimplemented.log');
 
 function die(msg, code = 2) {
   process.stderr.write(`bogo: ${msg}\n`);
@@ -94,7 +96,7 @@ async function buildShim() {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   const wrapper = join(cache, 'shim.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec '${process.execPath}' '${out}' "$@"\n`);
+  writeFileSync(wrapper, `#!/bin/sh\nBOGO_CONFIG='${configFile}' exec '${process.execPath}' '${out}' "$@"\n`);
   chmodSync(wrapper, 0o755);
   return wrapper;
 }
@@ -160,6 +162,7 @@ function runTests(dir, bin, shim, names) {
   const logFile = join(cache, 'last-run.log');
   writeFileSync(logFile, '');
   const fd = openSync(logFile, 'a');
+  writeFileSync(unimplementedLog, '');
   chunks.forEach((chunk, k) => {
     const json = join(dir, `results-${k}.json`);
     rmSync(json, { force: true });
@@ -180,7 +183,7 @@ function runTests(dir, bin, shim, names) {
         '-test',
         chunk.join(';'),
       ],
-      { cwd: dir, stdio: ['ignore', fd, fd] },
+      { cwd: dir, stdio: ['ignore', fd, fd], env: { ...process.env, BOGO_UNIMPLEMENTED_LOG: unimplementedLog } },
     );
     if (!existsSync(json)) die(`the runner wrote no results (exit ${r.status}); see .bogo/last-run.log`);
     Object.assign(
@@ -217,6 +220,13 @@ async function main() {
     `bogo: runner ${rev}, ${selected.length} TLS client tests selected, ${disabled.length} disabled by config\n` +
       `bogo: tests run ${ran}, passed ${passed.length} (${pct}%), failed ${failed.length}, unimplemented ${unimplemented.length}  [${secs}s]\n`,
   );
+  // Why tests were unimplemented: the shim's reasons, most frequent first.
+  const reasons = new Map();
+  for (const line of readFileSync(unimplementedLog, 'utf8').split('\n').filter(Boolean)) {
+    reasons.set(line, (reasons.get(line) ?? 0) + 1);
+  }
+  for (const [why, n] of [...reasons].sort((a, b) => b[1] - a[1]))
+    process.stdout.write(`bogo:   unimplemented ${String(n).padStart(4)}  ${why}\n`);
   // Every failure should be named by a pattern of ExpectedFailures (with its reason).
   const expectedRes = Object.keys(config.ExpectedFailures ?? {}).map(globRe);
   const unlisted = failed.filter((n) => !expectedRes.some((re) => re.test(n)));

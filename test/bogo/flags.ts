@@ -57,94 +57,6 @@ for (const [kind, names] of Object.entries(KINDS) as [Kind, string][]) {
   for (const n of names.split(' ')) KIND.set(n, kind);
 }
 
-/**
- * Flags the shim does not implement, each with the reason (the library lacks the feature, or it is
- * one the project decided not to build). Any of them on the command line means exit 89.
- */
-export const UNIMPLEMENTED: Record<string, string> = {
-  '-server': 'server side: tls-probe is a client',
-  '-dtls': 'DTLS: out of scope',
-  '-quic': 'QUIC: out of scope',
-  '-fallback-scsv': 'library: no TLS_FALLBACK_SCSV option',
-  '-enable-ech-grease': 'library: no ECH',
-  '-ech-config-list': 'library: no ECH',
-  '-expect-ech-accept': 'library: no ECH',
-  '-expect-ech-retry-configs': 'library: no ECH',
-  '-expect-no-ech-retry-configs': 'library: no ECH',
-  '-expect-ech-name-override': 'library: no ECH',
-  '-expect-no-ech-name-override': 'library: no ECH',
-  '-expect-certificate-types': 'library: CertificateRequest types not exposed',
-  '-advertise-npn': 'NPN: not to be built',
-  '-expect-next-proto': 'NPN: not to be built',
-  '-select-next-proto': 'NPN: not to be built',
-  '-false-start': 'False Start: not to be built',
-  '-allow-false-start-without-alpn': 'False Start: not to be built',
-  '-enable-channel-id': 'Channel ID: not to be built',
-  '-send-channel-id': 'Channel ID: not to be built',
-  '-expect-channel-id': 'Channel ID: not to be built',
-  '-application-settings': 'ALPS: not to be built',
-  '-expect-peer-application-settings': 'ALPS: not to be built',
-  '-alps-use-new-codepoint': 'ALPS: not to be built',
-  '-defer-alps': 'ALPS: not to be built',
-  '-psk': 'library: no external PSK yet',
-  '-psk-identity': 'library: no external PSK yet',
-  '-srtp-profiles': 'DTLS-SRTP: out of scope',
-  '-enable-ocsp-stapling': 'library: no OCSP stapling (status_request) yet',
-  '-expect-ocsp-response': 'library: no OCSP stapling yet',
-  '-enable-signed-cert-timestamps': 'library: no SCT extension',
-  '-expect-signed-cert-timestamps': 'library: no SCT extension',
-  '-export-keying-material': 'library: no exporter (RFC 5705/8446 §7.5) yet',
-  '-use-exporter-between-reads': 'library: no exporter yet',
-  '-tls-unique': 'library: no tls-unique accessor',
-  '-export-traffic-secrets': 'library: no traffic secret accessor',
-  '-enable-early-data': 'library: no 0-RTT early data yet',
-  '-expect-accept-early-data': 'library: no 0-RTT early data yet',
-  '-expect-reject-early-data': 'library: no 0-RTT early data yet',
-  '-expect-early-data-reason': 'library: no 0-RTT early data yet',
-  '-early-write-after-message': 'library: no 0-RTT early data yet',
-  '-renegotiate-once': 'library: no renegotiation policy option yet',
-  '-renegotiate-ignore': 'library: no renegotiation policy option yet',
-  '-renegotiate-explicit': 'library: no renegotiation policy option yet',
-  '-forbid-renegotiation-after-handshake': 'library: no renegotiation policy option yet',
-  '-signing-prefs': 'library: client-certificate signing preferences not configurable yet',
-  '-send-alert': 'library: no API to send an arbitrary fatal alert',
-  '-peek-then-read': 'library: no SSL_peek',
-  '-enable-grease': 'library: no GREASE (RFC 8701)',
-  '-permute-extensions': 'library: no extension permutation',
-  '-max-cert-list': 'library: no certificate-list size limit option',
-  '-allow-unknown-alpn-protos': 'library: no option to accept an unoffered ALPN protocol',
-  '-expect-msg-callback': "BoringSSL's message-callback text format is not reproduced",
-  '-handoff': 'BoringSSL split handshake',
-  '-handshake-hints': 'BoringSSL handshake hints',
-  '-handshaker-resume': 'BoringSSL split handshake',
-  '-handshaker-path': 'BoringSSL split handshake',
-  '-install-cert-compression-algs': 'library: no certificate compression (RFC 8879)',
-  '-install-one-cert-compression-alg': 'library: no certificate compression (RFC 8879)',
-  '-reverify-on-resume': 'library: no re-verification on resumption',
-  '-expect-key-usage-invalid': 'library: key-usage verdict not exposed',
-  '-jdk11-workaround': 'library: no JDK 11 workaround (server side)',
-  '-expect-delegated-credential-used': 'library: no delegated credentials',
-  '-delegated-credential': 'library: no delegated credentials',
-  '-expect-client-ca-list': "library: CA names exposed as text, BoringSSL's hex DER form not reproduced",
-  '-fips-202205': 'FIPS compliance policy: not to be built',
-  '-wpa-202304': 'WPA3 compliance policy: not to be built',
-  '-wait-for-debugger': 'debugging aid',
-  '-quic-transport-params': 'QUIC: out of scope',
-  '-expect-quic-transport-params': 'QUIC: out of scope',
-  '-quic-early-data-context': 'QUIC: out of scope',
-  '-verify-peer-if-no-obc': 'Channel ID: not to be built',
-  '-use-ocsp-callback': 'library: no OCSP stapling yet',
-  '-fail-ocsp-callback': 'library: no OCSP stapling yet',
-  '-set-ocsp-in-callback': 'library: no OCSP stapling yet',
-  '-decline-ocsp-callback': 'library: no OCSP stapling yet',
-  '-ocsp-response': 'library: no OCSP stapling yet',
-  '-signed-cert-timestamps': 'library: no SCT extension',
-  '-fail-cert-callback': 'library: no client-certificate callback',
-  '-handshake-never-done': 'server side: tls-probe is a client',
-  '-expect-peer-verify-pref': "library: the server's CertificateRequest signature_algorithms are not exposed",
-  '-read-with-unfinished-write': 'not yet in the shim',
-};
-
 /** One of the three configurations (initial, resume, 0-RTT retry) of test_config.cc's ParseConfig. */
 export class ShimConfig {
   readonly bools = new Set<string>();
@@ -234,11 +146,15 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return out;
 }
 
-/** The first flag of any configuration that this shim does not implement, with its reason. */
-export function firstUnimplemented(args: ParsedArgs): string | undefined {
+/**
+ * The first flag of any configuration that this shim does not implement, with its reason.
+ * `unimplemented` is config.json's UnimplementedFlags: flag → reason (the feature the library lacks,
+ * or one the project decided not to build).
+ */
+export function firstUnimplemented(args: ParsedArgs, unimplemented: Record<string, string>): string | undefined {
   for (const c of [args.initial, args.resume]) {
     for (const n of c.names()) {
-      const why = UNIMPLEMENTED[n];
+      const why = unimplemented[n];
       if (why) return `${n}: ${why}`;
     }
   }

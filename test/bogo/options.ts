@@ -54,7 +54,7 @@ export function loadChain(file: string): Uint8Array[] {
 }
 
 /** The Context options for one connection of the shim. */
-export function contextOptions(c: ShimConfig, now: () => number): Partial<ContextOptions> {
+export function contextOptions(c: ShimConfig, isResume: boolean, now: () => number): Partial<ContextOptions> {
   const { min, max } = versionRange(c);
   if (max < 0x0303) throw new Unimplemented(`TLS ${max === 0x0302 ? '1.1' : '1.0'} only: library has TLS 1.2-1.3`);
   if (min > max) throw new Unimplemented('no version enabled');
@@ -97,8 +97,13 @@ export function contextOptions(c: ShimConfig, now: () => number): Partial<Contex
   // SSL_VERIFY_NONE only the reported result shows it, and an empty trust store gives the same
   // verdict. Under -verify-peer the alert BoringSSL sends depends on its callback API: the library
   // has no verify callback yet.
-  if (c.bool('-verify-fail') && c.bool('-verify-peer'))
+  // The callback runs on a full handshake, and on a resumption only with -reverify-on-resume
+  // (ssl_reverify_peer_cert); the library does not re-verify a resumed session.
+  const fullHandshake = !isResume || c.bool('-expect-session-miss');
+  if (c.bool('-verify-fail') && c.bool('-verify-peer') && fullHandshake)
     throw new Unimplemented('-verify-fail with -verify-peer: library has no verify callback');
+  if (isResume && c.bool('-reverify-on-resume') && c.bool('-verify-fail'))
+    throw new Unimplemented('-reverify-on-resume with -verify-fail: library does not re-verify on resumption');
   const trust = c.str('-trust-cert');
   if (trust && !c.bool('-verify-fail')) o.trustAnchors = loadChain(trust);
   if (c.bool('-verify-peer')) {

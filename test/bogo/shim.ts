@@ -7,7 +7,9 @@
  *   npm run bogo           builds the runner and this file (esbuild), runs the client tests
  */
 import { Buffer } from 'node:buffer';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import {
   Connection,
   Context,
@@ -242,7 +244,7 @@ async function doConnection(
   isResume: boolean,
   session: Session | undefined,
 ): Promise<Session | undefined> {
-  const ctx = new Context(provider, contextOptions(c, now));
+  const ctx = new Context(provider, contextOptions(c, isResume, now));
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
   const sc = new ShimConnection(c, socket, ctx, session);
   try {
@@ -257,13 +259,20 @@ async function doConnection(
   return sc.st.newSession;
 }
 
+/** config.json's UnimplementedFlags ($BOGO_CONFIG, set by scripts/bogo.mjs, or the file next to this one). */
+function unimplementedFlags(): Record<string, string> {
+  const file = process.env.BOGO_CONFIG ?? fileURLToPath(new URL('./config.json', import.meta.url));
+  const config = JSON.parse(readFileSync(file, 'utf8')) as { UnimplementedFlags?: Record<string, string> };
+  return config.UnimplementedFlags ?? {};
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('-is-handshaker-supported')) {
     process.stdout.write('No\n');
     return 0;
   }
   const args = parseArgs(argv);
-  const unimplemented = firstUnimplemented(args);
+  const unimplemented = firstUnimplemented(args, unimplementedFlags());
   if (unimplemented) throw new Unimplemented(unimplemented);
   const provider = await getProvider('node');
   // test_state.cc's clock: -resumption-delay moves it forward between connections.
@@ -291,6 +300,9 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof Unimplemented) {
       process.stderr.write(`unimplemented: ${e.message}\n`);
+      // scripts/bogo.mjs tallies the reasons (the runner does not report an 89's stderr).
+      const log = process.env.BOGO_UNIMPLEMENTED_LOG;
+      if (log) appendFileSync(log, `${e.message.replace(/\n/g, ' ')}\n`);
       process.exit(EXIT_UNIMPLEMENTED);
     }
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
