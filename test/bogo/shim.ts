@@ -125,7 +125,8 @@ class ShimConnection {
       return;
     }
     for (let off = 0; off < data.length;) {
-      const chunk = data.subarray(off);
+      // The first call passes `data` itself: a retry of a pending write must present the same buffer.
+      const chunk = off === 0 ? data : data.subarray(off);
       const n = await this.drive(() => this.conn.write(chunk));
       if (n <= 0) throw this.failure('SSL_write');
       off += n;
@@ -167,13 +168,27 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
     for (const len of [0, 1, 255, 256, 257, 16383, 16384, 16385, 32767, 32768, 32769])
       await sc.writeAll(buf.subarray(0, len));
   } else {
-    if (c.bool('-shim-writes-first')) await sc.writeAll(Buffer.from('hello'));
+    // -read-with-unfinished-write: let one byte of "hello" through, so the write is left pending
+    // (WANT_WRITE) while the shim reads; it is finished after the first read, with the same buffer.
+    let pendingWrite: Uint8Array | undefined;
+    if (c.bool('-read-with-unfinished-write')) {
+      if (!sc.async) throw new ShimFailure('-read-with-unfinished-write requires -async.');
+      const hello = Buffer.from('hello');
+      sc.async.writeQuota = 1;
+      if (conn.getError(conn.write(hello)) !== SslError.WANT_WRITE)
+        throw new ShimFailure('Failed to leave unfinished write.');
+      pendingWrite = hello;
+    } else if (c.bool('-shim-writes-first')) await sc.writeAll(Buffer.from('hello'));
     if (!c.bool('-shim-shuts-down')) {
       const readSize = c.int('-read-size') || 512;
       for (;;) {
         const buf = new Uint8Array(readSize);
         const n = await sc.read(buf);
         if (n === 0) break;
+        if (pendingWrite) {
+          await sc.writeAll(pendingWrite);
+          pendingWrite = undefined;
+        }
         if (c.bool('-key-update')) {
           try {
             conn.keyUpdate(false);
