@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
- * Cold start: whole-process wall time of one full TLS 1.3 handshake with certificate verification
- * and a clean close, against a local `openssl s_server`, for tls-probe and for the peers it should be
- * compared with, measured in the same run:
+ * Cold start: whole-process wall time and CPU time (user + system, all threads, from bash's `time`) of one full TLS 1.3 handshake with certificate verification and a clean
+ * close, against a local `openssl s_server`, for tls-probe and for the peers it should be compared
+ * with, measured in the same run:
  *
  *   node:tls script            bench/node-tls-client.mjs, the floor for any tool that runs on Node
  *   openssl s_client           -connect ... </dev/null, native code
- *   tls-probe (bundle)         node bin/tls-probe.js: the esbuild bundle dist/bundle/tls-probe.mjs
+ *   tls-probe (bundle)         node bin/tls-probe.js: the esbuild bundle dist/bundle/tls-probe.cjs
  *   tls-probe (tsc output)     node dist/cli/main.js: the unbundled ~80 modules, for the difference
  *   tls-probe --groups x25519  the bundle offering only an X25519 key share, as node:tls and
  *                              s_client do: by default tls-probe also sends an X25519MLKEM768 share,
  *                              and ML-KEM-768 key generation in JavaScript is a large part of a run
  *   tls-probe --crypto noble   the bundle with the pure-TypeScript provider (lazily initialised)
  *   tls-probe binary           dist/tls-probe, the single executable (when `npm run binary` made it)
+ *
+ * and, against `node -e 0` (an empty Node start), `tls-probe --version` and `--help`.
  *
  * Every process is new (a cold V8 and module cache; the OS file cache is warm after one untimed
  * warm-up round). Rounds interleave the contenders in rotating order so that drift hits all alike.
@@ -28,8 +30,8 @@
  *     --json          after the table, one line of JSON with the same rows (for bench/run.mjs)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, pki, startSServer } from './handshakes.mjs';
@@ -46,13 +48,19 @@ const RUN_TIMEOUT_MS = 20_000;
 const instrArg = args.indexOf('--instructions');
 const INSTR_RUNS = instrArg < 0 ? 0 : /^\d+$/.test(args[instrArg + 1] ?? '') ? Number(args[instrArg + 1]) : 3;
 
-/** One timed process: spawn to close, stdin /dev/null. */
+// bash's `time` reads the child's rusage with millisecond resolution (GNU time prints 10 ms steps).
+const hasTime = existsSync('/bin/bash');
+const cpuFile = join(mkdtempSync(join(tmpdir(), 'coldstart-')), 'cpu');
+const TIMED = `exec 3>&2; TIMEFORMAT='%3U %3S'; { time "$0" "$@" 2>&3; } 2>'${cpuFile}'`;
+
+/** One timed process: spawn to close, stdin /dev/null; wall ms and, under GNU time, CPU ms. */
 function timeOnce(c) {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     const t0 = performance.now();
-    const child = spawn(c.cmd, c.args, { stdio: ['ignore', 'pipe', 'pipe'], env: c.env });
+    const [cmd, argv] = hasTime ? ['/bin/bash', ['-c', TIMED, c.cmd, ...c.args]] : [c.cmd, c.args];
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: c.env });
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -63,9 +71,15 @@ function timeOnce(c) {
     child.once('close', (code, signal) => {
       const ms = performance.now() - t0;
       clearTimeout(timer);
-      resolve({ ms, code: code ?? signal, stdout, stderr });
+      resolve({ ms, cpu: hasTime ? cpuMs() : NaN, code: code ?? signal, stdout, stderr });
     });
   });
+}
+
+/** The user + system seconds bash's time wrote for the last run, in ms. */
+function cpuMs() {
+  const m = /^([\d.]+) ([\d.]+)\s*$/m.exec(readFileSync(cpuFile, 'utf8'));
+  return m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN;
 }
 
 /** Instructions of one run under callgrind (every thread of the process), or a failure text. */
@@ -115,7 +129,7 @@ delete env.NODE_EXTRA_CA_CERTS;
 const node = process.execPath;
 const probeArgs = [target, '--servername', 'localhost', '--cafile', p.root];
 const PROBE_OK = /Verification: OK[\s\S]*New, TLSv1\.3, Cipher is /;
-const bundle = join(root, 'dist', 'bundle', 'tls-probe.mjs');
+const bundle = join(root, 'dist', 'bundle', 'tls-probe.cjs');
 const unbundled = join(root, 'dist', 'cli', 'main.js');
 const binary = join(root, 'dist', 'tls-probe');
 
@@ -145,7 +159,7 @@ if (existsSync(bundle)) {
     notes.push('dist/bundle is older than dist/cli: bin/tls-probe.js runs the tsc output; run `npm run build`');
   }
 } else {
-  notes.push('no dist/bundle/tls-probe.mjs: run `npm run build` for the bundled rows');
+  notes.push('no dist/bundle/tls-probe.cjs: run `npm run build` for the bundled rows');
 }
 if (existsSync(unbundled)) {
   contenders.push({ name: 'tls-probe (tsc output)', cmd: node, args: [unbundled, ...probeArgs], ok: PROBE_OK });
@@ -169,7 +183,28 @@ if (existsSync(binary)) {
 } else {
   notes.push('no dist/tls-probe: `npm run binary` builds the standalone binary');
 }
-for (const c of contenders) c.env = env;
+// Start-up alone, against an empty Node start: what `--version` and `--help` cost on top of it.
+const launcher = join(root, 'bin', 'tls-probe.js');
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+contenders.push({ name: 'node -e 0', cmd: node, args: ['-e', '0'], ok: /^$/, ref: 'node -e 0' });
+contenders.push({
+  name: 'tls-probe --version',
+  cmd: node,
+  args: [launcher, '--version'],
+  ok: new RegExp(`^${version}\\n$`),
+  ref: 'node -e 0',
+});
+contenders.push({
+  name: 'tls-probe --help',
+  cmd: node,
+  args: [launcher, '--help'],
+  ok: /^Usage: tls-probe /,
+  ref: 'node -e 0',
+});
+for (const c of contenders) {
+  c.env = env;
+  c.ref ??= 'node:tls script';
+}
 if (args.includes('--extra-ca') && extraCa && existsSync(bundle)) {
   contenders.push({
     name: 'tls-probe (bundle) + EXTRA_CA',
@@ -181,6 +216,7 @@ if (args.includes('--extra-ca') && extraCa && existsSync(bundle)) {
 }
 for (const c of contenders) {
   c.times = [];
+  c.cpus = [];
   c.counts = [];
   c.failure = undefined;
 }
@@ -198,6 +234,7 @@ try {
         c.failure = `exit ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`;
       } else if (round > 0) {
         c.times.push(r.ms);
+        c.cpus.push(r.cpu);
       }
     }
   }
@@ -215,26 +252,31 @@ try {
   server.stop();
 }
 
-const ref = contenders[0].times.length ? median(contenders[0].times) : NaN;
-const refCount = contenders[0].counts.length ? median(contenders[0].counts) : NaN;
-const fmt = (x) => x.toFixed(1).padStart(7);
+const byName = new Map(contenders.map((c) => [c.name, c]));
+/** Median of a contender's series, NaN when it failed or has none. */
+const med = (c, key) => (c && !c.failure && c[key].length ? median(c[key]) : NaN);
+const refOf = (c, key) => med(byName.get(c.ref), key);
+const refCount = med(contenders[0], 'counts');
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-').padStart(7);
+const ratio = (x, r) => (Number.isFinite(x / r) ? `${(x / r).toFixed(2)}x` : '-').padStart(7);
 const width = Math.max(...contenders.map((c) => c.name.length)) + 2;
 const lines = [];
 lines.push(
-  `${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  vs node:tls` +
-    (INSTR_RUNS ? `   Minstr  vs node:tls` : ''),
+  `${'contender'.padEnd(width)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}   ratio ${'cpu ms'.padStart(7)}   ratio  vs` +
+    (INSTR_RUNS ? `   Minstr   ratio` : ''),
 );
 for (const c of contenders) {
   if (c.failure) {
     lines.push(`${c.name.padEnd(width)} FAILED ${c.failure}`);
     continue;
   }
-  const m = median(c.times);
+  const m = med(c, 'times');
+  const cpuMedian = med(c, 'cpus');
   const instr = INSTR_RUNS
-    ? `   ${(median(c.counts) / 1e6).toFixed(0).padStart(6)}  ${(median(c.counts) / refCount).toFixed(2).padStart(10)}x`
+    ? `   ${(med(c, 'counts') / 1e6).toFixed(0).padStart(6)} ${ratio(med(c, 'counts'), refCount)}`
     : '';
   lines.push(
-    `${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))}  ${(m / ref).toFixed(2).padStart(10)}x${instr}`,
+    `${c.name.padEnd(width)} ${fmt(m)} ${fmt(Math.min(...c.times))} ${fmt(Math.max(...c.times))} ${ratio(m, refOf(c, 'times'))} ${fmt(cpuMedian)} ${ratio(cpuMedian, refOf(c, 'cpus'))}  ${c.ref}${instr}`,
   );
 }
 
@@ -243,7 +285,7 @@ const cpu = cpus()[0]?.model ?? 'unknown cpu';
 process.stdout.write(
   [
     '',
-    `Cold start, full TLS 1.3 handshake (P-256 leaf + intermediate, verified) and close, whole process, ms (${RUNS} runs each)` +
+    `Cold start, full TLS 1.3 handshake (P-256 leaf + intermediate, verified) and close, whole process: wall ms and CPU ms (user+system), medians of ${RUNS} runs, ratios against the row named under 'vs'` +
       (INSTR_RUNS
         ? `;\nMinstr: millions of instructions, all threads, valgrind callgrind (median of ${INSTR_RUNS})`
         : ''),
@@ -255,7 +297,7 @@ process.stdout.write(
     `node ${process.version} (${node}); ${firstLine('openssl', ['version'])}; server openssl s_server -tls1_3`,
     `NODE_EXTRA_CA_CERTS ${extraCa ? `was set (${extraCa}); unset for every contender` : 'was not set'}` +
       (process.env.NODE_OPTIONS ? `; NODE_OPTIONS=${process.env.NODE_OPTIONS} (kept)` : ''),
-    bundleBytes ? `bundle dist/bundle/tls-probe.mjs ${(bundleBytes / 1024).toFixed(0)} KiB` : '',
+    bundleBytes ? `bundle dist/bundle/tls-probe.cjs ${(bundleBytes / 1024).toFixed(0)} KiB` : '',
     ...notes.map((n) => `note: ${n}`),
     '',
   ]
@@ -271,11 +313,14 @@ if (args.includes('--json')) {
       ? { name: c.name, failed: c.failure }
       : {
           name: c.name,
-          medianMs: median(c.times),
+          medianMs: med(c, 'times'),
           minMs: Math.min(...c.times),
           maxMs: Math.max(...c.times),
-          ratio: median(c.times) / ref,
-          ...(INSTR_RUNS ? { instructions: median(c.counts), instructionRatio: median(c.counts) / refCount } : {}),
+          ratio: med(c, 'times') / refOf(c, 'times'),
+          cpuMs: med(c, 'cpus'),
+          cpuRatio: med(c, 'cpus') / refOf(c, 'cpus'),
+          vs: c.ref,
+          ...(INSTR_RUNS ? { instructions: med(c, 'counts'), instructionRatio: med(c, 'counts') / refCount } : {}),
         },
   );
   const machine = {

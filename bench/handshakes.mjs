@@ -145,7 +145,7 @@ export function probeContext(
   p,
   { version = 13, suite, keyShare = 'x25519', releaseBuffers = false } = {},
 ) {
-  const o = { trustAnchors: lib.loadCaFile(p.root) };
+  const o = { trustAnchors: lib.loadCaFile(p.root), now: Date.now };
   if (version === 12) o.maxVersion = 0x0303;
   if (version === 13) o.minVersion = 0x0304;
   if (suite) o.cipherSuites13 = [lib.suiteByName(suite).id];

@@ -9,6 +9,10 @@
 // bench/run.mjs times it as a whole process, like bench/coldstart.mjs times the other contenders.
 import { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { peerDir } from '../scripts/peers-cache.mjs';
 
 const argv = process.argv.slice(2);
 const ci = argv.indexOf('--crypto');
@@ -19,9 +23,12 @@ if (!host || !port || !cafile || (which !== 'purejs' && which !== 'webcrypto')) 
   process.exit(2);
 }
 
-const { makeTLSClient, setCryptoImplementation, loadX509FromPem } = await import('@reclaimprotocol/tls');
-if (which === 'purejs') setCryptoImplementation((await import('@reclaimprotocol/tls/purejs-crypto')).pureJsCrypto);
-else setCryptoImplementation((await import('@reclaimprotocol/tls/webcrypto')).webcryptoCrypto);
+// Not a devDependency: `npm run bench` installs it into the peers cache (scripts/peers-cache.mjs).
+const fromCache = createRequire(join(peerDir('bench'), 'package.json'));
+const load = (spec) => import(pathToFileURL(fromCache.resolve(spec)).href);
+const { makeTLSClient, setCryptoImplementation, loadX509FromPem } = await load('@reclaimprotocol/tls');
+if (which === 'purejs') setCryptoImplementation((await load('@reclaimprotocol/tls/purejs-crypto')).pureJsCrypto);
+else setCryptoImplementation((await load('@reclaimprotocol/tls/webcrypto')).webcryptoCrypto);
 
 const pems = readFileSync(cafile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 const socket = new Socket();

@@ -90,6 +90,7 @@ async function client() {
     trustAnchors: loadCaFile(pki().root),
     minVersion: 0x0304,
     keyShareGroups: ['x25519'],
+    now: Date.now,
   });
   if (release) ctx.setMode(Mode.RELEASE_BUFFERS);
 

@@ -1,36 +1,99 @@
 #!/usr/bin/env node
-// Launcher. Runs the esbuild bundle dist/bundle/tls-probe.mjs (one file to load on a cold start),
-// else the tsc output dist/cli/main.js; `npm run build` writes both. In a source checkout (src/
-// beside dist/) a bundle older than the tsc output is stale, e.g. after a bare `tsc`: then the tsc
-// output runs. The published package has no src/ and always runs the bundle it ships.
-import { statSync } from 'node:fs';
+'use strict';
+// Launcher, CommonJS on purpose (bin/package.json): an ES module entry costs a cold start ~20 ms of
+// CPU for Node's ESM loader before any of our code runs. It
+//   - answers a lone --version/-V or --help/-h without loading the CLI at all (dist/bundle/help.txt is
+//     the bundle's own --help, rendered by `npm run build` at the width it uses on a pipe);
+//   - otherwise runs the esbuild bundle dist/bundle/tls-probe.cjs through vm.Script with the V8 code
+//     cache `npm run build` wrote beside it (tls-probe.cjs.cache), so the ~430 KiB bundle is not
+//     parsed and compiled from scratch at each start; a cache made by another Node is rejected by V8
+//     and the bundle is simply compiled;
+//   - falls back to the tsc output dist/cli/main.js when there is no bundle, or, in a source
+//     checkout (src/ beside dist/), when the bundle is older than the tsc output (after a bare tsc).
+// The published package has no src/ and always runs the bundle it ships.
+const { readFileSync, statSync, writeFileSync, renameSync } = require('node:fs');
+const { join } = require('node:path');
 
-const bundle = new URL('../dist/bundle/tls-probe.mjs', import.meta.url);
-const unbundled = new URL('../dist/cli/main.js', import.meta.url);
+const root = join(__dirname, '..');
+const bundle = join(root, 'dist', 'bundle', 'tls-probe.cjs');
+const unbundled = join(root, 'dist', 'cli', 'main.js');
+/** Set by scripts/bundle.mjs only: write the code cache of this run's compiled functions at exit. */
+const WRITE_CACHE = 'TLS_PROBE_WRITE_CODE_CACHE';
 
-function mtime(url) {
+function mtime(path) {
   try {
-    return statSync(url).mtimeMs;
+    return statSync(path).mtimeMs;
   } catch {
     return undefined;
   }
 }
 
-function entry() {
+function bundleIsCurrent() {
   const b = mtime(bundle);
-  if (b === undefined) return unbundled;
-  if (mtime(new URL('../src/', import.meta.url)) === undefined) return bundle;
+  if (b === undefined) return false;
+  if (mtime(join(root, 'src')) === undefined) return true;
   const u = mtime(unbundled);
-  return u === undefined || b >= u ? bundle : unbundled;
+  return u === undefined || b >= u;
 }
 
-const target = entry();
-import(target.href).catch((err) => {
-  const notBuilt = err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js');
-  process.stderr.write(
-    notBuilt
-      ? 'tls-probe: not built yet: run `npm run build`\n'
-      : `tls-probe: internal error: ${err?.message ?? err}\n`,
-  );
-  process.exitCode = 1;
-});
+/** The answers that need no CLI: the same text the bundle prints, read from files. */
+function quickAnswer(args) {
+  if (args.length !== 1 || process.env[WRITE_CACHE]) return undefined;
+  const [a] = args;
+  if (a === '--version' || a === '-V') {
+    return `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`;
+  }
+  // src/cli/options.ts wraps help at min(columns, 100); help.txt is the 100-column rendering.
+  if ((a === '--help' || a === '-h') && !(process.stdout.isTTY && (process.stdout.columns || 100) < 100)) {
+    try {
+      return readFileSync(join(root, 'dist', 'bundle', 'help.txt'), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Runs the CommonJS bundle as require() would, but with V8's code cache when there is one. */
+function runBundle() {
+  const vm = require('node:vm');
+  const { createRequire, wrap } = require('node:module');
+  const cacheFile = `${bundle}.cache`;
+  let cachedData;
+  try {
+    cachedData = process.env[WRITE_CACHE] ? undefined : readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  if (process.env[WRITE_CACHE]) {
+    // At exit the cache holds every function this run compiled, not only the top level.
+    process.once('exit', () => {
+      const tmp = `${cacheFile}.tmp-${process.pid}`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    });
+  }
+  const module = { exports: {} };
+  script
+    .runInThisContext()
+    .call(module.exports, module.exports, createRequire(bundle), module, bundle, join(root, 'dist', 'bundle'));
+}
+
+const useBundle = bundleIsCurrent();
+const quick = useBundle ? quickAnswer(process.argv.slice(2)) : undefined;
+if (quick !== undefined) {
+  process.stdout.write(quick);
+} else if (useBundle) {
+  runBundle();
+} else {
+  import(require('node:url').pathToFileURL(unbundled).href).catch((err) => {
+    const notBuilt = err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js');
+    process.stderr.write(
+      notBuilt
+        ? 'tls-probe: not built yet: run `npm run build`\n'
+        : `tls-probe: internal error: ${err?.message ?? err}\n`,
+    );
+    process.exitCode = 1;
+  });
+}

@@ -3,19 +3,17 @@
  * esbuild bundles of the CLI, made from the tsc output (dist/cli/main.js), so `npm run build` runs
  * tsc first and this second:
  *
- *   node scripts/bundle.mjs          ESM bundle for the launcher: one file, dist/bundle/tls-probe.mjs
- *   node scripts/bundle.mjs --split  the noble provider (--crypto noble) as a lazily imported chunk
- *                                    instead, plus a chunk of what it shares with the rest (so two
- *                                    files per start): only to measure; it saved ~4% of the
- *                                    instructions of a `--version` start, not worth a second file
+ *   node scripts/bundle.mjs   dist/bundle/tls-probe.cjs, the one CommonJS file bin/tls-probe.js runs,
+ *                             its V8 code cache (tls-probe.cjs.cache) and help.txt
  *
- * scripts/sea.mjs imports bundleSea() for the CommonJS single file a single executable needs.
+ * scripts/sea.mjs imports bundleSea() for the same CommonJS file, for the single executable.
  * Only Node's builtins stay external: commander, chalk and @noble/* are bundled, so a cold start
  * reads one file instead of about eighty. The noble provider stays lazy inside it: esbuild wraps a
  * dynamically imported module in an init function that runs on the first import('./noble.js').
  */
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +22,7 @@ export const tscEntry = join(repoRoot, 'dist', 'cli', 'main.js');
 export const bundleDir = join(repoRoot, 'dist', 'bundle');
 /** What bin/tls-probe.js loads when present. Two levels under the root, as dist/cli/main.js is, so
  * the relative `new URL('../../package.json', import.meta.url)` in src/cli/options.ts still works. */
-export const bundleFile = join(bundleDir, 'tls-probe.mjs');
+export const bundleFile = join(bundleDir, 'tls-probe.cjs');
 
 /** Settings both bundles share. */
 const common = {
@@ -51,25 +49,19 @@ function outputs(result) {
 }
 
 /**
- * The ESM bundle for the launcher. Commander is CommonJS and requires builtins, which an ESM bundle
- * can only do through a real `require`: the banner makes one (esbuild's shim uses it when defined).
+ * The CommonJS bundle bin/tls-probe.js runs (CommonJS skips Node's ESM loader at each start), then
+ * what the launcher reads instead of running it: help.txt (the bundle's own --help on a pipe) and
+ * the V8 code cache of a `--help` run (the top level and the option parsing compiled).
  */
-export async function bundleEsm({ split = false } = {}) {
-  const result = await build({
-    ...common,
-    entryPoints: { 'tls-probe': tscEntry },
-    format: 'esm',
-    outdir: bundleDir,
-    outExtension: { '.js': '.mjs' },
-    splitting: split,
-    chunkNames: '[name]-[hash]',
-    banner: {
-      js: "import { createRequire as __tlsProbeCreateRequire } from 'node:module';\nconst require = __tlsProbeCreateRequire(import.meta.url);",
-    },
-    write: false,
-  });
+export async function bundleCli() {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const result = await build({ ...cjs(version), outfile: bundleFile, write: false });
   publish(result.outputFiles);
-  return outputs(result);
+  const launcher = join(repoRoot, 'bin', 'tls-probe.js');
+  const env = { ...process.env, TLS_PROBE_WRITE_CODE_CACHE: '1' };
+  const help = execFileSync(process.execPath, [launcher, '--help'], { env, encoding: 'utf8' });
+  writeAtomically(join(bundleDir, 'help.txt'), help);
+  return [...outputs(result), { file: `${bundleFile}.cache`, bytes: statSync(`${bundleFile}.cache`).size }];
 }
 
 /**
@@ -80,15 +72,17 @@ export async function bundleEsm({ split = false } = {}) {
 function publish(files) {
   mkdirSync(bundleDir, { recursive: true });
   const entryLast = [...files].sort((a, b) => Number(a.path === bundleFile) - Number(b.path === bundleFile));
-  for (const f of entryLast) {
-    const tmp = `${f.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, f.contents);
-    renameSync(tmp, f.path);
-  }
+  for (const f of entryLast) writeAtomically(f.path, f.contents);
   const keep = new Set(files.map((f) => basename(f.path)));
   for (const name of readdirSync(bundleDir)) {
-    if (name.endsWith('.mjs') && !keep.has(name)) rmSync(join(bundleDir, name), { force: true });
+    if (/\.(mjs|cjs)$/.test(name) && !keep.has(name)) rmSync(join(bundleDir, name), { force: true });
   }
+}
+
+function writeAtomically(path, contents) {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
 }
 
 /**
@@ -119,24 +113,27 @@ function inlineVersionPlugin(version) {
   };
 }
 
-/** One CommonJS file for Node's single-executable support (no splitting, no import.meta). */
-export async function bundleSea(outfile) {
-  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-  const result = await build({
+/** Settings of a CommonJS bundle: no import.meta, so the version is inlined. */
+function cjs(version) {
+  return {
     ...common,
     format: 'cjs',
-    outfile,
     plugins: [inlineVersionPlugin(version)],
     // The CLI has no other import.meta use; this makes esbuild say so if one appears.
     logOverride: { 'empty-import-meta': 'error' },
-  });
-  return outputs(result);
+  };
+}
+
+/** The same CommonJS file for Node's single-executable support, written to `outfile`. */
+export async function bundleSea(outfile) {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  return outputs(await build({ ...cjs(version), outfile }));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = performance.now();
   try {
-    const files = await bundleEsm({ split: process.argv.includes('--split') });
+    const files = await bundleCli();
     const list = files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(0)} KiB`).join(', ');
     process.stdout.write(`bundle: ${list} (${Math.round(performance.now() - t0)} ms)\n`);
   } catch (e) {

@@ -68,6 +68,31 @@ async function injectQuietly(exe, blob) {
   if (noteWarnings) log(`postject: ${noteWarnings} LIEF warnings about unnamed .note sections (harmless)`);
 }
 
+/**
+ * Wraps the bundle so that the binary answers a lone --version/-V or --help/-h before it evaluates the
+ * bundle (the launcher bin/tls-probe.js does the same from files): the bundle's body becomes a
+ * function that runs otherwise. The help text is the bundle's own, rendered at the 100 columns it
+ * uses on a pipe (src/cli/options.ts: min(columns, 100)).
+ */
+function quickAnswers(main, version) {
+  const body = readFileSync(main, 'utf8');
+  const help = execFileSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
+  const wrapped = [
+    '"use strict";',
+    `const VERSION = ${JSON.stringify(`${version}\n`)};`,
+    `const HELP = ${JSON.stringify(help)};`,
+    'const args = process.argv.slice(2);',
+    'const wide = !(process.stdout.isTTY && (process.stdout.columns || 100) < 100);',
+    "if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(VERSION);",
+    "else if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide) process.stdout.write(HELP);",
+    'else (function tlsProbe() {',
+    body,
+    '})();',
+    '',
+  ].join('\n');
+  writeFileSync(main, wrapped);
+}
+
 /** Builds (or reuses) dist/tls-probe; returns its path. */
 export async function buildBinary({ force = false } = {}) {
   if (!existsSync(tscEntry)) throw new Error(`${tscEntry} missing: run \`npm run build\` first`);
@@ -84,6 +109,7 @@ export async function buildBinary({ force = false } = {}) {
   try {
     const main = join(work, 'tls-probe.cjs');
     await bundleSea(main);
+    quickAnswers(main, version);
     const stamp = createHash('sha256')
       .update(readFileSync(main))
       .update(`\0${process.version}\0${process.execPath}\0${statSync(process.execPath).size}`)
@@ -111,7 +137,7 @@ export async function buildBinary({ force = false } = {}) {
         timeout: 120_000,
       });
     } catch (e) {
-      throw new Error(`node --experimental-sea-config failed: ${String(e.stderr || e.message).trim()}`);
+      throw new Error(`node --experimental-sea-config failed: ${String(e.stderr || e.message).trim()}`, { cause: e });
     }
 
     const exe = join(work, 'tls-probe');

@@ -1,14 +1,14 @@
 /**
  * The tls-probe library: a sans-IO TLS 1.2/1.3 client with OpenSSL's SSL object semantics.
  *
- *   const ctx = new Context(await getProvider('node'), { trustAnchors });
+ *   const ctx = new Context(await getProvider('node'), { trustAnchors, now: Date.now });
  *   const conn = new Connection(ctx, transport, { servername: 'example.com', verifyName: 'example.com' });
  *   conn.connect();   // 1, or -1 and conn.getError(-1) === SslError.WANT_READ / WANT_WRITE / ...
  *
  * A Transport is any non-blocking byte pipe (OpenSSL's BIO); SocketTransport wraps a node:net
  * socket, memoryPair() gives an in-memory pair for tests.
  */
-export { Context, defaultOptions, DEFAULT_SIGALGS } from './tls/context.js';
+export { Context, defaultOptions, DEFAULT_SIGALGS, type ContextOverrides } from './tls/context.js';
 export { Connection, type ConnectionEvents } from './tls/connection.js';
 export type { ClientParams } from './tls/handshake/client.js';
 export {
@@ -23,7 +23,8 @@ export {
   type TransportRead,
   type TransportWrite,
 } from './tls/types.js';
-export { TlsAlert, SyscallError, VerifyError, UsageError, UnexpectedEof } from './tls/errors.js';
+export { TlsAlert, SyscallError, VerifyError, UnexpectedEof } from './tls/errors.js';
+export { UsageError } from './cli/errors.js';
 export { AlertDescription, alertName } from './tls/codec/alerts.js';
 export {
   CIPHER_SUITES,
@@ -40,7 +41,9 @@ export {
   sigSchemeName,
   versionName,
 } from './tls/codec/names.js';
-export { getProvider, nodeProvider, type CryptoProvider, type ProviderName } from './tls/crypto/index.js';
+export { nodeProvider, type CryptoProvider, type ProviderName } from './tls/crypto/index.js';
+export { getProvider } from './net/providers.js';
+export { systemClock } from './net/clock.js';
 export {
   type Session,
   createSession,

@@ -1,7 +1,7 @@
 /** Loading the client certificate chain and key for --cert/--key (PEM files). */
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { fileProblem } from './files.js';
 
 /** Reads a PEM chain (leaf first) and its private key; the key must match the leaf. */
@@ -22,7 +22,7 @@ export function loadClientCertificate(certPath: string, keyPath: string): { chai
     if (e instanceof UsageError) throw e;
     throw new UsageError(`--key ${keyPath}: not a usable private key (${(e as Error).message})`);
   }
-  if (!chain[0]!.checkPrivateKey(key))
+  if (!chain[0]?.checkPrivateKey(key))
     throw new UsageError(`--key ${keyPath} does not match the certificate in --cert ${certPath}`);
   return {
     chain: chain.map((c) => new Uint8Array(c.raw)),

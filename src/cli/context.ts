@@ -1,21 +1,23 @@
 /** Context options from the command line: trust store, versions, lists, modes, client cert. */
 import type { CliOptions } from './options.js';
-import { getProvider } from '../tls/crypto/index.js';
+import { getProvider } from '../net/providers.js';
 import type { ContextOptions } from '../tls/types.js';
 import { loadCaFile, loadCaPath, platformRoots } from './truststore.js';
 import { loadClientCertificate } from './clientcert.js';
+import { systemClock } from '../net/clock.js';
 
 /** The Context overrides that the flags ask for (the provider loaded lazily). */
 export async function contextOptions(
   opts: CliOptions,
-): Promise<Partial<ContextOptions> & Pick<ContextOptions, 'provider'>> {
+): Promise<Partial<ContextOptions> & Pick<ContextOptions, 'provider' | 'now'>> {
   const provider = await getProvider(opts.crypto);
   const trustAnchors =
     opts.cafile || opts.capath
       ? [...(opts.cafile ? loadCaFile(opts.cafile) : []), ...(opts.capath ? loadCaPath(opts.capath) : [])]
       : platformRoots();
-  const o: Partial<ContextOptions> & Pick<ContextOptions, 'provider'> = {
+  const o: Partial<ContextOptions> & Pick<ContextOptions, 'provider' | 'now'> = {
     provider,
+    now: systemClock,
     trustAnchors,
     minVersion: opts.minVersion,
     maxVersion: opts.maxVersion,

@@ -3,7 +3,9 @@
  * "Exit codes"). Nothing else decides an exit code; no stack trace reaches a user unless
  * TLS_PROBE_DEBUG=1 asks for it.
  */
-import { SyscallError, TlsAlert, UsageError, VerifyError } from '../tls/errors.js';
+import { SyscallError, TlsAlert, VerifyError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
+import { SessionFormatError } from '../tls/session/session.js';
 import { InfoRequest } from './options.js';
 import { StartTlsError } from '../net/starttls.js';
 import { errnoName, errnoNumber, errnoText, formatErrno } from './iotrace.js';
@@ -119,7 +121,9 @@ const PHASE_VERB: Record<NonNullable<ErrorContext['phase']> | 'io', string> = {
 /** Maps any thrown value to its exit code, kind and one-line message (pure; prints nothing). */
 export function classifyError(err: unknown, ctx: ErrorContext = {}): ClassifiedError {
   const base = { alert: null, errno: null };
-  if (err instanceof UsageError) return { ...base, exitCode: ExitCode.USAGE, kind: 'usage', message: err.message };
+  // A session file OpenSSL would refuse is malformed input, like a bad flag: exit 2, nothing sent.
+  if (err instanceof UsageError || err instanceof SessionFormatError)
+    return { ...base, exitCode: ExitCode.USAGE, kind: 'usage', message: err.message };
   if (err instanceof VerifyError) {
     const depth = err.depth ? `, depth ${err.depth}` : '';
     return {

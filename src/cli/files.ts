@@ -1,5 +1,5 @@
 /** The one wording for a file the command line names but cannot use (exit 2, before anything is sent). */
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { errnoText } from '../net/errno.js';
 
 /** "cannot read --cafile /x: ENOENT (no such file)": `what` is the flag or a description. */

@@ -10,7 +10,7 @@ import { failureOf, waitEvent, type Link } from './drive.js';
 import { formatBlock, formatIoCall } from './iotrace.js';
 import { TimeoutError, type ErrorContext } from './exit.js';
 import { StdinReader } from './stdin.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 type Phase = { current: NonNullable<ErrorContext['phase']> };
 /** How reading stopped: nothing more to read now, close_notify, or TCP EOF without close_notify. */
@@ -104,7 +104,6 @@ export async function interact(
 ): Promise<ReadEnd | 'eof'> {
   const stdin = new StdinReader(io.stdin, opts.crlf);
   let out: Uint8Array | null = null;
-  let blocked = false;
   for (;;) {
     let progressed = false;
     if (!out && !stdin.ended && link.transport.peerGone) {
@@ -116,9 +115,8 @@ export async function interact(
     if (!out) out = stdin.take();
     if (out) {
       const left = writeOnce(opts, io, link, out, phase);
-      blocked = left === 'blocked';
-      if (!blocked) {
-        out = left as Uint8Array | null;
+      if (left !== 'blocked') {
+        out = left;
         progressed = true;
       }
     }

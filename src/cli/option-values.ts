@@ -6,7 +6,7 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isIP } from 'node:net';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import {
   groupByName,
   sigSchemeByName,
@@ -17,7 +17,7 @@ import {
   type GroupName,
 } from '../tls/codec/names.js';
 import { fileProblem } from './files.js';
-import type { CliOptions, TlsVersion } from './options.js';
+import type { CliOptions, TlsVersion } from './cli-options.js';
 
 export const HINT = '(see tls-probe --help)';
 

@@ -6,9 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { Mode } from '../tls/types.js';
-import type { GroupName } from '../tls/codec/names.js';
+import {
+  STARTTLS_PROTOCOLS,
+  type CliOptions,
+  type OutputMode,
+  type StartTlsProtocol,
+  type TlsVersion,
+} from './cli-options.js';
 import {
   HINT,
   intIn,
@@ -23,76 +29,8 @@ import {
 
 export { parseTarget, validateFiles } from './option-values.js';
 
-export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const;
-export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
-export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
-export type TlsVersion = 0x0303 | 0x0304;
-
-/** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions {
-  /** Host name or IP literal (IPv6 without brackets). */
-  host: string;
-  port: number;
-  /** 4 or 6 when host is an IP literal, else 0. */
-  hostIp: 0 | 4 | 6;
-  /** The target as the user would write it: "example.com:443", "[::1]:8443". */
-  target: string;
-  /** SNI to send; null with --no-servername or for an IP-literal host. */
-  servername: string | null;
-  /** Name (or IP) the certificate is verified against: --servername, else the host. */
-  verifyHost: string;
-  alpn: string[];
-  minVersion: TlsVersion;
-  maxVersion: TlsVersion;
-  groups: GroupName[] | null;
-  /** TLS 1.3 suite ids (--ciphersuites). */
-  ciphersuites: number[] | null;
-  /** TLS 1.2 suite ids (--cipher). */
-  cipher: number[] | null;
-  /** Signature scheme ids (--sigalgs). */
-  sigalgs: number[] | null;
-  connectTimeoutMs: number;
-  /** Idle limit in ms (--timeout); null: none. */
-  timeoutMs: number | null;
-  cert: string | null;
-  key: string | null;
-  starttls: StartTlsProtocol | null;
-  crypto: 'node' | 'noble';
-  cafile: string | null;
-  capath: string | null;
-  insecure: boolean;
-  verifyReturnError: boolean;
-  showcerts: boolean;
-  sessOut: string | null;
-  sessIn: string | null;
-  ticketWaitMs: number;
-  /** Reconnections after the first handshake; 0 without --reconnect. */
-  reconnect: number;
-  expectResume: boolean;
-  partialWrite: boolean;
-  acceptMovingWriteBuffer: boolean;
-  autoRetry: boolean;
-  releaseBuffers: boolean;
-  /** SSL_MODE_* mask built from the four mode flags. */
-  mode: number;
-  maxSendFragment: number;
-  /** RFC 6066 length to request (0: none) and its extension code 1..4 (0: none). */
-  maxFragmentLength: 0 | 512 | 1024 | 2048 | 4096;
-  maxFragmentLengthCode: 0 | 1 | 2 | 3 | 4;
-  /** Emulated socket send buffer in bytes; null: the real socket. */
-  sndbuf: number | null;
-  ioTrace: boolean;
-  output: OutputMode;
-  msg: boolean;
-  trace: boolean;
-  state: boolean;
-  /** --keylogfile, else $SSLKEYLOGFILE, else null. */
-  keylogfile: string | null;
-  /** --color: true, --no-color: false, neither: null (decided by useColor). */
-  color: boolean | null;
-  ignEof: boolean;
-  crlf: boolean;
-}
+export { STARTTLS_PROTOCOLS } from './cli-options.js';
+export type { CliOptions, OutputMode, StartTlsProtocol, TlsVersion } from './cli-options.js';
 
 /** Thrown for --help and --version: exit.ts prints `text` on stdout and exits 0. */
 export class InfoRequest extends Error {

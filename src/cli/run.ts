@@ -3,7 +3,7 @@
  * reports, relay stdin/stdout with s_client's semantics, persist sessions, decide the exit code.
  */
 import { appendFileSync, openSync, closeSync } from 'node:fs';
-import type { CliOptions } from './options.js';
+import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
 import type { MessageEvent } from '../tls/types.js';
 import type { ConnectionEvents } from '../tls/connection.js';
@@ -29,21 +29,19 @@ import { startTls, StartTlsError } from '../net/starttls.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
+import type { Io } from './io.js';
+import { systemClock } from '../net/clock.js';
 
 type Phase = NonNullable<ErrorContext['phase']>;
 
-/** Output streams (process.stdout/stderr, or captures in tests). */
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
-}
+export type { Io } from './io.js';
 
 /** Runs the whole command; returns the exit code. */
 export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   // Everything that can fail for usage reasons fails here, before anything is sent.
-  const fromFile = opts.sessIn ? readSessionFile(opts.sessIn, Date.now()) : [];
+  const fromFile = opts.sessIn ? readSessionFile(opts.sessIn, systemClock()) : [];
   if (opts.sessOut) checkSessionOut(opts.sessOut);
+  const starttls = opts.starttls;
   const co = await contextOptions(opts);
   const ctx = new Context(co.provider, co);
   const keylogFd = opts.keylogfile ? openSync(opts.keylogfile, 'a', 0o600) : null;
@@ -101,7 +99,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
                 timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 },
               }),
             ),
-          ...(opts.starttls ? { beforeTls: (s: Socket) => upgrade(opts, s, phase) } : {}),
+          ...(starttls ? { beforeTls: (s: Socket) => upgrade(opts, starttls, s, phase) } : {}),
         },
         { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
         events,
@@ -116,13 +114,15 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
         // A TLS 1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version === 0x0303) offer.used = false;
       }
-      current!.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
+      if (current)
+        current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
       printReport(opts, io, link, i > 0, verifyText);
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
       const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
       if (last) {
-        const end = await interact(opts, io, link, phase, wantTicket ? () => awaitTicket(opts, io, link!) : undefined);
+        const open = link;
+        const end = await interact(opts, io, open, phase, wantTicket ? () => awaitTicket(opts, io, open) : undefined);
         if (end === 'closed-without-notify') io.stderr.write(warningLine('peer closed without close_notify') + '\n');
       } else {
         if (wantTicket) await awaitTicket(opts, io, link);
@@ -141,10 +141,15 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
 }
 
 /** --starttls on the plain socket (error phase "starttls"); a timeout or EOF as the exit mapper's own errors. */
-async function upgrade(opts: CliOptions, socket: Socket, phase: { current: Phase }): Promise<void> {
+async function upgrade(
+  opts: CliOptions,
+  proto: StartTlsProtocol,
+  socket: Socket,
+  phase: { current: Phase },
+): Promise<void> {
   phase.current = 'starttls';
   try {
-    await startTls(socket, opts.starttls!, { host: opts.servername ?? opts.host, timeoutMs: opts.connectTimeoutMs });
+    await startTls(socket, proto, { host: opts.servername ?? opts.host, timeoutMs: opts.connectTimeoutMs });
   } catch (e) {
     if (e instanceof StartTlsError && e.reason === 'timeout') throw new TimeoutError('starttls', opts.connectTimeoutMs);
     if (e instanceof StartTlsError && e.reason === 'eof') throw new PeerClosedError('starttls');

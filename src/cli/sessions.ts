@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSessionPem, encodeSessionPem, type Session } from '../tls/session/index.js';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { fileProblem } from './files.js';
 
 /** Reads every session of a session file; UsageError naming the file when it cannot be used. */

@@ -52,9 +52,9 @@ export class StdinReader {
 /** LF → CRLF (an existing CRLF is left alone). */
 function toCrlf(b: Uint8Array): Uint8Array {
   const out: number[] = [];
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out.push(0x0d);
-    out.push(b[i]!);
+  for (const [i, byte] of b.entries()) {
+    if (byte === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out.push(0x0d);
+    out.push(byte);
   }
   return Uint8Array.from(out);
 }

@@ -45,13 +45,13 @@ function take(a: Annotator, r: Reader, n: number, meaning: (b: Uint8Array) => st
   a.field(b, meaning(b));
   return b;
 }
-const u16 = (b: Uint8Array): number => (b[0]! << 8) | b[1]!;
-const u24 = (b: Uint8Array): number => (b[0]! << 16) | (b[1]! << 8) | b[2]!;
+const u16 = (b: Uint8Array): number => ((b[0] ?? 0) << 8) | (b[1] ?? 0);
+const u24 = (b: Uint8Array): number => ((b[0] ?? 0) << 16) | ((b[1] ?? 0) << 8) | (b[2] ?? 0);
 
 /** A length-prefixed vector: the length field, then its body annotated by `body`. */
 function vector(a: Annotator, r: Reader, width: 1 | 2 | 3, what: string, body: (sub: Reader) => void): void {
   const lenBytes = take(a, r, width, (b) => `${what} length: ${width === 1 ? b[0] : width === 2 ? u16(b) : u24(b)}`);
-  const len = width === 1 ? lenBytes[0]! : width === 2 ? u16(lenBytes) : u24(lenBytes);
+  const len = width === 1 ? (lenBytes[0] ?? 0) : width === 2 ? u16(lenBytes) : u24(lenBytes);
   const sub = new Reader(r.bytes(len), what);
   a.nest(() => body(sub));
 }
@@ -216,7 +216,7 @@ export function formatTrace(e: MessageEvent, negotiated: number | null): string[
   }
   const r = new Reader(e.bytes, 'trace');
   try {
-    const type = take(a, r, 1, (b) => `handshake type: ${handshakeName(b[0]!)}`)[0]!;
+    const type = take(a, r, 1, (b) => `handshake type: ${handshakeName(b[0] ?? 0)}`)[0] ?? 0;
     const len = u24(take(a, r, 3, (b) => `length: ${u24(b)}`));
     body(a, type, new Reader(r.bytes(Math.min(len, r.remaining)), 'trace'), tls13);
   } catch (err) {

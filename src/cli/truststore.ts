@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../tls/errors.js';
+import { UsageError } from './errors.js';
 import { fileProblem } from './files.js';
 
 /** Where Debian's (and OpenSSL's default) CA bundle lives. */
@@ -18,7 +18,7 @@ const PEM_CERT =
 export function pemCertificates(text: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const m of text.matchAll(PEM_CERT)) {
-    const der = new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+    const der = new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64'));
     try {
       // A TRUSTED CERTIFICATE block carries trust settings after the certificate: keep the certificate.
       out.push(new Uint8Array(new X509Certificate(der).raw));

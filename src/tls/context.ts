@@ -3,7 +3,7 @@
  * they copy at creation, and the client session cache.
  */
 import { Mode, type ContextOptions } from './types.js';
-import { TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
+import { ProtocolVersion, TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { SessionCache } from './session/cache.js';
 
@@ -24,17 +24,23 @@ export const DEFAULT_SIGALGS: SigAlgName[] = [
   'rsa_pkcs1_sha512',
 ];
 
+/**
+ * What a Context needs from its caller besides the defaults: the wall clock, in milliseconds.
+ * The core reads no clock of its own (DESIGN.md: sans-IO); the CLI passes src/net/clock.ts's.
+ */
+export type ContextOverrides = Partial<ContextOptions> & Pick<ContextOptions, 'now'>;
+
 /** Library defaults: TLS 1.2–1.3, OpenSSL 3.5's groups and key shares, AUTO_RETRY on. */
-export function defaultOptions(provider: CryptoProvider): ContextOptions {
+export function defaultOptions(provider: CryptoProvider, now: () => number): ContextOptions {
   return {
     provider,
-    minVersion: 0x0303,
-    maxVersion: 0x0304,
+    minVersion: ProtocolVersion.TLS1_2,
+    maxVersion: ProtocolVersion.TLS1_3,
     cipherSuites13: TLS13_SUITES.map((s) => s.id),
     cipherSuites12: TLS12_SUITES.map((s) => s.id),
     groups: ['X25519MLKEM768', 'x25519', 'secp256r1', 'secp384r1'],
     keyShareGroups: ['X25519MLKEM768', 'x25519'],
-    signatureAlgorithms: DEFAULT_SIGALGS.map((n) => sigSchemeByName(n)!.id),
+    signatureAlgorithms: DEFAULT_SIGALGS.flatMap((n) => sigSchemeByName(n)?.id ?? []),
     alpn: [],
     trustAnchors: [],
     verifyPeer: true,
@@ -42,7 +48,7 @@ export function defaultOptions(provider: CryptoProvider): ContextOptions {
     mode: Mode.AUTO_RETRY,
     maxSendFragment: 16384,
     maxFragmentLength: 0,
-    now: () => Date.now(),
+    now,
   };
 }
 
@@ -51,8 +57,8 @@ export class Context {
   /** The client session cache (SSL_SESS_CACHE_CLIENT); the bad-session rule removes from it. */
   readonly sessions = new SessionCache();
 
-  constructor(provider: CryptoProvider, overrides: Partial<ContextOptions> = {}) {
-    this.options = { ...defaultOptions(provider), ...overrides };
+  constructor(provider: CryptoProvider, overrides: ContextOverrides) {
+    this.options = { ...defaultOptions(provider, overrides.now), ...overrides };
   }
 
   /** SSL_CTX_set_mode: ORs bits in and returns the new mask. */

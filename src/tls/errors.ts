@@ -53,11 +53,6 @@ export class VerifyError extends Error {
   }
 }
 
-/** Bad command-line usage or unreadable/malformed input file: nothing was sent. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 /** A malformed-input decode failure: becomes decode_error unless the caller knows better. */
 export function decodeError(reason: string): TlsAlert {
   return new TlsAlert(AlertDescription.decode_error, reason);

@@ -3,7 +3,7 @@
  * modes, and the facts a report shows about a connection.
  */
 import type { CryptoProvider } from './crypto/provider.js';
-import type { GroupName } from './codec/names.js';
+import type { GroupName, SupportedVersion } from './codec/names.js';
 
 /** OpenSSL SSL_MODE_* bits (include/openssl/ssl.h.in). */
 export const Mode = {
@@ -85,7 +85,7 @@ export interface CertInfo {
 
 /** What a report needs to know about a finished (or failed) connection. */
 export interface ConnectionInfo {
-  /** 0x0303 / 0x0304 once negotiated. */
+  /** The negotiated ProtocolVersion (codec/names.ts), null before ServerHello. */
   version: number | null;
   /** Negotiated suite id. */
   cipherSuite: number | null;
@@ -129,8 +129,8 @@ export interface ConnectionInfo {
 export interface ContextOptions {
   provider: CryptoProvider;
   /** Lowest and highest protocol version offered. */
-  minVersion: 0x0303 | 0x0304;
-  maxVersion: 0x0303 | 0x0304;
+  minVersion: SupportedVersion;
+  maxVersion: SupportedVersion;
   /** TLS 1.3 suites in preference order (IANA ids). */
   cipherSuites13: number[];
   /** TLS 1.2 suites in preference order (IANA ids). */

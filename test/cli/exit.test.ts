@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { SyscallError, TlsAlert, UsageError, VerifyError } from '../../src/tls/errors.js';
+import { SyscallError, TlsAlert, VerifyError } from '../../src/tls/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import {
   classifyError,

@@ -15,7 +15,7 @@ import { before, describe, test } from 'node:test';
 import type { Socket } from 'node:net';
 import { alertName } from '../../src/tls/codec/alerts.js';
 import { ExtensionType } from '../../src/tls/codec/extensions.js';
-import { probe, jsonOf, type CliResult } from '../helpers/cli.js';
+import { probe, jsonOf, type CliResult, connectionOf, errorOf } from '../helpers/cli.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 import { ServerStore, testCredentials, type TestCredentials } from '../helpers/tls-server.js';
 import {
@@ -152,8 +152,8 @@ async function expectAlert(
     assert.ok(line.includes(`sent alert ${alert}`), `alert ${alert} not named: ${line}`);
     const j = jsonOf(r);
     assert.equal(j.exitCode, 1);
-    assert.equal(j.error.kind, 'alert');
-    assert.equal(j.error.alert, alert, show(r));
+    assert.equal(errorOf(j).kind, 'alert');
+    assert.equal(errorOf(j).alert, alert, show(r));
     const server = listener.connections[0]?.server;
     assert.ok(server, 'no connection reached the hostile server');
     assert.deepEqual(
@@ -243,7 +243,7 @@ describe('hostile servers through the CLI: special cases', () => {
       const line = oneErrorLine(s.r);
       assert.match(line, /certificate verification failed: unable to get local issuer certificate \(X509_V_ERR 20\)/);
       const j = jsonOf(s.r);
-      assert.equal(j.error.kind, 'verify');
+      assert.equal(errorOf(j).kind, 'verify');
       assert.equal(j.exitCode, 3);
       assert.deepEqual(s.serverAlerts[0], ['unknown_ca']);
     },
@@ -278,10 +278,10 @@ describe('hostile servers through the CLI: special cases', () => {
         /^tls-probe: handshake failed: inconsistent extms \(sent alert handshake_failure\)$/,
       );
       const j = jsonOf(s.r);
-      assert.equal(j.error.alert, 'handshake_failure');
+      assert.equal(errorOf(j).alert, 'handshake_failure');
       // The first connection completed a full handshake; the second (resuming) one failed.
-      assert.equal(j.connections[0].handshake, 'full', show(s.r));
-      assert.equal(j.connections[0].extendedMasterSecret, true);
+      assert.equal(connectionOf(j).handshake, 'full', show(s.r));
+      assert.equal(connectionOf(j).extendedMasterSecret, true);
       assert.equal(s.listener.connections.length, 2);
       assert.deepEqual(s.serverAlerts[1], ['handshake_failure']);
       assert.equal(s.listener.connections[1]!.server!.facts.resumed, true, 'the server did resume');
@@ -336,8 +336,8 @@ describe('hostile servers through the CLI: special cases', () => {
       assert.equal(s.r.code, 1, show(s.r));
       assert.equal(oneErrorLine(s.r), `tls-probe: handshake timed out for ${LIMIT_MS} ms (--connect-timeout)`);
       const j = jsonOf(s.r);
-      assert.equal(j.error.kind, 'timeout');
-      assert.equal(j.error.errno, 'ETIMEDOUT');
+      assert.equal(errorOf(j).kind, 'timeout');
+      assert.equal(errorOf(j).errno, 'ETIMEDOUT');
     },
   );
 
@@ -354,7 +354,7 @@ describe('hostile servers through the CLI: special cases', () => {
       assert.equal(s.r.timedOut, false, show(s.r));
       assert.equal(s.r.code, 1, show(s.r));
       assert.equal(oneErrorLine(s.r), `tls-probe: no traffic for ${LIMIT_MS} ms (--timeout)`);
-      assert.equal(jsonOf(s.r).error.kind, 'timeout');
+      assert.equal(errorOf(s.r).kind, 'timeout');
     },
   );
 
@@ -368,7 +368,7 @@ describe('hostile servers through the CLI: special cases', () => {
       );
       assert.equal(s.r.code, 1, show(s.r));
       assert.equal(oneErrorLine(s.r), 'tls-probe: peer closed the connection during the handshake');
-      assert.equal(jsonOf(s.r).error.kind, 'closed');
+      assert.equal(errorOf(s.r).kind, 'closed');
     },
   );
 
@@ -397,7 +397,7 @@ describe('hostile servers through the CLI: special cases', () => {
           oneErrorLine(s.r),
           /^tls-probe: handshake failed: encrypted length too long \(sent alert record_overflow\)$/,
         );
-        assert.equal(jsonOf(s.r).error.alert, 'record_overflow');
+        assert.equal(errorOf(s.r).alert, 'record_overflow');
       } finally {
         timers.forEach(clearInterval);
       }
@@ -411,6 +411,6 @@ describe('hostile servers through the CLI: special cases', () => {
     );
     assert.equal(s.r.code, 1, show(s.r));
     assert.match(oneErrorLine(s.r), /wrong version number/);
-    assert.equal(jsonOf(s.r).error.alert, 'protocol_version');
+    assert.equal(errorOf(s.r).alert, 'protocol_version');
   });
 });

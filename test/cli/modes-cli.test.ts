@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { TLSSocket, createSecureContext, createServer, type Server as TlsServer } from 'node:tls';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 import { startOpenSslServer } from '../helpers/peers.js';
-import { probe, jsonOf, type CliResult, type CliRun } from '../helpers/cli.js';
+import { probe, type CliResult, type CliRun, connectionOf } from '../helpers/cli.js';
 
 let pki: Pki;
 before(async () => {
@@ -396,7 +396,7 @@ describe('record sizes against openssl s_server', () => {
         timeoutMs: 15_000,
       });
       assert.equal(r.code, 0, explain(r));
-      const c = jsonOf(r).connections[0];
+      const c = connectionOf(r);
       assert.equal(c.maxSendFragment, 512);
       assert.equal(c.protocol, version === '-tls1_3' ? 'TLSv1.3' : 'TLSv1.2');
     });
@@ -404,6 +404,6 @@ describe('record sizes against openssl s_server', () => {
   test('without --max-fragment-length --json reports maxSendFragment 16384', async () => {
     const r = await against(['-tls1_3'], ['--json'], { send: 'hi\n', timeoutMs: 15_000 });
     assert.equal(r.code, 0, explain(r));
-    assert.equal(jsonOf(r).connections[0].maxSendFragment, 16384);
+    assert.equal(connectionOf(r).maxSendFragment, 16384);
   });
 });

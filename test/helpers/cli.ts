@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { clientCommandPrefix, type Peer } from './peers.js';
 import { repoRoot } from './pki.js';
+import type { JsonConnection, JsonDocument, JsonError } from '../../src/cli/json.js';
 
 export const CLI = join(repoRoot, 'bin', 'tls-probe.js');
 
@@ -85,10 +86,27 @@ export function converse(
 }
 
 /** The --json document of a run (throws with the output when it is not JSON). */
-export function jsonOf(r: CliResult): any {
+export function jsonOf(r: CliResult): JsonDocument {
   try {
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout) as JsonDocument;
   } catch {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
+}
+
+const docOf = (x: CliResult | JsonDocument): JsonDocument => ('stdout' in x ? jsonOf(x) : x);
+
+/** Connection `i` of a run's --json document (throws, with the document, when there is none). */
+export function connectionOf(x: CliResult | JsonDocument, i = 0): JsonConnection {
+  const doc = docOf(x);
+  const c = doc.connections[i];
+  if (!c) throw new Error(`no connection ${i} in the --json document: ${JSON.stringify(doc)}`);
+  return c;
+}
+
+/** The "error" object of a run's --json document (throws, with the document, when it is null). */
+export function errorOf(x: CliResult | JsonDocument): JsonError {
+  const doc = docOf(x);
+  if (!doc.error) throw new Error(`no error in the --json document: ${JSON.stringify(doc)}`);
+  return doc.error;
 }

@@ -17,7 +17,7 @@
  * a cheap case of the live hostile-server catalogue (HOSTILE_CASES) instead.
  */
 import { concat } from '../../src/tls/codec/bytes.js';
-import { ExtensionType } from '../../src/tls/codec/extensions.js';
+import { ExtensionType, selectedVersionExt } from '../../src/tls/codec/extensions.js';
 import { HandshakeType } from '../../src/tls/codec/handshake.js';
 import { memoryPair } from '../../src/net/memory.js';
 import { Context } from '../../src/tls/context.js';
@@ -33,7 +33,6 @@ import {
   removeExt,
   runCase,
   setExt,
-  u16Body,
   type EditableServerHello,
 } from './hostile-server.js';
 
@@ -89,7 +88,7 @@ const EDITS: Edit[] = [
   },
   {
     name: 'supported_versions 0x0305',
-    sh: (s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0305)),
+    sh: (s) => setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(0x0305).data),
   },
   { name: 'unsolicited server_name', sh: (s) => s.extensions.push({ type: 0, data: new Uint8Array(0) }) },
   { name: 'replayed encrypted flight (other keys)' },
@@ -115,7 +114,7 @@ let root: Uint8Array;
 function replayed(flight13: Flight, flight12: Flight, edit: Edit): string[] {
   const [clientT, serverT] = memoryPair();
   const sent: string[] = [];
-  const ctx = new Context(keygenSafeProvider, { trustAnchors: [root], keyShareGroups: ['x25519'] });
+  const ctx = new Context(keygenSafeProvider, { trustAnchors: [root], keyShareGroups: ['x25519'], now: Date.now });
   const conn = new Connection(
     ctx,
     clientT,

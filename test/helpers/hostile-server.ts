@@ -14,23 +14,40 @@
  *    at it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { concat, Reader, Writer, toHex } from '../../src/tls/codec/bytes.js';
+import { concat, toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel, alertName } from '../../src/tls/codec/alerts.js';
-import { ExtensionType, findExtension, writeExtensions, type Extension } from '../../src/tls/codec/extensions.js';
+import {
+  ExtensionType,
+  findExtension,
+  hrrKeyShareExt,
+  readServerKeyShare,
+  selectedAlpnExt,
+  selectedIdentityExt,
+  selectedVersionExt,
+  serverKeyShareExt,
+  signatureAlgorithmsExt,
+  type Extension,
+} from '../../src/tls/codec/extensions.js';
 import {
   DOWNGRADE_TLS11,
   HandshakeType,
   decodeServerHello,
   decodeServerKeyExchangeEcdhe,
   encodeCertificate,
+  encodeCertificateRequest13,
+  encodeEncryptedExtensions,
+  encodeNewSessionTicket13,
+  encodeServerEcdhParams,
+  encodeServerHello,
+  encodeServerKeyExchangeEcdhe,
   frameHandshake,
 } from '../../src/tls/codec/handshake.js';
-import { sigSchemeById } from '../../src/tls/codec/names.js';
+import { ProtocolVersion, sigSchemeById } from '../../src/tls/codec/names.js';
 import type { Aead, CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { memoryPair, type MemoryTransport } from '../../src/net/memory.js';
 import { TlsAlert, UnexpectedEof, VerifyError } from '../../src/tls/errors.js';
-import { RECORD_HEADER, writeHeader, xorNonce, type RecordProtection } from '../../src/tls/record/protection.js';
+import { NullProtection, RECORD_HEADER, writeHeader, xorNonce } from '../../src/tls/record/protection.js';
 import type { ContextOptions } from '../../src/tls/types.js';
 import { SslError } from '../../src/tls/types.js';
 import {
@@ -45,29 +62,23 @@ import {
   type TestPair,
   type TestServerOptions,
 } from './tls-server.js';
-import { encodeEcdhParams, encodeSignedParams } from './tls-server-common.js';
 import type { LeafName } from './pki.js';
 
 // --- wire helpers ----------------------------------------------------------------------------------
 
-/** A plaintext record: header + body (any length the 16-bit field can carry). */
-export function record(type: number, body: Uint8Array, version = 0x0303): Uint8Array {
-  const out = new Uint8Array(RECORD_HEADER + body.length);
-  writeHeader(out, type, version, body.length & 0xffff);
-  out.set(body, RECORD_HEADER);
-  return out;
+/** A plaintext record: header + body, framed by the product's null protection. */
+export function record(type: number, body: Uint8Array, version = ProtocolVersion.TLS1_2): Uint8Array {
+  return PLAINTEXT.seal(type, body, version);
 }
+const PLAINTEXT = new NullProtection();
 
 /** Just a record header claiming `length` bytes (for oversized and truncated records). */
-export function recordHeader(type: number, length: number, version = 0x0303): Uint8Array {
+export function recordHeader(type: number, length: number, version = ProtocolVersion.TLS1_2): Uint8Array {
   const out = new Uint8Array(RECORD_HEADER);
   writeHeader(out, type, version, length);
   return out;
 }
 
-interface ServerInternals {
-  writeProt: RecordProtection;
-}
 interface Tls13Internals {
   aead: Aead;
   iv: Uint8Array;
@@ -76,7 +87,7 @@ interface Tls13Internals {
 
 /** A record sealed under the server's current write protection (advances its sequence number). */
 export function serverSeal(server: TestServer, type: number, fragment: Uint8Array): Uint8Array {
-  return (server as unknown as ServerInternals).writeProt.seal(type, fragment, 0x0303);
+  return server.records.seal(type, fragment);
 }
 
 /**
@@ -84,7 +95,7 @@ export function serverSeal(server: TestServer, type: number, fragment: Uint8Arra
  * test send padding-only records or padding beyond 2^14 + 1, which Tls13Protection.seal refuses.
  */
 export function sealInner(server: TestServer, inner: Uint8Array): Uint8Array {
-  const prot = (server as unknown as ServerInternals).writeProt as unknown as Tls13Internals;
+  const prot = server.records.writeProtection as unknown as Tls13Internals;
   if (!prot.aead || !prot.iv) throw new Error('sealInner needs TLS 1.3 write keys');
   const header = recordHeader(23, inner.length + 16);
   const sealed = prot.aead.seal(xorNonce(prot.iv, prot.seq++), inner, header);
@@ -113,9 +124,7 @@ export function editServerHello(message: Uint8Array, edit: (sh: EditableServerHe
     extensions: sh.extensions.map((x) => ({ type: x.type, data: x.data.slice() })),
   };
   edit(e);
-  const w = new Writer(256).u16(e.legacyVersion).bytes(e.random).vec8(e.sessionId).u16(e.cipherSuite).u8(e.compression);
-  writeExtensions(w, e.extensions);
-  return frameHandshake(HandshakeType.server_hello, w.finish().slice());
+  return frameHandshake(HandshakeType.server_hello, encodeServerHello(e));
 }
 
 /** Replaces (or appends) an extension's body. */
@@ -130,16 +139,11 @@ export function removeExt(exts: Extension[], type: number): void {
 }
 /** A key_share body for ServerHello: group(2) key_exchange<1..2^16-1>. */
 export function keyShareBody(group: number, key: Uint8Array): Uint8Array {
-  return new Writer(key.length + 4).u16(group).vec16(key).finish().slice();
-}
-export function u16Body(v: number): Uint8Array {
-  return Uint8Array.of(v >> 8, v & 0xff);
+  return serverKeyShareExt(group, key).data;
 }
 /** An extensions block body (EncryptedExtensions) with the given extensions, duplicates allowed. */
 export function extensionsBlock(exts: Extension[]): Uint8Array {
-  const w = new Writer(64);
-  writeExtensions(w, exts);
-  return w.finish().slice();
+  return encodeEncryptedExtensions(exts);
 }
 
 /** A hook that rewrites the n-th (1-based) handshake message of `type` the server sends. */
@@ -333,7 +337,7 @@ export interface HostileCase {
   setup(ctx: CaseContext): CaseSetup | Promise<CaseSetup>;
 }
 
-const TLS12 = { version: 0x0303 } as const;
+const TLS12 = { version: ProtocolVersion.TLS1_2 } as const;
 const EMPTY = new Uint8Array(0);
 
 /** After the record hook has seen `n` records of inner type `type`, append what `extra` returns. */
@@ -367,7 +371,7 @@ async function ticketSession(): Promise<{ store: ServerStore; session: NonNullab
 /** A 1.2 session (EMS, session ID) from a normal handshake, and the store that cached it. */
 async function session12(): Promise<{ store: ServerStore; session: NonNullable<ClientSide['session']> }> {
   const store = new ServerStore();
-  const pair = await connectPair({ version: 0x0303, store });
+  const pair = await connectPair({ version: ProtocolVersion.TLS1_2, store });
   handshake(pair);
   const session = pair.sessions[0];
   if (!session) throw new Error('no TLS 1.2 session from the first handshake');
@@ -385,14 +389,17 @@ function resignedSke(ctx: CaseContext, group: number, point: Uint8Array): Mutate
     if (t === HandshakeType.server_hello) serverRandom = bytes.slice(6, 38);
     if (t !== HandshakeType.server_key_exchange) return bytes;
     const ske = decodeServerKeyExchangeEcdhe(bytes.subarray(4));
-    const params = encodeEcdhParams(group, point);
+    const params = encodeServerEcdhParams(group, point);
     const clientRandom = ctx.server().clientHellos.at(-1)!.random;
     const sig = nodeProvider.sign(
       sigSchemeById(ske.scheme)!,
       ctx.creds.key,
       concat(clientRandom, serverRandom!, params),
     );
-    return frameHandshake(HandshakeType.server_key_exchange, encodeSignedParams(params, ske.scheme, sig));
+    return frameHandshake(
+      HandshakeType.server_key_exchange,
+      encodeServerKeyExchangeEcdhe({ group, point, scheme: ske.scheme, signature: sig }),
+    );
   };
 }
 
@@ -806,14 +813,13 @@ export const HOSTILE_CASES: HostileCase[] = [
         mutate: onHandshake(EE, () =>
           frameHandshake(
             HandshakeType.new_session_ticket,
-            new Writer(32)
-              .u32(60)
-              .u32(1)
-              .vec8(Uint8Array.of(0))
-              .vec16(Uint8Array.of(1, 2, 3))
-              .u16(0)
-              .finish()
-              .slice(),
+            encodeNewSessionTicket13({
+              lifetime: 60,
+              ageAdd: 1,
+              nonce: Uint8Array.of(0),
+              ticket: Uint8Array.of(1, 2, 3),
+              extensions: [],
+            }),
           ),
         ),
       },
@@ -916,20 +922,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({
       server: {
-        mutate: onHandshake(EE, () =>
-          frameHandshake(
-            EE,
-            extensionsBlock([
-              {
-                type: 16,
-                data: new Writer(8)
-                  .vec16((w) => w.vec8(Uint8Array.of(0x68, 0x32)))
-                  .finish()
-                  .slice(),
-              },
-            ]),
-          ),
-        ),
+        mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([selectedAlpnExt('h2')]))),
       },
     }),
   },
@@ -941,9 +934,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({
       server: {
-        mutate: onHandshake(EE, () =>
-          frameHandshake(EE, extensionsBlock([{ type: ExtensionType.key_share, data: u16Body(29) }])),
-        ),
+        mutate: onHandshake(EE, () => frameHandshake(EE, extensionsBlock([hrrKeyShareExt(29)]))),
       },
     }),
   },
@@ -982,7 +973,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     ref: 'RFC 8446 §4.2 (unsolicited)',
     cheap: true,
     setup: () => ({
-      server: { mutate: sh((s) => s.extensions.push({ type: ExtensionType.pre_shared_key, data: u16Body(0) })) },
+      server: { mutate: sh((s) => s.extensions.push(selectedIdentityExt(0))) },
     }),
   },
   {
@@ -994,15 +985,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({
       server: {
         ...TLS12,
-        mutate: sh((s) =>
-          s.extensions.push({
-            type: 16,
-            data: new Writer(8)
-              .vec16((w) => w.vec8(Uint8Array.of(0x68, 0x32)))
-              .finish()
-              .slice(),
-          }),
-        ),
+        mutate: sh((s) => s.extensions.push(selectedAlpnExt('h2'))),
       },
     }),
   },
@@ -1072,7 +1055,9 @@ export const HOSTILE_CASES: HostileCase[] = [
     ref: 'RFC 8446 §4.2.1 ("contains a version not offered by the client ... MUST abort ... illegal_parameter")',
     cheap: true,
     setup: () => ({
-      server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0305))) },
+      server: {
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(0x0305).data)),
+      },
     }),
   },
   {
@@ -1082,7 +1067,11 @@ export const HOSTILE_CASES: HostileCase[] = [
     ref: 'RFC 8446 §4.2.1 ("or contains a version prior to TLS 1.3 ... illegal_parameter"); OpenSSL: illegal_parameter',
     cheap: true,
     setup: () => ({
-      server: { mutate: sh((s) => setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0303))) },
+      server: {
+        mutate: sh((s) =>
+          setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(ProtocolVersion.TLS1_2).data),
+        ),
+      },
     }),
   },
   {
@@ -1094,7 +1083,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({
       server: {
         mutate: sh((s) => {
-          setExt(s.extensions, ExtensionType.supported_versions, u16Body(0x0303));
+          setExt(s.extensions, ExtensionType.supported_versions, selectedVersionExt(ProtocolVersion.TLS1_2).data);
           s.cipherSuite = 0xc02b;
         }),
       },
@@ -1109,7 +1098,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: () => ({
       server: {
         mutate: sh((s) => {
-          s.legacyVersion = 0x0302;
+          s.legacyVersion = ProtocolVersion.TLS1_1;
           removeExt(s.extensions, ExtensionType.supported_versions);
         }),
       },
@@ -1123,7 +1112,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({
       server: { mutate: sh((s) => removeExt(s.extensions, ExtensionType.supported_versions)) },
-      client: { minVersion: 0x0304 },
+      client: { minVersion: ProtocolVersion.TLS1_3 },
     }),
   },
   {
@@ -1166,7 +1155,10 @@ export const HOSTILE_CASES: HostileCase[] = [
     setup: async () => {
       const { store, session } = await ticketSession();
       return {
-        server: { store, mutate: sh((s) => setExt(s.extensions, ExtensionType.pre_shared_key, u16Body(1))) },
+        server: {
+          store,
+          mutate: sh((s) => setExt(s.extensions, ExtensionType.pre_shared_key, selectedIdentityExt(1).data)),
+        },
         clientSide: { session },
       };
     },
@@ -1207,7 +1199,10 @@ export const HOSTILE_CASES: HostileCase[] = [
     ref: 'RFC 8446 §4.2.8',
     cheap: true,
     setup: () => ({
-      server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, u16Body(0x0019))) },
+      server: {
+        group: 'secp256r1',
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, hrrKeyShareExt(0x0019).data)),
+      },
     }),
   },
   {
@@ -1217,7 +1212,10 @@ export const HOSTILE_CASES: HostileCase[] = [
     ref: 'RFC 8446 §4.2.8',
     cheap: true,
     setup: () => ({
-      server: { group: 'secp256r1', mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, u16Body(0x001d))) },
+      server: {
+        group: 'secp256r1',
+        mutate: sh((s) => setExt(s.extensions, ExtensionType.key_share, hrrKeyShareExt(0x001d).data)),
+      },
     }),
   },
   {
@@ -1334,9 +1332,7 @@ export const HOSTILE_CASES: HostileCase[] = [
       server: {
         group: 'X25519MLKEM768',
         mutate: sh((s) => {
-          const ks = new Reader(findExtension(s.extensions, ExtensionType.key_share)!.data);
-          const g = ks.u16();
-          const key = ks.vec16();
+          const { group: g, key } = readServerKeyShare(findExtension(s.extensions, ExtensionType.key_share)!.data);
           setExt(
             s.extensions,
             ExtensionType.key_share,
@@ -1355,9 +1351,8 @@ export const HOSTILE_CASES: HostileCase[] = [
       server: {
         group: 'X25519MLKEM768',
         mutate: sh((s) => {
-          const ks = new Reader(findExtension(s.extensions, ExtensionType.key_share)!.data);
-          const g = ks.u16();
-          setExt(s.extensions, ExtensionType.key_share, keyShareBody(g, flipByte(ks.vec16(), 100)));
+          const { group: g, key } = readServerKeyShare(findExtension(s.extensions, ExtensionType.key_share)!.data);
+          setExt(s.extensions, ExtensionType.key_share, keyShareBody(g, flipByte(key, 100)));
         }),
       },
     }),
@@ -1633,11 +1628,7 @@ export const HOSTILE_CASES: HostileCase[] = [
             22,
             frameHandshake(
               HandshakeType.certificate_request,
-              new Writer(16)
-                .vec8(Uint8Array.of(1))
-                .vec16((w) => w.u16(13).vec16((l) => l.vec16((x) => x.u16(0x0403))))
-                .finish()
-                .slice(),
+              encodeCertificateRequest13({ context: Uint8Array.of(1), extensions: [signatureAlgorithmsExt([0x0403])] }),
             ),
           ),
         ),

@@ -36,6 +36,13 @@ export interface Peer {
   endStdin(): void;
   /** Resolves with the first match of `pattern` in stdout+stderr; rejects after timeoutMs or on exit. */
   waitForOutput(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves once `ok(stdout + '\n' + stderr)` is true, re-checked as each piece of output arrives
+   * (never by polling); rejects after timeoutMs, or on exit with it still false.
+   */
+  waitUntil(ok: (text: string) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Resolves when the process has exited; rejects after timeoutMs. */
+  waitForExit(timeoutMs?: number): Promise<void>;
   /** True while the server process has not exited. */
   running(): boolean;
   /** Exit code (or signal name) once exited, else null. */
@@ -44,9 +51,13 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-/** A line for the server's stdin, sent `afterMs` after the server is ready; `end` closes stdin. */
+/**
+ * A line for the server's stdin, sent once the server has printed `after` (its readiness signal
+ * for the line, e.g. s_server's "CIPHER is" once a connection is up; never a guessed delay);
+ * `end` closes stdin. Steps go in order, each waiting for its own pattern.
+ */
 export interface StdinStep {
-  afterMs: number;
+  after: RegExp | string;
   data?: string;
   end?: boolean;
 }
@@ -195,9 +206,16 @@ export function isListening(port: number, netns?: string): Promise<boolean> {
  * server would count as its connection). With `netns`, polls `ss -ltn` inside that namespace instead.
  * Rejects after timeoutMs.
  */
-export async function waitForPort(host: string, port: number, timeoutMs: number, netns?: string): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  netns?: string,
+  stats?: { attempts: number },
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (stats) stats.attempts++;
     const ok = netns ? await isListening(port, netns) : await tryConnect(host, port, 1000);
     if (ok) return;
     if (Date.now() >= deadline) throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
@@ -279,33 +297,37 @@ export async function launch(opts: LaunchOptions): Promise<Peer> {
       resolve();
     });
   });
-  const timers: NodeJS.Timeout[] = [];
   const netns = opts.netns ? `/proc/${pid}/ns/net` : undefined;
   const stdoutText = (): string => out.join('');
   const stderrText = (): string => err.join('');
   const describe = (): string =>
     `${opts.kind} (${argv.join(' ')})\n--- stdout ---\n${stdoutText().slice(-4000)}\n--- stderr ---\n${stderrText().slice(-4000)}`;
 
-  const waitForOutput = (pattern: RegExp | string, timeoutMs = 10_000): Promise<string> =>
+  /** The first non-null `probe(output)`, evaluated on each output chunk and at exit. */
+  const until = <T>(
+    probe: (text: string) => T | null,
+    what: string,
+    timeoutMs: number,
+    onExit: 'reject' | 'probe' = 'reject',
+  ): Promise<T> =>
     new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const text = stdoutText() + '\n' + stderrText();
-        const m = typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : pattern.exec(text)?.[0];
+        const m = probe(stdoutText() + '\n' + stderrText());
         if (m != null) {
           finish();
           resolve(m);
           return true;
         }
-        if (exit !== null) {
+        if (exit !== null && onExit === 'reject') {
           finish();
-          reject(new Error(`${opts.kind} exited (${exit}) before printing ${String(pattern)}: ${describe()}`));
+          reject(new Error(`${opts.kind} exited (${exit}) before ${what}: ${describe()}`));
           return true;
         }
         return false;
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new Error(`${opts.kind}: no ${String(pattern)} within ${timeoutMs} ms: ${describe()}`));
+        reject(new Error(`${opts.kind}: no ${what} within ${timeoutMs} ms: ${describe()}`));
       }, timeoutMs);
       const listener = (): void => void check();
       const finish = (): void => {
@@ -315,11 +337,21 @@ export async function launch(opts: LaunchOptions): Promise<Peer> {
       listeners.add(listener);
       check();
     });
+  const waitForOutput = (pattern: RegExp | string, timeoutMs = 10_000): Promise<string> =>
+    until(
+      (text) =>
+        typeof pattern === 'string' ? (text.includes(pattern) ? pattern : null) : (pattern.exec(text)?.[0] ?? null),
+      `printing ${String(pattern)}`,
+      timeoutMs,
+    );
+  const waitUntil = (ok: (text: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> =>
+    until((text) => (ok(text) ? true : null), what, timeoutMs).then(() => undefined);
+  const waitForExit = (timeoutMs = 10_000): Promise<void> =>
+    until(() => (exit !== null ? true : null), 'exit', timeoutMs, 'probe').then(() => undefined);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      for (const t of timers) clearTimeout(t);
       if (exit === null) {
         killGroup(pid, 'SIGTERM');
         const gone = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
@@ -369,14 +401,18 @@ export async function launch(opts: LaunchOptions): Promise<Peer> {
   else if (typeof stdin === 'string') {
     if (stdin !== 'keep-open') child.stdin?.write(stdin);
   } else {
-    for (const step of stdin) {
-      timers.push(
-        setTimeout(() => {
-          if (step.data !== undefined) child.stdin?.write(step.data);
-          if (step.end) child.stdin?.end();
-        }, step.afterMs),
-      );
-    }
+    void (async () => {
+      for (const step of stdin) {
+        // No bound of our own: the step waits as long as the server lives (stop() ends it).
+        const seen = await waitForOutput(step.after, 2 ** 31 - 1).then(
+          () => true,
+          () => false,
+        );
+        if (!seen) return;
+        if (step.data !== undefined) child.stdin?.write(step.data);
+        if (step.end) child.stdin?.end();
+      }
+    })();
   }
 
   return {
@@ -391,6 +427,8 @@ export async function launch(opts: LaunchOptions): Promise<Peer> {
     write: (data) => void child.stdin?.write(data),
     endStdin: () => void child.stdin?.end(),
     waitForOutput,
+    waitUntil,
+    waitForExit,
     running: () => exit === null,
     exitStatus: () => exit,
     stop,

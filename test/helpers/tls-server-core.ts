@@ -1,27 +1,26 @@
 /**
- * The TestServer class: record layer, dispatch to the version flows (tls-server13.ts,
- * tls-server12.ts) and the scripted actions. Use it through tls-server.ts, which also builds
+ * The TestServer class: the product's RecordLayer in the server role (records in and out, the
+ * record-level policy), the version flows (tls-server13.ts, tls-server12.ts) behind it, and the
+ * scripted actions. What is the server's own here is policy only: which version flow, which
+ * mutation of what it sends, which lenience. Use it through tls-server.ts, which also builds
  * client/server pairs.
  */
 import { concat } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel } from '../../src/tls/codec/alerts.js';
 import { HandshakeType } from '../../src/tls/codec/handshake.js';
+import { ProtocolVersion } from '../../src/tls/codec/names.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
-import { TlsAlert, decodeError, unexpectedMessage } from '../../src/tls/errors.js';
-import {
-  ContentType,
-  MAX_PLAINTEXT,
-  NullProtection,
-  RECORD_HEADER,
-  type RecordProtection,
-} from '../../src/tls/record/protection.js';
-import { HandshakeBuffer } from '../../src/tls/record/hsbuffer.js';
+import { TlsAlert, unexpectedMessage } from '../../src/tls/errors.js';
+import { ContentType, MAX_PLAINTEXT, type RecordProtection } from '../../src/tls/record/protection.js';
+import { RecordLayer, type RecordOwner } from '../../src/tls/record/layer.js';
+import type { HandshakeMsg } from '../../src/tls/record/hsbuffer.js';
+import type { MessageEvent, Transport } from '../../src/tls/types.js';
 import type { MemoryTransport } from '../../src/net/memory.js';
 import {
   ServerStore,
   clientVersions,
-  decodeClientHello,
+  parseClientHello,
   type ParsedClientHello,
   type ServerFacts,
   type ServerHost,
@@ -58,28 +57,26 @@ export class TestServer implements ServerHost {
   /** Plaintext length of every application-data record received, in order. */
   readonly recordsReceived: number[] = [];
   readonly alertsReceived: { level: number; description: number }[] = [];
-  closeNotifyReceived = false;
   /** The client closed the transport (EOF). */
   peerClosed = false;
   /** Why the server stopped (an alert it sent or received, or a bug). */
   error?: Error;
+  /** The product's record layer, in the server role. */
+  readonly records: RecordLayer;
 
-  private inBuf: Uint8Array = new Uint8Array(0);
-  private readonly hsBuf = new HandshakeBuffer();
-  private readProt: RecordProtection = new NullProtection();
-  private writeProt: RecordProtection = new NullProtection();
-  private readonly out: Uint8Array[] = [];
   private readonly appData: Uint8Array[] = [];
   private readLimit = Infinity;
   private flow?: Server13Flow | Server12Flow;
   private failed = false;
+  /** The client's records are protected (TLS 1.2 acceptPlaintextCcs looks at it). */
+  private readEncrypted = false;
 
   constructor(
     readonly transport: MemoryTransport,
     init: TestServerInit,
   ) {
     this.opts = {
-      version: 0x0304,
+      version: ProtocolVersion.TLS1_3,
       group: 'x25519',
       hrr: 'auto',
       ccs: 'first-message',
@@ -99,6 +96,35 @@ export class TestServer implements ServerHost {
       ...init,
     };
     this.p = this.opts.provider;
+    this.records = new RecordLayer(this.recordOwner());
+    this.records.setRecordVersion(ProtocolVersion.TLS1_2);
+  }
+
+  /** The server as its record layer sees it: the flow's version, the policy hooks. */
+  private recordOwner(): RecordOwner {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters read the live server
+    const server = this;
+    const owner: RecordOwner = {
+      mode: 0,
+      get established() {
+        return server.facts.connected;
+      },
+      get version() {
+        if (server.flow instanceof Server13Flow) return ProtocolVersion.TLS1_3;
+        return server.flow ? ProtocolVersion.TLS1_2 : null;
+      },
+      get sendFragment() {
+        return server.opts.maxFragment;
+      },
+      handshakeBytes: { read: 0, written: 0 },
+      handshake: (m: HandshakeMsg) => this.onHandshake(m),
+      changeCipherSpec: () => this.onChangeCipherSpec(),
+      message: (e: MessageEvent) => this.onMessage(e),
+    };
+    const mutate = this.opts.mutate;
+    if (mutate) owner.sealed = (type, rec) => mutate('record', type, rec);
+    if (this.opts.acceptPlaintextCcs) owner.takeUnopened = (type, body) => this.plaintextCcs(type, body);
+    return owner;
   }
 
   // --- driving ---------------------------------------------------------------------------------
@@ -106,23 +132,35 @@ export class TestServer implements ServerHost {
   /** Reads what the client wrote (at most readSlowly's n bytes), processes whole records, writes answers. */
   pump(): void {
     this.flush();
-    let budget = this.readLimit;
-    while (budget > 0 && !this.failed) {
-      const r = this.transport.read(Math.min(budget, 1 << 20));
-      if ('data' in r) {
-        this.inBuf = concat(this.inBuf, r.data);
-        budget -= r.data.length;
-        continue;
-      }
-      if ('eof' in r) this.peerClosed = true;
-      break;
+    if (!this.failed) {
+      const input = budgeted(this.transport, this.readLimit);
+      this.guard(() => {
+        while (!this.failed) {
+          // OpenSSL's allow_plain_alerts: until the client's Finished (TLS 1.3 only, see RecordLayer).
+          this.records.allowPlainAlerts = !this.facts.connected;
+          const s = this.records.readRecord(input);
+          if (s === 'eof') this.peerClosed = true;
+          if (s !== 'ok') break;
+          this.takeAppData();
+          for (let m = this.records.nextPostHandshake(); m && !this.failed; m = this.records.nextPostHandshake())
+            this.onHandshake(m);
+        }
+      });
+      // What the client wrote after the record that failed is read and dropped, as a server
+      // that stops reading would otherwise leave the client's writes blocked on a full pipe.
+      if (this.failed) this.drain(input);
     }
-    this.guard(() => {
-      while (!this.failed && this.nextRecord()) {
-        /* next */
-      }
-    });
     this.flush();
+  }
+
+  /** Reads and drops what is left in `input`, noting EOF. */
+  private drain(input: Transport): void {
+    for (;;) {
+      const r = input.read(1 << 20);
+      if ('data' in r) continue;
+      if ('eof' in r) this.peerClosed = true;
+      return;
+    }
   }
 
   /** Drain at most n bytes per pump (null: everything), so a small client `capacity` blocks writes. */
@@ -135,8 +173,12 @@ export class TestServer implements ServerHost {
   /** Application data, split into records of maxFragment bytes. */
   send(data: Uint8Array): void {
     if (!this.facts.appWriteReady) throw new Error('test server: no application keys yet');
-    this.sendRecord(ContentType.application_data, data);
+    this.records.queueRecord(ContentType.application_data, data);
     this.flush();
+  }
+  /** The client's close_notify arrived. */
+  get closeNotifyReceived(): boolean {
+    return this.records.closeNotifyReceived;
   }
   /** A close_notify alert. */
   closeNotify(): void {
@@ -144,7 +186,7 @@ export class TestServer implements ServerHost {
   }
   /** Any alert, under the current write protection. */
   sendAlert(level: number, description: number): void {
-    this.sendRecord(ContentType.alert, Uint8Array.of(level, description));
+    this.records.queueAlert(level, description);
     this.flush();
   }
   /** EOF on the pipe: the client's next read of an empty pipe sees the end. */
@@ -154,7 +196,7 @@ export class TestServer implements ServerHost {
   }
   /** Raw bytes on the wire, bypassing the record layer. */
   sendRaw(bytes: Uint8Array): void {
-    this.out.push(bytes.slice());
+    this.records.queueRaw(bytes.slice());
     this.flush();
   }
   /** TLS 1.3 KeyUpdate, optionally requesting the client's. */
@@ -189,98 +231,52 @@ export class TestServer implements ServerHost {
 
   // --- records in ------------------------------------------------------------------------------
 
-  private nextRecord(): boolean {
-    if (this.inBuf.length < RECORD_HEADER) return false;
-    const len = (this.inBuf[3]! << 8) | this.inBuf[4]!;
-    if (this.inBuf.length < RECORD_HEADER + len) return false;
-    const type = this.inBuf[0]!;
-    const version = (this.inBuf[1]! << 8) | this.inBuf[2]!;
-    const body = this.inBuf.slice(RECORD_HEADER, RECORD_HEADER + len);
-    this.inBuf = this.inBuf.subarray(RECORD_HEADER + len);
-    this.onRecord(type, version, body);
-    return true;
+  /** One application-data record's plaintext, kept for received() and counted. */
+  private takeAppData(): void {
+    const n = this.records.pendingAppData();
+    if (n === 0) return;
+    const data = new Uint8Array(n);
+    this.records.readAppData(data);
+    this.appData.push(data);
+    this.recordsReceived.push(n);
   }
 
-  private onRecord(type: number, version: number, body: Uint8Array): void {
-    if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
-      throw unexpectedMessage(`record type ${type}`);
-    if (version >>> 8 !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'record version');
-    const tls13 = this.flow instanceof Server13Flow;
-    const inHandshake = !this.facts.connected;
-    const ccsByte = body.length === 1 && body[0] === 1;
-    // RFC 8446 §5: a plaintext CCS is dropped until the peer's Finished.
-    if (tls13 && type === ContentType.change_cipher_spec && inHandshake) {
-      if (!ccsByte) throw unexpectedMessage('bad ChangeCipherSpec');
-      return;
-    }
-    // A client that failed before installing its handshake keys alerts in plaintext (OpenSSL allows it).
-    if (tls13 && type === ContentType.alert && inHandshake && body.length === 2) return this.onAlert(body);
-    if (
-      !tls13 &&
-      type === ContentType.change_cipher_spec &&
-      !this.readProt.isNull &&
-      ccsByte &&
-      this.opts.acceptPlaintextCcs
-    ) {
-      this.facts.plaintextCcsAccepted++;
-      return (this.flow as Server12Flow).changeCipherSpec();
-    }
-    const { type: t, fragment } = this.readProt.open(type, version, body);
-    switch (t) {
-      case ContentType.handshake:
-        if (fragment.length === 0) throw unexpectedMessage('empty handshake record');
-        this.hsBuf.push(fragment);
-        for (let m = this.hsBuf.next(); m && !this.failed; m = this.hsBuf.next())
-          this.onHandshake(m.type, m.body, m.raw);
-        return;
-      case ContentType.change_cipher_spec:
-        if (tls13 || !(this.flow instanceof Server12Flow)) throw unexpectedMessage('unexpected ChangeCipherSpec');
-        if (fragment.length !== 1 || fragment[0] !== 1) throw unexpectedMessage('bad ChangeCipherSpec');
-        return this.flow.changeCipherSpec();
-      case ContentType.alert:
-        return this.onAlert(fragment);
-      case ContentType.application_data:
-        if (!this.facts.connected) throw unexpectedMessage('application data before the handshake completed');
-        this.appData.push(fragment.slice());
-        this.recordsReceived.push(fragment.length);
-        return;
-      default:
-        throw unexpectedMessage(`inner content type ${t}`);
-    }
-  }
-
-  private onHandshake(type: number, body: Uint8Array, raw: Uint8Array): void {
+  private onHandshake(m: HandshakeMsg): void {
     let ch: ParsedClientHello | null = null;
-    if (type === HandshakeType.client_hello) {
-      ch = decodeClientHello(raw);
+    if (m.type === HandshakeType.client_hello) {
+      ch = parseClientHello(m.raw);
       this.clientHellos.push(ch);
     }
     if (!this.flow) {
       if (!ch) throw unexpectedMessage('test server: expected ClientHello');
       if (!clientVersions(ch).includes(this.opts.version))
         throw new TlsAlert(AlertDescription.protocol_version, 'client does not offer our version');
-      this.flow = this.opts.version === 0x0304 ? new Server13Flow(this) : new Server12Flow(this);
+      this.flow = this.opts.version === ProtocolVersion.TLS1_3 ? new Server13Flow(this) : new Server12Flow(this);
     }
-    this.flow.handle(type, body, raw, ch);
+    this.flow.handle(m.type, m.body, m.raw, ch);
   }
 
-  private onAlert(fragment: Uint8Array): void {
-    if (fragment.length !== 2) throw decodeError('bad alert record');
-    const [level, description] = [fragment[0]!, fragment[1]!];
-    this.alertsReceived.push({ level, description });
-    if (description === AlertDescription.close_notify) {
-      this.closeNotifyReceived = true;
-      return;
-    }
-    if (
-      level === AlertLevel.warning &&
-      description !== AlertDescription.user_canceled &&
-      this.flow instanceof Server12Flow
-    )
-      return;
-    if (description === AlertDescription.user_canceled && level === AlertLevel.warning) return;
-    this.failed = true;
-    this.error = new TlsAlert(description, 'from client', true);
+  /** A ChangeCipherSpec the record layer passed: TLS 1.2 switches keys; TLS 1.3 drops it until the client's Finished. */
+  private onChangeCipherSpec(): void {
+    if (this.flow instanceof Server13Flow && !this.facts.connected) return;
+    if (!(this.flow instanceof Server12Flow)) throw unexpectedMessage('unexpected ChangeCipherSpec');
+    this.flow.changeCipherSpec();
+  }
+
+  /** Policy acceptPlaintextCcs: a TLS 1.2 renegotiation's CCS taken in plaintext under encrypted reads. */
+  private plaintextCcs(type: number, body: Uint8Array): boolean {
+    if (!(this.flow instanceof Server12Flow) || type !== ContentType.change_cipher_spec || !this.readEncrypted)
+      return false;
+    if (body.length !== 1 || body[0] !== 1) return false;
+    this.facts.plaintextCcsAccepted++;
+    this.flow.changeCipherSpec();
+    return true;
+  }
+
+  /** Every alert the client sent, as the record layer traced it. */
+  private onMessage(e: MessageEvent): void {
+    if (e.direction !== 'received' || e.contentType !== ContentType.alert) return;
+    this.alertsReceived.push({ level: e.bytes[0] ?? 0, description: e.bytes[1] ?? 0 });
   }
 
   /** Runs protocol work; a TlsAlert becomes a fatal alert to the client, anything else is a bug and rethrown. */
@@ -289,10 +285,15 @@ export class TestServer implements ServerHost {
       body();
     } catch (e) {
       this.failed = true;
+      if (e instanceof TlsAlert && e.received) {
+        // The client's fatal alert (the record layer raised it): nothing to answer.
+        this.error = new TlsAlert(e.description, 'from client', true);
+        return;
+      }
       this.error = e as Error;
       const desc = e instanceof TlsAlert ? e.description : AlertDescription.internal_error;
       try {
-        this.sendRecord(ContentType.alert, Uint8Array.of(AlertLevel.fatal, desc));
+        this.records.queueAlert(AlertLevel.fatal, desc);
         this.flush();
       } catch {
         /* best effort */
@@ -305,46 +306,42 @@ export class TestServer implements ServerHost {
 
   sendHandshake(message: Uint8Array, transcript?: { add(m: Uint8Array): void }): void {
     let m: Uint8Array | null = message;
-    if (this.opts.mutate) m = this.opts.mutate('handshake', message[0]!, message);
+    if (this.opts.mutate) m = this.opts.mutate('handshake', message[0] ?? 0, message);
     if (m === null) return;
     transcript?.add(m);
-    this.sendRecord(ContentType.handshake, m);
+    this.records.queueRecord(ContentType.handshake, m);
   }
   sendChangeCipherSpec(): void {
-    this.sendRecord(ContentType.change_cipher_spec, Uint8Array.of(1));
+    this.records.queueChangeCipherSpec();
   }
   setReadProtection(p: RecordProtection): void {
-    if (!this.hsBuf.empty) throw unexpectedMessage('handshake message not aligned with a key change');
-    this.readProt = p;
+    this.records.setReadProtection(p);
+    this.readEncrypted = !p.isNull;
   }
   setWriteProtection(p: RecordProtection): void {
-    this.writeProt = p;
-  }
-
-  private sendRecord(type: number, data: Uint8Array): void {
-    const max = this.opts.maxFragment;
-    for (let off = 0; off < data.length || off === 0; off += max) {
-      let rec: Uint8Array | null = this.writeProt.seal(type, data.subarray(off, off + max), 0x0303);
-      if (this.opts.mutate) rec = this.opts.mutate('record', type, rec);
-      if (rec !== null) this.out.push(rec);
-      if (data.length === 0) break;
-    }
+    this.records.setWriteProtection(p);
   }
 
   private flush(): void {
-    while (this.out.length) {
-      const chunk = this.out[0]!;
-      const r = this.transport.write(chunk);
-      if ('n' in r) {
-        if (r.n >= chunk.length) this.out.shift();
-        else this.out[0] = chunk.subarray(r.n);
-        continue;
-      }
-      if ('error' in r) {
-        this.failed = true;
-        this.error ??= new Error(`test server: write failed: ${r.error}`);
-      }
-      return;
+    const f = this.records.flush(this.transport);
+    if (typeof f === 'object') {
+      this.failed = true;
+      this.error ??= new Error(`test server: write failed: ${f.error}`);
     }
   }
+}
+
+/** `transport` reading at most `budget` bytes in all (readSlowly), then as if it would block. */
+function budgeted(transport: Transport, budget: number): Transport {
+  if (budget === Infinity) return transport;
+  let left = budget;
+  return {
+    read(n: number) {
+      if (left <= 0) return { wouldBlock: true };
+      const r = transport.read(Math.min(n, left));
+      if ('data' in r) left -= r.data.length;
+      return r;
+    },
+    write: (data: Uint8Array) => transport.write(data),
+  };
 }

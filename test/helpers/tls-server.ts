@@ -106,7 +106,7 @@ export async function connectPair(
 ): Promise<TestPair> {
   const creds = await testCredentials(client.leaf ?? 'p256');
   const [clientTransport, serverTransport] = memoryPair();
-  const ctx = new Context(nodeProvider, { trustAnchors: [creds.root], ...clientCtxOverrides });
+  const ctx = new Context(nodeProvider, { trustAnchors: [creds.root], now: Date.now, ...clientCtxOverrides });
   const sessions: Session[] = [];
   const messages: MessageEvent[] = [];
   const params: ClientParams = {

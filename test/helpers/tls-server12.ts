@@ -8,19 +8,27 @@ import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import {
   ExtensionType,
   ecPointFormatsExt,
+  emptyExt,
   findExtension,
   readRenegotiationInfo,
   renegotiationInfoExt,
+  selectedAlpnExt,
   type Extension,
 } from '../../src/tls/codec/extensions.js';
 import {
   DOWNGRADE_TLS12,
+  EMPTY_BODY,
   HandshakeType,
+  decodeClientKeyExchangeEcdhe,
   encodeCertificate,
+  encodeNewSessionTicket12,
+  encodeServerEcdhParams,
+  encodeServerHello,
+  encodeServerKeyExchangeEcdhe,
   frameHandshake,
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
-import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { ProtocolVersion, groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
 import type { KeyShare } from '../../src/tls/crypto/provider.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
 import { finished12, keyBlock, masterSecret } from '../../src/tls/handshake/prf.js';
@@ -29,18 +37,12 @@ import { Tls12AeadProtection, Tls12CbcProtection } from '../../src/tls/record/pr
 import type { RecordProtection } from '../../src/tls/record/protection.js';
 import {
   ServerStore,
-  alpnSelectedExt,
   chooseAlpn,
   chooseScheme,
   clientAlpn,
   clientServerName,
   clientU16List,
   clientVersions,
-  decodeClientKeyExchangeEcdhe,
-  encodeEcdhParams,
-  encodeNewSessionTicket12,
-  encodeServerHello,
-  encodeSignedParams,
   type ParsedClientHello,
   type ServerHost,
   type Session12,
@@ -82,7 +84,8 @@ export class Server12Flow {
   constructor(private readonly host: ServerHost) {
     const id = host.opts.suite ?? 0xc02b;
     const suite = suiteById(id);
-    if (!suite || suite.version !== 0x0303) throw new Error(`test server: ${id.toString(16)} is not a TLS 1.2 suite`);
+    if (!suite || suite.version !== ProtocolVersion.TLS1_2)
+      throw new Error(`test server: ${id.toString(16)} is not a TLS 1.2 suite`);
   }
 
   get connected(): boolean {
@@ -112,13 +115,13 @@ export class Server12Flow {
   helloRequest(): void {
     if (!this.connected || this.hs?.state !== 'connected')
       throw new Error('test server: HelloRequest needs a connected TLS 1.2 session');
-    this.host.sendHandshake(frameHandshake(HandshakeType.hello_request, new Uint8Array(0)));
+    this.host.sendHandshake(frameHandshake(HandshakeType.hello_request, EMPTY_BODY));
   }
 
   private onClientHello(ch: ParsedClientHello): void {
     const { opts, p, facts } = this.host;
     const reneg = this.prev !== null;
-    if (!clientVersions(ch).includes(0x0303))
+    if (!clientVersions(ch).includes(ProtocolVersion.TLS1_2))
       throw new TlsAlert(AlertDescription.protocol_version, 'client does not offer TLS 1.2');
     if (!ch.compression.includes(0)) throw illegalParameter('no null compression');
     const ri = findExtension(ch.extensions, ExtensionType.renegotiation_info);
@@ -151,7 +154,8 @@ export class Server12Flow {
     if (session && (session.suite !== suite.id || session.ems !== ems)) session = undefined;
 
     const serverRandom = p.randomBytes(32);
-    if (opts.downgradeSentinel && clientVersions(ch).includes(0x0304)) serverRandom.set(DOWNGRADE_TLS12, 24);
+    if (opts.downgradeSentinel && clientVersions(ch).includes(ProtocolVersion.TLS1_3))
+      serverRandom.set(DOWNGRADE_TLS12, 24);
     const sessionId = session ? ch.sessionId : opts.sessionCache ? p.randomBytes(32) : new Uint8Array(0);
     const hs = new Handshake12(this.host, ch, suite, serverRandom, sessionId, ems, etm, session !== undefined);
     hs.issueTicket = opts.ticket12 && ticketExt !== undefined && !session;
@@ -162,18 +166,24 @@ export class Server12Flow {
     const exts: Extension[] = [];
     if (secure)
       exts.push(renegotiationInfoExt(reneg ? concat(this.prev!.client, this.prev!.server) : new Uint8Array(0)));
-    if (!session && opts.ackServerName && clientServerName(ch) !== null)
-      exts.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (!session && opts.ackServerName && clientServerName(ch) !== null) exts.push(emptyExt(ExtensionType.server_name));
     if (findExtension(ch.extensions, ExtensionType.ec_point_formats)) exts.push(ecPointFormatsExt());
-    if (hs.issueTicket) exts.push({ type: ExtensionType.session_ticket, data: new Uint8Array(0) });
+    if (hs.issueTicket) exts.push(emptyExt(ExtensionType.session_ticket));
     const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
-    if (alpn !== null) exts.push(alpnSelectedExt(alpn));
-    if (etm) exts.push({ type: ExtensionType.encrypt_then_mac, data: new Uint8Array(0) });
-    if (ems) exts.push({ type: ExtensionType.extended_master_secret, data: new Uint8Array(0) });
-    const sh = encodeServerHello({ random: serverRandom, sessionId, cipherSuite: suite.id, extensions: exts });
+    if (alpn !== null) exts.push(selectedAlpnExt(alpn));
+    if (etm) exts.push(emptyExt(ExtensionType.encrypt_then_mac));
+    if (ems) exts.push(emptyExt(ExtensionType.extended_master_secret));
+    const sh = encodeServerHello({
+      legacyVersion: ProtocolVersion.TLS1_2,
+      random: serverRandom,
+      sessionId,
+      cipherSuite: suite.id,
+      compression: 0,
+      extensions: exts,
+    });
     this.host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), hs.transcript);
     Object.assign(facts, {
-      version: 0x0303,
+      version: ProtocolVersion.TLS1_2,
       suite: suite.id,
       resumed: session !== undefined,
       extendedMasterSecret: ems,
@@ -200,7 +210,7 @@ export class Server12Flow {
     }
     hs.share = p.generateKeyShare(group.name);
     facts.group = group.id;
-    const params = encodeEcdhParams(group.id, hs.share.publicKey);
+    const params = encodeServerEcdhParams(group.id, hs.share.publicKey);
     const scheme = chooseScheme(
       opts,
       clientU16List(ch, ExtensionType.signature_algorithms, 'signature_algorithms'),
@@ -208,10 +218,13 @@ export class Server12Flow {
     );
     const signature = p.sign(sigSchemeById(scheme)!, opts.key, concat(ch.random, serverRandom, params));
     this.host.sendHandshake(
-      frameHandshake(HandshakeType.server_key_exchange, encodeSignedParams(params, scheme, signature)),
+      frameHandshake(
+        HandshakeType.server_key_exchange,
+        encodeServerKeyExchangeEcdhe({ group: group.id, point: hs.share.publicKey, scheme, signature }),
+      ),
       hs.transcript,
     );
-    this.host.sendHandshake(frameHandshake(HandshakeType.server_hello_done, new Uint8Array(0)), hs.transcript);
+    this.host.sendHandshake(frameHandshake(HandshakeType.server_hello_done, EMPTY_BODY), hs.transcript);
     hs.state = 'wait_cke';
   }
 
@@ -263,7 +276,10 @@ export class Server12Flow {
         const ticket = concat(Uint8Array.of(0x54, 0x32), p.randomBytes(62)); // opaque to the client
         opts.store.tickets12.set(ServerStore.key(ticket), session);
         this.host.sendHandshake(
-          frameHandshake(HandshakeType.new_session_ticket, encodeNewSessionTicket12(opts.ticketLifetime, ticket)),
+          frameHandshake(
+            HandshakeType.new_session_ticket,
+            encodeNewSessionTicket12({ lifetimeHint: opts.ticketLifetime, ticket }),
+          ),
           hs.transcript,
         );
         facts.ticketsSent++;

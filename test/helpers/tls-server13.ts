@@ -6,13 +6,30 @@
  */
 import { concat, constantTimeEqual, Writer } from '../../src/tls/codec/bytes.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
-import { ExtensionType, cookieExt, findExtension, readCookie, type Extension } from '../../src/tls/codec/extensions.js';
+import { ProtocolVersion } from '../../src/tls/codec/names.js';
+import {
+  ExtensionType,
+  cookieExt,
+  emptyExt,
+  findExtension,
+  hrrKeyShareExt,
+  readCookie,
+  selectedAlpnExt,
+  selectedIdentityExt,
+  selectedVersionExt,
+  serverKeyShareExt,
+  type Extension,
+} from '../../src/tls/codec/extensions.js';
 import {
   HRR_RANDOM,
   HandshakeType,
   decodeKeyUpdate,
   encodeCertificate,
   encodeCertificateVerify,
+  encodeEncryptedExtensions,
+  encodeKeyUpdate,
+  encodeNewSessionTicket13,
+  encodeServerHello,
   frameHandshake,
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
@@ -33,7 +50,6 @@ import { equalBytes } from '../../src/tls/handshake/util.js';
 import { Tls13Protection } from '../../src/tls/record/protection.js';
 import {
   ServerStore,
-  alpnSelectedExt,
   chooseAlpn,
   chooseScheme,
   clientAlpn,
@@ -42,14 +58,7 @@ import {
   clientPskModes,
   clientServerName,
   clientU16List,
-  encodeExtensionsBlock,
-  encodeNewSessionTicket13,
-  encodeServerHello,
-  hrrKeyShareExt,
   randomU32,
-  selectedIdentityExt,
-  serverKeyShareExt,
-  supportedVersionExt,
   type ParsedClientHello,
   type ServerHost,
 } from './tls-server-common.js';
@@ -73,7 +82,8 @@ export class Server13Flow {
     this.transcript = new Transcript(host.p);
     const id = host.opts.suite ?? 0x1301;
     const suite = suiteById(id);
-    if (!suite || suite.version !== 0x0304) throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
+    if (!suite || suite.version !== ProtocolVersion.TLS1_3)
+      throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
     this.suite = suite;
   }
 
@@ -135,15 +145,17 @@ export class Server13Flow {
   private sendHelloRetryRequest(ch: ParsedClientHello, groupId: number | null): void {
     const { opts, p, facts } = this.host;
     this.transcript.replaceWithMessageHash(this.suite.hash);
-    const exts: Extension[] = [supportedVersionExt(0x0304)];
+    const exts: Extension[] = [selectedVersionExt(ProtocolVersion.TLS1_3)];
     if (groupId !== null) exts.push(hrrKeyShareExt(groupId));
     const cookie = opts.cookie ?? (groupId === null ? p.randomBytes(16) : undefined);
     if (cookie) exts.push(cookieExt(cookie));
     this.cookieSent = cookie;
     const hrr = encodeServerHello({
+      legacyVersion: ProtocolVersion.TLS1_2,
       random: HRR_RANDOM,
       sessionId: ch.sessionId,
       cipherSuite: this.suite.id,
+      compression: 0,
       extensions: exts,
     });
     this.host.sendHandshake(frameHandshake(HandshakeType.server_hello, hrr), this.transcript);
@@ -197,16 +209,23 @@ export class Server13Flow {
       shared = ks.computeSecret(clientShare);
       serverShare = ks.publicKey;
     }
-    const exts = [supportedVersionExt(0x0304), serverKeyShareExt(groupId, serverShare)];
+    const exts = [selectedVersionExt(ProtocolVersion.TLS1_3), serverKeyShareExt(groupId, serverShare)];
     if (psk) exts.push(selectedIdentityExt(psk.index));
     const sh = encodeServerHello({
+      legacyVersion: ProtocolVersion.TLS1_2,
       random: p.randomBytes(32),
       sessionId: ch.sessionId,
       cipherSuite: this.suite.id,
+      compression: 0,
       extensions: exts,
     });
     host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), this.transcript);
-    Object.assign(facts, { version: 0x0304, suite: this.suite.id, group: groupId, resumed: psk !== undefined });
+    Object.assign(facts, {
+      version: ProtocolVersion.TLS1_3,
+      suite: this.suite.id,
+      group: groupId,
+      resumed: psk !== undefined,
+    });
     if (this.compat && (opts.ccs === 'server-hello' || (opts.ccs === 'first-message' && !facts.hrrSent)))
       host.sendChangeCipherSpec();
 
@@ -217,12 +236,14 @@ export class Server13Flow {
     host.setReadProtection(this.protection(this.hs.client));
 
     const ee: Extension[] = [];
-    if (facts.servername !== null && opts.ackServerName)
-      ee.push({ type: ExtensionType.server_name, data: new Uint8Array(0) });
+    if (facts.servername !== null && opts.ackServerName) ee.push(emptyExt(ExtensionType.server_name));
     const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
-    if (alpn !== null) ee.push(alpnSelectedExt(alpn));
+    if (alpn !== null) ee.push(selectedAlpnExt(alpn));
     facts.alpn = alpn;
-    host.sendHandshake(frameHandshake(HandshakeType.encrypted_extensions, encodeExtensionsBlock(ee)), this.transcript);
+    host.sendHandshake(
+      frameHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee)),
+      this.transcript,
+    );
     if (!psk) {
       host.sendHandshake(
         frameHandshake(HandshakeType.certificate, encodeCertificate(opts.chain, true)),
@@ -282,7 +303,7 @@ export class Server13Flow {
       ageAdd,
       issuedAtMs: Date.now(),
     });
-    const body = encodeNewSessionTicket13({ lifetime: opts.ticketLifetime, ageAdd, nonce, ticket });
+    const body = encodeNewSessionTicket13({ lifetime: opts.ticketLifetime, ageAdd, nonce, ticket, extensions: [] });
     this.host.sendHandshake(frameHandshake(HandshakeType.new_session_ticket, body));
     facts.ticketsSent++;
   }
@@ -300,7 +321,7 @@ export class Server13Flow {
   /** Sends KeyUpdate under the current keys, then moves to the next write secret. */
   keyUpdate(requestPeer: boolean): void {
     if (this.state !== 'connected') throw new Error('test server: KeyUpdate needs a connected TLS 1.3 session');
-    this.host.sendHandshake(frameHandshake(HandshakeType.key_update, Uint8Array.of(requestPeer ? 1 : 0)));
+    this.host.sendHandshake(frameHandshake(HandshakeType.key_update, encodeKeyUpdate(requestPeer)));
     this.app!.server = nextTrafficSecret(this.host.p, this.suite.hash, this.app!.server);
     this.host.setWriteProtection(this.protection(this.app!.server));
   }

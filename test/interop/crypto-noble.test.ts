@@ -10,7 +10,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensurePki, type LeafName, type Pki } from '../helpers/pki.js';
 import { startNodeServer, startOpenSslServer, type Peer } from '../helpers/peers.js';
-import { probe, jsonOf, type CliResult } from '../helpers/cli.js';
+import { probe, type CliResult, connectionOf } from '../helpers/cli.js';
 
 const CLIENT_TIMEOUT_MS = 20_000;
 
@@ -102,7 +102,7 @@ describe('--crypto noble vs openssl s_server', { concurrency: 3 }, () => {
       assert.match(r.stdout, /^dirbyh elbon$/m, show(r));
       assert.doesNotMatch(r.stderr, /without close_notify|^tls-probe: /m, show(r));
       assert.equal(rj.code, 0, show(rj));
-      const c = jsonOf(rj).connections[0];
+      const c = connectionOf(rj);
       assert.equal(c.group, 'X25519MLKEM768');
       assert.equal(c.handshake, 'full');
       assert.equal(c.verify.ok, true);

@@ -102,9 +102,9 @@ function interactive(peer: Peer, args: string[], port = peer.port): Interactive 
 const occurrences = (text: string, re: RegExp): number => text.match(new RegExp(re.source, 'gm'))?.length ?? 0;
 
 async function waitForCount(peer: Peer, re: RegExp, n: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
   const text = (): string => peer.stdout() + peer.stderr();
-  while (occurrences(text(), re) < n && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 25));
+  // Re-checked as the server's output arrives; the assertion below reports a shortfall.
+  await peer.waitUntil(() => occurrences(text(), re) >= n, `${n} x ${String(re)}`, ms).catch(() => undefined);
   assert.ok(occurrences(text(), re) >= n, `${peer.kind}: fewer than ${n} ${String(re)} within ${ms} ms:\n${text()}`);
 }
 
@@ -359,24 +359,25 @@ interface SeenRecord {
 /**
  * A TCP proxy between the client and a server that reads TLS record headers (cleartext in TLS 1.2)
  * in both directions. Once armed, it forwards the server's next handshake record (the
- * HelloRequest) at once and holds everything the server sends after it for `holdMs`: a window in
- * which the client has sent its renegotiation ClientHello and waits for the server's flight.
+ * HelloRequest) at once and holds everything the server sends after it until release(): the
+ * client has sent its renegotiation ClientHello and waits for the server's flight for as long as
+ * the test needs, however slow the machine.
  */
 class RecordProxy {
   readonly records: SeenRecord[] = [];
   port = 0;
   private server?: Server;
   private armed = false;
-  private holdUntil = 0;
+  private holding = false;
+  private held: { to: Socket; data: Buffer }[] = [];
+  private endAfterRelease: Socket[] = [];
   private readonly sockets: Socket[] = [];
+  private readonly waiters = new Set<() => void>();
 
-  constructor(
-    private readonly target: number,
-    private readonly holdMs: number,
-  ) {}
+  constructor(private readonly target: number) {}
 
   async start(): Promise<void> {
-    this.server = createServer((client) => {
+    const server = createServer((client) => {
       const upstream = createConnection({ host: '127.0.0.1', port: this.target });
       this.sockets.push(client, upstream);
       for (const s of [client, upstream])
@@ -385,13 +386,14 @@ class RecordProxy {
           upstream.destroy();
         });
       client.on('close', () => upstream.destroy());
-      // Whatever the server sent before closing still goes out after the hold.
-      upstream.on('close', () => setTimeout(() => client.end(), Math.max(0, this.holdUntil - Date.now()) + 20));
+      // Whatever the server sent before closing still goes out, after the hold if there is one.
+      upstream.on('close', () => (this.holding ? this.endAfterRelease.push(client) : client.end()));
       this.pipe(client, upstream, 'c2s');
       this.pipe(upstream, client, 's2c');
     });
-    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
-    const a = this.server.address();
+    this.server = server;
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const a = server.address();
     this.port = typeof a === 'object' && a ? a.port : 0;
   }
 
@@ -400,9 +402,34 @@ class RecordProxy {
     this.armed = true;
   }
 
+  /** Ends the hold: the server's held records go out in order. */
+  release(): void {
+    this.holding = false;
+    for (const { to, data } of this.held.splice(0)) to.write(data);
+    for (const c of this.endAfterRelease.splice(0)) c.end();
+  }
+
   /** Records in one direction of one type. */
   count(dir: SeenRecord['dir'], type: number): number {
     return this.records.filter((r) => r.dir === dir && r.type === type).length;
+  }
+
+  /** Resolves once `count(dir, type)` exceeds `above` (the proxy saw the record go through). */
+  waitForRecord(dir: SeenRecord['dir'], type: number, above: number, ms = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.count(dir, type) <= above) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`no ${dir} record of type ${type} within ${ms} ms`));
+      }, ms);
+      this.waiters.add(check);
+      check();
+    });
   }
 
   private pipe(from: Socket, to: Socket, dir: SeenRecord['dir']): void {
@@ -414,18 +441,16 @@ class RecordProxy {
         if (buf.length < 5 + len) break;
         const rec = buf.subarray(0, 5 + len);
         buf = buf.subarray(5 + len);
-        const type = rec[0]!;
+        const type = rec[0] ?? 0;
         this.records.push({ dir, type, length: len });
-        let delay = 0;
-        if (dir === 's2c') {
-          if (this.armed && type === 22) {
-            this.armed = false;
-            this.holdUntil = Date.now() + this.holdMs; // the HelloRequest goes now, the flight after it waits
-          } else delay = Math.max(0, this.holdUntil - Date.now());
-        }
         const copy = Buffer.from(rec);
-        if (delay > 0) setTimeout(() => to.write(copy), delay);
+        if (dir === 's2c' && this.armed && type === 22) {
+          this.armed = false;
+          this.holding = true; // the HelloRequest goes now, the flight after it waits for release()
+          to.write(copy);
+        } else if (dir === 's2c' && this.holding) this.held.push({ to, data: copy });
         else to.write(copy);
+        this.waiters.forEach((w) => w());
       }
     });
   }
@@ -440,21 +465,22 @@ describe('SSL_write while a renegotiation is in progress', () => {
   test('a line typed during the renegotiation is held until it completes (OpenSSL servers refuse interleaved data)', async () => {
     const l = pki.leaf('p256');
     const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_2'] });
-    const proxy = new RecordProxy(peer.port, 1200);
+    const proxy = new RecordProxy(peer.port);
     await proxy.start();
-    const c = interactive(peer, ['--msg'], proxy.port);
+    const c = interactive(peer, ['--msg', '--io-trace'], proxy.port);
     try {
       await waitForCount(peer, /^CIPHER is /, 1);
       const clientHellosBefore = proxy.count('c2s', 22);
       proxy.arm();
       peer.write('r\n');
       // The client answered the HelloRequest with its ClientHello; the server's flight is held.
-      const deadline = Date.now() + 5_000;
-      while (proxy.count('c2s', 22) === clientHellosBefore && Date.now() < deadline)
-        await new Promise((ok) => setTimeout(ok, 5));
-      assert.ok(proxy.count('c2s', 22) > clientHellosBefore, `no renegotiation ClientHello\n${c.stderr()}`);
+      await proxy.waitForRecord('c2s', 22, clientHellosBefore);
       const start = proxy.records.length;
       c.write('typed-during-renegotiation\n');
+      // The client has taken the line and tried to write it (--io-trace shows the SSL_write call)
+      // while the server's flight is still held: the renegotiation is certainly in progress.
+      await c.waitFor(/^SSL_write\(27\) = /m, { on: 'stderr' });
+      proxy.release();
       // OpenSSL semantics: SSL_write finishes the renegotiation before it sends application data
       // (ssl3_write_bytes runs handshake_func while SSL_in_init), so the line reaches s_server after it.
       const seen = await peer.waitForOutput(/typed-during-renegotiation|unexpected record|^ERROR$/m, 10_000);
@@ -480,6 +506,7 @@ describe('SSL_write while a renegotiation is in progress', () => {
         .join(',');
       throw new Error(
         `${(e as Error).message}\nclient→server record types: ${ours}\nclient stderr:\n${c.stderr()}\ns_server:\n${peer.stdout().slice(-1500)}${peer.stderr().slice(-1500)}`,
+        { cause: e },
       );
     } finally {
       await proxy.stop();

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 import { runClient, startOpenSslServer, type Peer } from '../helpers/peers.js';
 import { launch, requireBinary } from '../helpers/peer-process.js';
-import { CLI, jsonOf, type CliResult } from '../helpers/cli.js';
+import { CLI, jsonOf, type CliResult, connectionOf, errorOf } from '../helpers/cli.js';
 
 let pki: Pki;
 let work: string;
@@ -237,7 +237,7 @@ for (const mode of MODES) {
         let jsonResumed = false;
         let jsonHandshake = null;
         if (json?.code === 0) {
-          const c = jsonOf(json).connections[0];
+          const c = connectionOf(json);
           jsonResumed = c.resumed === true;
           jsonHandshake = c.handshake;
         }
@@ -289,7 +289,7 @@ for (const mode of MODES) {
       assert.deepEqual(verdicts(r.stdout), [`Reused ${mode.version}`]);
       const j = await probeDevNull([...base(), '--sess-in', file, '--json', '--expect-resume']);
       assert.equal(j.code, 0, show(j));
-      assert.equal(jsonOf(j).connections[0].resumed, true);
+      assert.equal(connectionOf(j).resumed, true);
     });
 
     test('our --sess-out file → openssl s_client -sess_in prints Reused', async () => {
@@ -331,14 +331,14 @@ for (const mode of MODES) {
       assert.equal(j.code, 0, show(j));
       const doc = jsonOf(j);
       assert.deepEqual(
-        doc.connections.map((c: { resumed: boolean }) => c.resumed),
+        doc.connections.map((c) => c.resumed),
         [false, true, true, true],
       );
       assert.deepEqual(
-        doc.connections.map((c: { handshake: string }) => c.handshake),
+        doc.connections.map((c) => c.handshake),
         ['full', 'resumed', 'resumed', 'resumed'],
       );
-      assert.ok(doc.connections.every((c: { protocol: string }) => c.protocol === mode.version));
+      assert.ok(doc.connections.every((c) => c.protocol === mode.version));
       assert.equal(doc.error, null);
     });
 
@@ -351,12 +351,12 @@ for (const mode of MODES) {
         const r = await probeDevNull([...base(), '--sess-out', file, '--quiet']);
         assert.equal(r.code, 0, show(r));
         const j = await probeDevNull([...base(), '--sess-in', file, '--sess-out', file, '--json']);
-        assert.equal(jsonOf(j).connections[0].resumed, true, show(j));
+        assert.equal(connectionOf(j).resumed, true, show(j));
         assert.equal(j.code, 0, show(j));
         assert.equal(jsonOf(j).error, null);
         const again = await probeDevNull([...base(), '--sess-in', file, '--json', '--expect-resume']);
         assert.equal(again.code, 0, show(again));
-        assert.equal(jsonOf(again).connections[0].resumed, true);
+        assert.equal(connectionOf(again).resumed, true);
         assert.equal(statSync(file).mode & 0o777, 0o600);
       });
     }
@@ -410,11 +410,11 @@ for (const mode of MODES) {
       const j = await probeDevNull([...base(), '--sess-in', file, '--json', '--expect-resume']);
       assert.equal(j.code, 4, show(j));
       const doc = jsonOf(j);
-      assert.equal(doc.error.kind, 'resume');
-      assert.match(doc.error.message, /0 of 1/);
+      assert.equal(errorOf(doc).kind, 'resume');
+      assert.match(errorOf(doc).message, /0 of 1/);
       assert.equal(doc.connections.length, 1);
-      assert.equal(doc.connections[0].resumed, false);
-      assert.equal(doc.connections[0].handshake, 'full');
+      assert.equal(connectionOf(doc).resumed, false);
+      assert.equal(connectionOf(doc).handshake, 'full');
       assert.equal(doc.exitCode, 4);
       assert.match(j.stderr, /^tls-probe: --expect-resume: 0 of 1 resumption attempt accepted$/m);
       await peer.waitForOutput(/ClientHello/, 5_000);
@@ -457,9 +457,9 @@ describe('servers that hand out nothing resumable', () => {
     ]);
     assert.equal(j.code, 4, show(j));
     const doc = jsonOf(j);
-    assert.equal(doc.error.kind, 'resume');
+    assert.equal(errorOf(doc).kind, 'resume');
     assert.deepEqual(
-      doc.connections.map((c: { resumed: boolean }) => c.resumed),
+      doc.connections.map((c) => c.resumed),
       [false, false, false],
     );
     assert.deepEqual(
@@ -473,8 +473,8 @@ describe('servers that hand out nothing resumable', () => {
     const file = join(d, 's.pem');
     const r = await probeDevNull([...base(noTickets13), '--sess-out', file, '--json', '--ticket-wait', '300']);
     assert.equal(r.code, 5, show(r));
-    assert.equal(jsonOf(r).error.kind, 'session');
-    assert.equal(jsonOf(r).connections[0].sessionSaved, false);
+    assert.equal(errorOf(r).kind, 'session');
+    assert.equal(connectionOf(r).sessionSaved, false);
     assert.deepEqual(readdirSync(d), []);
     assert.match(r.stderr, /no NewSessionTicket arrived within --ticket-wait 300 ms/);
   });
@@ -484,13 +484,13 @@ describe('servers that hand out nothing resumable', () => {
     const file = join(d, 's.pem');
     const r = await probeDevNull([...base(noCache12), '--sess-out', file, '--json']);
     assert.equal(r.code, 5, show(r));
-    assert.equal(jsonOf(r).error.kind, 'session');
-    assert.match(jsonOf(r).error.message, /neither a session ID nor a ticket/);
+    assert.equal(errorOf(r).kind, 'session');
+    assert.match(errorOf(r).message, /neither a session ID nor a ticket/);
     assert.deepEqual(readdirSync(d), []);
     const j = await probeDevNull([...base(noCache12), '--reconnect', '2', '--expect-resume', '--json']);
     assert.equal(j.code, 4, show(j));
     assert.deepEqual(
-      jsonOf(j).connections.map((c: { resumed: boolean }) => c.resumed),
+      jsonOf(j).connections.map((c) => c.resumed),
       [false, false, false],
     );
   });

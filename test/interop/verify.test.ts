@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { ensurePki, type LeafName, type Pki } from '../helpers/pki.js';
 import { startOpenSslServer, requireBinary, type Peer } from '../helpers/peers.js';
 import { launch } from '../helpers/peer-process.js';
-import { probe, jsonOf, type CliResult } from '../helpers/cli.js';
+import { probe, jsonOf, type CliResult, connectionOf, errorOf } from '../helpers/cli.js';
 
 const CLIENT_TIMEOUT_MS = 20_000;
 
@@ -128,10 +128,10 @@ function assertJsonRejected(r: CliResult, code: number, reason: string): void {
   assert.equal(r.code, 3, show(r));
   const j = jsonOf(r);
   assert.equal(j.error?.kind, 'verify', show(r));
-  assert.match(j.error.message, new RegExp(`${escape(reason)}.*\\bX509_V_ERR ${code}\\b`));
+  assert.match(errorOf(j).message, new RegExp(`${escape(reason)}.*\\bX509_V_ERR ${code}\\b`));
   assert.equal(stderrLines(r).length, 1, show(r));
   // spec/cli.md: the verification result is the connection's "verify" object.
-  const c = j.connections[0];
+  const c = connectionOf(j);
   assert.ok(c, `--json of a verification failure has no connection, so no "verify" object:\n${r.stdout}`);
   assert.deepEqual(
     { ok: c.verify.ok, code: c.verify.code, message: c.verify.message },
@@ -195,7 +195,7 @@ describe('certificate verification vs openssl s_server', { concurrency: 4 }, () 
     assert.equal(rj.code, 0, show(rj));
     const j = jsonOf(rj);
     assert.equal(j.target.servername, 'a.wild.test');
-    assert.deepEqual({ ok: j.connections[0].verify.ok, code: j.connections[0].verify.code }, { ok: true, code: 0 });
+    assert.deepEqual({ ok: connectionOf(j).verify.ok, code: connectionOf(j).verify.code }, { ok: true, code: 0 });
   });
 
   test('IP target 127.0.0.1 without --servername is verified against the IP SAN', async () => {
@@ -208,7 +208,7 @@ describe('certificate verification vs openssl s_server', { concurrency: 4 }, () 
     assert.equal(rj.code, 0, show(rj));
     const j = jsonOf(rj);
     assert.equal(j.target.servername, null, 'no SNI for an IP literal');
-    assert.deepEqual({ ok: j.connections[0].verify.ok, code: j.connections[0].verify.code }, { ok: true, code: 0 });
+    assert.deepEqual({ ok: connectionOf(j).verify.ok, code: connectionOf(j).verify.code }, { ok: true, code: 0 });
   });
 
   describe("IP target 127.0.0.2 (not in the leaf's IP SAN 127.0.0.1): 64 IP address mismatch", () => {

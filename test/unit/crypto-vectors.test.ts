@@ -14,7 +14,8 @@ import {
   type SigAlgName,
 } from '../../src/tls/codec/names.js';
 import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
-import { getProvider, nodeProvider } from '../../src/tls/crypto/index.js';
+import { nodeProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import { nobleProvider } from '../../src/tls/crypto/noble.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromHex, toHex } from '../../src/tls/codec/bytes.js';
 import { HandshakeType, decodeNewSessionTicket13, decodeServerHello } from '../../src/tls/codec/handshake.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { KeySchedule, finishedVerifyData, trafficKeys, verifyFinished } from '../../src/tls/handshake/keyschedule.js';
 import { Transcript } from '../../src/tls/handshake/transcript.js';

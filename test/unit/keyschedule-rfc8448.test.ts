@@ -17,7 +17,7 @@ import {
   decodeServerHello,
   frameHandshake,
 } from '../../src/tls/codec/handshake.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import {
   KeySchedule,

@@ -28,7 +28,7 @@ test('the built library exports Context, Connection, Mode and SslError with Open
   );
   assert.equal(lib.SslError.WANT_READ, 2);
   assert.equal(lib.SslError.SYSCALL, 5);
-  const ctx = new lib.Context(lib.nodeProvider);
+  const ctx = new lib.Context(lib.nodeProvider, { now: Date.now });
   assert.equal(ctx.getMode(), 4, 'library default: AUTO_RETRY on, as OpenSSL >= 1.1.1');
   assert.equal(ctx.setMode(lib.Mode.ENABLE_PARTIAL_WRITE), 5);
   assert.equal(ctx.clearMode(lib.Mode.AUTO_RETRY), 1);

@@ -495,7 +495,7 @@ describe('mode API (§2.1)', () => {
   }
 
   test("a new context has AUTO_RETRY (0x4) only; the bit values are OpenSSL's", () => {
-    const ctx = new Context(nodeProvider);
+    const ctx = new Context(nodeProvider, { now: Date.now });
     assert.equal(ctx.getMode(), 0x4);
     assert.deepEqual(Mode, {
       ENABLE_PARTIAL_WRITE: 0x1,
@@ -506,7 +506,7 @@ describe('mode API (§2.1)', () => {
   });
 
   test('set ORs bits in and returns the mask, clear ANDs them out and returns the mask, get returns it', async () => {
-    const ctx = new Context(nodeProvider);
+    const ctx = new Context(nodeProvider, { now: Date.now });
     assert.equal(ctx.setMode(Mode.ENABLE_PARTIAL_WRITE), 0x5);
     assert.equal(ctx.setMode(Mode.ENABLE_PARTIAL_WRITE), 0x5, 'idempotent');
     assert.equal(ctx.clearMode(Mode.AUTO_RETRY), 0x1);
@@ -519,7 +519,7 @@ describe('mode API (§2.1)', () => {
   });
 
   test('a connection copies the context mask once, at creation', async () => {
-    const ctx = new Context(nodeProvider);
+    const ctx = new Context(nodeProvider, { now: Date.now });
     const before = await bareConnection(ctx);
     ctx.setMode(Mode.RELEASE_BUFFERS);
     const after = await bareConnection(ctx);

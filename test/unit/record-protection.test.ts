@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { concat, fromHex, toHex } from '../../src/tls/codec/bytes.js';
 import type { AeadName } from '../../src/tls/codec/names.js';
-import { getProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import {

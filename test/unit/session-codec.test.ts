@@ -22,7 +22,7 @@ import {
   sessionIdForTicket,
   type Session,
 } from '../../src/tls/session/index.js';
-import { UsageError } from '../../src/tls/errors.js';
+import { classifyError, ExitCode } from '../../src/cli/exit.js';
 import { ed13Pem, rsakx12Pem, s12Pem, s12SidPem, s13Pem, s13StatefulPem } from '../helpers/openssl-sessions.js';
 
 const NOW = 1_800_000_000;
@@ -299,7 +299,11 @@ test('PEM errors: truncated block, no block, bad END, invalid base64', () => {
       name,
     );
   }
-  assert.throws(() => decodeSessionPem('x', NOW), UsageError); // the CLI's malformed-input mapping applies
+  // The CLI's malformed-input mapping applies: a usage error, exit 2.
+  assert.throws(
+    () => decodeSessionPem('x', NOW),
+    (e: unknown) => classifyError(e).exitCode === ExitCode.USAGE && classifyError(e).kind === 'usage',
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -483,7 +487,8 @@ function openssl(args: string[], input?: string): { ok: boolean; out: string } {
     };
   } catch (e) {
     const err = e as { code?: string; stdout?: string };
-    if (err.code === 'ENOENT') throw new Error('these tests need the openssl command (OpenSSL 3.0) on PATH');
+    if (err.code === 'ENOENT')
+      throw new Error('these tests need the openssl command (OpenSSL 3.0) on PATH', { cause: e });
     return { ok: false, out: err.stdout ?? '' };
   }
 }

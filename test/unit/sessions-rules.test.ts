@@ -19,7 +19,7 @@ import { describe, test } from 'node:test';
 import { toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, findExtension } from '../../src/tls/codec/extensions.js';
-import { HandshakeType, decodeServerHello, frameHandshake } from '../../src/tls/codec/handshake.js';
+import { HandshakeType, decodeServerHello, encodeServerHello, frameHandshake } from '../../src/tls/codec/handshake.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { SslError } from '../../src/tls/types.js';
 import type { Session } from '../../src/tls/session/session.js';
@@ -33,7 +33,7 @@ import {
   readOnce,
   type TestPair,
 } from '../helpers/tls-server.js';
-import { clientPsk, encodeServerHello, type TestServerOptions } from '../helpers/tls-server-common.js';
+import { clientPsk, type TestServerOptions } from '../helpers/tls-server-common.js';
 import type { ContextOptions } from '../../src/tls/types.js';
 
 const KEY: SessionCacheKey = { host: 'localhost', port: 443, servername: 'localhost' };
@@ -49,10 +49,9 @@ async function cachedPair(
   session?: Session,
   ctx: Partial<ContextOptions> = {},
 ): Promise<TestPair> {
-  let pair: TestPair | undefined;
-  pair = await connectPair(server, ctx, {
+  const pair: TestPair = await connectPair(server, ctx, {
     ...(session ? { session } : {}),
-    events: { session: (s) => pair!.ctx.sessions.add(KEY, s) },
+    events: { session: (s) => pair.ctx.sessions.add(KEY, s) },
   });
   return pair;
 }
@@ -284,10 +283,7 @@ function dropEmsFromServerHello(kind: string, type: number, bytes: Uint8Array): 
   if (kind !== 'handshake' || type !== HandshakeType.server_hello) return bytes;
   const sh = decodeServerHello(bytes.subarray(4));
   const extensions = sh.extensions.filter((e) => e.type !== ExtensionType.extended_master_secret);
-  return frameHandshake(
-    HandshakeType.server_hello,
-    encodeServerHello({ random: sh.random, sessionId: sh.sessionId, cipherSuite: sh.cipherSuite, extensions }),
-  );
+  return frameHandshake(HandshakeType.server_hello, encodeServerHello({ ...sh, extensions }));
 }
 
 describe('extended master secret consistency on TLS 1.2 resumption', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadCaFile, loadCaPath, pemCertificates, platformRoots } from '../../src/cli/truststore.js';
-import { UsageError } from '../../src/tls/errors.js';
+import { UsageError } from '../../src/cli/errors.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 
 let pki: Pki;

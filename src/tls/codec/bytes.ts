@@ -27,25 +27,25 @@ export class Reader {
   }
   u8(): number {
     this.need(1);
-    return this.buf[this.pos++]!;
+    return this.buf[this.pos++] ?? 0;
   }
   u16(): number {
     this.need(2);
-    const v = (this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!;
+    const v = ((this.buf[this.pos] ?? 0) << 8) | (this.buf[this.pos + 1] ?? 0);
     this.pos += 2;
     return v;
   }
   u24(): number {
     this.need(3);
-    const v = (this.buf[this.pos]! << 16) | (this.buf[this.pos + 1]! << 8) | this.buf[this.pos + 2]!;
+    const v = ((this.buf[this.pos] ?? 0) << 16) | ((this.buf[this.pos + 1] ?? 0) << 8) | (this.buf[this.pos + 2] ?? 0);
     this.pos += 3;
     return v;
   }
   u32(): number {
     this.need(4);
     const v =
-      ((this.buf[this.pos]! << 24) >>> 0) +
-      ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
+      (((this.buf[this.pos] ?? 0) << 24) >>> 0) +
+      (((this.buf[this.pos + 1] ?? 0) << 16) | ((this.buf[this.pos + 2] ?? 0) << 8) | (this.buf[this.pos + 3] ?? 0));
     this.pos += 4;
     return v;
   }
@@ -197,7 +197,7 @@ export function fromHex(h: string): Uint8Array {
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  for (let i = 0; i < a.length; i++) d |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return d === 0;
 }
 

@@ -49,22 +49,22 @@ export class DerReader {
   }
   /** The tag of the next TLV without consuming it, or -1 at the end. */
   peekTag(): number {
-    return this.done ? -1 : this.buf[this.pos]!;
+    return this.done ? -1 : (this.buf[this.pos] ?? 0);
   }
   /** Reads the next TLV; if `expect` is given the tag must match. */
   next(expect?: number): Tlv {
     const start = this.pos;
     if (this.pos >= this.buf.length) throw new DerError('unexpected end of DER');
-    const tag = this.buf[this.pos++]!;
+    const tag = this.buf[this.pos++] ?? 0;
     if ((tag & 0x1f) === 0x1f) throw new DerError('high tag numbers unsupported');
     if (this.pos >= this.buf.length) throw new DerError('truncated DER length');
-    let len = this.buf[this.pos++]!;
+    let len = this.buf[this.pos++] ?? 0;
     if (len & 0x80) {
       const n = len & 0x7f;
       if (n === 0 || n > 4) throw new DerError('unsupported DER length form');
       if (this.pos + n > this.buf.length) throw new DerError('truncated DER length');
       len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + this.buf[this.pos++]!;
+      for (let i = 0; i < n; i++) len = len * 256 + (this.buf[this.pos++] ?? 0);
       if (len < 0x80 || (n > 1 && this.buf[this.pos - n] === 0)) throw new DerError('non-minimal DER length');
     }
     if (this.pos + len > this.buf.length) throw new DerError('DER value runs past its container');
@@ -94,8 +94,8 @@ export function derChildren(t: Tlv): DerReader {
 export function derUint(t: Tlv): bigint {
   const v = t.value;
   if (v.length === 0) throw new DerError('empty INTEGER');
-  if (v.length > 1 && v[0] === 0 && (v[1]! & 0x80) === 0) throw new DerError('non-minimal INTEGER');
-  if (v[0]! & 0x80) throw new DerError('negative INTEGER where unsigned expected');
+  if (v.length > 1 && v[0] === 0 && ((v[1] ?? 0) & 0x80) === 0) throw new DerError('non-minimal INTEGER');
+  if ((v[0] ?? 0) & 0x80) throw new DerError('negative INTEGER where unsigned expected');
   let n = 0n;
   for (const b of v) n = (n << 8n) | BigInt(b);
   return n;
@@ -108,8 +108,8 @@ export function derOid(t: Tlv): string {
   const parts: number[] = [];
   let acc = 0;
   for (let i = 0; i < v.length; i++) {
-    acc = acc * 128 + (v[i]! & 0x7f);
-    if (!(v[i]! & 0x80)) {
+    acc = acc * 128 + ((v[i] ?? 0) & 0x7f);
+    if (!((v[i] ?? 0) & 0x80)) {
       if (parts.length === 0) {
         const first = acc < 80 ? Math.floor(acc / 40) : 2;
         parts.push(first, acc - first * 40);
@@ -150,6 +150,6 @@ export function derEncodeUint(n: bigint | number, tag: number = Tag.INTEGER): Ui
     bytes.unshift(Number(v & 0xffn));
     v >>= 8n;
   } while (v > 0n);
-  if (bytes[0]! & 0x80) bytes.unshift(0);
+  if ((bytes[0] ?? 0) & 0x80) bytes.unshift(0);
   return derTlv(tag, Uint8Array.from(bytes));
 }

@@ -6,29 +6,30 @@
 export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1';
 export type AeadName = 'AES-128-GCM' | 'AES-256-GCM' | 'CHACHA20-POLY1305';
 
+/** ProtocolVersion code points (RFC 8446 §4.1.2 and Appendix D, RFC 5246 §A.1, RFC 6101). */
 export const ProtocolVersion = {
+  SSL3_0: 0x0300,
   TLS1_0: 0x0301,
   TLS1_1: 0x0302,
   TLS1_2: 0x0303,
   TLS1_3: 0x0304,
 } as const;
+export type ProtocolVersion = (typeof ProtocolVersion)[keyof typeof ProtocolVersion];
+/** The versions this client speaks today. */
+export type SupportedVersion = typeof ProtocolVersion.TLS1_2 | typeof ProtocolVersion.TLS1_3;
 
-/** "TLSv1.3" etc., as OpenSSL prints protocol versions. */
+/** Each version with its name as OpenSSL prints it (SSL_get_version). */
+const VERSION_NAMES = new Map<number, string>([
+  [ProtocolVersion.TLS1_3, 'TLSv1.3'],
+  [ProtocolVersion.TLS1_2, 'TLSv1.2'],
+  [ProtocolVersion.TLS1_1, 'TLSv1.1'],
+  [ProtocolVersion.TLS1_0, 'TLSv1'],
+  [ProtocolVersion.SSL3_0, 'SSLv3'],
+]);
+
+/** "TLSv1.3" etc., as OpenSSL prints protocol versions; unknown ones as 0xNNNN. */
 export function versionName(v: number): string {
-  switch (v) {
-    case 0x0304:
-      return 'TLSv1.3';
-    case 0x0303:
-      return 'TLSv1.2';
-    case 0x0302:
-      return 'TLSv1.1';
-    case 0x0301:
-      return 'TLSv1';
-    case 0x0300:
-      return 'SSLv3';
-    default:
-      return `0x${v.toString(16).padStart(4, '0')}`;
-  }
+  return VERSION_NAMES.get(v) ?? `0x${v.toString(16).padStart(4, '0')}`;
 }
 
 /** Key exchange for TLS 1.2 suites; TLS 1.3 suites have none. */
@@ -44,7 +45,7 @@ export interface CipherSuite {
   /** OpenSSL name, e.g. TLS_AES_128_GCM_SHA256 / ECDHE-RSA-AES128-GCM-SHA256. */
   openssl: string;
   /** Protocol version the suite belongs to. */
-  version: 0x0303 | 0x0304;
+  version: SupportedVersion;
   kx: KeyExchangeKind;
   cipher: SuiteCipher;
   /** The handshake / PRF hash. */
@@ -64,7 +65,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0x1302,
     iana: 'TLS_AES_256_GCM_SHA384',
     openssl: 'TLS_AES_256_GCM_SHA384',
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     kx: 'TLS13',
     cipher: gcm('AES-256-GCM', 32, 12),
     hash: 'sha384',
@@ -73,7 +74,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0x1303,
     iana: 'TLS_CHACHA20_POLY1305_SHA256',
     openssl: 'TLS_CHACHA20_POLY1305_SHA256',
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     kx: 'TLS13',
     cipher: gcm('CHACHA20-POLY1305', 32, 12),
     hash: 'sha256',
@@ -82,7 +83,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0x1301,
     iana: 'TLS_AES_128_GCM_SHA256',
     openssl: 'TLS_AES_128_GCM_SHA256',
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     kx: 'TLS13',
     cipher: gcm('AES-128-GCM', 16, 12),
     hash: 'sha256',
@@ -92,7 +93,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc02c,
     iana: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
     openssl: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_ECDSA',
     cipher: gcm('AES-256-GCM', 32, 4),
     hash: 'sha384',
@@ -101,7 +102,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc030,
     iana: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
     openssl: 'ECDHE-RSA-AES256-GCM-SHA384',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_RSA',
     cipher: gcm('AES-256-GCM', 32, 4),
     hash: 'sha384',
@@ -110,7 +111,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xcca9,
     iana: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
     openssl: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_ECDSA',
     cipher: gcm('CHACHA20-POLY1305', 32, 12),
     hash: 'sha256',
@@ -119,7 +120,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xcca8,
     iana: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
     openssl: 'ECDHE-RSA-CHACHA20-POLY1305',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_RSA',
     cipher: gcm('CHACHA20-POLY1305', 32, 12),
     hash: 'sha256',
@@ -128,7 +129,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc02b,
     iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
     openssl: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_ECDSA',
     cipher: gcm('AES-128-GCM', 16, 4),
     hash: 'sha256',
@@ -137,7 +138,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc02f,
     iana: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
     openssl: 'ECDHE-RSA-AES128-GCM-SHA256',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_RSA',
     cipher: gcm('AES-128-GCM', 16, 4),
     hash: 'sha256',
@@ -147,7 +148,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc023,
     iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
     openssl: 'ECDHE-ECDSA-AES128-SHA256',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_ECDSA',
     cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 },
     hash: 'sha256',
@@ -156,7 +157,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc027,
     iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
     openssl: 'ECDHE-RSA-AES128-SHA256',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_RSA',
     cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha256', macLength: 32 },
     hash: 'sha256',
@@ -165,7 +166,7 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc009,
     iana: 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
     openssl: 'ECDHE-ECDSA-AES128-SHA',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_ECDSA',
     cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 },
     hash: 'sha256',
@@ -174,15 +175,15 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
     id: 0xc013,
     iana: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
     openssl: 'ECDHE-RSA-AES128-SHA',
-    version: 0x0303,
+    version: ProtocolVersion.TLS1_2,
     kx: 'ECDHE_RSA',
     cipher: { kind: 'cbc', keyLength: 16, macHash: 'sha1', macLength: 20 },
     hash: 'sha256',
   },
 ];
 
-export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === 0x0304);
-export const TLS12_SUITES = CIPHER_SUITES.filter((s) => s.version === 0x0303);
+export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_3);
+export const TLS12_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_2);
 
 export function suiteById(id: number): CipherSuite | undefined {
   return CIPHER_SUITES.find((s) => s.id === id);

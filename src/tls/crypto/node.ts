@@ -94,14 +94,14 @@ function signOptions(scheme: SignatureScheme): { padding?: number; saltLength?: 
 /** Reads one DER TLV at `off`: [tag, start of value, end of value], or null when malformed. */
 function derTlv(b: Uint8Array, off: number): [number, number, number] | null {
   if (off + 2 > b.length) return null;
-  const tag = b[off]!;
-  let len = b[off + 1]!;
+  const tag = b[off] ?? 0;
+  let len = b[off + 1] ?? 0;
   let p = off + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
     if (n < 1 || n > 3 || p + n > b.length) return null;
     len = 0;
-    for (let i = 0; i < n; i++) len = (len << 8) | b[p++]!;
+    for (let i = 0; i < n; i++) len = (len << 8) | (b[p++] ?? 0);
   }
   return p + len <= b.length ? [tag, p, p + len] : null;
 }

@@ -1,35 +1,29 @@
 /**
  * The client handshake up to ServerHello: ClientHello, HelloRetryRequest, version selection and
  * downgrade protection (RFC 8446 §4.1). After ServerHello the TLS 1.3 flow (client13.ts) or the
- * TLS 1.2 flow takes over. Reads top to bottom as the RFC's message flow.
+ * TLS 1.2 flow (client12.ts) takes over; this class then forwards to it and answers the
+ * connection's questions (established? renegotiating?) from the typed state.
  */
 import { equalBytes } from './util.js';
 import type { HandshakeHost } from './host.js';
+import type { ClientParams, HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
 import { buildClientHello, offeredGroups, offeredSuites, offeredVersions, type PskOffer } from './clienthello.js';
+import { checkServerExtensions, checkSuiteAndCompression } from './negotiated.js';
 import { Tls13Client } from './client13.js';
 import { Tls12Client } from './client12.js';
 import { KeySchedule, finishedVerifyData } from './keyschedule.js';
 import { AlertDescription } from '../codec/alerts.js';
-import {
-  ExtensionType,
-  extensionName,
-  findExtension,
-  isRecognizedExtension,
-  readCookie,
-  readHrrKeyShare,
-  readSelectedVersion,
-} from '../codec/extensions.js';
+import { findExtension, readCookie, readHrrKeyShare, readSelectedVersion } from '../codec/extensions.js';
 import {
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
-  HandshakeType,
   decodeServerHello,
-  handshakeName,
   type ClientHello,
   type ServerHello,
 } from '../codec/handshake.js';
-import { groupById, suiteById, type CipherSuite } from '../codec/names.js';
+import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
+import { ProtocolVersion, groupById, suiteById, type CipherSuite } from '../codec/names.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
@@ -37,124 +31,127 @@ import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
 import type { ConnectionInfo } from '../types.js';
 
-export interface ClientParams {
-  /** SNI to send, or null. */
-  servername: string | null;
-  /** Name checked against the certificate (host name or IP literal), or null to skip. */
-  verifyName: string | null;
-  /** A session to offer for resumption. */
-  session?: Session;
-}
+export type { ClientParams } from './hello-outcome.js';
 
-/** What a version-specific flow implements once ServerHello has been processed. */
-export interface VersionFlow {
-  readonly done: boolean;
-  handle(type: number, body: Uint8Array, raw: Uint8Array): void;
-  /**
-   * A post-handshake message. Returns the name of the exchange it completed (for WANT_READ
-   * reporting), or null while a longer exchange (a TLS 1.2 renegotiation) is still running.
-   */
-  postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string | null;
-  /** A ChangeCipherSpec record (TLS 1.2 only; TLS 1.3's compatibility CCS never reaches the flow). */
-  onChangeCipherSpec?(): void;
-}
-
-/** Shared facts of one handshake, passed from the hello phase to the version flow. */
-export interface HelloOutcome {
-  host: HandshakeHost;
-  params: ClientParams;
-  info: ConnectionInfo;
-  transcript: Transcript;
-  clientRandom: Uint8Array;
+/** A ClientHello that is out, with the private halves of its key shares and the session its PSK offers. */
+interface SentHello {
   hello: ClientHello;
-  serverHello: ServerHello;
-  suite: CipherSuite;
   keyShares: KeyShare[];
-  /** The offered PSK session and its key schedule when a PSK was offered. */
   pskSession?: Session;
-  /** Sent a non-empty legacy_session_id (so the server expects a CCS from us). */
-  compatMode: boolean;
 }
+
+/** Where the client handshake is (RFC 8446 §2; RFC 5246 §7.3 after a TLS 1.2 ServerHello). */
+type HandshakeState =
+  | { k: 'start' }
+  /** Our first ClientHello is out: ServerHello or HelloRetryRequest comes next (§4.1.3, §4.1.4). */
+  | ({ k: 'wait_sh' } & SentHello)
+  /** Our second ClientHello answers the HelloRetryRequest: only a TLS 1.3 ServerHello may follow. */
+  | ({ k: 'wait_sh2'; hrr: ServerHello; suite: CipherSuite } & SentHello)
+  | { k: 'tls13'; flow: Tls13Client; outcome: HelloOutcome }
+  | { k: 'tls12'; flow: Tls12Client; outcome: HelloOutcome };
 
 export class ClientHandshake {
   readonly info: ConnectionInfo;
+  private state: HandshakeState = { k: 'start' };
   private readonly transcript: Transcript;
   private readonly clientRandom: Uint8Array;
   private readonly legacySessionId: Uint8Array;
-  private keyShares: KeyShare[] = [];
-  private hello?: ClientHello;
-  private hrr?: ServerHello;
-  private cookie?: Uint8Array;
-  private flow?: VersionFlow;
-  private pskSession?: Session;
+  /** The TLS 1.2 session offered by its ID or ticket, if any. */
   private readonly session12?: Session;
-  private started = false;
 
   constructor(
     private readonly host: HandshakeHost,
     readonly params: ClientParams,
   ) {
     const p = host.options.provider;
+    const versions = offeredVersions(host.options);
     this.transcript = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
     // A TLS 1.2 session is offered by its ID (RFC 5246 §7.4.1.2; with a ticket, SHA-256 of it,
     // RFC 5077 §3.4); otherwise middlebox compatibility mode (RFC 8446 §D.4) sends 32 fresh bytes.
     const s12 =
-      params.session?.version === 0x0303 &&
+      params.session?.version === ProtocolVersion.TLS1_2 &&
       isResumable(params.session) &&
-      offeredVersions(host.options).includes(0x0303)
+      versions.includes(ProtocolVersion.TLS1_2)
         ? params.session
         : undefined;
-    this.session12 = s12;
+    if (s12) this.session12 = s12;
     this.legacySessionId = s12
       ? s12.sessionId
-      : offeredVersions(host.options).includes(0x0304)
+      : versions.includes(ProtocolVersion.TLS1_3)
         ? p.randomBytes(32)
         : new Uint8Array(0);
     this.info = emptyInfo(params.servername, host.options.maxSendFragment);
   }
 
-  /** True once the handshake has completed (Finished exchanged). */
+  /**
+   * The first handshake has completed (Finished exchanged): application data may flow. Stays
+   * true while a TLS 1.2 renegotiation runs (see `renegotiating`).
+   */
+  get established(): boolean {
+    const s = this.state;
+    return (s.k === 'tls13' || s.k === 'tls12') && s.flow.established;
+  }
+
+  /** Same as `established` (the name the connection and tests use). */
   get done(): boolean {
-    return this.flow?.done ?? false;
+    return this.established;
   }
 
   /** True while a TLS 1.2 renegotiation runs (application data must wait, as in OpenSSL). */
   get renegotiating(): boolean {
-    return this.flow instanceof Tls12Client && this.flow.renegotiating;
+    return this.state.k === 'tls12' && this.state.flow.renegotiating;
   }
 
   /** Sends the first ClientHello. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.state.k !== 'start') return;
     const o = this.host.options;
-    this.keyShares = o.keyShareGroups.map((g) => o.provider.generateKeyShare(g));
-    this.sendHello();
+    const keyShares = o.keyShareGroups.map((g) => o.provider.generateKeyShare(g));
+    this.state = { k: 'wait_sh', ...this.sendHello(keyShares, undefined, undefined) };
     this.host.state('TLS_ST_CW_CLNT_HELLO');
   }
 
   /** Handles one handshake message during the handshake. */
   handle(type: number, body: Uint8Array, raw: Uint8Array): void {
-    if (this.flow) return this.flow.handle(type, body, raw);
-    if (type !== HandshakeType.server_hello)
-      throw unexpectedMessage(`unexpected ${handshakeName(type)} before ServerHello`);
-    const sh = decodeServerHello(body);
-    if (sh.isHrr) return this.onHelloRetryRequest(sh, raw);
-    this.onServerHello(sh, raw);
+    const s = this.state;
+    switch (s.k) {
+      case 'start':
+        break;
+      case 'wait_sh': {
+        if (type !== HandshakeType.server_hello) break;
+        const sh = decodeServerHello(body);
+        if (sh.isHrr) return this.onHelloRetryRequest(sh, raw, s);
+        return this.onServerHello(sh, raw, s, undefined);
+      }
+      case 'wait_sh2': {
+        if (type !== HandshakeType.server_hello) break;
+        const sh = decodeServerHello(body);
+        if (sh.isHrr) throw unexpectedMessage('second HelloRetryRequest');
+        return this.onServerHello(sh, raw, s, s);
+      }
+      case 'tls13':
+      case 'tls12':
+        return s.flow.handle(type, body, raw);
+    }
+    throw unexpectedMessage(`unexpected ${handshakeName(type)} before ServerHello`);
   }
 
   /** Handles a message after the handshake (tickets, KeyUpdate, HelloRequest). */
   postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string | null {
-    if (!this.flow) throw unexpectedMessage('post-handshake message before handshake');
-    return this.flow.postHandshake(type, body, raw);
+    const s = this.state;
+    if (s.k === 'tls13') return s.flow.postHandshake(type, body);
+    if (s.k === 'tls12') return s.flow.postHandshake(type, body, raw);
+    throw unexpectedMessage('post-handshake message before handshake');
   }
 
   /** A ChangeCipherSpec record: TLS 1.2 switches keys; TLS 1.3 tolerates the compatibility CCS. */
   changeCipherSpec(): void {
-    if (this.flow?.onChangeCipherSpec) return this.flow.onChangeCipherSpec();
-    // Tolerated after the server's first ServerHello or HelloRetryRequest until the handshake ends.
-    if (this.done || (this.info.version === null && !this.hrr)) throw unexpectedMessage('unexpected ChangeCipherSpec');
+    const s = this.state;
+    if (s.k === 'tls12') return s.flow.onChangeCipherSpec();
+    // RFC 8446 §5: tolerated after the server's first ServerHello or HelloRetryRequest until the handshake ends.
+    if (s.k === 'wait_sh2' || (s.k === 'tls13' && !s.flow.established)) return;
+    throw unexpectedMessage('unexpected ChangeCipherSpec');
   }
 
   /**
@@ -163,146 +160,153 @@ export class ClientHandshake {
    * keeps only its traffic keys.
    */
   releaseHandshakeState(): void {
-    if (!this.done || this.released) return;
-    this.released = true;
-    this.keyShares.length = 0; // the array the version flow shares: private keys go with it
-    if (this.hello) this.hello.extensions = [];
+    const s = this.state;
+    if ((s.k !== 'tls13' && s.k !== 'tls12') || !s.flow.established) return;
+    s.outcome.keyShares.length = 0;
+    s.outcome.hello.extensions = [];
     this.transcript.release();
   }
-  private released = false;
 
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
-    if (!(this.flow instanceof Tls13Client) || !this.flow.done)
-      throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');
-    this.flow.sendKeyUpdate(requestPeer);
+    const s = this.state;
+    if (s.k !== 'tls13') throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');
+    s.flow.sendKeyUpdate(requestPeer);
   }
 
-  private sendHello(): void {
+  /** Sends a ClientHello (RFC 8446 §4.1.2): the first one, or the second one answering `hrr`. */
+  private sendHello(keyShares: KeyShare[], cookie: Uint8Array | undefined, hrr: ServerHello | undefined): SentHello {
     const o = this.host.options;
-    const psk = this.pskOffer();
+    const offer = this.pskOffer(hrr);
     const { hello, message } = buildClientHello(o, {
       random: this.clientRandom,
       sessionId: this.legacySessionId,
       servername: this.params.servername,
-      keyShares: this.keyShares,
-      ...(this.cookie ? { cookie: this.cookie } : {}),
+      keyShares,
+      ...(cookie ? { cookie } : {}),
       ...(this.session12?.ticket ? { ticket12: this.session12.ticket } : {}),
-      ...(psk ? { psk } : {}),
+      ...(offer ? { psk: offer.psk } : {}),
     });
-    this.hello = hello;
     this.transcript.add(message);
     this.host.sendHandshake(message);
+    return { hello, keyShares, ...(offer ? { pskSession: offer.session } : {}) };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
-  private pskOffer(): PskOffer | undefined {
+  private pskOffer(hrr: ServerHello | undefined): { psk: PskOffer; session: Session } | undefined {
     const s = this.params.session;
     const o = this.host.options;
-    if (!s || s.version !== 0x0304 || !s.ticket || !isResumable(s)) return undefined;
-    if (!offeredVersions(o).includes(0x0304)) return undefined;
+    if (!s || s.version !== ProtocolVersion.TLS1_3 || !s.ticket || !isResumable(s)) return undefined;
+    if (!offeredVersions(o).includes(ProtocolVersion.TLS1_3)) return undefined;
     const suite = suiteById(s.cipherSuite);
     if (!suite || !o.cipherSuites13.some((id) => suiteById(id)?.hash === suite.hash)) return undefined;
     const age = obfuscatedTicketAge(s, o.now());
     if (age === undefined) return undefined;
-    if (this.hrr && this.hrr.cipherSuite && suiteById(this.hrr.cipherSuite)?.hash !== suite.hash) return undefined;
-    this.pskSession = s;
+    // RFC 8446 §4.1.4: after a HelloRetryRequest only PSKs of the selected suite's hash remain.
+    if (hrr && hrr.cipherSuite && suiteById(hrr.cipherSuite)?.hash !== suite.hash) return undefined;
     const p = o.provider;
-    return {
+    const psk: PskOffer = {
       identity: s.ticket,
       obfuscatedAge: age,
       hash: suite.hash,
+      // RFC 8446 §4.2.11.2: the binder covers the transcript, the HRR included, up to the binders.
       binder: (truncated) => {
         const ks = new KeySchedule(p, suite.hash, s.masterKey);
-        const th = this.hrr ? this.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
+        const th = hrr ? this.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
         return finishedVerifyData(p, suite.hash, ks.binderKey(false), th);
       },
     };
+    return { psk, session: s };
   }
 
-  /** HelloRetryRequest (RFC 8446 §4.1.4): at most one, and it must change something. */
-  private onHelloRetryRequest(hrr: ServerHello, raw: Uint8Array): void {
-    if (this.hrr) throw unexpectedMessage('second HelloRetryRequest');
+  /** HelloRetryRequest (RFC 8446 §4.1.4): TLS 1.3, at most one, and it must change something. */
+  private onHelloRetryRequest(hrr: ServerHello, raw: Uint8Array, sent: SentHello): void {
     const o = this.host.options;
     const ver = findExtension(hrr.extensions, ExtensionType.supported_versions);
-    if (!ver || readSelectedVersion(ver.data) !== 0x0304 || !offeredVersions(o).includes(0x0304)) {
+    if (
+      !ver ||
+      readSelectedVersion(ver.data) !== ProtocolVersion.TLS1_3 ||
+      !offeredVersions(o).includes(ProtocolVersion.TLS1_3)
+    ) {
       throw illegalParameter('HelloRetryRequest without TLS 1.3');
     }
-    this.checkCommonServerHello(hrr, true);
-    for (const e of hrr.extensions) {
-      if (
-        ![ExtensionType.supported_versions, ExtensionType.key_share, ExtensionType.cookie].includes(
-          e.type as 43 | 51 | 44,
-        )
-      ) {
-        // RFC 8446 §4.2: recognized but not an HRR extension → illegal_parameter; unknown (never offered) → unsupported_extension.
-        if (isRecognizedExtension(e.type))
-          throw illegalParameter(`${extensionName(e.type)} not allowed in HelloRetryRequest`);
-        throw new TlsAlert(AlertDescription.unsupported_extension, 'unsolicited extension in HelloRetryRequest');
-      }
-    }
-    const suite = suiteById(hrr.cipherSuite)!;
+    this.checkCommonServerHello(hrr, sent.hello, true);
+    checkServerExtensions('HelloRetryRequest', hrr.extensions, sent.hello.extensions);
+    const suite = suiteById(hrr.cipherSuite);
+    if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
     const ks = findExtension(hrr.extensions, ExtensionType.key_share);
     const ck = findExtension(hrr.extensions, ExtensionType.cookie);
     if (!ks && !ck) throw illegalParameter('HelloRetryRequest that changes nothing');
-    if (ks) {
-      const groupId = readHrrKeyShare(ks.data);
-      const g = groupById(groupId);
-      if (!g || !offeredGroups(o).includes(groupId))
-        throw illegalParameter('HelloRetryRequest for a group not offered');
-      if (this.keyShares.some((k) => k.group === g.name))
-        throw illegalParameter('HelloRetryRequest for a group already shared');
-      this.keyShares = [o.provider.generateKeyShare(g.name)];
-    }
-    if (ck) this.cookie = readCookie(ck.data);
-    this.hrr = hrr;
+    const keyShares = ks ? [this.retryKeyShare(readHrrKeyShare(ks.data), sent.keyShares)] : sent.keyShares;
+    const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
+    // RFC 8446 §4.4.1: ClientHello1 is replaced by its message_hash.
     this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO (HelloRetryRequest)');
-    this.sendHello();
+    this.state = { k: 'wait_sh2', hrr, suite, ...this.sendHello(keyShares, cookie, hrr) };
+  }
+
+  /** key_share in a HelloRetryRequest (RFC 8446 §4.2.8): a group we offered but sent no share for. */
+  private retryKeyShare(groupId: number, sent: KeyShare[]): KeyShare {
+    const o = this.host.options;
+    const g = groupById(groupId);
+    if (!g || !offeredGroups(o).includes(groupId)) throw illegalParameter('HelloRetryRequest for a group not offered');
+    if (sent.some((k) => k.group === g.name)) throw illegalParameter('HelloRetryRequest for a group already shared');
+    return o.provider.generateKeyShare(g.name);
   }
 
   /**
    * Checks shared by ServerHello and HRR: offered suite, null compression, and in TLS 1.3 the
    * legacy_session_id echo (a TLS 1.2 server assigns its own session ID).
    */
-  private checkCommonServerHello(sh: ServerHello, tls13: boolean): void {
-    if (tls13 && !equalBytes(sh.sessionId, this.hello!.sessionId))
-      throw illegalParameter('legacy_session_id_echo mismatch');
-    if (!offeredSuites(this.host.options).includes(sh.cipherSuite))
-      throw illegalParameter('server chose a cipher suite we did not offer');
-    if (sh.compression !== 0) throw illegalParameter('non-zero compression method');
+  private checkCommonServerHello(sh: ServerHello, hello: ClientHello, tls13: boolean): void {
+    if (tls13 && !equalBytes(sh.sessionId, hello.sessionId)) throw illegalParameter('legacy_session_id_echo mismatch');
+    checkSuiteAndCompression(sh, offeredSuites(this.host.options));
   }
 
-  /** ServerHello: pick the version, refuse downgrades, hand over to the version's flow. */
-  private onServerHello(sh: ServerHello, raw: Uint8Array): void {
-    const o = this.host.options;
-    const offered = offeredVersions(o);
+  /** The version the server selected (RFC 8446 §4.2.1, §4.1.3), refusing what we did not offer and downgrades. */
+  private selectedVersion(sh: ServerHello, afterHrr: boolean): number {
+    const offered = offeredVersions(this.host.options);
     const ver = findExtension(sh.extensions, ExtensionType.supported_versions);
     const version = ver ? readSelectedVersion(ver.data) : sh.legacyVersion;
+    const tls13 = version === ProtocolVersion.TLS1_3;
     // RFC 8446 §4.2.1: supported_versions naming anything but TLS 1.3 is illegal_parameter (as OpenSSL).
-    if (ver && version !== 0x0304)
-      throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
+    if (ver && !tls13) throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
     if (!offered.includes(version)) {
+      const known = tls13 || version === ProtocolVersion.TLS1_2;
       throw new TlsAlert(
         AlertDescription.protocol_version,
-        `server selected ${version === 0x0304 || version === 0x0303 ? 'a version we did not offer' : 'an unsupported version'}`,
+        `server selected ${known ? 'a version we did not offer' : 'an unsupported version'}`,
       );
     }
-    if (this.hrr && version !== 0x0304) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
-    if (version === 0x0304 && sh.legacyVersion !== 0x0303)
+    if (afterHrr && !tls13) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
+    if (tls13 && sh.legacyVersion !== ProtocolVersion.TLS1_2)
       throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
-    if (version < 0x0304 && offered.includes(0x0304)) {
+    if (version < ProtocolVersion.TLS1_3 && offered.includes(ProtocolVersion.TLS1_3)) {
+      // RFC 8446 §4.1.3: a TLS 1.3 client checks the downgrade sentinels.
       const tail = sh.random.subarray(24);
       if (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))
         throw illegalParameter('downgrade sentinel in ServerHello.random');
     }
-    this.checkCommonServerHello(sh, version === 0x0304);
-    const suite = suiteById(sh.cipherSuite)!;
-    if (suite.version !== version)
-      throw illegalParameter(`cipher suite ${suite.openssl} does not belong to the selected version`);
-    if (this.hrr && sh.cipherSuite !== this.hrr.cipherSuite)
+    return version;
+  }
+
+  /** ServerHello (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3): pick the version, hand over to its flow. */
+  private onServerHello(
+    sh: ServerHello,
+    raw: Uint8Array,
+    sent: SentHello,
+    retry: { hrr: ServerHello; suite: CipherSuite } | undefined,
+  ): void {
+    const version = this.selectedVersion(sh, retry !== undefined);
+    this.checkCommonServerHello(sh, sent.hello, version === ProtocolVersion.TLS1_3);
+    const suite = suiteById(sh.cipherSuite);
+    if (!suite || suite.version !== version)
+      throw illegalParameter(
+        `cipher suite ${suite?.openssl ?? sh.cipherSuite} does not belong to the selected version`,
+      );
+    if (retry && sh.cipherSuite !== retry.hrr.cipherSuite)
       throw illegalParameter('cipher suite changed after HelloRetryRequest');
     this.info.version = version;
     this.info.cipherSuite = suite.id;
@@ -316,13 +320,16 @@ export class ClientHandshake {
       info: this.info,
       transcript: this.transcript,
       clientRandom: this.clientRandom,
-      hello: this.hello!,
+      hello: sent.hello,
       serverHello: sh,
       suite,
-      keyShares: this.keyShares,
+      keyShares: sent.keyShares,
       compatMode: this.legacySessionId.length > 0 && !this.session12,
-      ...(this.pskSession ? { pskSession: this.pskSession } : {}),
+      ...(sent.pskSession ? { pskSession: sent.pskSession } : {}),
     };
-    this.flow = version === 0x0304 ? new Tls13Client(outcome) : new Tls12Client(outcome);
+    this.state =
+      version === ProtocolVersion.TLS1_3
+        ? { k: 'tls13', flow: new Tls13Client(outcome), outcome }
+        : { k: 'tls12', flow: new Tls12Client(outcome), outcome };
   }
 }

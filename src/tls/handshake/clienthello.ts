@@ -7,6 +7,7 @@ import {
   Extension,
   ExtensionType,
   alpnExt,
+  cookieExt,
   ecPointFormatsExt,
   ext,
   keyShareClientExt,
@@ -19,27 +20,39 @@ import {
   supportedVersionsExt,
 } from '../codec/extensions.js';
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
-import { groupByName, HASH_LENGTH, suiteById, type HashName } from '../codec/names.js';
+import { groupByName, HASH_LENGTH, ProtocolVersion, suiteById, type GroupName, type HashName } from '../codec/names.js';
+import { AlertDescription } from '../codec/alerts.js';
+import { TlsAlert } from '../errors.js';
 import type { KeyShare } from '../crypto/provider.js';
 import type { ContextOptions } from '../types.js';
 
 /** Versions offered, highest first. */
 export function offeredVersions(o: ContextOptions): number[] {
   const v: number[] = [];
-  if (o.maxVersion >= 0x0304 && o.minVersion <= 0x0304) v.push(0x0304);
-  if (o.minVersion <= 0x0303 && o.maxVersion >= 0x0303) v.push(0x0303);
+  for (const version of [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2])
+    if (o.minVersion <= version && version <= o.maxVersion) v.push(version);
   return v;
 }
 
 /** Suites offered: TLS 1.3 ones when 1.3 is offered, then TLS 1.2 ones when 1.2 is. */
 export function offeredSuites(o: ContextOptions): number[] {
   const v = offeredVersions(o);
-  return [...(v.includes(0x0304) ? o.cipherSuites13 : []), ...(v.includes(0x0303) ? o.cipherSuites12 : [])];
+  return [
+    ...(v.includes(ProtocolVersion.TLS1_3) ? o.cipherSuites13 : []),
+    ...(v.includes(ProtocolVersion.TLS1_2) ? o.cipherSuites12 : []),
+  ];
+}
+
+/** The IANA id of one of our groups (a GroupName always has a row in NAMED_GROUPS). */
+function groupId(name: GroupName): number {
+  const g = groupByName(name);
+  if (!g) throw new TlsAlert(AlertDescription.internal_error, `unknown group ${name}`);
+  return g.id;
 }
 
 /** Group ids of supported_groups. */
 export function offeredGroups(o: ContextOptions): number[] {
-  return o.groups.map((g) => groupByName(g)!.id);
+  return o.groups.map(groupId);
 }
 
 /** A TLS 1.3 PSK identity to offer (from a resumable session). */
@@ -67,8 +80,8 @@ export interface HelloParams {
 /** The extensions of a ClientHello in OpenSSL's order, pre_shared_key excluded. */
 export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] {
   const versions = offeredVersions(o);
-  const offers12 = versions.includes(0x0303);
-  const offers13 = versions.includes(0x0304);
+  const offers12 = versions.includes(ProtocolVersion.TLS1_2);
+  const offers13 = versions.includes(ProtocolVersion.TLS1_3);
   const exts: Extension[] = [];
   if (offers12) exts.push(renegotiationInfoExt(h.renegotiationInfo));
   if (h.servername) exts.push(serverNameExt(h.servername));
@@ -81,9 +94,9 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   exts.push(signatureAlgorithmsExt(o.signatureAlgorithms));
   if (offers13) {
     exts.push(supportedVersionsExt(versions));
-    if (h.cookie) exts.push(ext(ExtensionType.cookie, (w) => w.vec16(h.cookie!)));
+    if (h.cookie) exts.push(cookieExt(h.cookie));
     exts.push(pskModesExt());
-    exts.push(keyShareClientExt(h.keyShares.map((k) => ({ group: groupByName(k.group)!.id, key: k.publicKey }))));
+    exts.push(keyShareClientExt(h.keyShares.map((k) => ({ group: groupId(k.group), key: k.publicKey }))));
   }
   return exts;
 }
@@ -95,19 +108,20 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
 export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: ClientHello; message: Uint8Array } {
   const extensions = helloExtensions(o, h);
   const hello: ClientHello = {
-    legacyVersion: 0x0303,
+    legacyVersion: ProtocolVersion.TLS1_2, // RFC 8446 §4.1.2: legacy_version is TLS 1.2
     random: h.random,
     sessionId: h.sessionId,
     cipherSuites: offeredSuites(o),
     extensions,
   };
-  if (!h.psk) return { hello, message: frameHandshake(HandshakeType.client_hello, encodeClientHello(hello)) };
+  const psk = h.psk;
+  if (!psk) return { hello, message: frameHandshake(HandshakeType.client_hello, encodeClientHello(hello)) };
 
-  const binderLength = HASH_LENGTH[h.psk.hash];
+  const binderLength = HASH_LENGTH[psk.hash];
   const pskExt = (binder: Uint8Array): Extension => ({
     type: ExtensionType.pre_shared_key,
     data: new Writer(64)
-      .vec16((l) => l.vec16(h.psk!.identity).u32(h.psk!.obfuscatedAge))
+      .vec16((l) => l.vec16(psk.identity).u32(psk.obfuscatedAge))
       .vec16((l) => l.vec8(binder))
       .finish()
       .slice(),
@@ -115,7 +129,7 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
   hello.extensions = [...extensions, pskExt(new Uint8Array(binderLength))];
   const placeholder = frameHandshake(HandshakeType.client_hello, encodeClientHello(hello));
   const truncated = placeholder.subarray(0, placeholder.length - (2 + 1 + binderLength));
-  const binder = h.psk.binder(truncated);
+  const binder = psk.binder(truncated);
   hello.extensions = [...extensions, pskExt(binder)];
   return { hello, message: frameHandshake(HandshakeType.client_hello, encodeClientHello(hello)) };
 }

@@ -64,9 +64,9 @@ export class RecordReader {
     }
     const b = this.buf;
     const rec = {
-      type: b[0]!,
-      version: (b[1]! << 8) | b[2]!,
-      body: b.subarray(RECORD_HEADER, RECORD_HEADER + this.bodyLength()),
+      type: b[0] ?? 0,
+      version: u16(b, 1),
+      body: b.subarray(RECORD_HEADER, RECORD_HEADER + u16(b, 3)),
     };
     this.have = 0;
     this.first = false;
@@ -74,19 +74,25 @@ export class RecordReader {
   }
 
   private bodyLength(): number {
-    return (this.buf![3]! << 8) | this.buf![4]!;
+    return this.buf ? u16(this.buf, 3) : 0;
   }
 
   /** RFC 8446 §5.1 / RFC 5246 §6.2.1 header checks, as OpenSSL makes them. */
   private checkHeader(): void {
-    const b = this.buf!;
-    const type = b[0]!;
+    const b = this.buf;
+    if (!b) return;
+    const type = b[0] ?? 0;
     if (this.first && b[1] !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
     if (type < 20 || type > 23) throw new TlsAlert(AlertDescription.unexpected_message, `unknown record type ${type}`);
     if (b[1] !== 3) throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
     if (this.bodyLength() > this.maxBody)
       throw new TlsAlert(AlertDescription.record_overflow, 'encrypted length too long');
   }
+}
+
+/** The big-endian 16-bit field at `at` (record header version and length). */
+function u16(b: Uint8Array, at: number): number {
+  return ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 }
 
 /** Encrypted bytes waiting to be written to the transport, in order. */
@@ -130,8 +136,8 @@ export class WriteBuffer {
    * #31021: SSL_ERROR_SYSCALL with an empty error queue.
    */
   flush(transport: Transport): 'done' | 'block' | { error: string; errno: number } {
-    while (this.end > this.start) {
-      const r = transport.write(this.buf!.subarray(this.start, this.end));
+    while (this.buf && this.end > this.start) {
+      const r = transport.write(this.buf.subarray(this.start, this.end));
       if ('wouldBlock' in r) return 'block';
       if ('error' in r) return { error: r.error, errno: r.errno };
       if (r.n <= 0) return { error: '', errno: 0 };

@@ -47,7 +47,7 @@ export class HandshakeBuffer {
     if (live < 4) return null;
     const b = this.buf;
     const s = this.start;
-    const len = (b[s + 1]! << 16) | (b[s + 2]! << 8) | b[s + 3]!;
+    const len = ((b[s + 1] ?? 0) << 16) | ((b[s + 2] ?? 0) << 8) | (b[s + 3] ?? 0);
     if (len > MAX_HANDSHAKE_MESSAGE) throw new TlsAlert(AlertDescription.illegal_parameter, 'excessive message size');
     if (live < 4 + len) return null;
     const raw = b.slice(s, s + 4 + len);
@@ -58,6 +58,6 @@ export class HandshakeBuffer {
       this.buf = EMPTY;
       this.start = this.end = 0;
     }
-    return { type: raw[0]!, body: raw.subarray(4), raw };
+    return { type: raw[0] ?? 0, body: raw.subarray(4), raw };
   }
 }

@@ -3,7 +3,7 @@
  * (RFC 8446 §5.2–5.3). TLS 1.2's protections live in protection12.ts and share this interface.
  */
 import type { Aead, CryptoProvider } from '../crypto/provider.js';
-import type { AeadName } from '../codec/names.js';
+import { ProtocolVersion, type AeadName } from '../codec/names.js';
 import { TlsAlert } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 
@@ -73,8 +73,8 @@ export function xorNonce(iv: Uint8Array, seq: bigint): Uint8Array {
   let lo = Number(BigInt.asUintN(32, seq));
   let hi = Number(BigInt.asUintN(32, seq >> 32n));
   for (let i = 1; i <= 4; i++) {
-    nonce[n - i]! ^= lo & 0xff;
-    nonce[n - 4 - i]! ^= hi & 0xff;
+    nonce[n - i] = (nonce[n - i] ?? 0) ^ (lo & 0xff);
+    nonce[n - 4 - i] = (nonce[n - 4 - i] ?? 0) ^ (hi & 0xff);
     lo >>>= 8;
     hi >>>= 8;
   }
@@ -122,8 +122,8 @@ export class Tls13Protection implements RecordProtection {
     pad = Math.min(pad, Math.max(0, MAX_PLAINTEXT - fragment.length));
     if (isRecordSealer(this.aead)) {
       const header = new Uint8Array(RECORD_HEADER);
-      writeHeader(header, ContentType.application_data, 0x0303, fragment.length + 1 + pad + 16);
-      let trailer = CONTENT_TYPE_BYTE[type & 0xff]!;
+      writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, fragment.length + 1 + pad + 16);
+      let trailer = CONTENT_TYPE_BYTE[type & 0xff] ?? Uint8Array.of(type);
       if (pad > 0) {
         trailer = new Uint8Array(1 + pad);
         trailer[0] = type;
@@ -135,7 +135,7 @@ export class Tls13Protection implements RecordProtection {
     inner[fragment.length] = type;
     const length = inner.length + 16;
     const header = new Uint8Array(RECORD_HEADER);
-    writeHeader(header, ContentType.application_data, 0x0303, length);
+    writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, length);
     const sealed = this.aead.seal(xorNonce(this.iv, this.seq++), inner, header);
     const out = new Uint8Array(RECORD_HEADER + sealed.length);
     out.set(header);
@@ -160,7 +160,7 @@ export class Tls13Protection implements RecordProtection {
     let end = inner.length;
     while (end > 0 && inner[end - 1] === 0) end--;
     if (end === 0) throw new TlsAlert(AlertDescription.unexpected_message, 'record with no content type');
-    const realType = inner[end - 1]!;
+    const realType = inner[end - 1] ?? 0;
     if (end - 1 > MAX_PLAINTEXT) throw new TlsAlert(AlertDescription.record_overflow, 'data length too long');
     return { type: realType, fragment: inner.subarray(0, end - 1) };
   }

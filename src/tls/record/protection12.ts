@@ -69,7 +69,7 @@ export class Tls12AeadProtection implements RecordProtection {
     if (!this.explicit) return xorNonce(this.iv, this.seq);
     const n = new Uint8Array(12);
     n.set(this.iv.subarray(0, 4));
-    n.set(explicitPart!, 4);
+    if (explicitPart) n.set(explicitPart, 4);
     return n;
   }
 
@@ -156,7 +156,7 @@ export class Tls12CbcProtection implements RecordProtection {
     const ct = body.subarray(0, ctLen);
     if (!constantTimeEqual(this.mac(type, version, ct), body.subarray(ctLen))) throw badMac();
     const plain = this.cbc.decrypt(ct.subarray(0, 16), ct.subarray(16));
-    const pad = plain[plain.length - 1]!;
+    const pad = plain[plain.length - 1] ?? 0;
     if (pad + 1 > plain.length) throw badMac();
     for (let i = plain.length - 1 - pad; i < plain.length; i++) if (plain[i] !== pad) throw badMac();
     this.seq++;
@@ -174,13 +174,13 @@ export class Tls12CbcProtection implements RecordProtection {
     if (body.length < minLen || body.length % 16 !== 0) throw badMac();
     const plain = this.cbc.decrypt(body.subarray(0, 16), body.subarray(16));
     const n = plain.length;
-    const pad = plain[n - 1]!;
+    const pad = plain[n - 1] ?? 0;
     // good = 0xff if pad + 1 + macLength <= n and every one of the pad bytes equals pad.
     let good = ctMaskLe(pad + 1 + this.macLength, n);
     const window = Math.min(256, n);
     for (let i = 1; i <= window; i++) {
       const inPad = ctMaskLe(i, pad + 1);
-      good &= ~inPad | ctMaskEq(plain[n - i]!, pad);
+      good &= ~inPad | ctMaskEq(plain[n - i] ?? 0, pad);
     }
     const padTotal = (pad + 1) & good; // 0 when the padding is bad: then the MAC check fails anyway
     const dataLen = n - padTotal - this.macLength;

@@ -83,12 +83,15 @@ const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 function readInt(t: Tlv, field: string, type: IntType): number {
   const v = t.value;
   if (v.length === 0) fail(`${field}: empty INTEGER`);
-  if (v.length > 1 && ((v[0] === 0x00 && (v[1]! & 0x80) === 0) || (v[0] === 0xff && (v[1]! & 0x80) !== 0))) {
+  if (
+    v.length > 1 &&
+    ((v[0] === 0x00 && ((v[1] ?? 0) & 0x80) === 0) || (v[0] === 0xff && ((v[1] ?? 0) & 0x80) !== 0))
+  ) {
     fail(`${field}: INTEGER has illegal padding (not minimal)`);
   }
   let n = 0n;
   for (const b of v) n = (n << 8n) | BigInt(b);
-  if (v[0]! & 0x80) n -= 1n << BigInt(8 * v.length);
+  if ((v[0] ?? 0) & 0x80) n -= 1n << BigInt(8 * v.length);
   const [min, max] = RANGES[type];
   if (n < min) fail(`${field}: ${min === 0n ? 'negative value' : 'value too small'} for ${type}`);
   if (n > max) fail(`${field}: value too large for ${type}`);
@@ -108,7 +111,7 @@ function encodeInt(n: number, field: string, type: IntType): Uint8Array {
   for (;;) {
     bytes.unshift(Number(x & 0xffn));
     x >>= 8n; // arithmetic shift: ends at 0 or -1
-    const top = bytes[0]! & 0x80;
+    const top = (bytes[0] ?? 0) & 0x80;
     if ((x === 0n && !top) || (x === -1n && top)) break;
   }
   return derTlv(Tag.INTEGER, Uint8Array.from(bytes));
@@ -291,7 +294,7 @@ function parseTemplate(der: Uint8Array): RawSession {
 // Decoding, phase 2: d2i_SSL_SESSION's semantic checks, in its order.
 
 /** Decodes one DER SSL_SESSION with OpenSSL 3.0's d2i rules; an absent [1] time loads as `nowSeconds`. */
-export function decodeSession(der: Uint8Array, nowSeconds: number = Math.floor(Date.now() / 1000)): Session {
+export function decodeSession(der: Uint8Array, nowSeconds: number): Session {
   const raw = parseTemplate(der);
   const o = raw.opt;
   const int = (n: number, type: IntType): number | undefined => {
@@ -333,7 +336,7 @@ export function decodeSession(der: Uint8Array, nowSeconds: number = Math.floor(D
     fail(`unknown ssl version: session format version ${raw.version}, expected ${ASN1_VERSION}`);
   if (!versionAccepted(raw.sslVersion)) fail(`unsupported ssl version 0x${hex4(raw.sslVersion)}`);
   if (raw.cipher.length !== 2) fail(`cipher code wrong length: ${raw.cipher.length} bytes, expected 2`);
-  const cipherSuite = (raw.cipher[0]! << 8) | raw.cipher[1]!;
+  const cipherSuite = ((raw.cipher[0] ?? 0) << 8) | (raw.cipher[1] ?? 0);
   if (opensslCipherName(cipherSuite) === undefined) fail(`unknown cipher 0x${hex4(cipherSuite)}`);
   if (raw.sessionId.length > MAX_SESSION_ID)
     fail(`session_id longer than ${MAX_SESSION_ID} bytes (${raw.sessionId.length})`);
@@ -358,7 +361,7 @@ export function decodeSession(der: Uint8Array, nowSeconds: number = Math.floor(D
     ...(pskHint !== undefined ? { pskIdentityHint: cString(pskHint) } : {}),
     ...(pskIdentity !== undefined ? { pskIdentity: cString(pskIdentity) } : {}),
     ...(srp !== undefined ? { srpUsername: cString(srp) } : {}),
-    ...(compId !== undefined ? { compressionMethod: compId[0]! } : {}),
+    ...(compId?.[0] !== undefined ? { compressionMethod: compId[0] } : {}),
     tickLifetimeHint: lifetime ?? 0,
     ticket,
     flags: (flags ?? 0) % 0x1_0000_0000, // SSL_SESSION.flags is 32 bits in 3.0

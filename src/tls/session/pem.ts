@@ -21,13 +21,13 @@ function fail(message: string): never {
 function base64(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
+    const a = bytes[i] ?? 0;
     const b = bytes[i + 1];
     const c = bytes[i + 2];
     const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
-    out += b === undefined ? '=' : B64[(n >> 6) & 63]!;
-    out += c === undefined ? '=' : B64[n & 63]!;
+    out += B64.charAt((n >> 18) & 63) + B64.charAt((n >> 12) & 63);
+    out += b === undefined ? '=' : B64.charAt((n >> 6) & 63);
+    out += c === undefined ? '=' : B64.charAt(n & 63);
   }
   return out;
 }
@@ -62,7 +62,7 @@ function decodeBase64(text: string, where: string): Uint8Array {
     if (v === undefined) {
       const shown = /^[\x21-\x7e]$/.test(ch)
         ? `'${ch}'`
-        : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+        : `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
       fail(`invalid base64 in ${where}: character ${shown} is not in the base64 alphabet`);
     }
     if (pad > 0) fail(`invalid base64 in ${where}: data after '=' padding`);
@@ -107,7 +107,7 @@ function readBody(lines: string[], start: number, label: string): { body: string
   let blankSeen = false;
   let shortSeen = false;
   for (let i = start; i < lines.length; i++) {
-    const line = sanitize(lines[i]!);
+    const line = sanitize(lines[i] ?? '');
     if (line.startsWith('-----END ')) {
       if (line !== `-----END ${label}-----`) fail(`bad END line at line ${i + 1}: expected "-----END ${label}-----"`);
       return { body, next: i + 1, headers };
@@ -140,7 +140,7 @@ function readBlocks(text: string): PemBlock[] {
   if (lines[lines.length - 1] === '') lines.pop(); // the text's final newline ends a line, it adds none
   const blocks: PemBlock[] = [];
   for (let i = 0; i < lines.length;) {
-    const line = sanitize(lines[i]!);
+    const line = sanitize(lines[i] ?? '');
     if (line.startsWith('-----BEGIN ') && line.endsWith('-----') && line.length >= 16) {
       const label = line.slice(11, -5);
       const { body, next, headers } = readBody(lines, i + 1, label);
@@ -155,7 +155,7 @@ function readBlocks(text: string): PemBlock[] {
  * Reads every "SSL SESSION PARAMETERS" block of a PEM text (other PEM blocks are checked and
  * skipped, as PEM_bytes_read_bio does). Throws SessionFormatError saying what is wrong.
  */
-export function decodeSessionPem(text: string, nowSeconds: number = Math.floor(Date.now() / 1000)): Session[] {
+export function decodeSessionPem(text: string, nowSeconds: number): Session[] {
   const sessions: Session[] = [];
   for (const block of readBlocks(text)) {
     const where = `the ${block.label} block at line ${block.line}`;

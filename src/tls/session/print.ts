@@ -59,11 +59,11 @@ export function bioDumpIndent(data: Uint8Array, indent: number): string {
     let line = ' '.repeat(ind) + (row * width).toString(16).padStart(4, '0') + ' - ';
     for (let j = 0; j < width; j++) {
       const k = row * width + j;
-      line += k >= data.length ? '   ' : data[k]!.toString(16).padStart(2, '0') + (j === 7 ? '-' : ' ');
+      line += k >= data.length ? '   ' : (data[k] ?? 0).toString(16).padStart(2, '0') + (j === 7 ? '-' : ' ');
     }
     line += '  ';
     for (let j = 0; j < width && row * width + j < data.length; j++) {
-      const ch = data[row * width + j]!;
+      const ch = data[row * width + j] ?? 0;
       line += ch >= 0x20 && ch <= 0x7e ? String.fromCharCode(ch) : '.';
     }
     out += line + '\n';

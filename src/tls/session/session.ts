@@ -3,8 +3,6 @@
  * state OpenSSL keeps next to them and never writes to disk (spec/openssl-semantics.md §5, §6).
  * Sans-IO: time comes in as parameters, hashing through a function the caller passes.
  */
-import { UsageError } from '../errors.js';
-
 /** SSL_SESS_FLAG_EXTMS: the session was made with the extended master secret (RFC 7627). */
 export const SESSION_FLAG_EXTMS = 0x1;
 
@@ -12,11 +10,13 @@ export const SESSION_FLAG_EXTMS = 0x1;
 export const DEFAULT_SESSION_TIMEOUT = 7200;
 
 /**
- * A session file (PEM or DER) that OpenSSL would refuse, or a session we cannot write. It is a
- * UsageError (a malformed input file: nothing was sent), so the CLI's exit-code mapping covers it;
+ * A session file (PEM or DER) that OpenSSL would refuse, or a session we cannot write. The CLI
+ * maps it to a usage error (exit 2: a malformed input file, nothing was sent) in src/cli/exit.ts;
  * the message says what is wrong and the CLI adds the file name.
  */
-export class SessionFormatError extends UsageError {}
+export class SessionFormatError extends Error {
+  override readonly name = 'SessionFormatError';
+}
 
 /** One client session: what `-sess_out` writes and `-sess_in` reads, plus in-memory state. */
 export interface Session {

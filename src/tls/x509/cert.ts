@@ -92,10 +92,10 @@ export function parseTime(t: Tlv): Date | null {
   } else if (t.tag === Tag.GeneralizedTime && (m = /^(\d\d\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s))) {
     year = Number(m[1]);
   } else return null;
-  const [mo, d, h, mi, se] = [2, 3, 4, 5, 6].map((i) => Number(m![i]));
-  const ms = Date.UTC(year, mo! - 1, d!, h!, mi!, se!);
+  const [mo = 0, d = 0, h = 0, mi = 0, se = 0] = m.slice(2, 7).map(Number);
+  const ms = Date.UTC(year, mo - 1, d, h, mi, se);
   const dt = new Date(ms);
-  if (dt.getUTCMonth() !== mo! - 1 || dt.getUTCDate() !== d! || h! > 23 || mi! > 59 || se! > 59) return null;
+  if (dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return null;
   if (year < 100) dt.setUTCFullYear(year);
   return dt;
 }
@@ -166,7 +166,7 @@ function interpretExtension(c: ParsedCertificate, e: Extension): void {
       const bs = r.next(Tag.BIT_STRING).value;
       let ku = 0;
       for (let i = 1; i < bs.length && i <= 2; i++) {
-        for (let bit = 0; bit < 8; bit++) if (bs[i]! & (0x80 >> bit)) ku |= 1 << ((i - 1) * 8 + bit);
+        for (let bit = 0; bit < 8; bit++) if ((bs[i] ?? 0) & (0x80 >> bit)) ku |= 1 << ((i - 1) * 8 + bit);
       }
       c.keyUsage = ku;
       break;
@@ -213,10 +213,10 @@ function interpretExtension(c: ParsedCertificate, e: Extension): void {
 
 /** Security bits of the RSASSA-PSS signature's hash (default SHA-1 per RFC 4055). */
 function pssSecurityBits(params: Tlv | undefined): number | null {
-  if (!params || params.tag !== Tag.SEQUENCE) return DIGESTS['1.3.14.3.2.26']!.secbits;
+  if (!params || params.tag !== Tag.SEQUENCE) return DIGESTS['1.3.14.3.2.26']?.secbits ?? null;
   const r = derChildren(params);
   const h = r.optional(ctxTag(0, true));
-  if (!h) return DIGESTS['1.3.14.3.2.26']!.secbits;
+  if (!h) return DIGESTS['1.3.14.3.2.26']?.secbits ?? null;
   const alg = derChildren(derChildren(h).next(Tag.SEQUENCE));
   return DIGESTS[derOid(alg.next(Tag.OID))]?.secbits ?? null;
 }

@@ -63,8 +63,8 @@ function matchUri(uri: string, base: string): NcResult {
 function matchIp(ip: Uint8Array, base: Uint8Array): NcResult {
   if (ip.length * 2 !== base.length) return X509V.PERMITTED_VIOLATION;
   for (let i = 0; i < ip.length; i++) {
-    const mask = base[ip.length + i]!;
-    if ((ip[i]! & mask) !== (base[i]! & mask)) return X509V.PERMITTED_VIOLATION;
+    const mask = base[ip.length + i] ?? 0;
+    if (((ip[i] ?? 0) & mask) !== ((base[i] ?? 0) & mask)) return X509V.PERMITTED_VIOLATION;
   }
   return X509V.OK;
 }
@@ -133,8 +133,7 @@ export function checkNameConstraints(
 /** OpenSSL's cn2dnsid: a CN counts as a DNS name only with two or more well-formed labels. */
 function cnAsDnsName(cn: string): string | null {
   let isDns = false;
-  for (let i = 0; i < cn.length; i++) {
-    const c = cn[i]!;
+  for (const [i, c] of [...cn].entries()) {
     if (/[A-Za-z0-9_]/.test(c)) continue;
     if (i > 0 && i < cn.length - 1) {
       if (c === '-') continue;

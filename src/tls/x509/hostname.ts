@@ -63,8 +63,7 @@ function parseIpv4(s: string): Uint8Array | null {
   const parts = s.split('.');
   if (parts.length !== 4) return null;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
+  for (const [i, p] of parts.entries()) {
     if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return null;
     out[i] = Number(p);
   }
@@ -84,15 +83,14 @@ function parseIpv6(s: string): Uint8Array | null {
   const halves = body.split('::');
   if (halves.length > 2) return null;
   const groups = (h: string): string[] | null => (h === '' ? [] : h.split(':'));
-  const head = groups(halves[0]!);
-  const rest = halves.length === 2 ? groups(halves[1]!) : [];
+  const head = groups(halves[0] ?? '');
+  const rest = halves.length === 2 ? groups(halves[1] ?? '') : [];
   if (!head || !rest) return null;
   const total = head.length + rest.length;
   if (halves.length === 1 ? total !== 8 : total > 7) return null;
   const all = [...head, ...Array<string>(8 - total).fill('0'), ...rest];
   const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    const g = all[i]!;
+  for (const [i, g] of all.entries()) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
     const v = parseInt(g, 16);
     out[2 * i] = v >> 8;

@@ -56,13 +56,13 @@ export function attributeText(a: { tag: number; value: Uint8Array }): string | n
       return String.fromCharCode(...v);
     case 0x1e: {
       let s = '';
-      for (let i = 0; i + 1 < v.length; i += 2) s += String.fromCharCode((v[i]! << 8) | v[i + 1]!);
+      for (let i = 0; i + 1 < v.length; i += 2) s += String.fromCharCode(((v[i] ?? 0) << 8) | (v[i + 1] ?? 0));
       return s;
     }
     case 0x1c: {
       let s = '';
       for (let i = 0; i + 3 < v.length; i += 4) {
-        const cp = ((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0;
+        const cp = (((v[i] ?? 0) << 24) | ((v[i + 1] ?? 0) << 16) | ((v[i + 2] ?? 0) << 8) | (v[i + 3] ?? 0)) >>> 0;
         s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
       }
       return s;
@@ -88,8 +88,7 @@ function formatValue(a: NameAttribute): string {
   const bytes = new TextEncoder().encode(text);
   let quote = false;
   let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
+  for (const [i, b] of bytes.entries()) {
     const ch = String.fromCharCode(b);
     const first = i === 0 && (ch === ' ' || ch === '#');
     const last = i === bytes.length - 1 && ch === ' ';

@@ -148,7 +148,8 @@ export function ifcSecurityBits(n: number): number {
     8192: 200,
     15360: 256,
   };
-  if (canonical[n] !== undefined) return canonical[n]!;
+  const known = canonical[n];
+  if (known !== undefined) return known;
   if (n >= 687737) return 1200;
   if (n < 8) return 0;
   const cap = n <= 7680 ? 192 : n <= 15360 ? 256 : 1200;
@@ -206,8 +207,7 @@ type Fail = { code: number; depth: number } | null;
 /** check_extensions: critical extensions, CA flags, purpose and path length, leaf first. */
 function checkExtensions(path: ParsedCertificate[], purpose: VerifyInput['purpose']): Fail {
   let plen = 0;
-  for (let i = 0; i < path.length; i++) {
-    const x = path[i]!;
+  for (const [i, x] of path.entries()) {
     if (x.invalidExtension) return { code: X509V.INVALID_EXTENSION, depth: i };
     if (x.extensions.some((e) => e.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(e.oid))) {
       return { code: X509V.UNHANDLED_CRITICAL_EXTENSION, depth: i };
@@ -228,8 +228,7 @@ function checkExtensions(path: ParsedCertificate[], purpose: VerifyInput['purpos
 /** check_auth_level: CA keys (67) and the digests of all signatures below the anchor (68). */
 function checkAuthLevel(path: ParsedCertificate[], minBits: number): Fail {
   if (minBits <= 0) return null;
-  for (let i = 0; i < path.length; i++) {
-    const x = path[i]!;
+  for (const [i, x] of path.entries()) {
     if (i > 0 && keySecurityBits(x) < minBits) return { code: X509V.CA_KEY_TOO_SMALL, depth: i };
     if (i < path.length - 1 && (x.sigSecurityBits ?? 0) < minBits) return { code: X509V.CA_MD_TOO_WEAK, depth: i };
   }
@@ -239,7 +238,8 @@ function checkAuthLevel(path: ParsedCertificate[], minBits: number): Fail {
 /** internal_verify: from the anchor down, each signature then each validity period. */
 function checkSignaturesAndTimes(path: ParsedCertificate[], now: number): Fail {
   for (let n = path.length - 1; n >= 0; n--) {
-    const xs = path[n]!;
+    const xs = path[n];
+    if (!xs) continue;
     const xi = path[n + 1];
     if (xi) {
       if (xi.keyUsage !== null && !(xi.keyUsage & KeyUsage.keyCertSign))
@@ -257,10 +257,10 @@ function checkSignaturesAndTimes(path: ParsedCertificate[], now: number): Fail {
 /** check_name_constraints: every certificate against the constraints of all CAs above it. */
 function checkAllNameConstraints(path: ParsedCertificate[]): Fail {
   for (let i = path.length - 1; i >= 0; i--) {
-    const x = path[i]!;
-    if (i !== 0 && selfIssued(x)) continue;
+    const x = path[i];
+    if (!x || (i !== 0 && selfIssued(x))) continue;
     for (let j = path.length - 1; j > i; j--) {
-      const nc = path[j]!.nameConstraints;
+      const nc = path[j]?.nameConstraints;
       if (!nc) continue;
       let rv = checkNameConstraints(x, nc);
       if (rv === X509V.OK && i === 0 && !(x.subjectAltNames ?? []).some((g) => g.type === 'dns'))
@@ -288,7 +288,7 @@ function buildPath(
   let numUntrusted = 1;
   const unused = (c: ParsedCertificate): boolean => !path.some((p) => p === c || sameDer(p.der, c.der));
   for (;;) {
-    const top = path[path.length - 1]!;
+    const top = path[path.length - 1] ?? leaf;
     const inTrusted = path.length > numUntrusted;
     const ss = selfSigned(top);
     if (ss && inTrusted) return { path, fail: null };
@@ -334,9 +334,9 @@ function buildPath(
 
 /** Verifies a server's chain like OpenSSL's X509_verify_cert; returns the first failure or ok. */
 export function verifyServerChain(input: VerifyInput): VerifyResult {
-  if (input.chain.length === 0) throw decodeError('empty certificate chain');
   const sent = input.chain.slice(0, MAX_SENT).map(parsePeerCertificate);
-  const leaf = sent[0]!;
+  const leaf = sent[0];
+  if (!leaf) throw decodeError('empty certificate chain');
   const anchors = input.anchors.map(parseAnchor).filter((a): a is ParsedCertificate => a !== null);
   const now = input.now.getTime();
   const level = Math.max(0, Math.min(5, input.securityLevel ?? 2));

@@ -1,0 +1,133 @@
+/**
+ * The connection's ports: what its handshake (HandshakeHost) and its record layer (RecordOwner)
+ * see of it, and the SSL_set_mode family. Connection (../connection.ts) adds the SSL_* calls,
+ * the error queue and the failure rules on top.
+ */
+import type { Context } from '../context.js';
+import type { ContextOptions, MessageEvent, Transport } from '../types.js';
+import { ClientHandshake, type ClientParams } from '../handshake/client.js';
+import type { HandshakeHost } from '../handshake/host.js';
+import { RecordLayer, type RecordOwner } from '../record/layer.js';
+import type { HandshakeMsg } from '../record/hsbuffer.js';
+import type { RecordProtection } from '../record/protection.js';
+import { toHex } from '../codec/bytes.js';
+import type { Session } from '../session/session.js';
+
+/** Callbacks for traces and session capture; all optional. */
+export interface ConnectionEvents {
+  message?(e: MessageEvent): void;
+  keylog?(line: string): void;
+  session?(s: Session): void;
+  state?(name: string): void;
+}
+
+export class ConnectionPort implements HandshakeHost {
+  readonly options: ContextOptions;
+  readonly handshake: ClientHandshake;
+  readonly events: ConnectionEvents;
+
+  protected mode: number;
+  protected readonly records: RecordLayer;
+  private latestSession?: Session;
+
+  constructor(
+    protected readonly ctx: Context,
+    protected readonly transport: Transport,
+    protected readonly params: ClientParams,
+    events: ConnectionEvents = {},
+  ) {
+    this.options = { ...ctx.options };
+    this.mode = ctx.options.mode;
+    this.events = events;
+    this.records = new RecordLayer(this.recordOwner());
+    this.handshake = new ClientHandshake(this, params);
+  }
+
+  /** The connection as the record layer sees it: the handshake's progress, the traces, the mode. */
+  private recordOwner(): RecordOwner {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the live connection
+    const conn = this;
+    return {
+      get mode() {
+        return conn.mode;
+      },
+      get established() {
+        return conn.handshake.done;
+      },
+      get version() {
+        return conn.handshake.info.version;
+      },
+      get sendFragment() {
+        return conn.sendFragment();
+      },
+      get handshakeBytes() {
+        return conn.handshake.info.handshakeBytes;
+      },
+      handshake: (m: HandshakeMsg) => this.handshake.handle(m.type, m.body, m.raw),
+      changeCipherSpec: () => this.handshake.changeCipherSpec(),
+      message: (e) => this.events.message?.(e),
+    };
+  }
+
+  /** The peer's close_notify was received. */
+  get receivedShutdown(): boolean {
+    return this.records.closeNotifyReceived;
+  }
+
+  // --- modes ---------------------------------------------------------------------------------
+
+  /** SSL_set_mode: ORs bits in and returns the new mask. */
+  setMode(bits: number): number {
+    return (this.mode |= bits);
+  }
+  /** SSL_clear_mode. */
+  clearMode(bits: number): number {
+    return (this.mode &= ~bits);
+  }
+  /** SSL_get_mode. */
+  getMode(): number {
+    return this.mode;
+  }
+  /** Debug accessor: bytes held by the read and write buffers (RELEASE_BUFFERS). */
+  bufferState(): { readBuffer: number; writeBuffer: number } {
+    return this.records.bufferState();
+  }
+
+  /** Plaintext bytes per record: max_send_fragment, capped by a negotiated max_fragment_length (§2.2). */
+  protected sendFragment(): number {
+    return Math.min(this.options.maxSendFragment, this.handshake.info.maxSendFragment);
+  }
+
+  // --- HandshakeHost -----------------------------------------------------------------------------
+
+  sendHandshake(message: Uint8Array): void {
+    this.records.queueHandshake(message);
+  }
+  sendChangeCipherSpec(): void {
+    this.records.queueChangeCipherSpec();
+  }
+  setReadProtection(p: RecordProtection): void {
+    this.records.setReadProtection(p);
+  }
+  setWriteProtection(p: RecordProtection): void {
+    this.records.setWriteProtection(p);
+  }
+  setRecordVersion(v: number): void {
+    this.records.setRecordVersion(v);
+  }
+  keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.events.keylog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+  }
+  newSession(s: Session): void {
+    this.latestSession = s;
+    this.events.session?.(s);
+  }
+
+  /** SSL_get_session: the newest session of this connection (the offered one after a resumption). */
+  get session(): Session | undefined {
+    return this.latestSession ?? (this.handshake.info.resumed ? this.params.session : undefined);
+  }
+  state(name: string): void {
+    this.events.state?.(name);
+  }
+}

@@ -1,0 +1,387 @@
+/**
+ * One TLS 1.2 handshake after our ClientHello (RFC 5246 §7.3 with RFC 8422 ECDHE, RFC 7627 EMS,
+ * RFC 7366 EtM, RFC 5077 tickets, RFC 5746 secure renegotiation), initial or renegotiation. The
+ * state says what has been received and carries what the next message needs; `handle` is one
+ * switch over it in the RFC's message order, and any other message is unexpected_message.
+ */
+import type { HandshakeHost } from './host.js';
+import type { Transcript } from './transcript.js';
+import { certificateKey, checkPeerScheme, type PeerKey } from './auth.js';
+import { verifyPeer } from './verify.js';
+import { finished12 } from './prf.js';
+import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
+import { equalBytes } from './util.js';
+import {
+  checkServerExtensions,
+  checkSuiteAndCompression,
+  chooseClientCredential,
+  negotiateAlpn,
+  negotiateMaxFragmentLength,
+  sessionFacts,
+  type SessionFacts,
+} from './negotiated.js';
+import { AlertDescription } from '../codec/alerts.js';
+import { findExtension, readRenegotiationInfo, type Extension } from '../codec/extensions.js';
+import {
+  decodeCertificate,
+  decodeCertificateRequest12,
+  decodeNewSessionTicket12,
+  decodeServerHello,
+  decodeServerKeyExchangeEcdhe,
+  encodeCertificate,
+  encodeCertificateVerify,
+  encodeClientKeyExchangeEcdhe,
+  expectEmptyBody,
+  frameHandshake,
+  type CertificateRequest12,
+  type ServerHello,
+  type ServerKeyExchangeEcdhe,
+} from '../codec/handshake.js';
+import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
+import { concat, constantTimeEqual } from '../codec/bytes.js';
+import { ProtocolVersion, groupById, suiteById, type NamedGroup } from '../codec/names.js';
+import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
+import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
+import type { ConnectionInfo } from '../types.js';
+
+/** Both Finished verify_data of a handshake: the next renegotiation_info (RFC 5746 §3.4, §3.5). */
+export interface VerifyData {
+  client: Uint8Array;
+  server: Uint8Array;
+}
+
+/** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 8422 §5.4, §5.7). */
+interface ServerKx12 {
+  hello: Hello12;
+  peerChain: Uint8Array[];
+  ske: ServerKeyExchangeEcdhe;
+  group: NamedGroup;
+}
+
+/** Where the client is in the RFC 5246 §7.3 message flow. */
+type State12 =
+  /** Renegotiation: our ClientHello is out, the ServerHello comes next. */
+  | { k: 'wait_sh' }
+  /** Full handshake: the server's Certificate (§7.4.2). */
+  | { k: 'wait_cert'; hello: Hello12 }
+  /** ServerKeyExchange (RFC 8422 §5.4), signed by the certificate's key. */
+  | { k: 'wait_ske'; hello: Hello12; peerKey: PeerKey; peerChain: Uint8Array[] }
+  /** CertificateRequest (§7.4.4) or ServerHelloDone (§7.4.5). */
+  | { k: 'wait_cr_done'; kx: ServerKx12 }
+  /** After a CertificateRequest: ServerHelloDone. */
+  | { k: 'wait_done'; kx: ServerKx12; certRequest: CertificateRequest12 }
+  /** Keys derived: an optional NewSessionTicket (RFC 5077 §3.3), then the server's ChangeCipherSpec. */
+  | { k: 'wait_ticket_ccs'; flight: Flight12 }
+  /** The server's Finished (§7.4.9) under its new keys. */
+  | { k: 'wait_finished'; flight: Flight12 }
+  | { k: 'done' };
+
+/** What the server's last messages need: keys, our Finished if we sent it first, a new ticket. */
+interface Flight12 {
+  hello: Hello12;
+  keys: Keys12;
+  peerChain: Uint8Array[];
+  /** Our verify_data when our Finished went first (full handshake); null in a resumption. */
+  clientVerifyData: Uint8Array | null;
+  newTicket?: Ticket12;
+}
+
+/** A completed handshake: both verify_data, and the session it made (if any). */
+export interface Completed12 {
+  verifyData: VerifyData;
+  session?: Session;
+}
+
+/** Facts fixed for one handshake: what our ClientHello offered, and what came before it. */
+export interface Handshake12Params {
+  host: HandshakeHost;
+  info: ConnectionInfo;
+  transcript: Transcript;
+  clientRandom: Uint8Array;
+  /** The extensions of our ClientHello (a ServerHello may answer only these). */
+  offered: readonly Extension[];
+  /** The session ID we offered, and its session (RFC 5246 §7.4.1.2), for resumption. */
+  offeredSessionId: Uint8Array;
+  session: Session | undefined;
+  /** verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4), or null initially. */
+  previous: VerifyData | null;
+  verifyName: string | null;
+}
+
+export class Tls12Handshake {
+  private state: State12 = { k: 'wait_sh' };
+
+  constructor(private readonly c: Handshake12Params) {}
+
+  private get p() {
+    return this.c.host.options.provider;
+  }
+
+  /** ServerHello (RFC 5246 §7.4.1.3): extensions, secure renegotiation, EMS, the resumption decision. */
+  onServerHello(sh: ServerHello): void {
+    const { host, info, offered, offeredSessionId: sid, session: s } = this.c;
+    const suite = suiteById(sh.cipherSuite);
+    if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
+    checkServerExtensions('ServerHello12', sh.extensions, offered);
+    this.checkRenegotiationInfo(sh);
+    info.secureRenegotiation = true;
+    const ems = !!findExtension(sh.extensions, ExtensionType.extended_master_secret);
+    const etm = suite.cipher.kind === 'cbc' && !!findExtension(sh.extensions, ExtensionType.encrypt_then_mac);
+    negotiateAlpn(sh.extensions, host.options, info);
+    if (findExtension(sh.extensions, ExtensionType.server_name)) info.sniAcknowledged = true;
+    negotiateMaxFragmentLength(sh.extensions, host.options, info);
+    const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
+    const hello: Hello12 = { sh, suite, ems, etm, resumed };
+    if (s && resumed) {
+      // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed
+      // resumption of this session, and the bad-session rule applies to it.
+      info.resumed = true;
+      info.handshake = 'resumed';
+      this.checkResumption(hello, s);
+      const keys = this.deriveKeys(hello, s.masterKey);
+      this.state = { k: 'wait_ticket_ccs', flight: { hello, keys, peerChain: [], clientVerifyData: null } };
+    } else {
+      this.state = { k: 'wait_cert', hello };
+    }
+    info.extendedMasterSecret = ems;
+    info.sessionId = sh.sessionId.slice();
+  }
+
+  /** renegotiation_info (RFC 5746 §3.4, §3.5): present, echoing the previous verify_data (none initially). */
+  private checkRenegotiationInfo(sh: ServerHello): void {
+    const ri = findExtension(sh.extensions, ExtensionType.renegotiation_info);
+    const prev = this.c.previous;
+    const expected = prev ? concat(prev.client, prev.server) : new Uint8Array(0);
+    if (!ri) throw new TlsAlert(AlertDescription.handshake_failure, 'unsafe legacy renegotiation disabled');
+    if (!constantTimeEqual(readRenegotiationInfo(ri.data), expected))
+      throw new TlsAlert(AlertDescription.handshake_failure, 'renegotiation mismatch');
+  }
+
+  /** An abbreviated handshake resumes the session as it was (RFC 5246 §7.4.1.3, RFC 7627 §5.3). */
+  private checkResumption(hello: Hello12, s: Session): void {
+    if (s.version !== ProtocolVersion.TLS1_2 || s.cipherSuite !== hello.sh.cipherSuite)
+      throw illegalParameter('resumed session with another version or cipher');
+    // OpenSSL final_ems: the EMS state must match the session's.
+    if (hello.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0))
+      throw new TlsAlert(AlertDescription.handshake_failure, 'inconsistent extms');
+    const info = this.c.info;
+    info.verify = {
+      ok: s.verifyResult === 0,
+      code: s.verifyResult,
+      message: s.verifyResult === 0 ? 'ok' : 'stored verification result',
+      depth: 0,
+    };
+  }
+
+  /** One handshake message, in RFC 5246 §7.3 order; returns the outcome once the handshake completed. */
+  handle(type: number, body: Uint8Array, raw: Uint8Array): Completed12 | null {
+    const s = this.state;
+    switch (s.k) {
+      case 'wait_sh':
+        if (type !== HandshakeType.server_hello) break;
+        this.onRenegotiationServerHello(body, raw);
+        return null;
+      case 'wait_cert':
+        if (type !== HandshakeType.certificate) break;
+        this.onCertificate(body, raw, s.hello);
+        return null;
+      case 'wait_ske':
+        if (type !== HandshakeType.server_key_exchange) break;
+        this.onServerKeyExchange(body, raw, s.hello, s.peerKey, s.peerChain);
+        return null;
+      case 'wait_cr_done':
+        if (type === HandshakeType.certificate_request) {
+          // CertificateRequest (RFC 5246 §7.4.4): answered after ServerHelloDone.
+          const certRequest = decodeCertificateRequest12(body);
+          this.c.info.clientCertRequested = true;
+          this.c.transcript.add(raw);
+          this.state = { k: 'wait_done', kx: s.kx, certRequest };
+          return null;
+        }
+        if (type !== HandshakeType.server_hello_done) break;
+        this.onServerHelloDone(body, raw, s.kx, undefined);
+        return null;
+      case 'wait_done':
+        if (type !== HandshakeType.server_hello_done) break;
+        this.onServerHelloDone(body, raw, s.kx, s.certRequest);
+        return null;
+      case 'wait_ticket_ccs':
+        if (type !== HandshakeType.new_session_ticket) break;
+        this.onNewSessionTicket(body, raw, s.flight);
+        return null;
+      case 'wait_finished':
+        if (type !== HandshakeType.finished) break;
+        return this.onServerFinished(body, raw, s.flight);
+      case 'done':
+        break;
+    }
+    throw unexpectedMessage(`unexpected ${handshakeName(type)} in state ${s.k}`);
+  }
+
+  /** A renegotiation's ServerHello (RFC 5746 §3.5): TLS 1.2 again, a suite we offered, no compression. */
+  private onRenegotiationServerHello(body: Uint8Array, raw: Uint8Array): void {
+    const sh = decodeServerHello(body);
+    if (
+      sh.isHrr ||
+      sh.legacyVersion !== ProtocolVersion.TLS1_2 ||
+      findExtension(sh.extensions, ExtensionType.supported_versions)
+    ) {
+      throw new TlsAlert(AlertDescription.protocol_version, 'renegotiation must stay at TLS 1.2');
+    }
+    checkSuiteAndCompression(sh, this.c.host.options.cipherSuites12);
+    const suite = suiteById(sh.cipherSuite);
+    if (suite) this.c.transcript.setHash(suite.hash);
+    this.c.transcript.add(raw);
+    this.onServerHello(sh);
+  }
+
+  /** Certificate (RFC 5246 §7.4.2): a chain whose leaf key fits the suite's authentication, verified. */
+  private onCertificate(body: Uint8Array, raw: Uint8Array, hello: Hello12): void {
+    const msg = decodeCertificate(body, false);
+    const peerChain = msg.entries.map((e) => e.der);
+    const leaf = peerChain[0];
+    if (!leaf) throw decodeError('server sent no certificate');
+    const peerKey = certificateKey(leaf);
+    const fits =
+      hello.suite.kx === 'ECDHE_RSA'
+        ? peerKey.type === 'rsa' || peerKey.type === 'rsa-pss'
+        : peerKey.type === 'ec' || peerKey.type === 'ed25519';
+    if (!fits) throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
+    verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
+    this.c.transcript.add(raw);
+    this.state = { k: 'wait_ske', hello, peerKey, peerChain };
+    this.c.host.state('TLS_ST_CR_CERT');
+  }
+
+  /** ServerKeyExchange (RFC 8422 §5.4): a group we offered, signed over both randoms and the params. */
+  private onServerKeyExchange(
+    body: Uint8Array,
+    raw: Uint8Array,
+    hello: Hello12,
+    peerKey: PeerKey,
+    peerChain: Uint8Array[],
+  ): void {
+    const { host, info } = this.c;
+    const ske = decodeServerKeyExchangeEcdhe(body);
+    const group = groupById(ske.group);
+    if (!group || group.name === 'X25519MLKEM768' || !host.options.groups.includes(group.name))
+      throw illegalParameter('server chose a group we did not offer');
+    const scheme = checkPeerScheme(ske.scheme, host.options.signatureAlgorithms, peerKey, false);
+    const signed = concat(this.c.clientRandom, hello.sh.random, ske.params);
+    if (!this.p.verify(scheme, peerKey.spki, signed, ske.signature))
+      throw new TlsAlert(AlertDescription.decrypt_error, 'bad signature');
+    info.peerSignatureScheme = scheme.id;
+    info.group = group.id;
+    this.c.transcript.add(raw);
+    this.state = { k: 'wait_cr_done', kx: { hello, peerChain, ske, group } };
+    host.state('TLS_ST_CR_KEY_EXCH');
+  }
+
+  /**
+   * ServerHelloDone (RFC 5246 §7.4.5), then our flight: [Certificate] ClientKeyExchange
+   * [CertificateVerify] ChangeCipherSpec Finished (§7.3, Figure 1).
+   */
+  private onServerHelloDone(
+    body: Uint8Array,
+    raw: Uint8Array,
+    kx: ServerKx12,
+    certRequest: CertificateRequest12 | undefined,
+  ): void {
+    const { host, info, transcript } = this.c;
+    expectEmptyBody(body, 'ServerHelloDone');
+    transcript.add(raw);
+    host.state('TLS_ST_CR_SRVR_DONE');
+    const { hello, peerChain } = kx;
+    const share = this.p.generateKeyShare(kx.group.name);
+    const preMaster = share.computeSecret(kx.ske.point);
+    const cred = certRequest ? chooseClientCredential(host.options, certRequest.sigalgs, false) : undefined;
+    if (certRequest)
+      this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cred ? cred.chain : [], false)));
+    this.send(frameHandshake(HandshakeType.client_key_exchange, encodeClientKeyExchangeEcdhe(share.publicKey)));
+    host.state('TLS_ST_CW_KEY_EXCH');
+    const master = masterSecret12(this.p, hello, preMaster, this.c.clientRandom, transcript);
+    if (cred) {
+      // RFC 5246 §7.4.8: the signature covers every handshake message so far.
+      const sig = this.p.sign(cred.scheme, cred.key, transcript.messages());
+      this.send(
+        frameHandshake(
+          HandshakeType.certificate_verify,
+          encodeCertificateVerify({ scheme: cred.scheme.id, signature: sig }),
+        ),
+      );
+      info.clientCertSent = true;
+    }
+    const keys = this.deriveKeys(hello, master);
+    const clientVerifyData = this.sendCcsAndFinished(hello, keys);
+    this.state = { k: 'wait_ticket_ccs', flight: { hello, keys, peerChain, clientVerifyData } };
+  }
+
+  /** The connection's keys from a master secret; the key log gets it first (NSS CLIENT_RANDOM). */
+  private deriveKeys(hello: Hello12, master: Uint8Array): Keys12 {
+    this.c.host.keylog('CLIENT_RANDOM', this.c.clientRandom, master);
+    return keys12(this.p, hello, master, this.c.clientRandom);
+  }
+
+  /** The connection facts a new session records, at the host's clock. */
+  private sessionFacts(): SessionFacts & { receivedAtMs: number } {
+    const now = this.c.host.options.now();
+    return { ...sessionFacts(this.c.info, now), receivedAtMs: now };
+  }
+
+  private send(msg: Uint8Array): void {
+    this.c.transcript.add(msg);
+    this.c.host.sendHandshake(msg);
+  }
+
+  /** Our ChangeCipherSpec (RFC 5246 §7.1) and Finished (§7.4.9); returns our verify_data. */
+  private sendCcsAndFinished(hello: Hello12, keys: Keys12): Uint8Array {
+    const host = this.c.host;
+    host.sendChangeCipherSpec();
+    host.state('TLS_ST_CW_CHANGE');
+    host.setWriteProtection(keys.write);
+    const verifyData = finished12(this.p, hello.suite.hash, keys.master, true, this.c.transcript.hash());
+    this.send(frameHandshake(HandshakeType.finished, verifyData));
+    host.state('TLS_ST_CW_FINISHED');
+    return verifyData;
+  }
+
+  /** NewSessionTicket (RFC 5077 §3.3): only when session_ticket was offered and answered. */
+  private onNewSessionTicket(body: Uint8Array, raw: Uint8Array, flight: Flight12): void {
+    if (
+      !findExtension(this.c.offered, ExtensionType.session_ticket) ||
+      !findExtension(flight.hello.sh.extensions, ExtensionType.session_ticket)
+    ) {
+      throw unexpectedMessage('NewSessionTicket without session_ticket negotiated');
+    }
+    flight.newTicket = decodeNewSessionTicket12(body);
+    this.c.transcript.add(raw);
+  }
+
+  /** The server's ChangeCipherSpec (RFC 5246 §7.1): switch the read side (after an optional NewSessionTicket). */
+  onChangeCipherSpec(): void {
+    const s = this.state;
+    if (s.k !== 'wait_ticket_ccs') throw unexpectedMessage('unexpected ChangeCipherSpec');
+    this.c.host.setReadProtection(s.flight.keys.read);
+    this.state = { k: 'wait_finished', flight: s.flight };
+    this.c.host.state('TLS_ST_CR_CHANGE');
+  }
+
+  /** The server's Finished (RFC 5246 §7.4.9); in a resumption our CCS and Finished follow it. */
+  private onServerFinished(body: Uint8Array, raw: Uint8Array, flight: Flight12): Completed12 {
+    const { hello, keys } = flight;
+    const expected = finished12(this.p, hello.suite.hash, keys.master, false, this.c.transcript.hash());
+    if (!constantTimeEqual(expected, body)) throw new TlsAlert(AlertDescription.decrypt_error, 'digest check failed');
+    const server = body.slice();
+    this.c.transcript.add(raw);
+    this.c.host.state('TLS_ST_CR_FINISHED');
+    const client = flight.clientVerifyData ?? this.sendCcsAndFinished(hello, keys);
+    this.state = { k: 'done' };
+    // A full handshake makes a session; a resumption makes one only when the server renewed the
+    // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
+    const session =
+      !hello.resumed || flight.newTicket
+        ? session12(this.p, hello, flight.keys.master, flight.peerChain[0], flight.newTicket, this.sessionFacts())
+        : undefined;
+    return { verifyData: { client, server }, ...(session ? { session } : {}) };
+  }
+}
