@@ -15,6 +15,8 @@ export interface TestState {
   renegotiations: number;
   /** Version and suite of the last ServerHello, read off the wire. */
   serverHello?: { version: number; suite: number };
+  /** A HelloRetryRequest arrived. */
+  usedHrr?: boolean;
   /** A protocol_version alert arrived before any ServerHello. */
   versionRefused?: boolean;
 }
@@ -89,7 +91,7 @@ export function checkHandshake(conn: Connection, c: ShimConfig, isResume: boolea
     if (want && want !== info.cipherSuite) return `Cipher ID was ${hex4(info.cipherSuite)}, wanted ${hex4(want)}`;
   }
   if (peerChain(conn).length === 0) return 'Received no peer certificate but expected one.';
-  const hrr = info.handshake === 'full-hrr';
+  const hrr = info.handshake === 'full-hrr' || st.usedHrr === true;
   if ((c.bool('-expect-hrr') && !hrr) || (c.bool('-expect-no-hrr') && hrr))
     return `Got ${hrr ? '' : 'no '}HRR, but wanted opposite.`;
   return undefined;

@@ -30,6 +30,8 @@ import { checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
 
 const EXIT_UNIMPLEMENTED = 89;
+/** RFC 8446 §4.1.3: the random of a HelloRetryRequest (SHA-256 of "HelloRetryRequest"). */
+const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
 /** A check or call failed: the test fails with this text. */
 class ShimFailure extends Error {}
@@ -81,6 +83,8 @@ class ShimConnection {
         version: ((b[4] ?? 0) << 8) | (b[5] ?? 0),
         suite: ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0),
       };
+      // SSL_used_hello_retry_request: ConnectionInfo.handshake says 'resumed' for a resumption after HRR.
+      if (Buffer.from(b.subarray(6, 38)).toString('hex') === HRR_RANDOM) this.st.usedHrr = true;
     }
   }
 
