@@ -336,6 +336,11 @@ export interface HostileCase {
   /** Cheap to run (no resumption setup, no big payloads): used by the heap test. */
   cheap?: boolean;
   leaf?: LeafName;
+  /**
+   * The client's alert goes out under handshake keys the server does not share (the client
+   * installs its handshake write key on ServerHello), so the server cannot read it.
+   */
+  serverCannotRead?: boolean;
   setup(ctx: CaseContext): CaseSetup | Promise<CaseSetup>;
 }
 
@@ -1424,6 +1429,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     title: 'X25519MLKEM768 share with a corrupted ML-KEM ciphertext (right length)',
     expect: 'bad_record_mac',
     ref: 'FIPS 203 implicit rejection: wrong keys, so the first encrypted record fails (RFC 8446 §5.2)',
+    serverCannotRead: true,
     setup: () => ({
       server: {
         group: 'X25519MLKEM768',

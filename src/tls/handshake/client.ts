@@ -254,6 +254,11 @@ export class ClientHandshake {
     this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO (HelloRetryRequest)');
+    // RFC 8446 §5.1: every record but an initial ClientHello carries legacy_record_version 0x0303.
+    this.host.setRecordVersion(ProtocolVersion.TLS1_2);
+    // RFC 8446 §D.4: in middlebox-compatibility mode the CCS goes immediately before the second
+    // ClientHello (as BoringSSL, OpenSSL and rustls send it; BoGo's runner requires this place).
+    if (this.legacySessionId.length > 0) this.host.sendChangeCipherSpec();
     this.state = { k: 'wait_sh2', hrr, suite, ...this.sendHello(keyShares, cookie, hrr) };
   }
 
@@ -340,7 +345,9 @@ export class ClientHandshake {
       serverHello: sh,
       suite,
       keyShares: sent.keyShares,
-      compatMode: this.legacySessionId.length > 0 && !this.session12,
+      // Any non-empty legacy_session_id, a TLS 1.2 session's ID included: the server echoes it and
+      // then expects our CCS (RFC 8446 §D.4); after a HelloRetryRequest it has gone out already.
+      compatMode: this.legacySessionId.length > 0 && retry === undefined,
       ...(sent.pskSession ? { pskSession: sent.pskSession } : {}),
     };
     this.state =

@@ -111,6 +111,12 @@ export class Tls13Client {
     host.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', o.clientRandom, this.hs.client);
     host.setRecordVersion(ProtocolVersion.TLS1_2);
     host.setReadProtection(this.protection(this.hs.server));
+    // The handshake write key goes in now, as BoringSSL, OpenSSL and rustls do on ServerHello: an
+    // alert we raise before the server's Finished must be protected, since the server reads with
+    // its handshake keys from here on (RFC 8446 §5; §6: alerts are encrypted under the current keys).
+    // The compatibility CCS (§D.4) is plaintext, so it goes first.
+    if (o.compatMode) host.sendChangeCipherSpec();
+    host.setWriteProtection(this.protection(this.hs.client));
   }
 
   /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */
@@ -310,8 +316,6 @@ export class Tls13Client {
     host.setReadProtection(this.protection(app.server));
     host.state('TLS_ST_CR_FINISHED');
 
-    if (this.o.compatMode) host.sendChangeCipherSpec();
-    host.setWriteProtection(this.protection(this.hs.client));
     if (certRequest) this.sendClientAuth(certRequest);
     const fin = frameHandshake(
       HandshakeType.finished,

@@ -35,6 +35,6 @@ export interface HelloOutcome {
   keyShares: KeyShare[];
   /** The TLS 1.3 session whose PSK that ClientHello offered. */
   pskSession?: Session;
-  /** Sent a non-empty legacy_session_id (so the server expects a CCS from us, RFC 8446 §D.4). */
+  /** Sent a non-empty legacy_session_id and no CCS yet (the server expects one from us, RFC 8446 §D.4). */
   compatMode: boolean;
 }

@@ -29,7 +29,9 @@ const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.server_name, ['ServerHello12', 'EncryptedExtensions']],
   [E.max_fragment_length, ['ServerHello12', 'EncryptedExtensions']],
   [E.status_request, ['ServerHello12']],
-  [E.supported_groups, ['EncryptedExtensions']],
+  // In a TLS 1.2 ServerHello as an answer to ours: RFC 8422 §5.2 defines none, but servers send
+  // one and BoringSSL, OpenSSL and Go ignore it (BoGo SupportedCurves-ServerHello-TLS12).
+  [E.supported_groups, ['ServerHello12', 'EncryptedExtensions']],
   [E.ec_point_formats, ['ServerHello12']],
   [E.use_srtp, ['EncryptedExtensions']],
   [E.heartbeat, ['EncryptedExtensions']],

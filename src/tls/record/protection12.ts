@@ -232,7 +232,9 @@ export class Tls12CbcProtection implements RecordProtection {
       const inPad = ctMaskLe(i, pad + 1);
       good &= ~inPad | ctMaskEq(plain[n - i] ?? 0, pad);
     }
-    const padTotal = (pad + 1) & good; // 0 when the padding is bad: then the MAC check fails anyway
+    // 0 when the padding is bad (the MAC check fails anyway). `good` is an 8-bit mask and pad + 1
+    // reaches 256 (RFC 5246 §6.2.3.2 allows 255 padding bytes), so widen it to 9 bits first.
+    const padTotal = (pad + 1) & (good | (good << 1));
     const dataLen = n - padTotal - this.macLength;
     const data = plain.subarray(0, Math.max(0, dataLen));
     const expected = this.mac(type, version, data);
