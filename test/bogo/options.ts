@@ -1,0 +1,133 @@
+/**
+ * BoringSSL's client defaults and the shim's flags mapped onto the library's ContextOptions
+ * (test_config.cc SetupCtx/NewSSL). The defaults here are the shim's only: the library and the CLI
+ * keep theirs.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOptions } from '../../src/index.js';
+import { Unimplemented, type ShimConfig } from './flags.js';
+
+/** BoringSSL's TLS 1.3 suites with AES hardware (ssl_cipher.cc: AES-GCM first). */
+const BSSL_TLS13 = [0x1301, 0x1302, 0x1303];
+
+/**
+ * BoringSSL's "ALL:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" in preference order (ssl_cipher.cc
+ * kCipherAliases/ssl_create_cipher_list with AES hardware), PSK suites left out (offered only with -psk).
+ */
+export const BSSL_TLS12 = [
+  0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0xc027, 0x009c, 0x009d, 0x002f,
+  0x0035, 0x000a,
+];
+
+/** BoringSSL's client verify preferences (ssl_privkey.cc kVerifySignatureAlgorithms). */
+const BSSL_VERIFY_PREFS = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201];
+
+/** BoringSSL's default groups (ssl_key_share.cc kDefaultGroups): X25519, P-256, P-384. */
+const BSSL_GROUPS = [0x001d, 0x0017, 0x0018];
+
+/** The protocol versions BoringSSL's client would allow with these flags (ssl_versions.cc). */
+export function versionRange(c: ShimConfig): { min: number; max: number } {
+  // BoringSSL 88a537fe: TLS 1.0 is the default minimum, TLS 1.3 the maximum.
+  let min = c.int('-min-version', 0x0301) || 0x0301;
+  let max = c.int('-max-version', 0x0304) || 0x0304;
+  const off = new Set<number>();
+  if (c.bool('-no-tls1')) off.add(0x0301);
+  if (c.bool('-no-tls11')) off.add(0x0302);
+  if (c.bool('-no-tls12')) off.add(0x0303);
+  if (c.bool('-no-tls13')) off.add(0x0304);
+  // SSL_OP_NO_* cut the range at the first hole from the bottom (ssl_get_version_range).
+  while (min <= max && off.has(min)) min++;
+  for (let v = min; v <= max; v++)
+    if (off.has(v)) {
+      max = v - 1;
+      break;
+    }
+  return { min, max };
+}
+
+/** Loads a PEM chain (leaf first) as DER. */
+export function loadChain(file: string): Uint8Array[] {
+  const pem = readFileSync(file, 'latin1');
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
+}
+
+/** The Context options for one connection of the shim. */
+export function contextOptions(c: ShimConfig, isResume: boolean, now: () => number): Partial<ContextOptions> {
+  const { min, max } = versionRange(c);
+  if (max < 0x0303) throw new Unimplemented(`TLS ${max === 0x0302 ? '1.1' : '1.0'} only: library has TLS 1.2-1.3`);
+  if (min > max) throw new Unimplemented('no version enabled');
+  const o: Partial<ContextOptions> = {
+    minVersion: Math.max(min, 0x0303) as 0x0303 | 0x0304,
+    maxVersion: max as 0x0303 | 0x0304,
+    cipherSuites13: BSSL_TLS13.filter((id) => suiteById(id)),
+    cipherSuites12: BSSL_TLS12.filter((id) => suiteById(id)?.version === 0x0303),
+    signatureAlgorithms: BSSL_VERIFY_PREFS,
+    verifyPeer: false,
+    verifyFailIsFatal: false,
+    now,
+  };
+  if (c.has('-cipher')) {
+    // Only plain suite names (OpenSSL or IANA spelling) that the library implements.
+    const ids = c
+      .str('-cipher')
+      .split(':')
+      .map((n) => suiteByName(n)?.id);
+    if (ids.some((id) => id === undefined)) throw new Unimplemented(`cipher string ${c.str('-cipher')}`);
+    o.cipherSuites12 = ids.filter((id): id is number => id !== undefined);
+  }
+  const groups = c.ints('-curves');
+  const groupIds = groups.length ? groups : BSSL_GROUPS;
+  const names = groupIds.map((id) => {
+    const g = groupById(id);
+    if (!g) throw new Unimplemented(`group ${id.toString(16)}`);
+    return g.name;
+  });
+  o.groups = names;
+  // ssl_setup_key_shares: a key share for the first group only.
+  o.keyShareGroups = names.slice(0, 1);
+  const vp = c.ints('-verify-prefs');
+  if (vp.length) {
+    for (const id of vp) if (!sigSchemeById(id)) throw new Unimplemented(`signature scheme ${id.toString(16)}`);
+    o.signatureAlgorithms = vp;
+  }
+  if (c.has('-advertise-alpn')) o.alpn = parseAlpnWire(c.str('-advertise-alpn'));
+  // -verify-fail is a verify callback that fails (X509_V_ERR_APPLICATION_VERIFICATION). Under
+  // SSL_VERIFY_NONE only the reported result shows it, and an empty trust store gives the same
+  // verdict. Under -verify-peer the alert BoringSSL sends depends on its callback API: the library
+  // has no verify callback yet.
+  // The callback runs on a full handshake, and on a resumption only with -reverify-on-resume
+  // (ssl_reverify_peer_cert); the library does not re-verify a resumed session.
+  const fullHandshake = !isResume || c.bool('-expect-session-miss');
+  if (c.bool('-verify-fail') && c.bool('-verify-peer') && fullHandshake)
+    throw new Unimplemented('-verify-fail with -verify-peer: library has no verify callback');
+  if (isResume && c.bool('-reverify-on-resume') && c.bool('-verify-fail'))
+    throw new Unimplemented('-reverify-on-resume with -verify-fail: library does not re-verify on resumption');
+  const trust = c.str('-trust-cert');
+  if (trust && !c.bool('-verify-fail')) o.trustAnchors = loadChain(trust);
+  if (c.bool('-verify-peer')) {
+    o.verifyPeer = true;
+    o.verifyFailIsFatal = true;
+  }
+  if (c.has('-cert-file') && c.has('-key-file')) {
+    const key = createPrivateKey(readFileSync(c.str('-key-file')));
+    o.clientCertificate = {
+      chain: loadChain(c.str('-cert-file')),
+      key: new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })),
+    };
+  }
+  if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
+  return o;
+}
+
+/** ALPN protocol list in wire form (u8-length-prefixed names) to strings. */
+function parseAlpnWire(wire: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < wire.length;) {
+    const n = wire.charCodeAt(i);
+    out.push(wire.slice(i + 1, i + 1 + n));
+    i += 1 + n;
+  }
+  return out;
+}
