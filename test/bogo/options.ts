@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOptions } from '../../src/index.js';
+import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOverrides } from '../../src/index.js';
 import { Unimplemented, type ShimConfig } from './flags.js';
 
 /** BoringSSL's TLS 1.3 suites with AES hardware (ssl_cipher.cc: AES-GCM first). */
@@ -54,11 +54,11 @@ export function loadChain(file: string): Uint8Array[] {
 }
 
 /** The Context options for one connection of the shim. */
-export function contextOptions(c: ShimConfig, isResume: boolean, now: () => number): Partial<ContextOptions> {
+export function contextOptions(c: ShimConfig, isResume: boolean, now: () => number): ContextOverrides {
   const { min, max } = versionRange(c);
   if (max < 0x0303) throw new Unimplemented(`TLS ${max === 0x0302 ? '1.1' : '1.0'} only: library has TLS 1.2-1.3`);
   if (min > max) throw new Unimplemented('no version enabled');
-  const o: Partial<ContextOptions> = {
+  const o: ContextOverrides = {
     minVersion: Math.max(min, 0x0303) as 0x0303 | 0x0304,
     maxVersion: max as 0x0303 | 0x0304,
     cipherSuites13: BSSL_TLS13.filter((id) => suiteById(id)),
