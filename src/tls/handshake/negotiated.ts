@@ -136,7 +136,7 @@ export function chooseClientCredential(
 /** The session fields that come from the connection rather than the version (OpenSSL's SSL_SESSION). */
 export type SessionFacts = Pick<
   Session,
-  'time' | 'peerCertificate' | 'verifyResult' | 'hostname' | 'alpnSelected' | 'kexGroup'
+  'time' | 'peerCertificate' | 'verifyResult' | 'hostname' | 'alpnSelected' | 'kexGroup' | 'peerSignatureScheme'
 >;
 
 /** The facts a new session records: leaf certificate, verify result, acknowledged SNI, ALPN, group. */
@@ -148,5 +148,36 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
     hostname: info.sniAcknowledged ? (info.servername ?? undefined) : undefined,
     alpnSelected: info.alpn !== null ? utf8(info.alpn) : undefined,
     kexGroup: info.group ?? 0,
+    peerSignatureScheme: info.peerSignatureScheme ?? undefined,
+  };
+}
+
+/**
+ * A resumption reports what the session knows (BoringSSL: the connection's session is the resumed
+ * one, so SSL_get_peer_signature_algorithm and the verify result come from it): the peer's
+ * signature scheme and the verify result, and in TLS 1.2, where no key is exchanged, the group.
+ */
+export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boolean): void {
+  info.verify = {
+    ok: s.verifyResult === 0,
+    code: s.verifyResult,
+    message: s.verifyResult === 0 ? 'ok' : 'stored verification result',
+    depth: 0,
+  };
+  info.peerSignatureScheme = s.peerSignatureScheme ?? null;
+  if (tls12) info.group = s.kexGroup === 0 ? null : s.kexGroup;
+}
+
+/**
+ * The facts of a session renewed on a resumption (a new TLS 1.2 ticket, TLS 1.3 tickets after a
+ * PSK handshake): the server sent no certificate and no SNI acknowledgement this time, so the
+ * leaf and host name carry over from the resumed session (as ssl_session_dup does).
+ */
+export function renewedFacts<F extends SessionFacts>(facts: F, resumed: Session | undefined): F {
+  if (!resumed) return facts;
+  return {
+    ...facts,
+    peerCertificate: facts.peerCertificate ?? resumed.peerCertificate,
+    hostname: facts.hostname ?? resumed.hostname,
   };
 }

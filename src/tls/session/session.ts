@@ -65,6 +65,12 @@ export interface Session {
   /** IANA group of the key exchange, 0 if none ([19], always written). */
   kexGroup: number;
 
+  /**
+   * In memory only: the scheme the peer signed the handshake with (BoringSSL's
+   * peer_signature_algorithm, reported again on resumption); OpenSSL's session format has no field
+   * for it, so a session read from a file has none.
+   */
+  peerSignatureScheme?: number | undefined;
   /** In memory only: OpenSSL's not_resumable (set by the bad-session rule, §5.2). */
   notResumable: boolean;
   /** In memory only: receipt time in ms, the TLS 1.3 ticket age's origin (time · 1000 when read from a file). */
