@@ -113,9 +113,12 @@ export interface ClientCredential {
 }
 
 /**
- * Our client certificate for a CertificateRequest, or undefined to send an empty Certificate:
- * our first signature_algorithms preference that the server listed and our key can make (RFC
- * 8446 §4.4.2.2 and §4.4.3, where the curve binds and PKCS#1 is out; RFC 5246 §7.4.4, §7.4.8).
+ * Our client certificate for a CertificateRequest, or undefined (no certificate configured) to send
+ * an empty Certificate: our first signing preference (signingAlgorithms, else signature_algorithms)
+ * that the server listed and our key can make (RFC 8446 §4.4.2.2 and §4.4.3, where the curve binds
+ * and PKCS#1 is out; RFC 5246 §7.4.4, §7.4.8). With a certificate and no such scheme the handshake
+ * fails with handshake_failure, as BoringSSL's tls1_choose_signature_algorithm
+ * (NO_COMMON_SIGNATURE_ALGORITHMS).
  */
 export function chooseClientCredential(
   o: ContextOptions,
@@ -125,12 +128,12 @@ export function chooseClientCredential(
   const cc = o.clientCertificate;
   if (!cc) return undefined;
   const key = ownKey(cc.chain);
-  for (const id of o.signatureAlgorithms) {
+  for (const id of o.signingAlgorithms ?? o.signatureAlgorithms) {
     const s = sigSchemeById(id);
     if (s && serverSigalgs.includes(id) && (!tls13 || s.tls13) && schemeFitsKey(s, key, tls13))
       return { chain: cc.chain, key: cc.key, scheme: s };
   }
-  return undefined;
+  throw new TlsAlert(AlertDescription.handshake_failure, 'no common signature algorithm for the client certificate');
 }
 
 /** The session fields that come from the connection rather than the version (OpenSSL's SSL_SESSION). */
