@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'fixtures/out/', '.cache/', 'tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'fixtures/out/', '.cache/', '.bogo/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
