@@ -154,6 +154,11 @@ export interface ContextOptions {
   keyShareGroups: GroupName[];
   /** signature_algorithms in preference order (IANA ids). */
   signatureAlgorithms: number[];
+  /**
+   * The schemes our client certificate may sign with, in preference order (IANA ids), apart from
+   * the list we verify with (BoringSSL SSL_set_signing_algorithm_prefs); unset: signatureAlgorithms.
+   */
+  signingAlgorithms?: number[];
   alpn: string[];
   /** Trust anchors as DER certificates; empty means nothing is trusted. */
   trustAnchors: Uint8Array[];

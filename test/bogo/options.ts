@@ -118,7 +118,21 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
     };
   }
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
+  signingPrefs(c, o);
   return o;
+}
+
+// [bogo-b, F6] The client certificate's signing list, apart from the verify list.
+/** BoringSSL's default signing list (ssl_privkey.cc kSignSignatureAlgorithms): any scheme of the key. */
+const BSSL_SIGN_PREFS = [
+  0x0807, 0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0603, 0x0806, 0x0601, 0x0203, 0x0201,
+];
+
+/** -signing-prefs (SSL_set_signing_algorithm_prefs), else BoringSSL's default signing list. */
+function signingPrefs(c: ShimConfig, o: ContextOverrides): void {
+  const sp = c.ints('-signing-prefs');
+  for (const id of sp) if (!sigSchemeById(id)) throw new Unimplemented(`signature scheme ${id.toString(16)}`);
+  o.signingAlgorithms = sp.length ? sp : BSSL_SIGN_PREFS.filter((id) => sigSchemeById(id));
 }
 
 /** ALPN protocol list in wire form (u8-length-prefixed names) to strings. */

@@ -1,5 +1,5 @@
 /**
- * The session model: OpenSSL 3.0's TLS 1.3 ticket-age arithmetic (whole seconds), resumability,
+ * The session model: the TLS 1.3 ticket age (RFC 8446 §4.2.11.1, to the millisecond), resumability,
  * NewSessionTicket → session, the bad-session rule and single use of TLS 1.3 tickets.
  */
 import { test } from 'node:test';
@@ -38,55 +38,54 @@ function ticketSession(o: Partial<Session> = {}): Session {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ticket age (tls_construct_ctos_psk): age_s = time(NULL) - time, minus 1 when > 0.
+// Ticket age (RFC 8446 §4.2.11.1): milliseconds since receipt; offered while below the lifetime (§4.6.1).
 
-test('ticket age 0: same second as receipt, the obfuscated age is age_add itself', () => {
+test('ticket age 0: same millisecond as receipt, the obfuscated age is age_add itself', () => {
   const s = ticketSession();
-  assert.deepEqual(ticketAge(s, T * 1000), { ageSeconds: 0, ageMs: 0, obfuscated: 0x768380e7 });
-  assert.equal(ticketAgeMs(s, T * 1000 + 999), 0);
+  assert.deepEqual(ticketAge(s, T * 1000), { ageMs: 0, obfuscated: 0x768380e7 });
+  assert.equal(ticketAgeMs(s, T * 1000 + 999), 999);
 });
 
-test('ticket age 1.5 s: whole seconds (1), minus the deliberate 1 → 0 ms', () => {
+test('ticket age 1.5 s is 1500 ms (OpenSSL would send 0: whole seconds minus one)', () => {
   const s = ticketSession();
-  assert.equal(ticketAgeMs(s, T * 1000 + 1500), 0);
-  assert.equal(obfuscatedTicketAge(s, T * 1000 + 1500), 0x768380e7);
+  assert.equal(ticketAgeMs(s, T * 1000 + 1500), 1500);
+  assert.equal(obfuscatedTicketAge(s, T * 1000 + 1500), 0x768380e7 + 1500);
 });
 
-test('ticket age uses time(NULL) seconds, not the ms since receipt', () => {
-  // Received at T.900, offered at (T+1).100: 0.2 s apart, but the clock crossed a second.
+test('ticket age counts from the receipt millisecond, not the whole second `time`', () => {
+  // Received at T.900, offered at (T+1).100: 200 ms, though the clock crossed a second.
   const s = ticketSession({ receivedAtMs: T * 1000 + 900 });
-  assert.equal(ticketAge(s, (T + 1) * 1000 + 100)?.ageSeconds, 0);
-  assert.equal(ticketAgeMs(s, T * 1000 + 2999), 1000); // floor 2 s − 1
-  assert.equal(ticketAgeMs(s, (T + 3600) * 1000), 3_599_000);
-  assert.equal(obfuscatedTicketAge(s, (T + 3600) * 1000), (3_599_000 + 0x768380e7) % 2 ** 32);
+  assert.equal(ticketAgeMs(s, (T + 1) * 1000 + 100), 200);
+  assert.equal(ticketAgeMs(s, (T + 10) * 1000 + 900), 10_000); // BoGo TLS13-TestValidTicketAge-Client: 10 s
+  assert.equal(obfuscatedTicketAge(s, (T + 3600) * 1000 + 900), (3_600_000 + 0x768380e7) % 2 ** 32);
 });
 
-test('a ticket is skipped when lifetime_hint < age_s', () => {
-  const s = ticketSession({ tickLifetimeHint: 10 });
-  assert.equal(ticketAge(s, (T + 11) * 1000)?.ageSeconds, 10); // hint == age: still offered
-  assert.equal(ticketAge(s, (T + 12) * 1000), undefined); // age 11 > hint 10
-  assert.equal(obfuscatedTicketAge(s, (T + 12) * 1000), undefined);
-  // A missing hint (0) kills the ticket after about 2 s (verified against OpenSSL, §5.4).
-  const noHint = ticketSession({ tickLifetimeHint: 0 });
-  assert.equal(ticketAgeMs(noHint, (T + 1) * 1000 + 999), 0);
-  assert.equal(ticketAgeMs(noHint, (T + 2) * 1000), undefined);
+test('a ticket is offered while its age is below the lifetime, never at or past it', () => {
+  const s = ticketSession({ tickLifetimeHint: 20 });
+  assert.equal(ticketAgeMs(s, (T + 19) * 1000), 19_000); // BoGo TLS13-HonorServerSessionTicketLifetime
+  assert.equal(ticketAgeMs(s, (T + 20) * 1000 - 1), 19_999);
+  assert.equal(ticketAge(s, (T + 20) * 1000), undefined);
+  assert.equal(ticketAge(s, (T + 21) * 1000), undefined); // ...-2: age 21 s, lifetime 20 s
+  assert.equal(obfuscatedTicketAge(s, (T + 21) * 1000), undefined);
+  // ticket_lifetime 0: "the ticket should be discarded immediately" (RFC 8446 §4.6.1).
+  assert.equal(ticketAge(ticketSession({ tickLifetimeHint: 0 }), T * 1000), undefined);
+});
+
+test('the lifetime is capped at 7 days (RFC 8446 §4.6.1)', () => {
+  const s = ticketSession({ tickLifetimeHint: 0xffffffff });
+  assert.equal(ticketAgeMs(s, (T + 604_799) * 1000), 604_799_000);
+  assert.equal(ticketAge(s, (T + 604_800) * 1000), undefined);
 });
 
 test('the obfuscated age wraps mod 2^32', () => {
   const s = ticketSession({ tickAgeAdd: 0xffffff00 });
-  assert.equal(obfuscatedTicketAge(s, (T + 2) * 1000), 1000 - 0x100); // (1000 + 0xFFFFFF00) mod 2^32
+  assert.equal(obfuscatedTicketAge(s, (T + 1) * 1000), 1000 - 0x100); // (1000 + 0xFFFFFF00) mod 2^32
   assert.equal(obfuscatedTicketAge(ticketSession({ tickAgeAdd: 0xffffffff }), T * 1000), 0xffffffff);
 });
 
-test('a clock behind the session time wraps to a huge u32 age and the ticket is skipped', () => {
+test('a clock behind the receipt time offers nothing', () => {
   assert.equal(ticketAge(ticketSession(), (T - 5) * 1000), undefined);
-  assert.equal(ticketAge(ticketSession({ tickLifetimeHint: 0xffffffff }), (T - 5) * 1000), undefined); // age·1000 overflows
-});
-
-test('an age whose milliseconds overflow u32 is skipped even when the hint allows it', () => {
-  const s = ticketSession({ tickLifetimeHint: 0xffffffff });
-  assert.equal(ticketAgeMs(s, (T + 4_294_968) * 1000), 4_294_967_000); // 4294967 s: fits
-  assert.equal(ticketAgeMs(s, (T + 4_294_969) * 1000), undefined); // 4294968 s · 1000 > 2^32 − 1
+  assert.equal(ticketAge(ticketSession(), T * 1000 - 1), undefined);
 });
 
 // ---------------------------------------------------------------------------------------------

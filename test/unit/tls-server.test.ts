@@ -178,8 +178,8 @@ describe('TLS 1.3 against the test server', () => {
   test('ticket resumption: the server checks the binder and skips the certificate', async () => {
     const store = new ServerStore();
     // A fixed client clock (one reading, on a whole second): the ticket age the server recovers is
-    // exact, not timed. The client counts whole seconds less one, as OpenSSL's
-    // tls_construct_ctos_psk does: 2.5 s later is 1000 ms.
+    // exact, not timed. The client counts the milliseconds since receipt (RFC 8446 §4.2.11.1):
+    // 2.5 s later is 2500 ms.
     const T0 = Math.floor(Date.now() / 1000) * 1000;
     const first = await connectPair({ tickets: 2, store }, { now: () => T0 });
     handshake(first);
@@ -198,7 +198,7 @@ describe('TLS 1.3 against the test server', () => {
     assert.equal(info.handshake, 'resumed');
     assert.equal(second.server.facts.resumed, true);
     assert.equal(second.server.facts.psk?.identity, 0);
-    assert.equal(second.server.facts.psk?.ticketAgeMs, 1000, 'the obfuscated age, de-obfuscated by the server');
+    assert.equal(second.server.facts.psk?.ticketAgeMs, 2500, 'the obfuscated age, de-obfuscated by the server');
     assert.deepEqual(received(second), ['ServerHello', 'EncryptedExtensions', 'Finished']);
     assert.equal(findExtension(serverHello(second).extensions, ExtensionType.pre_shared_key)?.data.length, 2);
     roundTrip(second);

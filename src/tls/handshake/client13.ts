@@ -20,6 +20,8 @@ import {
   chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
+  renewedFacts,
+  restoreSessionFacts,
   sessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
@@ -104,6 +106,7 @@ export class Tls13Client {
     const shared = this.sharedSecret();
     info.resumed = this.resumed;
     if (this.resumed) info.handshake = 'resumed';
+    if (this.resumed && o.pskSession) restoreSessionFacts(info, o.pskSession, false);
     this.ks = new KeySchedule(host.options.provider, suite.hash, psk);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
@@ -388,7 +391,7 @@ export class Tls13Client {
       version: ProtocolVersion.TLS1_3,
       cipherSuite: suite.id,
       masterKey: psk,
-      ...sessionFacts(info, now),
+      ...renewedFacts(sessionFacts(info, now), this.resumed ? this.o.pskSession : undefined),
     });
     host.newSession(
       sessionFromTls13Ticket(

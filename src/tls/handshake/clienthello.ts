@@ -140,8 +140,22 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
 }
 
 /**
+ * RFC 7685 padding, BoringSSL's ssl_add_clienthello_tlsext rule (OpenSSL's
+ * tls_construct_ctos_padding with SSL_OP_TLSEXT_PADDING): a ClientHello whose handshake message
+ * would be 256..511 bytes long (some F5 load balancers hang on those) is padded to 512. The padding
+ * extension is at least one byte long, so that an empty extension is never last (WebSphere).
+ * `messageLength` is the whole handshake message without padding, header and binders included.
+ */
+export function paddingExtension(messageLength: number): Extension | null {
+  if (messageLength <= 0xff || messageLength >= 0x200) return null;
+  const room = 0x200 - messageLength;
+  return { type: ExtensionType.padding, data: new Uint8Array(room > 4 ? room - 4 : 1) };
+}
+
+/**
  * Encodes a whole ClientHello message. With a PSK, pre_shared_key goes last and its binder is
- * computed over the message truncated before the binders list (RFC 8446 §4.2.11.2).
+ * computed over the message truncated before the binders list (RFC 8446 §4.2.11.2); the RFC 7685
+ * padding goes just before it.
  */
 export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: ClientHello; message: Uint8Array } {
   const extensions = helloExtensions(o, h);
@@ -153,8 +167,13 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
     cipherSuites: offeredSuites(o),
     extensions,
   };
+  const encode = (): Uint8Array => frameHandshake(HandshakeType.client_hello, encodeClientHello(hello));
   const psk = h.psk;
-  if (!psk) return { hello, message: frameHandshake(HandshakeType.client_hello, encodeClientHello(hello)) };
+  if (!psk) {
+    const padding = paddingExtension(encode().length);
+    if (padding) hello.extensions = [...extensions, padding];
+    return { hello, message: encode() };
+  }
 
   const binderLength = HASH_LENGTH[psk.hash];
   const pskExt = (binder: Uint8Array): Extension => ({
@@ -165,12 +184,16 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
       .finish()
       .slice(),
   });
-  hello.extensions = [...extensions, pskExt(new Uint8Array(binderLength))];
-  const placeholder = frameHandshake(HandshakeType.client_hello, encodeClientHello(hello));
+  const placeholderExt = pskExt(new Uint8Array(binderLength));
+  hello.extensions = [...extensions, placeholderExt];
+  const padding = paddingExtension(encode().length);
+  const padded = padding ? [...extensions, padding] : extensions;
+  hello.extensions = [...padded, placeholderExt];
+  const placeholder = encode();
   const truncated = placeholder.subarray(0, placeholder.length - (2 + 1 + binderLength));
   const binder = psk.binder(truncated);
-  hello.extensions = [...extensions, pskExt(binder)];
-  return { hello, message: frameHandshake(HandshakeType.client_hello, encodeClientHello(hello)) };
+  hello.extensions = [...padded, pskExt(binder)];
+  return { hello, message: encode() };
 }
 
 /** The hash a suite id uses (for binder checks). */

@@ -19,6 +19,8 @@ import {
   chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
+  renewedFacts,
+  restoreSessionFacts,
   sessionFacts,
   type SessionFacts,
 } from './negotiated.js';
@@ -158,13 +160,7 @@ export class Tls12Handshake {
     // OpenSSL final_ems: the EMS state must match the session's.
     if (hello.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0))
       throw new TlsAlert(AlertDescription.handshake_failure, 'inconsistent extms');
-    const info = this.c.info;
-    info.verify = {
-      ok: s.verifyResult === 0,
-      code: s.verifyResult,
-      message: s.verifyResult === 0 ? 'ok' : 'stored verification result',
-      depth: 0,
-    };
+    restoreSessionFacts(this.c.info, s, true);
   }
 
   /** One handshake message, in RFC 5246 §7.3 order; returns the outcome once the handshake completed. */
@@ -326,7 +322,8 @@ export class Tls12Handshake {
   /** The connection facts a new session records, at the host's clock. */
   private sessionFacts(): SessionFacts & { receivedAtMs: number } {
     const now = this.c.host.options.now();
-    return { ...sessionFacts(this.c.info, now), receivedAtMs: now };
+    const facts = { ...sessionFacts(this.c.info, now), receivedAtMs: now };
+    return renewedFacts(facts, this.c.info.resumed ? this.c.session : undefined);
   }
 
   /** The PRF and handshake hash: MD5/SHA-1 for TLS 1.0/1.1, the suite's for TLS 1.2. */
@@ -386,7 +383,7 @@ export class Tls12Handshake {
     // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
     const session =
       !hello.resumed || flight.newTicket
-        ? session12(this.p, hello, flight.keys.master, flight.peerChain[0], flight.newTicket, this.sessionFacts())
+        ? session12(this.p, hello, flight.keys.master, flight.newTicket, this.sessionFacts())
         : undefined;
     return { verifyData: { client, server }, ...(session ? { session } : {}) };
   }

@@ -81,7 +81,6 @@ export function session12(
   p: CryptoProvider,
   hello: Hello12,
   master: Uint8Array,
-  peerCertificate: Uint8Array | undefined,
   t: Ticket12 | undefined,
   facts: SessionFacts & { receivedAtMs: number },
 ): Session | undefined {
@@ -93,7 +92,6 @@ export function session12(
     cipherSuite: hello.sh.cipherSuite,
     masterKey: master,
     ...facts,
-    peerCertificate,
     sessionId,
     ticket,
     tickLifetimeHint: t?.lifetimeHint ?? 0,

@@ -115,9 +115,12 @@ export interface ClientCredential {
 }
 
 /**
- * Our client certificate for a CertificateRequest, or undefined to send an empty Certificate:
- * our first signature_algorithms preference that the server listed and our key can make (RFC
- * 8446 §4.4.2.2 and §4.4.3, where the curve binds and PKCS#1 is out; RFC 5246 §7.4.4, §7.4.8).
+ * Our client certificate for a CertificateRequest, or undefined (no certificate configured) to send
+ * an empty Certificate: our first signing preference (signingAlgorithms, else signature_algorithms)
+ * that the server listed and our key can make (RFC 8446 §4.4.2.2 and §4.4.3, where the curve binds
+ * and PKCS#1 is out; RFC 5246 §7.4.4, §7.4.8). With a certificate and no such scheme the handshake
+ * fails with handshake_failure, as BoringSSL's tls1_choose_signature_algorithm
+ * (NO_COMMON_SIGNATURE_ALGORITHMS).
  */
 export function chooseClientCredential(
   o: ContextOptions,
@@ -127,18 +130,18 @@ export function chooseClientCredential(
   const cc = o.clientCertificate;
   if (!cc) return undefined;
   const key = ownKey(cc.chain);
-  for (const id of o.signatureAlgorithms) {
+  for (const id of o.signingAlgorithms ?? o.signatureAlgorithms) {
     const s = sigSchemeById(id);
     if (s && serverSigalgs.includes(id) && (!tls13 || s.tls13) && schemeFitsKey(s, key, tls13))
       return { chain: cc.chain, key: cc.key, scheme: s };
   }
-  return undefined;
+  throw new TlsAlert(AlertDescription.handshake_failure, 'no common signature algorithm for the client certificate');
 }
 
 /** The session fields that come from the connection rather than the version (OpenSSL's SSL_SESSION). */
 export type SessionFacts = Pick<
   Session,
-  'time' | 'peerCertificate' | 'verifyResult' | 'hostname' | 'alpnSelected' | 'kexGroup'
+  'time' | 'peerCertificate' | 'verifyResult' | 'hostname' | 'alpnSelected' | 'kexGroup' | 'peerSignatureScheme'
 >;
 
 /** The facts a new session records: leaf certificate, verify result, acknowledged SNI, ALPN, group. */
@@ -150,5 +153,36 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
     hostname: info.sniAcknowledged ? (info.servername ?? undefined) : undefined,
     alpnSelected: info.alpn !== null ? utf8(info.alpn) : undefined,
     kexGroup: info.group ?? 0,
+    peerSignatureScheme: info.peerSignatureScheme ?? undefined,
+  };
+}
+
+/**
+ * A resumption reports what the session knows (BoringSSL: the connection's session is the resumed
+ * one, so SSL_get_peer_signature_algorithm and the verify result come from it): the peer's
+ * signature scheme and the verify result, and in TLS 1.2, where no key is exchanged, the group.
+ */
+export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boolean): void {
+  info.verify = {
+    ok: s.verifyResult === 0,
+    code: s.verifyResult,
+    message: s.verifyResult === 0 ? 'ok' : 'stored verification result',
+    depth: 0,
+  };
+  info.peerSignatureScheme = s.peerSignatureScheme ?? null;
+  if (tls12) info.group = s.kexGroup === 0 ? null : s.kexGroup;
+}
+
+/**
+ * The facts of a session renewed on a resumption (a new TLS 1.2 ticket, TLS 1.3 tickets after a
+ * PSK handshake): the server sent no certificate and no SNI acknowledgement this time, so the
+ * leaf and host name carry over from the resumed session (as ssl_session_dup does).
+ */
+export function renewedFacts<F extends SessionFacts>(facts: F, resumed: Session | undefined): F {
+  if (!resumed) return facts;
+  return {
+    ...facts,
+    peerCertificate: facts.peerCertificate ?? resumed.peerCertificate,
+    hostname: facts.hostname ?? resumed.hostname,
   };
 }

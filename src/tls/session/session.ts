@@ -65,9 +65,15 @@ export interface Session {
   /** IANA group of the key exchange, 0 if none ([19], always written). */
   kexGroup: number;
 
+  /**
+   * In memory only: the scheme the peer signed the handshake with (BoringSSL's
+   * peer_signature_algorithm, reported again on resumption); OpenSSL's session format has no field
+   * for it, so a session read from a file has none.
+   */
+  peerSignatureScheme?: number | undefined;
   /** In memory only: OpenSSL's not_resumable (set by the bad-session rule, §5.2). */
   notResumable: boolean;
-  /** In memory only: receipt time in ms (informational; OpenSSL's ticket age uses `time`). */
+  /** In memory only: receipt time in ms, the TLS 1.3 ticket age's origin (time · 1000 when read from a file). */
   receivedAtMs: number;
   /** In memory only: offered once already (TLS 1.3 single use, RFC 8446 Appendix C.4). */
   used: boolean;
@@ -116,31 +122,34 @@ export function hasExtendedMasterSecret(s: Session): boolean {
   return (s.flags & SESSION_FLAG_EXTMS) !== 0;
 }
 
-/** The ticket age tls_construct_ctos_psk would send, or undefined when it skips the ticket. */
+/** The ticket age the pre_shared_key extension carries, or undefined when the ticket is not offered. */
 export interface TicketAge {
-  /** Whole seconds, already reduced by one when positive (OpenSSL's deliberate under-estimate). */
-  ageSeconds: number;
-  /** ageSeconds · 1000 (OpenSSL works to the nearest second). */
+  /** Milliseconds since the ticket was received (RFC 8446 §4.2.11.1). */
   ageMs: number;
   /** (ageMs + ticket_age_add) mod 2^32, the PSK identity's obfuscated_ticket_age. */
   obfuscated: number;
 }
 
+/** RFC 8446 §4.6.1: ticket_lifetime is at most 7 days, and clients MUST NOT cache a ticket longer. */
+export const MAX_TICKET_LIFETIME = 604_800;
+
 /**
- * OpenSSL 3.0's TLS 1.3 ticket age (tls_construct_ctos_psk, §5.4): age_s = (u32)(time(NULL) − time),
- * minus 1 when > 0; skip when lifetime_hint < age_s or age_s·1000 overflows u32.
+ * The TLS 1.3 ticket age (RFC 8446 §4.2.11.1): the time since the NewSessionTicket was received,
+ * to the millisecond of the clock the core is given (`receivedAtMs`; a session read from a file
+ * knows only the whole second `time`, so its age errs by under a second, upwards). The ticket is
+ * offered while the age is below its lifetime (§4.6.1, capped at 7 days; a lifetime of 0 means
+ * discard at once), BoringSSL's ssl_session_is_time_valid; a clock behind the receipt time offers
+ * nothing (BoringSSL rejects tickets "from the future"). OpenSSL's tls_construct_ctos_psk instead
+ * rounds down to whole seconds and takes one more off, which BoGo's ticket age tests refuse.
  */
 export function ticketAge(s: Session, nowMs: number): TicketAge | undefined {
-  const nowSeconds = Math.floor(nowMs / 1000);
-  let ageSeconds = (nowSeconds - s.time) >>> 0; // uint32_t cast: a clock behind `time` wraps huge
-  if (ageSeconds > 0) ageSeconds--;
-  if (s.tickLifetimeHint < ageSeconds) return undefined;
-  const ageMs = ageSeconds * 1000;
-  if (ageMs > 0xffffffff) return undefined; // "Overflow. Shouldn't happen unless this is a *really* old session"
-  return { ageSeconds, ageMs, obfuscated: (ageMs + (s.tickAgeAdd >>> 0)) % 0x1_0000_0000 };
+  const ageMs = Math.floor(nowMs - s.receivedAtMs);
+  if (ageMs < 0) return undefined;
+  if (ageMs >= Math.min(s.tickLifetimeHint >>> 0, MAX_TICKET_LIFETIME) * 1000) return undefined;
+  return { ageMs, obfuscated: (ageMs + (s.tickAgeAdd >>> 0)) % 0x1_0000_0000 };
 }
 
-/** The un-obfuscated ticket age in ms OpenSSL would report, or undefined when the ticket is skipped. */
+/** The un-obfuscated ticket age in ms, or undefined when the ticket is skipped. */
 export function ticketAgeMs(s: Session, nowMs: number): number | undefined {
   return ticketAge(s, nowMs)?.ageMs;
 }
