@@ -29,18 +29,15 @@ export { AlertDescription, alertName } from './tls/codec/alerts.js';
 export {
   CIPHER_SUITES,
   NAMED_GROUPS,
-  SIGNATURE_SCHEMES,
   suiteById,
   suiteByName,
   suiteName,
   groupById,
   groupByName,
   groupName,
-  sigSchemeById,
-  sigSchemeByName,
-  sigSchemeName,
   versionName,
 } from './tls/codec/names.js';
+export { SIGNATURE_SCHEMES, sigSchemeById, sigSchemeByName, sigSchemeName } from './tls/codec/sigschemes.js';
 export { nodeProvider, type CryptoProvider, type ProviderName } from './tls/crypto/index.js';
 export { getProvider } from './net/providers.js';
 export { systemClock } from './net/clock.js';

@@ -3,7 +3,8 @@
  * (the parser) and option-values.ts (the value checks it calls) both import it without importing
  * each other.
  */
-import type { CertCompressionName, GroupName } from '../tls/codec/names.js';
+import type { GroupName } from '../tls/codec/names.js';
+import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
 
 /** s_client's 13 (apps/s_client.c starttls_protocols), the first seven in tls-probe's historical order. */

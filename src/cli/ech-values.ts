@@ -4,7 +4,7 @@
  * `openssl ech` writes, or the raw list as bssl-tool generate-ech writes it) and --cert-compression.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { certCompressionByName, type CertCompressionName } from '../tls/codec/names.js';
+import { certCompressionByName, type CertCompressionName } from '../tls/codec/sigschemes.js';
 import { decodeEchConfigList, echConfigListFromText, echConfigUnusableReason } from '../tls/ech/config.js';
 import { TlsAlert } from '../tls/errors.js';
 import { fileProblem } from './files.js';

@@ -3,7 +3,8 @@
  * extras (sni, peerSignatureScheme, extendedMasterSecret, handshakeBytes, exitCode ...).
  */
 import type { ConnectionInfo } from '../tls/types.js';
-import { groupName, sigSchemeName, suiteName, versionName } from '../tls/codec/names.js';
+import { groupName, suiteName, versionName } from '../tls/codec/names.js';
+import { sigSchemeName } from '../tls/codec/sigschemes.js';
 import type { CliOptions } from './options.js';
 import { classifyError, ExitCode, type ErrorContext, type ErrorKind } from './exit.js';
 import { isoTime, keyTypeName, opensslName, serverTempKey, sigalgShortName } from './report.js';

@@ -7,15 +7,8 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isIP } from 'node:net';
 import { UsageError } from './errors.js';
-import {
-  groupByName,
-  sigSchemeByName,
-  suiteByName,
-  SIGNATURE_SCHEMES,
-  TLS12_SUITES,
-  TLS13_SUITES,
-  type GroupName,
-} from '../tls/codec/names.js';
+import { groupByName, suiteByName, TLS12_SUITES, TLS13_SUITES, type GroupName } from '../tls/codec/names.js';
+import { sigSchemeByName, SIGNATURE_SCHEMES } from '../tls/codec/sigschemes.js';
 import { fileProblem } from './files.js';
 import type { CliOptions, TlsVersion } from './cli-options.js';
 

@@ -32,6 +32,7 @@ import {
 import { translateSclientArgs } from './sclient-args.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
 import { parseCertCompression } from './ech-values.js';
+import { addProtocolOptions } from './options-protocol.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -113,50 +114,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--servername <name>', 'SNI to send and name to verify (default: the host unless it is an IP literal)');
   p.option('--no-servername', 'send no SNI');
   p.option('--alpn <p1,p2>', 'offer these ALPN protocols, e.g. h2,http/1.1');
-  p.addOption(
-    new Option('--tls1', 'TLS 1.0 only (never offered otherwise)').conflicts([
-      'tls1_1',
-      'tls1_2',
-      'tls1_3',
-      'minTls',
-      'maxTls',
-    ]),
-  );
-  p.addOption(
-    new Option('--tls1_1', 'TLS 1.1 only (never offered otherwise)').conflicts([
-      'tls1_2',
-      'tls1_3',
-      'minTls',
-      'maxTls',
-    ]),
-  );
-  p.addOption(new Option('--tls1_2', 'TLS 1.2 only').conflicts(['tls1_3', 'minTls', 'maxTls']));
-  p.addOption(new Option('--tls1_3', 'TLS 1.3 only').conflicts(['minTls', 'maxTls']));
-  p.option('--min-tls <version>', 'lowest version to offer: 1.0, 1.1, 1.2 or 1.3 (default 1.2)');
-  p.option('--max-tls <version>', 'highest version to offer: 1.0, 1.1, 1.2 or 1.3 (default 1.3)');
-  p.option(
-    '--no-legacy-server-connect',
-    'refuse TLS 1.0-1.2 servers without renegotiation_info (RFC 5746), as OpenSSL 3.0 does by default',
-  );
-  p.option(
-    '--cert-compression <list>',
-    'RFC 8879 certificate compression to offer (TLS 1.3): zlib, brotli, zstd (default: all)',
-  );
-  p.option('--no-cert-compression', 'offer no certificate compression');
-  p.option(
-    '--groups <list>',
-    'key-exchange groups in preference order: X25519MLKEM768, x25519, P-256, P-384, P-521, SecP256r1MLKEM768, SecP384r1MLKEM1024, MLKEM768, MLKEM1024',
-  );
-  p.option('--ciphersuites <list>', 'TLS 1.3 suites, e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256');
-  p.option(
-    '--cipher <list>',
-    'TLS 1.2 suites (OpenSSL names), e.g. ECDHE-ECDSA-AES128-GCM-SHA256; DEFAULT and @SECLEVEL=n as in OpenSSL',
-  );
-  p.option('--seclevel <n>', 'OpenSSL security level 0-5 (default 2): DH group and certificate key floors');
-  p.option(
-    '--sigalgs <list>',
-    'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519',
-  );
+  addProtocolOptions(p);
   p.option(
     '--connect-timeout <ms>',
     'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)',

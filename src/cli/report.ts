@@ -6,7 +6,8 @@
  */
 import { Chalk } from 'chalk';
 import type { CertInfo, ConnectionInfo } from '../tls/types.js';
-import { groupById, sigSchemeById, suiteName, versionName } from '../tls/codec/names.js';
+import { groupById, suiteName, versionName } from '../tls/codec/names.js';
+import { sigSchemeById } from '../tls/codec/sigschemes.js';
 import type { CliOptions } from './options.js';
 
 /** OpenSSL release whose line set to copy: 3.4 adds "Protocol:" and the TLS 1.3 renegotiation line. */

@@ -8,7 +8,8 @@ import { Reader, toHex } from '../tls/codec/bytes.js';
 import { extensionName, ExtensionType } from '../tls/codec/extensions.js';
 import { handshakeName, HandshakeType } from '../tls/codec/handshake.js';
 import { alertName } from '../tls/codec/alerts.js';
-import { groupName, sigSchemeName, suiteName, versionName } from '../tls/codec/names.js';
+import { groupName, suiteName, versionName } from '../tls/codec/names.js';
+import { sigSchemeName } from '../tls/codec/sigschemes.js';
 
 const HEX_COLUMN = 30;
 const MAX_INLINE = 16;

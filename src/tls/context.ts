@@ -3,7 +3,8 @@
  * they copy at creation, and the client session cache.
  */
 import { Mode, type ContextOptions } from './types.js';
-import { ProtocolVersion, TLS13_SUITES, TLS12_SUITES, sigSchemeByName, type SigAlgName } from './codec/names.js';
+import { ProtocolVersion, TLS13_SUITES, TLS12_SUITES } from './codec/names.js';
+import { sigSchemeByName, type SigAlgName } from './codec/sigschemes.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { SessionCache } from './session/cache.js';
 

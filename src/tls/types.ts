@@ -3,7 +3,8 @@
  * modes, and the facts a report shows about a connection.
  */
 import type { CryptoProvider } from './crypto/provider.js';
-import type { CertCompressionName, GroupName, SupportedVersion } from './codec/names.js';
+import type { GroupName, SupportedVersion } from './codec/names.js';
+import type { CertCompressionName } from './codec/sigschemes.js';
 import type { VerifyOptions, VerifyWarning } from './x509/verify.js';
 import type { CertInfo } from './x509/cert-info.js';
 

@@ -12,7 +12,7 @@ import {
   decodeCompressedCertificate,
   encodeCompressedCertificate,
 } from '../../src/tls/codec/compressed-certificate.js';
-import { sigSchemeByName } from '../../src/tls/codec/names.js';
+import { sigSchemeByName } from '../../src/tls/codec/sigschemes.js';
 import { decompressCertificate } from '../../src/tls/crypto/cert-decompress.js';
 import { pqEncapsulate, PQ_GROUPS, type PqGroup } from '../../src/tls/crypto/hybrid.js';
 import { x25519PublicKey } from '../../src/tls/crypto/hpke.js';

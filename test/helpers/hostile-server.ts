@@ -44,7 +44,8 @@ import {
   encodeServerKeyExchangeEcdhe,
   frameHandshake,
 } from '../../src/tls/codec/handshake.js';
-import { ProtocolVersion, sigSchemeById } from '../../src/tls/codec/names.js';
+import { ProtocolVersion } from '../../src/tls/codec/names.js';
+import { sigSchemeById } from '../../src/tls/codec/sigschemes.js';
 import type { Aead, CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { memoryPair, type MemoryTransport } from '../../src/net/memory.js';

@@ -28,7 +28,8 @@ import {
   frameHandshake,
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
-import { ProtocolVersion, groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { ProtocolVersion, groupByName, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { sigSchemeById } from '../../src/tls/codec/sigschemes.js';
 import type { DhKeyShare, KeyShare } from '../../src/tls/crypto/provider.js';
 import { constants, createPrivateKey, privateDecrypt } from 'node:crypto';
 import {

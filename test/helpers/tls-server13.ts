@@ -33,7 +33,8 @@ import {
   frameHandshake,
   handshakeName,
 } from '../../src/tls/codec/handshake.js';
-import { groupByName, sigSchemeById, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { groupByName, suiteById, type CipherSuite } from '../../src/tls/codec/names.js';
+import { sigSchemeById } from '../../src/tls/codec/sigschemes.js';
 import { PQ_GROUPS, hybridEncapsulate, isPqGroup, pqEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/errors.js';
 import { certificateVerifyContent } from '../../src/tls/handshake/auth.js';

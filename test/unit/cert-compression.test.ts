@@ -14,7 +14,7 @@ import {
   encodeCompressCertificateExt,
   encodeCompressedCertificate,
 } from '../../src/tls/codec/compressed-certificate.js';
-import { certCompressionByName, CERT_COMPRESSION_ALGORITHMS } from '../../src/tls/codec/names.js';
+import { certCompressionByName, CERT_COMPRESSION_ALGORITHMS } from '../../src/tls/codec/sigschemes.js';
 import { decompressCertificate, MAX_UNCOMPRESSED_CERTIFICATE } from '../../src/tls/crypto/cert-decompress.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 

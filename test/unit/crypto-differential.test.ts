@@ -7,14 +7,8 @@ import assert from 'node:assert/strict';
 import * as nodeCrypto from 'node:crypto';
 import { generateKeyPairSync, hkdfSync } from 'node:crypto';
 import { test } from 'node:test';
-import {
-  HASH_LENGTH,
-  sigSchemeByName,
-  type AeadName,
-  type GroupName,
-  type HashName,
-  type SigAlgName,
-} from '../../src/tls/codec/names.js';
+import { HASH_LENGTH, type AeadName, type GroupName, type HashName } from '../../src/tls/codec/names.js';
+import { sigSchemeByName, type SigAlgName } from '../../src/tls/codec/sigschemes.js';
 import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { nodeProvider } from '../../src/tls/crypto/node.js';
 import { nobleProvider } from '../../src/tls/crypto/noble.js';

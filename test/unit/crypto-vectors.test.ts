@@ -6,13 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
-import {
-  sigSchemeByName,
-  type AeadName,
-  type GroupName,
-  type HashName,
-  type SigAlgName,
-} from '../../src/tls/codec/names.js';
+import { type AeadName, type GroupName, type HashName } from '../../src/tls/codec/names.js';
+import { sigSchemeByName, type SigAlgName } from '../../src/tls/codec/sigschemes.js';
 import { hybridEncapsulate } from '../../src/tls/crypto/hybrid.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { getProvider } from '../../src/net/providers.js';

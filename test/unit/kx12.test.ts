@@ -20,7 +20,7 @@ import {
   encodeServerDhParams,
   encodeServerKeyExchangeDhe,
 } from '../../src/tls/codec/keyexchange.js';
-import { sigSchemeByName } from '../../src/tls/codec/names.js';
+import { sigSchemeByName } from '../../src/tls/codec/sigschemes.js';
 import { FFDHE_PRIMES, bigintToBytes } from '../../src/tls/crypto/ffdhe.js';
 import { getProvider } from '../../src/net/providers.js';
 import { pkcs1PreMaster } from '../../src/tls/crypto/kx12.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, before } from 'node:test';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
-import { sigSchemeByName, sigSchemeById } from '../../src/tls/codec/names.js';
+import { sigSchemeByName, sigSchemeById } from '../../src/tls/codec/sigschemes.js';
 import { nodeProvider } from '../../src/tls/crypto/node.js';
 import { nobleProvider } from '../../src/tls/crypto/noble.js';
 import { mlDsaPublicKey } from '../../src/tls/crypto/mldsa.js';

@@ -9,7 +9,7 @@ import { brotliDecompressSync, inflateSync } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { certCompressionById } from '../codec/names.js';
+import { certCompressionById } from '../codec/sigschemes.js';
 import type { CompressedCertificate } from '../codec/compressed-certificate.js';
 
 /** The most a compressed Certificate may announce: the largest handshake message we accept (hsbuffer.ts). */

@@ -5,7 +5,7 @@
  * key the raw BIT STRING contents). Node 20's OpenSSL 3.0 cannot parse these keys, so the SPKI is
  * taken apart here. Both providers call this module.
  */
-import type { SignatureScheme } from '../codec/names.js';
+import type { SignatureScheme } from '../codec/sigschemes.js';
 
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 

@@ -13,7 +13,8 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
+import type { AeadName, GroupName, HashName } from '../codec/names.js';
+import type { SignatureScheme } from '../codec/sigschemes.js';
 import { illegalParameter } from '../errors.js';
 import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
 import {

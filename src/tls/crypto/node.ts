@@ -5,7 +5,8 @@
  * The RSA and SPKI helpers exported here are shared with the noble provider, since noble has no RSA.
  */
 import * as crypto from 'node:crypto';
-import type { GroupName, HashName, SignatureScheme } from '../codec/names.js';
+import type { GroupName, HashName } from '../codec/names.js';
+import type { SignatureScheme } from '../codec/sigschemes.js';
 import { HASH_LENGTH } from '../codec/names.js';
 import { mlDsaParameterSet, mlDsaVerify } from './mldsa.js';
 import { illegalParameter } from '../errors.js';

@@ -3,7 +3,8 @@
  * (@noble/*). ML-KEM always comes from @noble/post-quantum; RSA and X.509 from node:crypto.
  * The TLS core calls only these functions, so both providers run the same handshake code.
  */
-import type { AeadName, GroupName, HashName, SignatureScheme } from '../codec/names.js';
+import type { AeadName, GroupName, HashName } from '../codec/names.js';
+import type { SignatureScheme } from '../codec/sigschemes.js';
 
 export type ProviderName = 'node' | 'noble';
 

@@ -4,7 +4,7 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import { parseCertificate } from '../x509/cert.js';
-import { type SignatureScheme, sigSchemeById } from '../codec/names.js';
+import { type SignatureScheme, sigSchemeById } from '../codec/sigschemes.js';
 import { mlDsaParameterSet } from '../crypto/mldsa.js';
 import { certificateSpki, mlDsaKeyBits, mlDsaKeyName } from '../x509/mldsa.js';
 import { TlsAlert, illegalParameter } from '../errors.js';

@@ -15,6 +15,7 @@ import {
 } from './keyschedule.js';
 import { certificateKey, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
+import { stapledOcsp, uncompressCertificate } from './certificate13.js';
 import {
   checkServerExtensions,
   chooseClientCredential,
@@ -25,14 +26,7 @@ import {
   sessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
-import {
-  findExtension,
-  readSelectedIdentity,
-  readServerKeyShare,
-  readU16List,
-  type Extension,
-} from '../codec/extensions.js';
-import { decodeCertificateStatus } from '../codec/certificate.js';
+import { findExtension, readSelectedIdentity, readServerKeyShare, readU16List } from '../codec/extensions.js';
 import {
   decodeCertificate,
   decodeCertificateRequest13,
@@ -46,9 +40,7 @@ import {
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { Reader, Writer } from '../codec/bytes.js';
-import { ProtocolVersion, certCompressionById, certCompressionByName, groupById, suiteById } from '../codec/names.js';
-import { decodeCompressedCertificate } from '../codec/compressed-certificate.js';
-import { decompressCertificate } from '../crypto/cert-decompress.js';
+import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { createSession, sessionFromTls13Ticket } from '../session/session.js';
@@ -242,7 +234,7 @@ export class Tls13Client {
     const leaf = msg.entries[0];
     if (!leaf) throw decodeError('server sent no certificate');
     const peerKey = certificateKey(leaf.der);
-    this.stapledOcsp(leaf.extensions);
+    stapledOcsp(leaf.extensions, this.o.host.options, this.o.info);
     verifyPeer(
       this.o.host.options,
       this.o.info,
@@ -254,33 +246,9 @@ export class Tls13Client {
     this.o.host.state('TLS_ST_CR_CERT');
   }
 
-  /**
-   * The end-entity's status_request entry extension (RFC 8446 §4.4.2.1): a CertificateStatus
-   * with the stapled OCSP response, allowed only when the ClientHello asked (§4.2).
-   */
-  private stapledOcsp(exts: readonly Extension[]): void {
-    const sr = findExtension(exts, ExtensionType.status_request);
-    if (!sr) return;
-    if (!this.o.host.options.statusRequest)
-      throw new TlsAlert(AlertDescription.unsupported_extension, 'status_request in a Certificate entry not asked for');
-    this.o.info.ocspResponse = decodeCertificateStatus(sr.data);
-  }
-
-  /**
-   * CompressedCertificate (RFC 8879 §4) in place of Certificate: only with an algorithm we offered,
-   * decompressed within the announced length, then handled as the Certificate it holds; the
-   * transcript keeps the CompressedCertificate message as received.
-   */
+  /** CompressedCertificate (RFC 8879 §4) in place of Certificate: the Certificate it holds, handled as one. */
   private onCompressed(body: Uint8Array, raw: Uint8Array, certRequest: CertRequest13 | undefined): void {
-    const offered = this.o.host.options.certCompression.map((n) => certCompressionByName(n)?.id ?? 0);
-    const m = decodeCompressedCertificate(body);
-    const certificate = decompressCertificate(m, offered);
-    this.o.info.certificateCompression = {
-      algorithm: certCompressionById(m.algorithm)?.name ?? String(m.algorithm),
-      uncompressedLength: m.uncompressedLength,
-      compressedLength: m.compressed.length,
-    };
-    this.onCertificate(certificate, raw, certRequest);
+    this.onCertificate(uncompressCertificate(body, this.o.host.options, this.o.info), raw, certRequest);
   }
 
   /** CertificateVerify (RFC 8446 §4.4.3): a scheme we offered, fitting the key, over the transcript so far. */

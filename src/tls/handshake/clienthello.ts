@@ -22,7 +22,6 @@ import {
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
 import { CERT_STATUS_OCSP } from '../codec/certificate.js';
 import {
-  certCompressionByName,
   groupByName,
   HASH_LENGTH,
   ProtocolVersion,
@@ -31,6 +30,7 @@ import {
   type GroupName,
   type HashName,
 } from '../codec/names.js';
+import { certCompressionByName } from '../codec/sigschemes.js';
 import { encodeCompressCertificateExt } from '../codec/compressed-certificate.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { TlsAlert } from '../errors.js';

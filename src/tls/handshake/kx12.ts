@@ -8,13 +8,8 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { PeerKey } from './auth.js';
 import { checkPeerScheme } from './auth.js';
 import { AlertDescription } from '../codec/alerts.js';
-import {
-  groupById,
-  sigSchemeByName,
-  type KeyExchangeKind,
-  type NamedGroup,
-  type SignatureScheme,
-} from '../codec/names.js';
+import { groupById, type KeyExchangeKind, type NamedGroup } from '../codec/names.js';
+import { sigSchemeByName, type SignatureScheme } from '../codec/sigschemes.js';
 import {
   decodeServerKeyExchangeDhe,
   decodeServerKeyExchangeEcdheAt,

@@ -8,7 +8,7 @@ import { AlertDescription } from '../codec/alerts.js';
 import { utf8 } from '../codec/bytes.js';
 import { findExtension, readSelectedAlpn, type Extension } from '../codec/extensions.js';
 import type { ServerHello } from '../codec/handshake.js';
-import { sigSchemeById, type SignatureScheme } from '../codec/names.js';
+import { sigSchemeById, type SignatureScheme } from '../codec/sigschemes.js';
 import { ExtensionType, extensionName, isRecognizedExtension, maxFragmentLengthBytes } from '../codec/registry.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
