@@ -105,8 +105,11 @@ function runCli(args: string[], onStderr: (text: string) => void = () => undefin
   });
 }
 
+// --no-interactive: random stdin holds lines that are exactly "Q" or "K" now and then, and
+// s_client's stdin commands would act on them (issue 18 item 5).
 const common = (port: number): string[] => [
   `127.0.0.1:${port}`,
+  '--no-interactive',
   '--servername',
   'localhost',
   '--cafile',

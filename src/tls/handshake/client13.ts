@@ -76,7 +76,8 @@ type State13 =
 const MAX_TICKET_LIFETIME = 604800;
 
 /** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
-type Kept13 = Pick<HelloOutcome, 'host' | 'suite' | 'info'>;
+/** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
+type Kept13 = Pick<HelloOutcome, 'host' | 'suite' | 'info' | 'pskSession'>;
 
 export class Tls13Client {
   private state: State13 = { k: 'wait_ee' };
@@ -91,7 +92,7 @@ export class Tls13Client {
   constructor(o: HelloOutcome) {
     this.outcome = o;
     const { host, serverHello: sh, suite, info } = o;
-    this.kept = { host, suite, info };
+    this.kept = { host, suite, info, pskSession: o.pskSession };
     checkServerExtensions('ServerHello13', sh.extensions, o.hello.extensions);
     const psk = this.acceptedPsk();
     this.resumed = psk !== undefined;
@@ -359,7 +360,7 @@ export class Tls13Client {
       version: ProtocolVersion.TLS1_3,
       cipherSuite: suite.id,
       masterKey: psk,
-      ...renewedFacts(sessionFacts(info, now), this.resumed ? this.o.pskSession : undefined),
+      ...renewedFacts(sessionFacts(info, now), this.resumed ? this.kept.pskSession : undefined),
     });
     host.newSession(
       sessionFromTls13Ticket(
