@@ -3,7 +3,7 @@
  * (the parser) and option-values.ts (the value checks it calls) both import it without importing
  * each other.
  */
-import type { GroupName } from '../tls/codec/names.js';
+import type { GroupName, SupportedVersion } from '../tls/codec/names.js';
 import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
 
@@ -14,7 +14,8 @@ export const STARTTLS_PROTOCOLS = [
 ] as const;
 export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
 export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
-export type TlsVersion = 0x0301 | 0x0302 | 0x0303 | 0x0304;
+/** A version the command line can ask for: TLS 1.0 to 1.3 (ProtocolVersion in codec/names.ts). */
+export type TlsVersion = SupportedVersion;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
 export interface CliOptions extends ScriptOptions, CertificateOptions {

@@ -3,6 +3,7 @@
  * with the SSL_write retry contract, `read R BLOCK`/`write W BLOCK` or --io-trace lines, and the
  * TLS 1.3 ticket wait before closing.
  */
+import { ProtocolVersion } from '../tls/codec/names.js';
 import type { CliOptions } from './options.js';
 import { SslError } from '../tls/types.js';
 import { SyscallError, UnexpectedEof } from '../tls/errors.js';
@@ -158,7 +159,7 @@ function command(opts: CliOptions, io: Io, link: Link, c: StdinCommand): 'quit' 
     if (report) io.stderr.write('DONE\n');
     return 'quit';
   }
-  const tls13 = link.conn.handshake.info.version === 0x0304;
+  const tls13 = link.conn.handshake.info.version === ProtocolVersion.TLS1_3;
   if (c === 'K' || c === 'k') {
     if (!tls13) {
       io.stderr.write(warningLine(`${c}: KeyUpdate needs TLS 1.3; command ignored`) + '\n');

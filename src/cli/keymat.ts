@@ -5,7 +5,7 @@
  */
 import type { CryptoProvider } from '../tls/crypto/provider.js';
 import type { ConnectionInfo } from '../tls/types.js';
-import { suiteById } from '../tls/codec/names.js';
+import { suiteById, ProtocolVersion } from '../tls/codec/names.js';
 import { exportKeyingMaterial12, exportKeyingMaterial13 } from '../tls/handshake/exporter.js';
 
 /** What --keymatexport exported on one connection. */
@@ -89,7 +89,7 @@ export function exportedKeyingMaterial(
 ): KeyingMaterial | null {
   const suite = info.cipherSuite === null ? undefined : suiteById(info.cipherSuite);
   if (!suite) return null;
-  if (info.version === 0x0304) {
+  if (info.version === ProtocolVersion.TLS1_3) {
     const s = src.tls13;
     return s
       ? { label: want.label, bytes: exportKeyingMaterial13(p, suite.hash, s, want.label, null, want.length) }

@@ -7,7 +7,16 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isIP } from 'node:net';
 import { UsageError } from './errors.js';
-import { groupByName, suiteByName, TLS12_SUITES, TLS13_SUITES, type GroupName } from '../tls/codec/names.js';
+import {
+  groupByName,
+  ProtocolVersion,
+  suiteByName,
+  TLS12_SUITES,
+  TLS13_SUITES,
+  versionByFlag,
+  versionFlag,
+  type GroupName,
+} from '../tls/codec/names.js';
 import { sigSchemeByName, SIGNATURE_SCHEMES } from '../tls/codec/sigschemes.js';
 import { fileProblem } from './files.js';
 import type { CliOptions, TlsVersion } from './cli-options.js';
@@ -73,27 +82,25 @@ export function parseTarget(raw: string, flag = 'target'): { host: string; port:
 /** "1.2" / "1.3" (a TLSv prefix is allowed) as a protocol version. */
 export function parseVersion(flag: string, raw: string): TlsVersion {
   const v = raw.trim().replace(/^tlsv?/i, '');
-  if (v === '1.0' || v === '1') return 0x0301;
-  if (v === '1.1') return 0x0302;
-  if (v === '1.2') return 0x0303;
-  if (v === '1.3') return 0x0304;
-  throw usage(`${flag} expects 1.0, 1.1, 1.2 or 1.3, got '${raw}'`);
+  const version = versionByFlag(v === '1' ? '1.0' : v);
+  if (version === undefined) throw usage(`${flag} expects 1.0, 1.1, 1.2 or 1.3, got '${raw}'`);
+  return version as TlsVersion;
 }
-
-const VERSION_FLAG: Record<TlsVersion, string> = { 0x0301: '1.0', 0x0302: '1.1', 0x0303: '1.2', 0x0304: '1.3' };
 
 /**
  * The versions to offer: TLS 1.2-1.3 unless --min-tls/--max-tls or one of --tls1, --tls1_1,
  * --tls1_2, --tls1_3 (that version only; commander refuses two of them) say otherwise.
  */
 export function versionRange(o: Record<string, unknown>): { minVersion: TlsVersion; maxVersion: TlsVersion } {
-  let minVersion: TlsVersion = o['minTls'] !== undefined ? parseVersion('--min-tls', String(o['minTls'])) : 0x0303;
-  let maxVersion: TlsVersion = o['maxTls'] !== undefined ? parseVersion('--max-tls', String(o['maxTls'])) : 0x0304;
+  let minVersion: TlsVersion =
+    o['minTls'] !== undefined ? parseVersion('--min-tls', String(o['minTls'])) : ProtocolVersion.TLS1_2;
+  let maxVersion: TlsVersion =
+    o['maxTls'] !== undefined ? parseVersion('--max-tls', String(o['maxTls'])) : ProtocolVersion.TLS1_3;
   const only = (['tls1', 'tls1_1', 'tls1_2', 'tls1_3'] as const).findIndex((k) => o[k] === true);
-  if (only >= 0) minVersion = maxVersion = (0x0301 + only) as TlsVersion;
+  if (only >= 0) minVersion = maxVersion = (ProtocolVersion.TLS1_0 + only) as TlsVersion;
   if (minVersion > maxVersion)
     throw usage(
-      `--min-tls ${VERSION_FLAG[minVersion]} is above --max-tls ${VERSION_FLAG[maxVersion]}: no protocol version left`,
+      `--min-tls ${versionFlag(minVersion)} is above --max-tls ${versionFlag(maxVersion)}: no protocol version left`,
     );
   return { minVersion, maxVersion };
 }
@@ -122,7 +129,7 @@ export function parseSuites(flag: '--ciphersuites' | '--cipher', raw: string): n
     const s = suiteByName(n);
     if (s && !want.includes(s)) {
       throw usage(
-        s.version === 0x0304
+        s.version === ProtocolVersion.TLS1_3
           ? `${n} is a TLS 1.3 suite: give it to --ciphersuites, not --cipher`
           : `${n} is a TLS 1.2 suite: give it to --cipher, not --ciphersuites`,
       );

@@ -6,7 +6,7 @@
  */
 import { Chalk } from 'chalk';
 import type { CertInfo, ConnectionInfo } from '../tls/types.js';
-import { groupById, suiteName, versionName } from '../tls/codec/names.js';
+import { groupById, suiteName, versionName, ProtocolVersion } from '../tls/codec/names.js';
 import { sigSchemeById } from '../tls/codec/sigschemes.js';
 import type { CliOptions } from './options.js';
 
@@ -184,7 +184,7 @@ function peerSignatureLines(info: ConnectionInfo, labels: [string, string]): str
  * 2048 bits"; null when there was none (RSA key exchange, a TLS 1.0–1.2 resumption).
  */
 export function serverTempKey(info: ConnectionInfo): string | null {
-  if (info.resumed && info.version !== null && info.version < 0x0304) return null;
+  if (info.resumed && info.version !== null && info.version < ProtocolVersion.TLS1_3) return null;
   if (info.dhBits !== null) return `DH, ${info.dhBits} bits`;
   if (info.group === null) return null;
   const g = groupById(info.group);
@@ -220,7 +220,7 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
   const p = painter(opts.color ?? false);
   const style = opts.style ?? '3.4';
   const full = !opts.isReconnect;
-  const tls13 = info.version === 0x0304;
+  const tls13 = info.version === ProtocolVersion.TLS1_3;
   const peer = info.peerCertificates[0];
   const out: string[] = [];
   if (full) {

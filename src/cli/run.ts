@@ -2,6 +2,7 @@
  * The run loop: build the context from the options, connect (and reconnect, resuming), print the
  * reports, relay stdin/stdout with s_client's semantics, persist sessions, decide the exit code.
  */
+import { ProtocolVersion } from '../tls/codec/names.js';
 import { appendFileSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
@@ -76,7 +77,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
     session: (s) => {
       cache.add(key, s);
       obtained.unshift(s);
-      if (opts.output === 'report' && s.version === 0x0304)
+      if (opts.output === 'report' && s.version === ProtocolVersion.TLS1_3)
         io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
     ...(opts.msg || opts.trace || opts.keymatexport
@@ -133,13 +134,14 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       );
       const info = link.conn.handshake.info;
       // A resumed TLS 1.2 session stays valid: it is this connection's session for --sess-out.
-      const resumed12 = info.resumed && info.version !== null && info.version <= 0x0303 ? link.conn.session : undefined;
+      const resumed12 =
+        info.resumed && info.version !== null && info.version <= ProtocolVersion.TLS1_2 ? link.conn.session : undefined;
       if (resumed12 && !obtained.includes(resumed12)) obtained.unshift(resumed12);
       if (offer) {
         attempts++;
         if (info.resumed) accepted++;
         // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
-        if (info.resumed && offer.version <= 0x0303) offer.used = false;
+        if (info.resumed && offer.version <= ProtocolVersion.TLS1_2) offer.used = false;
       }
       if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
@@ -156,7 +158,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       }
       phase.current = 'read';
       // TLS 1.3 tickets come after the handshake: wait for one when a session is to be kept or reused.
-      const wantTicket = info.version === 0x0304 && (!!opts.sessOut || !last);
+      const wantTicket = info.version === ProtocolVersion.TLS1_3 && (!!opts.sessOut || !last);
       if (last) {
         const open = link;
         const end = await interact(opts, io, open, phase, wantTicket ? () => awaitTicket(opts, io, open) : undefined);
@@ -243,7 +245,7 @@ function finishRun(
   let failure: RunFailure | null = null;
   if (opts.sessOut) {
     if (obtained.length === 0) {
-      const tls13 = records[records.length - 1]?.info.version === 0x0304;
+      const tls13 = records[records.length - 1]?.info.version === ProtocolVersion.TLS1_3;
       failure = {
         outcome: 'no-session',
         message: noSessionLine(opts.sessOut, opts.ticketWaitMs, tls13).replace(/^tls-probe: /, ''),
@@ -277,7 +279,7 @@ function printReport(
   keyingMaterial?: KeyingMaterial,
 ): void {
   const info = conn.handshake.info;
-  const session = info.version !== null && info.version <= 0x0303 ? conn.session : undefined;
+  const session = info.version !== null && info.version <= ProtocolVersion.TLS1_2 ? conn.session : undefined;
   const sessionBlock = session ? formatSslSessionBlock(session, { verifyText }) : undefined;
   if (opts.output === 'report') {
     io.stdout.write(

@@ -8,7 +8,7 @@ import { Reader, toHex } from '../tls/codec/bytes.js';
 import { extensionName, ExtensionType } from '../tls/codec/extensions.js';
 import { handshakeName, HandshakeType } from '../tls/codec/handshake.js';
 import { alertName } from '../tls/codec/alerts.js';
-import { groupName, suiteName, versionName } from '../tls/codec/names.js';
+import { groupName, suiteName, versionName, ProtocolVersion } from '../tls/codec/names.js';
 import { sigSchemeName } from '../tls/codec/sigschemes.js';
 
 const HEX_COLUMN = 30;
@@ -205,7 +205,7 @@ function body(a: Annotator, type: number, r: Reader, tls13: boolean): void {
 export function formatTrace(e: MessageEvent, negotiated: number | null): string[] {
   const dir = e.direction === 'sent' ? '>>>' : '<<<';
   const a = new Annotator();
-  const tls13 = (negotiated ?? 0) === 0x0304;
+  const tls13 = (negotiated ?? 0) === ProtocolVersion.TLS1_3;
   if (e.contentType === 21) {
     a.field(e.bytes.subarray(0, 1), `level: ${e.bytes[0] === 2 ? 'fatal' : 'warning'}`);
     a.field(e.bytes.subarray(1, 2), `description: ${alertName(e.bytes[1] ?? 0)}`);

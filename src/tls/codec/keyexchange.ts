@@ -6,6 +6,7 @@
  * SignatureAndHashAlgorithm (§4.7 digitally-signed), TLS 1.0/1.1 do not (the hash is implied by the
  * key: MD5 || SHA-1 for RSA, SHA-1 for ECDSA, RFC 2246 §7.4.3 and RFC 4492 §5.4).
  */
+import { ProtocolVersion } from './names.js';
 import { Reader, Writer } from './bytes.js';
 import { decodeError } from '../errors.js';
 import type { CertificateRequest12 } from './handshake.js';
@@ -18,7 +19,7 @@ export interface SkeSignature {
 
 /** Whether `version` carries a SignatureAndHashAlgorithm in digitally-signed structs (TLS 1.2). */
 export function signsWithScheme(version: number): boolean {
-  return version >= 0x0303;
+  return version >= ProtocolVersion.TLS1_2;
 }
 
 function readSignature(r: Reader, version: number): SkeSignature {

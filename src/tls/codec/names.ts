@@ -31,18 +31,37 @@ export function isSupportedVersion(v: number): v is SupportedVersion {
   return v >= ProtocolVersion.TLS1_0 && v <= ProtocolVersion.TLS1_3;
 }
 
-/** Each version with its name as OpenSSL prints it (SSL_get_version). */
-const VERSION_NAMES = new Map<number, string>([
-  [ProtocolVersion.TLS1_3, 'TLSv1.3'],
-  [ProtocolVersion.TLS1_2, 'TLSv1.2'],
-  [ProtocolVersion.TLS1_1, 'TLSv1.1'],
-  [ProtocolVersion.TLS1_0, 'TLSv1'],
-  [ProtocolVersion.SSL3_0, 'SSLv3'],
+/**
+ * Each version with its names as OpenSSL prints them: SSL_get_version / ssl_protocol_to_string
+ * ("TLSv1.3") and the -msg trace header of ssl_trace / msg_cb ("TLS 1.3"), and the --tls flag value.
+ */
+const VERSION_NAMES = new Map<number, { openssl: string; msg: string; flag: string }>([
+  [ProtocolVersion.TLS1_3, { openssl: 'TLSv1.3', msg: 'TLS 1.3', flag: '1.3' }],
+  [ProtocolVersion.TLS1_2, { openssl: 'TLSv1.2', msg: 'TLS 1.2', flag: '1.2' }],
+  [ProtocolVersion.TLS1_1, { openssl: 'TLSv1.1', msg: 'TLS 1.1', flag: '1.1' }],
+  [ProtocolVersion.TLS1_0, { openssl: 'TLSv1', msg: 'TLS 1.0', flag: '1.0' }],
+  [ProtocolVersion.SSL3_0, { openssl: 'SSLv3', msg: 'SSL 3.0', flag: '3.0' }],
 ]);
 
 /** "TLSv1.3" etc., as OpenSSL prints protocol versions; unknown ones as 0xNNNN. */
 export function versionName(v: number): string {
-  return VERSION_NAMES.get(v) ?? `0x${v.toString(16).padStart(4, '0')}`;
+  return VERSION_NAMES.get(v)?.openssl ?? `0x${v.toString(16).padStart(4, '0')}`;
+}
+
+/** "TLS 1.3" etc., as s_client -msg prints a version; undefined for one it would not name. */
+export function versionMsgName(v: number): string | undefined {
+  return v === ProtocolVersion.SSL3_0 ? undefined : VERSION_NAMES.get(v)?.msg;
+}
+
+/** The version a --min-tls/--max-tls value ("1.0" .. "1.3") names, if any. */
+export function versionByFlag(flag: string): number | undefined {
+  for (const [v, n] of VERSION_NAMES) if (n.flag === flag && v !== ProtocolVersion.SSL3_0) return v;
+  return undefined;
+}
+
+/** The --min-tls/--max-tls value of a version ("1.2"). */
+export function versionFlag(v: number): string {
+  return VERSION_NAMES.get(v)?.flag ?? versionName(v);
 }
 
 /**

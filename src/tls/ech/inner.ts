@@ -6,6 +6,7 @@
  *    HPKE context again with an empty enc after HelloRetryRequest (§6.1.5);
  *  - a GREASE extension (§6.2).
  */
+import { ProtocolVersion } from '../codec/names.js';
 import { Reader, Writer } from '../codec/bytes.js';
 import { encodeClientHello, type ClientHello } from '../codec/handshake.js';
 import type { Extension } from '../codec/extensions.js';
@@ -26,7 +27,7 @@ function offersBelowTls13(data: Uint8Array): boolean {
   while (list.remaining > 0) {
     const v = list.u16();
     if ((v & 0x0f0f) === 0x0a0a) continue; // RFC 8701 GREASE
-    if (v < 0x0304) return true;
+    if (v < ProtocolVersion.TLS1_3) return true;
   }
   return false;
 }

@@ -8,7 +8,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { PeerKey } from './auth.js';
 import { checkPeerScheme } from './auth.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { groupById, type KeyExchangeKind, type NamedGroup } from '../codec/names.js';
+import { groupById, ProtocolVersion, type KeyExchangeKind, type NamedGroup } from '../codec/names.js';
 import { sigSchemeByName, type SignatureScheme } from '../codec/sigschemes.js';
 import {
   decodeServerKeyExchangeDhe,
@@ -43,9 +43,9 @@ export function keyFitsKeyExchange(kx: KeyExchangeKind, key: PeerKey, version: n
       return key.type === 'rsa';
     case 'DHE_RSA':
     case 'ECDHE_RSA':
-      return key.type === 'rsa' || (version >= 0x0303 && key.type === 'rsa-pss');
+      return key.type === 'rsa' || (version >= ProtocolVersion.TLS1_2 && key.type === 'rsa-pss');
     case 'ECDHE_ECDSA':
-      return key.type === 'ec' || (version >= 0x0303 && key.type === 'ed25519');
+      return key.type === 'ec' || (version >= ProtocolVersion.TLS1_2 && key.type === 'ed25519');
     case 'TLS13':
       return false;
   }
@@ -77,7 +77,7 @@ export function verifyServerKeyExchange(
 ): SkeSignatureInfo {
   const data = concat(signed.clientRandom, signed.serverRandom, signed.params);
   const bad = (): TlsAlert => new TlsAlert(AlertDescription.decrypt_error, 'bad signature');
-  if (version >= 0x0303) {
+  if (version >= ProtocolVersion.TLS1_2) {
     if (sig.scheme === null) throw illegalParameter('wrong signature type');
     const scheme = checkPeerScheme(sig.scheme, offeredSigalgs, key, false);
     if (!p.verify(scheme, key.spki, data, sig.signature)) throw bad();

@@ -4,7 +4,7 @@
  * master secret), the key block (§6.3) and Finished verify_data (§7.4.9).
  */
 import type { CryptoProvider, Hash } from '../crypto/provider.js';
-import { HASH_LENGTH, type HashName } from '../codec/names.js';
+import { HASH_LENGTH, ProtocolVersion, type HashName } from '../codec/names.js';
 import { concat, utf8 } from '../codec/bytes.js';
 
 /**
@@ -16,7 +16,7 @@ export type PrfHash = HashName | 'md5-sha1';
 
 /** The PRF hash of a connection: TLS 1.0/1.1 always MD5/SHA-1, TLS 1.2 the suite's hash. */
 export function prfHashFor(version: number, suiteHash: HashName): PrfHash {
-  return version < 0x0303 ? 'md5-sha1' : suiteHash;
+  return version < ProtocolVersion.TLS1_2 ? 'md5-sha1' : suiteHash;
 }
 
 /** Length of a handshake hash under `hash` (36 for MD5 || SHA-1). */

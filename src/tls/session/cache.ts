@@ -3,6 +3,7 @@
  * client looks sessions up: host, port, servername) with OpenSSL's bad-session rule (§5.2) and
  * single use of TLS 1.3 tickets (RFC 8446 Appendix C.4).
  */
+import { ProtocolVersion } from '../codec/names.js';
 import { isResumable, type Session } from './session.js';
 
 /** Where a session may be offered again. `servername` is the SNI sent, null when none. */
@@ -90,7 +91,7 @@ export class SessionCache {
 }
 
 function offerable(s: Session): boolean {
-  return isResumable(s) && !(s.version === 0x0304 && s.used);
+  return isResumable(s) && !(s.version === ProtocolVersion.TLS1_3 && s.used);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The "SSL-Session:" block exactly as OpenSSL 3.0's SSL_SESSION_print (ssl/ssl_txt.c) writes it,
  * which is what `openssl sess_id -text` and s_client print (spec/openssl-semantics.md §6.2, §7).
  */
-import { suiteById } from '../codec/names.js';
+import { ProtocolVersion, suiteById, versionName } from '../codec/names.js';
 import { opensslCipherName } from './openssl-ciphers.js';
 import { SESSION_FLAG_EXTMS, type Session } from './session.js';
 
@@ -14,17 +14,8 @@ export interface SessionPrintOptions {
 
 /** ssl_protocol_to_string. */
 function protocolName(version: number): string {
+  if (version >= ProtocolVersion.SSL3_0 && version <= ProtocolVersion.TLS1_3) return versionName(version);
   switch (version) {
-    case 0x0304:
-      return 'TLSv1.3';
-    case 0x0303:
-      return 'TLSv1.2';
-    case 0x0302:
-      return 'TLSv1.1';
-    case 0x0301:
-      return 'TLSv1';
-    case 0x0300:
-      return 'SSLv3';
     case 0x0100:
       return 'DTLSv0.9';
     case 0xfeff:
@@ -73,7 +64,7 @@ export function bioDumpIndent(data: Uint8Array, indent: number): string {
 
 /** The SSL-Session block, byte for byte as SSL_SESSION_print in OpenSSL 3.0 (ends with "\n"). */
 export function formatSslSessionBlock(s: Session, opts: SessionPrintOptions): string {
-  const tls13 = s.version === 0x0304;
+  const tls13 = s.version === ProtocolVersion.TLS1_3;
   let out = 'SSL-Session:\n';
   out += `    Protocol  : ${protocolName(s.version)}\n`;
   out += `    Cipher    : ${cipherName(s.cipherSuite)}\n`;

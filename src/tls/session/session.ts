@@ -3,6 +3,7 @@
  * state OpenSSL keeps next to them and never writes to disk (spec/openssl-semantics.md §5, §6).
  * Sans-IO: time comes in as parameters, hashing through a function the caller passes.
  */
+import { ProtocolVersion } from '../codec/names.js';
 /** SSL_SESS_FLAG_EXTMS: the session was made with the extended master secret (RFC 7627). */
 export const SESSION_FLAG_EXTMS = 0x1;
 
@@ -192,7 +193,7 @@ export function sessionFromTls13Ticket(
   const ticket = nst.ticket.slice();
   return {
     ...copySession(base),
-    version: 0x0304,
+    version: ProtocolVersion.TLS1_3,
     time: Math.floor(nowMs / 1000),
     receivedAtMs: nowMs,
     ticket,
