@@ -6,13 +6,9 @@
 import type { GroupName, SupportedVersion } from '../tls/codec/names.js';
 import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
+import type { StartTlsProtocol } from '../net/starttls-conversation.js';
 
-/** s_client's 13 (apps/s_client.c starttls_protocols), the first seven in tls-probe's historical order. */
-export const STARTTLS_PROTOCOLS = [
-  ...(['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const),
-  ...(['lmtp', 'nntp', 'sieve', 'irc', 'mysql', 'xmpp-server'] as const),
-] as const;
-export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
+export { STARTTLS_PROTOCOLS, type StartTlsProtocol } from '../net/starttls-conversation.js';
 export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 /** A version the command line can ask for: TLS 1.0 to 1.3 (ProtocolVersion in codec/names.ts). */
 export type TlsVersion = SupportedVersion;

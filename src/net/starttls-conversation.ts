@@ -6,21 +6,15 @@
  */
 import type { Socket } from 'node:net';
 
-/** Protocols that can be upgraded (the CLI's --starttls values). */
-export type StartTlsProtocol =
-  | 'smtp'
-  | 'imap'
-  | 'pop3'
-  | 'ftp'
-  | 'xmpp'
-  | 'postgres'
-  | 'ldap'
-  | 'lmtp'
-  | 'nntp'
-  | 'sieve'
-  | 'irc'
-  | 'mysql'
-  | 'xmpp-server';
+/**
+ * Protocols that can be upgraded (the CLI's --starttls values): s_client's 13 (apps/s_client.c
+ * starttls_protocols), the first seven in tls-probe's historical order.
+ */
+export const STARTTLS_PROTOCOLS = [
+  ...(['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'] as const),
+  ...(['lmtp', 'nntp', 'sieve', 'irc', 'mysql', 'xmpp-server'] as const),
+] as const;
+export type StartTlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
 
 /** Why a STARTTLS step failed: the server said no (or nonsense), closed, or went silent. */
 export type StartTlsFailure = 'refused' | 'eof' | 'timeout';

@@ -8,21 +8,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { ensurePki } from './pki.js';
+import type { StartTlsProtocol } from '../../src/net/starttls-conversation.js';
 
-export type Proto =
-  | 'smtp'
-  | 'imap'
-  | 'pop3'
-  | 'ftp'
-  | 'xmpp'
-  | 'postgres'
-  | 'ldap'
-  | 'lmtp'
-  | 'nntp'
-  | 'sieve'
-  | 'irc'
-  | 'mysql'
-  | 'xmpp-server';
+export type Proto = StartTlsProtocol;
 export const PROTOS: readonly Proto[] = ['smtp', 'imap', 'pop3', 'ftp', 'xmpp', 'postgres', 'ldap'];
 /** The six added for issue 18, to s_client's thirteen (tested in starttls-more.test.ts). */
 export const MORE_PROTOS: readonly Proto[] = ['lmtp', 'nntp', 'sieve', 'irc', 'mysql', 'xmpp-server'];
