@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { Mode } from '../tls/types.js';
+import { MaxFragmentLength } from '../tls/codec/registry.js';
 import { STARTTLS_PROTOCOLS, type CliOptions, type OutputMode, type StartTlsProtocol } from './cli-options.js';
 import {
   HINT,
@@ -296,7 +297,6 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     throw usage('--expect-resume needs something to resume: --sess-in <file> or --reconnect');
 
   const mflRaw = str(o['maxFragmentLength']);
-  const mflCodes = { 512: 1, 1024: 2, 2048: 3, 4096: 4 } as const;
   let maxFragmentLength: CliOptions['maxFragmentLength'] = 0;
   if (mflRaw !== null) {
     const n = Number(mflRaw.trim());
@@ -373,7 +373,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
       (releaseBuffers ? Mode.RELEASE_BUFFERS : 0),
     maxSendFragment: intIn('--max-send-fragment', str(o['maxSendFragment']) ?? '16384', 512, 16384),
     maxFragmentLength,
-    maxFragmentLengthCode: maxFragmentLength === 0 ? 0 : mflCodes[maxFragmentLength],
+    maxFragmentLengthCode: maxFragmentLength === 0 ? 0 : MaxFragmentLength[maxFragmentLength],
     sndbuf: sndbuf === null ? null : intIn('--sndbuf', sndbuf, 1, 64 * 1024 * 1024, ' of bytes'),
     ioTrace: flag(o['ioTrace']),
     output,
