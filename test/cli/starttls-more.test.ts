@@ -5,13 +5,13 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { probe } from '../helpers/cli.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 import { runClient } from '../helpers/peers.js';
-import { MORE_PROTOS, mysqlGreeting, startTlsServer, type Proto } from '../helpers/starttls-servers.js';
+import { MORE_PROTOS, mysqlGreeting, rawServer, startTlsServer, type Proto } from '../helpers/starttls-servers.js';
 import { MYSQL_SSL_REQUEST } from '../../src/net/starttls-more.js';
 
 /** What our client must say in plain text (lines; binary as hex). */
@@ -89,26 +89,6 @@ describe('--starttls: the six protocols s_client has beyond the first seven', ()
         await srv.close();
       }
     });
-  }
-
-  /** A server that runs `script` on each connection. */
-  async function rawServer(script: (s: Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
-    const open = new Set<Socket>();
-    const server = createServer((s) => {
-      open.add(s);
-      s.on('error', () => undefined);
-      script(s);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    return {
-      port,
-      close: () =>
-        new Promise<void>((r) => {
-          for (const s of open) s.destroy();
-          server.close(() => r());
-        }),
-    };
   }
 
   const failures: [string, Proto, (s: Socket) => void, string][] = [

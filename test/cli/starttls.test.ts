@@ -5,10 +5,10 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { probe } from '../helpers/cli.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
-import { PROTOS, startTlsServer, type Proto } from '../helpers/starttls-servers.js';
+import { PROTOS, rawServer, startTlsServer, type Proto } from '../helpers/starttls-servers.js';
 import { startTls, StartTlsError, LDAP_STARTTLS_REQUEST } from '../../src/net/starttls.js';
 
 /** What each client must send in plain text (lines; binary as hex). */
@@ -153,26 +153,6 @@ function collect(s: Socket, n: number): Promise<Buffer> {
     });
     s.once('end', () => fail('EOF'));
   });
-}
-
-/** A one-connection server running `script` on the raw socket. */
-async function rawServer(script: (s: Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
-  const open = new Set<Socket>();
-  const server = createServer((s) => {
-    open.add(s);
-    s.on('error', () => undefined);
-    script(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of open) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
 
 /** Runs startTls against a raw server; returns the error it rejected with. */

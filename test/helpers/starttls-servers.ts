@@ -292,3 +292,23 @@ export async function startTlsServer(proto: Proto, o: StartTlsServerOptions = {}
     });
   return state;
 }
+
+/** A server on 127.0.0.1 that runs `script` on each raw connection; close() destroys what is open. */
+export async function rawServer(script: (s: Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
+  const open = new Set<Socket>();
+  const server = createServer((s) => {
+    open.add(s);
+    s.on('error', () => undefined);
+    script(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
