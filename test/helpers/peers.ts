@@ -108,6 +108,31 @@ export async function startOpenSslServer(opts: CommonOptions): Promise<Peer> {
   });
 }
 
+/**
+ * A server that listens on `port` inside a fresh network namespace (it binds every interface),
+ * line-buffered, ready once the port listens; `dir` is removed when it stops.
+ */
+function listener(
+  kind: string,
+  command: string,
+  args: string[],
+  port: number,
+  dir: string,
+  opts: CommonOptions,
+): Promise<Peer> {
+  return launch({
+    kind,
+    command,
+    args,
+    netns: true,
+    lineBuffered: true,
+    ready: { listen: port },
+    stdin: opts.stdin,
+    startTimeoutMs: opts.startTimeoutMs,
+    tempDirs: [dir],
+  });
+}
+
 /** `gnutls-serv --echo` (or --http) inside a fresh network namespace: it has no bind-address option. */
 export async function startGnutlsServer(opts: CommonOptions & { mode?: 'echo' | 'http' }): Promise<Peer> {
   const bin = requireBinary('gnutls-serv', 'gnutls-bin');
@@ -121,17 +146,7 @@ export async function startGnutlsServer(opts: CommonOptions & { mode?: 'echo' | 
     `--x509keyfile=${opts.key}`,
     ...(opts.args ?? []),
   ];
-  return launch({
-    kind: 'gnutls',
-    command: bin,
-    args,
-    netns: true,
-    lineBuffered: true,
-    ready: { listen: port },
-    stdin: opts.stdin,
-    startTimeoutMs: opts.startTimeoutMs,
-    tempDirs: [dir],
-  });
+  return listener('gnutls', bin, args, port, dir, opts);
 }
 
 /** `bssl-tool server -loop` (android-boringssl) inside a fresh network namespace: it binds all interfaces. */
@@ -141,17 +156,7 @@ export async function startBoringSslServer(opts: CommonOptions & { loop?: boolea
   const port = await freePort();
   const args = ['server', '-accept', String(port), '-cert', fullChainFile(opts, dir), '-key', opts.key];
   if (opts.loop !== false) args.push('-loop');
-  return launch({
-    kind: 'boringssl',
-    command: bin,
-    args: [...args, ...(opts.args ?? [])],
-    netns: true,
-    lineBuffered: true,
-    ready: { listen: port },
-    stdin: opts.stdin,
-    startTimeoutMs: opts.startTimeoutMs,
-    tempDirs: [dir],
-  });
+  return listener('boringssl', bin, [...args, ...(opts.args ?? [])], port, dir, opts);
 }
 
 /**
@@ -198,17 +203,14 @@ export async function startNssServer(opts: CommonOptions): Promise<Peer> {
   await step(openssl, pkcs12);
   await step(pk12util, ['-i', p12, '-d', `sql:${db}`, '-W', '', '-K', '']);
   const port = await freePort();
-  return launch({
-    kind: 'nss',
-    command: bin,
-    args: ['-d', `sql:${db}`, '-n', 'leaf', '-p', String(port), ...(opts.args ?? [])],
-    netns: true,
-    lineBuffered: true,
-    ready: { listen: port },
-    stdin: opts.stdin,
-    startTimeoutMs: opts.startTimeoutMs,
-    tempDirs: [dir],
-  });
+  return listener(
+    'nss',
+    bin,
+    ['-d', `sql:${db}`, '-n', 'leaf', '-p', String(port), ...(opts.args ?? [])],
+    port,
+    dir,
+    opts,
+  );
 }
 
 /** Botan 2.19 `botan tls_server` (TLS 1.2 only) inside a fresh network namespace: it binds 0.0.0.0. */
@@ -218,17 +220,7 @@ export async function startBotanServer(opts: CommonOptions & { policy?: string }
   const port = await freePort();
   const args = ['tls_server', fullChainFile(opts, dir), opts.key, `--port=${port}`];
   if (opts.policy) args.push(`--policy=${opts.policy}`);
-  return launch({
-    kind: 'botan',
-    command: bin,
-    args: [...args, ...(opts.args ?? [])],
-    netns: true,
-    lineBuffered: true,
-    ready: { listen: port },
-    stdin: opts.stdin,
-    startTimeoutMs: opts.startTimeoutMs,
-    tempDirs: [dir],
-  });
+  return listener('botan', bin, [...args, ...(opts.args ?? [])], port, dir, opts);
 }
 
 /** Options of fixtures/peers/go/server.go. */

@@ -428,19 +428,9 @@ const S5_S_HS_KEY = fromHex('4646bfac1712c426cd78d8a24a8a6f6b');
 const S5_S_HS_IV = fromHex('c7d395c08d62f297d13768ea');
 // RFC 8448 §5, server step 'construct an EncryptedExtensions handshake message': EncryptedExtensions (28 octets)
 const S5_ENCRYPTED_EXTENSIONS = fromHex('080000180016000a0008000600170018001d001c0002400100000000');
-// RFC 8448 §5, server step 'construct a Certificate handshake message': Certificate (445 octets)
-const S5_CERTIFICATE = fromHex(
-  '0b0001b9000001b50001b0308201ac30820115a003020102020102300d06092a864886f70d01010b0500300e310c300a' +
-    '06035504031303727361301e170d3136303733303031323335395a170d3236303733303031323335395a300e310c300a' +
-    '0603550403130372736130819f300d06092a864886f70d010101050003818d0030818902818100b4bb498f8279303d98' +
-    '0836399b36c6988c0c68de55e1bdb826d3901a2461eafd2de49a91d015abbc9a95137ace6c1af19eaa6af98c7ced4312' +
-    '0998e187a80ee0ccb0524b1b018c3e0b63264d449a6d38e22a5fda430846748030530ef0461c8ca9d9efbfae8ea6d1d0' +
-    '3e2bd193eff0ab9a8002c47428a6d35a8d88d79f7f1e3f0203010001a31a301830090603551d1304023000300b060355' +
-    '1d0f0404030205a0300d06092a864886f70d01010b05000381810085aad2a0e5b9276b908c65f73a7267170618a54c5f' +
-    '8a7b337d2df7a594365417f2eae8f8a58c8f8172f9319cf36b7fd6c55b80f21a03015156726096fd335e5e67f2dbf102' +
-    '702e608ccae6bec1fc63a42a99be5c3eb7107c3c54e9b9eb2bd5203b1c3b84e0a8b2f759409ba3eac9d91d402dcc0cc8' +
-    'f8961229ac9187b42b4de10000',
-);
+// RFC 8448 §5, server step 'construct a Certificate handshake message': the §3 Certificate, byte for byte
+// (the same server certificate; the §5 transcript hashes prove the bytes).
+const S5_CERTIFICATE = S3_CERTIFICATE;
 // RFC 8448 §5, server step 'construct a CertificateVerify handshake message': CertificateVerify (136 octets)
 const S5_CERTIFICATE_VERIFY = fromHex(
   '0f0000840804008033ab13d4462707231b5dcae6c8190b63d1dabc74f28c395370da0b07e5b83066d0246a31acd95df4' +
