@@ -51,7 +51,12 @@ function pair(
   b: TestOwner,
 ): { a: RecordLayer; b: RecordLayer; ta: MemoryTransport; tb: MemoryTransport } {
   const [ta, tb] = memoryPair();
-  return { a: new RecordLayer(a), b: new RecordLayer(b), ta, tb };
+  const layers = { a: new RecordLayer(a), b: new RecordLayer(b) };
+  // Both write what a TLS 1.2 or 1.3 peer writes past its hello (RFC 8446 §5.1: 0x0303), so a
+  // reader whose owner knows the version takes their records (layer.ts checkRecordVersion).
+  layers.a.setRecordVersion(ProtocolVersion.TLS1_2);
+  layers.b.setRecordVersion(ProtocolVersion.TLS1_2);
+  return { ...layers, ta, tb };
 }
 
 /** The body lengths of the records waiting for `t`, read from their headers. */

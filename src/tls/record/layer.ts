@@ -133,6 +133,12 @@ export class RecordLayer {
     }
     const owner = this.owner;
     if (!owner.established) owner.handshakeBytes.read += 5 + rec.body.length;
+    // A plaintext alert is read whatever its version (OpenSSL lets a plaintext alert with the wrong
+    // version end the connection without answering it): a peer that refuses our hello may not
+    // have switched its record version yet.
+    const plainAlert =
+      rec.type === ContentType.alert && (this.readProt.isNull || this.isPlaintext13(rec.type, rec.body));
+    if (!plainAlert) checkRecordVersion(owner.version, rec.version);
     if (owner.takeUnopened?.(rec.type, rec.body)) {
       /* taken as it is */
     } else if (this.isPlaintext13(rec.type, rec.body) && owner.version === ProtocolVersion.TLS1_3) {
@@ -367,6 +373,21 @@ export class RecordLayer {
 
   private trace(direction: 'sent' | 'received', version: number, contentType: number, bytes: Uint8Array, name: string) {
     this.owner.message?.({ direction, version, contentType, bytes, name });
+  }
+}
+
+/**
+ * The record version once the version is negotiated (OpenSSL tls_get_more_records, BoringSSL
+ * tls_open_record: WRONG_VERSION_NUMBER). TLS 1.0-1.2: every record after the ServerHello carries
+ * the negotiated version (RFC 5246 Appendix E.1), else protocol_version. TLS 1.3: every record
+ * carries legacy_record_version 0x0303 (RFC 8446 §5.1); OpenSSL answers another with decode_error.
+ */
+function checkRecordVersion(negotiated: number | null, version: number): void {
+  if (negotiated === null) return;
+  if (negotiated === ProtocolVersion.TLS1_3) {
+    if (version !== ProtocolVersion.TLS1_2) throw new TlsAlert(AlertDescription.decode_error, 'wrong version number');
+  } else if (version !== negotiated) {
+    throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
   }
 }
 
