@@ -16,6 +16,7 @@ import { KeySchedule, finishedVerifyData } from './keyschedule.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readCookie, readHrrKeyShare, readSelectedVersion } from '../codec/extensions.js';
 import {
+  DOWNGRADE_JDK11,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
   decodeServerHello,
@@ -298,13 +299,14 @@ export class ClientHandshake {
     if (afterHrr && !tls13) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
     if (tls13 && sh.legacyVersion !== ProtocolVersion.TLS1_2)
       throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
-    // RFC 8446 §4.1.3: a client that offered TLS 1.3 refuses both sentinels below 1.3; one that
-    // offered TLS 1.2 refuses DOWNGRD\x00 when the server picked TLS 1.1 or below.
+    // RFC 8446 §4.1.3: a client that offered TLS 1.3 refuses both sentinels below 1.3 (and, as
+    // BoringSSL's client, the JDK 11 workaround's marker); one that offered TLS 1.2 refuses
+    // DOWNGRD\x00 when the server picked TLS 1.1 or below.
     const tail = sh.random.subarray(24);
     if (
       (version < ProtocolVersion.TLS1_3 &&
         offered.includes(ProtocolVersion.TLS1_3) &&
-        (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))) ||
+        [DOWNGRADE_TLS12, DOWNGRADE_TLS11, DOWNGRADE_JDK11].some((d) => equalBytes(tail, d))) ||
       (version < ProtocolVersion.TLS1_2 &&
         offered.includes(ProtocolVersion.TLS1_2) &&
         equalBytes(tail, DOWNGRADE_TLS11))
