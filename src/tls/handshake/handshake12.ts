@@ -14,6 +14,7 @@ import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type Serv
 import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
 import {
+  checkPointFormats,
   checkServerExtensions,
   checkSuiteAndCompression,
   chooseClientCredential,
@@ -130,6 +131,7 @@ export class Tls12Handshake {
     const suite = suiteById(sh.cipherSuite);
     if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
     checkServerExtensions('ServerHello12', sh.extensions, offered);
+    checkPointFormats(sh.extensions);
     info.secureRenegotiation = checkRenegotiationInfo(sh, this.c.previous, host.options.legacyServerConnect);
     const ems = !!findExtension(sh.extensions, ExtensionType.extended_master_secret);
     const etm = suite.cipher.kind === 'cbc' && !!findExtension(sh.extensions, ExtensionType.encrypt_then_mac);
@@ -137,6 +139,10 @@ export class Tls12Handshake {
     if (findExtension(sh.extensions, ExtensionType.server_name)) info.sniAcknowledged = true;
     negotiateMaxFragmentLength(sh.extensions, host.options, info);
     const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
+    // Echoing an ID we offered without resuming (our RFC 8446 §D.4 random one): RFC 5246 §7.4.1.3
+    // has the server assign a new ID (BoringSSL SERVER_ECHOED_INVALID_SESSION_ID).
+    if (!resumed && sid.length > 0 && equalBytes(sh.sessionId, sid))
+      throw illegalParameter('server echoed a session ID it did not resume');
     const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
     if (s && resumed) {
       // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed

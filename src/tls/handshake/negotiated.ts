@@ -6,7 +6,7 @@
  */
 import { AlertDescription } from '../codec/alerts.js';
 import { utf8 } from '../codec/bytes.js';
-import { findExtension, readSelectedAlpn, type Extension } from '../codec/extensions.js';
+import { findExtension, readEcPointFormats, readSelectedAlpn, type Extension } from '../codec/extensions.js';
 import type { ServerHello } from '../codec/handshake.js';
 import { sigSchemeById, type SignatureScheme } from '../codec/sigschemes.js';
 import { ExtensionType, extensionName, isRecognizedExtension, maxFragmentLengthBytes } from '../codec/registry.js';
@@ -80,6 +80,16 @@ export function checkServerExtensions(
     if (!allowed || !solicited)
       throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in ${where}`);
   }
+}
+
+/**
+ * ec_point_formats in a ServerHello (RFC 8422 §5.2): a non-empty list that must contain
+ * uncompressed(0), the only format anyone uses; without it illegal_parameter (as BoringSSL and Go).
+ */
+export function checkPointFormats(exts: readonly Extension[]): void {
+  const e = findExtension(exts, ExtensionType.ec_point_formats);
+  if (!e) return;
+  if (!readEcPointFormats(e.data).includes(0)) throw illegalParameter('ec_point_formats without uncompressed');
 }
 
 /** A ServerHello's cipher suite is one we offered and its compression is null (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3). */
