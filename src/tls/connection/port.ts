@@ -12,6 +12,7 @@ import type { HandshakeMsg } from '../record/hsbuffer.js';
 import type { RecordProtection } from '../record/protection.js';
 import { toHex } from '../codec/bytes.js';
 import type { Session } from '../session/session.js';
+import { unexpectedMessage } from '../errors.js';
 
 /** Callbacks for traces and session capture; all optional. */
 export interface ConnectionEvents {
@@ -111,6 +112,9 @@ export class ConnectionPort implements HandshakeHost {
   }
   setWriteProtection(p: RecordProtection): void {
     this.records.setWriteProtection(p);
+  }
+  endOfFlight(): void {
+    if (this.records.handshakeBuffered) throw unexpectedMessage('excess handshake data after the end of a flight');
   }
   setRecordVersion(v: number): void {
     this.records.setRecordVersion(v);

@@ -243,6 +243,7 @@ export class ClientHandshake {
     }
     this.checkCommonServerHello(hrr, sent.hello, true);
     checkServerExtensions('HelloRetryRequest', hrr.extensions, sent.hello.extensions);
+    this.host.endOfFlight();
     const suite = suiteById(hrr.cipherSuite);
     if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
     const ks = findExtension(hrr.extensions, ExtensionType.key_share);

@@ -288,6 +288,7 @@ export class Tls12Handshake {
   ): void {
     const { host, info, transcript } = this.c;
     expectEmptyBody(body, 'ServerHelloDone');
+    host.endOfFlight();
     transcript.add(raw);
     host.state('TLS_ST_CR_SRVR_DONE');
     const { hello, peerChain } = kx;

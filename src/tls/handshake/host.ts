@@ -14,6 +14,12 @@ export interface HandshakeHost {
   sendChangeCipherSpec(): void;
   /** Installs protection for records read from now on (the reassembly buffer must be empty). */
   setReadProtection(p: RecordProtection): void;
+  /**
+   * The server's flight ended (HelloRetryRequest, TLS 1.2 ServerHelloDone) and ours goes out: no
+   * part of a further handshake message may wait (BoringSSL EXCESS_HANDSHAKE_DATA; RFC 8446 §5.1
+   * for the messages before a key change), else unexpected_message.
+   */
+  endOfFlight(): void;
   /** Installs protection for records written from now on. */
   setWriteProtection(p: RecordProtection): void;
   /** Sets the legacy record version for records written from now on. */

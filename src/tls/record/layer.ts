@@ -106,6 +106,10 @@ export class RecordLayer {
     return this.appData.reduce((n, c) => n + c.length, 0);
   }
 
+  /** Part of a handshake message (or a whole one not yet handled) waits in the reassembly buffer. */
+  get handshakeBuffered(): boolean {
+    return !this.hsBuf.empty;
+  }
   /** Installs protection for records read from now on (the reassembly buffer must be empty). */
   setReadProtection(p: RecordProtection): void {
     if (!this.hsBuf.empty) throw unexpectedMessage('handshake message not aligned with a key change');
