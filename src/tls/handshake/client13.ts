@@ -234,6 +234,8 @@ export class Tls13Client {
     if (msg.context.length !== 0) throw illegalParameter('non-empty certificate_request_context from server');
     const leaf = msg.entries[0];
     if (!leaf) throw decodeError('server sent no certificate');
+    // RFC 8446 §4.4.2: each entry's extensions must answer ones our ClientHello sent (§4.2 alerts).
+    for (const e of msg.entries) checkServerExtensions('Certificate', e.extensions, this.o.hello.extensions);
     const peerKey = certificateKey(leaf.der);
     stapledOcsp(leaf.extensions, this.o.host.options, this.o.info);
     verifyPeer(

@@ -16,19 +16,20 @@ import type { ConnectionInfo, ContextOptions } from '../types.js';
 import { ownKey, schemeFitsKey } from './auth.js';
 
 /** The server messages whose extensions the client checks. */
-export type ServerExtensionMessage = 'ServerHello12' | 'ServerHello13' | 'HelloRetryRequest' | 'EncryptedExtensions';
+export type ServerExtensionMessage =
+  'ServerHello12' | 'ServerHello13' | 'HelloRetryRequest' | 'EncryptedExtensions' | 'Certificate';
 
 const E = ExtensionType;
 
 /**
- * Where each extension may appear in what a server sends before its Certificate: the RFC 8446
- * §4.2 table (SH, HRR, EE columns; record_size_limit from RFC 8449 §4) and, for a TLS 1.2
+ * Where each extension may appear in what a server sends up to its Certificate: the RFC 8446
+ * §4.2 table (SH, HRR, EE, CT columns; record_size_limit from RFC 8449 §4) and, for a TLS 1.2
  * ServerHello, RFC 5246 §7.4.1.4 with RFC 6066, 7301, 7366, 7627, 8422, 5077, 5746, 6962.
  */
 const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.server_name, ['ServerHello12', 'EncryptedExtensions']],
   [E.max_fragment_length, ['ServerHello12', 'EncryptedExtensions']],
-  [E.status_request, ['ServerHello12']],
+  [E.status_request, ['ServerHello12', 'Certificate']],
   // In a TLS 1.2 ServerHello as an answer to ours: RFC 8422 §5.2 defines none, but servers send
   // one and BoringSSL, OpenSSL and Go ignore it (BoGo SupportedCurves-ServerHello-TLS12).
   [E.supported_groups, ['ServerHello12', 'EncryptedExtensions']],
@@ -36,7 +37,7 @@ const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.use_srtp, ['EncryptedExtensions']],
   [E.heartbeat, ['EncryptedExtensions']],
   [E.application_layer_protocol_negotiation, ['ServerHello12', 'EncryptedExtensions']],
-  [E.signed_certificate_timestamp, ['ServerHello12']],
+  [E.signed_certificate_timestamp, ['ServerHello12', 'Certificate']],
   [E.client_certificate_type, ['EncryptedExtensions']],
   [E.server_certificate_type, ['EncryptedExtensions']],
   [E.encrypt_then_mac, ['ServerHello12']],
