@@ -135,6 +135,11 @@ export interface ConnectionInfo {
   earlyData: 'not sent' | 'rejected' | 'accepted';
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
+  /**
+   * TLS 1.0-1.2 with ContextOptions.ignoreRsaKeyUsage: the RSA leaf's keyUsage did not allow its use
+   * and was let through (BoringSSL SSL_was_key_usage_invalid).
+   */
+  keyUsageInvalid?: boolean;
   /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
 }
@@ -193,4 +198,11 @@ export interface ContextOptions {
    * SSL_OP_LEGACY_SERVER_CONNECT). Default true; such a server is never renegotiated with.
    */
   legacyServerConnect: boolean;
+  /**
+   * TLS 1.0-1.2: accept an RSA server leaf whose keyUsage forbids its use (digitalSignature for
+   * ECDHE/DHE, keyEncipherment for RSA key exchange) and only report it (keyUsageInvalid), as
+   * BoringSSL's SSL_set_enforce_rsa_key_usage(0). Default false: refused (unsupported_certificate).
+   * TLS 1.3 and ECDSA/EdDSA leaves are always checked.
+   */
+  ignoreRsaKeyUsage?: boolean;
 }

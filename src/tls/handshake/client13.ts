@@ -13,7 +13,7 @@ import {
   nextTrafficSecret,
   resumptionPsk,
 } from './keyschedule.js';
-import { certificateKey, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
+import { certificateKey, checkLeafKeyUsage, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
 import {
@@ -237,6 +237,7 @@ export class Tls13Client {
     // RFC 8446 §4.4.2: each entry's extensions must answer ones our ClientHello sent (§4.2 alerts).
     for (const e of msg.entries) checkServerExtensions('Certificate', e.extensions, this.o.hello.extensions);
     const peerKey = certificateKey(leaf.der);
+    checkLeafKeyUsage(peerKey, 'sign', true, this.o.host.options, this.o.info);
     stapledOcsp(leaf.extensions, this.o.host.options, this.o.info);
     verifyPeer(
       this.o.host.options,

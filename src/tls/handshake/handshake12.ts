@@ -6,7 +6,7 @@
  */
 import type { HandshakeHost } from './host.js';
 import type { Transcript } from './transcript.js';
-import { certificateKey, type PeerKey } from './auth.js';
+import { certificateKey, checkLeafCurve12, checkLeafKeyUsage, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
 import { finished12, prfHashFor, type PrfHash } from './prf.js';
 import { checkRenegotiationInfo } from './renegotiation.js';
@@ -250,6 +250,8 @@ export class Tls12Handshake {
     const peerKey = certificateKey(leaf);
     if (!keyFitsKeyExchange(hello.suite.kx, peerKey, hello.version))
       throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
+    checkLeafCurve12(peerKey, this.c.host.options);
+    checkLeafKeyUsage(peerKey, hello.suite.kx === 'RSA' ? 'encipher' : 'sign', false, this.c.host.options, this.c.info);
     verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
     this.c.transcript.add(raw);
     // RSA key exchange: no ServerKeyExchange, the certificate's key encrypts the pre-master (§7.4.3).
