@@ -91,6 +91,9 @@ export function checkHandshake(conn: Connection, c: ShimConfig, isResume: boolea
     if (want && want !== info.cipherSuite) return `Cipher ID was ${hex4(info.cipherSuite)}, wanted ${hex4(want)}`;
   }
   if (peerChain(conn).length === 0) return 'Received no peer certificate but expected one.';
+  // SSL_was_key_usage_invalid.
+  if (c.bool('-expect-key-usage-invalid') !== (info.keyUsageInvalid === true))
+    return `key usage was${info.keyUsageInvalid ? '' : ' not'} invalid, but we expected the opposite`;
   const hrr = info.handshake === 'full-hrr' || st.usedHrr === true;
   if ((c.bool('-expect-hrr') && !hrr) || (c.bool('-expect-no-hrr') && hrr))
     return `Got ${hrr ? '' : 'no '}HRR, but wanted opposite.`;

@@ -118,6 +118,8 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
     };
   }
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
+  // SSL_set_enforce_rsa_key_usage(ssl, 0): an RSA leaf's keyUsage is only reported in TLS 1.0-1.2.
+  if (c.bool('-ignore-rsa-key-usage')) o.ignoreRsaKeyUsage = true;
   signingPrefs(c, o);
   return o;
 }

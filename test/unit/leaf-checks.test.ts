@@ -106,3 +106,18 @@ test('TLS 1.3: the same offer takes the P-256 leaf (the curve is bound by the si
   handshake(pair);
   assert.equal(pair.conn.handshake.info.version, ProtocolVersion.TLS1_3);
 });
+
+test('TLS 1.2 RSA key exchange: the leaf must allow keyEncipherment (BoGo RSAKeyUsage-Client-WantEncipherment-*)', async () => {
+  const RSA_AES128_GCM = 0x009c;
+  const client = { cipherSuites12: [RSA_AES128_GCM] };
+  const server = { version: ProtocolVersion.TLS1_2, suite: RSA_AES128_GCM } as const;
+  const refused = await pairWith({ ...server, ...leafWithUsage(RSA_KEY, [0]) }, client);
+  assertRefused(refused, AlertDescription.unsupported_certificate, /keyUsage lacks keyEncipherment/);
+  const waived = await pairWith({ ...server, ...leafWithUsage(RSA_KEY, [0]) }, { ...client, ignoreRsaKeyUsage: true });
+  handshake(waived);
+  assert.equal(waived.conn.handshake.info.keyUsageInvalid, true);
+  const fine = await pairWith({ ...server, ...leafWithUsage(RSA_KEY, [2]) }, client);
+  handshake(fine);
+  assert.equal(fine.conn.handshake.info.cipherSuite, RSA_AES128_GCM);
+  assert.equal(fine.conn.handshake.info.keyUsageInvalid, undefined);
+});
