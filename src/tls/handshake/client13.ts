@@ -5,25 +5,17 @@
  * RFC's message order, and any other message is unexpected_message.
  */
 import type { HelloOutcome } from './hello-outcome.js';
-import {
-  KeySchedule,
-  trafficKeys,
-  finishedVerifyData,
-  verifyFinished,
-  nextTrafficSecret,
-  resumptionPsk,
-} from './keyschedule.js';
+import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret } from './keyschedule.js';
 import { certificateKey, checkLeafKeyUsage, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
+import { ticketSession } from './ticket13.js';
 import {
   checkServerExtensions,
   chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
-  renewedFacts,
   restoreSessionFacts,
-  sessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readSelectedIdentity, readServerKeyShare, readU16List } from '../codec/extensions.js';
@@ -33,17 +25,15 @@ import {
   decodeCertificateVerify,
   decodeEncryptedExtensions,
   decodeKeyUpdate,
-  decodeNewSessionTicket13,
   encodeCertificate,
   encodeCertificateVerify,
   frameHandshake,
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { Reader, Writer } from '../codec/bytes.js';
+import { Writer } from '../codec/bytes.js';
 import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
-import { createSession, sessionFromTls13Ticket } from '../session/session.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -71,9 +61,6 @@ type State13 =
   | { k: 'wait_finished'; certRequest?: CertRequest13 }
   /** Application traffic secrets in force; NewSessionTicket and KeyUpdate may arrive (§4.6). */
   | { k: 'connected'; app: TrafficSecrets; resumptionMaster: Uint8Array };
-
-/** RFC 8446 §4.6.1: ticket lifetimes above seven days are illegal_parameter. */
-const MAX_TICKET_LIFETIME = 604800;
 
 /** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
 /** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
@@ -332,7 +319,7 @@ export class Tls13Client {
     if (s.k !== 'connected') throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
     switch (type) {
       case HandshakeType.new_session_ticket:
-        this.onNewSessionTicket(body, s.resumptionMaster);
+        this.kept.host.newSession(ticketSession(this.kept, body, s.resumptionMaster, this.resumed));
         break;
       case HandshakeType.key_update:
         this.onKeyUpdate(body, s.app);
@@ -341,39 +328,6 @@ export class Tls13Client {
         throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
     }
     return handshakeName(type);
-  }
-
-  /** NewSessionTicket (RFC 8446 §4.6.1) → a resumable session with the resumption PSK. */
-  private onNewSessionTicket(body: Uint8Array, resumptionMaster: Uint8Array): void {
-    const { host, suite, info } = this.kept;
-    const t = decodeNewSessionTicket13(body);
-    if (t.lifetime > MAX_TICKET_LIFETIME) throw illegalParameter('ticket lifetime above 7 days');
-    let maxEarlyData = 0;
-    const early = findExtension(t.extensions, ExtensionType.early_data);
-    if (early) {
-      // early_data in NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
-      if (early.data.length !== 4) throw decodeError('bad early_data in NewSessionTicket');
-      maxEarlyData = new Reader(early.data, 'early_data').u32();
-    }
-    const p = host.options.provider;
-    const psk = resumptionPsk(p, suite.hash, resumptionMaster, t.nonce);
-    info.tickets++;
-    const now = host.options.now();
-    const base = createSession({
-      version: ProtocolVersion.TLS1_3,
-      cipherSuite: suite.id,
-      masterKey: psk,
-      ...renewedFacts(sessionFacts(info, now), this.resumed ? this.kept.pskSession : undefined),
-    });
-    host.newSession(
-      sessionFromTls13Ticket(
-        base,
-        { lifetime: t.lifetime, ageAdd: t.ageAdd, ticket: t.ticket, maxEarlyData },
-        psk,
-        now,
-        (d) => p.digest('sha256', d),
-      ),
-    );
   }
 
   /** KeyUpdate (RFC 8446 §4.6.3): new read keys; answer update_requested with our own update. */
