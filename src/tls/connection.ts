@@ -146,6 +146,7 @@ export class Connection extends ConnectionPort {
         this.sendFragment(),
         this.handshake.info.appBytes,
       );
+      if (n > 0) this.handshake.appDataSent();
       return n >= 0 ? n : this.writeFailure(this.writer.stall);
     });
   }

@@ -178,6 +178,11 @@ export class ClientHandshake {
     }
   }
 
+  /** Application data went out (TLS 1.3: the next update_requested is answered again, RFC 8446 §4.6.3). */
+  appDataSent(): void {
+    if (this.state.k === 'tls13') this.state.flow.appDataSent();
+  }
+
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
     const s = this.state;

@@ -74,6 +74,8 @@ export class Tls13Client {
   /** The hello outcome (ClientHello, ServerHello, key shares, transcript) until release(). */
   private outcome: HelloOutcome | null;
   private readonly kept: Kept13;
+  /** A KeyUpdate answering update_requested went out and no application data since (§4.6.3). */
+  private keyUpdateAnswered = false;
 
   /** ServerHello for TLS 1.3 (RFC 8446 §4.1.3): the PSK and key share, then the handshake keys. */
   constructor(o: HelloOutcome) {
@@ -330,14 +332,26 @@ export class Tls13Client {
     return handshakeName(type);
   }
 
-  /** KeyUpdate (RFC 8446 §4.6.3): new read keys; answer update_requested with our own update. */
+  /**
+   * KeyUpdate (RFC 8446 §4.6.3): new read keys; update_requested is answered with our own update,
+   * once until we next send application data: "an implementation which receives multiple
+   * KeyUpdates while it is silent [responds] with a single update" (BoringSSL key_update_pending).
+   */
   private onKeyUpdate(body: Uint8Array, app: TrafficSecrets): void {
     const { host, suite } = this.kept;
     const req = decodeKeyUpdate(body);
     if (req !== 0 && req !== 1) throw illegalParameter('bad KeyUpdate request value');
     app.server = nextTrafficSecret(host.options.provider, suite.hash, app.server);
     host.setReadProtection(this.protection(app.server));
-    if (req === 1) this.sendKeyUpdate(false);
+    if (req === 1 && !this.keyUpdateAnswered) {
+      this.sendKeyUpdate(false);
+      this.keyUpdateAnswered = true;
+    }
+  }
+
+  /** Application data went out under our current keys: the next update_requested gets an answer again. */
+  appDataSent(): void {
+    this.keyUpdateAnswered = false;
   }
 
   /** Sends KeyUpdate and switches our write keys (RFC 8446 §4.6.3); only once connected. */
