@@ -166,6 +166,11 @@ export interface ContextOptions {
    */
   signingAlgorithms?: number[];
   alpn: string[];
+  /**
+   * Accept a protocol the server selected that we did not offer (RFC 7301 §3.2 says to refuse it;
+   * BoringSSL SSL_CTX_set_allow_unknown_alpn_protos). Default false: illegal_parameter.
+   */
+  allowUnknownAlpn?: boolean;
   /** Trust anchors as DER certificates; empty means nothing is trusted. */
   trustAnchors: Uint8Array[];
   /** Verify the chain (on by default). When false verification still runs and is reported. */

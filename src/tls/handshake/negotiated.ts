@@ -99,12 +99,13 @@ export function checkSuiteAndCompression(sh: ServerHello, offeredSuites: readonl
   if (sh.compression !== 0) throw illegalParameter('non-zero compression method');
 }
 
-/** ALPN (RFC 7301 §3.1): the server selects exactly one protocol, and one we offered. */
+/** ALPN (RFC 7301 §3.1): the server selects exactly one protocol, and one we offered (unless allowUnknownAlpn). */
 export function negotiateAlpn(exts: readonly Extension[], o: ContextOptions, info: ConnectionInfo): void {
   const e = findExtension(exts, E.application_layer_protocol_negotiation);
   if (!e) return;
   const proto = readSelectedAlpn(e.data);
-  if (!o.alpn.includes(proto)) throw illegalParameter(`server selected ALPN protocol ${proto} we did not offer`);
+  if (!o.alpn.includes(proto) && !o.allowUnknownAlpn)
+    throw illegalParameter(`server selected ALPN protocol ${proto} we did not offer`);
   info.alpn = proto;
 }
 
