@@ -11,6 +11,7 @@ import { ConnectionPort } from './connection/port.js';
 import type { IoStep } from './record/layer.js';
 import { PendingWrite, type WriteStall } from './record/write.js';
 import { AlertDescription, AlertLevel } from './codec/alerts.js';
+import { ProtocolVersion } from './codec/names.js';
 import { strerror } from './errno.js';
 import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
@@ -211,6 +212,19 @@ export class Connection extends ConnectionPort {
     if (!s) return;
     s.notResumable = true;
     this.ctx.sessions.delete(s);
+  }
+
+  /**
+   * SSL_get_tls_unique: the tls-unique channel binding (RFC 5929 §3.1) of a TLS 1.0-1.2 connection,
+   * null before the handshake completes and for TLS 1.3, which has none (RFC 9266: tls-exporter instead).
+   * Also null for a resumption without the extended master secret: the triple handshake attack makes
+   * its value shareable by two connections (RFC 7627 §1; BoringSSL refuses it too).
+   */
+  tlsUnique(): Uint8Array | null {
+    const info = this.handshake.info;
+    if (!this.handshake.done || info.version === ProtocolVersion.TLS1_3) return null;
+    if (info.resumed && !info.extendedMasterSecret) return null;
+    return info.tlsUnique ?? null;
   }
 
   /** Sends a KeyUpdate (TLS 1.3), optionally asking the peer to update too. */

@@ -136,6 +136,11 @@ export interface ConnectionInfo {
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
   /**
+   * TLS 1.0-1.2: the verify_data of the first Finished of the latest handshake (ours in a full
+   * handshake, the server's in a resumption), the tls-unique channel binding (RFC 5929 §3.1).
+   */
+  tlsUnique?: Uint8Array;
+  /**
    * TLS 1.0-1.2 with ContextOptions.ignoreRsaKeyUsage: the RSA leaf's keyUsage did not allow its use
    * and was let through (BoringSSL SSL_was_key_usage_invalid).
    */

@@ -167,6 +167,13 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
       throw new ShimFailure('Extra SSL_do_handshake was not a no-op.');
     st.gotNewSession = false;
   }
+  // SSL_get_tls_unique, written for the runner to compare (bssl_shim DoExchange).
+  if (c.bool('-tls-unique')) {
+    const unique = conn.tlsUnique();
+    if (!unique) throw new ShimFailure('failed to get tls-unique');
+    if (unique.length !== 12) throw new ShimFailure(`expected 12 bytes of tls-unique but got ${unique.length}`);
+    await sc.writeAll(unique);
+  }
   if (c.bool('-write-different-record-sizes')) {
     const buf = new Uint8Array(32769).fill(0x42);
     for (const len of [0, 1, 255, 256, 257, 16383, 16384, 16385, 32767, 32768, 32769])

@@ -10,7 +10,7 @@ import { HandshakeType } from '../../src/tls/codec/handshake.js';
 import { ProtocolVersion } from '../../src/tls/codec/names.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { editServerHello, onHandshake, runHostile, setExt } from '../helpers/hostile-server.js';
-import { connectPair, handshake } from '../helpers/tls-server.js';
+import { ServerStore, connectPair, handshake, type TestPair } from '../helpers/tls-server.js';
 
 /** A TLS 1.2 server whose ServerHello selects ALPN "baz" whatever we offered. */
 const selectsBaz = () => ({
@@ -34,4 +34,39 @@ test('ALPN with allowUnknownAlpn: the unoffered protocol is accepted and reporte
   const pair = await connectPair(selectsBaz(), { alpn: ['foo', 'bar'], allowUnknownAlpn: true });
   handshake(pair);
   assert.equal(pair.conn.handshake.info.alpn, 'baz');
+});
+
+/** The verify_data of the Finished message the client sent or received. */
+function finished(pair: TestPair, direction: 'sent' | 'received'): string {
+  const m = pair.messages.find(
+    (e) => e.direction === direction && e.contentType === 22 && e.bytes[0] === HandshakeType.finished,
+  );
+  assert.ok(m, `no ${direction} Finished`);
+  return Buffer.from(m.bytes.subarray(4)).toString('hex');
+}
+
+const hex = (b: Uint8Array | null): string | null => (b ? Buffer.from(b).toString('hex') : null);
+
+for (const ems of [true, false]) {
+  test(`tls-unique (RFC 5929 §3.1), TLS 1.2 ${ems ? 'with' : 'without'} EMS: the first Finished; none for a resumption without EMS`, async () => {
+    const store = new ServerStore();
+    const server = { version: ProtocolVersion.TLS1_2, store, sessionCache: true, ticket12: false, ems } as const;
+    const full = await connectPair(server);
+    assert.equal(full.conn.tlsUnique(), null, 'nothing before the handshake');
+    handshake(full);
+    assert.equal(hex(full.conn.tlsUnique()), finished(full, 'sent'), 'full handshake: our Finished');
+    const session = full.sessions[0];
+    assert.ok(session);
+    const resumed = await connectPair(server, {}, { session });
+    handshake(resumed);
+    assert.equal(resumed.conn.handshake.info.resumed, true);
+    // BoGo TLSUnique-Resume-{EMS,NoEMS}-Client: the server's Finished, or nothing (RFC 7627 §1).
+    assert.equal(hex(resumed.conn.tlsUnique()), ems ? finished(resumed, 'received') : null);
+  });
+}
+
+test('tls-unique: none for TLS 1.3 (RFC 9266)', async () => {
+  const pair = await connectPair({ version: ProtocolVersion.TLS1_3 });
+  handshake(pair);
+  assert.equal(pair.conn.tlsUnique(), null);
 });

@@ -139,8 +139,7 @@ export class Tls12Handshake {
     if (findExtension(sh.extensions, ExtensionType.server_name)) info.sniAcknowledged = true;
     negotiateMaxFragmentLength(sh.extensions, host.options, info);
     const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
-    // Echoing an ID we offered without resuming (our RFC 8446 §D.4 random one): RFC 5246 §7.4.1.3
-    // has the server assign a new ID (BoringSSL SERVER_ECHOED_INVALID_SESSION_ID).
+    // RFC 5246 §7.4.1.3: a full handshake gets a new ID, not ours echoed (BoringSSL SERVER_ECHOED_INVALID_SESSION_ID).
     if (!resumed && sid.length > 0 && equalBytes(sh.sessionId, sid))
       throw illegalParameter('server echoed a session ID it did not resume');
     const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
@@ -387,6 +386,7 @@ export class Tls12Handshake {
     this.c.transcript.add(raw);
     this.c.host.state('TLS_ST_CR_FINISHED');
     const client = flight.clientVerifyData ?? this.sendCcsAndFinished(hello, keys);
+    this.c.info.tlsUnique = flight.clientVerifyData ? client : server; // RFC 5929 §3.1: the first Finished
     this.state = { k: 'done' };
     // A full handshake makes a session; a resumption makes one only when the server renewed the
     // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
