@@ -172,6 +172,11 @@ export interface ContextOptions {
   signingAlgorithms?: number[];
   alpn: string[];
   /**
+   * Send TLS_FALLBACK_SCSV (RFC 7507; s_client -fallback_scsv, BoringSSL SSL_set_mode
+   * SSL_MODE_SEND_FALLBACK_SCSV): this connection is a retry with a lowered maximum version.
+   */
+  fallbackScsv?: boolean;
+  /**
    * Accept a protocol the server selected that we did not offer (RFC 7301 §3.2 says to refuse it;
    * BoringSSL SSL_CTX_set_allow_unknown_alpn_protos). Default false: illegal_parameter.
    */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, selectedAlpnExt } from '../../src/tls/codec/extensions.js';
 import { HandshakeType } from '../../src/tls/codec/handshake.js';
-import { ProtocolVersion } from '../../src/tls/codec/names.js';
+import { ProtocolVersion, TLS_FALLBACK_SCSV } from '../../src/tls/codec/names.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { editServerHello, onHandshake, runHostile, setExt } from '../helpers/hostile-server.js';
 import { ServerStore, connectPair, handshake, type TestPair } from '../helpers/tls-server.js';
@@ -69,4 +69,17 @@ test('tls-unique: none for TLS 1.3 (RFC 9266)', async () => {
   const pair = await connectPair({ version: ProtocolVersion.TLS1_3 });
   handshake(pair);
   assert.equal(pair.conn.tlsUnique(), null);
+});
+
+test('fallbackScsv: TLS_FALLBACK_SCSV (0x5600) goes last in the cipher suites (RFC 7507 §4); absent by default', async () => {
+  const plain = await connectPair({ version: ProtocolVersion.TLS1_2 }, { maxVersion: ProtocolVersion.TLS1_2 });
+  handshake(plain);
+  assert.ok(!plain.server.clientHellos[0]?.cipherSuites.includes(TLS_FALLBACK_SCSV));
+  const fallback = await connectPair(
+    { version: ProtocolVersion.TLS1_2 },
+    { maxVersion: ProtocolVersion.TLS1_2, fallbackScsv: true },
+  );
+  handshake(fallback);
+  assert.equal(fallback.server.clientHellos[0]?.cipherSuites.at(-1), TLS_FALLBACK_SCSV);
+  assert.equal(fallback.conn.handshake.info.version, ProtocolVersion.TLS1_2);
 });

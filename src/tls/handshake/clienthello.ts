@@ -27,6 +27,7 @@ import {
   ProtocolVersion,
   suiteById,
   suiteMinVersion,
+  TLS_FALLBACK_SCSV,
   type GroupName,
   type HashName,
 } from '../codec/names.js';
@@ -164,7 +165,8 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
     legacyVersion: maxLegacyVersion(o) ?? ProtocolVersion.TLS1_2,
     random: h.random,
     sessionId: h.sessionId,
-    cipherSuites: offeredSuites(o),
+    // RFC 7507 §4: the fallback SCSV goes after the suites, and only in a deliberate fallback.
+    cipherSuites: o.fallbackScsv ? [...offeredSuites(o), TLS_FALLBACK_SCSV] : offeredSuites(o),
     extensions,
   };
   const encode = (): Uint8Array => frameHandshake(HandshakeType.client_hello, encodeClientHello(hello));
