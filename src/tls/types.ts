@@ -137,6 +137,10 @@ export interface ConnectionInfo {
   ocspResponse?: Uint8Array;
   /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
+  /** Warning alerts received and tolerated (TLS 1.2: e.g. unrecognized_name), by name, in order. */
+  warningAlerts: string[];
+  /** TLS 1.2 renegotiations completed (SSL_num_renegotiations). */
+  renegotiations: number;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -193,4 +197,21 @@ export interface ContextOptions {
    * SSL_OP_LEGACY_SERVER_CONNECT). Default true; such a server is never renegotiated with.
    */
   legacyServerConnect: boolean;
+  /**
+   * What the client does with a TLS 1.2 HelloRequest (BoringSSL's ssl_renegotiate_mode_t): 'never'
+   * refuses it, 'once' accepts the first one, 'freely' every one (up to maxRenegotiations),
+   * 'ignore' drops it. A refusal is a no_renegotiation alert that ends the connection, as
+   * BoringSSL's ssl_do_renegotiate sends it. Default 'freely', as OpenSSL accepts a secure one.
+   */
+  renegotiation: RenegotiationMode;
+  /** Renegotiations accepted per connection before the next HelloRequest is refused (default: no bound). */
+  maxRenegotiations: number;
+  /**
+   * Renegotiate with a server that did not send renegotiation_info (OpenSSL's
+   * SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION). Default false: RFC 5746 §4.2 recommends refusing.
+   */
+  allowUnsafeLegacyRenegotiation: boolean;
 }
+
+/** A TLS 1.2 client's answer to HelloRequest (BoringSSL SSL_set_renegotiate_mode). */
+export type RenegotiationMode = 'never' | 'once' | 'freely' | 'ignore';

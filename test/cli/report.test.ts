@@ -79,6 +79,8 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     maxSendFragment: 16384,
     earlyData: 'not sent',
     certificateCompression: null,
+    warningAlerts: [],
+    renegotiations: 0,
     ...over,
   };
 }

@@ -106,8 +106,11 @@ export interface Handshake12Params {
   /** The session ID we offered, and its session (RFC 5246 §7.4.1.2), for resumption. */
   offeredSessionId: Uint8Array;
   session: Session | undefined;
-  /** verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4), or null initially. */
-  previous: VerifyData | null;
+  /**
+   * verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4) and whether it
+   * had secure renegotiation, or null initially.
+   */
+  previous: (VerifyData & { secure: boolean }) | null;
   /** The negotiated version (TLS 1.0 to 1.2; a renegotiation keeps it). */
   version: number;
   /** Our ClientHello's legacy_version, which an RSA pre-master secret repeats (RFC 5246 §7.4.7.1). */
