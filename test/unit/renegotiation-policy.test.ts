@@ -7,7 +7,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertDescription } from '../../src/tls/codec/alerts.js';
+import { AlertDescription, AlertLevel } from '../../src/tls/codec/alerts.js';
+import { ExtensionType } from '../../src/tls/codec/extensions.js';
+import { editServerHello, onHandshake, removeExt } from '../helpers/hostile-server.js';
+import { HandshakeType } from '../../src/tls/codec/handshake.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import type { ContextOptions } from '../../src/tls/types.js';
 import { connectPair, handshake, readExactly, readOnce, type TestPair } from '../helpers/tls-server.js';
@@ -86,5 +89,60 @@ describe('renegotiation policy', () => {
     assert.equal(clientHellos(pair), 1);
     assert.equal(pair.conn.handshake.info.renegotiations, 0);
     assert.equal(pair.conn.failure, undefined);
+  });
+});
+
+describe('client-initiated renegotiation (SSL_renegotiate, the R command)', () => {
+  test('TLS 1.2: renegotiate() returns 1, the server completes a handshake on the new ClientHello, data flows', async () => {
+    const pair = await connected12();
+    assert.equal(pair.conn.renegotiate(), 1, JSON.stringify(pair.conn.errors));
+    for (let i = 0; i < 20 && pair.server.facts.renegotiations === 0; i++) readOnce(pair);
+    assert.equal(pair.server.facts.renegotiations, 1, pair.server.error?.message);
+    assert.equal(pair.server.clientHellos.length, 2);
+    pair.server.send(text.encode('renegotiated'));
+    assert.equal(new TextDecoder().decode(readExactly(pair, 12)), 'renegotiated');
+    assert.equal(pair.conn.handshake.info.renegotiations, 1);
+    assert.equal(pair.sessions.length, 1, 'no session from the renegotiation');
+  });
+
+  test('TLS 1.3: renegotiate() returns 0 with "wrong ssl version" (OpenSSL can_renegotiate); the connection goes on', async () => {
+    const pair = await connectPair();
+    handshake(pair);
+    assert.equal(pair.conn.renegotiate(), 0);
+    assert.match(pair.conn.errors[0]?.reason ?? '', /wrong ssl version/);
+    pair.server.send(text.encode('still fine'));
+    assert.equal(new TextDecoder().decode(readExactly(pair, 10)), 'still fine');
+  });
+
+  test('a server without secure renegotiation, or renegotiation off: renegotiate() returns 0 with the reason', async () => {
+    const legacy = await connectPair(
+      {
+        version: 0x0303,
+        mutate: onHandshake(HandshakeType.server_hello, (m) =>
+          editServerHello(m, (sh) => removeExt(sh.extensions, ExtensionType.renegotiation_info)),
+        ),
+      },
+      {},
+    );
+    handshake(legacy);
+    assert.equal(legacy.conn.renegotiate(), 0);
+    assert.match(legacy.conn.errors[0]?.reason ?? '', /does not support secure renegotiation \(RFC 5746\)/);
+    assert.equal(clientHellos(legacy), 1);
+    const never = await connected12({ renegotiation: 'never' });
+    assert.equal(never.conn.renegotiate(), 0);
+    assert.match(never.conn.errors[0]?.reason ?? '', /renegotiation disabled/);
+    assert.equal(clientHellos(never), 1);
+  });
+
+  test("the server's warning no_renegotiation refuses it: handshake_failure (OpenSSL SSL_R_NO_RENEGOTIATION)", async () => {
+    const pair = await connected12();
+    assert.equal(pair.conn.renegotiate(), 1);
+    pair.server.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+    const r = pair.conn.read(new Uint8Array(100));
+    assert.equal(r, -1);
+    assert.ok(pair.conn.failure instanceof TlsAlert);
+    assert.equal(pair.conn.failure.description, AlertDescription.handshake_failure);
+    assert.match(pair.conn.failure.message, /server refused to renegotiate/);
+    assert.deepEqual(pair.conn.handshake.info.warningAlerts, ['no_renegotiation']);
   });
 });

@@ -67,7 +67,10 @@ export class ConnectionPort implements HandshakeHost {
       handshake: (m: HandshakeMsg) => this.handshake.handle(m.type, m.body, m.raw),
       changeCipherSpec: () => this.handshake.changeCipherSpec(),
       message: (e) => this.events.message?.(e),
-      warningAlert: (d) => void this.handshake.info.warningAlerts.push(alertName(d)),
+      warningAlert: (d) => {
+        this.handshake.info.warningAlerts.push(alertName(d));
+        this.handshake.warningAlert(d);
+      },
     };
   }
 

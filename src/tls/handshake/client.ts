@@ -177,6 +177,23 @@ export class ClientHandshake {
     }
   }
 
+  /**
+   * SSL_renegotiate (the `R` of s_client): starts a TLS 1.2 renegotiation, or says why not
+   * (OpenSSL can_renegotiate: "wrong ssl version" under TLS 1.3, RFC 8446 having none).
+   */
+  renegotiate(): string | null {
+    const s = this.state;
+    if (s.k === 'tls13') return 'wrong ssl version (TLS 1.3 has no renegotiation)';
+    if (s.k !== 'tls12') return 'handshake not done';
+    return s.flow.renegotiate();
+  }
+
+  /** A warning alert the record layer tolerated (ConnectionInfo.warningAlerts has it already). */
+  warningAlert(description: number): void {
+    const s = this.state;
+    if (s.k === 'tls12') s.flow.onWarningAlert(description);
+  }
+
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
     const s = this.state;

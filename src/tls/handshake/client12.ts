@@ -129,6 +129,32 @@ export class Tls12Client {
     return null;
   }
 
+  /**
+   * SSL_renegotiate: a client-initiated renegotiation (RFC 5246 §7.4.1.2), under the same policy
+   * as a HelloRequest (BoringSSL ssl_can_renegotiate; secure renegotiation only unless
+   * allowUnsafeLegacyRenegotiation). Returns why it cannot start, or null once the ClientHello is queued.
+   */
+  renegotiate(): string | null {
+    const ph = this.phase;
+    if (ph.k !== 'connected') return ph.k === 'renegotiating' ? 'a renegotiation is in progress' : 'handshake not done';
+    const { host, info } = this.o;
+    const answer = answerHelloRequest(host.options, info.secureRenegotiation, info.renegotiations);
+    if (answer.k === 'ignore') return 'renegotiation refused (renegotiation disabled)';
+    if (answer.k === 'refuse') return answer.reason;
+    this.startRenegotiation({ ...ph.verifyData, secure: info.secureRenegotiation });
+    return null;
+  }
+
+  /**
+   * A warning alert: no_renegotiation while our renegotiation waits for the ServerHello is the
+   * server's refusal (RFC 5246 §7.2.2), which ends the connection with handshake_failure as in
+   * OpenSSL (ssl3_read_bytes: SSL_R_NO_RENEGOTIATION). Other warnings change nothing.
+   */
+  onWarningAlert(description: number): void {
+    if (this.phase.k === 'renegotiating' && description === AlertDescription.no_renegotiation)
+      throw new TlsAlert(AlertDescription.handshake_failure, 'the server refused to renegotiate (no_renegotiation)');
+  }
+
   /** A new TLS 1.2 ClientHello carrying our last verify_data in renegotiation_info (RFC 5746 §3.5). */
   private startRenegotiation(previous: VerifyData & { secure: boolean }): void {
     const host = this.o.host;
