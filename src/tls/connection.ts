@@ -29,7 +29,7 @@ export class Connection extends ConnectionPort {
   sentShutdown = false;
 
   private readonly writer = new PendingWrite(this.records);
-  private rwstate: 'nothing' | 'reading' | 'writing' = 'nothing';
+  private rwstate: 'nothing' | 'reading' | 'writing' | 'renegotiate' = 'nothing';
 
   // --- SSL_get_error ---------------------------------------------------------------------------
 
@@ -40,6 +40,7 @@ export class Connection extends ConnectionPort {
     if (top) return top.lib === 'SYS' ? SslError.SYSCALL : SslError.SSL;
     if (this.rwstate === 'reading') return SslError.WANT_READ;
     if (this.rwstate === 'writing') return SslError.WANT_WRITE;
+    if (this.rwstate === 'renegotiate') return SslError.WANT_RENEGOTIATE;
     if (this.receivedShutdown) return SslError.ZERO_RETURN;
     return SslError.SYSCALL;
   }
@@ -87,6 +88,11 @@ export class Connection extends ConnectionPort {
       for (;;) {
         if (this.records.hasAppData) return this.copyOut(buf);
         if (this.receivedShutdown) return 0;
+        if (this.handshake.renegotiatePending) {
+          // BoringSSL ssl_read_impl: a deferred HelloRequest waits for SSL_renegotiate.
+          this.rwstate = 'renegotiate';
+          return -1;
+        }
         if (this.handshake.renegotiating && this.records.pendingWrite > 0) {
           // Our renegotiation flight (SSL_renegotiate's ClientHello) goes out before we wait for the answer.
           const f = this.flush();

@@ -26,6 +26,8 @@ export enum SslError {
   WANT_WRITE = 3,
   SYSCALL = 5,
   ZERO_RETURN = 6,
+  /** BoringSSL's SSL_ERROR_WANT_RENEGOTIATE: renegotiation 'explicit' got a HelloRequest; call renegotiate(). */
+  WANT_RENEGOTIATE = 19,
 }
 
 /** Result of a transport write: bytes taken, would-block, or an errno-like failure. */
@@ -200,8 +202,9 @@ export interface ContextOptions {
   /**
    * What the client does with a TLS 1.2 HelloRequest (BoringSSL's ssl_renegotiate_mode_t): 'never'
    * refuses it, 'once' accepts the first one, 'freely' every one (up to maxRenegotiations),
-   * 'ignore' drops it. A refusal is a no_renegotiation alert that ends the connection, as
-   * BoringSSL's ssl_do_renegotiate sends it. Default 'freely', as OpenSSL accepts a secure one.
+   * 'ignore' drops it, 'explicit' makes SSL_read return WANT_RENEGOTIATE until the caller calls
+   * renegotiate(). A refusal is a no_renegotiation alert that ends the connection, as BoringSSL's
+   * ssl_do_renegotiate sends it. Default 'freely', as OpenSSL accepts a secure one.
    */
   renegotiation: RenegotiationMode;
   /** Renegotiations accepted per connection before the next HelloRequest is refused (default: no bound). */
@@ -214,4 +217,4 @@ export interface ContextOptions {
 }
 
 /** A TLS 1.2 client's answer to HelloRequest (BoringSSL SSL_set_renegotiate_mode). */
-export type RenegotiationMode = 'never' | 'once' | 'freely' | 'ignore';
+export type RenegotiationMode = 'never' | 'once' | 'freely' | 'ignore' | 'explicit';

@@ -1711,6 +1711,50 @@ export const HOSTILE_CASES: HostileCase[] = [
     }),
   },
   {
+    id: 'reneg-12-hello-request-packed',
+    title: "TLS 1.2 HelloRequest in the same record as the server's Finished",
+    expect: 'unexpected_message',
+    ref: 'BoringSSL EXCESS_HANDSHAKE_DATA (Renegotiate-Client-Packed)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: onHandshake(FIN, (m) => concat(m, frameHandshake(HandshakeType.hello_request, EMPTY))),
+      },
+    }),
+  },
+  {
+    id: 'reneg-12-ems-dropped',
+    title: 'TLS 1.2 renegotiation ServerHello without extended_master_secret after an EMS handshake',
+    expect: 'illegal_parameter',
+    ref: 'RFC 7627 §5.2 carried over (BoringSSL ExtendedMasterSecret-Renego-Downgrade: RENEGOTIATION_EMS_MISMATCH)',
+    setup: () => ({
+      server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.extended_master_secret), 2) },
+      afterHandshake: (s) => s.helloRequest(),
+    }),
+  },
+  {
+    id: 'reneg-12-cert-changed',
+    title: 'TLS 1.2 renegotiation Certificate with another leaf (its last signature byte flipped)',
+    expect: 'illegal_parameter',
+    ref: 'triple handshake, mitls.org 3SHAKE (BoringSSL Renegotiation-CertificateChange: SERVER_CERT_CHANGED)',
+    setup: (ctx) => {
+      const leaf = ctx.creds.chain[0]!.slice();
+      leaf[leaf.length - 1]! ^= 0x01; // the signature's last byte: still decodes, another certificate
+      return {
+        server: {
+          ...TLS12,
+          mutate: onHandshake(
+            CERT,
+            () => frameHandshake(CERT, encodeCertificate([leaf, ...ctx.creds.chain.slice(1)], false)),
+            2,
+          ),
+        },
+        afterHandshake: (s) => s.helloRequest(),
+      };
+    },
+  },
+  {
     id: 'ems-12-dropped-on-resumption',
     title: 'TLS 1.2 resumption of an EMS session without extended_master_secret',
     expect: 'handshake_failure',

@@ -12,7 +12,7 @@ import { ExtensionType } from '../../src/tls/codec/extensions.js';
 import { editServerHello, onHandshake, removeExt } from '../helpers/hostile-server.js';
 import { HandshakeType } from '../../src/tls/codec/handshake.js';
 import { TlsAlert } from '../../src/tls/errors.js';
-import type { ContextOptions } from '../../src/tls/types.js';
+import { SslError, type ContextOptions } from '../../src/tls/types.js';
 import { connectPair, handshake, readExactly, readOnce, type TestPair } from '../helpers/tls-server.js';
 import { runHostile } from '../helpers/hostile-server.js';
 
@@ -79,6 +79,21 @@ describe('renegotiation policy', () => {
     renegotiate(pair, 1);
     renegotiate(pair, 2);
     refused(pair, /limit of 2 per connection/);
+  });
+
+  test("'explicit': SSL_read gives WANT_RENEGOTIATE until renegotiate(), then the renegotiation runs", async () => {
+    const pair = await connected12({ renegotiation: 'explicit' });
+    pair.server.helloRequest();
+    const first = readOnce(pair);
+    assert.equal(first.error, SslError.WANT_RENEGOTIATE);
+    assert.equal(readOnce(pair).error, SslError.WANT_RENEGOTIATE, 'pending until the caller acts');
+    assert.equal(clientHellos(pair), 1);
+    assert.equal(pair.conn.renegotiate(), 1);
+    for (let i = 0; i < 20 && pair.server.facts.renegotiations === 0; i++) readOnce(pair);
+    assert.equal(pair.server.facts.renegotiations, 1, pair.server.error?.message);
+    pair.server.send(text.encode('explicit done'));
+    assert.equal(new TextDecoder().decode(readExactly(pair, 13)), 'explicit done');
+    assert.equal(pair.conn.handshake.info.renegotiations, 1);
   });
 
   test("'ignore': HelloRequests are dropped, data flows, no ClientHello answers them", async () => {

@@ -101,6 +101,11 @@ export class ClientHandshake {
     return this.established;
   }
 
+  /** renegotiation 'explicit': a HelloRequest waits for renegotiate() (SSL_read gives WANT_RENEGOTIATE). */
+  get renegotiatePending(): boolean {
+    return this.state.k === 'tls12' && this.state.flow.renegotiatePending;
+  }
+
   /** True while a TLS 1.2 renegotiation runs (application data must wait, as in OpenSSL). */
   get renegotiating(): boolean {
     return this.state.k === 'tls12' && this.state.flow.renegotiating;

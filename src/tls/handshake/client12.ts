@@ -6,13 +6,13 @@
 import type { HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
 import { buildClientHello } from './clienthello.js';
-import { Tls12Handshake, type Completed12, type VerifyData } from './handshake12.js';
+import { Tls12Handshake, type Completed12 } from './handshake12.js';
 import { expectEmptyBody } from '../codec/handshake.js';
 import { HandshakeType, handshakeName } from '../codec/registry.js';
 import { ProtocolVersion, isSupportedVersion, type SupportedVersion } from '../codec/names.js';
 import { TlsAlert, unexpectedMessage } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { answerHelloRequest } from './renegotiation.js';
+import { answerHelloRequest, type PreviousHandshake, type VerifyData } from './renegotiation.js';
 
 /** Where a TLS 1.2 connection is: in its first handshake, established, or renegotiating. */
 type Phase12 =
@@ -50,6 +50,9 @@ export class Tls12Client {
     hs.onServerHello(o.serverHello);
     this.phase = { k: 'handshaking', hs };
   }
+
+  /** renegotiation 'explicit': a HelloRequest waits for the caller's renegotiate() (BoringSSL renegotiate_pending). */
+  renegotiatePending = false;
 
   /** The first handshake has completed; the connection carries application data (also while renegotiating). */
   get established(): boolean {
@@ -125,7 +128,11 @@ export class Tls12Client {
       return null;
     }
     if (answer.k === 'refuse') throw new TlsAlert(AlertDescription.no_renegotiation, answer.reason);
-    this.startRenegotiation({ ...verifyData, secure: info.secureRenegotiation });
+    if (answer.k === 'defer') {
+      this.renegotiatePending = true;
+      return null;
+    }
+    this.startRenegotiation(this.previous(verifyData));
     return null;
   }
 
@@ -138,10 +145,11 @@ export class Tls12Client {
     const ph = this.phase;
     if (ph.k !== 'connected') return ph.k === 'renegotiating' ? 'a renegotiation is in progress' : 'handshake not done';
     const { host, info } = this.o;
-    const answer = answerHelloRequest(host.options, info.secureRenegotiation, info.renegotiations);
+    const answer = answerHelloRequest(host.options, info.secureRenegotiation, info.renegotiations, true);
     if (answer.k === 'ignore') return 'renegotiation refused (renegotiation disabled)';
     if (answer.k === 'refuse') return answer.reason;
-    this.startRenegotiation({ ...ph.verifyData, secure: info.secureRenegotiation });
+    this.renegotiatePending = false;
+    this.startRenegotiation(this.previous(ph.verifyData));
     return null;
   }
 
@@ -155,8 +163,15 @@ export class Tls12Client {
       throw new TlsAlert(AlertDescription.handshake_failure, 'the server refused to renegotiate (no_renegotiation)');
   }
 
+  /** What the next renegotiation must keep from the handshake that established the connection's state. */
+  private previous(verifyData: VerifyData): PreviousHandshake {
+    const info = this.o.info;
+    const leaf = info.peerCertificates[0]?.der ?? null;
+    return { ...verifyData, secure: info.secureRenegotiation, ems: info.extendedMasterSecret, leaf };
+  }
+
   /** A new TLS 1.2 ClientHello carrying our last verify_data in renegotiation_info (RFC 5746 §3.5). */
-  private startRenegotiation(previous: VerifyData & { secure: boolean }): void {
+  private startRenegotiation(previous: PreviousHandshake): void {
     const host = this.o.host;
     const random = host.options.provider.randomBytes(32);
     const transcript = new Transcript(host.options.provider);

@@ -172,12 +172,17 @@ export class RecordLayer {
         this.hsBuf.push(fragment);
         // During the handshake every complete message is handled at once; afterwards they wait
         // for nextPostHandshake (SSL_read handles one at a time).
+        if (owner.established) return;
         while (!owner.established) {
           const m = this.hsBuf.next();
           if (!m) break;
           this.trace('received', version, ContentType.handshake, m.raw, handshakeName(m.type));
           owner.handshake(m, version);
         }
+        // The record that completes the handshake ends with its last message: nothing may follow
+        // the Finished in it, e.g. a packed HelloRequest (BoringSSL EXCESS_HANDSHAKE_DATA).
+        if (owner.established && !this.hsBuf.empty)
+          throw unexpectedMessage('excess handshake data after the handshake');
         return;
       case ContentType.change_cipher_spec:
         return this.onChangeCipherSpec(fragment, version);
