@@ -16,6 +16,7 @@ export {
   SslError,
   type ConnectionInfo,
   type ContextOptions,
+  type RenegotiationMode,
   type CertInfo,
   type ErrorEntry,
   type MessageEvent,

@@ -38,6 +38,10 @@ export interface CliOptions extends ScriptOptions, CertificateOptions {
   securityLevel: number | null;
   /** Connect to servers without renegotiation_info (default; --no-legacy-server-connect refuses them). */
   legacyServerConnect: boolean;
+  /** Accept server-initiated TLS 1.2 renegotiation (default; --no-renegotiation refuses it). */
+  renegotiation: boolean;
+  /** Renegotiate with servers without renegotiation_info (--legacy-renegotiation). */
+  legacyRenegotiation: boolean;
   /** Signature scheme ids (--sigalgs). */
   sigalgs: number[] | null;
   connectTimeoutMs: number;

@@ -7,6 +7,13 @@ import { loadClientCertificate } from './clientcert.js';
 import { systemClock } from '../net/clock.js';
 import { loadCrlFile } from './crls.js';
 
+/**
+ * Server-initiated renegotiations the CLI accepts per connection. s_client accepts every secure
+ * one; a probe's session is short, and a server asking more often than this is looping (each
+ * renegotiation is a full handshake), so the next HelloRequest is refused with no_renegotiation.
+ */
+export const CLI_MAX_RENEGOTIATIONS = 8;
+
 /** The Context overrides that the flags ask for (the provider loaded lazily). */
 export async function contextOptions(
   opts: CliOptions,
@@ -29,6 +36,9 @@ export async function contextOptions(
     maxSendFragment: opts.maxSendFragment,
     maxFragmentLength: opts.maxFragmentLengthCode,
     legacyServerConnect: opts.legacyServerConnect,
+    renegotiation: opts.renegotiation ? 'freely' : 'never',
+    maxRenegotiations: CLI_MAX_RENEGOTIATIONS,
+    allowUnsafeLegacyRenegotiation: opts.legacyRenegotiation,
   };
   if (opts.groups) {
     o.groups = opts.groups;

@@ -65,6 +65,10 @@ export interface JsonConnection {
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
   extendedMasterSecret: boolean;
   secureRenegotiation: boolean;
+  /** TLS 1.2 renegotiations completed. */
+  renegotiations: number;
+  /** Warning alerts received and tolerated, by name (e.g. unrecognized_name). */
+  warningAlerts: string[];
   handshakeBytes: { read: number; written: number };
   clientCertRequested: boolean;
   clientCertSent: boolean;
@@ -147,6 +151,8 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     certificateCompression: i.certificateCompression,
     extendedMasterSecret: i.extendedMasterSecret,
     secureRenegotiation: i.secureRenegotiation,
+    renegotiations: i.renegotiations,
+    warningAlerts: [...i.warningAlerts],
     handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },
     clientCertRequested: i.clientCertRequested,
     clientCertSent: i.clientCertSent,

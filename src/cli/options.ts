@@ -345,6 +345,8 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     cipher: cipher?.suites ?? null,
     securityLevel,
     legacyServerConnect: o['legacyServerConnect'] !== false,
+    renegotiation: o['renegotiation'] !== false,
+    legacyRenegotiation: flag(o['legacyRenegotiation']),
     sigalgs: typeof o['sigalgs'] === 'string' ? parseSigalgs(o['sigalgs']) : null,
     connectTimeoutMs: intIn('--connect-timeout', str(o['connectTimeout']) ?? '10000', 1, 3_600_000, ' of ms'),
     timeoutMs: timeout === null ? null : intIn('--timeout', timeout, 1, 86_400_000, ' of ms'),

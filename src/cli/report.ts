@@ -252,6 +252,8 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
   if (full && peer) out.push(`Server public key is ${peer.publicKeyBits} bit`);
   if (tls13 && style === '3.4') out.push('This TLS version forbids renegotiation.');
   else out.push(`Secure Renegotiation IS${!tls13 && info.secureRenegotiation ? '' : ' NOT'} supported`);
+  // Not an s_client line: the warning alerts the server sent (RFC 5246 §7.2), which s_client shows only with -state.
+  if (info.warningAlerts.length > 0) out.push(`Warning alerts received: ${info.warningAlerts.join(', ')}`);
   out.push('Compression: NONE', 'Expansion: NONE', alpnLine(info));
   if (tls13) {
     out.push(`Early data was ${info.earlyData}`, verifyReturnLine(info, p));

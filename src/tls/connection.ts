@@ -30,7 +30,7 @@ export class Connection extends ConnectionPort {
   sentShutdown = false;
 
   private readonly writer = new PendingWrite(this.records);
-  private rwstate: 'nothing' | 'reading' | 'writing' = 'nothing';
+  private rwstate: 'nothing' | 'reading' | 'writing' | 'renegotiate' = 'nothing';
 
   // --- SSL_get_error ---------------------------------------------------------------------------
 
@@ -41,6 +41,7 @@ export class Connection extends ConnectionPort {
     if (top) return top.lib === 'SYS' ? SslError.SYSCALL : SslError.SSL;
     if (this.rwstate === 'reading') return SslError.WANT_READ;
     if (this.rwstate === 'writing') return SslError.WANT_WRITE;
+    if (this.rwstate === 'renegotiate') return SslError.WANT_RENEGOTIATE;
     if (this.receivedShutdown) return SslError.ZERO_RETURN;
     return SslError.SYSCALL;
   }
@@ -88,6 +89,16 @@ export class Connection extends ConnectionPort {
       for (;;) {
         if (this.records.hasAppData) return this.copyOut(buf);
         if (this.receivedShutdown) return 0;
+        if (this.handshake.renegotiatePending) {
+          // BoringSSL ssl_read_impl: a deferred HelloRequest waits for SSL_renegotiate.
+          this.rwstate = 'renegotiate';
+          return -1;
+        }
+        if (this.handshake.renegotiating && this.records.pendingWrite > 0) {
+          // Our renegotiation flight (SSL_renegotiate's ClientHello) goes out before we wait for the answer.
+          const f = this.flush();
+          if (f !== 'ok') return this.stepFailure(f, 'write');
+        }
         const consumed = this.processBufferedHandshake();
         if (consumed !== undefined) {
           this.flush(); // an answer (KeyUpdate, renegotiation flight) goes out now if it can; errors surface on write
@@ -225,6 +236,26 @@ export class Connection extends ConnectionPort {
     if (!this.handshake.done || info.version === ProtocolVersion.TLS1_3) return null;
     if (info.resumed && !info.extendedMasterSecret) return null;
     return info.tlsUnique ?? null;
+  }
+
+  /**
+   * SSL_renegotiate: 1 when a TLS 1.2 renegotiation started (its ClientHello is queued and
+   * flushed as far as the transport takes it; SSL_read and SSL_write drive the rest), 0 with the
+   * reason on the error queue when it cannot start (TLS 1.3, the renegotiation policy, a server
+   * without secure renegotiation). The connection stays usable either way.
+   */
+  renegotiate(): number {
+    this.beginCall();
+    return this.guard(() => {
+      if (this.failure) return this.refuse();
+      const why = this.handshake.renegotiate();
+      if (why !== null) {
+        this.errors.push({ lib: 'SSL', reason: why, func: 'SSL_renegotiate' });
+        return 0;
+      }
+      const f = this.flush();
+      return f === 'ok' || f === 'block' ? 1 : this.stepFailure(f, 'write');
+    });
   }
 
   /** Sends a KeyUpdate (TLS 1.3), optionally asking the peer to update too. */

@@ -26,6 +26,8 @@ export enum SslError {
   WANT_WRITE = 3,
   SYSCALL = 5,
   ZERO_RETURN = 6,
+  /** BoringSSL's SSL_ERROR_WANT_RENEGOTIATE: renegotiation 'explicit' got a HelloRequest; call renegotiate(). */
+  WANT_RENEGOTIATE = 19,
 }
 
 /** Result of a transport write: bytes taken, would-block, or an errno-like failure. */
@@ -147,6 +149,10 @@ export interface ConnectionInfo {
   keyUsageInvalid?: boolean;
   /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
+  /** Warning alerts received and tolerated (TLS 1.2: e.g. unrecognized_name), by name, in order. */
+  warningAlerts: string[];
+  /** TLS 1.2 renegotiations completed (SSL_num_renegotiations). */
+  renegotiations: number;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -220,4 +226,22 @@ export interface ContextOptions {
    * TLS 1.3 and ECDSA/EdDSA leaves are always checked.
    */
   ignoreRsaKeyUsage?: boolean;
+  /**
+   * What the client does with a TLS 1.2 HelloRequest (BoringSSL's ssl_renegotiate_mode_t): 'never'
+   * refuses it, 'once' accepts the first one, 'freely' every one (up to maxRenegotiations),
+   * 'ignore' drops it, 'explicit' makes SSL_read return WANT_RENEGOTIATE until the caller calls
+   * renegotiate(). A refusal is a no_renegotiation alert that ends the connection, as BoringSSL's
+   * ssl_do_renegotiate sends it. Default 'freely', as OpenSSL accepts a secure one.
+   */
+  renegotiation: RenegotiationMode;
+  /** Renegotiations accepted per connection before the next HelloRequest is refused (default: no bound). */
+  maxRenegotiations: number;
+  /**
+   * Renegotiate with a server that did not send renegotiation_info (OpenSSL's
+   * SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION). Default false: RFC 5746 §4.2 recommends refusing.
+   */
+  allowUnsafeLegacyRenegotiation: boolean;
 }
+
+/** A TLS 1.2 client's answer to HelloRequest (BoringSSL SSL_set_renegotiate_mode). */
+export type RenegotiationMode = 'never' | 'once' | 'freely' | 'ignore' | 'explicit';

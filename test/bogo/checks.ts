@@ -13,6 +13,8 @@ export interface TestState {
   newSession?: Session;
   /** ClientHellos sent after the first handshake completed: SSL_total_renegotiations. */
   renegotiations: number;
+  /** -renegotiate-explicit: renegotiations the shim started on WANT_RENEGOTIATE (test_state.h explicit_renegotiates). */
+  explicitRenegotiates?: number;
   /** Version and suite of the last ServerHello, read off the wire. */
   serverHello?: { version: number; suite: number };
   /** A HelloRetryRequest arrived. */

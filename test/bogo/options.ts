@@ -122,8 +122,29 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
   // SSL_set_enforce_rsa_key_usage(ssl, 0): an RSA leaf's keyUsage is only reported in TLS 1.0-1.2.
   if (c.bool('-ignore-rsa-key-usage')) o.ignoreRsaKeyUsage = true;
+  renegotiation(c, o);
   signingPrefs(c, o);
   return o;
+}
+
+/**
+ * BoringSSL's renegotiation mode (SSL_set_renegotiate_mode; ssl_renegotiate_never by default) and
+ * its unconditional renegotiation with servers without renegotiation_info (ext_ri_parse_serverhello
+ * accepts it; Renegotiate-Client-NoExt-Allowed). -forbid-renegotiation-after-handshake sets never
+ * once the handshake is done, which is when the library consults the mode.
+ */
+function renegotiation(c: ShimConfig, o: ContextOverrides): void {
+  o.renegotiation = c.bool('-renegotiate-freely')
+    ? 'freely'
+    : c.bool('-renegotiate-once')
+      ? 'once'
+      : c.bool('-renegotiate-ignore')
+        ? 'ignore'
+        : c.bool('-renegotiate-explicit')
+          ? 'explicit'
+          : 'never';
+  if (c.bool('-forbid-renegotiation-after-handshake')) o.renegotiation = 'never';
+  o.allowUnsafeLegacyRenegotiation = true;
 }
 
 // [bogo-b, F6] The client certificate's signing list, apart from the verify list.

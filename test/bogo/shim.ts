@@ -103,6 +103,12 @@ class ShimConnection {
         await (this.sock.readable ? new Promise<void>((res) => setImmediate(res)) : this.sock.wait());
         continue;
       }
+      // RetryAsync: -renegotiate-explicit answers WANT_RENEGOTIATE with SSL_renegotiate.
+      if (err === SslError.WANT_RENEGOTIATE && this.c.bool('-renegotiate-explicit')) {
+        this.st.explicitRenegotiates = (this.st.explicitRenegotiates ?? 0) + 1;
+        if (this.conn.renegotiate() !== 1) return r;
+        continue;
+      }
       if (err === SslError.WANT_WRITE) {
         if (a && a.enforceWriteQuota && a.writeQuota === 0) {
           a.writeQuota = 1;
@@ -222,6 +228,10 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
   await shutdown(sc, c);
   const want = c.int('-expect-total-renegotiations');
   if (st.renegotiations !== want) throw new ShimFailure(`Expected ${want} renegotiations, got ${st.renegotiations}`);
+  if (c.bool('-renegotiate-explicit') && st.renegotiations !== (st.explicitRenegotiates ?? 0))
+    throw new ShimFailure(
+      `Performed ${st.renegotiations} renegotiations, but triggered ${st.explicitRenegotiates ?? 0} of them`,
+    );
 }
 
 /**

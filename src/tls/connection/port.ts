@@ -11,6 +11,7 @@ import { RecordLayer, type RecordOwner } from '../record/layer.js';
 import type { HandshakeMsg } from '../record/hsbuffer.js';
 import type { RecordProtection } from '../record/protection.js';
 import { toHex } from '../codec/bytes.js';
+import { alertName } from '../codec/alerts.js';
 import type { Session } from '../session/session.js';
 import { unexpectedMessage } from '../errors.js';
 
@@ -67,6 +68,10 @@ export class ConnectionPort implements HandshakeHost {
       handshake: (m: HandshakeMsg) => this.handshake.handle(m.type, m.body, m.raw),
       changeCipherSpec: () => this.handshake.changeCipherSpec(),
       message: (e) => this.events.message?.(e),
+      warningAlert: (d) => {
+        this.handshake.info.warningAlerts.push(alertName(d));
+        this.handshake.warningAlert(d);
+      },
     };
   }
 

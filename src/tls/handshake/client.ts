@@ -102,6 +102,11 @@ export class ClientHandshake {
     return this.established;
   }
 
+  /** renegotiation 'explicit': a HelloRequest waits for renegotiate() (SSL_read gives WANT_RENEGOTIATE). */
+  get renegotiatePending(): boolean {
+    return this.state.k === 'tls12' && this.state.flow.renegotiatePending;
+  }
+
   /** True while a TLS 1.2 renegotiation runs (application data must wait, as in OpenSSL). */
   get renegotiating(): boolean {
     return this.state.k === 'tls12' && this.state.flow.renegotiating;
@@ -181,6 +186,23 @@ export class ClientHandshake {
   /** Application data went out (TLS 1.3: the next update_requested is answered again, RFC 8446 §4.6.3). */
   appDataSent(): void {
     if (this.state.k === 'tls13') this.state.flow.appDataSent();
+  }
+
+  /**
+   * SSL_renegotiate (the `R` of s_client): starts a TLS 1.2 renegotiation, or says why not
+   * (OpenSSL can_renegotiate: "wrong ssl version" under TLS 1.3, RFC 8446 having none).
+   */
+  renegotiate(): string | null {
+    const s = this.state;
+    if (s.k === 'tls13') return 'wrong ssl version (TLS 1.3 has no renegotiation)';
+    if (s.k !== 'tls12') return 'handshake not done';
+    return s.flow.renegotiate();
+  }
+
+  /** A warning alert the record layer tolerated (ConnectionInfo.warningAlerts has it already). */
+  warningAlert(description: number): void {
+    const s = this.state;
+    if (s.k === 'tls12') s.flow.onWarningAlert(description);
   }
 
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */

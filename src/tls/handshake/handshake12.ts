@@ -9,7 +9,13 @@ import type { Transcript } from './transcript.js';
 import { certificateKey, checkLeafCurve12, checkLeafKeyUsage, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
 import { finished12, prfHashFor, type PrfHash } from './prf.js';
-import { checkRenegotiationInfo } from './renegotiation.js';
+import {
+  checkRenegotiationEms,
+  checkRenegotiationInfo,
+  checkRenegotiationLeaf,
+  type PreviousHandshake,
+  type VerifyData,
+} from './renegotiation.js';
 import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type ServerKx } from './kx12.js';
 import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
@@ -47,12 +53,6 @@ import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../e
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
 import { decodeCertificateStatus } from '../codec/certificate.js';
-
-/** Both Finished verify_data of a handshake: the next renegotiation_info (RFC 5746 §3.4, §3.5). */
-export interface VerifyData {
-  client: Uint8Array;
-  server: Uint8Array;
-}
 
 /** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 5246 §7.4.3, §7.4.7). */
 interface ServerKx12 {
@@ -107,8 +107,11 @@ export interface Handshake12Params {
   /** The session ID we offered, and its session (RFC 5246 §7.4.1.2), for resumption. */
   offeredSessionId: Uint8Array;
   session: Session | undefined;
-  /** verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4), or null initially. */
-  previous: VerifyData | null;
+  /**
+   * verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4) and whether it
+   * had secure renegotiation, or null initially.
+   */
+  previous: PreviousHandshake | null;
   /** The negotiated version (TLS 1.0 to 1.2; a renegotiation keeps it). */
   version: number;
   /** Our ClientHello's legacy_version, which an RSA pre-master secret repeats (RFC 5246 §7.4.7.1). */
@@ -134,6 +137,7 @@ export class Tls12Handshake {
     checkPointFormats(sh.extensions);
     info.secureRenegotiation = checkRenegotiationInfo(sh, this.c.previous, host.options.legacyServerConnect);
     const ems = !!findExtension(sh.extensions, ExtensionType.extended_master_secret);
+    checkRenegotiationEms(this.c.previous, ems);
     const etm = suite.cipher.kind === 'cbc' && !!findExtension(sh.extensions, ExtensionType.encrypt_then_mac);
     negotiateAlpn(sh.extensions, host.options, info);
     if (findExtension(sh.extensions, ExtensionType.server_name)) info.sniAcknowledged = true;
@@ -246,6 +250,7 @@ export class Tls12Handshake {
     const peerChain = msg.entries.map((e) => e.der);
     const leaf = peerChain[0];
     if (!leaf) throw decodeError('server sent no certificate');
+    checkRenegotiationLeaf(this.c.previous, leaf);
     const peerKey = certificateKey(leaf);
     if (!keyFitsKeyExchange(hello.suite.kx, peerKey, hello.version))
       throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');

@@ -29,5 +29,7 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     maxSendFragment,
     earlyData: 'not sent',
     certificateCompression: null,
+    warningAlerts: [],
+    renegotiations: 0,
   };
 }

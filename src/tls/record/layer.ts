@@ -46,6 +46,8 @@ export interface RecordOwner {
   changeCipherSpec(): void;
   /** Trace of a message sent or received (--msg, --trace). */
   message?(e: MessageEvent): void;
+  /** A warning alert was received and tolerated (not close_notify). */
+  warningAlert?(description: number): void;
   /**
    * Optional: a look at each record before it is opened; true when the owner took it as it is
    * (a test peer that accepts what the protocol forbids). The client has none.
@@ -180,12 +182,17 @@ export class RecordLayer {
         this.hsBuf.push(fragment);
         // During the handshake every complete message is handled at once; afterwards they wait
         // for nextPostHandshake (SSL_read handles one at a time).
+        if (owner.established) return;
         while (!owner.established) {
           const m = this.hsBuf.next();
           if (!m) break;
           this.trace('received', version, ContentType.handshake, m.raw, handshakeName(m.type));
           owner.handshake(m, version);
         }
+        // The record that completes the handshake ends with its last message: nothing may follow
+        // the Finished in it, e.g. a packed HelloRequest (BoringSSL EXCESS_HANDSHAKE_DATA).
+        if (owner.established && !this.hsBuf.empty)
+          throw unexpectedMessage('excess handshake data after the handshake');
         return;
       case ContentType.change_cipher_spec:
         return this.onChangeCipherSpec(fragment, version);
@@ -229,25 +236,31 @@ export class RecordLayer {
     this.owner.changeCipherSpec();
   }
 
-  /** Alerts: close_notify ends reading; user_canceled is ignored; anything else is fatal in 1.3. */
+  /**
+   * Alerts (BoringSSL ssl_process_alert, OpenSSL ssl3_read_bytes): a level other than warning or
+   * fatal is illegal_parameter (UNKNOWN_ALERT_TYPE); close_notify ends reading; a fatal alert ends
+   * the connection. A warning is tolerated in TLS 1.0-1.2 (RFC 5246 §7.2), at most
+   * MAX_WARN_ALERTS - 1 in a row; TLS 1.3 has no warnings but user_canceled (RFC 8446 §6.1), so
+   * any other warning there is decode_error (BoringSSL: BAD_ALERT).
+   */
   private onAlert(fragment: Uint8Array, version: number): void {
     if (fragment.length !== 2) throw new TlsAlert(AlertDescription.decode_error, 'bad alert record');
     const level = fragment[0] ?? 0;
     const desc = fragment[1] ?? 0;
     this.trace('received', version, ContentType.alert, fragment.slice(), alertText(level, desc)); // a copy, as for CCS
-    const tls13 = this.owner.version === ProtocolVersion.TLS1_3;
-    if (
-      (level === AlertLevel.warning || (tls13 && desc === AlertDescription.user_canceled)) &&
-      ++this.warnAlerts === MAX_WARN_ALERTS
-    ) {
+    if (level !== AlertLevel.warning && level !== AlertLevel.fatal)
+      throw new TlsAlert(AlertDescription.illegal_parameter, `unknown alert type ${level}`);
+    // OpenSSL counts every warning, close_notify included, towards TOO_MANY_WARN_ALERTS.
+    if (level === AlertLevel.warning && ++this.warnAlerts === MAX_WARN_ALERTS)
       throw unexpectedMessage('too many warn alerts');
-    }
     if (desc === AlertDescription.close_notify) {
       this.closeNotifyReceived = true;
       return;
     }
-    if (desc === AlertDescription.user_canceled && level === AlertLevel.warning) return;
-    throw new TlsAlert(desc, '', true);
+    if (level === AlertLevel.fatal) throw new TlsAlert(desc, '', true);
+    if (this.owner.version === ProtocolVersion.TLS1_3 && desc !== AlertDescription.user_canceled)
+      throw new TlsAlert(AlertDescription.decode_error, `warning alert ${alertName(desc)} in TLS 1.3`);
+    this.owner.warningAlert?.(desc);
   }
 
   /** Moves up to buf.length bytes of received application data into buf; returns the count. */
