@@ -79,6 +79,7 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     maxSendFragment: 16384,
     earlyData: 'not sent',
     certificateCompression: null,
+    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
     ...over,
   };
 }

@@ -30,6 +30,7 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
+import { echHelloRetryRequest, echServerHello, sealEchHellos, startEch, type EchHelloState } from './ech-hello.js';
 import type { ConnectionInfo } from '../types.js';
 
 export type { ClientParams } from './hello-outcome.js';
@@ -37,6 +38,8 @@ export type { ClientParams } from './hello-outcome.js';
 /** A ClientHello that is out, with the private halves of its key shares and the session its PSK offers. */
 interface SentHello {
   hello: ClientHello;
+  /** With ECH, the ClientHelloInner sealed in `hello` (RFC 9849 §6.1). */
+  inner?: ClientHello;
   keyShares: KeyShare[];
   pskSession?: Session;
 }
@@ -54,7 +57,9 @@ type HandshakeState =
 export class ClientHandshake {
   readonly info: ConnectionInfo;
   private state: HandshakeState = { k: 'start' };
-  private readonly transcript: Transcript;
+  /** The outer transcript; the inner one replaces it when the server accepts ECH (RFC 9849 §6.1.4). */
+  private transcript: Transcript;
+  private readonly ech: EchHelloState;
   private readonly clientRandom: Uint8Array;
   private readonly legacySessionId: Uint8Array;
   /** The TLS 1.2 session offered by its ID or ticket, if any. */
@@ -85,6 +90,7 @@ export class ClientHandshake {
         ? p.randomBytes(32)
         : new Uint8Array(0);
     this.info = emptyInfo(params.servername, host.options.maxSendFragment);
+    this.ech = startEch(host.options, this.info);
   }
 
   /**
@@ -187,23 +193,39 @@ export class ClientHandshake {
   /** Sends a ClientHello (RFC 8446 §4.1.2): the first one, or the second one answering `hrr`. */
   private sendHello(keyShares: KeyShare[], cookie: Uint8Array | undefined, hrr: ServerHello | undefined): SentHello {
     const o = this.host.options;
-    const offer = this.pskOffer(hrr);
+    const ech = this.ech;
+    const base = { sessionId: this.legacySessionId, keyShares, ...(cookie ? { cookie } : {}) };
+    const offer = this.pskOffer(hrr, ech.k === 'offered' ? ech.inner : this.transcript);
+    const psk = offer ? { psk: offer.psk } : {};
+    const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
+    const pskSession = offer ? { pskSession: offer.session } : {};
+    if (ech.k === 'offered') {
+      // RFC 9849 §6.1: the PSK goes in ClientHelloInner only; the outer hello names the public name.
+      const outerParams = { ...base, ...ticket12, random: this.clientRandom, servername: ech.outerName };
+      const innerParams = { ...base, ...psk, random: ech.innerRandom, servername: this.params.servername };
+      const sealed = sealEchHellos(o, ech, outerParams, innerParams);
+      this.transcript.add(sealed.message);
+      this.host.sendHandshake(sealed.message);
+      return { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
+    }
     const { hello, message } = buildClientHello(o, {
+      ...base,
+      ...ticket12,
+      ...psk,
       random: this.clientRandom,
-      sessionId: this.legacySessionId,
       servername: this.params.servername,
-      keyShares,
-      ...(cookie ? { cookie } : {}),
-      ...(this.session12?.ticket ? { ticket12: this.session12.ticket } : {}),
-      ...(offer ? { psk: offer.psk } : {}),
+      ...(ech.k === 'grease' ? { extra: [ech.ext] } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    return { hello, keyShares, ...(offer ? { pskSession: offer.session } : {}) };
+    return { hello, keyShares, ...pskSession };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
-  private pskOffer(hrr: ServerHello | undefined): { psk: PskOffer; session: Session } | undefined {
+  private pskOffer(
+    hrr: ServerHello | undefined,
+    transcript: Transcript,
+  ): { psk: PskOffer; session: Session } | undefined {
     const s = this.params.session;
     const o = this.host.options;
     if (!s || s.version !== ProtocolVersion.TLS1_3 || !s.ticket || !isResumable(s)) return undefined;
@@ -222,7 +244,7 @@ export class ClientHandshake {
       // RFC 8446 §4.2.11.2: the binder covers the transcript, the HRR included, up to the binders.
       binder: (truncated) => {
         const ks = new KeySchedule(p, suite.hash, s.masterKey);
-        const th = hrr ? this.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
+        const th = hrr ? transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
         return finishedVerifyData(p, suite.hash, ks.binderKey(false), th);
       },
     };
@@ -251,6 +273,7 @@ export class ClientHandshake {
     const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
     // RFC 8446 §4.4.1: ClientHello1 is replaced by its message_hash.
+    echHelloRetryRequest(this.ech, suite.hash, hrr, raw);
     this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO (HelloRetryRequest)');
@@ -329,6 +352,19 @@ export class ClientHandshake {
       );
     if (retry && sh.cipherSuite !== retry.hrr.cipherSuite)
       throw illegalParameter('cipher suite changed after HelloRetryRequest');
+    // RFC 9849 §6.1.4: accepted, the inner hello and transcript go on; rejected, the outer ones do,
+    // without the PSK (offered inner only) and verified for the outer name (§6.1.6).
+    let { hello, pskSession } = sent;
+    let params = this.params;
+    if (this.ech.k === 'offered') {
+      if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
+        hello = sent.inner;
+        this.transcript = this.ech.inner;
+      } else {
+        pskSession = undefined;
+        params = { ...params, verifyName: this.ech.outerName };
+      }
+    }
     this.info.version = version;
     this.info.cipherSuite = suite.id;
     if (!this.info.handshake) this.info.handshake = 'full';
@@ -337,18 +373,18 @@ export class ClientHandshake {
     this.host.state('TLS_ST_CR_SRVR_HELLO');
     const outcome: HelloOutcome = {
       host: this.host,
-      params: this.params,
+      params,
       info: this.info,
       transcript: this.transcript,
       clientRandom: this.clientRandom,
-      hello: sent.hello,
+      hello,
       serverHello: sh,
       suite,
       keyShares: sent.keyShares,
       // Any non-empty legacy_session_id, a TLS 1.2 session's ID included: the server echoes it and
       // then expects our CCS (RFC 8446 §D.4); after a HelloRetryRequest it has gone out already.
       compatMode: this.legacySessionId.length > 0 && retry === undefined,
-      ...(sent.pskSession ? { pskSession: sent.pskSession } : {}),
+      ...(pskSession ? { pskSession } : {}),
     };
     this.state =
       version === ProtocolVersion.TLS1_3

@@ -15,6 +15,7 @@ import {
 } from './keyschedule.js';
 import { certificateKey, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
+import { echEncryptedExtensions } from './ech-hello.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
 import {
   checkServerExtensions,
@@ -200,6 +201,7 @@ export class Tls13Client {
     const { host, hello, info } = this.o;
     const exts = decodeEncryptedExtensions(body);
     checkServerExtensions('EncryptedExtensions', exts, hello.extensions);
+    echEncryptedExtensions(info.ech, exts);
     negotiateAlpn(exts, host.options, info);
     const sni = findExtension(exts, ExtensionType.server_name);
     if (sni) {

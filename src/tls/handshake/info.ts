@@ -29,5 +29,6 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     maxSendFragment,
     earlyData: 'not sent',
     certificateCompression: null,
+    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
   };
 }

@@ -49,6 +49,8 @@ const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.cookie, ['HelloRetryRequest']],
   [E.key_share, ['ServerHello13', 'HelloRetryRequest']],
   [E.renegotiation_info, ['ServerHello12']],
+  // RFC 9849 §5: the HRR confirmation (§7.2.1) and the retry configs in EncryptedExtensions.
+  [E.encrypted_client_hello, ['HelloRetryRequest', 'EncryptedExtensions']],
 ]);
 
 /**
