@@ -20,6 +20,7 @@ import {
   type KeyShareEntry,
 } from '../../src/tls/codec/extensions.js';
 import { decodeClientHello } from '../../src/tls/codec/handshake.js';
+import type { ServerEch } from './tls-server-ech.js';
 import { ProtocolVersion, type GroupName, type HashName } from '../../src/tls/codec/names.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { TlsAlert, illegalParameter } from '../../src/tls/errors.js';
@@ -91,6 +92,8 @@ export interface TestServerOptions {
   maxFragment: number;
   /** See MutateHook. */
   mutate?: MutateHook;
+  /** TLS 1.3: ECH as a client-facing server (RFC 9849), see tls-server-ech.ts. */
+  ech?: ServerEch;
   /**
    * TLS 1.2 DHE suites: the group to use (default RFC 7919 ffdhe2048) and, to play a hostile
    * server, a public value to send instead of ours (the ServerKeyExchange is still signed).
@@ -167,6 +170,8 @@ export interface ServerFacts {
   /** SNI the client sent. */
   servername: string | null;
   alpn: string | null;
+  /** ECH: the ClientHelloInner random when this server opened the outer hello and used the inner one. */
+  echInnerRandom?: Uint8Array;
 }
 
 // --- ClientHello, through the product's codec (src/tls/codec) ---------------------------------
