@@ -6,7 +6,6 @@
 import type { GroupName, SupportedVersion } from '../tls/codec/names.js';
 import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
-import type { EchCliOptions } from './options-ech.js';
 import type { StartTlsProtocol } from '../net/starttls-conversation.js';
 
 export { STARTTLS_PROTOCOLS, type StartTlsProtocol } from '../net/starttls-conversation.js';
@@ -115,4 +114,15 @@ export interface ScriptOptions {
   saveOcsp: string | null;
   /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
   keymatexport: { label: string; length: number } | null;
+}
+
+/** What the ECH flags ask for. */
+/** (options-ech.ts checks these.) */
+export interface EchCliOptions {
+  /** --ech-config-list: the ECHConfigList to offer; null: no real ECH. */
+  echConfigList: Uint8Array | null;
+  /** --ech-outer-sni: ClientHelloOuter's server_name instead of the config's public_name. */
+  echOuterSni: string | null;
+  /** --ech-grease: a GREASE encrypted_client_hello (RFC 9849 §6.2). */
+  echGrease: boolean;
 }

@@ -8,16 +8,7 @@ import { ProtocolVersion } from '../tls/codec/names.js';
 import { validPublicName } from '../tls/ech/config.js';
 import { parseEchConfigList } from './ech-values.js';
 import { usage } from './option-values.js';
-
-/** What the ECH flags ask for. */
-export interface EchCliOptions {
-  /** --ech-config-list: the ECHConfigList to offer; null: no real ECH. */
-  echConfigList: Uint8Array | null;
-  /** --ech-outer-sni: ClientHelloOuter's server_name instead of the config's public_name. */
-  echOuterSni: string | null;
-  /** --ech-grease: a GREASE encrypted_client_hello (RFC 9849 §6.2). */
-  echGrease: boolean;
-}
+import type { EchCliOptions } from './cli-options.js';
 
 /** Declares the ECH flags, in the order --help lists them. */
 export function addEchOptions(p: Command): void {

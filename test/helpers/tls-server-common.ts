@@ -20,7 +20,6 @@ import {
   type KeyShareEntry,
 } from '../../src/tls/codec/extensions.js';
 import { decodeClientHello } from '../../src/tls/codec/handshake.js';
-import type { ServerEch } from './tls-server-ech.js';
 import { ProtocolVersion, type GroupName, type HashName } from '../../src/tls/codec/names.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { TlsAlert, illegalParameter } from '../../src/tls/errors.js';
@@ -281,4 +280,15 @@ export function chooseScheme(opts: TestServerOptions, clientSigalgs: number[], t
 export function randomU32(p: CryptoProvider): number {
   const b = p.randomBytes(4);
   return new DataView(b.buffer, b.byteOffset, 4).getUint32(0);
+}
+
+/** ECH as the in-memory server plays it (tls-server-ech.ts). */
+export interface ServerEch {
+  /** The server's ECHConfigList (one config) and its X25519 private key; absent: never accepts. */
+  key?: { configList: Uint8Array; privateKey: Uint8Array };
+  /** retry_configs for EncryptedExtensions (any bytes), sent when ECH was not accepted, or always with `alwaysRetry`. */
+  retryConfigs?: Uint8Array;
+  alwaysRetry?: boolean;
+  /** Flip one bit of the ServerHello confirmation. */
+  wrongConfirmation?: boolean;
 }

@@ -16,17 +16,9 @@ import { decodeEchConfigList, encodeEchConfig, encodeEchConfigList } from '../..
 import { clientHelloOuterAad, decodeClientHelloInner, EXT_ENCRYPTED_CLIENT_HELLO } from '../../src/tls/ech/inner.js';
 import { echConfirmation, serverHelloForConfirmation } from '../../src/tls/ech/confirm.js';
 import type { Transcript } from '../../src/tls/handshake/transcript.js';
-import type { ParsedClientHello } from './tls-server-common.js';
+import type { ParsedClientHello, ServerEch } from './tls-server-common.js';
 
-export interface ServerEch {
-  /** The server's ECHConfigList (one config) and its X25519 private key; absent: never accepts. */
-  key?: { configList: Uint8Array; privateKey: Uint8Array };
-  /** retry_configs for EncryptedExtensions (any bytes), sent when ECH was not accepted, or always with `alwaysRetry`. */
-  retryConfigs?: Uint8Array;
-  alwaysRetry?: boolean;
-  /** Flip one bit of the ServerHello confirmation. */
-  wrongConfirmation?: boolean;
-}
+export type { ServerEch } from './tls-server-common.js';
 
 /** An ECH key for tests: its ECHConfigList (public name `publicName`) and private key. */
 export function testEchKey(p: CryptoProvider, publicName = 'public.example', configId = 3): ServerEch['key'] & {} {

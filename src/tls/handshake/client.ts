@@ -30,7 +30,7 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
-import { echHelloRetryRequest, echServerHello, sealEchHellos, startEch, type EchHelloState } from './ech-hello.js';
+import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
 import type { ConnectionInfo } from '../types.js';
 
 export type { ClientParams } from './hello-outcome.js';
@@ -73,10 +73,14 @@ export class ClientHandshake {
     const versions = offeredVersions(host.options);
     this.transcript = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
+    this.info = emptyInfo(params.servername, host.options.maxSendFragment);
+    this.ech = startEch(host.options, this.info);
     // A TLS 1.2 session is offered by its ID (RFC 5246 §7.4.1.2; with a ticket, SHA-256 of it,
     // RFC 5077 §3.4); otherwise middlebox compatibility mode (RFC 8446 §D.4) sends 32 fresh bytes.
-    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2).
+    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2), and
+    // never beside ECH, whose inner hello offers TLS 1.3 only (RFC 9849 §6.1).
     const s12 =
+      this.ech.k !== 'offered' &&
       params.session &&
       params.session.version <= ProtocolVersion.TLS1_2 &&
       isResumable(params.session) &&
@@ -89,8 +93,6 @@ export class ClientHandshake {
       : versions.includes(ProtocolVersion.TLS1_3)
         ? p.randomBytes(32)
         : new Uint8Array(0);
-    this.info = emptyInfo(params.servername, host.options.maxSendFragment);
-    this.ech = startEch(host.options, this.info);
   }
 
   /**
@@ -203,7 +205,7 @@ export class ClientHandshake {
       // RFC 9849 §6.1: the PSK goes in ClientHelloInner only; the outer hello names the public name.
       const outerParams = { ...base, ...ticket12, random: this.clientRandom, servername: ech.outerName };
       const innerParams = { ...base, ...psk, random: ech.innerRandom, servername: this.params.servername };
-      const sealed = sealEchHellos(o, ech, outerParams, innerParams);
+      const sealed = echHellos(o, ech, outerParams, innerParams);
       this.transcript.add(sealed.message);
       this.host.sendHandshake(sealed.message);
       return { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
@@ -362,7 +364,8 @@ export class ClientHandshake {
         this.transcript = this.ech.inner;
       } else {
         pskSession = undefined;
-        params = { ...params, verifyName: this.ech.outerName };
+        // A caller that checks no name (verifyName null) still checks none.
+        params = { ...params, verifyName: params.verifyName === null ? null : this.ech.outerName };
       }
     }
     this.info.version = version;

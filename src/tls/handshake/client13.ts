@@ -307,7 +307,7 @@ export class Tls13Client {
   /** Our Certificate (possibly empty) and, with a key, CertificateVerify (RFC 8446 §4.4.2, §4.4.3). */
   private sendClientAuth(req: CertRequest13): void {
     const { host, transcript, info } = this.o;
-    const cred = chooseClientCredential(host.options, req.sigalgs, true);
+    const cred = chooseClientCredential(host.options, req.sigalgs, true, info.ech);
     const cert = frameHandshake(
       HandshakeType.certificate,
       encodeCertificate(cred ? cred.chain : [], true, req.context),

@@ -42,6 +42,8 @@ export type EchHelloState =
       innerRandom: Uint8Array;
       outerName: string;
       hrrAccepted: boolean | null;
+      /** The first ClientHelloOuter's encrypted_client_hello, resent unchanged after an HRR that rejected ECH. */
+      sent?: Extension;
     };
 
 /**
@@ -72,14 +74,22 @@ export function startEch(o: ContextOptions, info: ConnectionInfo): EchHelloState
   return { k: 'grease', ext: greaseEchExtension(p, innerLength) };
 }
 
-/** Never compressed: what differs by design (§6.1.1, §6.1.2) and what must stay in place. */
-const UNCOMPRESSED: ReadonlySet<number> = new Set([
-  ExtensionType.server_name,
-  ExtensionType.supported_versions,
-  ExtensionType.pre_shared_key,
-  ExtensionType.encrypted_client_hello,
-  ExtensionType.ech_outer_extensions,
-]);
+/**
+ * Never compressed: what differs by design (§6.1.1, §6.1.2) and what must stay in place (a switch,
+ * no table built at import). supported_versions is compressed when both hellos offer TLS 1.3 only,
+ * as BoringSSL does.
+ */
+function neverCompressed(type: number): boolean {
+  switch (type) {
+    case ExtensionType.server_name:
+    case ExtensionType.pre_shared_key:
+    case ExtensionType.encrypted_client_hello:
+    case ExtensionType.ech_outer_extensions:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * ClientHelloInner's extension order for ech_outer_extensions (§5.1): the inner-only ones, then
@@ -91,7 +101,7 @@ function arrangeInner(
   outer: readonly Extension[],
 ): { extensions: Extension[]; compress: number[] } {
   const same = (x: Extension): boolean =>
-    !UNCOMPRESSED.has(x.type) && inner.some((e) => e.type === x.type && equalBytes(e.data, x.data));
+    !neverCompressed(x.type) && inner.some((e) => e.type === x.type && equalBytes(e.data, x.data));
   const compressed = outer.filter(same);
   const types = new Set(compressed.map((x) => x.type));
   const own = inner.filter((e) => !types.has(e.type) && e.type !== ExtensionType.encrypted_client_hello);
@@ -110,7 +120,7 @@ export interface EchHellos {
  * ClientHelloOuter (the public name, no PSK, §6.1.2), seals the inner one into the outer one
  * (§6.1.1, padding §6.1.3), and adds the inner message to the inner transcript.
  */
-export function sealEchHellos(
+function sealEchHellos(
   o: ContextOptions,
   s: Extract<EchHelloState, { k: 'offered' }>,
   outerParams: HelloParams,
@@ -130,12 +140,38 @@ export function sealEchHellos(
     },
   });
   const sealed = s.offer.seal(inner.hello, outer.hello, compress);
+  s.sent = findExtension(sealed.extensions, ExtensionType.encrypted_client_hello);
   s.inner.add(inner.message);
   return {
     outer: sealed,
     message: frameHandshake(HandshakeType.client_hello, encodeClientHello(sealed)),
     inner: inner.hello,
   };
+}
+
+/**
+ * The second ClientHelloOuter after an HRR that rejected ECH (no confirmation, §6.1.5): the server
+ * is answering the outer hello, which may change only what RFC 8446 §4.1.2 allows, so the first
+ * encrypted_client_hello goes again unchanged, as BoringSSL sends it (no second seal).
+ */
+export function resendOuter(
+  o: ContextOptions,
+  s: Extract<EchHelloState, { k: 'offered' }>,
+  params: HelloParams,
+): EchHellos | null {
+  if (s.hrrAccepted !== false || !s.sent) return null;
+  const outer = buildClientHello(o, { ...params, extra: [s.sent] });
+  return { outer: outer.hello, message: outer.message, inner: outer.hello };
+}
+
+/** The flight of a real offer: sealed, or resent unchanged after an HRR that rejected ECH. */
+export function echHellos(
+  o: ContextOptions,
+  s: Extract<EchHelloState, { k: 'offered' }>,
+  outerParams: HelloParams,
+  innerParams: HelloParams,
+): EchHellos {
+  return resendOuter(o, s, outerParams) ?? sealEchHellos(o, s, outerParams, innerParams);
 }
 
 /**
