@@ -52,11 +52,16 @@ const versions = (data: Uint8Array): number[] => {
 test('accepted: inner hello has the real name and TLS 1.3 only, outer the public name; one HPKE setup and one seal', async () => {
   const key = testEchKey(nodeProvider, 'public.example');
   const c = counting();
+  const keylog: string[] = [];
   const pair = await connectPair(
     { ech: { key } },
     { provider: c.provider, groups: ['x25519'], keyShareGroups: ['x25519'], ech: { configList: key.configList } },
+    { events: { keylog: (line) => keylog.push(line) } },
   );
   handshake(pair);
+  // Key log lines name ClientHelloInner's random, the accepted handshake's.
+  const randoms = new Set(keylog.map((l) => l.split(' ')[1]));
+  assert.deepEqual([...randoms], [Buffer.from(pair.server.facts.echInnerRandom ?? []).toString('hex')]);
   const info = pair.conn.handshake.info;
   assert.deepEqual(info.ech, { status: 'accepted', outerServerName: 'public.example', retryConfigs: null });
   assert.equal(pair.server.facts.servername, 'localhost');

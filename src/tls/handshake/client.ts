@@ -354,17 +354,18 @@ export class ClientHandshake {
       );
     if (retry && sh.cipherSuite !== retry.hrr.cipherSuite)
       throw illegalParameter('cipher suite changed after HelloRetryRequest');
-    // RFC 9849 §6.1.4: accepted, the inner hello and transcript go on; rejected, the outer ones do,
-    // without the PSK (offered inner only) and verified for the outer name (§6.1.6).
+    // RFC 9849 §6.1.4: accepted, the inner hello, transcript and random (BoringSSL's client_random,
+    // for key log lines) go on; rejected, the outer ones do, without the PSK (offered inner only)
+    // and verified for the outer name (§6.1.6); a caller that checks no name still checks none.
     let { hello, pskSession } = sent;
-    let params = this.params;
+    let [params, clientRandom] = [this.params, this.clientRandom];
     if (this.ech.k === 'offered') {
       if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
         hello = sent.inner;
         this.transcript = this.ech.inner;
+        clientRandom = this.ech.innerRandom;
       } else {
         pskSession = undefined;
-        // A caller that checks no name (verifyName null) still checks none.
         params = { ...params, verifyName: params.verifyName === null ? null : this.ech.outerName };
       }
     }
@@ -379,7 +380,7 @@ export class ClientHandshake {
       params,
       info: this.info,
       transcript: this.transcript,
-      clientRandom: this.clientRandom,
+      clientRandom,
       hello,
       serverHello: sh,
       suite,
