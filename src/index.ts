@@ -17,6 +17,8 @@ export {
   type ConnectionInfo,
   type ContextOptions,
   type RenegotiationMode,
+  type EchInfo,
+  type EchOptions,
   type CertInfo,
   type ErrorEntry,
   type MessageEvent,
@@ -65,5 +67,6 @@ export {
   type VerifyResult,
   type VerifyWarning,
 } from './tls/x509/index.js';
+export { echConfigListFromText, echConfigListToBase64 } from './tls/ech/config.js';
 export { SocketTransport } from './net/socket.js';
 export { memoryPair, MemoryTransport, MemoryPipe } from './net/memory.js';

@@ -14,7 +14,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = SupportedVersion;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions extends ScriptOptions, CertificateOptions {
+export interface CliOptions extends ScriptOptions, CertificateOptions, EchCliOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;
@@ -118,4 +118,15 @@ export interface ScriptOptions {
   saveOcsp: string | null;
   /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
   keymatexport: { label: string; length: number } | null;
+}
+
+/** What the ECH flags ask for. */
+/** (options-ech.ts checks these.) */
+export interface EchCliOptions {
+  /** --ech-config-list: the ECHConfigList to offer; null: no real ECH. */
+  echConfigList: Uint8Array | null;
+  /** --ech-outer-sni: ClientHelloOuter's server_name instead of the config's public_name. */
+  echOuterSni: string | null;
+  /** --ech-grease: a GREASE encrypted_client_hello (RFC 9849 §6.2). */
+  echGrease: boolean;
 }

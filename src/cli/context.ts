@@ -45,6 +45,13 @@ export async function contextOptions(
     // As OpenSSL: with an explicit list, a key share for the first group only (others via HRR).
     o.keyShareGroups = opts.groups.slice(0, 1);
   }
+  if (opts.echConfigList || opts.echGrease) {
+    o.ech = {
+      ...(opts.echConfigList ? { configList: opts.echConfigList } : {}),
+      ...(opts.echOuterSni !== null ? { outerServerName: opts.echOuterSni } : {}),
+      grease: opts.echGrease,
+    };
+  }
   if (opts.certCompression) o.certCompression = opts.certCompression;
   if (opts.ciphersuites) o.cipherSuites13 = opts.ciphersuites;
   if (opts.cipher) o.cipherSuites12 = opts.cipher;

@@ -63,6 +63,8 @@ export interface JsonConnection {
   /** s_client's "Server Temp Key" text ("X25519, 253 bits", "DH, 2048 bits"), null without one. */
   serverTempKey: string | null;
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
+  /** RFC 9849: status 'accepted' | 'rejected' | 'grease' | 'not offered'; retry configs as base64. */
+  ech: { status: string; outerServerName: string | null; retryConfigs: string | null };
   extendedMasterSecret: boolean;
   secureRenegotiation: boolean;
   /** TLS 1.2 renegotiations completed. */
@@ -149,6 +151,11 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
         : sigSchemeName(i.peerSignatureScheme),
     serverTempKey: serverTempKey(i),
     certificateCompression: i.certificateCompression,
+    ech: {
+      status: i.ech.status,
+      outerServerName: i.ech.outerServerName,
+      retryConfigs: i.ech.retryConfigs ? Buffer.from(i.ech.retryConfigs).toString('base64') : null,
+    },
     extendedMasterSecret: i.extendedMasterSecret,
     secureRenegotiation: i.secureRenegotiation,
     renegotiations: i.renegotiations,

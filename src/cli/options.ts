@@ -34,6 +34,7 @@ import { translateSclientArgs } from './sclient-args.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
 import { parseCertCompression } from './ech-values.js';
 import { addProtocolOptions } from './options-protocol.js';
+import { addEchOptions, echOptions } from './options-ech.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -68,7 +69,7 @@ Examples:
     head -c 100000 /dev/zero | tls-probe --partial-write --sndbuf 4096 --io-trace localhost:4433
 
 Exit status: 0 ok, 1 connection/TLS failure, 2 usage error, 3 verification failed,
-4 --expect-resume not met, 5 --sess-out without a resumable session.`;
+4 --expect-resume not met, 5 --sess-out without a resumable session, 6 ECH not accepted.`;
 
 function packageVersion(): string {
   try {
@@ -116,6 +117,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--no-servername', 'send no SNI');
   p.option('--alpn <p1,p2>', 'offer these ALPN protocols, e.g. h2,http/1.1');
   addProtocolOptions(p);
+  addEchOptions(p);
   p.option(
     '--connect-timeout <ms>',
     'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)',
@@ -387,5 +389,6 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     ignEof: flag(o['ignEof']),
     crlf: flag(o['crlf']),
     ...certificateOptions(o),
+    ...echOptions(o, maxVersion),
   };
 }

@@ -8,7 +8,8 @@ import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
 import type { MessageEvent } from '../tls/types.js';
 import type { Connection, ConnectionEvents } from '../tls/connection.js';
-import { VerifyError } from '../tls/errors.js';
+import { TlsAlert, VerifyError } from '../tls/errors.js';
+import { AlertDescription } from '../tls/codec/alerts.js';
 import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
 import { X509V, x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
@@ -178,6 +179,9 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (opts.output !== 'json') io.stderr.write(`verify error:num=${e.code}:${e.reason}\n`);
       printReport(opts, io, currentConn, records.length > 1, verifyText);
     }
+    // RFC 9849 §6.1.6: a rejected ECH offer still shows what was received (the retry configs), then exit 6.
+    if (e instanceof TlsAlert && e.description === AlertDescription.ech_required && !e.received && currentConn)
+      printReport(opts, io, currentConn, records.length > 1, verifyText);
     return fail(opts, io, records, e, errCtx());
   } finally {
     link?.conn.free();
@@ -287,6 +291,7 @@ function printReport(
         showcerts: opts.showcerts,
         isReconnect,
         color: useColor(opts, io.stdout),
+        ech: opts.echConfigList !== null || opts.echGrease,
         ...(sessionBlock ? { sessionBlock } : {}),
         ...(keyingMaterial ? { keyingMaterial: formatKeyingMaterial(keyingMaterial) } : {}),
       }),

@@ -15,6 +15,7 @@ import { ProtocolVersion } from './codec/names.js';
 import { strerror } from './errno.js';
 import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
+import { echRequired } from './handshake/ech-hello.js';
 
 export type { ConnectionEvents } from './connection/port.js';
 
@@ -67,6 +68,8 @@ export class Connection extends ConnectionPort {
       const f = this.flush();
       if (f !== 'ok') return this.stepFailure(f, 'write');
       if (this.handshake.done) {
+        // RFC 9849 §6.1.6: a handshake completed on a rejected ECH offer ends in ech_required.
+        echRequired(this.handshake.info.ech);
         this.handshake.releaseHandshakeState();
         return 1;
       }

@@ -153,6 +153,31 @@ export interface ConnectionInfo {
   warningAlerts: string[];
   /** TLS 1.2 renegotiations completed (SSL_num_renegotiations). */
   renegotiations: number;
+  /** RFC 9849: what became of ECH (see EchInfo). */
+  ech: EchInfo;
+}
+
+/**
+ * ECH's outcome (RFC 9849): 'accepted' (the server used ClientHelloInner), 'rejected' (it used
+ * ClientHelloOuter; the handshake is verified for the outer name and ends in ech_required),
+ * 'grease' (a GREASE extension went out, §6.2), 'not offered'.
+ */
+export interface EchInfo {
+  status: 'accepted' | 'rejected' | 'grease' | 'not offered';
+  /** The server_name of ClientHelloOuter (the config's public_name unless overridden); null without ECH. */
+  outerServerName: string | null;
+  /** The ECHConfigList the server sent in EncryptedExtensions after a rejection (§6.1.6), as received. */
+  retryConfigs: Uint8Array | null;
+}
+
+/** ECH for the client (RFC 9849 §6.1, §6.2). */
+export interface EchOptions {
+  /** An ECHConfigList (§4); its first usable config is offered. */
+  configList?: Uint8Array;
+  /** The outer server_name instead of the config's public_name (also the name a rejection is verified for). */
+  outerServerName?: string;
+  /** Send a GREASE encrypted_client_hello when no config is offered (§6.2). */
+  grease?: boolean;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -241,6 +266,8 @@ export interface ContextOptions {
    * SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION). Default false: RFC 5746 §4.2 recommends refusing.
    */
   allowUnsafeLegacyRenegotiation: boolean;
+  /** Encrypted Client Hello (RFC 9849); unset: not offered. */
+  ech?: EchOptions;
 }
 
 /** A TLS 1.2 client's answer to HelloRequest (BoringSSL SSL_set_renegotiate_mode). */

@@ -4,6 +4,7 @@
  * keep theirs.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOverrides } from '../../src/index.js';
 import { Unimplemented, type ShimConfig } from './flags.js';
@@ -124,6 +125,7 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
   if (c.bool('-ignore-rsa-key-usage')) o.ignoreRsaKeyUsage = true;
   renegotiation(c, o);
   signingPrefs(c, o);
+  echOptions(c, o);
   return o;
 }
 
@@ -169,4 +171,12 @@ function parseAlpnWire(wire: string): string[] {
     i += 1 + n;
   }
   return out;
+}
+
+// [ech] SSL_set1_ech_config_list and SSL_set_enable_ech_grease (test_config.cc NewSSL).
+function echOptions(c: ShimConfig, o: ContextOverrides): void {
+  const list = c.has('-ech-config-list') ? Buffer.from(c.bytes('-ech-config-list'), 'latin1') : undefined;
+  const grease = c.bool('-enable-ech-grease');
+  if (!list && !grease) return;
+  o.ech = { ...(list ? { configList: new Uint8Array(list) } : {}), grease };
 }

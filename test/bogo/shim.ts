@@ -26,7 +26,7 @@ import {
 } from '../../src/index.js';
 import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs } from './flags.js';
 import { BSSL_TLS12, contextOptions, versionRange } from './options.js';
-import { checkHandshake, checkTls13Session, type TestState } from './checks.js';
+import { checkEchRejection, checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
 
 const EXIT_UNIMPLEMENTED = 89;
@@ -284,7 +284,12 @@ async function doConnection(
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
   const sc = new ShimConnection(c, socket, ctx, session);
   try {
-    await doExchange(sc, c, isResume);
+    let failure: unknown;
+    await doExchange(sc, c, isResume).catch((e: unknown) => (failure = e ?? new Error('failed')));
+    // An ECH rejection appears as a failed connection (bssl_shim DoConnection).
+    const ech = checkEchRejection(sc.conn, c, failure === undefined);
+    if (ech) throw new ShimFailure(ech);
+    if (failure !== undefined) throw failure;
   } catch (e) {
     const missing = missingFeature(c, sc.st);
     if (missing) throw new Unimplemented(missing);

@@ -81,6 +81,7 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     certificateCompression: null,
     warningAlerts: [],
     renegotiations: 0,
+    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
     ...over,
   };
 }

@@ -27,6 +27,7 @@ import {
   type TestServerOptions,
 } from './tls-server-common.js';
 import { Server13Flow } from './tls-server13.js';
+import { openClientHelloOuter } from './tls-server-ech.js';
 import { Server12Flow } from './tls-server12.js';
 
 /** Options a caller gives: the credentials, everything else defaulted. */
@@ -246,6 +247,12 @@ export class TestServer implements ServerHost {
     if (m.type === HandshakeType.client_hello) {
       ch = parseClientHello(m.raw);
       this.clientHellos.push(ch);
+      // RFC 9849 §7.1: a first ClientHelloOuter this server's ECH key opens is answered as its inner hello.
+      const inner = !this.flow && this.opts.ech ? openClientHelloOuter(this.p, this.opts.ech, ch) : null;
+      if (inner) {
+        this.facts.echInnerRandom = inner.random;
+        ch = inner;
+      }
     }
     if (!this.flow) {
       if (!ch) throw unexpectedMessage('test server: expected ClientHello');

@@ -47,6 +47,7 @@ import {
   verifyFinished,
 } from '../../src/tls/handshake/keyschedule.js';
 import { Transcript } from '../../src/tls/handshake/transcript.js';
+import { confirmServerHello, retryConfigsExtension } from './tls-server-ech.js';
 import { equalBytes } from '../../src/tls/handshake/util.js';
 import { Tls13Protection } from '../../src/tls/record/protection.js';
 import {
@@ -227,7 +228,12 @@ export class Server13Flow {
       compression: 0,
       extensions: exts,
     });
-    host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), this.transcript);
+    const shMessage = frameHandshake(HandshakeType.server_hello, sh);
+    const inner = facts.echInnerRandom;
+    host.sendHandshake(
+      opts.ech && inner ? confirmServerHello(p, opts.ech, hash, this.transcript, inner, shMessage) : shMessage,
+      this.transcript,
+    );
     Object.assign(facts, {
       version: ProtocolVersion.TLS1_3,
       suite: this.suite.id,
@@ -248,6 +254,8 @@ export class Server13Flow {
     const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
     if (alpn !== null) ee.push(selectedAlpnExt(alpn));
     facts.alpn = alpn;
+    const retry = opts.ech ? retryConfigsExtension(opts.ech, facts.echInnerRandom !== undefined) : null;
+    if (retry) ee.push(retry);
     host.sendHandshake(
       frameHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee)),
       this.transcript,

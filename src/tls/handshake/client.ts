@@ -31,6 +31,7 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
+import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
 import type { ConnectionInfo } from '../types.js';
 
 export type { ClientParams } from './hello-outcome.js';
@@ -38,6 +39,8 @@ export type { ClientParams } from './hello-outcome.js';
 /** A ClientHello that is out, with the private halves of its key shares and the session its PSK offers. */
 interface SentHello {
   hello: ClientHello;
+  /** With ECH, the ClientHelloInner sealed in `hello` (RFC 9849 §6.1). */
+  inner?: ClientHello;
   keyShares: KeyShare[];
   pskSession?: Session;
 }
@@ -55,7 +58,9 @@ type HandshakeState =
 export class ClientHandshake {
   readonly info: ConnectionInfo;
   private state: HandshakeState = { k: 'start' };
-  private readonly transcript: Transcript;
+  /** The outer transcript; the inner one replaces it when the server accepts ECH (RFC 9849 §6.1.4). */
+  private transcript: Transcript;
+  private readonly ech: EchHelloState;
   private readonly clientRandom: Uint8Array;
   private readonly legacySessionId: Uint8Array;
   /** The TLS 1.2 session offered by its ID or ticket, if any. */
@@ -69,10 +74,14 @@ export class ClientHandshake {
     const versions = offeredVersions(host.options);
     this.transcript = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
+    this.info = emptyInfo(params.servername, host.options.maxSendFragment);
+    this.ech = startEch(host.options, this.info);
     // A TLS 1.2 session is offered by its ID (RFC 5246 §7.4.1.2; with a ticket, SHA-256 of it,
     // RFC 5077 §3.4); otherwise middlebox compatibility mode (RFC 8446 §D.4) sends 32 fresh bytes.
-    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2).
+    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2), and
+    // never beside ECH, whose inner hello offers TLS 1.3 only (RFC 9849 §6.1).
     const s12 =
+      this.ech.k !== 'offered' &&
       params.session &&
       params.session.version <= ProtocolVersion.TLS1_2 &&
       isResumable(params.session) &&
@@ -85,7 +94,6 @@ export class ClientHandshake {
       : versions.includes(ProtocolVersion.TLS1_3)
         ? p.randomBytes(32)
         : new Uint8Array(0);
-    this.info = emptyInfo(params.servername, host.options.maxSendFragment);
   }
 
   /**
@@ -215,23 +223,39 @@ export class ClientHandshake {
   /** Sends a ClientHello (RFC 8446 §4.1.2): the first one, or the second one answering `hrr`. */
   private sendHello(keyShares: KeyShare[], cookie: Uint8Array | undefined, hrr: ServerHello | undefined): SentHello {
     const o = this.host.options;
-    const offer = this.pskOffer(hrr);
+    const ech = this.ech;
+    const base = { sessionId: this.legacySessionId, keyShares, ...(cookie ? { cookie } : {}) };
+    const offer = this.pskOffer(hrr, ech.k === 'offered' ? ech.inner : this.transcript);
+    const psk = offer ? { psk: offer.psk } : {};
+    const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
+    const pskSession = offer ? { pskSession: offer.session } : {};
+    if (ech.k === 'offered') {
+      // RFC 9849 §6.1: the PSK goes in ClientHelloInner only; the outer hello names the public name.
+      const outerParams = { ...base, ...ticket12, random: this.clientRandom, servername: ech.outerName };
+      const innerParams = { ...base, ...psk, random: ech.innerRandom, servername: this.params.servername };
+      const sealed = echHellos(o, ech, outerParams, innerParams);
+      this.transcript.add(sealed.message);
+      this.host.sendHandshake(sealed.message);
+      return { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
+    }
     const { hello, message } = buildClientHello(o, {
+      ...base,
+      ...ticket12,
+      ...psk,
       random: this.clientRandom,
-      sessionId: this.legacySessionId,
       servername: this.params.servername,
-      keyShares,
-      ...(cookie ? { cookie } : {}),
-      ...(this.session12?.ticket ? { ticket12: this.session12.ticket } : {}),
-      ...(offer ? { psk: offer.psk } : {}),
+      ...(ech.k === 'grease' ? { extra: [ech.ext] } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    return { hello, keyShares, ...(offer ? { pskSession: offer.session } : {}) };
+    return { hello, keyShares, ...pskSession };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
-  private pskOffer(hrr: ServerHello | undefined): { psk: PskOffer; session: Session } | undefined {
+  private pskOffer(
+    hrr: ServerHello | undefined,
+    transcript: Transcript,
+  ): { psk: PskOffer; session: Session } | undefined {
     const s = this.params.session;
     const o = this.host.options;
     if (!s || s.version !== ProtocolVersion.TLS1_3 || !s.ticket || !isResumable(s)) return undefined;
@@ -250,7 +274,7 @@ export class ClientHandshake {
       // RFC 8446 §4.2.11.2: the binder covers the transcript, the HRR included, up to the binders.
       binder: (truncated) => {
         const ks = new KeySchedule(p, suite.hash, s.masterKey);
-        const th = hrr ? this.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
+        const th = hrr ? transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
         return finishedVerifyData(p, suite.hash, ks.binderKey(false), th);
       },
     };
@@ -280,6 +304,7 @@ export class ClientHandshake {
     const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
     // RFC 8446 §4.4.1: ClientHello1 is replaced by its message_hash.
+    echHelloRetryRequest(this.ech, suite.hash, hrr, raw);
     this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO (HelloRetryRequest)');
@@ -359,6 +384,21 @@ export class ClientHandshake {
       );
     if (retry && sh.cipherSuite !== retry.hrr.cipherSuite)
       throw illegalParameter('cipher suite changed after HelloRetryRequest');
+    // RFC 9849 §6.1.4: accepted, the inner hello, transcript and random (BoringSSL's client_random,
+    // for key log lines) go on; rejected, the outer ones do, without the PSK (offered inner only)
+    // and verified for the outer name (§6.1.6); a caller that checks no name still checks none.
+    let { hello, pskSession } = sent;
+    let [params, clientRandom] = [this.params, this.clientRandom];
+    if (this.ech.k === 'offered') {
+      if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
+        hello = sent.inner;
+        this.transcript = this.ech.inner;
+        clientRandom = this.ech.innerRandom;
+      } else {
+        pskSession = undefined;
+        params = { ...params, verifyName: params.verifyName === null ? null : this.ech.outerName };
+      }
+    }
     this.info.version = version;
     this.info.cipherSuite = suite.id;
     if (!this.info.handshake) this.info.handshake = 'full';
@@ -367,18 +407,18 @@ export class ClientHandshake {
     this.host.state('TLS_ST_CR_SRVR_HELLO');
     const outcome: HelloOutcome = {
       host: this.host,
-      params: this.params,
+      params,
       info: this.info,
       transcript: this.transcript,
-      clientRandom: this.clientRandom,
-      hello: sent.hello,
+      clientRandom,
+      hello,
       serverHello: sh,
       suite,
       keyShares: sent.keyShares,
       // Any non-empty legacy_session_id, a TLS 1.2 session's ID included: the server echoes it and
       // then expects our CCS (RFC 8446 §D.4); after a HelloRetryRequest it has gone out already.
       compatMode: this.legacySessionId.length > 0 && retry === undefined,
-      ...(sent.pskSession ? { pskSession: sent.pskSession } : {}),
+      ...(pskSession ? { pskSession } : {}),
     };
     this.state =
       version === ProtocolVersion.TLS1_3

@@ -8,6 +8,7 @@ import type { HelloOutcome } from './hello-outcome.js';
 import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret } from './keyschedule.js';
 import { certificateKey, checkLeafKeyUsage, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
+import { echEncryptedExtensions } from './ech-hello.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
 import { ticketSession } from './ticket13.js';
 import {
@@ -189,6 +190,7 @@ export class Tls13Client {
     const { host, hello, info } = this.o;
     const exts = decodeEncryptedExtensions(body);
     checkServerExtensions('EncryptedExtensions', exts, hello.extensions);
+    echEncryptedExtensions(info.ech, exts);
     negotiateAlpn(exts, host.options, info);
     const sni = findExtension(exts, ExtensionType.server_name);
     if (sni) {
@@ -297,7 +299,7 @@ export class Tls13Client {
   /** Our Certificate (possibly empty) and, with a key, CertificateVerify (RFC 8446 §4.4.2, §4.4.3). */
   private sendClientAuth(req: CertRequest13): void {
     const { host, transcript, info } = this.o;
-    const cred = chooseClientCredential(host.options, req.sigalgs, true);
+    const cred = chooseClientCredential(host.options, req.sigalgs, true, info.ech);
     const cert = frameHandshake(
       HandshakeType.certificate,
       encodeCertificate(cred ? cred.chain : [], true, req.context),

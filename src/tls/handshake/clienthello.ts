@@ -106,6 +106,12 @@ export interface HelloParams {
   /** RFC 5746 renegotiation_info: the previous client verify_data (empty for the first handshake). */
   renegotiationInfo?: Uint8Array;
   psk?: PskOffer;
+  /** Extensions after OpenSSL's list (ECH's, RFC 9849 §5), before RFC 7685 padding and pre_shared_key. */
+  extra?: Extension[];
+  /** Reorders the extensions before padding and pre_shared_key (ClientHelloInner groups what it compresses, RFC 9849 §5.1). */
+  arrange?: (exts: Extension[]) => Extension[];
+  /** No RFC 7685 padding: ECH pads ClientHelloInner itself (RFC 9849 §6.1.3) and the outer hello is long already. */
+  noPadding?: boolean;
 }
 
 /** The extensions of a ClientHello in OpenSSL's order, pre_shared_key excluded. */
@@ -159,7 +165,9 @@ export function paddingExtension(messageLength: number): Extension | null {
  * padding goes just before it.
  */
 export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: ClientHello; message: Uint8Array } {
-  const extensions = helloExtensions(o, h);
+  let extensions = [...helloExtensions(o, h), ...(h.extra ?? [])];
+  if (h.arrange) extensions = h.arrange(extensions);
+  const paddingFor = (length: number): Extension | null => (h.noPadding ? null : paddingExtension(length));
   const hello: ClientHello = {
     // RFC 8446 §4.1.2: TLS 1.2 when 1.3 is offered; otherwise the highest version offered (RFC 5246 §E.1).
     legacyVersion: maxLegacyVersion(o) ?? ProtocolVersion.TLS1_2,
@@ -172,7 +180,7 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
   const encode = (): Uint8Array => frameHandshake(HandshakeType.client_hello, encodeClientHello(hello));
   const psk = h.psk;
   if (!psk) {
-    const padding = paddingExtension(encode().length);
+    const padding = paddingFor(encode().length);
     if (padding) hello.extensions = [...extensions, padding];
     return { hello, message: encode() };
   }
@@ -188,7 +196,7 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
   });
   const placeholderExt = pskExt(new Uint8Array(binderLength));
   hello.extensions = [...extensions, placeholderExt];
-  const padding = paddingExtension(encode().length);
+  const padding = paddingFor(encode().length);
   const padded = padding ? [...extensions, padding] : extensions;
   hello.extensions = [...padded, placeholderExt];
   const placeholder = encode();

@@ -303,7 +303,7 @@ export class Tls12Handshake {
     // Client authentication is TLS 1.2 only here: a TLS 1.0/1.1 request gets an empty Certificate.
     const cred =
       certRequest && hello.version >= ProtocolVersion.TLS1_2
-        ? chooseClientCredential(host.options, certRequest.sigalgs, false)
+        ? chooseClientCredential(host.options, certRequest.sigalgs, false, this.c.info.ech)
         : undefined;
     if (certRequest)
       this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cred ? cred.chain : [], false)));

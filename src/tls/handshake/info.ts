@@ -31,5 +31,6 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     certificateCompression: null,
     warningAlerts: [],
     renegotiations: 0,
+    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
   };
 }

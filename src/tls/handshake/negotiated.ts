@@ -12,7 +12,7 @@ import { sigSchemeById, type SignatureScheme } from '../codec/sigschemes.js';
 import { ExtensionType, extensionName, isRecognizedExtension, maxFragmentLengthBytes } from '../codec/registry.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
-import type { ConnectionInfo, ContextOptions } from '../types.js';
+import type { ConnectionInfo, ContextOptions, EchInfo } from '../types.js';
 import { ownKey, schemeFitsKey } from './auth.js';
 
 /** The server messages whose extensions the client checks. */
@@ -50,6 +50,8 @@ const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.cookie, ['HelloRetryRequest']],
   [E.key_share, ['ServerHello13', 'HelloRetryRequest']],
   [E.renegotiation_info, ['ServerHello12']],
+  // RFC 9849 §5: the HRR confirmation (§7.2.1) and the retry configs in EncryptedExtensions.
+  [E.encrypted_client_hello, ['HelloRetryRequest', 'EncryptedExtensions']],
 ]);
 
 /**
@@ -138,9 +140,11 @@ export function chooseClientCredential(
   o: ContextOptions,
   serverSigalgs: readonly number[],
   tls13: boolean,
+  ech?: EchInfo,
 ): ClientCredential | undefined {
   const cc = o.clientCertificate;
-  if (!cc) return undefined;
+  // RFC 9849 §6.1.6: after an ECH rejection the client answers a CertificateRequest with no certificate.
+  if (!cc || ech?.status === 'rejected') return undefined;
   const key = ownKey(cc.chain);
   for (const id of o.signingAlgorithms ?? o.signatureAlgorithms) {
     const s = sigSchemeById(id);
