@@ -33,7 +33,7 @@ import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
 import { evaluateOcsp, formatOcspBlock, ocspRevoked } from './ocsp-report.js';
-import { exportedKeyingMaterial, formatKeyingMaterial, KeymatSource, type KeyingMaterial } from './keymat.js';
+import { exportedKeyingMaterial, formatKeyingMaterial, type KeyingMaterial } from './keymat.js';
 import type { Io } from './io.js';
 import { systemClock } from '../net/clock.js';
 
@@ -67,11 +67,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   // The OCSP revocation path prints its own report before failing.
   let verifyReported = false;
 
-  // --keymatexport: what the exporter needs, gathered per connection from its events (keymat.ts).
-  let keymat: KeymatSource | null = null;
   const events: ConnectionEvents = {
     keylog: (line) => {
-      keymat?.keylog(line);
       if (keylogFd !== null) appendFileSync(keylogFd, line + '\n');
     },
     session: (s) => {
@@ -80,13 +77,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (opts.output === 'report' && s.version === ProtocolVersion.TLS1_3)
         io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg || opts.trace || opts.keymatexport
-      ? {
-          message: (e: MessageEvent) => {
-            keymat?.message(e.direction, e.contentType, e.bytes);
-            if (opts.msg || opts.trace) traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null);
-          },
-        }
+    ...(opts.msg || opts.trace
+      ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) }
       : {}),
     ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
@@ -97,7 +89,6 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const last = i === total - 1;
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
-      keymat = opts.keymatexport ? new KeymatSource() : null;
       phase.current = 'connect';
       const started = performance.now();
       link = await openLink(
@@ -145,10 +136,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       }
       if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
-        if (opts.keymatexport && keymat) {
-          const k = exportedKeyingMaterial(co.provider, info, keymat, opts.keymatexport);
-          if (k) current.keyingMaterial = k;
-        }
+        if (opts.keymatexport) current.keyingMaterial = exportedKeyingMaterial(link.conn, opts.keymatexport);
       }
       const revoked = opts.status && current ? stapledStatus(opts, io, co.trustAnchors ?? [], current) : false;
       printReport(opts, io, link.conn, i > 0, verifyText, current?.keyingMaterial);

@@ -14,6 +14,7 @@ import { AlertDescription, AlertLevel } from './codec/alerts.js';
 import { strerror } from './errno.js';
 import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
+import { exportKeyingMaterial } from './handshake/exporter.js';
 
 export type { ConnectionEvents } from './connection/port.js';
 
@@ -210,6 +211,17 @@ export class Connection extends ConnectionPort {
     if (!s) return;
     s.notResumable = true;
     this.ctx.sessions.delete(s);
+  }
+
+  /**
+   * SSL_export_keying_material: `length` bytes for `label` and an optional `context` (RFC 5705 §4
+   * for TLS 1.0-1.2, RFC 8446 §7.5 for TLS 1.3; no context and an empty one differ only in TLS
+   * 1.2). Throws before the handshake has completed, and for a label RFC 5705 §4 reserves (TLS 1.2).
+   */
+  exportKeyingMaterial(label: string, length: number, context?: Uint8Array): Uint8Array {
+    const s = this.exporter;
+    if (!s || !this.handshake.done) throw new Error('keying material exporter: the handshake has not completed');
+    return exportKeyingMaterial(this.options.provider, s, label, length, context ?? null);
   }
 
   /** Sends a KeyUpdate (TLS 1.3), optionally asking the peer to update too. */

@@ -12,6 +12,7 @@ import type { HandshakeMsg } from '../record/hsbuffer.js';
 import type { RecordProtection } from '../record/protection.js';
 import { toHex } from '../codec/bytes.js';
 import type { Session } from '../session/session.js';
+import type { ExporterSecret } from '../handshake/exporter.js';
 
 /** Callbacks for traces and session capture; all optional. */
 export interface ConnectionEvents {
@@ -29,6 +30,8 @@ export class ConnectionPort implements HandshakeHost {
   protected mode: number;
   protected readonly records: RecordLayer;
   private latestSession?: Session;
+  /** The last completed handshake's exporter secret (SSL_export_keying_material). */
+  protected exporter?: ExporterSecret;
 
   constructor(
     protected readonly ctx: Context,
@@ -117,6 +120,9 @@ export class ConnectionPort implements HandshakeHost {
   }
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     this.events.keylog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+  }
+  exporterSecret(s: ExporterSecret): void {
+    this.exporter = s;
   }
   newSession(s: Session): void {
     this.latestSession = s;

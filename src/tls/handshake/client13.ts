@@ -283,6 +283,7 @@ export class Tls13Client {
     this.ks.deriveMasterSecret();
     const app = this.ks.applicationSecrets(transcript.hash());
     host.keylog('EXPORTER_SECRET', this.o.clientRandom, app.exporter);
+    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: app.exporter });
     host.keylog('SERVER_TRAFFIC_SECRET_0', this.o.clientRandom, app.server);
     host.keylog('CLIENT_TRAFFIC_SECRET_0', this.o.clientRandom, app.client);
     host.setReadProtection(this.protection(app.server));

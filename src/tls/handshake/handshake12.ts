@@ -379,6 +379,14 @@ export class Tls12Handshake {
     this.c.host.state('TLS_ST_CR_FINISHED');
     const client = flight.clientVerifyData ?? this.sendCcsAndFinished(hello, keys);
     this.state = { k: 'done' };
+    // RFC 5705 §4: the exporter's PRF runs over this handshake's master secret and randoms.
+    this.c.host.exporterSecret({
+      version: 'tls12',
+      hash: this.prfHash(hello),
+      master: keys.master,
+      clientRandom: this.c.clientRandom,
+      serverRandom: hello.sh.random,
+    });
     // A full handshake makes a session; a resumption makes one only when the server renewed the
     // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
     const session =

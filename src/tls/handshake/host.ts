@@ -5,6 +5,7 @@
 import type { RecordProtection } from '../record/protection.js';
 import type { ContextOptions } from '../types.js';
 import type { Session } from '../session/session.js';
+import type { ExporterSecret } from './exporter.js';
 
 export interface HandshakeHost {
   readonly options: ContextOptions;
@@ -20,6 +21,8 @@ export interface HandshakeHost {
   setRecordVersion(v: number): void;
   /** NSS key log line: `label client_random secret` (the random of the handshake that made it). */
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
+  /** A handshake completed: the secret SSL_export_keying_material derives from from now on. */
+  exporterSecret(s: ExporterSecret): void;
   /** A resumable session became available (TLS 1.3: per ticket; TLS 1.2: end of full handshake). */
   newSession(s: Session): void;
   /** State machine transition, for --state. */
