@@ -22,6 +22,7 @@ import {
   noSessionLine,
   reportError,
   resumeNotMetLine,
+  earlyDataNotMetLine,
   warningLine,
   type ErrorContext,
   type ExitCodeValue,
@@ -61,6 +62,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   const verifyText = (c: number): string => x509ErrorText(c);
   let attempts = 0;
   let accepted = 0;
+  let earlyAccepted = 0;
   let link: Link | undefined;
   let current: ConnectionRecord | undefined;
   let currentConn: Connection | undefined;
@@ -120,7 +122,12 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
           },
           ...(starttls ? { beforeTls: (s: Socket) => upgrade(opts, starttls, s, phase) } : {}),
         },
-        { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
+        {
+          servername: opts.servername,
+          verifyName: opts.verifyHost,
+          ...(offer ? { session: offer } : {}),
+          ...(offer && opts.earlyData ? { earlyData: opts.earlyData } : {}),
+        },
         events,
       );
       const info = link.conn.handshake.info;
@@ -131,9 +138,16 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (offer) {
         attempts++;
         if (info.resumed) accepted++;
+        if (info.earlyData === 'accepted') earlyAccepted++;
         // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version <= ProtocolVersion.TLS1_2) offer.used = false;
       }
+      if (opts.earlyData && info.earlyDataSent < opts.earlyData.length && info.earlyData !== 'not sent')
+        io.stderr.write(
+          warningLine(
+            `--early-data: ${info.earlyDataSent} of ${opts.earlyData.length} bytes sent (the ticket's max_early_data_size); the rest was not sent`,
+          ) + '\n',
+        );
       if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
         if (opts.keymatexport) current.keyingMaterial = exportedKeyingMaterial(link.conn, opts.keymatexport);
@@ -159,7 +173,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       await closeLink(link, opts.timeoutMs, last);
       link = undefined;
     }
-    return finishRun(opts, io, records, obtained, attempts, accepted);
+    return finishRun(opts, io, records, obtained, { attempts, accepted, earlyAccepted });
   } catch (e) {
     // As s_client: a failed verification still shows what was received, then exit 3.
     if (e instanceof VerifyError && currentConn && !verifyReported) {
@@ -227,9 +241,9 @@ function finishRun(
   io: Io,
   records: ConnectionRecord[],
   obtained: Session[],
-  attempts: number,
-  accepted: number,
+  tally: { attempts: number; accepted: number; earlyAccepted: number },
 ): ExitCodeValue {
+  const { attempts, accepted, earlyAccepted } = tally;
   let failure: RunFailure | null = null;
   if (opts.sessOut) {
     if (obtained.length === 0) {
@@ -245,6 +259,10 @@ function finishRun(
   }
   if (!failure && opts.expectResume && (attempts === 0 || accepted < attempts)) {
     failure = { outcome: 'resume-not-met', message: resumeNotMetLine(accepted, attempts).replace(/^tls-probe: /, '') };
+  }
+  if (!failure && opts.expectEarlyData && (attempts === 0 || earlyAccepted < attempts)) {
+    const message = earlyDataNotMetLine(earlyAccepted, attempts).replace(/^tls-probe: /, '');
+    failure = { outcome: 'early-data-not-met', message };
   }
   if (opts.output === 'json') io.stdout.write(formatJson(buildJson(opts, records, failure)) + '\n');
   if (!failure) return ExitCode.OK;

@@ -131,8 +131,12 @@ export interface ConnectionInfo {
   sessionId: Uint8Array;
   /** Max record plaintext length in force for sending. */
   maxSendFragment: number;
-  /** Early data status (TLS 1.3): "not sent" for now. */
+  /** Early data status (TLS 1.3 0-RTT, SSL_get_early_data_status). */
   earlyData: 'not sent' | 'rejected' | 'accepted';
+  /** max_early_data_size of the ticket this connection offered (0: none, or it allows no early data). */
+  maxEarlyData: number;
+  /** Bytes sent as early data (whether or not the server accepted them). */
+  earlyDataSent: number;
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
   /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */

@@ -106,6 +106,11 @@ export class ConnectionPort implements HandshakeHost {
   sendHandshake(message: Uint8Array): void {
     this.records.queueHandshake(message);
   }
+  sendEarlyData(data: Uint8Array): void {
+    const frag = this.sendFragment();
+    for (let off = 0; off < data.length; off += frag) this.records.queueAppData(data.subarray(off, off + frag));
+    this.handshake.info.appBytes.written += data.length;
+  }
   sendChangeCipherSpec(): void {
     this.records.queueChangeCipherSpec();
   }

@@ -30,15 +30,18 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
+import { earlyDataAllowed, sendEarlyData, type EarlyOffer } from './early-data.js';
+import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
 export type { ClientParams } from './hello-outcome.js';
 
-/** A ClientHello that is out, with the private halves of its key shares and the session its PSK offers. */
+/** A ClientHello that is out, with the private halves of its key shares, the session its PSK offers and its early data. */
 interface SentHello {
   hello: ClientHello;
   keyShares: KeyShare[];
   pskSession?: Session;
+  early?: EarlyOffer;
 }
 
 /** Where the client handshake is (RFC 8446 §2; RFC 5246 §7.3 after a TLS 1.2 ServerHello). */
@@ -188,6 +191,10 @@ export class ClientHandshake {
   private sendHello(keyShares: KeyShare[], cookie: Uint8Array | undefined, hrr: ServerHello | undefined): SentHello {
     const o = this.host.options;
     const offer = this.pskOffer(hrr);
+    if (offer) this.info.maxEarlyData = offer.session.maxEarlyData >>> 0;
+    // RFC 8446 §4.2.10: early data only in the first ClientHello, with a ticket that allows it.
+    const data = this.params.earlyData;
+    const early = !hrr && offer && data && earlyDataAllowed(this.host, offer.session) ? data : undefined;
     const { hello, message } = buildClientHello(o, {
       random: this.clientRandom,
       sessionId: this.legacySessionId,
@@ -196,10 +203,22 @@ export class ClientHandshake {
       ...(cookie ? { cookie } : {}),
       ...(this.session12?.ticket ? { ticket12: this.session12.ticket } : {}),
       ...(offer ? { psk: offer.psk } : {}),
+      ...(early ? { earlyData: true } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    return { hello, keyShares, ...(offer ? { pskSession: offer.session } : {}) };
+    if (!offer) return { hello, keyShares };
+    if (!early) return { hello, keyShares, pskSession: offer.session };
+    const sent = sendEarlyData(
+      this.host,
+      offer.session,
+      message,
+      this.clientRandom,
+      this.legacySessionId.length > 0,
+      early,
+    );
+    this.info.earlyDataSent = sent.bytes;
+    return { hello, keyShares, pskSession: offer.session, early: sent };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
@@ -250,6 +269,11 @@ export class ClientHandshake {
     const keyShares = ks ? [this.retryKeyShare(readHrrKeyShare(ks.data), sent.keyShares)] : sent.keyShares;
     const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
+    // RFC 8446 §4.2.10: a HelloRetryRequest rejects early data; the second ClientHello is plaintext.
+    if (sent.early) {
+      this.info.earlyData = 'rejected';
+      this.host.setWriteProtection(new NullProtection());
+    }
     // RFC 8446 §4.4.1: ClientHello1 is replaced by its message_hash.
     this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(raw);
@@ -258,7 +282,8 @@ export class ClientHandshake {
     this.host.setRecordVersion(ProtocolVersion.TLS1_2);
     // RFC 8446 §D.4: in middlebox-compatibility mode the CCS goes immediately before the second
     // ClientHello (as BoringSSL, OpenSSL and rustls send it; BoGo's runner requires this place).
-    if (this.legacySessionId.length > 0) this.host.sendChangeCipherSpec();
+    // (With early data the CCS went out before it already.)
+    if (this.legacySessionId.length > 0 && !sent.early) this.host.sendChangeCipherSpec();
     this.state = { k: 'wait_sh2', hrr, suite, ...this.sendHello(keyShares, cookie, hrr) };
   }
 
@@ -347,8 +372,10 @@ export class ClientHandshake {
       keyShares: sent.keyShares,
       // Any non-empty legacy_session_id, a TLS 1.2 session's ID included: the server echoes it and
       // then expects our CCS (RFC 8446 §D.4); after a HelloRetryRequest it has gone out already.
-      compatMode: this.legacySessionId.length > 0 && retry === undefined,
+      // With early data the CCS went out before it (early-data.ts).
+      compatMode: this.legacySessionId.length > 0 && retry === undefined && !sent.early,
       ...(sent.pskSession ? { pskSession: sent.pskSession } : {}),
+      ...(sent.early ? { early: sent.early } : {}),
     };
     this.state =
       version === ProtocolVersion.TLS1_3

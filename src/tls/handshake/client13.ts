@@ -5,14 +5,7 @@
  * RFC's message order, and any other message is unexpected_message.
  */
 import type { HelloOutcome } from './hello-outcome.js';
-import {
-  KeySchedule,
-  trafficKeys,
-  finishedVerifyData,
-  verifyFinished,
-  nextTrafficSecret,
-  resumptionPsk,
-} from './keyschedule.js';
+import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret } from './keyschedule.js';
 import { certificateKey, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { verifyPeer } from './verify.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
@@ -21,9 +14,7 @@ import {
   chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
-  renewedFacts,
   restoreSessionFacts,
-  sessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readSelectedIdentity, readServerKeyShare, readU16List } from '../codec/extensions.js';
@@ -33,17 +24,17 @@ import {
   decodeCertificateVerify,
   decodeEncryptedExtensions,
   decodeKeyUpdate,
-  decodeNewSessionTicket13,
   encodeCertificate,
   encodeCertificateVerify,
   frameHandshake,
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { Reader, Writer } from '../codec/bytes.js';
+import { Writer } from '../codec/bytes.js';
 import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
-import { createSession, sessionFromTls13Ticket } from '../session/session.js';
+import { earlyDataVerdict } from './early-data.js';
+import { sessionFromTicket13 } from './ticket13.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -71,9 +62,6 @@ type State13 =
   | { k: 'wait_finished'; certRequest?: CertRequest13 }
   /** Application traffic secrets in force; NewSessionTicket and KeyUpdate may arrive (§4.6). */
   | { k: 'connected'; app: TrafficSecrets; resumptionMaster: Uint8Array };
-
-/** RFC 8446 §4.6.1: ticket lifetimes above seven days are illegal_parameter. */
-const MAX_TICKET_LIFETIME = 604800;
 
 /** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
 /** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
@@ -112,7 +100,10 @@ export class Tls13Client {
     // its handshake keys from here on (RFC 8446 §5; §6: alerts are encrypted under the current keys).
     // The compatibility CCS (§D.4) is plaintext, so it goes first.
     if (o.compatMode) host.sendChangeCipherSpec();
-    host.setWriteProtection(this.protection(this.hs.client));
+    // With early data under a PSK the server took, the early keys stay until EncryptedExtensions
+    // says whether it accepted them (RFC 8446 §4.2.10); without the PSK the early data is rejected.
+    if (o.early && !this.resumed) info.earlyData = 'rejected';
+    if (!o.early || !this.resumed) host.setWriteProtection(this.protection(this.hs.client));
   }
 
   /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */
@@ -208,6 +199,9 @@ export class Tls13Client {
       info.sniAcknowledged = true;
     }
     negotiateMaxFragmentLength(exts, host.options, info);
+    // RFC 8446 §4.2.10: a rejection brings our handshake write keys in place of the early ones.
+    if (earlyDataVerdict(exts, this.o, this.resumed) === 'rejected' && this.resumed)
+      host.setWriteProtection(this.protection(this.hs.client));
     this.o.transcript.add(raw);
     this.state = this.resumed ? { k: 'wait_finished' } : { k: 'wait_cert_cr' };
     host.state('TLS_ST_CR_ENCRYPTED_EXTENSIONS');
@@ -289,6 +283,14 @@ export class Tls13Client {
     host.setReadProtection(this.protection(app.server));
     host.state('TLS_ST_CR_FINISHED');
 
+    // RFC 8446 §4.5: accepted early data ends with EndOfEarlyData under the early keys.
+    if (this.o.info.earlyData === 'accepted') {
+      const eoed = frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0));
+      transcript.add(eoed);
+      host.sendHandshake(eoed);
+      host.state('TLS_ST_CW_END_OF_EARLY_DATA');
+      host.setWriteProtection(this.protection(this.hs.client));
+    }
     if (certRequest) this.sendClientAuth(certRequest);
     const fin = frameHandshake(
       HandshakeType.finished,
@@ -341,37 +343,11 @@ export class Tls13Client {
     return handshakeName(type);
   }
 
-  /** NewSessionTicket (RFC 8446 §4.6.1) → a resumable session with the resumption PSK. */
+  /** NewSessionTicket (RFC 8446 §4.6.1) → a resumable session with the resumption PSK (ticket13.ts). */
   private onNewSessionTicket(body: Uint8Array, resumptionMaster: Uint8Array): void {
     const { host, suite, info } = this.kept;
-    const t = decodeNewSessionTicket13(body);
-    if (t.lifetime > MAX_TICKET_LIFETIME) throw illegalParameter('ticket lifetime above 7 days');
-    let maxEarlyData = 0;
-    const early = findExtension(t.extensions, ExtensionType.early_data);
-    if (early) {
-      // early_data in NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
-      if (early.data.length !== 4) throw decodeError('bad early_data in NewSessionTicket');
-      maxEarlyData = new Reader(early.data, 'early_data').u32();
-    }
-    const p = host.options.provider;
-    const psk = resumptionPsk(p, suite.hash, resumptionMaster, t.nonce);
-    info.tickets++;
-    const now = host.options.now();
-    const base = createSession({
-      version: ProtocolVersion.TLS1_3,
-      cipherSuite: suite.id,
-      masterKey: psk,
-      ...renewedFacts(sessionFacts(info, now), this.resumed ? this.kept.pskSession : undefined),
-    });
-    host.newSession(
-      sessionFromTls13Ticket(
-        base,
-        { lifetime: t.lifetime, ageAdd: t.ageAdd, ticket: t.ticket, maxEarlyData },
-        psk,
-        now,
-        (d) => p.digest('sha256', d),
-      ),
-    );
+    const pskSession = this.resumed ? this.kept.pskSession : undefined;
+    host.newSession(sessionFromTicket13(host.options, suite, info, pskSession, resumptionMaster, body));
   }
 
   /** KeyUpdate (RFC 8446 §4.6.3): new read keys; answer update_requested with our own update. */

@@ -105,6 +105,8 @@ export interface HelloParams {
   /** RFC 5746 renegotiation_info: the previous client verify_data (empty for the first handshake). */
   renegotiationInfo?: Uint8Array;
   psk?: PskOffer;
+  /** Offer early_data (RFC 8446 §4.2.10): 0-RTT data follows the ClientHello. */
+  earlyData?: boolean;
 }
 
 /** The extensions of a ClientHello in OpenSSL's order, pre_shared_key excluded. */
@@ -135,6 +137,7 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
     const algs = o.certCompression.map((n) => certCompressionByName(n)?.id ?? 0).filter((id) => id !== 0);
     if (algs.length > 0)
       exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
+    if (h.earlyData) exts.push(ext(ExtensionType.early_data));
   }
   return exts;
 }

@@ -11,6 +11,8 @@ export interface HandshakeHost {
   readonly options: ContextOptions;
   /** Sends one whole handshake message (header included) under the current write epoch. */
   sendHandshake(message: Uint8Array): void;
+  /** Sends application data under the current (early) write keys: TLS 1.3 0-RTT (RFC 8446 §2.3). */
+  sendEarlyData(data: Uint8Array): void;
   /** Sends a ChangeCipherSpec record (middlebox compatibility in 1.3, real in 1.2). */
   sendChangeCipherSpec(): void;
   /** Installs protection for records read from now on (the reassembly buffer must be empty). */
