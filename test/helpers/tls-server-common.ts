@@ -91,6 +91,12 @@ export interface TestServerOptions {
   maxFragment: number;
   /** See MutateHook. */
   mutate?: MutateHook;
+  /** TLS 1.3: early_data with this max_early_data_size in every NewSessionTicket (RFC 8446 §4.2.10). */
+  maxEarlyData?: number;
+  /** TLS 1.3: accept offered early data with the first PSK identity (default: reject it). */
+  acceptEarlyData?: boolean;
+  /** TLS 1.3, hostile: early_data in EncryptedExtensions whatever the client offered. */
+  forceEarlyDataExt?: boolean;
   /**
    * TLS 1.2 DHE suites: the group to use (default RFC 7919 ffdhe2048) and, to play a hostile
    * server, a public value to send instead of ours (the ServerKeyExchange is still signed).
@@ -167,6 +173,8 @@ export interface ServerFacts {
   /** SNI the client sent. */
   servername: string | null;
   alpn: string | null;
+  /** TLS 1.3: the client offered early_data in its first ClientHello; what the server did with it. */
+  earlyData: 'not offered' | 'accepted' | 'rejected';
 }
 
 // --- ClientHello, through the product's codec (src/tls/codec) ---------------------------------

@@ -51,6 +51,7 @@ export class TestServer implements ServerHost {
     extendedMasterSecret: false,
     servername: null,
     alpn: null,
+    earlyData: 'not offered',
   };
   /** Every ClientHello received, decoded, in order (initial, after HRR, renegotiation). */
   readonly clientHellos: ParsedClientHello[] = [];
@@ -123,7 +124,10 @@ export class TestServer implements ServerHost {
     };
     const mutate = this.opts.mutate;
     if (mutate) owner.sealed = (type, rec) => mutate('record', type, rec);
-    if (this.opts.acceptPlaintextCcs) owner.takeUnopened = (type, body) => this.plaintextCcs(type, body);
+    // TLS 1.3 early data (tls-server-early.ts) is taken before the record layer opens it.
+    owner.takeUnopened = (type, body) =>
+      (this.flow instanceof Server13Flow && this.flow.early.take(type, body)) ||
+      (this.opts.acceptPlaintextCcs && this.plaintextCcs(type, body));
     return owner;
   }
 
@@ -222,6 +226,11 @@ export class TestServer implements ServerHost {
   }
   get connected(): boolean {
     return this.facts.connected;
+  }
+  /** TLS 1.3 0-RTT: the early data read (accepted) and how many early records were skipped (rejected). */
+  get earlyData(): { received: Uint8Array; skipped: number } {
+    const e = this.flow instanceof Server13Flow ? this.flow.early : undefined;
+    return { received: concat(...(e?.received ?? [])), skipped: e?.skipped ?? 0 };
   }
 
   private flow13(what: string): Server13Flow {
