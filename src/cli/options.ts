@@ -3,7 +3,7 @@
  * spec groups it, and a parser that turns argv into a fully validated, typed CliOptions.
  * Bad usage throws UsageError (exit 2, decided in exit.ts); commander never exits by itself.
  */
-import { addEarlyDataOptions, validateTls13Options } from './options-tls13.js';
+import { addEarlyDataOptions, addPhaOption, validateTls13Options } from './options-tls13.js';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
@@ -124,6 +124,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--timeout <ms>', 'give up after this long without traffic, the handshake included (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
+  addPhaOption(p);
 
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
   p.option('--crypto <provider>', 'crypto provider: node (node:crypto, the default) or noble (@noble/*)');

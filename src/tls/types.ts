@@ -175,6 +175,13 @@ export interface ContextOptions {
   statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */
   verifyOptions?: VerifyOptions;
+  /**
+   * TLS 1.3 post-handshake client authentication (RFC 8446 §4.6.2; OpenSSL
+   * SSL_set_post_handshake_auth): offer post_handshake_auth and answer a CertificateRequest after
+   * the handshake with clientCertificate, or an empty Certificate. Default false: such a request
+   * is unexpected_message.
+   */
+  postHandshakeAuth?: boolean;
   /** Client certificate chain (DER, leaf first) and PKCS#8 key. */
   clientCertificate?: { chain: Uint8Array[]; key: Uint8Array };
   /** Initial SSL_MODE_* mask for connections. */

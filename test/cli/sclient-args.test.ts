@@ -223,6 +223,8 @@ describe('-4 / -6, --proxy, --no-interactive: validation (exit 2)', () => {
     const o = parseArgs(['-early_data', join(dir, 'ed'), '--expect-early-data', 'h'], {});
     assert.equal(Buffer.from(o.earlyData ?? []).toString(), 'GET / HTTP/1.0\r\n\r\n');
     assert.equal(o.expectEarlyData, true);
+    assert.equal(o.enablePha, false);
+    assert.equal(parseArgs(['-enable_pha', 'h'], {}).enablePha, true);
   });
 
   it('--proxy-pass sources: literal, pass:, env:, file: (first line)', () => {

@@ -27,6 +27,7 @@ import {
   type TestServerOptions,
 } from './tls-server-common.js';
 import { Server13Flow } from './tls-server13.js';
+import type { PhaResult } from './tls-server-pha.js';
 import { Server12Flow } from './tls-server12.js';
 
 /** Options a caller gives: the credentials, everything else defaulted. */
@@ -207,6 +208,15 @@ export class TestServer implements ServerHost {
   keyUpdate(requestPeer: boolean): void {
     this.flow13('KeyUpdate').keyUpdate(requestPeer);
     this.flush();
+  }
+  /** TLS 1.3 post-handshake CertificateRequest (default: ECDSA P-256 SHA-256 and RSA-PSS SHA-256). */
+  requestClientCertificate(sigalgs: number[] = [0x0403, 0x0804]): void {
+    this.flow13('CertificateRequest').requestClientCertificate(sigalgs);
+    this.flush();
+  }
+  /** Post-handshake authentications completed (TLS 1.3). */
+  get phaResults(): PhaResult[] {
+    return this.flow instanceof Server13Flow ? this.flow.pha.results : [];
   }
   /** One more TLS 1.3 NewSessionTicket. */
   newSessionTicket(): void {

@@ -52,6 +52,7 @@ import { Transcript } from '../../src/tls/handshake/transcript.js';
 import { equalBytes } from '../../src/tls/handshake/util.js';
 import { Tls13Protection } from '../../src/tls/record/protection.js';
 import { ServerEarlyData } from './tls-server-early.js';
+import { ServerPha } from './tls-server-pha.js';
 import {
   ServerStore,
   chooseAlpn,
@@ -83,6 +84,8 @@ export class Server13Flow {
   private ticketNonce = 0;
   /** 0-RTT: early data read (accepted) or skipped (rejected). */
   readonly early = new ServerEarlyData();
+  /** Post-handshake client authentication (tls-server-pha.ts). */
+  readonly pha: ServerPha;
 
   constructor(private readonly host: ServerHost) {
     this.transcript = new Transcript(host.p);
@@ -91,6 +94,7 @@ export class Server13Flow {
     if (!suite || suite.version !== ProtocolVersion.TLS1_3)
       throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
     this.suite = suite;
+    this.pha = new ServerPha(host.p, suite);
   }
 
   get connected(): boolean {
@@ -102,6 +106,8 @@ export class Server13Flow {
       return this.onClientHello(ch);
     if (this.state === 'wait_finished' && type === HandshakeType.finished) return this.onFinished(body, raw);
     if (this.state === 'connected' && type === HandshakeType.key_update) return this.onKeyUpdate(body);
+    if (this.state === 'connected' && this.pha.inProgress)
+      return this.pha.handle(type, body, raw, this.transcript, this.app!.client);
     throw unexpectedMessage(`test server: unexpected ${handshakeName(type)} in state ${this.state}`);
   }
 
@@ -365,6 +371,13 @@ export class Server13Flow {
     this.host.setReadProtection(this.protection(this.app!.client));
     this.host.facts.keyUpdatesReceived++;
     if (req === 1) this.keyUpdate(false);
+  }
+
+  /** A post-handshake CertificateRequest (RFC 8446 §4.6.2). */
+  requestClientCertificate(sigalgs: number[]): void {
+    if (this.state !== 'connected')
+      throw new Error('test server: post-handshake auth needs a connected TLS 1.3 session');
+    this.host.sendHandshake(this.pha.request(sigalgs));
   }
 
   /** Sends KeyUpdate under the current keys, then moves to the next write secret. */

@@ -146,7 +146,7 @@ export class ClientHandshake {
   /** Handles a message after the handshake (tickets, KeyUpdate, HelloRequest). */
   postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string | null {
     const s = this.state;
-    if (s.k === 'tls13') return s.flow.postHandshake(type, body);
+    if (s.k === 'tls13') return s.flow.postHandshake(type, body, raw);
     if (s.k === 'tls12') return s.flow.postHandshake(type, body, raw);
     throw unexpectedMessage('post-handshake message before handshake');
   }

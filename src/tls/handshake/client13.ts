@@ -35,6 +35,8 @@ import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { earlyDataVerdict } from './early-data.js';
 import { sessionFromTicket13 } from './ticket13.js';
+import { answerPostHandshakeCertificateRequest } from './pha.js';
+import type { Transcript } from './transcript.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -61,7 +63,13 @@ type State13 =
   /** The server's Finished (§4.4.4); a PSK handshake comes here straight from EncryptedExtensions. */
   | { k: 'wait_finished'; certRequest?: CertRequest13 }
   /** Application traffic secrets in force; NewSessionTicket and KeyUpdate may arrive (§4.6). */
-  | { k: 'connected'; app: TrafficSecrets; resumptionMaster: Uint8Array };
+  | {
+      k: 'connected';
+      app: TrafficSecrets;
+      resumptionMaster: Uint8Array;
+      /** With post_handshake_auth offered: the transcript through our Finished (RFC 8446 §4.4.1). */
+      phaBase?: Transcript;
+    };
 
 /** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
 /** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
@@ -301,7 +309,12 @@ export class Tls13Client {
     host.state('TLS_ST_CW_FINISHED');
     const resumptionMaster = this.ks.resumptionMasterSecret(transcript.hash());
     host.setWriteProtection(this.protection(app.client));
-    this.state = { k: 'connected', app: { client: app.client, server: app.server }, resumptionMaster };
+    this.state = {
+      k: 'connected',
+      app: { client: app.client, server: app.server },
+      resumptionMaster,
+      ...(host.options.postHandshakeAuth ? { phaBase: transcript } : {}),
+    };
     host.state('TLS_ST_OK');
   }
 
@@ -327,7 +340,7 @@ export class Tls13Client {
   }
 
   /** A post-handshake message (RFC 8446 §4.6); returns its name for WANT_READ reporting. */
-  postHandshake(type: number, body: Uint8Array): string {
+  postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string {
     const s = this.state;
     if (s.k !== 'connected') throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
     switch (type) {
@@ -336,6 +349,11 @@ export class Tls13Client {
         break;
       case HandshakeType.key_update:
         this.onKeyUpdate(body, s.app);
+        break;
+      case HandshakeType.certificate_request:
+        // RFC 8446 §4.6.2: only after we sent post_handshake_auth; otherwise unexpected_message.
+        if (!s.phaBase) throw unexpectedMessage('post-handshake CertificateRequest without post_handshake_auth');
+        answerPostHandshakeCertificateRequest(this.kept, s.phaBase, s.app.client, body, raw);
         break;
       default:
         throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);

@@ -138,6 +138,8 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
     if (algs.length > 0)
       exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
     if (h.earlyData) exts.push(ext(ExtensionType.early_data));
+    // RFC 8446 §4.2.6: empty; we answer a post-handshake CertificateRequest.
+    if (o.postHandshakeAuth) exts.push(ext(ExtensionType.post_handshake_auth));
   }
   return exts;
 }
