@@ -180,6 +180,11 @@ export class ClientHandshake {
     }
   }
 
+  /** The current TLS 1.3 application traffic secrets once connected (SSL_get_traffic_secrets), else null. */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    return this.state.k === 'tls13' ? this.state.flow.trafficSecrets() : null;
+  }
+
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
     const s = this.state;

@@ -153,6 +153,12 @@ export class Tls13Client {
     if (this.state.k === 'connected') this.outcome = null;
   }
 
+  /** The current application traffic secrets (read: the server's), once connected. */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    const s = this.state;
+    return s.k === 'connected' ? { read: s.app.server, write: s.app.client } : null;
+  }
+
   /** The handshake has completed (Finished exchanged). */
   get established(): boolean {
     return this.state.k === 'connected';
