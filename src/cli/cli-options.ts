@@ -1,11 +1,13 @@
 /**
  * The validated command line as the run loop sees it. A module of its own so that options.ts
- * (the parser) and option-values.ts (the value checks it calls) both import it without importing
+ * (the parser) and option-values.ts (the value checks it calls) both
+ * import it without importing
  * each other.
  */
 import type { GroupName, SupportedVersion } from '../tls/codec/names.js';
 import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
+import type { Tls13ExtraOptions } from './options-tls13.js';
 import type { StartTlsProtocol } from '../net/starttls-conversation.js';
 
 export { STARTTLS_PROTOCOLS, type StartTlsProtocol } from '../net/starttls-conversation.js';
@@ -14,7 +16,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = SupportedVersion;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions extends ScriptOptions, CertificateOptions, EchCliOptions {
+export interface CliOptions extends ScriptOptions, CertificateOptions, EchCliOptions, Tls13ExtraOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;

@@ -58,6 +58,7 @@ export async function contextOptions(
   if (opts.securityLevel !== null) o.securityLevel = opts.securityLevel;
   if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
   if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
+  if (opts.enablePha) o.postHandshakeAuth = true;
   if (opts.x509Strict || opts.crl.length > 0 || opts.crlCheck !== 'none') {
     o.verifyOptions = {
       profile: opts.x509Strict ? 'strict' : 'default',

@@ -287,6 +287,11 @@ export function resumeNotMetLine(resumed: number, attempts: number): string {
   return `${PREFIX}--expect-resume: ${resumed} of ${attempts} resumption attempt${attempts === 1 ? '' : 's'} accepted`;
 }
 
+/** The line for exit code 4 under --expect-early-data: not every resumption had its early data accepted. */
+export function earlyDataNotMetLine(accepted: number, attempts: number): string {
+  return `${PREFIX}--expect-early-data: early data accepted on ${accepted} of ${attempts} resumption attempt${attempts === 1 ? '' : 's'}`;
+}
+
 /** The line for exit code 5: --sess-out asked for a session and none became resumable. */
 export function noSessionLine(path: string, ticketWaitMs: number, tls13: boolean): string {
   const why = tls13

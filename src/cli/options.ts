@@ -3,6 +3,7 @@
  * spec groups it, and a parser that turns argv into a fully validated, typed CliOptions.
  * Bad usage throws UsageError (exit 2, decided in exit.ts); commander never exits by itself.
  */
+import { addEarlyDataOptions, addPhaOption, validateTls13Options } from './options-tls13.js';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
@@ -125,6 +126,8 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--timeout <ms>', 'give up after this long without traffic, the handshake included (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
+  addPhaOption(p);
+
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
   p.option('--crypto <provider>', 'crypto provider: node (node:crypto, the default) or noble (@noble/*)');
   addNetworkOptions(p);
@@ -148,6 +151,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--ticket-wait <ms>', 'TLS 1.3: how long to wait for a NewSessionTicket before closing (default 1000)');
   p.option('--reconnect [n]', 'reconnect n times (default 5) resuming the latest session');
   p.option('--expect-resume', 'exit with code 4 unless every resumption attempt was accepted');
+  addEarlyDataOptions(p);
 
   p.optionsGroup('SSL engine modes:');
   p.option('--partial-write', 'SSL_MODE_ENABLE_PARTIAL_WRITE: SSL_write returns after each flushed record');
@@ -327,6 +331,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
 
   return {
     ...validateScriptOptions(o, hostIp),
+    ...validateTls13Options(o),
     host,
     port,
     hostIp,

@@ -23,6 +23,7 @@ import {
   noSessionLine,
   reportError,
   resumeNotMetLine,
+  earlyDataNotMetLine,
   warningLine,
   type ErrorContext,
   type ExitCodeValue,
@@ -34,7 +35,7 @@ import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
 import { evaluateOcsp, formatOcspBlock, ocspRevoked } from './ocsp-report.js';
-import { exportedKeyingMaterial, formatKeyingMaterial, KeymatSource, type KeyingMaterial } from './keymat.js';
+import { exportedKeyingMaterial, formatKeyingMaterial, type KeyingMaterial } from './keymat.js';
 import type { Io } from './io.js';
 import { systemClock } from '../net/clock.js';
 
@@ -62,17 +63,15 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   const verifyText = (c: number): string => x509ErrorText(c);
   let attempts = 0;
   let accepted = 0;
+  let earlyAccepted = 0;
   let link: Link | undefined;
   let current: ConnectionRecord | undefined;
   let currentConn: Connection | undefined;
   // The OCSP revocation path prints its own report before failing.
   let verifyReported = false;
 
-  // --keymatexport: what the exporter needs, gathered per connection from its events (keymat.ts).
-  let keymat: KeymatSource | null = null;
   const events: ConnectionEvents = {
     keylog: (line) => {
-      keymat?.keylog(line);
       if (keylogFd !== null) appendFileSync(keylogFd, line + '\n');
     },
     session: (s) => {
@@ -81,13 +80,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (opts.output === 'report' && s.version === ProtocolVersion.TLS1_3)
         io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg || opts.trace || opts.keymatexport
-      ? {
-          message: (e: MessageEvent) => {
-            keymat?.message(e.direction, e.contentType, e.bytes);
-            if (opts.msg || opts.trace) traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null);
-          },
-        }
+    ...(opts.msg || opts.trace
+      ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) }
       : {}),
     ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
@@ -98,7 +92,6 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const last = i === total - 1;
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
-      keymat = opts.keymatexport ? new KeymatSource() : null;
       phase.current = 'connect';
       const started = performance.now();
       link = await openLink(
@@ -130,7 +123,12 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
           },
           ...(starttls ? { beforeTls: (s: Socket) => upgrade(opts, starttls, s, phase) } : {}),
         },
-        { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
+        {
+          servername: opts.servername,
+          verifyName: opts.verifyHost,
+          ...(offer ? { session: offer } : {}),
+          ...(offer && opts.earlyData ? { earlyData: opts.earlyData } : {}),
+        },
         events,
       );
       const info = link.conn.handshake.info;
@@ -141,15 +139,19 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (offer) {
         attempts++;
         if (info.resumed) accepted++;
+        if (info.earlyData === 'accepted') earlyAccepted++;
         // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version <= ProtocolVersion.TLS1_2) offer.used = false;
       }
+      if (opts.earlyData && info.earlyDataSent < opts.earlyData.length && info.earlyData !== 'not sent')
+        io.stderr.write(
+          warningLine(
+            `--early-data: ${info.earlyDataSent} of ${opts.earlyData.length} bytes sent (the ticket's max_early_data_size); the rest was not sent`,
+          ) + '\n',
+        );
       if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
-        if (opts.keymatexport && keymat) {
-          const k = exportedKeyingMaterial(co.provider, info, keymat, opts.keymatexport);
-          if (k) current.keyingMaterial = k;
-        }
+        if (opts.keymatexport) current.keyingMaterial = exportedKeyingMaterial(link.conn, opts.keymatexport);
       }
       const revoked = opts.status && current ? stapledStatus(opts, io, co.trustAnchors ?? [], current) : false;
       printReport(opts, io, link.conn, i > 0, verifyText, current?.keyingMaterial);
@@ -172,7 +174,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       await closeLink(link, opts.timeoutMs, last);
       link = undefined;
     }
-    return finishRun(opts, io, records, obtained, attempts, accepted);
+    return finishRun(opts, io, records, obtained, { attempts, accepted, earlyAccepted });
   } catch (e) {
     // As s_client: a failed verification still shows what was received, then exit 3.
     if (e instanceof VerifyError && currentConn && !verifyReported) {
@@ -243,9 +245,9 @@ function finishRun(
   io: Io,
   records: ConnectionRecord[],
   obtained: Session[],
-  attempts: number,
-  accepted: number,
+  tally: { attempts: number; accepted: number; earlyAccepted: number },
 ): ExitCodeValue {
+  const { attempts, accepted, earlyAccepted } = tally;
   let failure: RunFailure | null = null;
   if (opts.sessOut) {
     if (obtained.length === 0) {
@@ -261,6 +263,10 @@ function finishRun(
   }
   if (!failure && opts.expectResume && (attempts === 0 || accepted < attempts)) {
     failure = { outcome: 'resume-not-met', message: resumeNotMetLine(accepted, attempts).replace(/^tls-probe: /, '') };
+  }
+  if (!failure && opts.expectEarlyData && (attempts === 0 || earlyAccepted < attempts)) {
+    const message = earlyDataNotMetLine(earlyAccepted, attempts).replace(/^tls-probe: /, '');
+    failure = { outcome: 'early-data-not-met', message };
   }
   if (opts.output === 'json') io.stdout.write(formatJson(buildJson(opts, records, failure)) + '\n');
   if (!failure) return ExitCode.OK;

@@ -16,6 +16,7 @@ import { strerror } from './errno.js';
 import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
 import { echRequired } from './handshake/ech-hello.js';
+import { exportKeyingMaterial } from './handshake/exporter.js';
 
 export type { ConnectionEvents } from './connection/port.js';
 
@@ -259,6 +260,27 @@ export class Connection extends ConnectionPort {
       const f = this.flush();
       return f === 'ok' || f === 'block' ? 1 : this.stepFailure(f, 'write');
     });
+  }
+
+  /**
+   * SSL_export_keying_material: `length` bytes for `label` and an optional `context` (RFC 5705 §4
+   * for TLS 1.0-1.2, RFC 8446 §7.5 for TLS 1.3; no context and an empty one differ only in TLS
+   * 1.2). Throws before the handshake has completed, during a TLS 1.2 renegotiation (BoringSSL:
+   * not while SSL_in_init), and for a label RFC 5705 §4 reserves (TLS 1.2).
+   */
+  exportKeyingMaterial(label: string, length: number, context?: Uint8Array): Uint8Array {
+    const s = this.exporter;
+    if (!s || !this.handshake.done) throw new Error('keying material exporter: the handshake has not completed');
+    if (this.handshake.renegotiating) throw new Error('keying material exporter: a renegotiation is in progress');
+    return exportKeyingMaterial(this.options.provider, s, label, length, context ?? null);
+  }
+
+  /**
+   * SSL_get_traffic_secrets (BoringSSL): the current TLS 1.3 application traffic secrets, read
+   * (the server's) and write (ours); null before the handshake completes or under TLS 1.2.
+   */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    return this.handshake.trafficSecrets();
   }
 
   /** Sends a KeyUpdate (TLS 1.3), optionally asking the peer to update too. */

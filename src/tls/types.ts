@@ -133,8 +133,12 @@ export interface ConnectionInfo {
   sessionId: Uint8Array;
   /** Max record plaintext length in force for sending. */
   maxSendFragment: number;
-  /** Early data status (TLS 1.3): "not sent" for now. */
+  /** Early data status (TLS 1.3 0-RTT, SSL_get_early_data_status). */
   earlyData: 'not sent' | 'rejected' | 'accepted';
+  /** max_early_data_size of the ticket this connection offered (0: none, or it allows no early data). */
+  maxEarlyData: number;
+  /** Bytes sent as early data (whether or not the server accepted them). */
+  earlyDataSent: number;
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
   /**
@@ -222,6 +226,13 @@ export interface ContextOptions {
   statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */
   verifyOptions?: VerifyOptions;
+  /**
+   * TLS 1.3 post-handshake client authentication (RFC 8446 §4.6.2; OpenSSL
+   * SSL_set_post_handshake_auth): offer post_handshake_auth and answer a CertificateRequest after
+   * the handshake with clientCertificate, or an empty Certificate. Default false: such a request
+   * is unexpected_message.
+   */
+  postHandshakeAuth?: boolean;
   /** Client certificate chain (DER, leaf first) and PKCS#8 key. */
   clientCertificate?: { chain: Uint8Array[]; key: Uint8Array };
   /** Initial SSL_MODE_* mask for connections. */

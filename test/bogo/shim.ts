@@ -148,7 +148,11 @@ class ShimConnection {
     // DoRead lifts the write quota: SSL_read may have to write (a KeyUpdate answer, a renegotiation).
     if (this.async) this.async.enforceWriteQuota = false;
     try {
-      const n = await this.drive(() => this.conn.read(buf));
+      const n = await this.drive(() => {
+        const r = this.conn.read(buf);
+        exporterBetweenReads(this, this.c);
+        return r;
+      });
       if (n > 0) return n;
       const err = this.conn.getError(n);
       if (err === SslError.ZERO_RETURN) return 0;
@@ -180,6 +184,7 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
     if (unique.length !== 12) throw new ShimFailure(`expected 12 bytes of tls-unique but got ${unique.length}`);
     await sc.writeAll(unique);
   }
+  await exports(sc, c);
   if (c.bool('-write-different-record-sizes')) {
     const buf = new Uint8Array(32769).fill(0x42);
     for (const len of [0, 1, 255, 256, 257, 16383, 16384, 16385, 32767, 32768, 32769])
@@ -232,6 +237,42 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
     throw new ShimFailure(
       `Performed ${st.renegotiations} renegotiations, but triggered ${st.explicitRenegotiates ?? 0} of them`,
     );
+}
+
+/**
+ * -export-keying-material n (label -export-label, context -export-context with -use-export-context)
+ * and -export-traffic-secrets: the bytes go to the runner as application data (bssl_shim DoExchange).
+ */
+async function exports(sc: ShimConnection, c: ShimConfig): Promise<void> {
+  const n = c.int('-export-keying-material');
+  if (n > 0) {
+    const context = c.bool('-use-export-context') ? Buffer.from(c.str('-export-context'), 'latin1') : undefined;
+    let out: Uint8Array;
+    try {
+      out = sc.conn.exportKeyingMaterial(c.str('-export-label'), n, context);
+    } catch (e) {
+      throw new ShimFailure(`failed to export keying material: ${(e as Error).message}`);
+    }
+    await sc.writeAll(out);
+  }
+  if (c.bool('-export-traffic-secrets')) {
+    const s = sc.conn.trafficSecrets();
+    if (!s) throw new ShimFailure('failed to export traffic secrets');
+    // A uint16_t in the shim's (little-endian) byte order, then both secrets.
+    await sc.writeAll(Uint8Array.of(s.read.length & 0xff, s.read.length >> 8));
+    await sc.writeAll(s.read);
+    await sc.writeAll(s.write);
+  }
+}
+
+/** -use-exporter-between-reads: one byte with an empty label after every SSL_read (fails during a renegotiation). */
+function exporterBetweenReads(sc: ShimConnection, c: ShimConfig): void {
+  if (!c.bool('-use-exporter-between-reads')) return;
+  try {
+    sc.conn.exportKeyingMaterial('', 1);
+  } catch (e) {
+    throw new ShimFailure(`failed to export keying material: ${(e as Error).message}`);
+  }
 }
 
 /**

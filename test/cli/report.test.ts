@@ -78,6 +78,8 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     sessionId: new Uint8Array(0),
     maxSendFragment: 16384,
     earlyData: 'not sent',
+    maxEarlyData: 0,
+    earlyDataSent: 0,
     certificateCompression: null,
     warningAlerts: [],
     renegotiations: 0,

@@ -93,6 +93,12 @@ export interface TestServerOptions {
   mutate?: MutateHook;
   /** TLS 1.3: ECH as a client-facing server (RFC 9849), see tls-server-ech.ts. */
   ech?: ServerEch;
+  /** TLS 1.3: early_data with this max_early_data_size in every NewSessionTicket (RFC 8446 §4.2.10). */
+  maxEarlyData?: number;
+  /** TLS 1.3: accept offered early data with the first PSK identity (default: reject it). */
+  acceptEarlyData?: boolean;
+  /** TLS 1.3, hostile: early_data in EncryptedExtensions whatever the client offered. */
+  forceEarlyDataExt?: boolean;
   /**
    * TLS 1.2 DHE suites: the group to use (default RFC 7919 ffdhe2048) and, to play a hostile
    * server, a public value to send instead of ours (the ServerKeyExchange is still signed).
@@ -171,6 +177,8 @@ export interface ServerFacts {
   alpn: string | null;
   /** ECH: the ClientHelloInner random when this server opened the outer hello and used the inner one. */
   echInnerRandom?: Uint8Array;
+  /** TLS 1.3: the client offered early_data in its first ClientHello; what the server did with it. */
+  earlyData: 'not offered' | 'accepted' | 'rejected';
 }
 
 // --- ClientHello, through the product's codec (src/tls/codec) ---------------------------------

@@ -14,6 +14,7 @@ import { toHex } from '../codec/bytes.js';
 import { alertName } from '../codec/alerts.js';
 import type { Session } from '../session/session.js';
 import { unexpectedMessage } from '../errors.js';
+import type { ExporterSecret } from '../handshake/exporter.js';
 
 /** Callbacks for traces and session capture; all optional. */
 export interface ConnectionEvents {
@@ -31,6 +32,8 @@ export class ConnectionPort implements HandshakeHost {
   protected mode: number;
   protected readonly records: RecordLayer;
   private latestSession?: Session;
+  /** The last completed handshake's exporter secret (SSL_export_keying_material). */
+  protected exporter?: ExporterSecret;
 
   constructor(
     protected readonly ctx: Context,
@@ -109,6 +112,11 @@ export class ConnectionPort implements HandshakeHost {
   sendHandshake(message: Uint8Array): void {
     this.records.queueHandshake(message);
   }
+  sendEarlyData(data: Uint8Array): void {
+    const frag = this.sendFragment();
+    for (let off = 0; off < data.length; off += frag) this.records.queueAppData(data.subarray(off, off + frag));
+    this.handshake.info.appBytes.written += data.length;
+  }
   sendChangeCipherSpec(): void {
     this.records.queueChangeCipherSpec();
   }
@@ -126,6 +134,9 @@ export class ConnectionPort implements HandshakeHost {
   }
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     this.events.keylog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+  }
+  exporterSecret(s: ExporterSecret): void {
+    this.exporter = s;
   }
   newSession(s: Session): void {
     this.latestSession = s;

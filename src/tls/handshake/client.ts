@@ -32,17 +32,20 @@ import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
 import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
+import { earlyDataAllowed, sendEarlyData, type EarlyOffer } from './early-data.js';
+import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
 export type { ClientParams } from './hello-outcome.js';
 
-/** A ClientHello that is out, with the private halves of its key shares and the session its PSK offers. */
+/** A ClientHello that is out, with the private halves of its key shares, the session its PSK offers and its early data. */
 interface SentHello {
   hello: ClientHello;
   /** With ECH, the ClientHelloInner sealed in `hello` (RFC 9849 §6.1). */
   inner?: ClientHello;
   keyShares: KeyShare[];
   pskSession?: Session;
+  early?: EarlyOffer;
 }
 
 /** Where the client handshake is (RFC 8446 §2; RFC 5246 §7.3 after a TLS 1.2 ServerHello). */
@@ -157,7 +160,7 @@ export class ClientHandshake {
   /** Handles a message after the handshake (tickets, KeyUpdate, HelloRequest). */
   postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string | null {
     const s = this.state;
-    if (s.k === 'tls13') return s.flow.postHandshake(type, body);
+    if (s.k === 'tls13') return s.flow.postHandshake(type, body, raw);
     if (s.k === 'tls12') return s.flow.postHandshake(type, body, raw);
     throw unexpectedMessage('post-handshake message before handshake');
   }
@@ -213,6 +216,11 @@ export class ClientHandshake {
     if (s.k === 'tls12') s.flow.onWarningAlert(description);
   }
 
+  /** The current TLS 1.3 application traffic secrets once connected (SSL_get_traffic_secrets), else null. */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    return this.state.k === 'tls13' ? this.state.flow.trafficSecrets() : null;
+  }
+
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
   keyUpdate(requestPeer: boolean): void {
     const s = this.state;
@@ -226,11 +234,13 @@ export class ClientHandshake {
     const ech = this.ech;
     const base = { sessionId: this.legacySessionId, keyShares, ...(cookie ? { cookie } : {}) };
     const offer = this.pskOffer(hrr, ech.k === 'offered' ? ech.inner : this.transcript);
+    if (offer) this.info.maxEarlyData = offer.session.maxEarlyData >>> 0;
     const psk = offer ? { psk: offer.psk } : {};
     const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
     const pskSession = offer ? { pskSession: offer.session } : {};
     if (ech.k === 'offered') {
       // RFC 9849 §6.1: the PSK goes in ClientHelloInner only; the outer hello names the public name.
+      // No early data under ECH (yet): it would go under the inner hello's keys (§6.1).
       const outerParams = { ...base, ...ticket12, random: this.clientRandom, servername: ech.outerName };
       const innerParams = { ...base, ...psk, random: ech.innerRandom, servername: this.params.servername };
       const sealed = echHellos(o, ech, outerParams, innerParams);
@@ -238,6 +248,9 @@ export class ClientHandshake {
       this.host.sendHandshake(sealed.message);
       return { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
     }
+    // RFC 8446 §4.2.10: early data only in the first ClientHello, with a ticket that allows it.
+    const data = this.params.earlyData;
+    const early = !hrr && offer && data && earlyDataAllowed(this.host, offer.session) ? data : undefined;
     const { hello, message } = buildClientHello(o, {
       ...base,
       ...ticket12,
@@ -245,10 +258,22 @@ export class ClientHandshake {
       random: this.clientRandom,
       servername: this.params.servername,
       ...(ech.k === 'grease' ? { extra: [ech.ext] } : {}),
+      ...(early ? { earlyData: true } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    return { hello, keyShares, ...pskSession };
+    if (!offer) return { hello, keyShares };
+    if (!early) return { hello, keyShares, pskSession: offer.session };
+    const sent = sendEarlyData(
+      this.host,
+      offer.session,
+      message,
+      this.clientRandom,
+      this.legacySessionId.length > 0,
+      early,
+    );
+    this.info.earlyDataSent = sent.bytes;
+    return { hello, keyShares, pskSession: offer.session, early: sent };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
@@ -303,6 +328,11 @@ export class ClientHandshake {
     const keyShares = ks ? [this.retryKeyShare(readHrrKeyShare(ks.data), sent.keyShares)] : sent.keyShares;
     const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
+    // RFC 8446 §4.2.10: a HelloRetryRequest rejects early data; the second ClientHello is plaintext.
+    if (sent.early) {
+      this.info.earlyData = 'rejected';
+      this.host.setWriteProtection(new NullProtection());
+    }
     // RFC 8446 §4.4.1: ClientHello1 is replaced by its message_hash.
     echHelloRetryRequest(this.ech, suite.hash, hrr, raw);
     this.transcript.replaceWithMessageHash(suite.hash);
@@ -312,7 +342,8 @@ export class ClientHandshake {
     this.host.setRecordVersion(ProtocolVersion.TLS1_2);
     // RFC 8446 §D.4: in middlebox-compatibility mode the CCS goes immediately before the second
     // ClientHello (as BoringSSL, OpenSSL and rustls send it; BoGo's runner requires this place).
-    if (this.legacySessionId.length > 0) this.host.sendChangeCipherSpec();
+    // (With early data the CCS went out before it already.)
+    if (this.legacySessionId.length > 0 && !sent.early) this.host.sendChangeCipherSpec();
     this.state = { k: 'wait_sh2', hrr, suite, ...this.sendHello(keyShares, cookie, hrr) };
   }
 
@@ -417,8 +448,10 @@ export class ClientHandshake {
       keyShares: sent.keyShares,
       // Any non-empty legacy_session_id, a TLS 1.2 session's ID included: the server echoes it and
       // then expects our CCS (RFC 8446 §D.4); after a HelloRetryRequest it has gone out already.
-      compatMode: this.legacySessionId.length > 0 && retry === undefined,
+      // With early data the CCS went out before it (early-data.ts).
+      compatMode: this.legacySessionId.length > 0 && retry === undefined && !sent.early,
       ...(pskSession ? { pskSession } : {}),
+      ...(sent.early ? { early: sent.early } : {}),
     };
     this.state =
       version === ProtocolVersion.TLS1_3

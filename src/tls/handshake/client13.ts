@@ -35,6 +35,9 @@ import { Writer } from '../codec/bytes.js';
 import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
+import { earlyDataVerdict } from './early-data.js';
+import { answerPostHandshakeCertificateRequest } from './pha.js';
+import type { Transcript } from './transcript.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -61,7 +64,13 @@ type State13 =
   /** The server's Finished (§4.4.4); a PSK handshake comes here straight from EncryptedExtensions. */
   | { k: 'wait_finished'; certRequest?: CertRequest13 }
   /** Application traffic secrets in force; NewSessionTicket and KeyUpdate may arrive (§4.6). */
-  | { k: 'connected'; app: TrafficSecrets; resumptionMaster: Uint8Array };
+  | {
+      k: 'connected';
+      app: TrafficSecrets;
+      resumptionMaster: Uint8Array;
+      /** With post_handshake_auth offered: the transcript through our Finished (RFC 8446 §4.4.1). */
+      phaBase?: Transcript;
+    };
 
 /** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
 /** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
@@ -102,7 +111,10 @@ export class Tls13Client {
     // its handshake keys from here on (RFC 8446 §5; §6: alerts are encrypted under the current keys).
     // The compatibility CCS (§D.4) is plaintext, so it goes first.
     if (o.compatMode) host.sendChangeCipherSpec();
-    host.setWriteProtection(this.protection(this.hs.client));
+    // With early data under a PSK the server took, the early keys stay until EncryptedExtensions
+    // says whether it accepted them (RFC 8446 §4.2.10); without the PSK the early data is rejected.
+    if (o.early && !this.resumed) info.earlyData = 'rejected';
+    if (!o.early || !this.resumed) host.setWriteProtection(this.protection(this.hs.client));
   }
 
   /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */
@@ -142,6 +154,12 @@ export class Tls13Client {
    */
   release(): void {
     if (this.state.k === 'connected') this.outcome = null;
+  }
+
+  /** The current application traffic secrets (read: the server's), once connected. */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    const s = this.state;
+    return s.k === 'connected' ? { read: s.app.server, write: s.app.client } : null;
   }
 
   /** The handshake has completed (Finished exchanged). */
@@ -199,6 +217,9 @@ export class Tls13Client {
       info.sniAcknowledged = true;
     }
     negotiateMaxFragmentLength(exts, host.options, info);
+    // RFC 8446 §4.2.10: a rejection brings our handshake write keys in place of the early ones.
+    if (earlyDataVerdict(exts, this.o, this.resumed) === 'rejected' && this.resumed)
+      host.setWriteProtection(this.protection(this.hs.client));
     this.o.transcript.add(raw);
     this.state = this.resumed ? { k: 'wait_finished' } : { k: 'wait_cert_cr' };
     host.state('TLS_ST_CR_ENCRYPTED_EXTENSIONS');
@@ -277,11 +298,20 @@ export class Tls13Client {
     this.ks.deriveMasterSecret();
     const app = this.ks.applicationSecrets(transcript.hash());
     host.keylog('EXPORTER_SECRET', this.o.clientRandom, app.exporter);
+    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: app.exporter });
     host.keylog('SERVER_TRAFFIC_SECRET_0', this.o.clientRandom, app.server);
     host.keylog('CLIENT_TRAFFIC_SECRET_0', this.o.clientRandom, app.client);
     host.setReadProtection(this.protection(app.server));
     host.state('TLS_ST_CR_FINISHED');
 
+    // RFC 8446 §4.5: accepted early data ends with EndOfEarlyData under the early keys.
+    if (this.o.info.earlyData === 'accepted') {
+      const eoed = frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0));
+      transcript.add(eoed);
+      host.sendHandshake(eoed);
+      host.state('TLS_ST_CW_END_OF_EARLY_DATA');
+      host.setWriteProtection(this.protection(this.hs.client));
+    }
     if (certRequest) this.sendClientAuth(certRequest);
     const fin = frameHandshake(
       HandshakeType.finished,
@@ -292,7 +322,12 @@ export class Tls13Client {
     host.state('TLS_ST_CW_FINISHED');
     const resumptionMaster = this.ks.resumptionMasterSecret(transcript.hash());
     host.setWriteProtection(this.protection(app.client));
-    this.state = { k: 'connected', app: { client: app.client, server: app.server }, resumptionMaster };
+    this.state = {
+      k: 'connected',
+      app: { client: app.client, server: app.server },
+      resumptionMaster,
+      ...(host.options.postHandshakeAuth ? { phaBase: transcript } : {}),
+    };
     host.state('TLS_ST_OK');
   }
 
@@ -318,7 +353,7 @@ export class Tls13Client {
   }
 
   /** A post-handshake message (RFC 8446 §4.6); returns its name for WANT_READ reporting. */
-  postHandshake(type: number, body: Uint8Array): string {
+  postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string {
     const s = this.state;
     if (s.k !== 'connected') throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
     switch (type) {
@@ -327,6 +362,11 @@ export class Tls13Client {
         break;
       case HandshakeType.key_update:
         this.onKeyUpdate(body, s.app);
+        break;
+      case HandshakeType.certificate_request:
+        // RFC 8446 §4.6.2: only after we sent post_handshake_auth; otherwise unexpected_message.
+        if (!s.phaBase) throw unexpectedMessage('post-handshake CertificateRequest without post_handshake_auth');
+        answerPostHandshakeCertificateRequest(this.kept, s.phaBase, s.app.client, body, raw);
         break;
       default:
         throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);

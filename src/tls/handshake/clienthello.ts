@@ -112,6 +112,8 @@ export interface HelloParams {
   arrange?: (exts: Extension[]) => Extension[];
   /** No RFC 7685 padding: ECH pads ClientHelloInner itself (RFC 9849 §6.1.3) and the outer hello is long already. */
   noPadding?: boolean;
+  /** Offer early_data (RFC 8446 §4.2.10): 0-RTT data follows the ClientHello. */
+  earlyData?: boolean;
 }
 
 /** The extensions of a ClientHello in OpenSSL's order, pre_shared_key excluded. */
@@ -142,6 +144,9 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
     const algs = o.certCompression.map((n) => certCompressionByName(n)?.id ?? 0).filter((id) => id !== 0);
     if (algs.length > 0)
       exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
+    if (h.earlyData) exts.push(ext(ExtensionType.early_data));
+    // RFC 8446 §4.2.6: empty; we answer a post-handshake CertificateRequest.
+    if (o.postHandshakeAuth) exts.push(ext(ExtensionType.post_handshake_auth));
   }
   return exts;
 }

@@ -393,6 +393,14 @@ export class Tls12Handshake {
     const client = flight.clientVerifyData ?? this.sendCcsAndFinished(hello, keys);
     this.c.info.tlsUnique = flight.clientVerifyData ? client : server; // RFC 5929 §3.1: the first Finished
     this.state = { k: 'done' };
+    // RFC 5705 §4: the exporter's PRF runs over this handshake's master secret and randoms.
+    this.c.host.exporterSecret({
+      version: 'tls12',
+      hash: this.prfHash(hello),
+      master: keys.master,
+      clientRandom: this.c.clientRandom,
+      serverRandom: hello.sh.random,
+    });
     // A full handshake makes a session; a resumption makes one only when the server renewed the
     // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
     const session =

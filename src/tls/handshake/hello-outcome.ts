@@ -10,6 +10,7 @@ import type { CipherSuite } from '../codec/names.js';
 import type { KeyShare } from '../crypto/provider.js';
 import type { Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
+import type { EarlyOffer } from './early-data.js';
 
 export interface ClientParams {
   /** SNI to send, or null. */
@@ -18,6 +19,11 @@ export interface ClientParams {
   verifyName: string | null;
   /** A session to offer for resumption. */
   session?: Session;
+  /**
+   * TLS 1.3 0-RTT: bytes to send as early data when `session`'s ticket allows it (cut to its
+   * max_early_data_size). Early data can be replayed (RFC 8446 §8); nothing is sent early without it.
+   */
+  earlyData?: Uint8Array;
 }
 
 /** Shared facts of one handshake, passed from the hello phase to the version flow. */
@@ -35,6 +41,8 @@ export interface HelloOutcome {
   keyShares: KeyShare[];
   /** The TLS 1.3 session whose PSK that ClientHello offered. */
   pskSession?: Session;
+  /** Early data sent with that ClientHello (none after a HelloRetryRequest). */
+  early?: EarlyOffer;
   /** Sent a non-empty legacy_session_id and no CCS yet (the server expects one from us, RFC 8446 §D.4). */
   compatMode: boolean;
 }

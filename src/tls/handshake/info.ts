@@ -28,6 +28,8 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     sessionId: new Uint8Array(0),
     maxSendFragment,
     earlyData: 'not sent',
+    maxEarlyData: 0,
+    earlyDataSent: 0,
     certificateCompression: null,
     warningAlerts: [],
     renegotiations: 0,
