@@ -11,6 +11,7 @@ import { libs } from '../libs.js';
 import { illegalParameter } from '../errors.js';
 import type { GroupName } from '../codec/names.js';
 import type { KeyShare } from './provider.js';
+import type { MlKemKeygen } from './mlkem-keygen.js';
 
 /** Byte lengths of the hybrid's parts (FIPS 203 Table 3, RFC 7748). */
 export const MLKEM768_ENCAPSULATION_KEY_LENGTH = 1184;
@@ -42,10 +43,14 @@ export function splitHybridPrivateKey(
   return { seed: privateKey.slice(0, MLKEM768_SEED_LENGTH), x25519: privateKey.slice(MLKEM768_SEED_LENGTH) };
 }
 
-/** The client's X25519MLKEM768 key share from an ML-KEM keygen seed and a provider's X25519 share. */
-export function hybridKeyShare(seed: Uint8Array, x25519: KeyShare): KeyShare {
+/**
+ * The client's X25519MLKEM768 key share from an ML-KEM keygen seed and a provider's X25519 share;
+ * `keygen` is the provider's ML-KEM-768 key generation (the node provider's hashes in node:crypto),
+ * noble's by default.
+ */
+export function hybridKeyShare(seed: Uint8Array, x25519: KeyShare, keygen?: MlKemKeygen): KeyShare {
   if (x25519.group !== 'x25519') throw new TypeError('X25519MLKEM768 needs an x25519 key share');
-  const { publicKey: ek, secretKey: dk } = libs.mlKem().ml_kem768.keygen(seed);
+  const { publicKey: ek, secretKey: dk } = (keygen ?? libs.mlKem().ml_kem768.keygen)(seed);
   return {
     group: 'X25519MLKEM768',
     publicKey: concat(ek, x25519.publicKey),
@@ -116,6 +121,8 @@ export type PqGroup = 'SecP256r1MLKEM768' | 'SecP384r1MLKEM1024' | 'MLKEM768' | 
 interface PqParams {
   /** The noble implementation (src/tls/libs.ts: loaded on first use in the bundle). */
   kem: () => Kem;
+  /** FIPS 203's k (Table 2): 3 for ML-KEM-768, 4 for ML-KEM-1024. */
+  k: 3 | 4;
   ekLength: number;
   ctLength: number;
   /** The classic group and its uncompressed point length, for the hybrids. */
@@ -126,18 +133,20 @@ interface PqParams {
 export const PQ_GROUPS: Readonly<Record<PqGroup, PqParams>> = {
   SecP256r1MLKEM768: {
     kem: () => libs.mlKem().ml_kem768,
+    k: 3,
     ekLength: 1184,
     ctLength: 1088,
     ec: { group: 'secp256r1', pointLength: 65, scalarLength: 32 },
   },
   SecP384r1MLKEM1024: {
     kem: () => libs.mlKem().ml_kem1024,
+    k: 4,
     ekLength: 1568,
     ctLength: 1568,
     ec: { group: 'secp384r1', pointLength: 97, scalarLength: 48 },
   },
-  MLKEM768: { kem: () => libs.mlKem().ml_kem768, ekLength: 1184, ctLength: 1088 },
-  MLKEM1024: { kem: () => libs.mlKem().ml_kem1024, ekLength: 1568, ctLength: 1568 },
+  MLKEM768: { kem: () => libs.mlKem().ml_kem768, k: 3, ekLength: 1184, ctLength: 1088 },
+  MLKEM1024: { kem: () => libs.mlKem().ml_kem1024, k: 4, ekLength: 1568, ctLength: 1568 },
 };
 
 export function isPqGroup(group: GroupName): group is PqGroup {
@@ -187,12 +196,17 @@ function decapsulate(group: PqGroup, ct: Uint8Array, dk: Uint8Array): Uint8Array
  * The client's key share for a PQ group from an ML-KEM keygen seed and, for the hybrids, a
  * provider's EC share of the matching curve (whose computeSecret checks the point is on the curve).
  */
-export function pqKeyShare(group: PqGroup, seed: Uint8Array, ec?: KeyShare): KeyShare {
+export function pqKeyShare(
+  group: PqGroup,
+  seed: Uint8Array,
+  ec?: KeyShare,
+  keygen?: (k: 3 | 4) => MlKemKeygen,
+): KeyShare {
   const g = PQ_GROUPS[group];
   if ((g.ec === undefined) !== (ec === undefined) || (g.ec && ec && ec.group !== g.ec.group)) {
     throw new TypeError(`${group} needs ${g.ec ? `a ${g.ec.group} key share` : 'no EC key share'}`);
   }
-  const { publicKey: ek, secretKey: dk } = g.kem().keygen(seed);
+  const { publicKey: ek, secretKey: dk } = (keygen ? keygen(g.k) : g.kem().keygen)(seed);
   const lengths = pqShareLengths(group);
   return {
     group,
