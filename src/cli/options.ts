@@ -5,7 +5,6 @@
  */
 import { addEarlyDataOptions, addPhaOption, validateTls13Options } from './options-tls13.js';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { Mode } from '../tls/types.js';
@@ -14,6 +13,7 @@ import { STARTTLS_PROTOCOLS, type CliOptions, type OutputMode, type StartTlsProt
 import {
   HINT,
   intIn,
+  ipFamily,
   parseAlpn,
   parseGroups,
   parseSigalgs,
@@ -275,7 +275,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   if (typeof o['servername'] === 'string') {
     const n = o['servername'];
     if (n === '' || n.length > 255 || /[\s/]/.test(n)) throw usage(`--servername '${n}' is not a valid host name`);
-    if (isIP(n) !== 0)
+    if (ipFamily(n) !== 0)
       throw usage(`--servername '${n}' is an IP address, which SNI cannot carry (RFC 6066 §3); use --no-servername`);
     servername = toALabel('--servername', n);
   }

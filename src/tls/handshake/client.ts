@@ -186,7 +186,7 @@ export class ClientHandshake {
       s.outcome.keyShares.length = 0;
       s.outcome.hello.extensions = [];
     }
-    this.transcript.release();
+    this.transcript.release(s.k === 'tls13');
     if (s.k === 'tls13') {
       // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only).
       s.flow.release();

@@ -76,10 +76,14 @@ type State13 =
 /** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
 type Kept13 = Pick<HelloOutcome, 'host' | 'suite' | 'info' | 'pskSession'>;
 
+/** The handshake traffic secrets of every connected client: none (release()). */
+const RELEASED_SECRETS: TrafficSecrets = Object.freeze({ client: new Uint8Array(0), server: new Uint8Array(0) });
+
 export class Tls13Client {
   private state: State13 = { k: 'wait_ee' };
   private readonly ks: KeySchedule;
-  private readonly hs: TrafficSecrets;
+  /** The handshake traffic secrets; emptied by release(). */
+  private hs: TrafficSecrets;
   private readonly resumed: boolean;
   /** The hello outcome (ClientHello, ServerHello, key shares, transcript) until release(). */
   private outcome: HelloOutcome | null;
@@ -153,7 +157,14 @@ export class Tls13Client {
    * transcript): an idle connection keeps its traffic secrets, the resumption secret and `kept`.
    */
   release(): void {
-    if (this.state.k === 'connected') this.outcome = null;
+    if (this.state.k !== 'connected') return;
+    this.outcome = null;
+    // Nor the handshake traffic secrets and the secret chain: the record layer has its keys and
+    // the state its application and resumption secrets (RFC 8446 §7.1-§7.2, §4.6).
+    this.hs.client.fill(0);
+    this.hs.server.fill(0);
+    this.hs = RELEASED_SECRETS;
+    this.ks.forget();
   }
 
   /** The current application traffic secrets (read: the server's), once connected. */
