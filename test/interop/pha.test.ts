@@ -57,13 +57,18 @@ async function run(peer: Peer, args: string[], finishes: number): Promise<{ code
 
 describe('--enable-pha against openssl s_server -verify 1, command c', () => {
   let peer: Peer | undefined;
-  after(async () => peer?.stop());
+  // Every server started here stops at the end, also when a test failed before its own stop().
+  const started: Peer[] = [];
+  after(async () => {
+    await Promise.all(started.map((p) => p.stop()));
+  });
 
   test('with --cert/--key: Certificate, CertificateVerify, Finished; s_server verifies our chain', async () => {
     peer = await startOpenSslServer({
       ...pki.leaf('p256'),
       args: ['-tls1_3', '-verify', '1', '-CAfile', pki.root, '-msg'],
     });
+    started.push(peer);
     const client = pki.leaf('client');
     const r = await run(peer, ['--cafile', pki.root, '--enable-pha', '--cert', client.chain, '--key', client.key], 2);
     assert.equal(r.code, 0, r.stderr);
@@ -87,6 +92,7 @@ describe('--enable-pha against openssl s_server -verify 1, command c', () => {
       ...pki.leaf('p256'),
       args: ['-tls1_3', '-verify', '1', '-CAfile', pki.root, '-msg'],
     });
+    started.push(peer);
     const r = await run(peer, ['--cafile', pki.root, '--enable-pha'], 2);
     assert.equal(r.code, 0, r.stderr);
     const msgs = received(peer);
@@ -107,6 +113,7 @@ describe('--enable-pha against openssl s_server -verify 1, command c', () => {
       ...pki.leaf('p256'),
       args: ['-tls1_3', '-verify', '1', '-CAfile', pki.root, '-msg'],
     });
+    started.push(peer);
     const p = peer;
     const child = spawn(process.execPath, [
       CLI,

@@ -186,7 +186,9 @@ export class ClientHandshake {
       s.outcome.keyShares.length = 0;
       s.outcome.hello.extensions = [];
     }
-    this.transcript.release(s.k === 'tls13');
+    // A TLS 1.3 client that offered post_handshake_auth keeps the running hash: each post-handshake
+    // CertificateRequest is answered over the transcript through our Finished (RFC 8446 §4.4.1).
+    this.transcript.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
     if (s.k === 'tls13') {
       // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only).
       s.flow.release();
