@@ -114,8 +114,10 @@ export class ClientHandshake {
     if (this.state.k !== 'start') return;
     const o = this.host.options;
     const keyShares = o.keyShareGroups.map((g) => o.provider.generateKeyShare(g));
-    this.state = { k: 'wait_sh', ...this.sendHello(keyShares, undefined, undefined) };
+    const sent = this.sendHello(keyShares, undefined, undefined);
+    this.state = { k: 'wait_sh', ...sent };
     this.host.state('TLS_ST_CW_CLNT_HELLO');
+    if (sent.early) this.host.state('TLS_ST_EARLY_DATA');
   }
 
   /** Handles one handshake message during the handshake. */

@@ -68,7 +68,6 @@ export function sendEarlyData(
   host.setWriteProtection(earlyProtection(host, suite, secret));
   const bytes = data.subarray(0, Math.min(data.length, session.maxEarlyData >>> 0));
   host.sendEarlyData(bytes);
-  host.state('TLS_ST_CW_EARLY_DATA');
   return { session, secret, bytes: bytes.length };
 }
 
@@ -94,7 +93,6 @@ export function earlyDataVerdict(
   if (findExtension(exts, ExtensionType.early_data)) {
     checkEarlyAccepted(o.early, pskAccepted, o.suite, o.info.alpn);
     o.info.earlyData = 'accepted';
-    o.host.state('TLS_ST_EARLY_DATA (accepted)');
     return 'accepted';
   }
   if (!o.early) return null;
