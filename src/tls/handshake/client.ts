@@ -6,7 +6,7 @@
  */
 import { equalBytes } from './util.js';
 import type { HandshakeHost } from './host.js';
-import type { ClientParams, HelloOutcome } from './hello-outcome.js';
+import type { ClientParams, EarlyOffer, HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
 import { buildClientHello, offeredGroups, offeredSuites, offeredVersions, type PskOffer } from './clienthello.js';
 import { checkServerExtensions, checkSuiteAndCompression } from './negotiated.js';
@@ -30,7 +30,7 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
-import { earlyDataAllowed, sendEarlyData, type EarlyOffer } from './early-data.js';
+import { earlyDataAllowed, sendEarlyData } from './early-data.js';
 import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
