@@ -24,7 +24,8 @@ import {
   type MessageEvent,
   type Session,
 } from '../../src/index.js';
-import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs } from './flags.js';
+import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs, type ParsedArgs } from './flags.js';
+import { INITIAL_WRITE, afterHandshake, earlyDataParam } from './early.js';
 import { BSSL_TLS12, contextOptions, versionRange } from './options.js';
 import { checkEchRejection, checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
@@ -55,7 +56,12 @@ class ShimConnection {
     this.conn = new Connection(
       ctx,
       this.async ?? this.sock,
-      { servername: host || null, verifyName: null, ...(session ? { session } : {}) },
+      {
+        servername: host || null,
+        verifyName: null,
+        ...(session ? { session } : {}),
+        ...(earlyDataParam(c, session) ? { earlyData: earlyDataParam(c, session) } : {}),
+      },
       {
         // NewSessionCallback: only sessions a later connection could offer count.
         session: (s) => {
@@ -165,10 +171,27 @@ class ShimConnection {
 }
 
 /** DoExchange for a client: handshake, checks, the echo loop, shutdown, renegotiation checks. */
-async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean): Promise<void> {
+async function doExchange(
+  sc: ShimConnection,
+  args: ParsedArgs,
+  resumeConfig: ShimConfig,
+  isResume: boolean,
+  offered: Session | undefined,
+): Promise<void> {
   const { conn, st } = sc;
-  if (!c.bool('-implicit-handshake')) {
+  let c = resumeConfig;
+  // [early] Bytes of "hello" that went out as 0-RTT data; after a rejection the retry configuration
+  // applies (test/bogo/early.ts). The library's handshake carries the early data, so an implicit
+  // handshake with early data runs here too, without the handshake checks.
+  let earlyOut = 0;
+  const early0Rtt = isResume && c.bool('-enable-early-data');
+  if (!c.bool('-implicit-handshake') || early0Rtt) {
     if ((await sc.drive(() => conn.connect())) !== 1) throw sc.failure('SSL_do_handshake');
+    const early = afterHandshake(conn, args, c, isResume, offered, st);
+    if (typeof early === 'string') throw new ShimFailure(early);
+    ({ config: c, earlyOut } = early);
+  }
+  if (!c.bool('-implicit-handshake')) {
     const bad = checkHandshake(conn, c, isResume, st);
     if (bad) throw new ShimFailure(bad);
     if (c.bool('-handshake-twice') && (await sc.drive(() => conn.connect())) !== 1)
@@ -193,14 +216,15 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
     // -read-with-unfinished-write: let one byte of "hello" through, so the write is left pending
     // (WANT_WRITE) while the shim reads; it is finished after the first read, with the same buffer.
     let pendingWrite: Uint8Array | undefined;
-    if (c.bool('-read-with-unfinished-write')) {
+    if (c.bool('-read-with-unfinished-write') && earlyOut === 0) {
       if (!sc.async) throw new ShimFailure('-read-with-unfinished-write requires -async.');
       const hello = Buffer.from('hello');
       sc.async.writeQuota = 1;
       if (conn.getError(conn.write(hello)) !== SslError.WANT_WRITE)
         throw new ShimFailure('Failed to leave unfinished write.');
       pendingWrite = hello;
-    } else if (c.bool('-shim-writes-first')) await sc.writeAll(Buffer.from('hello'));
+    } else if (c.bool('-shim-writes-first') && earlyOut < INITIAL_WRITE.length)
+      await sc.writeAll(INITIAL_WRITE.subarray(earlyOut)); // what did not fit max_early_data_size
     if (!c.bool('-shim-shuts-down')) {
       const readSize = c.int('-read-size') || 512;
       for (;;) {
@@ -315,18 +339,27 @@ function missingFeature(c: ShimConfig, st: TestState): string | undefined {
 }
 
 async function doConnection(
+  args: ParsedArgs,
   c: ShimConfig,
   provider: CryptoProvider,
   now: () => number,
   isResume: boolean,
   session: Session | undefined,
 ): Promise<Session | undefined> {
+  // [early] A rejected 0-RTT retry that should fail re-verification: the library does not re-verify.
+  if (
+    isResume &&
+    c.bool('-enable-early-data') &&
+    args.retry.bool('-reverify-on-resume') &&
+    args.retry.bool('-verify-fail')
+  )
+    throw new Unimplemented('-reverify-on-resume with -verify-fail: library does not re-verify on resumption');
   const ctx = new Context(provider, contextOptions(c, isResume, now));
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
   const sc = new ShimConnection(c, socket, ctx, session);
   try {
     let failure: unknown;
-    await doExchange(sc, c, isResume).catch((e: unknown) => (failure = e ?? new Error('failed')));
+    await doExchange(sc, args, c, isResume, session).catch((e: unknown) => (failure = e ?? new Error('failed')));
     // An ECH rejection appears as a failed connection (bssl_shim DoConnection).
     const ech = checkEchRejection(sc.conn, c, failure === undefined);
     if (ech) throw new ShimFailure(ech);
@@ -370,7 +403,7 @@ async function main(argv: string[]): Promise<number> {
     const c = isResume ? args.resume : args.initial;
     if (isResume && !session) throw new ShimFailure('No session to offer.');
     try {
-      session = await doConnection(c, provider, now, isResume, session);
+      session = await doConnection(args, c, provider, now, isResume, session);
     } catch (e) {
       if (e instanceof ShimFailure) throw new ShimFailure(`${e.message}\nConnection ${i + 1} failed.`);
       throw e;

@@ -6,7 +6,7 @@
  */
 import { equalBytes } from './util.js';
 import type { HandshakeHost } from './host.js';
-import type { ClientParams, HelloOutcome } from './hello-outcome.js';
+import type { ClientParams, EarlyOffer, HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
 import { buildClientHello, offeredGroups, offeredSuites, offeredVersions, type PskOffer } from './clienthello.js';
 import { checkServerExtensions, checkSuiteAndCompression } from './negotiated.js';
@@ -32,7 +32,7 @@ import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
 import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
-import { earlyDataAllowed, sendEarlyData, type EarlyOffer } from './early-data.js';
+import { earlyDataAllowed, sendEarlyData } from './early-data.js';
 import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
@@ -128,8 +128,10 @@ export class ClientHandshake {
     if (this.state.k !== 'start') return;
     const o = this.host.options;
     const keyShares = o.keyShareGroups.map((g) => o.provider.generateKeyShare(g));
-    this.state = { k: 'wait_sh', ...this.sendHello(keyShares, undefined, undefined) };
+    const sent = this.sendHello(keyShares, undefined, undefined);
+    this.state = { k: 'wait_sh', ...sent };
     this.host.state('TLS_ST_CW_CLNT_HELLO');
+    if (sent.early) this.host.state('TLS_ST_EARLY_DATA');
   }
 
   /** Handles one handshake message during the handshake. */

@@ -6,22 +6,13 @@
  * early by default.
  */
 import type { HandshakeHost } from './host.js';
-import type { HelloOutcome } from './hello-outcome.js';
+import type { EarlyOffer, HelloOutcome } from './hello-outcome.js';
 import { findExtension, ExtensionType, type Extension } from '../codec/extensions.js';
 import { deriveSecret, KeySchedule, Label, trafficKeys } from './keyschedule.js';
 import { Tls13Protection } from '../record/protection.js';
 import { ProtocolVersion, suiteById, type CipherSuite } from '../codec/names.js';
 import { illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
-
-/** Early data that went out with the first ClientHello, waiting for the server's verdict. */
-export interface EarlyOffer {
-  session: Session;
-  /** client_early_traffic_secret, for EndOfEarlyData's protection once accepted. */
-  secret: Uint8Array;
-  /** Bytes sent (at most the ticket's max_early_data_size). */
-  bytes: number;
-}
 
 /**
  * Whether early data may be offered with `session` (OpenSSL tls_construct_ctos_early_data,
@@ -68,7 +59,6 @@ export function sendEarlyData(
   host.setWriteProtection(earlyProtection(host, suite, secret));
   const bytes = data.subarray(0, Math.min(data.length, session.maxEarlyData >>> 0));
   host.sendEarlyData(bytes);
-  host.state('TLS_ST_CW_EARLY_DATA');
   return { session, secret, bytes: bytes.length };
 }
 
@@ -94,7 +84,6 @@ export function earlyDataVerdict(
   if (findExtension(exts, ExtensionType.early_data)) {
     checkEarlyAccepted(o.early, pskAccepted, o.suite, o.info.alpn);
     o.info.earlyData = 'accepted';
-    o.host.state('TLS_ST_EARLY_DATA (accepted)');
     return 'accepted';
   }
   if (!o.early) return null;

@@ -10,7 +10,6 @@ import type { CipherSuite } from '../codec/names.js';
 import type { KeyShare } from '../crypto/provider.js';
 import type { Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
-import type { EarlyOffer } from './early-data.js';
 
 export interface ClientParams {
   /** SNI to send, or null. */
@@ -24,6 +23,15 @@ export interface ClientParams {
    * max_early_data_size). Early data can be replayed (RFC 8446 §8); nothing is sent early without it.
    */
   earlyData?: Uint8Array;
+}
+
+/** Early data that went out with the first ClientHello, waiting for the server's verdict (early-data.ts). */
+export interface EarlyOffer {
+  session: Session;
+  /** client_early_traffic_secret, for EndOfEarlyData's protection once accepted. */
+  secret: Uint8Array;
+  /** Bytes sent (at most the ticket's max_early_data_size). */
+  bytes: number;
 }
 
 /** Shared facts of one handshake, passed from the hello phase to the version flow. */
