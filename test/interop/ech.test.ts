@@ -4,7 +4,7 @@
  * (the certificate verified for the inner name while the outer hello named the public name),
  * rejected with retry configs (a server holding another key: exit 6, the report's retry configs
  * are the served list and work when passed back), a rejection whose outer certificate does not
- * verify for the public name (exit 3), HelloRetryRequest both ways, --sess-in resumption inside
+ * verify for the public name (exit 3), HelloRetryRequest both ways (and on --crypto noble), --sess-in resumption inside
  * ClientHelloInner, --ech-outer-sni, and GREASE against servers with and without ECH.
  */
 import { test, before } from 'node:test';
@@ -118,6 +118,16 @@ test('openssl 4.0 -groups P-256: HelloRetryRequest, ECH accepted through it and 
       outerServerName: 'localhost',
       retryConfigs: served.b64,
     });
+  });
+});
+
+test('openssl 4.0 -groups P-256, --crypto noble: HPKE and the confirmations on the pure-TypeScript provider too', async () => {
+  const k = await opensslEch('noble', 'public.example');
+  await withServer(openssl40(k.pem, ['-groups', 'P-256']), async (peer) => {
+    const r = await cli(peer, ['--ech-config-list', k.b64, '--crypto', 'noble', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(connectionOf(r).handshake, 'full-hrr');
+    assert.equal(connectionOf(r).ech.status, 'accepted');
   });
 });
 
