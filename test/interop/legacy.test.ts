@@ -353,6 +353,31 @@ describe('gnutls-serv without safe renegotiation (%DISABLE_SAFE_RENEGOTIATION)',
         assert.equal(r.code, 1, show(r));
         assert.match(r.stderr, /^tls-probe: .*unsafe legacy renegotiation disabled.*handshake_failure/m, show(r));
       });
+      test('its HelloRequest (gnutls-serv --echo rehandshakes on **REHANDSHAKE**) is refused: no_renegotiation, exit 1', async () => {
+        const r = await run(peer, [flag, '--msg'], {
+          send: '**REHANDSHAKE**\n',
+          waitFor: /^tls-probe: /m,
+          timeoutMs: 20_000,
+        });
+        assert.equal(r.code, 1, show(r));
+        assert.match(r.stderr, /^<<< TLS 1\.[0-2], Handshake \[length 0004\], HelloRequest$/m, show(r));
+        assert.match(r.stderr, /^>>> TLS 1\.[0-2], Alert \[length 0002\] \(fatal no_renegotiation\)$/m, show(r));
+        assert.match(
+          r.stderr,
+          /^tls-probe: .*does not support secure renegotiation \(RFC 5746\).*no_renegotiation/m,
+          show(r),
+        );
+        assert.equal((r.stderr.match(/ClientHello$/gm) ?? []).length, 1, show(r));
+      });
+      test('R against it: a warning says why, the session goes on', async () => {
+        const r = await run(peer, [flag], { send: `R\n${LINE}`, waitFor: /hello legacy server/, timeoutMs: 20_000 });
+        assert.equal(r.code, 0, show(r));
+        assert.match(
+          r.stderr,
+          /^tls-probe: warning: R: renegotiation refused: the server does not support secure renegotiation \(RFC 5746\); command ignored$/m,
+          show(r),
+        );
+      });
     });
   }
 });
