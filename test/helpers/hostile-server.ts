@@ -1631,6 +1631,22 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({ server: { ...TLS12, suite: 0x002f } }),
   },
+  {
+    id: 'kx-12-rsa-kx-with-ske',
+    title: 'RSA key exchange suite with a ServerKeyExchange after the Certificate',
+    expect: 'unexpected_message',
+    ref: 'RFC 5246 §7.4.3 (no ServerKeyExchange for RSA key exchange; OpenSSL: unexpected message)',
+    leaf: 'rsa2048',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        suite: 0x002f,
+        // A well-formed ServerDHParams-shaped body: the message itself is what is wrong here.
+        mutate: onHandshake(CERT, (m) => concat(m, frameHandshake(SKE, Uint8Array.of(0, 1, 2, 0, 1, 2, 0, 1, 2)))),
+      },
+    }),
+  },
   ...(['padding', 'mac'] as const).map((tamper): HostileCase => ({
     id: `record-12-cbc-bad-${tamper}`,
     title: `MAC-then-encrypt CBC application data with a broken ${tamper === 'mac' ? 'MAC (padding right)' : 'padding (MAC right)'}`,

@@ -611,3 +611,31 @@ describe('R: client-initiated TLS 1.2 renegotiation', () => {
     }
   });
 });
+
+// --- --no-renegotiation against a real server --------------------------------------------------------
+
+describe('--no-renegotiation: s_server -tls1_2 asks with r', () => {
+  test('refused with a fatal no_renegotiation s_server receives; exit 1 with one line', async () => {
+    const l = pki.leaf('p256');
+    const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_2'] });
+    const c = interactive(peer, ['--msg', '--no-renegotiation']);
+    try {
+      await waitForCount(peer, /^CIPHER is /, 1);
+      peer.write('r\n');
+      await c.waitFor(/^tls-probe: /m, { on: 'stderr' });
+      assert.equal(await c.end(), 1, c.stderr());
+      assert.match(c.stderr(), /^>>> TLS 1\.2, Alert \[length 0002\] \(fatal no_renegotiation\)$/m);
+      const lines = c.stderr().match(/^tls-probe: .*$/gm) ?? [];
+      assert.equal(lines.length, 1, c.stderr());
+      assert.match(lines[0]!, /renegotiation refused \(renegotiation disabled\).*no_renegotiation/);
+      assert.deepEqual(msgCounts(c.stderr()), { helloRequest: 1, clientHello: 1, finishedIn: 1 });
+      // s_server saw our alert (OpenSSL prints the alert number: 100 is no_renegotiation).
+      await peer.waitForOutput(/SSL alert number 100|no renegotiation/, 5_000);
+    } catch (e) {
+      c.kill();
+      throw e;
+    } finally {
+      await peer.stop();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { bigintToBytes, bitLength, bytesToBigint, stripLeadingZeros } from './ffdhe.js';
-import type { DhKeyShare, SpkiDer } from './provider.js';
+import type { DhKeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
@@ -99,6 +99,18 @@ export function verifyRsaMd5Sha1(spki: SpkiDer, data: Uint8Array, signature: Uin
   } catch {
     return false;
   }
+}
+
+/**
+ * TLS 1.0/1.1 RSA signature (a client CertificateVerify, RFC 4346 §7.4.8): PKCS#1 v1.5 over
+ * MD5(data) || SHA-1(data) without DigestInfo, OpenSSL's "MD5-SHA1" digest. Throws for a key
+ * that is not rsaEncryption.
+ */
+export function signRsaMd5Sha1(pkcs8: Pkcs8Der, data: Uint8Array): Uint8Array {
+  const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new TypeError(`a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign MD5-SHA1`);
+  return u8(crypto.sign('md5-sha1', data, { key, padding: crypto.constants.RSA_PKCS1_PADDING }));
 }
 
 /**

@@ -154,9 +154,9 @@ export class Tls12Client {
   }
 
   /**
-   * A warning alert: no_renegotiation while our renegotiation waits for the ServerHello is the
-   * server's refusal (RFC 5246 §7.2.2), which ends the connection with handshake_failure as in
-   * OpenSSL (ssl3_read_bytes: SSL_R_NO_RENEGOTIATION). Other warnings change nothing.
+   * A warning alert: no_renegotiation while a renegotiation runs is the server's refusal of our
+   * ClientHello (RFC 5246 §7.2.2), which ends the connection with handshake_failure as in OpenSSL
+   * (ssl3_read_bytes: SSL_R_NO_RENEGOTIATION). Other warnings change nothing.
    */
   onWarningAlert(description: number): void {
     if (this.phase.k === 'renegotiating' && description === AlertDescription.no_renegotiation)

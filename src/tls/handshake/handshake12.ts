@@ -19,11 +19,11 @@ import {
 import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type ServerKx } from './kx12.js';
 import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
+import { clientAuth12 } from './client-auth12.js';
 import {
   checkPointFormats,
   checkServerExtensions,
   checkSuiteAndCompression,
-  chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
   renewedFacts,
@@ -39,7 +39,6 @@ import {
   decodeNewSessionTicket12,
   decodeServerHello,
   encodeCertificate,
-  encodeCertificateVerify,
   expectEmptyBody,
   frameHandshake,
   type CertificateRequest12,
@@ -300,11 +299,8 @@ export class Tls12Handshake {
     const { hello, peerChain } = kx;
     // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
     const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
-    // Client authentication is TLS 1.2 only here: a TLS 1.0/1.1 request gets an empty Certificate.
-    const cred =
-      certRequest && hello.version >= ProtocolVersion.TLS1_2
-        ? chooseClientCredential(host.options, certRequest.sigalgs, false, this.c.info.ech)
-        : undefined;
+    // Client authentication (client-auth12.ts): our certificate, or an empty one (RFC 5246 §7.4.6).
+    const cred = certRequest ? clientAuth12(host.options, hello.version, certRequest, this.c.info.ech) : undefined;
     if (certRequest)
       this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cred ? cred.chain : [], false)));
     this.send(frameHandshake(HandshakeType.client_key_exchange, cke.body));
@@ -312,12 +308,8 @@ export class Tls12Handshake {
     const master = masterSecret12(this.p, hello, cke.preMaster, this.c.clientRandom, transcript);
     if (cred) {
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
-      const sig = this.p.sign(cred.scheme, cred.key, transcript.messages());
       this.send(
-        frameHandshake(
-          HandshakeType.certificate_verify,
-          encodeCertificateVerify({ scheme: cred.scheme.id, signature: sig }),
-        ),
+        frameHandshake(HandshakeType.certificate_verify, cred.certificateVerify(this.p, transcript.messages())),
       );
       info.clientCertSent = true;
     }
