@@ -125,6 +125,11 @@ export interface ConnectionInfo {
   /** Whether a client certificate was requested / sent. */
   clientCertRequested: boolean;
   clientCertSent: boolean;
+  /**
+   * The server's CertificateRequest: its certificate_types (TLS 1.0-1.2; SSL_get0_certificate_types)
+   * and the signature schemes it accepts from us (SSL_get0_peer_verify_algorithms; none before TLS 1.2).
+   */
+  certificateRequest?: { certificateTypes: number[]; signatureAlgorithms: number[] };
   /** CA names the server listed in CertificateRequest (s_client prints them). */
   clientCaNames: string[];
   /** TLS 1.2 "Master-Key" / 1.3 nothing; hex of the session ID. */

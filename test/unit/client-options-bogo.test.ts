@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
-import { ExtensionType, selectedAlpnExt } from '../../src/tls/codec/extensions.js';
-import { HandshakeType } from '../../src/tls/codec/handshake.js';
+import { ExtensionType, selectedAlpnExt, signatureAlgorithmsExt } from '../../src/tls/codec/extensions.js';
+import { encodeCertificateRequest12, encodeCertificateRequest13 } from '../../src/tls/codec/certificate.js';
+import { concat } from '../../src/tls/codec/bytes.js';
+import { HandshakeType, frameHandshake } from '../../src/tls/codec/handshake.js';
 import { ProtocolVersion, TLS_FALLBACK_SCSV } from '../../src/tls/codec/names.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { editServerHello, onHandshake, runHostile, setExt } from '../helpers/hostile-server.js';
@@ -82,4 +84,50 @@ test('fallbackScsv: TLS_FALLBACK_SCSV (0x5600) goes last in the cipher suites (R
   handshake(fallback);
   assert.equal(fallback.server.clientHellos[0]?.cipherSuites.at(-1), TLS_FALLBACK_SCSV);
   assert.equal(fallback.conn.handshake.info.version, ProtocolVersion.TLS1_2);
+});
+
+test('the server CertificateRequest is reported: TLS 1.2 certificate_types and signature_algorithms', async () => {
+  const request = frameHandshake(
+    HandshakeType.certificate_request,
+    encodeCertificateRequest12({
+      certificateTypes: Uint8Array.of(2, 1, 64),
+      sigalgs: [0x0804, 0x0403],
+      authorities: [],
+    }),
+  );
+  const pair = await connectPair({
+    version: ProtocolVersion.TLS1_2,
+    mutate: onHandshake(HandshakeType.server_hello_done, (m) => concat(request, m)),
+  });
+  runHostile(pair);
+  assert.equal(pair.conn.handshake.info.clientCertRequested, true);
+  // BoGo ClientCertificateTypes and ClientAuth-PeerVerifyPrefs-TLS12 (SSL_get0_certificate_types,
+  // SSL_get0_peer_verify_algorithms).
+  assert.deepEqual(pair.conn.handshake.info.certificateRequest, {
+    certificateTypes: [2, 1, 64],
+    signatureAlgorithms: [0x0804, 0x0403],
+  });
+});
+
+test('the server CertificateRequest is reported: TLS 1.3 signature_algorithms, no certificate_types', async () => {
+  const request = frameHandshake(
+    HandshakeType.certificate_request,
+    encodeCertificateRequest13({ context: new Uint8Array(0), extensions: [signatureAlgorithmsExt([0x0807, 0x0403])] }),
+  );
+  const pair = await connectPair({
+    version: ProtocolVersion.TLS1_3,
+    mutate: onHandshake(HandshakeType.certificate, (m) => concat(request, m)),
+  });
+  runHostile(pair);
+  assert.deepEqual(pair.conn.handshake.info.certificateRequest, {
+    certificateTypes: [],
+    signatureAlgorithms: [0x0807, 0x0403],
+  });
+});
+
+test('no CertificateRequest: nothing reported', async () => {
+  const pair = await connectPair({ version: ProtocolVersion.TLS1_3 });
+  handshake(pair);
+  assert.equal(pair.conn.handshake.info.certificateRequest, undefined);
+  assert.equal(pair.conn.handshake.info.clientCertRequested, false);
 });
