@@ -115,6 +115,21 @@ class ShimConnection {
     }
   }
 
+  /**
+   * -peek-then-read (bssl_shim DoRead): SSL_peek, a second SSL_peek that must return the same
+   * bytes, then SSL_read of that many, which must return them once more and consume them.
+   */
+  private peekThenRead(buf: Uint8Array): number {
+    const n = this.conn.peek(buf);
+    if (n <= 0) return n;
+    const again = new Uint8Array(n);
+    if (this.conn.peek(again) !== n || !again.every((b, i) => b === buf[i]))
+      throw new ShimFailure('First and second SSL_peek did not match.');
+    if (this.conn.read(again) !== n || !again.every((b, i) => b === buf[i]))
+      throw new ShimFailure('SSL_peek and SSL_read did not match.');
+    return n;
+  }
+
   /** Why the last call failed, for stderr (SSL_get_error and the error queue). */
   failure(what: string): ShimFailure {
     const f = this.conn.failure;
@@ -142,7 +157,7 @@ class ShimConnection {
     // DoRead lifts the write quota: SSL_read may have to write (a KeyUpdate answer, a renegotiation).
     if (this.async) this.async.enforceWriteQuota = false;
     try {
-      const n = await this.drive(() => this.conn.read(buf));
+      const n = await this.drive(() => (this.c.bool('-peek-then-read') ? this.peekThenRead(buf) : this.conn.read(buf)));
       if (n > 0) return n;
       const err = this.conn.getError(n);
       if (err === SslError.ZERO_RETURN) return 0;

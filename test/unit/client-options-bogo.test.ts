@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, selectedAlpnExt, signatureAlgorithmsExt } from '../../src/tls/codec/extensions.js';
 import { encodeCertificateRequest12, encodeCertificateRequest13 } from '../../src/tls/codec/certificate.js';
-import { concat } from '../../src/tls/codec/bytes.js';
+import { concat, utf8 } from '../../src/tls/codec/bytes.js';
 import { HandshakeType, frameHandshake } from '../../src/tls/codec/handshake.js';
 import { ProtocolVersion, TLS_FALLBACK_SCSV } from '../../src/tls/codec/names.js';
 import { TlsAlert } from '../../src/tls/errors.js';
@@ -130,4 +130,34 @@ test('no CertificateRequest: nothing reported', async () => {
   handshake(pair);
   assert.equal(pair.conn.handshake.info.certificateRequest, undefined);
   assert.equal(pair.conn.handshake.info.clientCertRequested, false);
+});
+
+test('peek (SSL_peek) copies application data without taking it; read takes it; both see close_notify', async () => {
+  const pair = await connectPair({ version: ProtocolVersion.TLS1_3 });
+  handshake(pair);
+  pair.server.send(utf8('hello'));
+  pair.server.send(utf8(' world'));
+  // As SSL_read, SSL_peek returns what one record holds.
+  const buf = new Uint8Array(8);
+  assert.equal(pair.conn.peek(buf), 5);
+  assert.equal(Buffer.from(buf.subarray(0, 5)).toString(), 'hello');
+  assert.equal(pair.conn.pending(), 5);
+  const three = new Uint8Array(3);
+  assert.equal(pair.conn.peek(three), 3);
+  assert.equal(Buffer.from(three).toString(), 'hel');
+  assert.equal(pair.conn.read(three), 3, 'read takes what peek showed');
+  assert.equal(Buffer.from(three).toString(), 'hel');
+  assert.equal(pair.conn.pending(), 2);
+  const rest = new Uint8Array(16);
+  assert.equal(pair.conn.peek(rest), 2);
+  assert.equal(Buffer.from(rest.subarray(0, 2)).toString(), 'lo');
+  assert.equal(pair.conn.read(rest), 2);
+  assert.equal(pair.conn.peek(rest), 6, 'the next record');
+  assert.equal(pair.conn.read(rest), 6);
+  assert.equal(Buffer.from(rest.subarray(0, 6)).toString(), ' world');
+  assert.equal(pair.conn.pending(), 0);
+  pair.server.closeNotify();
+  pair.server.pump();
+  assert.equal(pair.conn.peek(rest), 0);
+  assert.equal(pair.conn.read(rest), 0);
 });
