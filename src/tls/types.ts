@@ -177,6 +177,12 @@ export interface ContextOptions {
   signingAlgorithms?: number[];
   alpn: string[];
   /**
+   * GREASE (RFC 8701): random reserved values in our ClientHello's cipher suites, supported_groups,
+   * key_share, supported_versions and two extensions, so servers that choke on unknown values show
+   * up (BoringSSL SSL_CTX_set_grease_enabled). Default false.
+   */
+  grease?: boolean;
+  /**
    * Send TLS_FALLBACK_SCSV (RFC 7507; s_client -fallback_scsv, BoringSSL SSL_set_mode
    * SSL_MODE_SEND_FALLBACK_SCSV): this connection is a retry with a lowered maximum version.
    */

@@ -202,6 +202,7 @@ export class ClientHandshake {
       ...(cookie ? { cookie } : {}),
       ...(this.session12?.ticket ? { ticket12: this.session12.ticket } : {}),
       ...(offer ? { psk: offer.psk } : {}),
+      ...(hrr ? { greaseKeyShare: false } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
