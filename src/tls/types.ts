@@ -177,6 +177,12 @@ export interface ContextOptions {
   signingAlgorithms?: number[];
   alpn: string[];
   /**
+   * The largest handshake message accepted, the server's Certificate being the one that grows
+   * (OpenSSL and BoringSSL SSL_CTX_set_max_cert_list; raised to 16384 if below). Unset: 256 KiB.
+   * A larger message is illegal_parameter ("excessive message size").
+   */
+  maxCertList?: number;
+  /**
    * GREASE (RFC 8701): random reserved values in our ClientHello's cipher suites, supported_groups,
    * key_share, supported_versions and two extensions, so servers that choke on unknown values show
    * up (BoringSSL SSL_CTX_set_grease_enabled). Default false.

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, selectedAlpnExt, signatureAlgorithmsExt } from '../../src/tls/codec/extensions.js';
-import { encodeCertificateRequest12, encodeCertificateRequest13 } from '../../src/tls/codec/certificate.js';
+import {
+  decodeCertificate,
+  encodeCertificate,
+  encodeCertificateRequest12,
+  encodeCertificateRequest13,
+} from '../../src/tls/codec/certificate.js';
 import { concat, utf8 } from '../../src/tls/codec/bytes.js';
 import { HandshakeType, frameHandshake } from '../../src/tls/codec/handshake.js';
 import { ProtocolVersion, TLS_FALLBACK_SCSV } from '../../src/tls/codec/names.js';
@@ -160,4 +165,29 @@ test('peek (SSL_peek) copies application data without taking it; read takes it; 
   pair.server.pump();
   assert.equal(pair.conn.peek(rest), 0);
   assert.equal(pair.conn.read(rest), 0);
+});
+
+/** A server whose Certificate message carries an extra 20000-byte entry after its chain. */
+const bigCertificate = () => ({
+  version: ProtocolVersion.TLS1_2,
+  mutate: onHandshake(HandshakeType.certificate, (m) => {
+    const msg = decodeCertificate(m.subarray(4), false);
+    const chain = [...msg.entries.map((e) => e.der), new Uint8Array(20000).fill(0x30)];
+    return frameHandshake(HandshakeType.certificate, encodeCertificate(chain, false));
+  }),
+});
+
+test('maxCertList bounds the Certificate message: illegal_parameter "excessive message size" (BoGo LargeMessage-Reject)', async () => {
+  const capped = await connectPair(bigCertificate(), { maxCertList: 16384 });
+  runHostile(capped);
+  const f = capped.conn.failure;
+  assert.ok(f instanceof TlsAlert, String(f));
+  assert.equal(f.description, AlertDescription.illegal_parameter);
+  assert.match(f.message, /excessive message size/);
+  // The default bound (256 KiB) takes the message; whatever follows is not about its size.
+  const uncapped = await connectPair(bigCertificate());
+  runHostile(uncapped);
+  assert.doesNotMatch(uncapped.conn.failure?.message ?? '', /excessive message size/);
+  assert.ok(uncapped.server.clientHellos.length === 1);
+  assert.ok(uncapped.messages.some((m) => m.direction === 'received' && m.name === 'Certificate'));
 });

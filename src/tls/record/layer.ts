@@ -41,6 +41,8 @@ export interface RecordOwner {
   readonly sendFragment: number;
   /** Bytes of records read and written while the handshake runs (ConnectionInfo.handshakeBytes). */
   readonly handshakeBytes: { read: number; written: number };
+  /** Optional: the largest handshake message accepted (ContextOptions.maxCertList). */
+  readonly maxHandshakeMessage?: number;
   /** One complete handshake message received during the handshake. */
   handshake(m: HandshakeMsg, recordVersion: number): void;
   /** A well-formed ChangeCipherSpec received. */
@@ -71,7 +73,7 @@ export class RecordLayer {
 
   private readonly reader = new RecordReader();
   private readonly out = new WriteBuffer();
-  private readonly hsBuf = new HandshakeBuffer();
+  private readonly hsBuf = new HandshakeBuffer(() => this.owner.maxHandshakeMessage);
   private readProt: RecordProtection = new NullProtection();
   private writeProt: RecordProtection = new NullProtection();
   /** legacy_record_version written (RFC 8446 §5.1: 0x0301 for the first ClientHello, then 0x0303). */
