@@ -189,6 +189,11 @@ export interface ContextOptions {
    */
   grease?: boolean;
   /**
+   * Send our ClientHello extensions in an order drawn from the client random, pre_shared_key still
+   * last (BoringSSL SSL_set_permute_extensions; Chrome's default). Default false: OpenSSL's order.
+   */
+  permuteExtensions?: boolean;
+  /**
    * Send TLS_FALLBACK_SCSV (RFC 7507; s_client -fallback_scsv, BoringSSL SSL_set_mode
    * SSL_MODE_SEND_FALLBACK_SCSV): this connection is a retry with a lowered maximum version.
    */

@@ -4,11 +4,14 @@
  * extension first and a one-byte one last, the same values in a second ClientHello (whose
  * key_share holds only the HelloRetryRequest's group, RFC 8446 §4.1.2). The TestServer ignores
  * them as RFC 8701 §3.2 asks of a server, and the handshakes complete (BoGo GREASE-Client-TLS12/13).
+ * permuteExtensions (BoringSSL SSL_set_permute_extensions) reorders the same extensions.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ExtensionType } from '../../src/tls/codec/extensions.js';
 import { ProtocolVersion } from '../../src/tls/codec/names.js';
+import { nodeProvider } from '../../src/tls/crypto/index.js';
+import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import {
   clientKeyShares,
   clientU16List,
@@ -76,4 +79,31 @@ test('without grease: no reserved value anywhere', async () => {
   assert.ok(ch);
   assert.equal(greaseOf(ch).count, 0);
   assert.ok(!isGrease(clientU16List(ch, ExtensionType.supported_groups, 'supported_groups')[0]));
+});
+
+/** nodeProvider whose random values repeat one fixed 32-byte pattern: a client random we know. */
+const fixedRandom: CryptoProvider = {
+  ...nodeProvider,
+  randomBytes: (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff),
+};
+
+test('permuteExtensions: the same extensions in another order, kept by the second ClientHello', async () => {
+  const types = (ch: ParsedClientHello | undefined): number[] => (ch ? ch.extensions.map((e) => e.type) : []);
+  const plain = await connectPair({ version: ProtocolVersion.TLS1_3, group: 'secp384r1' }, { provider: fixedRandom });
+  handshake(plain);
+  const permuted = await connectPair(
+    { version: ProtocolVersion.TLS1_3, group: 'secp384r1' },
+    { provider: fixedRandom, permuteExtensions: true },
+  );
+  handshake(permuted);
+  const [p1, p2] = [types(permuted.server.clientHellos[0]), types(permuted.server.clientHellos[1])];
+  const o1 = types(plain.server.clientHellos[0]);
+  assert.deepEqual([...p1].sort(), [...o1].sort(), 'the same extensions');
+  assert.notDeepEqual(p1, o1, 'in another order');
+  // The second ClientHello (after the HelloRetryRequest) keeps the relative order of the first.
+  assert.deepEqual(
+    p2.filter((t) => p1.includes(t)),
+    p1.filter((t) => p2.includes(t)),
+  );
+  assert.equal(permuted.conn.handshake.info.version, ProtocolVersion.TLS1_3);
 });

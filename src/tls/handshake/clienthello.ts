@@ -136,8 +136,6 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   const offers13 = versions.includes(ProtocolVersion.TLS1_3);
   const g = o.grease ? greaseValues(h.random) : undefined;
   const exts: Extension[] = [];
-  // RFC 8701 §3.1: an empty GREASE extension first, one with a byte of data last (as BoringSSL).
-  if (g) exts.push({ type: g.ext1, data: new Uint8Array(0) });
   if (offers12) exts.push(renegotiationInfoExt(h.renegotiationInfo));
   if (h.servername) exts.push(serverNameExt(h.servername));
   if (o.maxFragmentLength) exts.push(maxFragmentLengthExt(o.maxFragmentLength));
@@ -164,8 +162,25 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
     if (algs.length > 0)
       exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
   }
-  if (g) exts.push({ type: g.ext2, data: Uint8Array.of(0) });
-  return exts;
+  const ordered = o.permuteExtensions ? permuted(exts, h.random) : exts;
+  // RFC 8701 §3.1: an empty GREASE extension first, one with a byte of data last (as BoringSSL).
+  return g
+    ? [{ type: g.ext1, data: new Uint8Array(0) }, ...ordered, { type: g.ext2, data: Uint8Array.of(0) }]
+    : ordered;
+}
+
+/**
+ * Our extensions in an order drawn from our random (BoringSSL SSL_set_permute_extensions, as Chrome
+ * sends them, so that servers cannot depend on one order). Each type gets a key from the random,
+ * so a second ClientHello keeps the order of the extensions it repeats (RFC 8446 §4.1.2).
+ */
+function permuted(exts: Extension[], random: Uint8Array): Extension[] {
+  const key = (type: number): number => {
+    let h = 0x811c9dc5; // FNV-1a over the random and the type
+    for (const b of [...random, type >> 8, type & 0xff]) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h;
+  };
+  return [...exts].sort((a, b) => key(a.type) - key(b.type));
 }
 
 /**
