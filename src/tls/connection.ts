@@ -83,6 +83,18 @@ export class Connection extends ConnectionPort {
 
   /** SSL_read into `buf`: bytes read, 0 after close_notify, or -1 (see getError). */
   read(buf: Uint8Array): number {
+    return this.readOrPeek(buf, true);
+  }
+
+  /**
+   * SSL_peek: as SSL_read (it drives the handshake and processes records the same way), but the
+   * application data copied into `buf` stays to be read again.
+   */
+  peek(buf: Uint8Array): number {
+    return this.readOrPeek(buf, false);
+  }
+
+  private readOrPeek(buf: Uint8Array, consume: boolean): number {
     this.beginCall();
     return this.guard(() => {
       if (this.failure) return this.refuse();
@@ -91,7 +103,7 @@ export class Connection extends ConnectionPort {
         if (r <= 0) return r;
       }
       for (;;) {
-        if (this.records.hasAppData) return this.copyOut(buf);
+        if (this.records.hasAppData) return consume ? this.copyOut(buf) : this.records.peekAppData(buf);
         if (this.receivedShutdown) return 0;
         if (this.handshake.renegotiatePending) {
           // BoringSSL ssl_read_impl: a deferred HelloRequest waits for SSL_renegotiate.

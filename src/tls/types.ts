@@ -127,6 +127,11 @@ export interface ConnectionInfo {
   /** Whether a client certificate was requested / sent. */
   clientCertRequested: boolean;
   clientCertSent: boolean;
+  /**
+   * The server's CertificateRequest: its certificate_types (TLS 1.0-1.2; SSL_get0_certificate_types)
+   * and the signature schemes it accepts from us (SSL_get0_peer_verify_algorithms; none before TLS 1.2).
+   */
+  certificateRequest?: { certificateTypes: number[]; signatureAlgorithms: number[] };
   /** CA names the server listed in CertificateRequest (s_client prints them). */
   clientCaNames: string[];
   /** TLS 1.2 "Master-Key" / 1.3 nothing; hex of the session ID. */
@@ -206,6 +211,23 @@ export interface ContextOptions {
    */
   signingAlgorithms?: number[];
   alpn: string[];
+  /**
+   * The largest handshake message accepted, the server's Certificate being the one that grows
+   * (OpenSSL and BoringSSL SSL_CTX_set_max_cert_list; raised to 16384 if below). Unset: 256 KiB.
+   * A larger message is illegal_parameter ("excessive message size").
+   */
+  maxCertList?: number;
+  /**
+   * GREASE (RFC 8701): random reserved values in our ClientHello's cipher suites, supported_groups,
+   * key_share, supported_versions and two extensions, so servers that choke on unknown values show
+   * up (BoringSSL SSL_CTX_set_grease_enabled). Default false.
+   */
+  grease?: boolean;
+  /**
+   * Send our ClientHello extensions in an order drawn from the client random, pre_shared_key still
+   * last (BoringSSL SSL_set_permute_extensions; Chrome's default). Default false: OpenSSL's order.
+   */
+  permuteExtensions?: boolean;
   /**
    * Send TLS_FALLBACK_SCSV (RFC 7507; s_client -fallback_scsv, BoringSSL SSL_set_mode
    * SSL_MODE_SEND_FALLBACK_SCSV): this connection is a retry with a lowered maximum version.

@@ -30,6 +30,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+function sameList(got: number[] | undefined, want: number[]): boolean {
+  return (got ?? []).length === want.length && want.every((x, i) => got?.[i] === x);
+}
+
 /** The peer's chain as SSL_get_peer_cert_chain sees it: on resumption, the session's certificate. */
 function peerChain(conn: Connection): Uint8Array[] {
   const info = conn.handshake.info;
@@ -94,6 +98,18 @@ export function checkHandshake(conn: Connection, c: ShimConfig, isResume: boolea
     if (want && want !== info.cipherSuite) return `Cipher ID was ${hex4(info.cipherSuite)}, wanted ${hex4(want)}`;
   }
   if (peerChain(conn).length === 0) return 'Received no peer certificate but expected one.';
+  // SSL_get0_certificate_types and SSL_get0_peer_verify_algorithms: the server's CertificateRequest.
+  const cr = info.certificateRequest;
+  if (
+    c.has('-expect-certificate-types') &&
+    !sameList(
+      cr?.certificateTypes,
+      [...c.bytes('-expect-certificate-types')].map((ch) => ch.charCodeAt(0)),
+    )
+  )
+    return 'certificate types mismatch';
+  if (c.has('-expect-peer-verify-pref') && !sameList(cr?.signatureAlgorithms, c.ints('-expect-peer-verify-pref')))
+    return 'peer verify preferences mismatch';
   // SSL_was_key_usage_invalid.
   if (c.bool('-expect-key-usage-invalid') !== (info.keyUsageInvalid === true))
     return `key usage was${info.keyUsageInvalid ? '' : ' not'} invalid, but we expected the opposite`;

@@ -96,6 +96,9 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
   if (c.has('-advertise-alpn')) o.alpn = parseAlpnWire(c.str('-advertise-alpn'));
   if (c.bool('-allow-unknown-alpn-protos')) o.allowUnknownAlpn = true;
   if (c.bool('-fallback-scsv')) o.fallbackScsv = true;
+  if (c.bool('-enable-grease')) o.grease = true;
+  if (c.bool('-permute-extensions')) o.permuteExtensions = true;
+  if (c.has('-max-cert-list')) o.maxCertList = c.int('-max-cert-list');
   // -verify-fail is a verify callback that fails (X509_V_ERR_APPLICATION_VERIFICATION). Under
   // SSL_VERIFY_NONE only the reported result shows it, and an empty trust store gives the same
   // verdict. Under -verify-peer the alert BoringSSL sends depends on its callback API: the library

@@ -127,6 +127,21 @@ class ShimConnection {
     }
   }
 
+  /**
+   * -peek-then-read (bssl_shim DoRead): SSL_peek, a second SSL_peek that must return the same
+   * bytes, then SSL_read of that many, which must return them once more and consume them.
+   */
+  private peekThenRead(buf: Uint8Array): number {
+    const n = this.conn.peek(buf);
+    if (n <= 0) return n;
+    const again = new Uint8Array(n);
+    if (this.conn.peek(again) !== n || !again.every((b, i) => b === buf[i]))
+      throw new ShimFailure('First and second SSL_peek did not match.');
+    if (this.conn.read(again) !== n || !again.every((b, i) => b === buf[i]))
+      throw new ShimFailure('SSL_peek and SSL_read did not match.');
+    return n;
+  }
+
   /** Why the last call failed, for stderr (SSL_get_error and the error queue). */
   failure(what: string): ShimFailure {
     const f = this.conn.failure;
@@ -155,7 +170,7 @@ class ShimConnection {
     if (this.async) this.async.enforceWriteQuota = false;
     try {
       const n = await this.drive(() => {
-        const r = this.conn.read(buf);
+        const r = this.c.bool('-peek-then-read') ? this.peekThenRead(buf) : this.conn.read(buf);
         exporterBetweenReads(this, this.c);
         return r;
       });

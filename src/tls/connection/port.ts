@@ -68,6 +68,11 @@ export class ConnectionPort implements HandshakeHost {
       get handshakeBytes() {
         return conn.handshake.info.handshakeBytes;
       },
+      // BoringSSL ssl_max_handshake_message_len: max_cert_list, never below 16384.
+      get maxHandshakeMessage() {
+        const m = conn.options.maxCertList;
+        return m === undefined ? undefined : Math.max(m, 16384);
+      },
       handshake: (m: HandshakeMsg) => this.handshake.handle(m.type, m.body, m.raw),
       changeCipherSpec: () => this.handshake.changeCipherSpec(),
       message: (e) => this.events.message?.(e),

@@ -263,6 +263,7 @@ export class ClientHandshake {
       servername: this.params.servername,
       ...(ech.k === 'grease' ? { extra: [ech.ext] } : {}),
       ...(early ? { earlyData: true } : {}),
+      ...(hrr ? { greaseKeyShare: false } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);

@@ -16,6 +16,7 @@ import {
   chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
+  noteCertificateRequest,
   restoreSessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
@@ -242,11 +243,12 @@ export class Tls13Client {
     if (cr.context.length !== 0) throw illegalParameter('non-empty certificate_request_context in handshake');
     const sa = findExtension(cr.extensions, ExtensionType.signature_algorithms);
     if (!sa) throw new TlsAlert(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
-    this.o.info.clientCertRequested = true;
+    const sigalgs = readU16List(sa.data, 'signature_algorithms');
+    noteCertificateRequest(this.o.info, new Uint8Array(0), sigalgs);
     this.o.transcript.add(raw);
     this.state = {
       k: 'wait_cert',
-      certRequest: { context: cr.context, sigalgs: readU16List(sa.data, 'signature_algorithms') },
+      certRequest: { context: cr.context, sigalgs },
     };
     this.o.host.state('TLS_ST_CR_CERT_REQ');
   }

@@ -21,11 +21,11 @@ import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Tick
 import { equalBytes } from './util.js';
 import { clientAuth12 } from './client-auth12.js';
 import {
-  checkPointFormats,
   checkServerExtensions,
   checkSuiteAndCompression,
   negotiateAlpn,
   negotiateMaxFragmentLength,
+  noteCertificateRequest,
   renewedFacts,
   restoreSessionFacts,
   sessionFacts,
@@ -133,7 +133,6 @@ export class Tls12Handshake {
     const suite = suiteById(sh.cipherSuite);
     if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
     checkServerExtensions('ServerHello12', sh.extensions, offered);
-    checkPointFormats(sh.extensions);
     info.secureRenegotiation = checkRenegotiationInfo(sh, this.c.previous, host.options.legacyServerConnect);
     const ems = !!findExtension(sh.extensions, ExtensionType.extended_master_secret);
     checkRenegotiationEms(this.c.previous, ems);
@@ -201,7 +200,7 @@ export class Tls12Handshake {
             s.kx.hello.version >= ProtocolVersion.TLS1_2
               ? decodeCertificateRequest12(body)
               : decodeCertificateRequest10(body);
-          this.c.info.clientCertRequested = true;
+          noteCertificateRequest(this.c.info, certRequest.certificateTypes, certRequest.sigalgs);
           this.c.transcript.add(raw);
           this.state = { k: 'wait_done', kx: s.kx, certRequest };
           return null;

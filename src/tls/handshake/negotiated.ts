@@ -83,13 +83,14 @@ export function checkServerExtensions(
     if (!allowed || !solicited)
       throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in ${where}`);
   }
+  if (msg === 'ServerHello12') checkPointFormats(exts);
 }
 
 /**
  * ec_point_formats in a ServerHello (RFC 8422 §5.2): a non-empty list that must contain
  * uncompressed(0), the only format anyone uses; without it illegal_parameter (as BoringSSL and Go).
  */
-export function checkPointFormats(exts: readonly Extension[]): void {
+function checkPointFormats(exts: readonly Extension[]): void {
   const e = findExtension(exts, ExtensionType.ec_point_formats);
   if (!e) return;
   if (!readEcPointFormats(e.data).includes(0)) throw illegalParameter('ec_point_formats without uncompressed');
@@ -119,6 +120,12 @@ export function negotiateMaxFragmentLength(exts: readonly Extension[], o: Contex
   const bytes = code === o.maxFragmentLength && code !== undefined ? maxFragmentLengthBytes(code) : undefined;
   if (bytes === undefined) throw illegalParameter('max_fragment_length mismatch');
   info.maxSendFragment = Math.min(info.maxSendFragment, bytes);
+}
+
+/** A CertificateRequest arrived (RFC 5246 §7.4.4, RFC 8446 §4.3.2): what it asked, for the report and API. */
+export function noteCertificateRequest(info: ConnectionInfo, certificateTypes: Uint8Array, sigalgs: number[]): void {
+  info.clientCertRequested = true;
+  info.certificateRequest = { certificateTypes: [...certificateTypes], signatureAlgorithms: [...sigalgs] };
 }
 
 /** Our certificate chain and key, with the scheme to sign CertificateVerify with. */

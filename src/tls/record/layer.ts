@@ -12,6 +12,7 @@ import type { MessageEvent, Transport } from '../types.js';
 import { Mode } from '../types.js';
 import { RecordReader, WriteBuffer } from './buffers.js';
 import { HandshakeBuffer, type HandshakeMsg } from './hsbuffer.js';
+import { AppDataQueue } from './appdata.js';
 import { ContentType, NullProtection, type RecordProtection } from './protection.js';
 import { AlertDescription, AlertLevel, alertName } from '../codec/alerts.js';
 import { handshakeName, HandshakeType } from '../codec/handshake.js';
@@ -40,6 +41,8 @@ export interface RecordOwner {
   readonly sendFragment: number;
   /** Bytes of records read and written while the handshake runs (ConnectionInfo.handshakeBytes). */
   readonly handshakeBytes: { read: number; written: number };
+  /** Optional: the largest handshake message accepted (ContextOptions.maxCertList). */
+  readonly maxHandshakeMessage?: number;
   /** One complete handshake message received during the handshake. */
   handshake(m: HandshakeMsg, recordVersion: number): void;
   /** A well-formed ChangeCipherSpec received. */
@@ -72,12 +75,12 @@ export class RecordLayer {
 
   private readonly reader = new RecordReader();
   private readonly out = new WriteBuffer();
-  private readonly hsBuf = new HandshakeBuffer();
+  private readonly hsBuf = new HandshakeBuffer(() => this.owner.maxHandshakeMessage);
   private readProt: RecordProtection = new NullProtection();
   private writeProt: RecordProtection = new NullProtection();
   /** legacy_record_version written (RFC 8446 §5.1: 0x0301 for the first ClientHello, then 0x0303). */
   private recordVersion: number = ProtocolVersion.TLS1_0;
-  private appData: Uint8Array[] = [];
+  private readonly appData = new AppDataQueue();
   private emptyRecords = 0;
   private keyUpdates = 0;
   /** Consecutive warning alerts (reset by any non-empty record that is not an alert). */
@@ -101,11 +104,11 @@ export class RecordLayer {
   }
   /** Whether decrypted application data is waiting (empty records are never queued). */
   get hasAppData(): boolean {
-    return this.appData.length > 0;
+    return this.appData.nonEmpty;
   }
   /** Bytes of decrypted application data waiting (SSL_pending). */
   pendingAppData(): number {
-    return this.appData.reduce((n, c) => n + c.length, 0);
+    return this.appData.size;
   }
 
   /** Part of a handshake message (or a whole one not yet handled) waits in the reassembly buffer. */
@@ -263,19 +266,14 @@ export class RecordLayer {
     this.owner.warningAlert?.(desc);
   }
 
+  /** Copies up to buf.length bytes of received application data into buf, leaving them queued (SSL_peek). */
+  peekAppData(buf: Uint8Array): number {
+    return this.appData.peek(buf);
+  }
+
   /** Moves up to buf.length bytes of received application data into buf; returns the count. */
   readAppData(buf: Uint8Array): number {
-    let n = 0;
-    const q = this.appData;
-    while (n < buf.length && q.length) {
-      const c = q[0];
-      if (!c) break;
-      const take = Math.min(c.length, buf.length - n);
-      buf.set(c.subarray(0, take), n);
-      n += take;
-      if (take === c.length) q.shift();
-      else q[0] = c.subarray(take);
-    }
+    const n = this.appData.read(buf);
     if (this.owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     return n;
   }
