@@ -261,8 +261,21 @@ export function sigAlgShortName(oid: string): string {
  */
 export function describeCertificate(der: Uint8Array): CertInfo {
   const c = parsePeerCertificate(der);
+  // Worked out once per parse (shared among equal encodings): the strings are immutable, so every
+  // connection to the same server shares them instead of holding its own (~1.3 KiB per idle
+  // connection in a heap-snapshot diff); the DER stays the caller's.
+  let d = DESCRIBED.get(c);
+  if (!d) {
+    d = describeParsed(c);
+    DESCRIBED.set(c, d);
+  }
+  return { ...d, der };
+}
+
+const DESCRIBED = new WeakMap<ParsedCertificate, Omit<CertInfo, 'der'>>();
+
+function describeParsed(c: ParsedCertificate): Omit<CertInfo, 'der'> {
   return {
-    der,
     subject: formatName(c.subject),
     issuer: formatName(c.issuer),
     notBefore: c.notBefore ? formatOpensslTime(c.notBefore) : 'Bad time value',
