@@ -312,7 +312,7 @@ function earlyDataWarning(data: Uint8Array, offer: Session, info: ConnectionInfo
       : null;
   if (offer.version !== ProtocolVersion.TLS1_3) return 'not sent: the session is not a TLS 1.3 session';
   if (offer.maxEarlyData === 0) return 'not sent: the ticket allows no early data (max_early_data 0)';
-  return "not sent: the ticket has expired, or its cipher suite or ALPN protocol is not offered";
+  return 'not sent: the ticket has expired, or its cipher suite or ALPN protocol is not offered';
 }
 
 /** --msg one line, --trace the annotated bytes, on stderr (stdout carries the report and data). */
