@@ -6,7 +6,7 @@ import { ProtocolVersion } from '../tls/codec/names.js';
 import { appendFileSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
-import type { MessageEvent } from '../tls/types.js';
+import type { ConnectionInfo, MessageEvent } from '../tls/types.js';
 import type { Connection, ConnectionEvents } from '../tls/connection.js';
 import { TlsAlert, VerifyError } from '../tls/errors.js';
 import { AlertDescription } from '../tls/codec/alerts.js';
@@ -143,12 +143,9 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
         // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version <= ProtocolVersion.TLS1_2) offer.used = false;
       }
-      if (opts.earlyData && info.earlyDataSent < opts.earlyData.length && info.earlyData !== 'not sent')
-        io.stderr.write(
-          warningLine(
-            `--early-data: ${info.earlyDataSent} of ${opts.earlyData.length} bytes sent (the ticket's max_early_data_size); the rest was not sent`,
-          ) + '\n',
-        );
+      const early =
+        opts.earlyData && offer && opts.output !== 'quiet' ? earlyDataWarning(opts.earlyData, offer, info) : null;
+      if (early) io.stderr.write(warningLine(`--early-data: ${early}`) + '\n');
       if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
         if (opts.keymatexport) current.keyingMaterial = exportedKeyingMaterial(link.conn, opts.keymatexport);
@@ -310,6 +307,17 @@ function printReport(
       ) + '\n',
     );
   }
+}
+
+/** Why --early-data sent less than the file on a resumption attempt (null when all of it went out). */
+function earlyDataWarning(data: Uint8Array, offer: Session, info: ConnectionInfo): string | null {
+  if (info.earlyData !== 'not sent')
+    return info.earlyDataSent < data.length
+      ? `${info.earlyDataSent} of ${data.length} bytes sent (the ticket's max_early_data_size); the rest was not sent`
+      : null;
+  if (offer.version !== ProtocolVersion.TLS1_3) return 'not sent: the session is not a TLS 1.3 session';
+  if (offer.maxEarlyData === 0) return 'not sent: the ticket allows no early data (max_early_data 0)';
+  return 'not sent: the ticket has expired, or its cipher suite or ALPN protocol is not offered';
 }
 
 /** --msg one line, --trace the annotated bytes, on stderr (stdout carries the report and data). */

@@ -221,6 +221,7 @@ describe('0-RTT when the ticket does not allow it', () => {
       assert.equal(connectionOf(doc, 1).resumed, true);
       assert.deepEqual(connectionOf(doc, 1).earlyData, { status: 'not sent', maxEarlyData: 0, sent: 0 });
       assert.equal(errorOf(doc).kind, 'early-data');
+      assert.match(r.stderr, /--early-data: not sent: the ticket allows no early data \(max_early_data 0\)/);
       const sc = await sClient(
         [
           '-connect',
