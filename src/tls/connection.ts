@@ -12,7 +12,7 @@ import type { IoStep } from './record/layer.js';
 import { PendingWrite, type WriteStall } from './record/write.js';
 import { AlertDescription, AlertLevel } from './codec/alerts.js';
 import { strerror } from './errno.js';
-import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
+import { SyscallError, TlsAlert, UnexpectedEof, VerifyError, unexpectedMessage } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
 
 export type { ConnectionEvents } from './connection/port.js';
@@ -66,6 +66,8 @@ export class Connection extends ConnectionPort {
       const f = this.flush();
       if (f !== 'ok') return this.stepFailure(f, 'write');
       if (this.handshake.done) {
+        // BoringSSL EXCESS_HANDSHAKE_DATA, raised after our last flight went out (see RecordLayer).
+        if (this.records.excessHandshakeData) throw unexpectedMessage('excess handshake data after the handshake');
         this.handshake.releaseHandshakeState();
         return 1;
       }
