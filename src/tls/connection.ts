@@ -13,7 +13,7 @@ import { PendingWrite, type WriteStall } from './record/write.js';
 import { AlertDescription, AlertLevel } from './codec/alerts.js';
 import { ProtocolVersion } from './codec/names.js';
 import { strerror } from './errno.js';
-import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
+import { SyscallError, TlsAlert, UnexpectedEof, VerifyError, unexpectedMessage } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
 import { echRequired } from './handshake/ech-hello.js';
 import { exportKeyingMaterial } from './handshake/exporter.js';
@@ -69,6 +69,8 @@ export class Connection extends ConnectionPort {
       const f = this.flush();
       if (f !== 'ok') return this.stepFailure(f, 'write');
       if (this.handshake.done) {
+        // BoringSSL EXCESS_HANDSHAKE_DATA, raised after our last flight went out (see RecordLayer).
+        if (this.records.excessHandshakeData) throw unexpectedMessage('excess handshake data after the handshake');
         // RFC 9849 §6.1.6: a handshake completed on a rejected ECH offer ends in ech_required.
         echRequired(this.handshake.info.ech);
         this.handshake.releaseHandshakeState();

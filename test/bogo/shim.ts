@@ -327,7 +327,8 @@ async function shutdown(sc: ShimConnection, c: ShimConfig): Promise<void> {
     const buf = new Uint8Array(512);
     for (;;) {
       const n = await sc.drive(() => sc.conn.read(buf));
-      if (n > 0) continue;
+      // BoringSSL's SSL_shutdown reads until close_notify and fails on application data.
+      if (n > 0) throw new ShimFailure('SSL_shutdown failed: APPLICATION_DATA_ON_SHUTDOWN');
       if (sc.conn.getError(n) === SslError.ZERO_RETURN) break;
       throw sc.failure('SSL_shutdown');
     }

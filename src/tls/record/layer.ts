@@ -83,6 +83,8 @@ export class RecordLayer {
   private readonly appData = new AppDataQueue();
   private emptyRecords = 0;
   private keyUpdates = 0;
+  /** The record that completed the handshake carried more handshake data after its last message. */
+  excessHandshakeData = false;
   /** Consecutive warning alerts (reset by any non-empty record that is not an alert). */
   private warnAlerts = 0;
 
@@ -193,9 +195,9 @@ export class RecordLayer {
           owner.handshake(m, version);
         }
         // The record that completes the handshake ends with its last message: nothing may follow
-        // the Finished in it, e.g. a packed HelloRequest (BoringSSL EXCESS_HANDSHAKE_DATA).
-        if (owner.established && !this.hsBuf.empty)
-          throw unexpectedMessage('excess handshake data after the handshake');
+        // the Finished in it, e.g. a packed HelloRequest (BoringSSL EXCESS_HANDSHAKE_DATA). The
+        // owner raises it once its last flight is out, so that the alert can follow that flight.
+        if (owner.established && !this.hsBuf.empty) this.excessHandshakeData = true;
         return;
       case ContentType.change_cipher_spec:
         return this.onChangeCipherSpec(fragment, version);
