@@ -85,18 +85,15 @@ export class Connection extends ConnectionPort {
 
   /** SSL_read into `buf`: bytes read, 0 after close_notify, or -1 (see getError). */
   read(buf: Uint8Array): number {
-    return this.readOrPeek(buf, true);
-  }
-
-  /**
-   * SSL_peek: as SSL_read (it drives the handshake and processes records the same way), but the
-   * application data copied into `buf` stays to be read again.
-   */
-  peek(buf: Uint8Array): number {
     return this.readOrPeek(buf, false);
   }
 
-  private readOrPeek(buf: Uint8Array, consume: boolean): number {
+  /** SSL_peek: as read, but the bytes stay and the next read or peek returns them again. */
+  peek(buf: Uint8Array): number {
+    return this.readOrPeek(buf, true);
+  }
+
+  private readOrPeek(buf: Uint8Array, peek: boolean): number {
     this.beginCall();
     return this.guard(() => {
       if (this.failure) return this.refuse();
@@ -105,7 +102,7 @@ export class Connection extends ConnectionPort {
         if (r <= 0) return r;
       }
       for (;;) {
-        if (this.records.hasAppData) return consume ? this.copyOut(buf) : this.records.peekAppData(buf);
+        if (this.records.hasAppData) return peek ? this.records.readAppData(buf, true) : this.copyOut(buf);
         if (this.receivedShutdown) return 0;
         if (this.handshake.renegotiatePending) {
           // BoringSSL ssl_read_impl: a deferred HelloRequest waits for SSL_renegotiate.

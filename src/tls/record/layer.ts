@@ -268,13 +268,12 @@ export class RecordLayer {
     this.owner.warningAlert?.(desc);
   }
 
-  /** Copies up to buf.length bytes of received application data into buf, leaving them queued (SSL_peek). */
-  peekAppData(buf: Uint8Array): number {
-    return this.appData.peek(buf);
-  }
-
-  /** Moves up to buf.length bytes of received application data into buf; returns the count. */
-  readAppData(buf: Uint8Array): number {
+  /**
+   * Moves up to buf.length bytes of received application data into buf; returns the count. With
+   * `peek` the bytes are copied and stay for the next read (SSL_peek).
+   */
+  readAppData(buf: Uint8Array, peek = false): number {
+    if (peek) return this.appData.peek(buf);
     const n = this.appData.read(buf);
     if (this.owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     return n;
