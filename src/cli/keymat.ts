@@ -7,6 +7,7 @@ import type { CryptoProvider } from '../tls/crypto/provider.js';
 import type { ConnectionInfo } from '../tls/types.js';
 import { suiteById, ProtocolVersion } from '../tls/codec/names.js';
 import { exportKeyingMaterial12, exportKeyingMaterial13 } from '../tls/handshake/exporter.js';
+import { prfHashFor } from '../tls/handshake/prf.js';
 
 /** What --keymatexport exported on one connection. */
 export interface KeyingMaterial {
@@ -99,7 +100,7 @@ export function exportedKeyingMaterial(
   if (!t) return null;
   const bytes = exportKeyingMaterial12(
     p,
-    suite.hash,
+    prfHashFor(info.version ?? ProtocolVersion.TLS1_2, suite.hash),
     t.master,
     t.clientRandom,
     t.serverRandom,

@@ -139,6 +139,17 @@ export interface ConnectionInfo {
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
 }
 
+/** What a verify callback (ContextOptions.verifyCallback) is told. */
+export interface VerifyCallbackInput {
+  /** The server's chain as sent (DER, leaf first); on a resumption, the session's leaf. */
+  chain: readonly Uint8Array[];
+  /** The built-in verification's X509_V_ERR code (0 = ok), or the stored one on a resumption. */
+  code: number;
+  /** The stapled OCSP response, when the server sent one (TLS 1.2 CertificateStatus comes before the verdict). */
+  ocspResponse: Uint8Array | undefined;
+  resumed: boolean;
+}
+
 /** Options that a Context carries to every connection it creates. */
 export interface ContextOptions {
   provider: CryptoProvider;
@@ -167,6 +178,19 @@ export interface ContextOptions {
   verifyPeer: boolean;
   /** Abort the handshake on a verification failure (default true; --insecure sets false). */
   verifyFailIsFatal: boolean;
+  /**
+   * The application's verdict on the server's certificate (OpenSSL's SSL_CTX_set_verify callback,
+   * BoringSSL's SSL_CTX_set_cert_verify_callback): called once per handshake that verifies, after the
+   * built-in verification, with its result; returns the X509_V_ERR code that counts (0 accepts). With
+   * verifyPeer and verifyFailIsFatal a non-zero code aborts the handshake, as any verify failure.
+   */
+  verifyCallback?: (v: VerifyCallbackInput) => number;
+  /**
+   * Run the verify verdict again on a resumption (BoringSSL SSL_CTX_set_reverify_on_resume): the
+   * callback is asked with the session's stored result and chain (leaf only), and a failure is fatal
+   * as on a full handshake. Default false: a resumption keeps the stored result.
+   */
+  reverifyOnResume?: boolean;
   /** Ask for a stapled OCSP response (status_request, RFC 6066 §8); default false. */
   statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */

@@ -7,6 +7,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOverrides } from '../../src/index.js';
 import { Unimplemented, type ShimConfig } from './flags.js';
+import type { TestState } from './checks.js';
 
 /** BoringSSL's TLS 1.3 suites with AES hardware (ssl_cipher.cc: AES-GCM first). */
 const BSSL_TLS13 = [0x1301, 0x1302, 0x1303];
@@ -25,6 +26,9 @@ const BSSL_VERIFY_PREFS = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x080
 
 /** BoringSSL's default groups (ssl_key_share.cc kDefaultGroups): X25519, P-256, P-384. */
 const BSSL_GROUPS = [0x001d, 0x0017, 0x0018];
+
+type Version = 0x0301 | 0x0302 | 0x0303 | 0x0304;
+const isSupportedVersion = (v: number): v is Version => v >= 0x0301 && v <= 0x0304;
 
 /** The protocol versions BoringSSL's client would allow with these flags (ssl_versions.cc). */
 export function versionRange(c: ShimConfig): { min: number; max: number } {
@@ -53,19 +57,29 @@ export function loadChain(file: string): Uint8Array[] {
   return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
 }
 
+/** X509_V_ERR_APPLICATION_VERIFICATION (x509_vfy.h). */
+const X509_V_ERR_APPLICATION_VERIFICATION = 50;
+
 /** The Context options for one connection of the shim. */
-export function contextOptions(c: ShimConfig, isResume: boolean, now: () => number): ContextOverrides {
+export function contextOptions(
+  c: ShimConfig,
+  now: () => number,
+  hooks: Pick<TestState, 'verifyProblem'>,
+): ContextOverrides {
   const { min, max } = versionRange(c);
-  if (max < 0x0303) throw new Unimplemented(`TLS ${max === 0x0302 ? '1.1' : '1.0'} only: library has TLS 1.2-1.3`);
   if (min > max) throw new Unimplemented('no version enabled');
+  if (!isSupportedVersion(min) || !isSupportedVersion(max))
+    throw new Unimplemented(`version range ${min.toString(16)}-${max.toString(16)}`);
   const o: ContextOverrides = {
-    minVersion: Math.max(min, 0x0303) as 0x0303 | 0x0304,
-    maxVersion: max as 0x0303 | 0x0304,
+    minVersion: min,
+    maxVersion: max,
     cipherSuites13: BSSL_TLS13.filter((id) => suiteById(id)),
     cipherSuites12: BSSL_TLS12.filter((id) => suiteById(id)?.version === 0x0303),
     signatureAlgorithms: BSSL_VERIFY_PREFS,
     verifyPeer: false,
     verifyFailIsFatal: false,
+    // BoringSSL offers certificate compression only with SSL_CTX_add_cert_compression_alg.
+    certCompression: [],
     now,
   };
   if (c.has('-cipher')) {
@@ -93,19 +107,23 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
     o.signatureAlgorithms = vp;
   }
   if (c.has('-advertise-alpn')) o.alpn = parseAlpnWire(c.str('-advertise-alpn'));
-  // -verify-fail is a verify callback that fails (X509_V_ERR_APPLICATION_VERIFICATION). Under
-  // SSL_VERIFY_NONE only the reported result shows it, and an empty trust store gives the same
-  // verdict. Under -verify-peer the alert BoringSSL sends depends on its callback API: the library
-  // has no verify callback yet.
-  // The callback runs on a full handshake, and on a resumption only with -reverify-on-resume
-  // (ssl_reverify_peer_cert); the library does not re-verify a resumed session.
-  const fullHandshake = !isResume || c.bool('-expect-session-miss');
-  if (c.bool('-verify-fail') && c.bool('-verify-peer') && fullHandshake)
-    throw new Unimplemented('-verify-fail with -verify-peer: library has no verify callback');
-  if (isResume && c.bool('-reverify-on-resume') && c.bool('-verify-fail'))
-    throw new Unimplemented('-reverify-on-resume with -verify-fail: library does not re-verify on resumption');
-  const trust = c.str('-trust-cert');
-  if (trust && !c.bool('-verify-fail')) o.trustAnchors = loadChain(trust);
+  // test_config.cc CertVerifyCallback (SSL_CTX_set_cert_verify_callback) replaces chain verification:
+  // it accepts any chain, or fails with X509_V_ERR_APPLICATION_VERIFICATION under -verify-fail. It
+  // runs on every full handshake whatever the verify mode; a failure is fatal only under -verify-peer.
+  // CheckVerifyCallback: with -expect-ocsp-response the stapled response must be known by then.
+  o.verifyCallback = (v) => {
+    if (c.has('-expect-ocsp-response') && !v.ocspResponse?.length)
+      hooks.verifyProblem ??= 'OCSP response not available in verify callback.';
+    return c.bool('-verify-fail') ? X509_V_ERR_APPLICATION_VERIFICATION : 0;
+  };
+  // The client's legacy OCSP callback (SSL_CTX_set_tlsext_status_cb, test_config.cc LegacyOCSPCallback)
+  // is another verification step whose failure is always fatal (bad_certificate_status_response).
+  if (c.bool('-use-ocsp-callback') && c.bool('-fail-ocsp-callback')) {
+    o.verifyCallback = () => X509_V_ERR_APPLICATION_VERIFICATION;
+    o.verifyPeer = o.verifyFailIsFatal = true;
+  }
+  // SSL_CTX_set_reverify_on_resume: the callback runs on resumptions too.
+  if (c.bool('-reverify-on-resume')) o.reverifyOnResume = true;
   if (c.bool('-verify-peer')) {
     o.verifyPeer = true;
     o.verifyFailIsFatal = true;
@@ -117,6 +135,8 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
       key: new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })),
     };
   }
+  // SSL_enable_ocsp_stapling. (-ocsp-response sets a response to staple, which a client never sends.)
+  if (c.bool('-enable-ocsp-stapling')) o.statusRequest = true;
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
   signingPrefs(c, o);
   return o;

@@ -25,9 +25,10 @@ import {
   type Session,
 } from '../../src/index.js';
 import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs } from './flags.js';
-import { BSSL_TLS12, contextOptions, versionRange } from './options.js';
+import { BSSL_TLS12, contextOptions } from './options.js';
 import { checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
+import { ShimExporter } from './exporter.js';
 
 const EXIT_UNIMPLEMENTED = 89;
 /** RFC 8446 §4.1.3: the random of a HelloRetryRequest (SHA-256 of "HelloRetryRequest"). */
@@ -38,12 +39,13 @@ class ShimFailure extends Error {}
 
 /** One TLS connection of a test, as bssl_shim's DoConnection sets it up. */
 class ShimConnection {
-  readonly st: TestState = { gotNewSession: false, renegotiations: 0 };
   readonly conn: Connection;
   readonly sock: SocketTransport;
   readonly async?: AsyncTransport;
+  readonly exporter = new ShimExporter();
 
   constructor(
+    readonly st: TestState,
     readonly c: ShimConfig,
     readonly socket: Socket,
     ctx: Context,
@@ -64,15 +66,14 @@ class ShimConnection {
           this.st.newSession = s;
         },
         message: (e) => this.onMessage(e),
+        keylog: (line) => this.exporter.keylog(line),
       },
     );
     if (c.bool('-partial-write')) this.conn.setMode(Mode.ENABLE_PARTIAL_WRITE);
   }
 
   private onMessage(e: MessageEvent): void {
-    // protocol_version (70) before any ServerHello: the peer found no common version.
-    if (e.contentType === 21 && e.direction === 'received' && e.bytes[1] === 70 && !this.st.serverHello)
-      this.st.versionRefused = true;
+    this.exporter.message(e);
     if (e.contentType !== 22) return;
     if (e.direction === 'sent' && e.bytes[0] === 1 && this.conn.handshake.done) this.st.renegotiations++;
     if (e.direction === 'received' && e.bytes[0] === 2 && e.bytes.length >= 39) {
@@ -167,6 +168,18 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
       throw new ShimFailure('Extra SSL_do_handshake was not a no-op.');
     st.gotNewSession = false;
   }
+  const exportLength = c.int('-export-keying-material');
+  if (exportLength > 0) {
+    const context = c.bool('-use-export-context')
+      ? new Uint8Array(Buffer.from(c.str('-export-context'), 'latin1'))
+      : null;
+    const info = conn.handshake.info;
+    const km = conn.handshake.done
+      ? sc.exporter.export(conn.options.provider, info, c.str('-export-label'), context, exportLength)
+      : undefined;
+    if (!km) throw new ShimFailure('failed to export keying material');
+    await sc.writeAll(km);
+  }
   if (c.bool('-write-different-record-sizes')) {
     const buf = new Uint8Array(32769).fill(0x42);
     for (const len of [0, 1, 255, 256, 257, 16383, 16384, 16385, 32767, 32768, 32769])
@@ -240,17 +253,13 @@ async function shutdown(sc: ShimConnection, c: ShimConfig): Promise<void> {
 }
 
 /**
- * Features the library lacks, seen on the wire: a ServerHello for TLS 1.0/1.1, or a TLS 1.2 suite
- * BoringSSL would have offered and the library does not implement. A test that fails after one is
+ * A feature the library lacks, seen on the wire: the server chose a TLS 1.2 suite BoringSSL would
+ * have offered and the library does not implement (3DES). A test that fails after one is
  * unimplemented, not failed.
  */
 function missingFeature(c: ShimConfig, st: TestState): string | undefined {
-  const { min } = versionRange(c);
-  if (st.versionRefused && min < 0x0303) return 'server refused TLS 1.2-1.3: library has no TLS 1.0/1.1';
   const sh = st.serverHello;
   if (!sh) return undefined;
-  if ((sh.version === 0x0301 || sh.version === 0x0302) && sh.version >= min)
-    return `server chose ${sh.version === 0x0301 ? 'TLS 1.0' : 'TLS 1.1'}: library has TLS 1.2-1.3`;
   if (!c.has('-cipher') && !suiteById(sh.suite) && BSSL_TLS12.includes(sh.suite))
     return `server chose suite ${sh.suite.toString(16)}: not in the library`;
   return undefined;
@@ -263,12 +272,14 @@ async function doConnection(
   isResume: boolean,
   session: Session | undefined,
 ): Promise<Session | undefined> {
-  const ctx = new Context(provider, contextOptions(c, isResume, now));
+  const st: TestState = { gotNewSession: false, renegotiations: 0 };
+  const ctx = new Context(provider, contextOptions(c, now, st));
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
-  const sc = new ShimConnection(c, socket, ctx, session);
+  const sc = new ShimConnection(st, c, socket, ctx, session);
   try {
     await doExchange(sc, c, isResume);
   } catch (e) {
+    if (st.verifyProblem) throw new ShimFailure(st.verifyProblem);
     const missing = missingFeature(c, sc.st);
     if (missing) throw new Unimplemented(missing);
     throw e;

@@ -99,7 +99,6 @@ export class Tls13Client {
     const shared = this.sharedSecret();
     info.resumed = this.resumed;
     if (this.resumed) info.handshake = 'resumed';
-    if (this.resumed && o.pskSession) restoreSessionFacts(info, o.pskSession, false);
     this.ks = new KeySchedule(host.options.provider, suite.hash, psk);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
@@ -113,6 +112,7 @@ export class Tls13Client {
     // The compatibility CCS (§D.4) is plaintext, so it goes first.
     if (o.compatMode) host.sendChangeCipherSpec();
     host.setWriteProtection(this.protection(this.hs.client));
+    if (this.resumed && o.pskSession) restoreSessionFacts(host.options, info, o.pskSession, false);
   }
 
   /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */

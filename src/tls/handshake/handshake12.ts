@@ -68,7 +68,8 @@ type State12 =
   /** Full handshake: the server's Certificate (§7.4.2). */
   | { k: 'wait_cert'; hello: Hello12 }
   /** ServerKeyExchange (RFC 8422 §5.4), signed by the certificate's key. */
-  | { k: 'wait_ske'; hello: Hello12; peerKey: PeerKey; peerChain: Uint8Array[] }
+  /** `verified` false: the verdict waits for a CertificateStatus the ServerHello announced (RFC 6066 §8). */
+  | { k: 'wait_ske'; hello: Hello12; peerKey: PeerKey; peerChain: Uint8Array[]; verified: boolean }
   /** CertificateRequest (§7.4.4) or ServerHelloDone (§7.4.5). */
   | { k: 'wait_cr_done'; kx: ServerKx12 }
   /** After a CertificateRequest: ServerHelloDone. */
@@ -160,7 +161,7 @@ export class Tls12Handshake {
     // OpenSSL final_ems: the EMS state must match the session's.
     if (hello.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0))
       throw new TlsAlert(AlertDescription.handshake_failure, 'inconsistent extms');
-    restoreSessionFacts(this.c.info, s, true);
+    restoreSessionFacts(this.c.host.options, this.c.info, s, true);
   }
 
   /** One handshake message, in RFC 5246 §7.3 order; returns the outcome once the handshake completed. */
@@ -184,6 +185,7 @@ export class Tls12Handshake {
           return null;
         }
         if (type !== HandshakeType.server_key_exchange) break;
+        if (!s.verified) verifyPeer(this.c.host.options, this.c.info, s.peerChain, this.c.verifyName);
         this.onServerKeyExchange(body, raw, s.hello, s.peerKey, s.peerChain);
         return null;
       case 'wait_cr_done':
@@ -244,13 +246,15 @@ export class Tls12Handshake {
     const peerKey = certificateKey(leaf);
     if (!keyFitsKeyExchange(hello.suite.kx, peerKey, hello.version))
       throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
-    verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
+    // BoringSSL verifies after the CertificateStatus, so a verify callback sees the stapled response.
+    const verified = hello.suite.kx === 'RSA' || !findExtension(hello.sh.extensions, ExtensionType.status_request);
+    if (verified) verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
     this.c.transcript.add(raw);
     // RSA key exchange: no ServerKeyExchange, the certificate's key encrypts the pre-master (§7.4.3).
     this.state =
       hello.suite.kx === 'RSA'
         ? { k: 'wait_cr_done', kx: { hello, peerChain, peerKey, kx: { kind: 'rsa' } } }
-        : { k: 'wait_ske', hello, peerKey, peerChain };
+        : { k: 'wait_ske', hello, peerKey, peerChain, verified };
     this.c.host.state('TLS_ST_CR_CERT');
   }
 

@@ -14,6 +14,7 @@ import { TlsAlert, illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 import { ownKey, schemeFitsKey } from './auth.js';
+import { reverifySession } from './verify.js';
 
 /** The server messages whose extensions the client checks. */
 export type ServerExtensionMessage = 'ServerHello12' | 'ServerHello13' | 'HelloRetryRequest' | 'EncryptedExtensions';
@@ -141,7 +142,14 @@ export function chooseClientCredential(
 /** The session fields that come from the connection rather than the version (OpenSSL's SSL_SESSION). */
 export type SessionFacts = Pick<
   Session,
-  'time' | 'peerCertificate' | 'verifyResult' | 'hostname' | 'alpnSelected' | 'kexGroup' | 'peerSignatureScheme'
+  | 'time'
+  | 'peerCertificate'
+  | 'verifyResult'
+  | 'hostname'
+  | 'alpnSelected'
+  | 'kexGroup'
+  | 'peerSignatureScheme'
+  | 'ocspResponse'
 >;
 
 /** The facts a new session records: leaf certificate, verify result, acknowledged SNI, ALPN, group. */
@@ -154,6 +162,7 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
     alpnSelected: info.alpn !== null ? utf8(info.alpn) : undefined,
     kexGroup: info.group ?? 0,
     peerSignatureScheme: info.peerSignatureScheme ?? undefined,
+    ocspResponse: info.ocspResponse,
   };
 }
 
@@ -162,7 +171,7 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
  * one, so SSL_get_peer_signature_algorithm and the verify result come from it): the peer's
  * signature scheme and the verify result, and in TLS 1.2, where no key is exchanged, the group.
  */
-export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boolean): void {
+export function restoreSessionFacts(o: ContextOptions, info: ConnectionInfo, s: Session, tls12: boolean): void {
   info.verify = {
     ok: s.verifyResult === 0,
     code: s.verifyResult,
@@ -170,7 +179,10 @@ export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boo
     depth: 0,
   };
   info.peerSignatureScheme = s.peerSignatureScheme ?? null;
+  // BoringSSL SSL_get0_ocsp_response: the session's response (a server's staple on resumption is ignored).
+  if (s.ocspResponse) info.ocspResponse = s.ocspResponse;
   if (tls12) info.group = s.kexGroup === 0 ? null : s.kexGroup;
+  reverifySession(o, info, s);
 }
 
 /**
@@ -184,5 +196,6 @@ export function renewedFacts<F extends SessionFacts>(facts: F, resumed: Session 
     ...facts,
     peerCertificate: facts.peerCertificate ?? resumed.peerCertificate,
     hostname: facts.hostname ?? resumed.hostname,
+    ocspResponse: facts.ocspResponse ?? resumed.ocspResponse,
   };
 }
