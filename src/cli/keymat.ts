@@ -7,7 +7,6 @@ import type { CryptoProvider } from '../tls/crypto/provider.js';
 import type { ConnectionInfo } from '../tls/types.js';
 import { suiteById, ProtocolVersion } from '../tls/codec/names.js';
 import { exportKeyingMaterial12, exportKeyingMaterial13 } from '../tls/handshake/exporter.js';
-import { prfHashFor } from '../tls/handshake/prf.js';
 
 /** What --keymatexport exported on one connection. */
 export interface KeyingMaterial {
@@ -100,7 +99,7 @@ export function exportedKeyingMaterial(
   if (!t) return null;
   const bytes = exportKeyingMaterial12(
     p,
-    prfHashFor(info.version ?? ProtocolVersion.TLS1_2, suite.hash),
+    suite.hash,
     t.master,
     t.clientRandom,
     t.serverRandom,

@@ -183,6 +183,8 @@ export interface ContextOptions {
    * BoringSSL's SSL_CTX_set_cert_verify_callback): called once per handshake that verifies, after the
    * built-in verification, with its result; returns the X509_V_ERR code that counts (0 accepts). With
    * verifyPeer and verifyFailIsFatal a non-zero code aborts the handshake, as any verify failure.
+   * It may throw a TlsAlert to abort with that alert whatever the verify mode (BoringSSL's custom
+   * verify callback setting out_alert; an OCSP status callback's bad_certificate_status_response).
    */
   verifyCallback?: (v: VerifyCallbackInput) => number;
   /**

@@ -5,7 +5,15 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOverrides } from '../../src/index.js';
+import {
+  AlertDescription,
+  TlsAlert,
+  groupById,
+  sigSchemeById,
+  suiteById,
+  suiteByName,
+  type ContextOverrides,
+} from '../../src/index.js';
 import { Unimplemented, type ShimConfig } from './flags.js';
 import type { TestState } from './checks.js';
 
@@ -14,12 +22,42 @@ const BSSL_TLS13 = [0x1301, 0x1302, 0x1303];
 
 /**
  * BoringSSL's "ALL:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" in preference order (ssl_cipher.cc
- * kCipherAliases/ssl_create_cipher_list with AES hardware), PSK suites left out (offered only with -psk).
+ * kCipherAliases/ssl_create_cipher_list with AES hardware), PSK suites left out (offered only with
+ * -psk). 3DES is off unless a cipher string names it ("BoringSSL disables 3DES by default", runner.go).
  */
 export const BSSL_TLS12 = [
   0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0xc027, 0x009c, 0x009d, 0x002f,
-  0x0035, 0x000a,
+  0x0035,
 ];
+const TLS_RSA_WITH_3DES_EDE_CBC_SHA = 0x000a;
+
+/** The cipher-string aliases the runner uses (ssl_cipher.cc kCipherAliases), as suite predicates. */
+const ALIASES: Record<string, (id: number) => boolean> = {
+  ALL: (id) => BSSL_TLS12.includes(id),
+  DEFAULT: (id) => BSSL_TLS12.includes(id),
+  '3DES': (id) => id === TLS_RSA_WITH_3DES_EDE_CBC_SHA,
+  AES: (id) => suiteById(id)?.iana.includes('_AES_') ?? false,
+};
+
+/**
+ * A BoringSSL cipher string (ssl_create_cipher_list) over the TLS 1.2 suites: aliases and suite names
+ * add in order, `!X` and `-X` remove. Returns the suites asked for, some perhaps not in the library
+ * (3DES); an element this parser does not know is unimplemented.
+ */
+export function cipherString(str: string): number[] {
+  let ids: number[] = [];
+  const universe = [...BSSL_TLS12, TLS_RSA_WITH_3DES_EDE_CBC_SHA];
+  for (const tok of str.split(/[:, ]/).filter(Boolean)) {
+    const neg = tok.startsWith('!') || tok.startsWith('-');
+    const name = neg ? tok.slice(1) : tok;
+    const named = suiteByName(name)?.id;
+    const alias = ALIASES[name];
+    const match = alias ? universe.filter(alias) : named !== undefined ? [named] : undefined;
+    if (!match) throw new Unimplemented(`cipher string element ${tok}`);
+    ids = neg ? ids.filter((id) => !match.includes(id)) : [...ids, ...match.filter((id) => !ids.includes(id))];
+  }
+  return ids;
+}
 
 /** BoringSSL's client verify preferences (ssl_privkey.cc kVerifySignatureAlgorithms). */
 const BSSL_VERIFY_PREFS = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201];
@@ -82,15 +120,7 @@ export function contextOptions(
     certCompression: [],
     now,
   };
-  if (c.has('-cipher')) {
-    // Only plain suite names (OpenSSL or IANA spelling) that the library implements.
-    const ids = c
-      .str('-cipher')
-      .split(':')
-      .map((n) => suiteByName(n)?.id);
-    if (ids.some((id) => id === undefined)) throw new Unimplemented(`cipher string ${c.str('-cipher')}`);
-    o.cipherSuites12 = ids.filter((id): id is number => id !== undefined);
-  }
+  if (c.has('-cipher')) o.cipherSuites12 = cipherString(c.str('-cipher')).filter((id) => suiteById(id));
   const groups = c.ints('-curves');
   const groupIds = groups.length ? groups : BSSL_GROUPS;
   const names = groupIds.map((id) => {
@@ -111,17 +141,20 @@ export function contextOptions(
   // it accepts any chain, or fails with X509_V_ERR_APPLICATION_VERIFICATION under -verify-fail. It
   // runs on every full handshake whatever the verify mode; a failure is fatal only under -verify-peer.
   // CheckVerifyCallback: with -expect-ocsp-response the stapled response must be known by then.
+  // -use-custom-verify-callback (SSL_set_custom_verify, CustomVerifyCallback): ssl_verify_invalid
+  // under SSL_VERIFY_PEER aborts with certificate_unknown, BoringSSL's default out_alert.
+  const custom = c.bool('-use-custom-verify-callback') && c.bool('-verify-peer');
+  // The client's legacy OCSP callback (SSL_CTX_set_tlsext_status_cb, LegacyOCSPCallback) is a further
+  // check whose failure is fatal in any verify mode (bad_certificate_status_response, OCSP_CB_ERROR).
+  const ocspFail = c.bool('-use-ocsp-callback') && c.bool('-fail-ocsp-callback');
   o.verifyCallback = (v) => {
     if (c.has('-expect-ocsp-response') && !v.ocspResponse?.length)
       hooks.verifyProblem ??= 'OCSP response not available in verify callback.';
-    return c.bool('-verify-fail') ? X509_V_ERR_APPLICATION_VERIFICATION : 0;
+    if (ocspFail) throw new TlsAlert(AlertDescription.bad_certificate_status_response, 'OCSP callback failed');
+    if (!c.bool('-verify-fail')) return 0;
+    if (custom) throw new TlsAlert(AlertDescription.certificate_unknown, 'custom verify callback failed');
+    return X509_V_ERR_APPLICATION_VERIFICATION;
   };
-  // The client's legacy OCSP callback (SSL_CTX_set_tlsext_status_cb, test_config.cc LegacyOCSPCallback)
-  // is another verification step whose failure is always fatal (bad_certificate_status_response).
-  if (c.bool('-use-ocsp-callback') && c.bool('-fail-ocsp-callback')) {
-    o.verifyCallback = () => X509_V_ERR_APPLICATION_VERIFICATION;
-    o.verifyPeer = o.verifyFailIsFatal = true;
-  }
   // SSL_CTX_set_reverify_on_resume: the callback runs on resumptions too.
   if (c.bool('-reverify-on-resume')) o.reverifyOnResume = true;
   if (c.bool('-verify-peer')) {

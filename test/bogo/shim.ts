@@ -11,6 +11,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  AlertDescription,
   Connection,
   Context,
   Mode,
@@ -25,7 +26,7 @@ import {
   type Session,
 } from '../../src/index.js';
 import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs } from './flags.js';
-import { BSSL_TLS12, contextOptions } from './options.js';
+import { BSSL_TLS12, cipherString, contextOptions } from './options.js';
 import { checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
 import { ShimExporter } from './exporter.js';
@@ -43,6 +44,8 @@ class ShimConnection {
   readonly sock: SocketTransport;
   readonly async?: AsyncTransport;
   readonly exporter = new ShimExporter();
+  /** verify_data of the first Finished of the latest handshake (tls-unique). */
+  firstFinished?: Uint8Array;
 
   constructor(
     readonly st: TestState,
@@ -76,6 +79,9 @@ class ShimConnection {
     this.exporter.message(e);
     if (e.contentType !== 22) return;
     if (e.direction === 'sent' && e.bytes[0] === 1 && this.conn.handshake.done) this.st.renegotiations++;
+    // RFC 5929 §3.1 tls-unique: the first Finished of the latest handshake (ours in a full one).
+    if (e.direction === 'sent' && e.bytes[0] === 1) this.firstFinished = undefined;
+    if (e.bytes[0] === 20 && !this.firstFinished) this.firstFinished = e.bytes.slice(4);
     if (e.direction === 'received' && e.bytes[0] === 2 && e.bytes.length >= 39) {
       const b = e.bytes;
       const sidLen = b[38] ?? 0;
@@ -180,6 +186,19 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
     if (!km) throw new ShimFailure('failed to export keying material');
     await sc.writeAll(km);
   }
+  if (c.bool('-tls-unique')) {
+    // SSL_get_tls_unique: TLS 1.2 and older, and not a resumption without EMS (the triple handshake).
+    const info = conn.handshake.info;
+    const ok = info.version !== 0x0304 && (!info.resumed || info.extendedMasterSecret);
+    if (!ok || sc.firstFinished?.length !== 12) throw new ShimFailure('failed to get tls-unique');
+    await sc.writeAll(sc.firstFinished);
+  }
+  if (c.bool('-send-alert')) {
+    // DoSendFatalAlert: SSL_send_fatal_alert(decompression_failure), and the exchange ends there.
+    if ((await sc.drive(() => conn.sendFatalAlert(AlertDescription.decompression_failure))) < 0)
+      throw sc.failure('SSL_send_fatal_alert');
+    return;
+  }
   if (c.bool('-write-different-record-sizes')) {
     const buf = new Uint8Array(32769).fill(0x42);
     for (const len of [0, 1, 255, 256, 257, 16383, 16384, 16385, 32767, 32768, 32769])
@@ -253,15 +272,16 @@ async function shutdown(sc: ShimConnection, c: ShimConfig): Promise<void> {
 }
 
 /**
- * A feature the library lacks, seen on the wire: the server chose a TLS 1.2 suite BoringSSL would
- * have offered and the library does not implement (3DES). A test that fails after one is
- * unimplemented, not failed.
+ * A feature the library lacks, seen on the wire: BoringSSL would have offered a TLS 1.2 suite the
+ * library does not implement (3DES, with -cipher), and the server refused us before any ServerHello
+ * or chose it anyway. A test that fails after one is unimplemented, not failed.
  */
 function missingFeature(c: ShimConfig, st: TestState): string | undefined {
+  const wanted = c.has('-cipher') ? cipherString(c.str('-cipher')) : BSSL_TLS12;
+  const missing = wanted.filter((id) => !suiteById(id));
   const sh = st.serverHello;
-  if (!sh) return undefined;
-  if (!c.has('-cipher') && !suiteById(sh.suite) && BSSL_TLS12.includes(sh.suite))
-    return `server chose suite ${sh.suite.toString(16)}: not in the library`;
+  if (missing.length && (!sh || missing.includes(sh.suite)))
+    return `cipher suite ${missing.map((id) => id.toString(16)).join(',')}: not in the library`;
   return undefined;
 }
 

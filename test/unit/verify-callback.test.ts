@@ -9,9 +9,9 @@ import { describe, test } from 'node:test';
 import { restoreSessionFacts, sessionFacts } from '../../src/tls/handshake/negotiated.js';
 import { emptyInfo } from '../../src/tls/handshake/info.js';
 import { createSession } from '../../src/tls/session/session.js';
-import { Context } from '../../src/tls/context.js';
-import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { SslError, type VerifyCallbackInput } from '../../src/tls/types.js';
+import { TlsAlert } from '../../src/tls/errors.js';
+import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import {
   ServerStore,
   connectPair,
@@ -59,6 +59,23 @@ describe('verify callback', () => {
       assert.equal(accept.conn.handshake.info.verify.ok, true);
     });
 
+    test(`${version.toString(16)}: a callback that throws a TlsAlert aborts with it even without verifyPeer`, async () => {
+      const pair = await connectPair(
+        { version },
+        {
+          verifyPeer: false,
+          verifyCallback: () => {
+            throw new TlsAlert(AlertDescription.bad_certificate_status_response, 'OCSP status refused');
+          },
+        },
+      );
+      assert.equal(run(pair), SslError.SSL);
+      const f = pair.conn.failure;
+      assert.ok(f instanceof TlsAlert, describeFailure(pair, -1));
+      assert.equal(f.description, AlertDescription.bad_certificate_status_response);
+      assert.equal(f.received, false);
+    });
+
     test(`${version.toString(16)}: a resumption asks the callback again only with reverifyOnResume`, async () => {
       const store = new ServerStore();
       let calls = 0;
@@ -96,6 +113,6 @@ test('a session keeps the stapled OCSP response and a resumption reports it', ()
   const s = createSession({ version: 0x0303, cipherSuite: 0xc02f, masterKey: new Uint8Array(48), ...facts });
   assert.deepEqual(s.ocspResponse, Uint8Array.of(1, 2, 3));
   const resumed = emptyInfo('localhost', 16384);
-  restoreSessionFacts(new Context(nodeProvider, { now: Date.now }).options, resumed, s, true);
+  restoreSessionFacts(resumed, s, true);
   assert.deepEqual(resumed.ocspResponse, Uint8Array.of(1, 2, 3));
 });

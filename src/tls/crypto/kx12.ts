@@ -10,7 +10,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { bigintToBytes, bitLength, bytesToBigint, stripLeadingZeros } from './ffdhe.js';
-import type { DhKeyShare, SpkiDer } from './provider.js';
+import type { DhKeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
@@ -99,6 +99,15 @@ export function verifyRsaMd5Sha1(spki: SpkiDer, data: Uint8Array, signature: Uin
   } catch {
     return false;
   }
+}
+
+/**
+ * TLS 1.0/1.1 client authentication with an RSA key: PKCS#1 v1.5 over MD5(data) || SHA-1(data), no
+ * DigestInfo (RFC 2246 §7.4.8, §4.7; OpenSSL's "MD5-SHA1" digest).
+ */
+export function signRsaMd5Sha1(key: Pkcs8Der, data: Uint8Array): Uint8Array {
+  const k = crypto.createPrivateKey({ key: Buffer.from(key), format: 'der', type: 'pkcs8' });
+  return new Uint8Array(crypto.sign('md5-sha1', data, { key: k, padding: crypto.constants.RSA_PKCS1_PADDING }));
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   nodeVerify,
 } from './node.js';
 import type { Aead, BlockCipher, CryptoProvider, Hash, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
-import { nobleDhKeyShare, rsaEncryptPkcs1, verifyRsaMd5Sha1 } from './kx12.js';
+import { nobleDhKeyShare, rsaEncryptPkcs1, signRsaMd5Sha1, verifyRsaMd5Sha1 } from './kx12.js';
 
 /** The state of a noble running hash, as much of it as we use. */
 interface NobleHashState {
@@ -227,6 +227,7 @@ export const nobleProvider: CryptoProvider = {
   generateDhKeyShare: nobleDhKeyShare,
   rsaEncrypt: rsaEncryptPkcs1,
   verifyMd5Sha1: verifyRsaMd5Sha1,
+  signMd5Sha1: signRsaMd5Sha1,
   verify: nobleVerify,
   sign: nobleSign,
 };

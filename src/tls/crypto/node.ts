@@ -11,7 +11,7 @@ import { HASH_LENGTH } from '../codec/names.js';
 import { mlDsaParameterSet, mlDsaVerify } from './mldsa.js';
 import { illegalParameter } from '../errors.js';
 import type { CryptoProvider, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
-import { nodeDhKeyShare, rsaEncryptPkcs1, verifyRsaMd5Sha1 } from './kx12.js';
+import { nodeDhKeyShare, rsaEncryptPkcs1, signRsaMd5Sha1, verifyRsaMd5Sha1 } from './kx12.js';
 import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
 import { checkHkdfExpand, nodeAead, nodeCbc, NodeHash } from './node-ciphers.js';
 
@@ -349,6 +349,7 @@ export const nodeProvider: CryptoProvider = {
   generateDhKeyShare: nodeDhKeyShare,
   rsaEncrypt: rsaEncryptPkcs1,
   verifyMd5Sha1: verifyRsaMd5Sha1,
+  signMd5Sha1: signRsaMd5Sha1,
   verify: nodeVerify,
   sign: nodeSign,
 };

@@ -14,7 +14,7 @@ import {
   resumptionPsk,
 } from './keyschedule.js';
 import { certificateKey, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
-import { verifyPeer } from './verify.js';
+import { reverifySession, verifyPeer } from './verify.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
 import {
   checkServerExtensions,
@@ -99,6 +99,7 @@ export class Tls13Client {
     const shared = this.sharedSecret();
     info.resumed = this.resumed;
     if (this.resumed) info.handshake = 'resumed';
+    if (this.resumed && o.pskSession) restoreSessionFacts(info, o.pskSession, false);
     this.ks = new KeySchedule(host.options.provider, suite.hash, psk);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
@@ -112,7 +113,6 @@ export class Tls13Client {
     // The compatibility CCS (§D.4) is plaintext, so it goes first.
     if (o.compatMode) host.sendChangeCipherSpec();
     host.setWriteProtection(this.protection(this.hs.client));
-    if (this.resumed && o.pskSession) restoreSessionFacts(host.options, info, o.pskSession, false);
   }
 
   /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */
@@ -209,6 +209,8 @@ export class Tls13Client {
     }
     negotiateMaxFragmentLength(exts, host.options, info);
     this.o.transcript.add(raw);
+    // BoringSSL re-verifies a resumed session after EncryptedExtensions (ssl_reverify_peer_cert).
+    if (this.resumed && this.o.pskSession) reverifySession(host.options, info, this.o.pskSession);
     this.state = this.resumed ? { k: 'wait_finished' } : { k: 'wait_cert_cr' };
     host.state('TLS_ST_CR_ENCRYPTED_EXTENSIONS');
   }

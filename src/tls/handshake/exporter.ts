@@ -6,9 +6,10 @@
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { HashName } from '../codec/names.js';
+import type { PrfHash } from './prf.js';
 import { illegalParameter } from '../errors.js';
 import { deriveSecret, hkdfExpandLabel } from './keyschedule.js';
-import { prf, type PrfHash } from './prf.js';
+import { prf } from './prf.js';
 
 /** Labels RFC 5705 §4 reserves for TLS itself (OpenSSL: SSL_R_TLS_ILLEGAL_EXPORTER_LABEL). */
 export const RESERVED_EXPORTER_LABELS = [
@@ -32,10 +33,7 @@ export function exportKeyingMaterial13(
   return hkdfExpandLabel(p, hash, secret, 'exporter', p.digest(hash, context ?? new Uint8Array(0)), length);
 }
 
-/**
- * PRF(master_secret, label, client_random + server_random [+ context length + context]) of RFC 5705 §4,
- * with the connection's PRF: 'md5-sha1' for TLS 1.0/1.1 (prfHashFor), the suite's hash for TLS 1.2.
- */
+/** PRF(master_secret, label, client_random + server_random [+ context length + context]) of RFC 5705 §4. */
 export function exportKeyingMaterial12(
   p: CryptoProvider,
   hash: PrfHash,

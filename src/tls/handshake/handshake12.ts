@@ -7,7 +7,8 @@
 import type { HandshakeHost } from './host.js';
 import type { Transcript } from './transcript.js';
 import { certificateKey, type PeerKey } from './auth.js';
-import { verifyPeer } from './verify.js';
+import { reverifySession, verifyPeer } from './verify.js';
+import { clientAuth12 } from './client-auth12.js';
 import { finished12, prfHashFor, type PrfHash } from './prf.js';
 import { checkRenegotiationInfo } from './renegotiation.js';
 import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type ServerKx } from './kx12.js';
@@ -16,7 +17,6 @@ import { equalBytes } from './util.js';
 import {
   checkServerExtensions,
   checkSuiteAndCompression,
-  chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
   renewedFacts,
@@ -32,7 +32,6 @@ import {
   decodeNewSessionTicket12,
   decodeServerHello,
   encodeCertificate,
-  encodeCertificateVerify,
   expectEmptyBody,
   frameHandshake,
   type CertificateRequest12,
@@ -161,7 +160,8 @@ export class Tls12Handshake {
     // OpenSSL final_ems: the EMS state must match the session's.
     if (hello.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0))
       throw new TlsAlert(AlertDescription.handshake_failure, 'inconsistent extms');
-    restoreSessionFacts(this.c.host.options, this.c.info, s, true);
+    restoreSessionFacts(this.c.info, s, true);
+    reverifySession(this.c.host.options, this.c.info, s);
   }
 
   /** One handshake message, in RFC 5246 §7.3 order; returns the outcome once the handshake completed. */
@@ -291,25 +291,15 @@ export class Tls12Handshake {
     const { hello, peerChain } = kx;
     // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
     const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
-    // Client authentication is TLS 1.2 only here: a TLS 1.0/1.1 request gets an empty Certificate.
-    const cred =
-      certRequest && hello.version >= ProtocolVersion.TLS1_2
-        ? chooseClientCredential(host.options, certRequest.sigalgs, false)
-        : undefined;
+    const auth = certRequest ? clientAuth12(this.p, host.options, certRequest, hello.version) : undefined;
     if (certRequest)
-      this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cred ? cred.chain : [], false)));
+      this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(auth ? auth.chain : [], false)));
     this.send(frameHandshake(HandshakeType.client_key_exchange, cke.body));
     host.state('TLS_ST_CW_KEY_EXCH');
     const master = masterSecret12(this.p, hello, cke.preMaster, this.c.clientRandom, transcript);
-    if (cred) {
+    if (auth) {
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
-      const sig = this.p.sign(cred.scheme, cred.key, transcript.messages());
-      this.send(
-        frameHandshake(
-          HandshakeType.certificate_verify,
-          encodeCertificateVerify({ scheme: cred.scheme.id, signature: sig }),
-        ),
-      );
+      this.send(frameHandshake(HandshakeType.certificate_verify, auth.certificateVerify(transcript.messages())));
       info.clientCertSent = true;
     }
     const keys = this.deriveKeys(hello, master);

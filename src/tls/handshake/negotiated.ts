@@ -14,7 +14,6 @@ import { TlsAlert, illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 import { ownKey, schemeFitsKey } from './auth.js';
-import { reverifySession } from './verify.js';
 
 /** The server messages whose extensions the client checks. */
 export type ServerExtensionMessage = 'ServerHello12' | 'ServerHello13' | 'HelloRetryRequest' | 'EncryptedExtensions';
@@ -171,7 +170,7 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
  * one, so SSL_get_peer_signature_algorithm and the verify result come from it): the peer's
  * signature scheme and the verify result, and in TLS 1.2, where no key is exchanged, the group.
  */
-export function restoreSessionFacts(o: ContextOptions, info: ConnectionInfo, s: Session, tls12: boolean): void {
+export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boolean): void {
   info.verify = {
     ok: s.verifyResult === 0,
     code: s.verifyResult,
@@ -182,7 +181,6 @@ export function restoreSessionFacts(o: ContextOptions, info: ConnectionInfo, s: 
   // BoringSSL SSL_get0_ocsp_response: the session's response (a server's staple on resumption is ignored).
   if (s.ocspResponse) info.ocspResponse = s.ocspResponse;
   if (tls12) info.group = s.kexGroup === 0 ? null : s.kexGroup;
-  reverifySession(o, info, s);
 }
 
 /**
