@@ -79,6 +79,15 @@ export class Connection extends ConnectionPort {
 
   /** SSL_read into `buf`: bytes read, 0 after close_notify, or -1 (see getError). */
   read(buf: Uint8Array): number {
+    return this.readOrPeek(buf, false);
+  }
+
+  /** SSL_peek: as read, but the bytes stay and the next read or peek returns them again. */
+  peek(buf: Uint8Array): number {
+    return this.readOrPeek(buf, true);
+  }
+
+  private readOrPeek(buf: Uint8Array, peek: boolean): number {
     this.beginCall();
     return this.guard(() => {
       if (this.failure) return this.refuse();
@@ -87,7 +96,7 @@ export class Connection extends ConnectionPort {
         if (r <= 0) return r;
       }
       for (;;) {
-        if (this.records.hasAppData) return this.copyOut(buf);
+        if (this.records.hasAppData) return peek ? this.records.readAppData(buf, true) : this.copyOut(buf);
         if (this.receivedShutdown) return 0;
         const consumed = this.processBufferedHandshake();
         if (consumed !== undefined) {

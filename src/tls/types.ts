@@ -135,6 +135,8 @@ export interface ConnectionInfo {
   earlyData: 'not sent' | 'rejected' | 'accepted';
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
+  /** The server's SignedCertificateTimestampList (RFC 6962 §3.3), when asked for and sent. */
+  signedCertificateTimestamps?: Uint8Array;
   /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
 }
@@ -193,6 +195,8 @@ export interface ContextOptions {
    * as on a full handshake. Default false: a resumption keeps the stored result.
    */
   reverifyOnResume?: boolean;
+  /** Ask for the server's SCT list (signed_certificate_timestamp, RFC 6962 §3.3.1); default false. */
+  signedCertificateTimestamps?: boolean;
   /** Ask for a stapled OCSP response (status_request, RFC 6066 §8); default false. */
   statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */

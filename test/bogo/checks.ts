@@ -43,6 +43,9 @@ export function checkAuth(conn: Connection, c: ShimConfig): string | undefined {
     !sameBytes(info.ocspResponse ?? new Uint8Array(), c.bytesOf('-expect-ocsp-response'))
   )
     return 'OCSP response mismatch';
+  const sct = info.signedCertificateTimestamps ?? new Uint8Array();
+  if (c.has('-expect-signed-cert-timestamps') && !sameBytes(sct, c.bytesOf('-expect-signed-cert-timestamps')))
+    return 'SCT list mismatch';
   if (c.bool('-expect-verify-result') && info.verify.ok === c.bool('-verify-fail'))
     return `Wrong certificate verification result (${info.verify.code} ${info.verify.message})`;
   if (c.has('-expect-peer-cert-file')) {

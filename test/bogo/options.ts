@@ -95,6 +95,18 @@ export function loadChain(file: string): Uint8Array[] {
   return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
 }
 
+/**
+ * BoringSSL's SSL_SIGN_RSA_PKCS1_MD5_SHA1 (0xff01): an internal value for the TLS 1.0/1.1 RSA
+ * signature, never negotiated in TLS 1.2+; in a preference list it only drops out (ssl_privkey.cc).
+ */
+const RSA_PKCS1_MD5_SHA1 = 0xff01;
+
+/** Groups the runner knows and the project decided not to build (config.json DisabledTests says why). */
+const DECLINED_GROUPS: Record<number, string> = {
+  0x0015: ' (secp224r1): P-224 not to be built, BoringSSL keeps it off by default',
+  0x6399: ' (X25519Kyber768Draft00): superseded by X25519MLKEM768, unknown to this runner revision',
+};
+
 /** X509_V_ERR_APPLICATION_VERIFICATION (x509_vfy.h). */
 const X509_V_ERR_APPLICATION_VERIFICATION = 50;
 
@@ -125,13 +137,13 @@ export function contextOptions(
   const groupIds = groups.length ? groups : BSSL_GROUPS;
   const names = groupIds.map((id) => {
     const g = groupById(id);
-    if (!g) throw new Unimplemented(`group ${id.toString(16)}`);
+    if (!g) throw new Unimplemented(`group ${id.toString(16)}${DECLINED_GROUPS[id] ?? ''}`);
     return g.name;
   });
   o.groups = names;
   // ssl_setup_key_shares: a key share for the first group only.
   o.keyShareGroups = names.slice(0, 1);
-  const vp = c.ints('-verify-prefs');
+  const vp = c.ints('-verify-prefs').filter((id) => id !== RSA_PKCS1_MD5_SHA1);
   if (vp.length) {
     for (const id of vp) if (!sigSchemeById(id)) throw new Unimplemented(`signature scheme ${id.toString(16)}`);
     o.signatureAlgorithms = vp;
@@ -168,8 +180,11 @@ export function contextOptions(
       key: new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })),
     };
   }
-  // SSL_enable_ocsp_stapling. (-ocsp-response sets a response to staple, which a client never sends.)
+  // SSL_enable_ocsp_stapling. (-ocsp-response and -signed-cert-timestamps set what a server staples;
+  // a client never sends them, BoGo SendNoClientCertificateExtensions-TLS13.)
   if (c.bool('-enable-ocsp-stapling')) o.statusRequest = true;
+  // SSL_enable_signed_cert_timestamps.
+  if (c.bool('-enable-signed-cert-timestamps')) o.signedCertificateTimestamps = true;
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
   signingPrefs(c, o);
   return o;
@@ -183,7 +198,7 @@ const BSSL_SIGN_PREFS = [
 
 /** -signing-prefs (SSL_set_signing_algorithm_prefs), else BoringSSL's default signing list. */
 function signingPrefs(c: ShimConfig, o: ContextOverrides): void {
-  const sp = c.ints('-signing-prefs');
+  const sp = c.ints('-signing-prefs').filter((id) => id !== RSA_PKCS1_MD5_SHA1);
   for (const id of sp) if (!sigSchemeById(id)) throw new Unimplemented(`signature scheme ${id.toString(16)}`);
   o.signingAlgorithms = sp.length ? sp : BSSL_SIGN_PREFS.filter((id) => sigSchemeById(id));
 }

@@ -149,8 +149,12 @@ class ShimConnection {
     // DoRead lifts the write quota: SSL_read may have to write (a KeyUpdate answer, a renegotiation).
     if (this.async) this.async.enforceWriteQuota = false;
     try {
-      const n = await this.drive(() => this.conn.read(buf));
-      if (n > 0) return n;
+      const peek = this.c.bool('-peek-then-read');
+      const n = await this.drive(() => (peek ? this.conn.peek(buf) : this.conn.read(buf)));
+      if (n > 0) {
+        if (peek) this.peekThenRead(buf, n);
+        return n;
+      }
       const err = this.conn.getError(n);
       if (err === SslError.ZERO_RETURN) return 0;
       if (this.conn.failure instanceof UnexpectedEof) return 0;
@@ -158,6 +162,17 @@ class ShimConnection {
     } finally {
       if (this.async) this.async.enforceWriteQuota = true;
     }
+  }
+
+  /** DoRead's -peek-then-read: SSL_peek again gives the same bytes at once, then SSL_read takes them. */
+  private peekThenRead(buf: Uint8Array, n: number): void {
+    const want = Buffer.from(buf.subarray(0, n));
+    const again = new Uint8Array(n);
+    if (this.conn.peek(again) !== n || !want.equals(again))
+      throw new ShimFailure('First and second SSL_peek did not match.');
+    const taken = new Uint8Array(n);
+    if (this.conn.read(taken) !== n || !want.equals(taken))
+      throw new ShimFailure('SSL_peek and SSL_read did not match.');
   }
 }
 

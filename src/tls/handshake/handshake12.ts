@@ -44,7 +44,7 @@ import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
-import { decodeCertificateStatus } from '../codec/certificate.js';
+import { decodeCertificateStatus, decodeSctList } from '../codec/certificate.js';
 
 /** Both Finished verify_data of a handshake: the next renegotiation_info (RFC 5746 §3.4, §3.5). */
 export interface VerifyData {
@@ -138,6 +138,9 @@ export class Tls12Handshake {
     negotiateMaxFragmentLength(sh.extensions, host.options, info);
     const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
     const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
+    // RFC 6962 §3.3.1; on a resumption the session's list stands (BoGo SendSCTListOnResume).
+    const sct = findExtension(sh.extensions, ExtensionType.signed_certificate_timestamp);
+    if (sct && !resumed) info.signedCertificateTimestamps = decodeSctList(sct.data);
     if (s && resumed) {
       // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed
       // resumption of this session, and the bad-session rule applies to it.

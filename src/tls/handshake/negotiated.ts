@@ -149,6 +149,7 @@ export type SessionFacts = Pick<
   | 'kexGroup'
   | 'peerSignatureScheme'
   | 'ocspResponse'
+  | 'signedCertificateTimestamps'
 >;
 
 /** The facts a new session records: leaf certificate, verify result, acknowledged SNI, ALPN, group. */
@@ -162,6 +163,7 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
     kexGroup: info.group ?? 0,
     peerSignatureScheme: info.peerSignatureScheme ?? undefined,
     ocspResponse: info.ocspResponse,
+    signedCertificateTimestamps: info.signedCertificateTimestamps,
   };
 }
 
@@ -180,6 +182,7 @@ export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boo
   info.peerSignatureScheme = s.peerSignatureScheme ?? null;
   // BoringSSL SSL_get0_ocsp_response: the session's response (a server's staple on resumption is ignored).
   if (s.ocspResponse) info.ocspResponse = s.ocspResponse;
+  if (s.signedCertificateTimestamps) info.signedCertificateTimestamps = s.signedCertificateTimestamps;
   if (tls12) info.group = s.kexGroup === 0 ? null : s.kexGroup;
 }
 
@@ -195,5 +198,6 @@ export function renewedFacts<F extends SessionFacts>(facts: F, resumed: Session 
     peerCertificate: facts.peerCertificate ?? resumed.peerCertificate,
     hostname: facts.hostname ?? resumed.hostname,
     ocspResponse: facts.ocspResponse ?? resumed.ocspResponse,
+    signedCertificateTimestamps: facts.signedCertificateTimestamps ?? resumed.signedCertificateTimestamps,
   };
 }

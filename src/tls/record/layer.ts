@@ -240,19 +240,24 @@ export class RecordLayer {
     throw new TlsAlert(desc, '', true);
   }
 
-  /** Moves up to buf.length bytes of received application data into buf; returns the count. */
-  readAppData(buf: Uint8Array): number {
+  /**
+   * Moves up to buf.length bytes of received application data into buf; returns the count. With
+   * `peek` the bytes are copied and stay for the next read (SSL_peek).
+   */
+  readAppData(buf: Uint8Array, peek = false): number {
     let n = 0;
     const q = this.appData;
-    while (n < buf.length && q.length) {
-      const c = q[0];
+    for (let i = 0; n < buf.length && i < q.length;) {
+      const c = q[i];
       if (!c) break;
       const take = Math.min(c.length, buf.length - n);
       buf.set(c.subarray(0, take), n);
       n += take;
-      if (take === c.length) q.shift();
+      if (peek) i++;
+      else if (take === c.length) q.shift();
       else q[0] = c.subarray(take);
     }
+    if (peek) return n;
     if (this.owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     return n;
   }
