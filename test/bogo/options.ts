@@ -15,7 +15,6 @@ import {
   type ContextOverrides,
 } from '../../src/index.js';
 import { Unimplemented, type ShimConfig } from './flags.js';
-import type { TestState } from './checks.js';
 
 /** BoringSSL's TLS 1.3 suites with AES hardware (ssl_cipher.cc: AES-GCM first). */
 const BSSL_TLS13 = [0x1301, 0x1302, 0x1303];
@@ -111,11 +110,7 @@ const DECLINED_GROUPS: Record<number, string> = {
 const X509_V_ERR_APPLICATION_VERIFICATION = 50;
 
 /** The Context options for one connection of the shim. */
-export function contextOptions(
-  c: ShimConfig,
-  now: () => number,
-  hooks: Pick<TestState, 'verifyProblem'>,
-): ContextOverrides {
+export function contextOptions(c: ShimConfig, now: () => number, hooks: { verifyProblem?: string }): ContextOverrides {
   const { min, max } = versionRange(c);
   if (min > max) throw new Unimplemented('no version enabled');
   if (!isSupportedVersion(min) || !isSupportedVersion(max))
