@@ -256,6 +256,11 @@ async function main() {
   process.stdout.write(
     `bogo: vs test/bogo/passing.txt: ${gained.length} newly passing, ${lost.length} no longer passing\n`,
   );
+  // The outcome by name, for FAILURES.md and ExpectedFailures upkeep (kept until the next run).
+  writeFileSync(
+    join(cache, 'last-results.json'),
+    JSON.stringify({ rev, passed, failed, unimplemented, disabled, seconds: secs }, null, 1) + '\n',
+  );
   if (failed.length) process.stdout.write(`bogo: failure texts in .bogo/last-run.log\n`);
   if (opts.update) {
     const keep = [...before].filter((n) => !selected.includes(n));

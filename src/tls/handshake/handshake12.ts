@@ -138,9 +138,10 @@ export class Tls12Handshake {
     negotiateMaxFragmentLength(sh.extensions, host.options, info);
     const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
     const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
-    // RFC 6962 §3.3.1; on a resumption the session's list stands (BoGo SendSCTListOnResume).
+    // RFC 6962 §3.3.1; a resumption keeps the session's list, a renegotiation the first handshake's.
     const sct = findExtension(sh.extensions, ExtensionType.signed_certificate_timestamp);
-    if (sct && !resumed) info.signedCertificateTimestamps = decodeSctList(sct.data);
+    const sctList = sct ? decodeSctList(sct.data) : undefined;
+    if (sctList && !resumed && !this.c.previous) info.signedCertificateTimestamps = sctList;
     if (s && resumed) {
       // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed
       // resumption of this session, and the bad-session rule applies to it.
@@ -180,11 +181,14 @@ export class Tls12Handshake {
         this.onCertificate(body, raw, s.hello);
         return null;
       case 'wait_ske':
-        // CertificateStatus right after Certificate when the ServerHello acked status_request (RFC 6066 §8).
-        if (type === HandshakeType.certificate_status && this.c.info.ocspResponse === undefined) {
-          if (!findExtension(s.hello.sh.extensions, ExtensionType.status_request)) break;
-          this.c.info.ocspResponse = decodeCertificateStatus(body);
+        // CertificateStatus right after Certificate when the ServerHello acked status_request (RFC 6066 §8;
+        // `verified` is false only then). A renegotiation keeps the first response (BoringSSL ssl_verify_peer_cert).
+        if (type === HandshakeType.certificate_status && !s.verified) {
+          const ocsp = decodeCertificateStatus(body);
+          if (!this.c.previous) this.c.info.ocspResponse = ocsp;
           this.c.transcript.add(raw);
+          verifyPeer(this.c.host.options, this.c.info, s.peerChain, this.c.verifyName);
+          this.state = { ...s, verified: true };
           return null;
         }
         if (type !== HandshakeType.server_key_exchange) break;
