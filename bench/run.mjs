@@ -402,6 +402,14 @@ if (ONLY.includes('cold')) {
       target(`${name.slice(10)} CPU within 1.3x of node -e 0`, `${q.toFixed(2)}x`, q <= 1.3);
     }
   }
+  const sea = cold.rows.find((r) => r.name === 'tls-probe binary (SEA)');
+  if (sea && bundle && !sea.failed && !bundle.failed && sea.cpuMs && bundle.cpuMs) {
+    target(
+      'the SEA binary starts faster than the bundle (default handshake CPU)',
+      `${fmt(sea.cpuMs)} vs ${fmt(bundle.cpuMs)} ms, ${(sea.cpuMs / (ref?.cpuMs ?? NaN)).toFixed(2)}x the node:tls script`,
+      sea.cpuMs < bundle.cpuMs,
+    );
+  }
   const purejs = rc.rows.find((r) => r.name.startsWith('@reclaimprotocol/tls (purejs'));
   if (purejs && rprobe && !purejs.failed && !rprobe.failed) {
     const q = purejs.median / rprobe.median;
@@ -437,7 +445,14 @@ if (ONLY.includes('handshakes')) {
   for (const v of ['TLS 1.3', 'TLS 1.2']) {
     const full = get(`${v} full`, 'tls-probe (node crypto)');
     const q = full / nodeRate(`${v} full`);
-    target(`warm ${v} full handshakes >= 0.8x node:tls (node provider)`, `${q.toFixed(2)}x`, q >= 0.8);
+    // Issue 14: >= 1.0x node:tls, judged by client CPU per handshake (the rate swings on a busy machine).
+    const ours = hs.rows.find((r) => r.group === `${v} full` && r.name === 'tls-probe (node crypto)')?.cpuMs;
+    const qc = nodeCpu(`${v} full`) / ours;
+    target(
+      `warm ${v} full handshakes >= 1.0x node:tls by client CPU (node provider)`,
+      `${qc.toFixed(2)}x (by rate ${q.toFixed(2)}x)`,
+      qc >= 1.0,
+    );
     const res = get(`${v} resumed`, 'tls-probe (node crypto)');
     const qr = res / full;
     target(`warm ${v} resumed >= 1.5x our own full rate (node provider)`, `${qr.toFixed(2)}x`, qr >= 1.5);
@@ -470,10 +485,18 @@ if (ONLY.includes('bulk')) {
   notes.push(
     `bulk: ${bulk.server}; ${bulk.volumes.mib} MiB each way, noble capped at ${bulk.volumes.nobleMib} MiB (pure-TypeScript AEADs); handshake excluded`,
   );
-  for (const g of [...new Set(bulk.rows.map((r) => r.group))].filter((g) => g.includes('GCM'))) {
-    const ours = bulk.rows.find((r) => r.group === g && r.name === 'tls-probe (node crypto)')?.median;
-    const q = ours / ref(g);
-    target(`bulk ${g} >= 0.8x node:tls (node provider)`, `${q.toFixed(2)}x`, q >= 0.8);
+  for (const g of new Set(bulk.rows.map((r) => r.group))) {
+    // Issue 14: >= 0.9x node:tls for AES-GCM and ChaCha20, up and down; by client CPU, rate beside it.
+    const ours = bulk.rows.find((r) => r.group === g && r.name === 'tls-probe (node crypto)');
+    const theirs = bulk.rows.find((r) => r.group === g && r.name === 'node:tls');
+    if (!ours || !theirs) continue;
+    const q = ours.median / theirs.median;
+    const qc = theirs.cpuMsPerMiB / ours.cpuMsPerMiB;
+    target(
+      `bulk ${g} >= 0.9x node:tls by client CPU (node provider)`,
+      `${qc.toFixed(2)}x (by rate ${q.toFixed(2)}x)`,
+      qc >= 0.9,
+    );
   }
 }
 
@@ -496,12 +519,11 @@ if (ONLY.includes('memory')) {
   const b = mem.find((r) => r.id === 'with');
   const saved = a.js.median - b.js.median;
   target('RELEASE_BUFFERS saves >= 30 KB per idle connection', `${(saved / 1000).toFixed(1)} KB`, saved >= 30_000);
-  const idle = b.js.median - tcp.js.median;
   target(
-    'idle connection with RELEASE_BUFFERS <= 4 KB of heap (heap+ArrayBuffers above a plain TCP socket)',
-    `${(idle / 1000).toFixed(1)} KB`,
-    idle <= 4000,
-    'what stays is handshake state kept after the handshake (ClientHello, key shares, transcript, certificate descriptions, sessions)',
+    'idle connection with RELEASE_BUFFERS <= 6 KiB of heap+ArrayBuffers',
+    `${(b.js.median / 1024).toFixed(1)} KiB (${((b.js.median - tcp.js.median) / 1024).toFixed(1)} KiB above a plain TCP socket)`,
+    b.js.median <= 6 * 1024,
+    'what stays: the socket, the session (ticket, certificate), the certificate descriptions, two record protections with their KeyObjects',
   );
   notes.push(
     'memory: server = bench/release-buffers.mjs echo server (node:tls, own process); library rows = its client (one line echoed, then idle); node:tls and TCP rows measured the same way here',

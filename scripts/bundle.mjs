@@ -113,12 +113,39 @@ function inlineVersionPlugin(version) {
   };
 }
 
+/**
+ * src/tls/libs.ts imports the libraries only some runs need (tldts, noble's ML-DSA and ML-KEM, fzstd,
+ * node:zlib); the bundle takes src/lazy-libs.ts in its place, whose `require` calls esbuild turns
+ * into module initialisers run at the first call. Fails the build if no file resolved to it, rather
+ * than silently bundling the eager imports again.
+ */
+function lazyLibsPlugin() {
+  const eager = join(repoRoot, 'dist', 'tls', 'libs.js');
+  const lazy = join(repoRoot, 'dist', 'lazy-libs.js');
+  let swapped = 0;
+  return {
+    name: 'lazy-libs',
+    setup(b) {
+      b.onResolve({ filter: /[\\/]libs\.js$/ }, (args) => {
+        if (join(args.resolveDir, args.path) !== eager) return undefined;
+        swapped++;
+        return { path: lazy };
+      });
+      b.onEnd((result) => {
+        if (result.errors.length === 0 && swapped === 0) {
+          result.errors.push({ text: `lazy-libs: nothing imported ${eager}; update scripts/bundle.mjs` });
+        }
+      });
+    },
+  };
+}
+
 /** Settings of a CommonJS bundle: no import.meta, so the version is inlined. */
 function cjs(version) {
   return {
     ...common,
     format: 'cjs',
-    plugins: [inlineVersionPlugin(version)],
+    plugins: [inlineVersionPlugin(version), lazyLibsPlugin()],
     // The CLI has no other import.meta use; this makes esbuild say so if one appears.
     logOverride: { 'empty-import-meta': 'error' },
   };

@@ -5,16 +5,19 @@
  *
  *   1. esbuild: dist/cli/main.js (tsc output) -> one CommonJS file (SEA runs a CJS script whose
  *      `require` sees only builtins, so everything else is bundled; the version is inlined)
- *   2. node --experimental-sea-config: the blob, with V8's code cache (useCodeCache) so the binary
- *      does not parse and compile the bundle from scratch at every start
+ *   2. node --experimental-sea-config: the blob, with a V8 startup snapshot (useSnapshot) of the
+ *      bundle's modules evaluated, so the binary neither compiles nor runs the bundle's top level at
+ *      each start: the run is the snapshot's deserialize-main function (src/cli/main.ts defers to
+ *      it through globalThis.__tlsProbeDefer). --code-cache builds the earlier form instead: V8's
+ *      code cache of the bundle (useCodeCache), compiled at build time but evaluated at each start
  *   3. a copy of this process's Node binary (process.execPath: run it under Node 20, not the Node 24
  *      of node_modules/.bin), stripped of its debug info when `strip` is on PATH
  *   4. postject puts the blob in the copy and flips the NODE_SEA_FUSE sentinel
  *   5. dist/tls-probe --version must answer with the package's version before the copy is renamed
  *      into place (atomically: concurrent test runs may build at the same time)
  *
- * Step 2 onwards is skipped when dist/tls-probe was built from the same bundle by the same Node
- * (dist/tls-probe.stamp holds their hash); --force rebuilds anyway. Prints the binary's path.
+ * Step 2 onwards is skipped when dist/tls-probe was built from the same bundle by the same Node in
+ * the same form (dist/tls-probe.stamp holds their hash); --force rebuilds anyway. Prints the binary's path.
  * The SEA config is generated (dist/sea-<pid>/sea-config.json), not kept in the repository.
  */
 import { execFileSync } from 'node:child_process';
@@ -74,27 +77,35 @@ async function injectQuietly(exe, blob) {
  * function that runs otherwise. The help text is the bundle's own, rendered at the 100 columns it
  * uses on a pipe (src/cli/options.ts: min(columns, 100)).
  */
-function quickAnswers(main, version) {
+function quickAnswers(main, version, snapshot) {
   const body = readFileSync(main, 'utf8');
   const help = execFileSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
-  const wrapped = [
-    '"use strict";',
+  const quick = [
     `const VERSION = ${JSON.stringify(`${version}\n`)};`,
     `const HELP = ${JSON.stringify(help)};`,
     'const args = process.argv.slice(2);',
     'const wide = !(process.stdout.isTTY && (process.stdout.columns || 100) < 100);',
     "if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(VERSION);",
     "else if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide) process.stdout.write(HELP);",
-    'else (function tlsProbe() {',
-    body,
-    '})();',
-    '',
-  ].join('\n');
-  writeFileSync(main, wrapped);
+  ];
+  // Snapshot: the body is evaluated at build time with the run deferred to the deserialize-main
+  // function, which answers --version/--help itself (nothing of the run happens at build time).
+  const wrapped = snapshot
+    ? [
+        '"use strict";',
+        'globalThis.__tlsProbeDefer = (run) => require("node:v8").startupSnapshot.setDeserializeMainFunction(() => {',
+        ...quick.map((l) => `  ${l}`),
+        '  else run();',
+        '});',
+        body,
+        '',
+      ]
+    : ['"use strict";', ...quick, 'else (function tlsProbe() {', body, '})();', ''];
+  writeFileSync(main, wrapped.join('\n'));
 }
 
 /** Builds (or reuses) dist/tls-probe; returns its path. */
-export async function buildBinary({ force = false } = {}) {
+export async function buildBinary({ force = false, snapshot = true } = {}) {
   if (!existsSync(tscEntry)) throw new Error(`${tscEntry} missing: run \`npm run build\` first`);
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 12)) {
@@ -109,10 +120,10 @@ export async function buildBinary({ force = false } = {}) {
   try {
     const main = join(work, 'tls-probe.cjs');
     await bundleSea(main);
-    quickAnswers(main, version);
+    quickAnswers(main, version, snapshot);
     const stamp = createHash('sha256')
       .update(readFileSync(main))
-      .update(`\0${process.version}\0${process.execPath}\0${statSync(process.execPath).size}`)
+      .update(`\0${process.version}\0${process.execPath}\0${statSync(process.execPath).size}\0${snapshot}`)
       .digest('hex');
     if (!force && existsSync(binaryPath) && existsSync(stampPath) && readFileSync(stampPath, 'utf8').trim() === stamp) {
       log(`${binaryPath} is up to date (${process.version}, same bundle)`);
@@ -124,7 +135,7 @@ export async function buildBinary({ force = false } = {}) {
     writeFileSync(
       config,
       JSON.stringify(
-        { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: true },
+        { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: snapshot, useCodeCache: !snapshot },
         null,
         2,
       ) + '\n',
@@ -164,7 +175,7 @@ export async function buildBinary({ force = false } = {}) {
     writeFileSync(`${stampPath}.${process.pid}`, stamp + '\n');
     renameSync(`${stampPath}.${process.pid}`, stampPath);
     log(
-      `${binaryPath}: ${(statSync(binaryPath).size / 2 ** 20).toFixed(1)} MiB, Node ${process.version}, bundle ${(statSync(main).size / 1024).toFixed(0)} KiB + code cache`,
+      `${binaryPath}: ${(statSync(binaryPath).size / 2 ** 20).toFixed(1)} MiB, Node ${process.version}, bundle ${(statSync(main).size / 1024).toFixed(0)} KiB + ${snapshot ? 'startup snapshot' : 'code cache'}`,
     );
     return binaryPath;
   } finally {
@@ -175,7 +186,10 @@ export async function buildBinary({ force = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const t0 = performance.now();
-    const path = await buildBinary({ force: process.argv.includes('--force') });
+    const path = await buildBinary({
+      force: process.argv.includes('--force'),
+      snapshot: !process.argv.includes('--code-cache'),
+    });
     log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     process.stdout.write(`${path}\n`);
   } catch (e) {

@@ -16,6 +16,9 @@ export {
   SslError,
   type ConnectionInfo,
   type ContextOptions,
+  type RenegotiationMode,
+  type EchInfo,
+  type EchOptions,
   type CertInfo,
   type ErrorEntry,
   type MessageEvent,
@@ -65,5 +68,6 @@ export {
   type VerifyResult,
   type VerifyWarning,
 } from './tls/x509/index.js';
+export { echConfigListFromText, echConfigListToBase64 } from './tls/ech/config.js';
 export { SocketTransport } from './net/socket.js';
 export { memoryPair, MemoryTransport, MemoryPipe } from './net/memory.js';

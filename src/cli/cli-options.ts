@@ -1,11 +1,13 @@
 /**
  * The validated command line as the run loop sees it. A module of its own so that options.ts
- * (the parser) and option-values.ts (the value checks it calls) both import it without importing
+ * (the parser) and option-values.ts (the value checks it calls) both
+ * import it without importing
  * each other.
  */
 import type { GroupName, SupportedVersion } from '../tls/codec/names.js';
 import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
+import type { Tls13ExtraOptions } from './options-tls13.js';
 import type { StartTlsProtocol } from '../net/starttls-conversation.js';
 
 export { STARTTLS_PROTOCOLS, type StartTlsProtocol } from '../net/starttls-conversation.js';
@@ -14,7 +16,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = SupportedVersion;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions extends ScriptOptions, CertificateOptions {
+export interface CliOptions extends ScriptOptions, CertificateOptions, EchCliOptions, Tls13ExtraOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;
@@ -38,6 +40,10 @@ export interface CliOptions extends ScriptOptions, CertificateOptions {
   securityLevel: number | null;
   /** Connect to servers without renegotiation_info (default; --no-legacy-server-connect refuses them). */
   legacyServerConnect: boolean;
+  /** Accept server-initiated TLS 1.2 renegotiation (default; --no-renegotiation refuses it). */
+  renegotiation: boolean;
+  /** Renegotiate with servers without renegotiation_info (--legacy-renegotiation). */
+  legacyRenegotiation: boolean;
   /** Signature scheme ids (--sigalgs). */
   sigalgs: number[] | null;
   connectTimeoutMs: number;
@@ -114,4 +120,15 @@ export interface ScriptOptions {
   saveOcsp: string | null;
   /** --keymatexport / --keymatexportlen: export keying material with this label and length. */
   keymatexport: { label: string; length: number } | null;
+}
+
+/** What the ECH flags ask for. */
+/** (options-ech.ts checks these.) */
+export interface EchCliOptions {
+  /** --ech-config-list: the ECHConfigList to offer; null: no real ECH. */
+  echConfigList: Uint8Array | null;
+  /** --ech-outer-sni: ClientHelloOuter's server_name instead of the config's public_name. */
+  echOuterSni: string | null;
+  /** --ech-grease: a GREASE encrypted_client_hello (RFC 9849 §6.2). */
+  echGrease: boolean;
 }

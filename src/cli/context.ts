@@ -7,6 +7,13 @@ import { loadClientCertificate } from './clientcert.js';
 import { systemClock } from '../net/clock.js';
 import { loadCrlFile } from './crls.js';
 
+/**
+ * Server-initiated renegotiations the CLI accepts per connection. s_client accepts every secure
+ * one; a probe's session is short, and a server asking more often than this is looping (each
+ * renegotiation is a full handshake), so the next HelloRequest is refused with no_renegotiation.
+ */
+export const CLI_MAX_RENEGOTIATIONS = 8;
+
 /** The Context overrides that the flags ask for (the provider loaded lazily). */
 export async function contextOptions(
   opts: CliOptions,
@@ -29,11 +36,21 @@ export async function contextOptions(
     maxSendFragment: opts.maxSendFragment,
     maxFragmentLength: opts.maxFragmentLengthCode,
     legacyServerConnect: opts.legacyServerConnect,
+    renegotiation: opts.renegotiation ? 'freely' : 'never',
+    maxRenegotiations: CLI_MAX_RENEGOTIATIONS,
+    allowUnsafeLegacyRenegotiation: opts.legacyRenegotiation,
   };
   if (opts.groups) {
     o.groups = opts.groups;
     // As OpenSSL: with an explicit list, a key share for the first group only (others via HRR).
     o.keyShareGroups = opts.groups.slice(0, 1);
+  }
+  if (opts.echConfigList || opts.echGrease) {
+    o.ech = {
+      ...(opts.echConfigList ? { configList: opts.echConfigList } : {}),
+      ...(opts.echOuterSni !== null ? { outerServerName: opts.echOuterSni } : {}),
+      grease: opts.echGrease,
+    };
   }
   if (opts.certCompression) o.certCompression = opts.certCompression;
   if (opts.ciphersuites) o.cipherSuites13 = opts.ciphersuites;
@@ -41,6 +58,7 @@ export async function contextOptions(
   if (opts.securityLevel !== null) o.securityLevel = opts.securityLevel;
   if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
   if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
+  if (opts.enablePha) o.postHandshakeAuth = true;
   if (opts.x509Strict || opts.crl.length > 0 || opts.crlCheck !== 'none') {
     o.verifyOptions = {
       profile: opts.x509Strict ? 'strict' : 'default',

@@ -4,6 +4,7 @@
  * TLS_PROBE_DEBUG=1 asks for it.
  */
 import { SyscallError, TlsAlert, VerifyError } from '../tls/errors.js';
+import { AlertDescription } from '../tls/codec/alerts.js';
 import { UsageError } from './errors.js';
 import { SessionFormatError } from '../tls/session/session.js';
 import { InfoRequest } from './options.js';
@@ -19,6 +20,8 @@ export const ExitCode = {
   VERIFY: 3,
   RESUME_NOT_MET: 4,
   NO_SESSION: 5,
+  /** --ech-config-list given and the server did not accept ECH (RFC 9849 §6.1.6: it used ClientHelloOuter). */
+  ECH_REJECTED: 6,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -69,6 +72,7 @@ export type ErrorKind =
   | 'file'
   | 'starttls'
   | 'proxy'
+  | 'ech'
   | 'internal';
 
 /** A failure as the exit mapper sees it; the --json "error" object is built from it. */
@@ -135,6 +139,16 @@ export function classifyError(err: unknown, ctx: ErrorContext = {}): ClassifiedE
       kind: 'verify',
       verifyCode: err.code,
       message: `certificate verification failed: ${err.reason} (X509_V_ERR ${err.code}${depth}); --insecure continues anyway`,
+    };
+  }
+  // RFC 9849 §6.1.6: the handshake completed on ClientHelloOuter and we sent ech_required.
+  if (err instanceof TlsAlert && err.description === AlertDescription.ech_required && !err.received) {
+    return {
+      ...base,
+      exitCode: ExitCode.ECH_REJECTED,
+      kind: 'ech',
+      alert: err.alertName,
+      message: `ECH not accepted: ${err.message}; no application data sent`,
     };
   }
   if (err instanceof TlsAlert) {
@@ -271,6 +285,11 @@ export function reportError(
 /** The line for exit code 4: some resumption attempt was not accepted (--expect-resume). */
 export function resumeNotMetLine(resumed: number, attempts: number): string {
   return `${PREFIX}--expect-resume: ${resumed} of ${attempts} resumption attempt${attempts === 1 ? '' : 's'} accepted`;
+}
+
+/** The line for exit code 4 under --expect-early-data: not every resumption had its early data accepted. */
+export function earlyDataNotMetLine(accepted: number, attempts: number): string {
+  return `${PREFIX}--expect-early-data: early data accepted on ${accepted} of ${attempts} resumption attempt${attempts === 1 ? '' : 's'}`;
 }
 
 /** The line for exit code 5: --sess-out asked for a session and none became resumable. */

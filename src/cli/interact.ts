@@ -150,8 +150,9 @@ export async function interact(
 /**
  * One stdin command, as s_client's loop runs it: `Q` prints DONE and ends the session at once
  * (close_notify, exit 0); `K`/`k` send a TLS 1.3 KeyUpdate with update_requested or
- * update_not_requested (RFC 8446 §4.6.3), announced by KEYUPDATE; `R` (renegotiation) is not
- * available yet. A command that cannot run on this connection is a warning, never data.
+ * update_not_requested (RFC 8446 §4.6.3), announced by KEYUPDATE; `R` starts a TLS 1.2
+ * renegotiation (RFC 5246 §7.4.1.2, secure renegotiation only), announced by RENEGOTIATING, which
+ * SSL_read/SSL_write then drive. A command that cannot run on this connection is a warning, never data.
  */
 function command(opts: CliOptions, io: Io, link: Link, c: StdinCommand): 'quit' | 'done' {
   const report = opts.output === 'report';
@@ -169,13 +170,12 @@ function command(opts: CliOptions, io: Io, link: Link, c: StdinCommand): 'quit' 
     link.conn.keyUpdate(c === 'K');
     return 'done';
   }
-  io.stderr.write(
-    warningLine(
-      tls13
-        ? 'R: TLS 1.3 has no renegotiation (RFC 8446); command ignored'
-        : 'R: client-initiated renegotiation is not implemented yet; command ignored',
-    ) + '\n',
-  );
+  // R: as s_client, RENEGOTIATING then SSL_renegotiate; what refuses it is said, and the session goes on.
+  if (report) io.stderr.write('RENEGOTIATING\n');
+  if (link.conn.renegotiate() !== 1) {
+    const why = link.conn.errors[0]?.reason ?? 'renegotiation refused';
+    io.stderr.write(warningLine(`R: ${why}; command ignored`) + '\n');
+  }
   return 'done';
 }
 

@@ -63,19 +63,26 @@ export interface JsonConnection {
   /** s_client's "Server Temp Key" text ("X25519, 253 bits", "DH, 2048 bits"), null without one. */
   serverTempKey: string | null;
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
+  /** RFC 9849: status 'accepted' | 'rejected' | 'grease' | 'not offered'; retry configs as base64. */
+  ech: { status: string; outerServerName: string | null; retryConfigs: string | null };
   extendedMasterSecret: boolean;
   secureRenegotiation: boolean;
+  /** TLS 1.2 renegotiations completed. */
+  renegotiations: number;
+  /** Warning alerts received and tolerated, by name (e.g. unrecognized_name). */
+  warningAlerts: string[];
   handshakeBytes: { read: number; written: number };
   clientCertRequested: boolean;
   clientCertSent: boolean;
-  earlyData: 'not sent' | 'rejected' | 'accepted';
+  /** TLS 1.3 0-RTT: s_client's status; the offered ticket's max_early_data_size; bytes sent early. */
+  earlyData: { status: 'not sent' | 'rejected' | 'accepted'; maxEarlyData: number; sent: number };
   maxSendFragment: number;
   keyingMaterial?: { label: string; length: number; hex: string };
   ocsp?: OcspJson;
 }
 
 export interface JsonError {
-  kind: ErrorKind | 'resume' | 'session';
+  kind: ErrorKind | 'resume' | 'early-data' | 'session';
   message: string;
   alert: string | null;
   errno: string | null;
@@ -145,12 +152,19 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
         : sigSchemeName(i.peerSignatureScheme),
     serverTempKey: serverTempKey(i),
     certificateCompression: i.certificateCompression,
+    ech: {
+      status: i.ech.status,
+      outerServerName: i.ech.outerServerName,
+      retryConfigs: i.ech.retryConfigs ? Buffer.from(i.ech.retryConfigs).toString('base64') : null,
+    },
     extendedMasterSecret: i.extendedMasterSecret,
     secureRenegotiation: i.secureRenegotiation,
+    renegotiations: i.renegotiations,
+    warningAlerts: [...i.warningAlerts],
     handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },
     clientCertRequested: i.clientCertRequested,
     clientCertSent: i.clientCertSent,
-    earlyData: i.earlyData,
+    earlyData: { status: i.earlyData, maxEarlyData: i.maxEarlyData, sent: i.earlyDataSent },
     maxSendFragment: i.maxSendFragment,
     ...(rec.keyingMaterial ? { keyingMaterial: keyingMaterialJson(rec.keyingMaterial) } : {}),
     ...(rec.ocsp !== undefined ? { ocsp: ocspJson(rec.ocsp) } : {}),
@@ -159,7 +173,8 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
 
 /** What ended the run for the "error" key: a thrown value, or the exit-4 / exit-5 outcomes. */
 export type RunFailure =
-  { error: unknown; context?: ErrorContext } | { outcome: 'resume-not-met' | 'no-session'; message: string };
+  | { error: unknown; context?: ErrorContext }
+  | { outcome: 'resume-not-met' | 'early-data-not-met' | 'no-session'; message: string };
 
 /**
  * Builds the whole --json document. `failure` is null for a clean run; the exitCode key is the
@@ -173,8 +188,9 @@ export function buildJson(
   let error: JsonError | null = null;
   let exitCode: number = ExitCode.OK;
   if (failure && 'outcome' in failure) {
-    const resume = failure.outcome === 'resume-not-met';
-    error = { kind: resume ? 'resume' : 'session', message: failure.message, alert: null, errno: null };
+    const resume = failure.outcome !== 'no-session';
+    const kind = failure.outcome === 'early-data-not-met' ? 'early-data' : resume ? 'resume' : 'session';
+    error = { kind, message: failure.message, alert: null, errno: null };
     exitCode = resume ? ExitCode.RESUME_NOT_MET : ExitCode.NO_SESSION;
   } else if (failure) {
     const c = classifyError(failure.error, failure.context);

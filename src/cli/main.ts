@@ -21,21 +21,32 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Nothing may keep the process alive after the run (stdin, timers): flush and go. Both outputs
-    // may be pipes, which Node writes asynchronously: an empty write's callback runs once every
-    // earlier write has gone out, so neither the data on stdout nor the last line on stderr is cut.
-    let open = 2;
-    const flushed = (): void => {
-      if (--open === 0) process.exit(code);
-    };
-    process.stdout.write('', flushed);
-    process.stderr.write('', flushed);
-  },
-  (e) => {
-    process.exitCode = reportError(e);
-    process.exit();
-  },
-);
+/**
+ * Runs the CLI. A V8 startup snapshot build (scripts/sea.mjs with --snapshot) sets
+ * globalThis.__tlsProbeDefer first: the bundle's modules are then evaluated into the snapshot, and
+ * the run itself happens in the process started from it (node:v8 setDeserializeMainFunction).
+ */
+function start(): void {
+  void main().then(
+    (code) => {
+      process.exitCode = code;
+      // Nothing may keep the process alive after the run (stdin, timers): flush and go. Both outputs
+      // may be pipes, which Node writes asynchronously: an empty write's callback runs once every
+      // earlier write has gone out, so neither the data on stdout nor the last line on stderr is cut.
+      let open = 2;
+      const flushed = (): void => {
+        if (--open === 0) process.exit(code);
+      };
+      process.stdout.write('', flushed);
+      process.stderr.write('', flushed);
+    },
+    (e) => {
+      process.exitCode = reportError(e);
+      process.exit();
+    },
+  );
+}
+
+const defer = (globalThis as { __tlsProbeDefer?: (run: () => void) => void }).__tlsProbeDefer;
+if (defer) defer(start);
+else start();

@@ -30,6 +30,8 @@ const STATE_TEXT: Record<string, string> = {
   TLS_ST_CW_CERT_VRFY: 'SSLv3/TLS write certificate verify',
   TLS_ST_CW_CHANGE: 'SSLv3/TLS write change cipher spec',
   TLS_ST_CW_FINISHED: 'SSLv3/TLS write finished',
+  TLS_ST_EARLY_DATA: 'TLSv1.3 early data',
+  TLS_ST_CW_END_OF_EARLY_DATA: 'TLSv1.3 write end of early data',
   TLS_ST_OK: 'SSL negotiation finished successfully',
 };
 

@@ -33,6 +33,14 @@ export function addProtocolOptions(p: Command): void {
     'refuse TLS 1.0-1.2 servers without renegotiation_info (RFC 5746), as OpenSSL 3.0 does by default',
   );
   p.option(
+    '--no-renegotiation',
+    'refuse server-initiated TLS 1.2 renegotiation (no_renegotiation alert); default: accept up to 8 per connection',
+  );
+  p.option(
+    '--legacy-renegotiation',
+    'also renegotiate with servers without renegotiation_info (insecure, RFC 5746 §4.2); default: refuse',
+  );
+  p.option(
     '--cert-compression <list>',
     'RFC 8879 certificate compression to offer (TLS 1.3): zlib, brotli, zstd (default: all)',
   );

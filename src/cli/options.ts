@@ -3,8 +3,8 @@
  * spec groups it, and a parser that turns argv into a fully validated, typed CliOptions.
  * Bad usage throws UsageError (exit 2, decided in exit.ts); commander never exits by itself.
  */
+import { addEarlyDataOptions, addPhaOption, validateTls13Options } from './options-tls13.js';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { Mode } from '../tls/types.js';
@@ -13,6 +13,7 @@ import { STARTTLS_PROTOCOLS, type CliOptions, type OutputMode, type StartTlsProt
 import {
   HINT,
   intIn,
+  ipFamily,
   parseAlpn,
   parseGroups,
   parseSigalgs,
@@ -34,6 +35,7 @@ import { translateSclientArgs } from './sclient-args.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
 import { parseCertCompression } from './ech-values.js';
 import { addProtocolOptions } from './options-protocol.js';
+import { addEchOptions, echOptions } from './options-ech.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
 
@@ -68,7 +70,7 @@ Examples:
     head -c 100000 /dev/zero | tls-probe --partial-write --sndbuf 4096 --io-trace localhost:4433
 
 Exit status: 0 ok, 1 connection/TLS failure, 2 usage error, 3 verification failed,
-4 --expect-resume not met, 5 --sess-out without a resumable session.`;
+4 --expect-resume not met, 5 --sess-out without a resumable session, 6 ECH not accepted.`;
 
 function packageVersion(): string {
   try {
@@ -116,6 +118,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--no-servername', 'send no SNI');
   p.option('--alpn <p1,p2>', 'offer these ALPN protocols, e.g. h2,http/1.1');
   addProtocolOptions(p);
+  addEchOptions(p);
   p.option(
     '--connect-timeout <ms>',
     'limit for the TCP connection, a STARTTLS exchange and the TLS handshake (default 10000)',
@@ -123,6 +126,8 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--timeout <ms>', 'give up after this long without traffic, the handshake included (default: no limit)');
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
+  addPhaOption(p);
+
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
   p.option('--crypto <provider>', 'crypto provider: node (node:crypto, the default) or noble (@noble/*)');
   addNetworkOptions(p);
@@ -146,6 +151,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--ticket-wait <ms>', 'TLS 1.3: how long to wait for a NewSessionTicket before closing (default 1000)');
   p.option('--reconnect [n]', 'reconnect n times (default 5) resuming the latest session');
   p.option('--expect-resume', 'exit with code 4 unless every resumption attempt was accepted');
+  addEarlyDataOptions(p);
 
   p.optionsGroup('SSL engine modes:');
   p.option('--partial-write', 'SSL_MODE_ENABLE_PARTIAL_WRITE: SSL_write returns after each flushed record');
@@ -269,7 +275,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   if (typeof o['servername'] === 'string') {
     const n = o['servername'];
     if (n === '' || n.length > 255 || /[\s/]/.test(n)) throw usage(`--servername '${n}' is not a valid host name`);
-    if (isIP(n) !== 0)
+    if (ipFamily(n) !== 0)
       throw usage(`--servername '${n}' is an IP address, which SNI cannot carry (RFC 6066 §3); use --no-servername`);
     servername = toALabel('--servername', n);
   }
@@ -325,6 +331,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
 
   return {
     ...validateScriptOptions(o, hostIp),
+    ...validateTls13Options(o),
     host,
     port,
     hostIp,
@@ -345,6 +352,8 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     cipher: cipher?.suites ?? null,
     securityLevel,
     legacyServerConnect: o['legacyServerConnect'] !== false,
+    renegotiation: o['renegotiation'] !== false,
+    legacyRenegotiation: flag(o['legacyRenegotiation']),
     sigalgs: typeof o['sigalgs'] === 'string' ? parseSigalgs(o['sigalgs']) : null,
     connectTimeoutMs: intIn('--connect-timeout', str(o['connectTimeout']) ?? '10000', 1, 3_600_000, ' of ms'),
     timeoutMs: timeout === null ? null : intIn('--timeout', timeout, 1, 86_400_000, ' of ms'),
@@ -385,5 +394,6 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
     ignEof: flag(o['ignEof']),
     crlf: flag(o['crlf']),
     ...certificateOptions(o),
+    ...echOptions(o, maxVersion),
   };
 }

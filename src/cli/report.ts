@@ -25,6 +25,21 @@ export interface ReportOptions {
   /** Default '3.4' (the lines spec/cli.md names); '3.0' reproduces s_client 3.0 exactly. */
   style?: ReportStyle;
   color?: boolean;
+  /** ECH was asked for (--ech-config-list, --ech-grease): the "ECH:" line is printed even when not offered. */
+  ech?: boolean;
+}
+
+/**
+ * RFC 9849's outcome (spec/cli.md): "ECH: accepted", "ECH: rejected; retry configs: <base64>"
+ * (ready for --ech-config-list; "none" when the server sent none), "ECH: GREASE", "ECH: not offered".
+ */
+export function echLine(info: ConnectionInfo): string {
+  const e = info.ech;
+  if (e.status === 'rejected') {
+    const retry = e.retryConfigs ? Buffer.from(e.retryConfigs).toString('base64') : 'none';
+    return `ECH: rejected; retry configs: ${retry}`;
+  }
+  return `ECH: ${e.status === 'grease' ? 'GREASE' : e.status}`;
 }
 
 /** Colour on or off for a stream: never for --json, --no-color, NO_COLOR (any value) or a non-TTY. */
@@ -242,6 +257,7 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
     // RFC 8879: "Certificate compression: brotli (4102 -> 2731 bytes)", the announced then received length.
     if (cc)
       out.push(`Certificate compression: ${cc.algorithm} (${cc.uncompressedLength} -> ${cc.compressedLength} bytes)`);
+    if (opts.ech || info.ech.status !== 'not offered') out.push(echLine(info));
     out.push(
       '---',
       `SSL handshake has read ${info.handshakeBytes.read} bytes and written ${info.handshakeBytes.written} bytes`,
@@ -252,6 +268,8 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
   if (full && peer) out.push(`Server public key is ${peer.publicKeyBits} bit`);
   if (tls13 && style === '3.4') out.push('This TLS version forbids renegotiation.');
   else out.push(`Secure Renegotiation IS${!tls13 && info.secureRenegotiation ? '' : ' NOT'} supported`);
+  // Not an s_client line: the warning alerts the server sent (RFC 5246 §7.2), which s_client shows only with -state.
+  if (info.warningAlerts.length > 0) out.push(`Warning alerts received: ${info.warningAlerts.join(', ')}`);
   out.push('Compression: NONE', 'Expansion: NONE', alpnLine(info));
   if (tls13) {
     out.push(`Early data was ${info.earlyData}`, verifyReturnLine(info, p));

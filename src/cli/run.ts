@@ -6,9 +6,10 @@ import { ProtocolVersion } from '../tls/codec/names.js';
 import { appendFileSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import type { CliOptions, StartTlsProtocol } from './options.js';
 import { Context } from '../tls/context.js';
-import type { MessageEvent } from '../tls/types.js';
+import type { ConnectionInfo, MessageEvent } from '../tls/types.js';
 import type { Connection, ConnectionEvents } from '../tls/connection.js';
-import { VerifyError } from '../tls/errors.js';
+import { TlsAlert, VerifyError } from '../tls/errors.js';
+import { AlertDescription } from '../tls/codec/alerts.js';
 import { formatSslSessionBlock, type Session } from '../tls/session/index.js';
 import { X509V, x509ErrorText } from '../tls/x509/index.js';
 import { contextOptions } from './context.js';
@@ -22,6 +23,7 @@ import {
   noSessionLine,
   reportError,
   resumeNotMetLine,
+  earlyDataNotMetLine,
   warningLine,
   type ErrorContext,
   type ExitCodeValue,
@@ -33,7 +35,7 @@ import { PeerClosedError, TimeoutError } from './exit.js';
 import { formatMsgLine, formatStateLine } from './msg.js';
 import { formatTrace } from './trace.js';
 import { evaluateOcsp, formatOcspBlock, ocspRevoked } from './ocsp-report.js';
-import { exportedKeyingMaterial, formatKeyingMaterial, KeymatSource, type KeyingMaterial } from './keymat.js';
+import { exportedKeyingMaterial, formatKeyingMaterial, type KeyingMaterial } from './keymat.js';
 import type { Io } from './io.js';
 import { systemClock } from '../net/clock.js';
 
@@ -61,17 +63,15 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
   const verifyText = (c: number): string => x509ErrorText(c);
   let attempts = 0;
   let accepted = 0;
+  let earlyAccepted = 0;
   let link: Link | undefined;
   let current: ConnectionRecord | undefined;
   let currentConn: Connection | undefined;
   // The OCSP revocation path prints its own report before failing.
   let verifyReported = false;
 
-  // --keymatexport: what the exporter needs, gathered per connection from its events (keymat.ts).
-  let keymat: KeymatSource | null = null;
   const events: ConnectionEvents = {
     keylog: (line) => {
-      keymat?.keylog(line);
       if (keylogFd !== null) appendFileSync(keylogFd, line + '\n');
     },
     session: (s) => {
@@ -80,13 +80,8 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (opts.output === 'report' && s.version === ProtocolVersion.TLS1_3)
         io.stdout.write(formatTicketBlock(formatSslSessionBlock(s, { verifyText })));
     },
-    ...(opts.msg || opts.trace || opts.keymatexport
-      ? {
-          message: (e: MessageEvent) => {
-            keymat?.message(e.direction, e.contentType, e.bytes);
-            if (opts.msg || opts.trace) traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null);
-          },
-        }
+    ...(opts.msg || opts.trace
+      ? { message: (e: MessageEvent) => traceMessage(opts, io, e, link?.conn.handshake.info.version ?? null) }
       : {}),
     ...(opts.state ? { state: (s: string) => io.stderr.write(formatStateLine(s) + '\n') } : {}),
   };
@@ -97,7 +92,6 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       const last = i === total - 1;
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
-      keymat = opts.keymatexport ? new KeymatSource() : null;
       phase.current = 'connect';
       const started = performance.now();
       link = await openLink(
@@ -129,7 +123,12 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
           },
           ...(starttls ? { beforeTls: (s: Socket) => upgrade(opts, starttls, s, phase) } : {}),
         },
-        { servername: opts.servername, verifyName: opts.verifyHost, ...(offer ? { session: offer } : {}) },
+        {
+          servername: opts.servername,
+          verifyName: opts.verifyHost,
+          ...(offer ? { session: offer } : {}),
+          ...(offer && opts.earlyData ? { earlyData: opts.earlyData } : {}),
+        },
         events,
       );
       const info = link.conn.handshake.info;
@@ -140,15 +139,16 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (offer) {
         attempts++;
         if (info.resumed) accepted++;
+        if (info.earlyData === 'accepted') earlyAccepted++;
         // A TLS 1.0–1.2 session stays valid after a resumption; keep it offerable for the next reconnect.
         if (info.resumed && offer.version <= ProtocolVersion.TLS1_2) offer.used = false;
       }
+      const early =
+        opts.earlyData && offer && opts.output !== 'quiet' ? earlyDataWarning(opts.earlyData, offer, info) : null;
+      if (early) io.stderr.write(warningLine(`--early-data: ${early}`) + '\n');
       if (current) {
         current.timings = { connectMs: Math.round(link.connectMs), handshakeMs: Math.round(link.handshakeMs) };
-        if (opts.keymatexport && keymat) {
-          const k = exportedKeyingMaterial(co.provider, info, keymat, opts.keymatexport);
-          if (k) current.keyingMaterial = k;
-        }
+        if (opts.keymatexport) current.keyingMaterial = exportedKeyingMaterial(link.conn, opts.keymatexport);
       }
       const revoked = opts.status && current ? stapledStatus(opts, io, co.trustAnchors ?? [], current) : false;
       printReport(opts, io, link.conn, i > 0, verifyText, current?.keyingMaterial);
@@ -171,13 +171,16 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       await closeLink(link, opts.timeoutMs, last);
       link = undefined;
     }
-    return finishRun(opts, io, records, obtained, attempts, accepted);
+    return finishRun(opts, io, records, obtained, { attempts, accepted, earlyAccepted });
   } catch (e) {
     // As s_client: a failed verification still shows what was received, then exit 3.
     if (e instanceof VerifyError && currentConn && !verifyReported) {
       if (opts.output !== 'json') io.stderr.write(`verify error:num=${e.code}:${e.reason}\n`);
       printReport(opts, io, currentConn, records.length > 1, verifyText);
     }
+    // RFC 9849 §6.1.6: a rejected ECH offer still shows what was received (the retry configs), then exit 6.
+    if (e instanceof TlsAlert && e.description === AlertDescription.ech_required && !e.received && currentConn)
+      printReport(opts, io, currentConn, records.length > 1, verifyText);
     return fail(opts, io, records, e, errCtx());
   } finally {
     link?.conn.free();
@@ -239,9 +242,9 @@ function finishRun(
   io: Io,
   records: ConnectionRecord[],
   obtained: Session[],
-  attempts: number,
-  accepted: number,
+  tally: { attempts: number; accepted: number; earlyAccepted: number },
 ): ExitCodeValue {
+  const { attempts, accepted, earlyAccepted } = tally;
   let failure: RunFailure | null = null;
   if (opts.sessOut) {
     if (obtained.length === 0) {
@@ -257,6 +260,10 @@ function finishRun(
   }
   if (!failure && opts.expectResume && (attempts === 0 || accepted < attempts)) {
     failure = { outcome: 'resume-not-met', message: resumeNotMetLine(accepted, attempts).replace(/^tls-probe: /, '') };
+  }
+  if (!failure && opts.expectEarlyData && (attempts === 0 || earlyAccepted < attempts)) {
+    const message = earlyDataNotMetLine(earlyAccepted, attempts).replace(/^tls-probe: /, '');
+    failure = { outcome: 'early-data-not-met', message };
   }
   if (opts.output === 'json') io.stdout.write(formatJson(buildJson(opts, records, failure)) + '\n');
   if (!failure) return ExitCode.OK;
@@ -287,6 +294,7 @@ function printReport(
         showcerts: opts.showcerts,
         isReconnect,
         color: useColor(opts, io.stdout),
+        ech: opts.echConfigList !== null || opts.echGrease,
         ...(sessionBlock ? { sessionBlock } : {}),
         ...(keyingMaterial ? { keyingMaterial: formatKeyingMaterial(keyingMaterial) } : {}),
       }),
@@ -299,6 +307,17 @@ function printReport(
       ) + '\n',
     );
   }
+}
+
+/** Why --early-data sent less than the file on a resumption attempt (null when all of it went out). */
+function earlyDataWarning(data: Uint8Array, offer: Session, info: ConnectionInfo): string | null {
+  if (info.earlyData !== 'not sent')
+    return info.earlyDataSent < data.length
+      ? `${info.earlyDataSent} of ${data.length} bytes sent (the ticket's max_early_data_size); the rest was not sent`
+      : null;
+  if (offer.version !== ProtocolVersion.TLS1_3) return 'not sent: the session is not a TLS 1.3 session';
+  if (offer.maxEarlyData === 0) return 'not sent: the ticket allows no early data (max_early_data 0)';
+  return 'not sent: the ticket has expired, or its cipher suite or ALPN protocol is not offered';
 }
 
 /** --msg one line, --trace the annotated bytes, on stderr (stdout carries the report and data). */

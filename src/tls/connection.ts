@@ -11,9 +11,12 @@ import { ConnectionPort } from './connection/port.js';
 import type { IoStep } from './record/layer.js';
 import { PendingWrite, type WriteStall } from './record/write.js';
 import { AlertDescription, AlertLevel } from './codec/alerts.js';
+import { ProtocolVersion } from './codec/names.js';
 import { strerror } from './errno.js';
-import { SyscallError, TlsAlert, UnexpectedEof, VerifyError } from './errors.js';
+import { SyscallError, TlsAlert, UnexpectedEof, VerifyError, unexpectedMessage } from './errors.js';
 import { verifyErrorAlert } from './x509/index.js';
+import { echRequired } from './handshake/ech-hello.js';
+import { exportKeyingMaterial } from './handshake/exporter.js';
 
 export type { ConnectionEvents } from './connection/port.js';
 
@@ -31,7 +34,7 @@ export class Connection extends ConnectionPort {
   private pendingFatalAlert = false;
 
   private readonly writer = new PendingWrite(this.records);
-  private rwstate: 'nothing' | 'reading' | 'writing' = 'nothing';
+  private rwstate: 'nothing' | 'reading' | 'writing' | 'renegotiate' = 'nothing';
 
   // --- SSL_get_error ---------------------------------------------------------------------------
 
@@ -42,6 +45,7 @@ export class Connection extends ConnectionPort {
     if (top) return top.lib === 'SYS' ? SslError.SYSCALL : SslError.SSL;
     if (this.rwstate === 'reading') return SslError.WANT_READ;
     if (this.rwstate === 'writing') return SslError.WANT_WRITE;
+    if (this.rwstate === 'renegotiate') return SslError.WANT_RENEGOTIATE;
     if (this.receivedShutdown) return SslError.ZERO_RETURN;
     return SslError.SYSCALL;
   }
@@ -67,6 +71,10 @@ export class Connection extends ConnectionPort {
       const f = this.flush();
       if (f !== 'ok') return this.stepFailure(f, 'write');
       if (this.handshake.done) {
+        // BoringSSL EXCESS_HANDSHAKE_DATA, raised after our last flight went out (see RecordLayer).
+        if (this.records.excessHandshakeData) throw unexpectedMessage('excess handshake data after the handshake');
+        // RFC 9849 §6.1.6: a handshake completed on a rejected ECH offer ends in ech_required.
+        echRequired(this.handshake.info.ech);
         this.handshake.releaseHandshakeState();
         return 1;
       }
@@ -98,6 +106,16 @@ export class Connection extends ConnectionPort {
       for (;;) {
         if (this.records.hasAppData) return peek ? this.records.readAppData(buf, true) : this.copyOut(buf);
         if (this.receivedShutdown) return 0;
+        if (this.handshake.renegotiatePending) {
+          // BoringSSL ssl_read_impl: a deferred HelloRequest waits for SSL_renegotiate.
+          this.rwstate = 'renegotiate';
+          return -1;
+        }
+        if (this.handshake.renegotiating && this.records.pendingWrite > 0) {
+          // Our renegotiation flight (SSL_renegotiate's ClientHello) goes out before we wait for the answer.
+          const f = this.flush();
+          if (f !== 'ok') return this.stepFailure(f, 'write');
+        }
         const consumed = this.processBufferedHandshake();
         if (consumed !== undefined) {
           this.flush(); // an answer (KeyUpdate, renegotiation flight) goes out now if it can; errors surface on write
@@ -157,6 +175,7 @@ export class Connection extends ConnectionPort {
         this.sendFragment(),
         this.handshake.info.appBytes,
       );
+      if (n > 0) this.handshake.appDataSent();
       return n >= 0 ? n : this.writeFailure(this.writer.stall);
     });
   }
@@ -245,6 +264,60 @@ export class Connection extends ConnectionPort {
     if (!s) return;
     s.notResumable = true;
     this.ctx.sessions.delete(s);
+  }
+
+  /**
+   * SSL_get_tls_unique: the tls-unique channel binding (RFC 5929 §3.1) of a TLS 1.0-1.2 connection,
+   * null before the handshake completes and for TLS 1.3, which has none (RFC 9266: tls-exporter instead).
+   * Also null for a resumption without the extended master secret: the triple handshake attack makes
+   * its value shareable by two connections (RFC 7627 §1; BoringSSL refuses it too).
+   */
+  tlsUnique(): Uint8Array | null {
+    const info = this.handshake.info;
+    if (!this.handshake.done || info.version === ProtocolVersion.TLS1_3) return null;
+    if (info.resumed && !info.extendedMasterSecret) return null;
+    return info.tlsUnique ?? null;
+  }
+
+  /**
+   * SSL_renegotiate: 1 when a TLS 1.2 renegotiation started (its ClientHello is queued and
+   * flushed as far as the transport takes it; SSL_read and SSL_write drive the rest), 0 with the
+   * reason on the error queue when it cannot start (TLS 1.3, the renegotiation policy, a server
+   * without secure renegotiation). The connection stays usable either way.
+   */
+  renegotiate(): number {
+    this.beginCall();
+    return this.guard(() => {
+      if (this.failure) return this.refuse();
+      const why = this.handshake.renegotiate();
+      if (why !== null) {
+        this.errors.push({ lib: 'SSL', reason: why, func: 'SSL_renegotiate' });
+        return 0;
+      }
+      const f = this.flush();
+      return f === 'ok' || f === 'block' ? 1 : this.stepFailure(f, 'write');
+    });
+  }
+
+  /**
+   * SSL_export_keying_material: `length` bytes for `label` and an optional `context` (RFC 5705 §4
+   * for TLS 1.0-1.2, RFC 8446 §7.5 for TLS 1.3; no context and an empty one differ only in TLS
+   * 1.2). Throws before the handshake has completed, during a TLS 1.2 renegotiation (BoringSSL:
+   * not while SSL_in_init), and for a label RFC 5705 §4 reserves (TLS 1.2).
+   */
+  exportKeyingMaterial(label: string, length: number, context?: Uint8Array): Uint8Array {
+    const s = this.exporter;
+    if (!s || !this.handshake.done) throw new Error('keying material exporter: the handshake has not completed');
+    if (this.handshake.renegotiating) throw new Error('keying material exporter: a renegotiation is in progress');
+    return exportKeyingMaterial(this.options.provider, s, label, length, context ?? null);
+  }
+
+  /**
+   * SSL_get_traffic_secrets (BoringSSL): the current TLS 1.3 application traffic secrets, read
+   * (the server's) and write (ours); null before the handshake completes or under TLS 1.2.
+   */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    return this.handshake.trafficSecrets();
   }
 
   /** Sends a KeyUpdate (TLS 1.3), optionally asking the peer to update too. */

@@ -58,6 +58,10 @@ export function defaultOptions(provider: CryptoProvider, now: () => number): Con
     now,
     securityLevel: 2,
     legacyServerConnect: true,
+    // OpenSSL's client accepts a secure renegotiation whenever the server asks (no bound).
+    renegotiation: 'freely',
+    maxRenegotiations: Infinity,
+    allowUnsafeLegacyRenegotiation: false,
   };
 }
 

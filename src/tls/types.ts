@@ -26,6 +26,8 @@ export enum SslError {
   WANT_WRITE = 3,
   SYSCALL = 5,
   ZERO_RETURN = 6,
+  /** BoringSSL's SSL_ERROR_WANT_RENEGOTIATE: renegotiation 'explicit' got a HelloRequest; call renegotiate(). */
+  WANT_RENEGOTIATE = 19,
 }
 
 /** Result of a transport write: bytes taken, would-block, or an errno-like failure. */
@@ -125,20 +127,68 @@ export interface ConnectionInfo {
   /** Whether a client certificate was requested / sent. */
   clientCertRequested: boolean;
   clientCertSent: boolean;
+  /**
+   * The server's CertificateRequest: its certificate_types (TLS 1.0-1.2; SSL_get0_certificate_types)
+   * and the signature schemes it accepts from us (SSL_get0_peer_verify_algorithms; none before TLS 1.2).
+   */
+  certificateRequest?: { certificateTypes: number[]; signatureAlgorithms: number[] };
   /** CA names the server listed in CertificateRequest (s_client prints them). */
   clientCaNames: string[];
   /** TLS 1.2 "Master-Key" / 1.3 nothing; hex of the session ID. */
   sessionId: Uint8Array;
   /** Max record plaintext length in force for sending. */
   maxSendFragment: number;
-  /** Early data status (TLS 1.3): "not sent" for now. */
+  /** Early data status (TLS 1.3 0-RTT, SSL_get_early_data_status). */
   earlyData: 'not sent' | 'rejected' | 'accepted';
+  /** max_early_data_size of the ticket this connection offered (0: none, or it allows no early data). */
+  maxEarlyData: number;
+  /** Bytes sent as early data (whether or not the server accepted them). */
+  earlyDataSent: number;
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
   /** The server's SignedCertificateTimestampList (RFC 6962 §3.3), when asked for and sent. */
   signedCertificateTimestamps?: Uint8Array;
+  /**
+   * TLS 1.0-1.2: the verify_data of the first Finished of the latest handshake (ours in a full
+   * handshake, the server's in a resumption), the tls-unique channel binding (RFC 5929 §3.1).
+   */
+  tlsUnique?: Uint8Array;
+  /**
+   * TLS 1.0-1.2 with ContextOptions.ignoreRsaKeyUsage: the RSA leaf's keyUsage did not allow its use
+   * and was let through (BoringSSL SSL_was_key_usage_invalid).
+   */
+  keyUsageInvalid?: boolean;
   /** RFC 8879: the server's certificate arrived compressed (algorithm, announced and received lengths). */
   certificateCompression: { algorithm: string; uncompressedLength: number; compressedLength: number } | null;
+  /** Warning alerts received and tolerated (TLS 1.2: e.g. unrecognized_name), by name, in order. */
+  warningAlerts: string[];
+  /** TLS 1.2 renegotiations completed (SSL_num_renegotiations). */
+  renegotiations: number;
+  /** RFC 9849: what became of ECH (see EchInfo). */
+  ech: EchInfo;
+}
+
+/**
+ * ECH's outcome (RFC 9849): 'accepted' (the server used ClientHelloInner), 'rejected' (it used
+ * ClientHelloOuter; the handshake is verified for the outer name and ends in ech_required),
+ * 'grease' (a GREASE extension went out, §6.2), 'not offered'.
+ */
+export interface EchInfo {
+  status: 'accepted' | 'rejected' | 'grease' | 'not offered';
+  /** The server_name of ClientHelloOuter (the config's public_name unless overridden); null without ECH. */
+  outerServerName: string | null;
+  /** The ECHConfigList the server sent in EncryptedExtensions after a rejection (§6.1.6), as received. */
+  retryConfigs: Uint8Array | null;
+}
+
+/** ECH for the client (RFC 9849 §6.1, §6.2). */
+export interface EchOptions {
+  /** An ECHConfigList (§4); its first usable config is offered. */
+  configList?: Uint8Array;
+  /** The outer server_name instead of the config's public_name (also the name a rejection is verified for). */
+  outerServerName?: string;
+  /** Send a GREASE encrypted_client_hello when no config is offered (§6.2). */
+  grease?: boolean;
 }
 
 /** What a verify callback (ContextOptions.verifyCallback) is told. */
@@ -174,6 +224,33 @@ export interface ContextOptions {
    */
   signingAlgorithms?: number[];
   alpn: string[];
+  /**
+   * The largest handshake message accepted, the server's Certificate being the one that grows
+   * (OpenSSL and BoringSSL SSL_CTX_set_max_cert_list; raised to 16384 if below). Unset: 256 KiB.
+   * A larger message is illegal_parameter ("excessive message size").
+   */
+  maxCertList?: number;
+  /**
+   * GREASE (RFC 8701): random reserved values in our ClientHello's cipher suites, supported_groups,
+   * key_share, supported_versions and two extensions, so servers that choke on unknown values show
+   * up (BoringSSL SSL_CTX_set_grease_enabled). Default false.
+   */
+  grease?: boolean;
+  /**
+   * Send our ClientHello extensions in an order drawn from the client random, pre_shared_key still
+   * last (BoringSSL SSL_set_permute_extensions; Chrome's default). Default false: OpenSSL's order.
+   */
+  permuteExtensions?: boolean;
+  /**
+   * Send TLS_FALLBACK_SCSV (RFC 7507; s_client -fallback_scsv, BoringSSL SSL_set_mode
+   * SSL_MODE_SEND_FALLBACK_SCSV): this connection is a retry with a lowered maximum version.
+   */
+  fallbackScsv?: boolean;
+  /**
+   * Accept a protocol the server selected that we did not offer (RFC 7301 §3.2 says to refuse it;
+   * BoringSSL SSL_CTX_set_allow_unknown_alpn_protos). Default false: illegal_parameter.
+   */
+  allowUnknownAlpn?: boolean;
   /** Trust anchors as DER certificates; empty means nothing is trusted. */
   trustAnchors: Uint8Array[];
   /** Verify the chain (on by default). When false verification still runs and is reported. */
@@ -201,6 +278,13 @@ export interface ContextOptions {
   statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */
   verifyOptions?: VerifyOptions;
+  /**
+   * TLS 1.3 post-handshake client authentication (RFC 8446 §4.6.2; OpenSSL
+   * SSL_set_post_handshake_auth): offer post_handshake_auth and answer a CertificateRequest after
+   * the handshake with clientCertificate, or an empty Certificate. Default false: such a request
+   * is unexpected_message.
+   */
+  postHandshakeAuth?: boolean;
   /** Client certificate chain (DER, leaf first) and PKCS#8 key. */
   clientCertificate?: { chain: Uint8Array[]; key: Uint8Array };
   /** Initial SSL_MODE_* mask for connections. */
@@ -223,4 +307,31 @@ export interface ContextOptions {
    * SSL_OP_LEGACY_SERVER_CONNECT). Default true; such a server is never renegotiated with.
    */
   legacyServerConnect: boolean;
+  /**
+   * TLS 1.0-1.2: accept an RSA server leaf whose keyUsage forbids its use (digitalSignature for
+   * ECDHE/DHE, keyEncipherment for RSA key exchange) and only report it (keyUsageInvalid), as
+   * BoringSSL's SSL_set_enforce_rsa_key_usage(0). Default false: refused (unsupported_certificate).
+   * TLS 1.3 and ECDSA/EdDSA leaves are always checked.
+   */
+  ignoreRsaKeyUsage?: boolean;
+  /**
+   * What the client does with a TLS 1.2 HelloRequest (BoringSSL's ssl_renegotiate_mode_t): 'never'
+   * refuses it, 'once' accepts the first one, 'freely' every one (up to maxRenegotiations),
+   * 'ignore' drops it, 'explicit' makes SSL_read return WANT_RENEGOTIATE until the caller calls
+   * renegotiate(). A refusal is a no_renegotiation alert that ends the connection, as BoringSSL's
+   * ssl_do_renegotiate sends it. Default 'freely', as OpenSSL accepts a secure one.
+   */
+  renegotiation: RenegotiationMode;
+  /** Renegotiations accepted per connection before the next HelloRequest is refused (default: no bound). */
+  maxRenegotiations: number;
+  /**
+   * Renegotiate with a server that did not send renegotiation_info (OpenSSL's
+   * SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION). Default false: RFC 5746 §4.2 recommends refusing.
+   */
+  allowUnsafeLegacyRenegotiation: boolean;
+  /** Encrypted Client Hello (RFC 9849); unset: not offered. */
+  ech?: EchOptions;
 }
+
+/** A TLS 1.2 client's answer to HelloRequest (BoringSSL SSL_set_renegotiate_mode). */
+export type RenegotiationMode = 'never' | 'once' | 'freely' | 'ignore' | 'explicit';

@@ -2,7 +2,8 @@
  * bssl_shim.cc's per-connection checks (CheckAuthProperties, CheckHandshakeProperties) over the
  * library's ConnectionInfo. Each returns the failure text bssl_shim prints, or undefined.
  */
-import type { Connection, Session } from '../../src/index.js';
+import { Buffer } from 'node:buffer';
+import { AlertDescription, TlsAlert, type Connection, type Session } from '../../src/index.js';
 import type { ShimConfig } from './flags.js';
 import { loadChain } from './options.js';
 
@@ -13,6 +14,8 @@ export interface TestState {
   newSession?: Session;
   /** ClientHellos sent after the first handshake completed: SSL_total_renegotiations. */
   renegotiations: number;
+  /** -renegotiate-explicit: renegotiations the shim started on WANT_RENEGOTIATE (test_state.h explicit_renegotiates). */
+  explicitRenegotiates?: number;
   /** Version and suite of the last ServerHello, read off the wire. */
   serverHello?: { version: number; suite: number };
   /** What the verify callback found wrong (CheckVerifyCallback). */
@@ -25,6 +28,10 @@ const hex4 = (n: number | null): string => (n ?? 0).toString(16).padStart(4, '0'
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameList(got: number[] | undefined, want: number[]): boolean {
+  return (got ?? []).length === want.length && want.every((x, i) => got?.[i] === x);
 }
 
 /** The peer's chain as SSL_get_peer_cert_chain sees it: on resumption, the session's certificate. */
@@ -100,10 +107,59 @@ export function checkHandshake(conn: Connection, c: ShimConfig, isResume: boolea
     if (want && want !== info.cipherSuite) return `Cipher ID was ${hex4(info.cipherSuite)}, wanted ${hex4(want)}`;
   }
   if (peerChain(conn).length === 0) return 'Received no peer certificate but expected one.';
+  // SSL_get0_certificate_types and SSL_get0_peer_verify_algorithms: the server's CertificateRequest.
+  const cr = info.certificateRequest;
+  if (
+    c.has('-expect-certificate-types') &&
+    !sameList(
+      cr?.certificateTypes,
+      [...c.bytes('-expect-certificate-types')].map((ch) => ch.charCodeAt(0)),
+    )
+  )
+    return 'certificate types mismatch';
+  if (c.has('-expect-peer-verify-pref') && !sameList(cr?.signatureAlgorithms, c.ints('-expect-peer-verify-pref')))
+    return 'peer verify preferences mismatch';
+  // SSL_was_key_usage_invalid.
+  if (c.bool('-expect-key-usage-invalid') !== (info.keyUsageInvalid === true))
+    return `key usage was${info.keyUsageInvalid ? '' : ' not'} invalid, but we expected the opposite`;
   const hrr = info.handshake === 'full-hrr' || st.usedHrr === true;
   if ((c.bool('-expect-hrr') && !hrr) || (c.bool('-expect-no-hrr') && hrr))
     return `Got ${hrr ? '' : 'no '}HRR, but wanted opposite.`;
+  const echAccepted = info.ech.status === 'accepted';
+  if (c.bool('-expect-ech-accept') !== echAccepted)
+    return `ECH was ${echAccepted ? '' : 'not '}accepted, but wanted opposite.`;
+  return echNameOverride(conn, c);
+}
+
+/**
+ * SSL_get0_ech_name_override as the verify callback sees it: the public name a rejected ECH
+ * offer is verified for (RFC 9849 §6.1.6), empty otherwise.
+ */
+export function echNameOverride(conn: Connection, c: ShimConfig): string | undefined {
+  const e = conn.handshake.info.ech;
+  const name = e.status === 'rejected' ? (e.outerServerName ?? '') : '';
+  if (c.bool('-expect-no-ech-name-override') && name !== '') return 'Unexpected ECH name override.';
+  const want = c.str('-expect-ech-name-override');
+  if (want && want !== name) return 'ECH name did not match expected value.';
   return undefined;
+}
+
+/**
+ * DoConnection's ECH rejection check: with -expect-(no-)ech-retry-configs the connection must
+ * have failed with ECH_REJECTED (our ech_required) and carry exactly those retry configs.
+ */
+export function checkEchRejection(conn: Connection, c: ShimConfig, succeeded: boolean): string | undefined {
+  const noRetry = c.bool('-expect-no-ech-retry-configs');
+  if (!noRetry && !c.has('-expect-ech-retry-configs')) return undefined;
+  const f = conn.failure;
+  const rejected = f instanceof TlsAlert && f.description === AlertDescription.ech_required && !f.received;
+  if (succeeded || !rejected) return 'Expected ECH rejection, but connection succeeded.';
+  const want = noRetry
+    ? new Uint8Array(0)
+    : new Uint8Array(Buffer.from(c.bytes('-expect-ech-retry-configs'), 'latin1'));
+  if (!sameBytes(conn.handshake.info.ech.retryConfigs ?? new Uint8Array(0), want))
+    return 'ECH retry configs did not match expectations.';
+  return echNameOverride(conn, c);
 }
 
 /** The TLS 1.3 post-exchange session check of DoExchange. */

@@ -4,6 +4,7 @@
  * keep theirs.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import {
   AlertDescription,
@@ -144,6 +145,11 @@ export function contextOptions(c: ShimConfig, now: () => number, hooks: { verify
     o.signatureAlgorithms = vp;
   }
   if (c.has('-advertise-alpn')) o.alpn = parseAlpnWire(c.str('-advertise-alpn'));
+  if (c.bool('-allow-unknown-alpn-protos')) o.allowUnknownAlpn = true;
+  if (c.bool('-fallback-scsv')) o.fallbackScsv = true;
+  if (c.bool('-enable-grease')) o.grease = true;
+  if (c.bool('-permute-extensions')) o.permuteExtensions = true;
+  if (c.has('-max-cert-list')) o.maxCertList = c.int('-max-cert-list');
   // test_config.cc CertVerifyCallback (SSL_CTX_set_cert_verify_callback) replaces chain verification:
   // it accepts any chain, or fails with X509_V_ERR_APPLICATION_VERIFICATION under -verify-fail. It
   // runs on every full handshake whatever the verify mode; a failure is fatal only under -verify-peer.
@@ -181,8 +187,32 @@ export function contextOptions(c: ShimConfig, now: () => number, hooks: { verify
   // SSL_enable_signed_cert_timestamps.
   if (c.bool('-enable-signed-cert-timestamps')) o.signedCertificateTimestamps = true;
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
+  // SSL_set_enforce_rsa_key_usage(ssl, 0): an RSA leaf's keyUsage is only reported in TLS 1.0-1.2.
+  if (c.bool('-ignore-rsa-key-usage')) o.ignoreRsaKeyUsage = true;
+  renegotiation(c, o);
   signingPrefs(c, o);
+  echOptions(c, o);
   return o;
+}
+
+/**
+ * BoringSSL's renegotiation mode (SSL_set_renegotiate_mode; ssl_renegotiate_never by default) and
+ * its unconditional renegotiation with servers without renegotiation_info (ext_ri_parse_serverhello
+ * accepts it; Renegotiate-Client-NoExt-Allowed). -forbid-renegotiation-after-handshake sets never
+ * once the handshake is done, which is when the library consults the mode.
+ */
+function renegotiation(c: ShimConfig, o: ContextOverrides): void {
+  o.renegotiation = c.bool('-renegotiate-freely')
+    ? 'freely'
+    : c.bool('-renegotiate-once')
+      ? 'once'
+      : c.bool('-renegotiate-ignore')
+        ? 'ignore'
+        : c.bool('-renegotiate-explicit')
+          ? 'explicit'
+          : 'never';
+  if (c.bool('-forbid-renegotiation-after-handshake')) o.renegotiation = 'never';
+  o.allowUnsafeLegacyRenegotiation = true;
 }
 
 // [bogo-b, F6] The client certificate's signing list, apart from the verify list.
@@ -207,4 +237,12 @@ function parseAlpnWire(wire: string): string[] {
     i += 1 + n;
   }
   return out;
+}
+
+// [ech] SSL_set1_ech_config_list and SSL_set_enable_ech_grease (test_config.cc NewSSL).
+function echOptions(c: ShimConfig, o: ContextOverrides): void {
+  const list = c.has('-ech-config-list') ? Buffer.from(c.bytes('-ech-config-list'), 'latin1') : undefined;
+  const grease = c.bool('-enable-ech-grease');
+  if (!list && !grease) return;
+  o.ech = { ...(list ? { configList: new Uint8Array(list) } : {}), grease };
 }

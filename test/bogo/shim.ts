@@ -25,11 +25,11 @@ import {
   type MessageEvent,
   type Session,
 } from '../../src/index.js';
-import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs } from './flags.js';
+import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs, type ParsedArgs } from './flags.js';
+import { INITIAL_WRITE, afterHandshake, earlyDataParam } from './early.js';
 import { BSSL_TLS12, cipherString, contextOptions } from './options.js';
-import { checkHandshake, checkTls13Session, type TestState } from './checks.js';
+import { checkEchRejection, checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
-import { ShimExporter } from './exporter.js';
 
 const EXIT_UNIMPLEMENTED = 89;
 /** RFC 8446 §4.1.3: the random of a HelloRetryRequest (SHA-256 of "HelloRetryRequest"). */
@@ -43,9 +43,6 @@ class ShimConnection {
   readonly conn: Connection;
   readonly sock: SocketTransport;
   readonly async?: AsyncTransport;
-  readonly exporter = new ShimExporter();
-  /** verify_data of the first Finished of the latest handshake (tls-unique). */
-  firstFinished?: Uint8Array;
 
   constructor(
     readonly st: TestState,
@@ -60,7 +57,12 @@ class ShimConnection {
     this.conn = new Connection(
       ctx,
       this.async ?? this.sock,
-      { servername: host || null, verifyName: null, ...(session ? { session } : {}) },
+      {
+        servername: host || null,
+        verifyName: null,
+        ...(session ? { session } : {}),
+        ...(earlyDataParam(c, session) ? { earlyData: earlyDataParam(c, session) } : {}),
+      },
       {
         // NewSessionCallback: only sessions a later connection could offer count.
         session: (s) => {
@@ -69,19 +71,14 @@ class ShimConnection {
           this.st.newSession = s;
         },
         message: (e) => this.onMessage(e),
-        keylog: (line) => this.exporter.keylog(line),
       },
     );
     if (c.bool('-partial-write')) this.conn.setMode(Mode.ENABLE_PARTIAL_WRITE);
   }
 
   private onMessage(e: MessageEvent): void {
-    this.exporter.message(e);
     if (e.contentType !== 22) return;
     if (e.direction === 'sent' && e.bytes[0] === 1 && this.conn.handshake.done) this.st.renegotiations++;
-    // RFC 5929 §3.1 tls-unique: the first Finished of the latest handshake (ours in a full one).
-    if (e.direction === 'sent' && e.bytes[0] === 1) this.firstFinished = undefined;
-    if (e.bytes[0] === 20 && !this.firstFinished) this.firstFinished = e.bytes.slice(4);
     if (e.direction === 'received' && e.bytes[0] === 2 && e.bytes.length >= 39) {
       const b = e.bytes;
       const sidLen = b[38] ?? 0;
@@ -110,6 +107,12 @@ class ShimConnection {
         await (this.sock.readable ? new Promise<void>((res) => setImmediate(res)) : this.sock.wait());
         continue;
       }
+      // RetryAsync: -renegotiate-explicit answers WANT_RENEGOTIATE with SSL_renegotiate.
+      if (err === SslError.WANT_RENEGOTIATE && this.c.bool('-renegotiate-explicit')) {
+        this.st.explicitRenegotiates = (this.st.explicitRenegotiates ?? 0) + 1;
+        if (this.conn.renegotiate() !== 1) return r;
+        continue;
+      }
       if (err === SslError.WANT_WRITE) {
         if (a && a.enforceWriteQuota && a.writeQuota === 0) {
           a.writeQuota = 1;
@@ -120,6 +123,21 @@ class ShimConnection {
       }
       return r;
     }
+  }
+
+  /**
+   * -peek-then-read (bssl_shim DoRead): SSL_peek, a second SSL_peek that must return the same
+   * bytes, then SSL_read of that many, which must return them once more and consume them.
+   */
+  private peekThenRead(buf: Uint8Array): number {
+    const n = this.conn.peek(buf);
+    if (n <= 0) return n;
+    const again = new Uint8Array(n);
+    if (this.conn.peek(again) !== n || !again.every((b, i) => b === buf[i]))
+      throw new ShimFailure('First and second SSL_peek did not match.');
+    if (this.conn.read(again) !== n || !again.every((b, i) => b === buf[i]))
+      throw new ShimFailure('SSL_peek and SSL_read did not match.');
+    return n;
   }
 
   /** Why the last call failed, for stderr (SSL_get_error and the error queue). */
@@ -149,12 +167,12 @@ class ShimConnection {
     // DoRead lifts the write quota: SSL_read may have to write (a KeyUpdate answer, a renegotiation).
     if (this.async) this.async.enforceWriteQuota = false;
     try {
-      const peek = this.c.bool('-peek-then-read');
-      const n = await this.drive(() => (peek ? this.conn.peek(buf) : this.conn.read(buf)));
-      if (n > 0) {
-        if (peek) this.peekThenRead(buf, n);
-        return n;
-      }
+      const n = await this.drive(() => {
+        const r = this.c.bool('-peek-then-read') ? this.peekThenRead(buf) : this.conn.read(buf);
+        exporterBetweenReads(this, this.c);
+        return r;
+      });
+      if (n > 0) return n;
       const err = this.conn.getError(n);
       if (err === SslError.ZERO_RETURN) return 0;
       if (this.conn.failure instanceof UnexpectedEof) return 0;
@@ -163,24 +181,30 @@ class ShimConnection {
       if (this.async) this.async.enforceWriteQuota = true;
     }
   }
-
-  /** DoRead's -peek-then-read: SSL_peek again gives the same bytes at once, then SSL_read takes them. */
-  private peekThenRead(buf: Uint8Array, n: number): void {
-    const want = Buffer.from(buf.subarray(0, n));
-    const again = new Uint8Array(n);
-    if (this.conn.peek(again) !== n || !want.equals(again))
-      throw new ShimFailure('First and second SSL_peek did not match.');
-    const taken = new Uint8Array(n);
-    if (this.conn.read(taken) !== n || !want.equals(taken))
-      throw new ShimFailure('SSL_peek and SSL_read did not match.');
-  }
 }
 
 /** DoExchange for a client: handshake, checks, the echo loop, shutdown, renegotiation checks. */
-async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean): Promise<void> {
+async function doExchange(
+  sc: ShimConnection,
+  args: ParsedArgs,
+  resumeConfig: ShimConfig,
+  isResume: boolean,
+  offered: Session | undefined,
+): Promise<void> {
   const { conn, st } = sc;
-  if (!c.bool('-implicit-handshake')) {
+  let c = resumeConfig;
+  // [early] Bytes of "hello" that went out as 0-RTT data; after a rejection the retry configuration
+  // applies (test/bogo/early.ts). The library's handshake carries the early data, so an implicit
+  // handshake with early data runs here too, without the handshake checks.
+  let earlyOut = 0;
+  const early0Rtt = isResume && c.bool('-enable-early-data');
+  if (!c.bool('-implicit-handshake') || early0Rtt) {
     if ((await sc.drive(() => conn.connect())) !== 1) throw sc.failure('SSL_do_handshake');
+    const early = afterHandshake(conn, args, c, isResume, offered, st);
+    if (typeof early === 'string') throw new ShimFailure(early);
+    ({ config: c, earlyOut } = early);
+  }
+  if (!c.bool('-implicit-handshake')) {
     const bad = checkHandshake(conn, c, isResume, st);
     if (bad) throw new ShimFailure(bad);
     if (c.bool('-handshake-twice') && (await sc.drive(() => conn.connect())) !== 1)
@@ -189,25 +213,14 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
       throw new ShimFailure('Extra SSL_do_handshake was not a no-op.');
     st.gotNewSession = false;
   }
-  const exportLength = c.int('-export-keying-material');
-  if (exportLength > 0) {
-    const context = c.bool('-use-export-context')
-      ? new Uint8Array(Buffer.from(c.str('-export-context'), 'latin1'))
-      : null;
-    const info = conn.handshake.info;
-    const km = conn.handshake.done
-      ? sc.exporter.export(conn.options.provider, info, c.str('-export-label'), context, exportLength)
-      : undefined;
-    if (!km) throw new ShimFailure('failed to export keying material');
-    await sc.writeAll(km);
-  }
+  // SSL_get_tls_unique, written for the runner to compare (bssl_shim DoExchange).
   if (c.bool('-tls-unique')) {
-    // SSL_get_tls_unique: TLS 1.2 and older, and not a resumption without EMS (the triple handshake).
-    const info = conn.handshake.info;
-    const ok = info.version !== 0x0304 && (!info.resumed || info.extendedMasterSecret);
-    if (!ok || sc.firstFinished?.length !== 12) throw new ShimFailure('failed to get tls-unique');
-    await sc.writeAll(sc.firstFinished);
+    const unique = conn.tlsUnique();
+    if (!unique) throw new ShimFailure('failed to get tls-unique');
+    if (unique.length !== 12) throw new ShimFailure(`expected 12 bytes of tls-unique but got ${unique.length}`);
+    await sc.writeAll(unique);
   }
+  await exports(sc, c);
   if (c.bool('-send-alert')) {
     // DoSendFatalAlert: SSL_send_fatal_alert(decompression_failure), and the exchange ends there.
     if ((await sc.drive(() => conn.sendFatalAlert(AlertDescription.decompression_failure))) < 0)
@@ -222,14 +235,15 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
     // -read-with-unfinished-write: let one byte of "hello" through, so the write is left pending
     // (WANT_WRITE) while the shim reads; it is finished after the first read, with the same buffer.
     let pendingWrite: Uint8Array | undefined;
-    if (c.bool('-read-with-unfinished-write')) {
+    if (c.bool('-read-with-unfinished-write') && earlyOut === 0) {
       if (!sc.async) throw new ShimFailure('-read-with-unfinished-write requires -async.');
       const hello = Buffer.from('hello');
       sc.async.writeQuota = 1;
       if (conn.getError(conn.write(hello)) !== SslError.WANT_WRITE)
         throw new ShimFailure('Failed to leave unfinished write.');
       pendingWrite = hello;
-    } else if (c.bool('-shim-writes-first')) await sc.writeAll(Buffer.from('hello'));
+    } else if (c.bool('-shim-writes-first') && earlyOut < INITIAL_WRITE.length)
+      await sc.writeAll(INITIAL_WRITE.subarray(earlyOut)); // what did not fit max_early_data_size
     if (!c.bool('-shim-shuts-down')) {
       const readSize = c.int('-read-size') || 512;
       for (;;) {
@@ -262,6 +276,46 @@ async function doExchange(sc: ShimConnection, c: ShimConfig, isResume: boolean):
   await shutdown(sc, c);
   const want = c.int('-expect-total-renegotiations');
   if (st.renegotiations !== want) throw new ShimFailure(`Expected ${want} renegotiations, got ${st.renegotiations}`);
+  if (c.bool('-renegotiate-explicit') && st.renegotiations !== (st.explicitRenegotiates ?? 0))
+    throw new ShimFailure(
+      `Performed ${st.renegotiations} renegotiations, but triggered ${st.explicitRenegotiates ?? 0} of them`,
+    );
+}
+
+/**
+ * -export-keying-material n (label -export-label, context -export-context with -use-export-context)
+ * and -export-traffic-secrets: the bytes go to the runner as application data (bssl_shim DoExchange).
+ */
+async function exports(sc: ShimConnection, c: ShimConfig): Promise<void> {
+  const n = c.int('-export-keying-material');
+  if (n > 0) {
+    const context = c.bool('-use-export-context') ? Buffer.from(c.str('-export-context'), 'latin1') : undefined;
+    let out: Uint8Array;
+    try {
+      out = sc.conn.exportKeyingMaterial(c.str('-export-label'), n, context);
+    } catch (e) {
+      throw new ShimFailure(`failed to export keying material: ${(e as Error).message}`);
+    }
+    await sc.writeAll(out);
+  }
+  if (c.bool('-export-traffic-secrets')) {
+    const s = sc.conn.trafficSecrets();
+    if (!s) throw new ShimFailure('failed to export traffic secrets');
+    // A uint16_t in the shim's (little-endian) byte order, then both secrets.
+    await sc.writeAll(Uint8Array.of(s.read.length & 0xff, s.read.length >> 8));
+    await sc.writeAll(s.read);
+    await sc.writeAll(s.write);
+  }
+}
+
+/** -use-exporter-between-reads: one byte with an empty label after every SSL_read (fails during a renegotiation). */
+function exporterBetweenReads(sc: ShimConnection, c: ShimConfig): void {
+  if (!c.bool('-use-exporter-between-reads')) return;
+  try {
+    sc.conn.exportKeyingMaterial('', 1);
+  } catch (e) {
+    throw new ShimFailure(`failed to export keying material: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -277,7 +331,8 @@ async function shutdown(sc: ShimConnection, c: ShimConfig): Promise<void> {
     const buf = new Uint8Array(512);
     for (;;) {
       const n = await sc.drive(() => sc.conn.read(buf));
-      if (n > 0) continue;
+      // BoringSSL's SSL_shutdown reads until close_notify and fails on application data.
+      if (n > 0) throw new ShimFailure('SSL_shutdown failed: APPLICATION_DATA_ON_SHUTDOWN');
       if (sc.conn.getError(n) === SslError.ZERO_RETURN) break;
       throw sc.failure('SSL_shutdown');
     }
@@ -301,6 +356,7 @@ function missingFeature(c: ShimConfig, st: TestState): string | undefined {
 }
 
 async function doConnection(
+  args: ParsedArgs,
   c: ShimConfig,
   provider: CryptoProvider,
   now: () => number,
@@ -312,7 +368,12 @@ async function doConnection(
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
   const sc = new ShimConnection(st, c, socket, ctx, session);
   try {
-    await doExchange(sc, c, isResume);
+    let failure: unknown;
+    await doExchange(sc, args, c, isResume, session).catch((e: unknown) => (failure = e ?? new Error('failed')));
+    // An ECH rejection appears as a failed connection (bssl_shim DoConnection).
+    const ech = checkEchRejection(sc.conn, c, failure === undefined);
+    if (ech) throw new ShimFailure(ech);
+    if (failure !== undefined) throw failure;
   } catch (e) {
     if (st.verifyProblem) throw new ShimFailure(st.verifyProblem);
     const missing = missingFeature(c, sc.st);
@@ -353,7 +414,7 @@ async function main(argv: string[]): Promise<number> {
     const c = isResume ? args.resume : args.initial;
     if (isResume && !session) throw new ShimFailure('No session to offer.');
     try {
-      session = await doConnection(c, provider, now, isResume, session);
+      session = await doConnection(args, c, provider, now, isResume, session);
     } catch (e) {
       if (e instanceof ShimFailure) throw new ShimFailure(`${e.message}\nConnection ${i + 1} failed.`);
       throw e;

@@ -218,10 +218,18 @@ describe('hostile servers through the CLI: after the handshake (interactive sess
     ['post-keyupdate-bad-value', 'illegal_parameter'],
     ['post-certificate-request', 'unexpected_message'],
     ['reneg-12-no-ri', 'handshake_failure'],
+    ['reneg-12-legacy-hello-request', 'no_renegotiation'],
+    ['reneg-12-never', 'no_renegotiation'],
+    ['reneg-12-upgrade', 'handshake_failure'],
   ];
+  // The catalogue's client options as the flags that set them.
+  const flags: Record<string, string[]> = {
+    'reneg-12-never': ['--no-renegotiation'],
+    'reneg-12-upgrade': ['--legacy-renegotiation'],
+  };
   for (const [id, alert] of cases) {
     test(`${hostileCase(id).title}: exit 1, one line naming ${alert}, JSON error.alert`, { timeout: 30_000 }, () =>
-      expectAlert(id, alert, 'read'),
+      expectAlert(id, alert, 'read', flags[id] ?? []),
     );
   }
 });

@@ -78,7 +78,12 @@ function info13(over: Partial<ConnectionInfo> = {}): ConnectionInfo {
     sessionId: new Uint8Array(0),
     maxSendFragment: 16384,
     earlyData: 'not sent',
+    maxEarlyData: 0,
+    earlyDataSent: 0,
     certificateCompression: null,
+    warningAlerts: [],
+    renegotiations: 0,
+    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
     ...over,
   };
 }
@@ -152,6 +157,20 @@ describe('default report against golden s_client transcripts', () => {
     const v34 = report(info12(), { sessionBlock: SESSION_BLOCK_12 });
     assert.equal(v34[v34.indexOf('New, TLSv1.2, Cipher is ECDHE-ECDSA-AES256-GCM-SHA384') + 1], 'Protocol: TLSv1.2');
     assert.ok(v34.includes('Secure Renegotiation IS supported'));
+  });
+
+  it('warning alerts the server sent: one line after Secure Renegotiation, none without; JSON warningAlerts, renegotiations', () => {
+    const v = report(info12({ warningAlerts: ['unrecognized_name', 'unrecognized_name'] }), {
+      sessionBlock: SESSION_BLOCK_12,
+    });
+    const at = v.indexOf('Secure Renegotiation IS supported');
+    assert.equal(v[at + 1], 'Warning alerts received: unrecognized_name, unrecognized_name');
+    assert.ok(!report(info12(), { sessionBlock: SESSION_BLOCK_12 }).some((l) => l.startsWith('Warning alerts')));
+    const opts = parseArgs(['127.0.0.1:4433']);
+    const rec = { info: info12({ warningAlerts: ['no_renegotiation'], renegotiations: 2 }), sessionSaved: false };
+    const c = buildJson(opts, [{ ...rec, timings: { connectMs: 1, handshakeMs: 2 } }]).connections[0];
+    assert.deepEqual(c?.warningAlerts, ['no_renegotiation']);
+    assert.equal(c?.renegotiations, 2);
   });
 
   it('TLS 1.3 resumption equals client13_resume.txt (no chain, no peer signature lines)', () => {

@@ -210,10 +210,22 @@ describe('-4 / -6, --proxy, --no-interactive: validation (exit 2)', () => {
       "--keymatexportlen expects a whole number from 1 to 8160, got '0' (see tls-probe --help)",
     ],
     [['--servername', 'xn--\u00fc.x', 'h'], "--servername 'xn--\u00fc.x' is not a valid internationalized host name"],
+    [['--expect-early-data', 'h'], '--expect-early-data needs --early-data <file>'],
+    [['-early_data', '/nonexistent/early', 'h'], /^cannot read --early-data \/nonexistent\/early: ENOENT/],
   ];
   for (const [argv, message] of cases) {
     it(`${JSON.stringify(argv).slice(0, 70)} -> ${String(message).slice(0, 60)}`, () => rejects(argv, message));
   }
+
+  it('-early_data <file> (s_client) reads the file before anything is sent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-probe-sargs-'));
+    writeFileSync(join(dir, 'ed'), 'GET / HTTP/1.0\r\n\r\n');
+    const o = parseArgs(['-early_data', join(dir, 'ed'), '--expect-early-data', 'h'], {});
+    assert.equal(Buffer.from(o.earlyData ?? []).toString(), 'GET / HTTP/1.0\r\n\r\n');
+    assert.equal(o.expectEarlyData, true);
+    assert.equal(o.enablePha, false);
+    assert.equal(parseArgs(['-enable_pha', 'h'], {}).enablePha, true);
+  });
 
   it('--proxy-pass sources: literal, pass:, env:, file: (first line)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-probe-sargs-'));

@@ -1,5 +1,5 @@
 /**
- * s_client's stdin commands (issue 18 item 5): a line that is exactly Q, K or k (R: not yet) is a
+ * s_client's stdin commands (issue 18 item 5): a line that is exactly Q, R, K or k is a
  * command, checked against a real openssl s_server -msg; --no-interactive / -nocommands send the
  * letters as data, as s_client -nocommands does against the same server.
  */
@@ -73,10 +73,15 @@ describe('stdin commands against openssl s_server', () => {
     const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3', '-msg'] });
     try {
       // stdin stays open after Q: the run must end by itself.
-      const r = await probe(peer, args(peer), { send: 'hello\nK\nk\nafter\nQ\nnot sent\n', waitFor: /^never$/ });
+      const r = await probe(peer, args(peer), { send: 'hello\nK\nk\nR\nafter\nQ\nnot sent\n', waitFor: /^never$/ });
       assert.equal(r.timedOut, false);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /^KEYUPDATE\nKEYUPDATE\n/m);
+      // R under TLS 1.3: s_client prints RENEGOTIATING then can_renegotiate's "wrong ssl version"; the session goes on.
+      assert.match(
+        r.stderr,
+        /^RENEGOTIATING\ntls-probe: warning: R: wrong ssl version \(TLS 1\.3 has no renegotiation\); command ignored$/m,
+      );
       assert.match(r.stderr, /^DONE$/m);
       await peer.waitForOutput(/close_notify/);
       const out = peer.stdout();
@@ -85,7 +90,7 @@ describe('stdin commands against openssl s_server', () => {
       assert.equal((out.match(/^>>> TLS 1\.3, Handshake \[length 0005\], KeyUpdate$/gm) ?? []).length, 1, out);
       assert.match(out, /^hello$/m);
       assert.match(out, /^after$/m);
-      assert.doesNotMatch(out, /not sent|^[KkQ]$/m);
+      assert.doesNotMatch(out, /not sent|^[KkQR]$/m);
     } finally {
       await peer.stop();
     }
@@ -95,11 +100,11 @@ describe('stdin commands against openssl s_server', () => {
     const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3'] });
     try {
       // Were Q a command, end1 (after it) would never reach the server.
-      const ours = await probe(peer, args(peer, ['--no-interactive']), { send: 'K\nQ\nend1\n' });
+      const ours = await probe(peer, args(peer, ['--no-interactive']), { send: 'K\nR\nQ\nend1\n' });
       assert.equal(ours.code, 0, ours.stderr);
       await peer.waitForOutput(/^end1$/m);
       const theirs = await runClient(peer, ['openssl', 's_client', ...args(peer, ['-nocommands'])], {
-        input: 'K\nQ\nend2\n',
+        input: 'K\nR\nQ\nend2\n',
       });
       assert.equal(theirs.code, 0);
       await peer.waitForOutput(/^end2$/m);
@@ -108,21 +113,32 @@ describe('stdin commands against openssl s_server', () => {
       await peer.waitForOutput(/^end3$/m);
       const out = peer.stdout();
       assert.equal((out.match(/^K$/gm) ?? []).length, 2, out);
+      assert.equal((out.match(/^R$/gm) ?? []).length, 2, out);
       assert.equal((out.match(/^Q$/gm) ?? []).length, 3, out);
     } finally {
       await peer.stop();
     }
   });
 
-  it('TLS 1.2: K is refused with a warning, not sent as data; R is not implemented yet', async () => {
-    const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_2'] });
+  it('TLS 1.2: K is refused with a warning, not sent as data; R renegotiates (s_server -client_renegotiation -msg)', async () => {
+    const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_2', '-client_renegotiation', '-msg'] });
     try {
+      // end waits until the renegotiation completed: SSL_write drives it first.
       const r = await probe(peer, args(peer), { send: 'K\nR\nend\n' });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /^tls-probe: warning: K: KeyUpdate needs TLS 1\.3; command ignored$/m);
-      assert.match(r.stderr, /^tls-probe: warning: R: client-initiated renegotiation is not implemented yet/m);
+      assert.match(r.stderr, /^RENEGOTIATING$/m);
+      assert.doesNotMatch(r.stderr, /warning: R:/);
       await peer.waitForOutput(/^end$/m);
-      assert.doesNotMatch(peer.stdout(), /^[KR]$/m);
+      const out = peer.stdout();
+      assert.doesNotMatch(out, /^[KR]$/m);
+      // s_server read a second ClientHello (the renegotiation) before the data.
+      assert.equal(
+        (out.match(/^<<< TLS 1\.[0-3], Handshake \[length [0-9a-f]{4}\], ClientHello$/gm) ?? []).length,
+        2,
+        out,
+      );
+      assert.ok(out.indexOf('\nend\n') > out.lastIndexOf('ClientHello'), out);
     } finally {
       await peer.stop();
     }

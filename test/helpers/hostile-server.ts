@@ -1631,6 +1631,22 @@ export const HOSTILE_CASES: HostileCase[] = [
     cheap: true,
     setup: () => ({ server: { ...TLS12, suite: 0x002f } }),
   },
+  {
+    id: 'kx-12-rsa-kx-with-ske',
+    title: 'RSA key exchange suite with a ServerKeyExchange after the Certificate',
+    expect: 'unexpected_message',
+    ref: 'RFC 5246 §7.4.3 (no ServerKeyExchange for RSA key exchange; OpenSSL: unexpected message)',
+    leaf: 'rsa2048',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        suite: 0x002f,
+        // A well-formed ServerDHParams-shaped body: the message itself is what is wrong here.
+        mutate: onHandshake(CERT, (m) => concat(m, frameHandshake(SKE, Uint8Array.of(0, 1, 2, 0, 1, 2, 0, 1, 2)))),
+      },
+    }),
+  },
   ...(['padding', 'mac'] as const).map((tamper): HostileCase => ({
     id: `record-12-cbc-bad-${tamper}`,
     title: `MAC-then-encrypt CBC application data with a broken ${tamper === 'mac' ? 'MAC (padding right)' : 'padding (MAC right)'}`,
@@ -1676,6 +1692,83 @@ export const HOSTILE_CASES: HostileCase[] = [
       },
       afterHandshake: (s) => s.helloRequest(),
     }),
+  },
+  {
+    id: 'reneg-12-legacy-hello-request',
+    title: 'TLS 1.2 HelloRequest from a server without renegotiation_info (legacy server)',
+    expect: 'no_renegotiation',
+    ref: 'RFC 5746 §4.2 (clients refuse with no_renegotiation; issue 13 item 5)',
+    setup: () => ({
+      server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info)) },
+      afterHandshake: (s) => s.helloRequest(),
+    }),
+  },
+  {
+    id: 'reneg-12-upgrade',
+    title: 'TLS 1.2 renegotiation_info only in the renegotiation ServerHello (unsafe legacy renegotiation allowed)',
+    expect: 'handshake_failure',
+    ref: 'RFC 5746 §3.5, §4.2 (BoringSSL Renegotiate-Client-Upgrade: RENEGOTIATION_MISMATCH)',
+    setup: () => ({
+      server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.renegotiation_info)) },
+      client: { allowUnsafeLegacyRenegotiation: true },
+      afterHandshake: (s) => s.helloRequest(),
+    }),
+  },
+  {
+    id: 'reneg-12-never',
+    title: 'TLS 1.2 HelloRequest with renegotiation off (--no-renegotiation)',
+    expect: 'no_renegotiation',
+    ref: 'BoringSSL ssl_do_renegotiate (Renegotiate-Client-Forbidden-1), RFC 5246 §7.4.1.1',
+    cheap: true,
+    setup: () => ({
+      server: TLS12,
+      client: { renegotiation: 'never' },
+      afterHandshake: (s) => s.helloRequest(),
+    }),
+  },
+  {
+    id: 'reneg-12-hello-request-packed',
+    title: "TLS 1.2 HelloRequest in the same record as the server's Finished",
+    expect: 'unexpected_message',
+    ref: 'BoringSSL EXCESS_HANDSHAKE_DATA (Renegotiate-Client-Packed)',
+    cheap: true,
+    setup: () => ({
+      server: {
+        ...TLS12,
+        mutate: onHandshake(FIN, (m) => concat(m, frameHandshake(HandshakeType.hello_request, EMPTY))),
+      },
+    }),
+  },
+  {
+    id: 'reneg-12-ems-dropped',
+    title: 'TLS 1.2 renegotiation ServerHello without extended_master_secret after an EMS handshake',
+    expect: 'illegal_parameter',
+    ref: 'RFC 7627 §5.2 carried over (BoringSSL ExtendedMasterSecret-Renego-Downgrade: RENEGOTIATION_EMS_MISMATCH)',
+    setup: () => ({
+      server: { ...TLS12, mutate: sh((s) => removeExt(s.extensions, ExtensionType.extended_master_secret), 2) },
+      afterHandshake: (s) => s.helloRequest(),
+    }),
+  },
+  {
+    id: 'reneg-12-cert-changed',
+    title: 'TLS 1.2 renegotiation Certificate with another leaf (its last signature byte flipped)',
+    expect: 'illegal_parameter',
+    ref: 'triple handshake, mitls.org 3SHAKE (BoringSSL Renegotiation-CertificateChange: SERVER_CERT_CHANGED)',
+    setup: (ctx) => {
+      const leaf = ctx.creds.chain[0]!.slice();
+      leaf[leaf.length - 1]! ^= 0x01; // the signature's last byte: still decodes, another certificate
+      return {
+        server: {
+          ...TLS12,
+          mutate: onHandshake(
+            CERT,
+            () => frameHandshake(CERT, encodeCertificate([leaf, ...ctx.creds.chain.slice(1)], false)),
+            2,
+          ),
+        },
+        afterHandshake: (s) => s.helloRequest(),
+      };
+    },
   },
   {
     id: 'ems-12-dropped-on-resumption',

@@ -91,6 +91,14 @@ export interface TestServerOptions {
   maxFragment: number;
   /** See MutateHook. */
   mutate?: MutateHook;
+  /** TLS 1.3: ECH as a client-facing server (RFC 9849), see tls-server-ech.ts. */
+  ech?: ServerEch;
+  /** TLS 1.3: early_data with this max_early_data_size in every NewSessionTicket (RFC 8446 §4.2.10). */
+  maxEarlyData?: number;
+  /** TLS 1.3: accept offered early data with the first PSK identity (default: reject it). */
+  acceptEarlyData?: boolean;
+  /** TLS 1.3, hostile: early_data in EncryptedExtensions whatever the client offered. */
+  forceEarlyDataExt?: boolean;
   /**
    * TLS 1.2 DHE suites: the group to use (default RFC 7919 ffdhe2048) and, to play a hostile
    * server, a public value to send instead of ours (the ServerKeyExchange is still signed).
@@ -167,6 +175,10 @@ export interface ServerFacts {
   /** SNI the client sent. */
   servername: string | null;
   alpn: string | null;
+  /** ECH: the ClientHelloInner random when this server opened the outer hello and used the inner one. */
+  echInnerRandom?: Uint8Array;
+  /** TLS 1.3: the client offered early_data in its first ClientHello; what the server did with it. */
+  earlyData: 'not offered' | 'accepted' | 'rejected';
 }
 
 // --- ClientHello, through the product's codec (src/tls/codec) ---------------------------------
@@ -276,4 +288,15 @@ export function chooseScheme(opts: TestServerOptions, clientSigalgs: number[], t
 export function randomU32(p: CryptoProvider): number {
   const b = p.randomBytes(4);
   return new DataView(b.buffer, b.byteOffset, 4).getUint32(0);
+}
+
+/** ECH as the in-memory server plays it (tls-server-ech.ts). */
+export interface ServerEch {
+  /** The server's ECHConfigList (one config) and its X25519 private key; absent: never accepts. */
+  key?: { configList: Uint8Array; privateKey: Uint8Array };
+  /** retry_configs for EncryptedExtensions (any bytes), sent when ECH was not accepted, or always with `alwaysRetry`. */
+  retryConfigs?: Uint8Array;
+  alwaysRetry?: boolean;
+  /** Flip one bit of the ServerHello confirmation. */
+  wrongConfirmation?: boolean;
 }

@@ -27,6 +27,8 @@ import {
   type TestServerOptions,
 } from './tls-server-common.js';
 import { Server13Flow } from './tls-server13.js';
+import { openClientHelloOuter } from './tls-server-ech.js';
+import type { PhaResult } from './tls-server-pha.js';
 import { Server12Flow } from './tls-server12.js';
 
 /** Options a caller gives: the credentials, everything else defaulted. */
@@ -51,6 +53,7 @@ export class TestServer implements ServerHost {
     extendedMasterSecret: false,
     servername: null,
     alpn: null,
+    earlyData: 'not offered',
   };
   /** Every ClientHello received, decoded, in order (initial, after HRR, renegotiation). */
   readonly clientHellos: ParsedClientHello[] = [];
@@ -123,7 +126,10 @@ export class TestServer implements ServerHost {
     };
     const mutate = this.opts.mutate;
     if (mutate) owner.sealed = (type, rec) => mutate('record', type, rec);
-    if (this.opts.acceptPlaintextCcs) owner.takeUnopened = (type, body) => this.plaintextCcs(type, body);
+    // TLS 1.3 early data (tls-server-early.ts) is taken before the record layer opens it.
+    owner.takeUnopened = (type, body) =>
+      (this.flow instanceof Server13Flow && this.flow.early.take(type, body)) ||
+      (this.opts.acceptPlaintextCcs && this.plaintextCcs(type, body));
     return owner;
   }
 
@@ -204,6 +210,15 @@ export class TestServer implements ServerHost {
     this.flow13('KeyUpdate').keyUpdate(requestPeer);
     this.flush();
   }
+  /** TLS 1.3 post-handshake CertificateRequest (default: ECDSA P-256 SHA-256 and RSA-PSS SHA-256). */
+  requestClientCertificate(sigalgs: number[] = [0x0403, 0x0804]): void {
+    this.flow13('CertificateRequest').requestClientCertificate(sigalgs);
+    this.flush();
+  }
+  /** Post-handshake authentications completed (TLS 1.3). */
+  get phaResults(): PhaResult[] {
+    return this.flow instanceof Server13Flow ? this.flow.pha.results : [];
+  }
   /** One more TLS 1.3 NewSessionTicket. */
   newSessionTicket(): void {
     this.flow13('NewSessionTicket').sendTicket();
@@ -222,6 +237,11 @@ export class TestServer implements ServerHost {
   }
   get connected(): boolean {
     return this.facts.connected;
+  }
+  /** TLS 1.3 0-RTT: the early data read (accepted) and how many early records were skipped (rejected). */
+  get earlyData(): { received: Uint8Array; skipped: number } {
+    const e = this.flow instanceof Server13Flow ? this.flow.early : undefined;
+    return { received: concat(...(e?.received ?? [])), skipped: e?.skipped ?? 0 };
   }
 
   private flow13(what: string): Server13Flow {
@@ -246,6 +266,12 @@ export class TestServer implements ServerHost {
     if (m.type === HandshakeType.client_hello) {
       ch = parseClientHello(m.raw);
       this.clientHellos.push(ch);
+      // RFC 9849 §7.1: a first ClientHelloOuter this server's ECH key opens is answered as its inner hello.
+      const inner = !this.flow && this.opts.ech ? openClientHelloOuter(this.p, this.opts.ech, ch) : null;
+      if (inner) {
+        this.facts.echInnerRandom = inner.random;
+        ch = inner;
+      }
     }
     if (!this.flow) {
       if (!ch) throw unexpectedMessage('test server: expected ClientHello');

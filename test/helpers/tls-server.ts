@@ -88,6 +88,8 @@ export interface TestPair {
 export interface ClientSide {
   /** Offered for resumption (ClientParams.session). */
   session?: Session;
+  /** 0-RTT data to send with it (ClientParams.earlyData). */
+  earlyData?: Uint8Array;
   servername?: string | null;
   verifyName?: string | null;
   events?: ConnectionEvents;
@@ -113,6 +115,7 @@ export async function connectPair(
     servername: client.servername === undefined ? 'localhost' : client.servername,
     verifyName: client.verifyName === undefined ? 'localhost' : client.verifyName,
     ...(client.session ? { session: client.session } : {}),
+    ...(client.earlyData ? { earlyData: client.earlyData } : {}),
   };
   const events: ConnectionEvents = {
     ...client.events,

@@ -40,6 +40,8 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../../src/tls/err
 import { certificateVerifyContent } from '../../src/tls/handshake/auth.js';
 import {
   KeySchedule,
+  Label,
+  deriveSecret,
   finishedVerifyData,
   nextTrafficSecret,
   resumptionPsk,
@@ -47,8 +49,11 @@ import {
   verifyFinished,
 } from '../../src/tls/handshake/keyschedule.js';
 import { Transcript } from '../../src/tls/handshake/transcript.js';
+import { confirmServerHello, retryConfigsExtension } from './tls-server-ech.js';
 import { equalBytes } from '../../src/tls/handshake/util.js';
 import { Tls13Protection } from '../../src/tls/record/protection.js';
+import { ServerEarlyData } from './tls-server-early.js';
+import { ServerPha } from './tls-server-pha.js';
 import {
   ServerStore,
   chooseAlpn,
@@ -78,6 +83,10 @@ export class Server13Flow {
   private app?: { client: Uint8Array; server: Uint8Array };
   private resumptionMaster?: Uint8Array;
   private ticketNonce = 0;
+  /** 0-RTT: early data read (accepted) or skipped (rejected). */
+  readonly early = new ServerEarlyData();
+  /** Post-handshake client authentication (tls-server-pha.ts). */
+  readonly pha: ServerPha;
 
   constructor(private readonly host: ServerHost) {
     this.transcript = new Transcript(host.p);
@@ -86,6 +95,7 @@ export class Server13Flow {
     if (!suite || suite.version !== ProtocolVersion.TLS1_3)
       throw new Error(`test server: ${id.toString(16)} is not a TLS 1.3 suite`);
     this.suite = suite;
+    this.pha = new ServerPha(host.p, suite);
   }
 
   get connected(): boolean {
@@ -97,6 +107,8 @@ export class Server13Flow {
       return this.onClientHello(ch);
     if (this.state === 'wait_finished' && type === HandshakeType.finished) return this.onFinished(body, raw);
     if (this.state === 'connected' && type === HandshakeType.key_update) return this.onKeyUpdate(body);
+    if (this.state === 'connected' && this.pha.inProgress)
+      return this.pha.handle(type, body, raw, this.transcript, this.app!.client);
     throw unexpectedMessage(`test server: unexpected ${handshakeName(type)} in state ${this.state}`);
   }
 
@@ -137,6 +149,7 @@ export class Server13Flow {
       if (this.cookieSent && (!ck || !equalBytes(readCookie(ck.data), this.cookieSent)))
         throw illegalParameter('ClientHello2 without our cookie');
       psk = this.selectPsk(ch, false);
+      this.early.end();
     }
     this.transcript.add(ch.raw);
     this.sendServerFlight(ch, group.id, share!.key, psk);
@@ -161,6 +174,10 @@ export class Server13Flow {
     });
     this.host.sendHandshake(frameHandshake(HandshakeType.server_hello, hrr), this.transcript);
     facts.hrrSent = true;
+    if (findExtension(ch.extensions, ExtensionType.early_data)) {
+      facts.earlyData = 'rejected';
+      this.early.drop(); // RFC 8446 §4.2.10: a HelloRetryRequest rejects early data
+    }
     if (this.compat && opts.ccs === 'first-message') this.host.sendChangeCipherSpec();
     this.ch1 = ch;
     this.state = 'wait_ch2';
@@ -200,6 +217,7 @@ export class Server13Flow {
     const host = this.host;
     const { opts, p, facts } = host;
     const hash = this.suite.hash;
+    const chHash = this.transcript.hash(); // ClientHello: client_early_traffic_secret's context (RFC 8446 §7.1)
     const group = groupByName(opts.group)!;
     let serverShare: Uint8Array;
     let shared: Uint8Array;
@@ -227,7 +245,12 @@ export class Server13Flow {
       compression: 0,
       extensions: exts,
     });
-    host.sendHandshake(frameHandshake(HandshakeType.server_hello, sh), this.transcript);
+    const shMessage = frameHandshake(HandshakeType.server_hello, sh);
+    const inner = facts.echInnerRandom;
+    host.sendHandshake(
+      opts.ech && inner ? confirmServerHello(p, opts.ech, hash, this.transcript, inner, shMessage) : shMessage,
+      this.transcript,
+    );
     Object.assign(facts, {
       version: ProtocolVersion.TLS1_3,
       suite: this.suite.id,
@@ -238,16 +261,21 @@ export class Server13Flow {
       host.sendChangeCipherSpec();
 
     this.ks = new KeySchedule(p, hash, psk?.psk);
+    const earlySecret = this.ks.earlySecret;
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(this.transcript.hash());
     host.setWriteProtection(this.protection(this.hs.server));
     host.setReadProtection(this.protection(this.hs.client));
+    const acceptEarly = this.earlyDataDecision(ch, psk, earlySecret, chHash);
 
     const ee: Extension[] = [];
     if (facts.servername !== null && opts.ackServerName) ee.push(emptyExt(ExtensionType.server_name));
     const alpn = chooseAlpn(opts.alpn, clientAlpn(ch));
     if (alpn !== null) ee.push(selectedAlpnExt(alpn));
     facts.alpn = alpn;
+    const retry = opts.ech ? retryConfigsExtension(opts.ech, facts.echInnerRandom !== undefined) : null;
+    if (retry) ee.push(retry);
+    if (acceptEarly || opts.forceEarlyDataExt) ee.push(emptyExt(ExtensionType.early_data));
     host.sendHandshake(
       frameHandshake(HandshakeType.encrypted_extensions, encodeEncryptedExtensions(ee)),
       this.transcript,
@@ -282,6 +310,29 @@ export class Server13Flow {
     this.state = 'wait_finished';
   }
 
+  /**
+   * Offered early data (RFC 8446 §4.2.10): accepted with the first PSK identity when the policy
+   * says so, read under client_early_traffic_secret until EndOfEarlyData; otherwise skipped.
+   */
+  private earlyDataDecision(
+    ch: ParsedClientHello,
+    psk: { index: number; psk: Uint8Array } | undefined,
+    earlySecret: Uint8Array,
+    chHash: Uint8Array,
+  ): boolean {
+    const { opts, p, facts } = this.host;
+    if (!findExtension(ch.extensions, ExtensionType.early_data)) return false;
+    const accept = opts.acceptEarlyData === true && psk !== undefined && psk.index === 0;
+    facts.earlyData = accept ? 'accepted' : 'rejected';
+    if (!accept) {
+      this.early.skip(this.protection(this.hs!.client));
+      return false;
+    }
+    const secret = deriveSecret(p, this.suite.hash, earlySecret, Label.clientEarlyTraffic, chHash);
+    this.early.accept(this.protection(secret), (eoed) => this.transcript.add(eoed));
+    return true;
+  }
+
   /** The client's Finished; then the tickets go out, each in its own record. */
   private onFinished(body: Uint8Array, raw: Uint8Array): void {
     const { p, opts, facts } = this.host;
@@ -311,7 +362,11 @@ export class Server13Flow {
       ageAdd,
       issuedAtMs: Date.now(),
     });
-    const body = encodeNewSessionTicket13({ lifetime: opts.ticketLifetime, ageAdd, nonce, ticket, extensions: [] });
+    const extensions: Extension[] =
+      opts.maxEarlyData === undefined
+        ? []
+        : [{ type: ExtensionType.early_data, data: new Writer(4).u32(opts.maxEarlyData).finish().slice() }];
+    const body = encodeNewSessionTicket13({ lifetime: opts.ticketLifetime, ageAdd, nonce, ticket, extensions });
     this.host.sendHandshake(frameHandshake(HandshakeType.new_session_ticket, body));
     facts.ticketsSent++;
   }
@@ -324,6 +379,13 @@ export class Server13Flow {
     this.host.setReadProtection(this.protection(this.app!.client));
     this.host.facts.keyUpdatesReceived++;
     if (req === 1) this.keyUpdate(false);
+  }
+
+  /** A post-handshake CertificateRequest (RFC 8446 §4.6.2). */
+  requestClientCertificate(sigalgs: number[]): void {
+    if (this.state !== 'connected')
+      throw new Error('test server: post-handshake auth needs a connected TLS 1.3 session');
+    this.host.sendHandshake(this.pha.request(sigalgs));
   }
 
   /** Sends KeyUpdate under the current keys, then moves to the next write secret. */

@@ -11,6 +11,9 @@
  *   "Secure Renegotiation IS NOT supported", refused with --no-legacy-server-connect.
  * - Botan 2.19 tls_server (echo) with TLS 1.0/1.1 allowed: 100 KB echoed byte for byte over TLS 1.0
  *   CBC (implicit IV, 1/n-1 splitting) with an ECDSA and an RSA leaf; DHE-RSA at TLS 1.1.
+ * - gnutls-serv at TLS 1.2 with one suite each: AES128-SHA, AES256-SHA256, DHE-RSA-AES128-SHA256.
+ * - Client certificates at TLS 1.0/1.1 (ECDSA signing SHA-1, RSA signing MD5-SHA1) against
+ *   s_server -Verify 1, which verifies our CertificateVerify.
  * - Sessions: a TLS 1.0 session through --sess-out / --reconnect, and openssl s_client -sess_in
  *   resuming on our file, and we on its file.
  * - The security level as one setting: an RSA-1024 leaf refused at level 2, accepted at 1 and 0.
@@ -154,10 +157,13 @@ describe('openssl s_server -tls1_2: DHE-RSA and RSA key exchange suites', () => 
     'DHE-RSA-AES256-GCM-SHA384',
     'DHE-RSA-CHACHA20-POLY1305',
     'DHE-RSA-AES256-SHA256',
+    'DHE-RSA-AES128-SHA256',
     'DHE-RSA-AES128-SHA',
     'AES128-GCM-SHA256',
     'AES256-GCM-SHA384',
     'AES128-SHA256',
+    'AES256-SHA256',
+    'AES128-SHA',
     'AES256-SHA',
   ]) {
     test(`--cipher ${suite}`, async () => {
@@ -172,6 +178,104 @@ describe('openssl s_server -tls1_2: DHE-RSA and RSA key exchange suites', () => 
   test('the default offer still gets ECDHE from a server that can do it', async () => {
     assertConnected(await run(peer, []), 'TLSv1.2', 'ECDHE-RSA-AES256-GCM-SHA384');
   });
+});
+
+describe('gnutls-serv -tls1.2: RSA key exchange and DHE-RSA CBC suites, echoed', () => {
+  for (const [suite, priority] of [
+    ['AES128-SHA', '+RSA:-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA1'],
+    ['AES256-SHA256', '+RSA:-CIPHER-ALL:+AES-256-CBC:-MAC-ALL:+SHA256'],
+    ['DHE-RSA-AES128-SHA256', '+DHE-RSA:-CIPHER-ALL:+AES-128-CBC:-MAC-ALL:+SHA256'],
+  ] as const) {
+    test(`${suite}: the line comes back, the report names the suite`, async () => {
+      const l = pki.leaf('rsa2048');
+      const peer = await startGnutlsServer({
+        cert: l.cert,
+        key: l.key,
+        chain: l.chain,
+        args: [`--priority=NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:${priority}`],
+      });
+      try {
+        const r = await run(peer, ['--cipher', suite], {
+          send: LINE,
+          waitFor: /hello legacy server/,
+          timeoutMs: 20_000,
+        });
+        assert.equal(r.code, 0, show(r));
+        assert.match(r.stdout, new RegExp(`^New, TLSv1\\.2, Cipher is ${suite}$`, 'm'), show(r));
+        assert.match(r.stdout, /^hello legacy server$/m, show(r));
+        if (suite.startsWith('DHE')) assert.match(r.stdout, /^Server Temp Key: DH, \d+ bits$/m, show(r));
+        else assert.doesNotMatch(r.stdout, /^Server Temp Key/m, show(r));
+      } finally {
+        await peer.stop();
+      }
+    });
+  }
+});
+
+describe('client certificates at TLS 1.0/1.1: openssl s_server -Verify 1 checks our CertificateVerify', () => {
+  let rsaClient: { cert: string; key: string; chain: string };
+  before(() => {
+    // An RSA client leaf under the test intermediate, made here (the PKI's client leaf is P-256).
+    const cert = join(tmp, 'rsa-client.pem');
+    const key = join(tmp, 'rsa-client.key');
+    const csr = join(tmp, 'rsa-client.csr');
+    const ext = join(tmp, 'rsa-client.ext');
+    writeFileSync(ext, 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n');
+    const subj = '/O=tls-probe test/CN=tls-probe rsa client';
+    execFileSync(
+      'openssl',
+      ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-subj', subj, '-out', csr],
+      {
+        stdio: 'ignore',
+      },
+    );
+    execFileSync(
+      'openssl',
+      ['x509', '-req', '-in', csr, '-CA', pki.ica, '-CAkey', pki.icaKey, '-set_serial', '4242', '-days', '2'].concat([
+        '-extfile',
+        ext,
+        '-out',
+        cert,
+      ]),
+      { stdio: 'ignore' },
+    );
+    const chain = join(tmp, 'rsa-client.chain.pem');
+    writeFileSync(chain, readFileSync(cert, 'utf8') + readFileSync(pki.ica, 'utf8'));
+    rsaClient = { cert, key, chain };
+  });
+  for (const [flag, serverFlag, protocol] of [
+    ['--tls1', '-tls1', 'TLSv1'],
+    ['--tls1_1', '-tls1_1', 'TLSv1.1'],
+  ] as const) {
+    for (const kind of ['ECDSA (SHA-1)', 'RSA (MD5-SHA1)'] as const) {
+      test(`${flag}, ${kind} client certificate: verified by s_server, data flows`, async () => {
+        const client = kind.startsWith('RSA') ? rsaClient : pki.leaf('client');
+        const peer = await openssl('rsa2048', [serverFlag, '-rev', ...SECLEVEL0, '-Verify', '1', '-CAfile', pki.root]);
+        try {
+          const r = await run(peer, [flag, '--msg', '--cert', client.chain, '--key', client.key]);
+          assertConnected(r, protocol, 'ECDHE-RSA-AES256-SHA');
+          // A non-empty Certificate and a CertificateVerify went out; s_server verified both.
+          assert.match(
+            r.stderr,
+            new RegExp(
+              `^>>> ${protocol === 'TLSv1' ? 'TLS 1\\.0' : 'TLS 1\\.1'}, Handshake \\[length [0-9a-f]{4}\\], CertificateVerify$`,
+              'm',
+            ),
+            show(r),
+          );
+          const cn = kind.startsWith('RSA') ? 'tls-probe rsa client' : 'tls-probe client';
+          await peer.waitForOutput(
+            new RegExp(`^depth=0 O = tls-probe test, CN = ${cn}\\nverify return:1$`, 'm'),
+            5_000,
+          );
+          await peer.waitForOutput(/^CONNECTION ESTABLISHED$/m, 5_000);
+          assert.doesNotMatch(peer.stdout() + peer.stderr(), /verify error|bad signature|ERROR/);
+        } finally {
+          await peer.stop();
+        }
+      });
+    }
+  }
 });
 
 describe('servers that only do DHE or RSA key exchange get them from the default offer', () => {
@@ -248,6 +352,31 @@ describe('gnutls-serv without safe renegotiation (%DISABLE_SAFE_RENEGOTIATION)',
         const r = await run(peer, [flag, '--no-legacy-server-connect'], { timeoutMs: 20_000 });
         assert.equal(r.code, 1, show(r));
         assert.match(r.stderr, /^tls-probe: .*unsafe legacy renegotiation disabled.*handshake_failure/m, show(r));
+      });
+      test('its HelloRequest (gnutls-serv --echo rehandshakes on **REHANDSHAKE**) is refused: no_renegotiation, exit 1', async () => {
+        const r = await run(peer, [flag, '--msg'], {
+          send: '**REHANDSHAKE**\n',
+          waitFor: /^tls-probe: /m,
+          timeoutMs: 20_000,
+        });
+        assert.equal(r.code, 1, show(r));
+        assert.match(r.stderr, /^<<< TLS 1\.[0-2], Handshake \[length 0004\], HelloRequest$/m, show(r));
+        assert.match(r.stderr, /^>>> TLS 1\.[0-2], Alert \[length 0002\] \(fatal no_renegotiation\)$/m, show(r));
+        assert.match(
+          r.stderr,
+          /^tls-probe: .*does not support secure renegotiation \(RFC 5746\).*no_renegotiation/m,
+          show(r),
+        );
+        assert.equal((r.stderr.match(/ClientHello$/gm) ?? []).length, 1, show(r));
+      });
+      test('R against it: a warning says why, the session goes on', async () => {
+        const r = await run(peer, [flag], { send: `R\n${LINE}`, waitFor: /hello legacy server/, timeoutMs: 20_000 });
+        assert.equal(r.code, 0, show(r));
+        assert.match(
+          r.stderr,
+          /^tls-probe: warning: R: renegotiation refused: the server does not support secure renegotiation \(RFC 5746\); command ignored$/m,
+          show(r),
+        );
       });
     });
   }

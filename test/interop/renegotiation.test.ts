@@ -20,7 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { ensurePki, type Pki } from '../helpers/pki.js';
-import { clientCommandPrefix, startNodeServer, startOpenSslServer, type Peer } from '../helpers/peers.js';
+import {
+  clientCommandPrefix,
+  startGnutlsServer,
+  startNodeServer,
+  startOpenSslServer,
+  type Peer,
+} from '../helpers/peers.js';
 import { CLI } from '../helpers/cli.js';
 
 let pki: Pki;
@@ -510,6 +516,125 @@ describe('SSL_write while a renegotiation is in progress', () => {
       );
     } finally {
       await proxy.stop();
+      await peer.stop();
+    }
+  });
+});
+
+// --- client-initiated renegotiation: the R command (issue 18 item 5) --------------------------------
+
+describe('R: client-initiated TLS 1.2 renegotiation', () => {
+  /** R on our stdin; once the renegotiation completed, `after` checks the data; then a clean end. */
+  async function renegotiateWithR(peer: Peer, after: (c: Interactive) => Promise<void>): Promise<Interactive> {
+    const c = interactive(peer, ['--msg']);
+    try {
+      await c.waitFor(/^Secure Renegotiation IS supported$/m);
+      c.write('R\n');
+      // Our second Finished received: the renegotiation completed.
+      await c.waitFor(/(<<< TLS 1\.2, Handshake \[length 0010\], Finished\n[\s\S]*){2}/, { on: 'stderr' });
+      await after(c);
+      assert.equal(await c.end(), 0, c.stderr());
+      return c;
+    } catch (e) {
+      c.kill();
+      throw e;
+    }
+  }
+
+  test('openssl s_server -client_renegotiation: RENEGOTIATING, s_server reads a second ClientHello, data both ways', async () => {
+    const l = pki.leaf('p256');
+    const peer = await startOpenSslServer({
+      cert: l.cert,
+      key: l.key,
+      chain: l.chain,
+      args: ['-tls1_2', '-client_renegotiation', '-msg'],
+    });
+    try {
+      const c = await renegotiateWithR(peer, async (cl) => {
+        await waitForCount(peer, /^<<< TLS 1\.[0-3], Handshake \[length [0-9a-f]{4}\], ClientHello$/, 2);
+        cl.write('client-after-R\n');
+        await peer.waitForOutput('client-after-R', 10_000);
+        peer.write('server-after-R\n');
+        await cl.waitFor(/server-after-R/);
+      });
+      assert.match(c.stderr(), /^RENEGOTIATING$/m);
+      assert.deepEqual(msgCounts(c.stderr()), { helloRequest: 0, clientHello: 2, finishedIn: 2 });
+      assert.doesNotMatch(c.stderr(), /^tls-probe:/m);
+      // The R line was a command, never data.
+      assert.doesNotMatch(peer.stdout(), /^R$/m);
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  test('openssl s_server 3.0 default (client renegotiation off): its no_renegotiation ends the run with one line, exit 1', async () => {
+    const l = pki.leaf('p256');
+    const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_2'] });
+    const c = interactive(peer, ['--msg']);
+    try {
+      await c.waitFor(/^Secure Renegotiation IS supported$/m);
+      c.write('R\n');
+      await c.waitFor(/^tls-probe: /m, { on: 'stderr' });
+      const code = await c.end();
+      assert.equal(code, 1, c.stderr());
+      assert.match(c.stderr(), /^<<< TLS 1\.2, Alert \[length 0002\] \(warning no_renegotiation\)$/m);
+      const lines = c.stderr().match(/^tls-probe: .*$/gm) ?? [];
+      assert.equal(lines.length, 1, c.stderr());
+      assert.match(lines[0]!, /server refused to renegotiate \(no_renegotiation\).*handshake_failure/);
+    } catch (e) {
+      c.kill();
+      throw e;
+    } finally {
+      await peer.stop();
+    }
+  });
+
+  test('gnutls-serv (safe renegotiation): it rehandshakes on our ClientHello, data both ways', async () => {
+    const l = pki.leaf('p256');
+    const peer = await startGnutlsServer({
+      cert: l.cert,
+      key: l.key,
+      chain: l.chain,
+      args: ['--priority=NORMAL:-VERS-ALL:+VERS-TLS1.2:%SAFE_RENEGOTIATION'],
+    });
+    try {
+      const c = await renegotiateWithR(peer, async (cl) => {
+        // gnutls-serv --echo returns what we send after the renegotiation, under the new keys.
+        cl.write('client-after-R\n');
+        await cl.waitFor(/client-after-R/);
+      });
+      assert.match(c.stderr(), /^RENEGOTIATING$/m);
+      assert.deepEqual(msgCounts(c.stderr()), { helloRequest: 0, clientHello: 2, finishedIn: 2 });
+      assert.doesNotMatch(c.stderr(), /^tls-probe:/m);
+    } finally {
+      await peer.stop();
+    }
+  });
+});
+
+// --- --no-renegotiation against a real server --------------------------------------------------------
+
+describe('--no-renegotiation: s_server -tls1_2 asks with r', () => {
+  test('refused with a fatal no_renegotiation s_server receives; exit 1 with one line', async () => {
+    const l = pki.leaf('p256');
+    const peer = await startOpenSslServer({ cert: l.cert, key: l.key, chain: l.chain, args: ['-tls1_2'] });
+    const c = interactive(peer, ['--msg', '--no-renegotiation']);
+    try {
+      await waitForCount(peer, /^CIPHER is /, 1);
+      peer.write('r\n');
+      await c.waitFor(/^tls-probe: /m, { on: 'stderr' });
+      assert.equal(await c.end(), 1, c.stderr());
+      assert.match(c.stderr(), /^>>> TLS 1\.2, Alert \[length 0002\] \(fatal no_renegotiation\)$/m);
+      const lines = c.stderr().match(/^tls-probe: .*$/gm) ?? [];
+      assert.equal(lines.length, 1, c.stderr());
+      assert.match(lines[0]!, /renegotiation refused \(renegotiation disabled\).*no_renegotiation/);
+      assert.deepEqual(msgCounts(c.stderr()), { helloRequest: 1, clientHello: 1, finishedIn: 1 });
+      // s_server saw our alert (OpenSSL prints the alert number: 100 is no_renegotiation).
+      await peer.waitForOutput(/SSL alert number 100|no renegotiation/, 5_000);
+    } catch (e) {
+      c.kill();
+      throw e;
+    } finally {
       await peer.stop();
     }
   });

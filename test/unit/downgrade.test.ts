@@ -16,7 +16,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { toHex, utf8 } from '../../src/tls/codec/bytes.js';
 import { AlertDescription } from '../../src/tls/codec/alerts.js';
-import { DOWNGRADE_TLS11, DOWNGRADE_TLS12, HandshakeType, decodeServerHello } from '../../src/tls/codec/handshake.js';
+import {
+  DOWNGRADE_JDK11,
+  DOWNGRADE_TLS11,
+  DOWNGRADE_TLS12,
+  HandshakeType,
+  decodeServerHello,
+} from '../../src/tls/codec/handshake.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { TlsAlert } from '../../src/tls/errors.js';
@@ -147,6 +153,28 @@ describe('TLS 1.3 downgrade sentinel', () => {
     });
     assertRefused(pair);
     assert.ok(equalBytes(receivedServerHello(pair).random.subarray(24), DOWNGRADE_TLS11));
+  });
+
+  test("BoringSSL's JDK 11 downgrade marker in a TLS 1.2 ServerHello is refused when 1.3 was offered", async () => {
+    // BoGo Client-RejectJDK11DowngradeRandom (F7 in test/bogo/FAILURES.md): BoringSSL's client
+    // treats kJDK11DowngradeRandom as a downgrade sentinel (TLS13_DOWNGRADE, illegal_parameter).
+    const pair = await connectPair({
+      version: 0x0303,
+      sessionCache: false,
+      provider: providerWithRandomTail(DOWNGRADE_JDK11),
+    });
+    assertRefused(pair);
+    assert.ok(equalBytes(receivedServerHello(pair).random.subarray(24), DOWNGRADE_JDK11));
+  });
+
+  test('the JDK 11 marker is only random bytes to a 1.2-only client (Client-AcceptJDK11DowngradeRandom)', async () => {
+    const pair = await connectPair(
+      { version: 0x0303, sessionCache: false, provider: providerWithRandomTail(DOWNGRADE_JDK11) },
+      { maxVersion: 0x0303 },
+    );
+    handshake(pair);
+    assert.equal(pair.conn.handshake.info.version, 0x0303);
+    roundTripAndClose(pair);
   });
 
   test('a TLS 1.3 ServerHello whose random happens to end with DOWNGRD\\x01 is accepted', async () => {

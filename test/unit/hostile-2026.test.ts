@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCase } from '../helpers/hostile-server.js';
 import { CASES_2026 } from '../helpers/hostile-2026.js';
+import { CASES_ECH } from '../helpers/hostile-ech.js';
 
-for (const c of CASES_2026) {
+for (const c of [...CASES_2026, ...CASES_ECH]) {
   test(`${c.title} → ${c.expect ?? 'handshake completes'} (${c.ref})`, { timeout: 30_000 }, async () => {
     const { outcome } = await runCase(c);
     const why = `end=${outcome.end} sent=${JSON.stringify(outcome.sent)} failure=${outcome.failure?.message ?? 'none'}`;

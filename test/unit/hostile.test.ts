@@ -17,7 +17,7 @@ import {
 } from '../../src/tls/codec/handshake.js';
 import { ExtensionType } from '../../src/tls/codec/extensions.js';
 import { UnexpectedEof } from '../../src/tls/errors.js';
-import { connectPair, handshake, readExactly, testCredentials } from '../helpers/tls-server.js';
+import { connectPair, handshake, readExactly, readOnce, testCredentials } from '../helpers/tls-server.js';
 import {
   HOSTILE_CASES,
   onHandshake,
@@ -84,23 +84,48 @@ for (const [group, cases] of groups) {
 }
 
 describe('legacy servers without renegotiation_info (RFC 5746 §4.1, issue 13): connected to, never renegotiated with', () => {
-  test('the default connects, reports no secure renegotiation, and ignores a HelloRequest; data still flows', async () => {
-    const pair = await connectPair({
-      version: 0x0303,
-      mutate: onHandshake(HandshakeType.server_hello, (m) => {
-        const s = decodeServerHello(m.subarray(4));
-        s.extensions = s.extensions.filter((e) => e.type !== ExtensionType.renegotiation_info);
-        return frameHandshake(HandshakeType.server_hello, encodeServerHello(s));
-      }),
-    });
+  const stripRi = (m: Uint8Array): Uint8Array => {
+    const s = decodeServerHello(m.subarray(4));
+    s.extensions = s.extensions.filter((e) => e.type !== ExtensionType.renegotiation_info);
+    return frameHandshake(HandshakeType.server_hello, encodeServerHello(s));
+  };
+  const noRi = onHandshake(HandshakeType.server_hello, stripRi);
+
+  test('the default connects, reports no secure renegotiation, and refuses a HelloRequest with no_renegotiation', async () => {
+    const pair = await connectPair({ version: 0x0303, mutate: noRi });
     handshake(pair);
     assert.equal(pair.conn.handshake.info.secureRenegotiation, false);
-    pair.server.helloRequest();
-    pair.server.send(new TextEncoder().encode('after the HelloRequest'));
-    assert.equal(new TextDecoder().decode(readExactly(pair, 22)), 'after the HelloRequest');
+    pair.server.send(new TextEncoder().encode('before'));
+    assert.equal(new TextDecoder().decode(readExactly(pair, 6)), 'before');
+    const o = runHostile(pair, (s) => s.helloRequest());
+    assert.equal(o.end, 'failed');
+    assert.deepEqual(o.sent, ['no_renegotiation']);
+    assert.deepEqual(o.serverReceived, ['no_renegotiation']);
+    assert.match(o.failure?.message ?? '', /does not support secure renegotiation \(RFC 5746\)/);
     // No second ClientHello went out: the renegotiation was refused.
     const hellos = pair.messages.filter((m) => m.direction === 'sent' && m.name === 'ClientHello');
     assert.equal(hellos.length, 1);
+  });
+
+  test("allowUnsafeLegacyRenegotiation (BoringSSL's behaviour): the renegotiation runs without renegotiation_info", async () => {
+    let n = 0;
+    const pair = await connectPair(
+      {
+        version: 0x0303,
+        // Every ServerHello, the renegotiation's too, without renegotiation_info.
+        mutate: (k, t, b) => (k === 'handshake' && t === HandshakeType.server_hello ? (n++, stripRi(b)) : b),
+      },
+      { allowUnsafeLegacyRenegotiation: true },
+    );
+    handshake(pair);
+    pair.server.helloRequest();
+    for (let i = 0; i < 20 && pair.server.facts.renegotiations === 0; i++) readOnce(pair);
+    assert.equal(pair.server.facts.renegotiations, 1, pair.server.error?.message);
+    pair.server.send(new TextEncoder().encode('after the renegotiation'));
+    assert.equal(new TextDecoder().decode(readExactly(pair, 23)), 'after the renegotiation');
+    assert.equal(pair.conn.handshake.info.renegotiations, 1);
+    assert.equal(pair.conn.handshake.info.secureRenegotiation, false);
+    assert.equal(n, 2);
   });
 });
 

@@ -51,7 +51,12 @@ function pair(
   b: TestOwner,
 ): { a: RecordLayer; b: RecordLayer; ta: MemoryTransport; tb: MemoryTransport } {
   const [ta, tb] = memoryPair();
-  return { a: new RecordLayer(a), b: new RecordLayer(b), ta, tb };
+  const layers = { a: new RecordLayer(a), b: new RecordLayer(b) };
+  // Both write what a TLS 1.2 or 1.3 peer writes past its hello (RFC 8446 §5.1: 0x0303), so a
+  // reader whose owner knows the version takes their records (layer.ts checkRecordVersion).
+  layers.a.setRecordVersion(ProtocolVersion.TLS1_2);
+  layers.b.setRecordVersion(ProtocolVersion.TLS1_2);
+  return { ...layers, ta, tb };
 }
 
 /** The body lengths of the records waiting for `t`, read from their headers. */
@@ -137,6 +142,57 @@ test('warning alerts: close_notify ends reading, the fifth warning in a row is f
     () => r.b.readRecord(r.tb),
     (e: unknown) => e instanceof TlsAlert && e.received && e.description === AlertDescription.handshake_failure,
   );
+});
+
+test('TLS 1.2: four warning alerts in a row are tolerated and reported by name (BoringSSL kMaxWarningAlerts)', () => {
+  const seen: number[] = [];
+  const { a, b, ta, tb } = pair(owner(), owner({ version: ProtocolVersion.TLS1_2, warningAlert: (d) => seen.push(d) }));
+  a.queueAlert(AlertLevel.warning, AlertDescription.unrecognized_name);
+  for (let i = 0; i < 3; i++) a.queueAlert(AlertLevel.warning, AlertDescription.unexpected_message);
+  a.flush(ta);
+  assert.equal(readAll(b, tb), 4);
+  assert.deepEqual(seen, [AlertDescription.unrecognized_name, ...Array(3).fill(AlertDescription.unexpected_message)]);
+  // Any other record resets the count (BoringSSL: warning_alert_count = 0 on a non-alert record).
+  a.queueRecord(ContentType.handshake, frameHandshake(HandshakeType.hello_request, new Uint8Array(0)));
+  for (let i = 0; i < 4; i++) a.queueAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+  a.flush(ta);
+  assert.equal(readAll(b, tb), 5);
+  a.queueAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+  a.flush(ta);
+  assert.throws(() => b.readRecord(tb), alertWith(AlertDescription.unexpected_message, /too many warn alerts/));
+});
+
+test('TLS 1.3: a warning alert other than user_canceled is decode_error; user_canceled is tolerated', () => {
+  const seen: number[] = [];
+  const { a, b, ta, tb } = pair(owner(), owner({ version: ProtocolVersion.TLS1_3, warningAlert: (d) => seen.push(d) }));
+  a.queueAlert(AlertLevel.warning, AlertDescription.user_canceled);
+  a.flush(ta);
+  assert.equal(b.readRecord(tb), 'ok');
+  assert.deepEqual(seen, [AlertDescription.user_canceled]);
+  a.queueAlert(AlertLevel.warning, AlertDescription.unrecognized_name);
+  a.flush(ta);
+  assert.throws(() => b.readRecord(tb), alertWith(AlertDescription.decode_error, /warning alert unrecognized_name/));
+});
+
+for (const version of [ProtocolVersion.TLS1_2, ProtocolVersion.TLS1_3]) {
+  test(`an alert level that is neither warning nor fatal is illegal_parameter (version ${version.toString(16)})`, () => {
+    const { a, b, ta, tb } = pair(owner(), owner({ version }));
+    a.queueRecord(ContentType.alert, Uint8Array.of(3, AlertDescription.close_notify));
+    a.flush(ta);
+    assert.throws(() => b.readRecord(tb), alertWith(AlertDescription.illegal_parameter, /unknown alert type 3/));
+  });
+}
+
+test('a fatal alert is received as fatal at either version, whatever its description', () => {
+  for (const version of [ProtocolVersion.TLS1_2, ProtocolVersion.TLS1_3]) {
+    const { a, b, ta, tb } = pair(owner(), owner({ version }));
+    a.queueAlert(AlertLevel.fatal, AlertDescription.user_canceled);
+    a.flush(ta);
+    assert.throws(
+      () => b.readRecord(tb),
+      (e: unknown) => e instanceof TlsAlert && e.received && e.description === AlertDescription.user_canceled,
+    );
+  }
 });
 
 test('TLS 1.3: a plaintext CCS passes under read keys; a plaintext alert only while allowPlainAlerts', () => {

@@ -37,6 +37,8 @@ export enum AlertDescription {
   unknown_psk_identity = 115,
   certificate_required = 116,
   no_application_protocol = 120,
+  /** RFC 9849 §11.2: the client offered ECH, the server used ClientHelloOuter. */
+  ech_required = 121,
 }
 
 /** Name of an alert description as OpenSSL prints it; unknown values as "unknown(N)". */

@@ -15,6 +15,12 @@ export const HRR_RANDOM = Uint8Array.from([
 /** Downgrade sentinels in ServerHello.random's last 8 bytes (RFC 8446 §4.1.3). */
 export const DOWNGRADE_TLS12 = Uint8Array.from([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]);
 export const DOWNGRADE_TLS11 = Uint8Array.from([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00]);
+/**
+ * BoringSSL's kJDK11DowngradeRandom: a BoringSSL server with its JDK 11 workaround answers a JDK 11
+ * client (whose TLS 1.3 is broken) with TLS 1.2 and marks the downgrade with these 8 bytes instead
+ * of DOWNGRADE_TLS12. Its client refuses them like the RFC 8446 §4.1.3 sentinels (TLS13_DOWNGRADE).
+ */
+export const DOWNGRADE_JDK11 = Uint8Array.from([0xed, 0xbf, 0xb4, 0xa8, 0xc2, 0x47, 0x10, 0xff]);
 
 // --- ClientHello (RFC 8446 §4.1.2) -----------------------------------------------------------
 

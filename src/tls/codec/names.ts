@@ -231,6 +231,23 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
   tls12(0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 'RSA', CBC128_SHA1, 'sha256'),
 ];
 
+/**
+ * TLS_FALLBACK_SCSV (RFC 7507 §6): a signalling value, not a suite, that a client sends last in a
+ * fallback retry with a lower maximum version; a server supporting a higher one answers
+ * inappropriate_fallback.
+ */
+export const TLS_FALLBACK_SCSV = 0x5600;
+
+/**
+ * GREASE (RFC 8701 §2): the 16 reserved values 0x0A0A, 0x1A1A, ..., 0xFAFA, valid as cipher
+ * suites, extensions, groups, signature schemes and versions, which a peer must ignore. `seed`
+ * picks one (its high nibble).
+ */
+export function greaseValue(seed: number): number {
+  const b = (seed & 0xf0) | 0x0a;
+  return (b << 8) | b;
+}
+
 export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_3);
 /**
  * The TLS 1.0–1.2 suites in OpenSSL 3.0's DEFAULT order: ECDHE, DHE-RSA and RSA key exchange, all

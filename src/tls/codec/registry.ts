@@ -83,6 +83,9 @@ export const ExtensionType = {
   post_handshake_auth: 49,
   signature_algorithms_cert: 50,
   key_share: 51,
+  // RFC 9849 §11.1: ech_outer_extensions (ClientHelloInner only) and encrypted_client_hello.
+  ech_outer_extensions: 0xfd00,
+  encrypted_client_hello: 0xfe0d,
   renegotiation_info: 0xff01,
 } as const;
 

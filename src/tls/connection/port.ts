@@ -11,7 +11,10 @@ import { RecordLayer, type RecordOwner } from '../record/layer.js';
 import type { HandshakeMsg } from '../record/hsbuffer.js';
 import type { RecordProtection } from '../record/protection.js';
 import { toHex } from '../codec/bytes.js';
+import { alertName } from '../codec/alerts.js';
 import type { Session } from '../session/session.js';
+import { unexpectedMessage } from '../errors.js';
+import type { ExporterSecret } from '../handshake/exporter.js';
 
 /** Callbacks for traces and session capture; all optional. */
 export interface ConnectionEvents {
@@ -29,6 +32,8 @@ export class ConnectionPort implements HandshakeHost {
   protected mode: number;
   protected readonly records: RecordLayer;
   private latestSession?: Session;
+  /** The last completed handshake's exporter secret (SSL_export_keying_material). */
+  protected exporter?: ExporterSecret;
 
   constructor(
     protected readonly ctx: Context,
@@ -63,9 +68,18 @@ export class ConnectionPort implements HandshakeHost {
       get handshakeBytes() {
         return conn.handshake.info.handshakeBytes;
       },
+      // BoringSSL ssl_max_handshake_message_len: max_cert_list, never below 16384.
+      get maxHandshakeMessage() {
+        const m = conn.options.maxCertList;
+        return m === undefined ? undefined : Math.max(m, 16384);
+      },
       handshake: (m: HandshakeMsg) => this.handshake.handle(m.type, m.body, m.raw),
       changeCipherSpec: () => this.handshake.changeCipherSpec(),
       message: (e) => this.events.message?.(e),
+      warningAlert: (d) => {
+        this.handshake.info.warningAlerts.push(alertName(d));
+        this.handshake.warningAlert(d);
+      },
     };
   }
 
@@ -103,6 +117,11 @@ export class ConnectionPort implements HandshakeHost {
   sendHandshake(message: Uint8Array): void {
     this.records.queueHandshake(message);
   }
+  sendEarlyData(data: Uint8Array): void {
+    const frag = this.sendFragment();
+    for (let off = 0; off < data.length; off += frag) this.records.queueAppData(data.subarray(off, off + frag));
+    this.handshake.info.appBytes.written += data.length;
+  }
   sendChangeCipherSpec(): void {
     this.records.queueChangeCipherSpec();
   }
@@ -112,11 +131,17 @@ export class ConnectionPort implements HandshakeHost {
   setWriteProtection(p: RecordProtection): void {
     this.records.setWriteProtection(p);
   }
+  endOfFlight(): void {
+    if (this.records.handshakeBuffered) throw unexpectedMessage('excess handshake data after the end of a flight');
+  }
   setRecordVersion(v: number): void {
     this.records.setRecordVersion(v);
   }
   keylog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
     this.events.keylog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+  }
+  exporterSecret(s: ExporterSecret): void {
+    this.exporter = s;
   }
   newSession(s: Session): void {
     this.latestSession = s;

@@ -5,8 +5,7 @@
  * checked before fzstd allocates its window, so a bomb costs at most the announced length (itself
  * capped like any handshake message) and ends in bad_certificate, never in memory growth.
  */
-import { brotliDecompressSync, inflateSync } from 'node:zlib';
-import { Decompress } from 'fzstd';
+import { libs } from '../libs.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { certCompressionById } from '../codec/sigschemes.js';
@@ -79,7 +78,7 @@ function zstdDecompress(data: Uint8Array, expected: number): Uint8Array {
   const out = new Uint8Array(expected);
   let length = 0;
   let overflow = false;
-  const d = new Decompress((chunk) => {
+  const d = new (libs.fzstd().Decompress)((chunk) => {
     if (overflow) return;
     if (length + chunk.length > expected) {
       overflow = true;
@@ -104,8 +103,8 @@ function zlibDecompress(kind: 'zlib' | 'brotli', data: Uint8Array, expected: num
   try {
     out =
       kind === 'zlib'
-        ? inflateSync(data, { maxOutputLength: expected })
-        : brotliDecompressSync(data, { maxOutputLength: expected });
+        ? libs.zlib().inflateSync(data, { maxOutputLength: expected })
+        : libs.zlib().brotliDecompressSync(data, { maxOutputLength: expected });
   } catch (e) {
     const tooLarge = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     throw badCertificate(`${kind}: ${tooLarge ? 'more data than the announced length' : 'cannot decompress'}`);

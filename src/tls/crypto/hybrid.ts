@@ -7,10 +7,11 @@
  *   shared secret = ML-KEM-768 shared secret (32)       || X25519 shared secret (32)
  * This is not noble's `ml_kem768_x25519`, which is X-Wing (a different combiner).
  */
-import { ml_kem1024, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { libs } from '../libs.js';
 import { illegalParameter } from '../errors.js';
 import type { GroupName } from '../codec/names.js';
 import type { KeyShare } from './provider.js';
+import type { MlKemKeygen } from './mlkem-keygen.js';
 
 /** Byte lengths of the hybrid's parts (FIPS 203 Table 3, RFC 7748). */
 export const MLKEM768_ENCAPSULATION_KEY_LENGTH = 1184;
@@ -42,10 +43,14 @@ export function splitHybridPrivateKey(
   return { seed: privateKey.slice(0, MLKEM768_SEED_LENGTH), x25519: privateKey.slice(MLKEM768_SEED_LENGTH) };
 }
 
-/** The client's X25519MLKEM768 key share from an ML-KEM keygen seed and a provider's X25519 share. */
-export function hybridKeyShare(seed: Uint8Array, x25519: KeyShare): KeyShare {
+/**
+ * The client's X25519MLKEM768 key share from an ML-KEM keygen seed and a provider's X25519 share;
+ * `keygen` is the provider's ML-KEM-768 key generation (the node provider's hashes in node:crypto),
+ * noble's by default.
+ */
+export function hybridKeyShare(seed: Uint8Array, x25519: KeyShare, keygen?: MlKemKeygen): KeyShare {
   if (x25519.group !== 'x25519') throw new TypeError('X25519MLKEM768 needs an x25519 key share');
-  const { publicKey: ek, secretKey: dk } = ml_kem768.keygen(seed);
+  const { publicKey: ek, secretKey: dk } = (keygen ?? libs.mlKem().ml_kem768.keygen)(seed);
   return {
     group: 'X25519MLKEM768',
     publicKey: concat(ek, x25519.publicKey),
@@ -61,7 +66,7 @@ export function hybridKeyShare(seed: Uint8Array, x25519: KeyShare): KeyShare {
       try {
         // FIPS 203 decapsulation rejects implicitly: a wrong ciphertext of the right length yields
         // a pseudorandom secret (and a failed Finished), not an error.
-        ss = ml_kem768.decapsulate(ct, dk);
+        ss = libs.mlKem().ml_kem768.decapsulate(ct, dk);
       } catch {
         throw illegalParameter('invalid ML-KEM-768 ciphertext');
       }
@@ -89,7 +94,8 @@ export function hybridEncapsulate(
   let enc: { cipherText: Uint8Array; sharedSecret: Uint8Array };
   try {
     // Includes FIPS 203 §7.2's encapsulation key (modulus) check.
-    enc = msg === undefined ? ml_kem768.encapsulate(ek) : ml_kem768.encapsulate(ek, msg);
+    const kem = libs.mlKem().ml_kem768;
+    enc = msg === undefined ? kem.encapsulate(ek) : kem.encapsulate(ek, msg);
   } catch {
     throw illegalParameter('invalid ML-KEM-768 encapsulation key');
   }
@@ -108,10 +114,15 @@ export function hybridEncapsulate(
 // draft-ietf-tls-mlkem: pure MLKEM768 (0x0201) and MLKEM1024 (0x0202): client = ek, server = ct,
 // secret = the ML-KEM shared secret.
 
+type Kem = ReturnType<typeof libs.mlKem>['ml_kem768'];
+
 export type PqGroup = 'SecP256r1MLKEM768' | 'SecP384r1MLKEM1024' | 'MLKEM768' | 'MLKEM1024';
 
 interface PqParams {
-  kem: typeof ml_kem768;
+  /** The noble implementation (src/tls/libs.ts: loaded on first use in the bundle). */
+  kem: () => Kem;
+  /** FIPS 203's k (Table 2): 3 for ML-KEM-768, 4 for ML-KEM-1024. */
+  k: 3 | 4;
   ekLength: number;
   ctLength: number;
   /** The classic group and its uncompressed point length, for the hybrids. */
@@ -121,19 +132,21 @@ interface PqParams {
 /** FIPS 203 Table 3 sizes; SEC 1 uncompressed points. */
 export const PQ_GROUPS: Readonly<Record<PqGroup, PqParams>> = {
   SecP256r1MLKEM768: {
-    kem: ml_kem768,
+    kem: () => libs.mlKem().ml_kem768,
+    k: 3,
     ekLength: 1184,
     ctLength: 1088,
     ec: { group: 'secp256r1', pointLength: 65, scalarLength: 32 },
   },
   SecP384r1MLKEM1024: {
-    kem: ml_kem1024,
+    kem: () => libs.mlKem().ml_kem1024,
+    k: 4,
     ekLength: 1568,
     ctLength: 1568,
     ec: { group: 'secp384r1', pointLength: 97, scalarLength: 48 },
   },
-  MLKEM768: { kem: ml_kem768, ekLength: 1184, ctLength: 1088 },
-  MLKEM1024: { kem: ml_kem1024, ekLength: 1568, ctLength: 1568 },
+  MLKEM768: { kem: () => libs.mlKem().ml_kem768, k: 3, ekLength: 1184, ctLength: 1088 },
+  MLKEM1024: { kem: () => libs.mlKem().ml_kem1024, k: 4, ekLength: 1568, ctLength: 1568 },
 };
 
 export function isPqGroup(group: GroupName): group is PqGroup {
@@ -173,7 +186,7 @@ function decapsulate(group: PqGroup, ct: Uint8Array, dk: Uint8Array): Uint8Array
   if (ct.length !== g.ctLength)
     throw illegalParameter(`invalid ${group} ML-KEM ciphertext length ${ct.length}, expected ${g.ctLength}`);
   try {
-    return g.kem.decapsulate(ct, dk);
+    return g.kem().decapsulate(ct, dk);
   } catch {
     throw illegalParameter(`invalid ${group} ML-KEM ciphertext`);
   }
@@ -183,12 +196,17 @@ function decapsulate(group: PqGroup, ct: Uint8Array, dk: Uint8Array): Uint8Array
  * The client's key share for a PQ group from an ML-KEM keygen seed and, for the hybrids, a
  * provider's EC share of the matching curve (whose computeSecret checks the point is on the curve).
  */
-export function pqKeyShare(group: PqGroup, seed: Uint8Array, ec?: KeyShare): KeyShare {
+export function pqKeyShare(
+  group: PqGroup,
+  seed: Uint8Array,
+  ec?: KeyShare,
+  keygen?: (k: 3 | 4) => MlKemKeygen,
+): KeyShare {
   const g = PQ_GROUPS[group];
   if ((g.ec === undefined) !== (ec === undefined) || (g.ec && ec && ec.group !== g.ec.group)) {
     throw new TypeError(`${group} needs ${g.ec ? `a ${g.ec.group} key share` : 'no EC key share'}`);
   }
-  const { publicKey: ek, secretKey: dk } = g.kem.keygen(seed);
+  const { publicKey: ek, secretKey: dk } = (keygen ? keygen(g.k) : g.kem().keygen)(seed);
   const lengths = pqShareLengths(group);
   return {
     group,
@@ -223,7 +241,7 @@ export function pqEncapsulate(
   let enc: { cipherText: Uint8Array; sharedSecret: Uint8Array };
   try {
     const ek = clientShare.subarray(ecLength);
-    enc = msg === undefined ? g.kem.encapsulate(ek) : g.kem.encapsulate(ek, msg);
+    enc = msg === undefined ? g.kem().encapsulate(ek) : g.kem().encapsulate(ek, msg);
   } catch {
     throw illegalParameter(`invalid ${group} ML-KEM encapsulation key`);
   }

@@ -102,12 +102,15 @@ export function verifyRsaMd5Sha1(spki: SpkiDer, data: Uint8Array, signature: Uin
 }
 
 /**
- * TLS 1.0/1.1 client authentication with an RSA key: PKCS#1 v1.5 over MD5(data) || SHA-1(data), no
- * DigestInfo (RFC 2246 §7.4.8, §4.7; OpenSSL's "MD5-SHA1" digest).
+ * TLS 1.0/1.1 RSA signature (a client CertificateVerify, RFC 4346 §7.4.8): PKCS#1 v1.5 over
+ * MD5(data) || SHA-1(data) without DigestInfo, OpenSSL's "MD5-SHA1" digest. Throws for a key
+ * that is not rsaEncryption.
  */
-export function signRsaMd5Sha1(key: Pkcs8Der, data: Uint8Array): Uint8Array {
-  const k = crypto.createPrivateKey({ key: Buffer.from(key), format: 'der', type: 'pkcs8' });
-  return new Uint8Array(crypto.sign('md5-sha1', data, { key: k, padding: crypto.constants.RSA_PKCS1_PADDING }));
+export function signRsaMd5Sha1(pkcs8: Pkcs8Der, data: Uint8Array): Uint8Array {
+  const key = crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new TypeError(`a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign MD5-SHA1`);
+  return u8(crypto.sign('md5-sha1', data, { key, padding: crypto.constants.RSA_PKCS1_PADDING }));
 }
 
 /**

@@ -7,9 +7,9 @@
  */
 import type { SignatureScheme } from '../codec/sigschemes.js';
 
-import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { libs } from '../libs.js';
 
-type Dsa = typeof ml_dsa65;
+type Dsa = ReturnType<typeof libs.mlDsa>['ml_dsa65'];
 
 export type MlDsaName = 'ML-DSA-44' | 'ML-DSA-65' | 'ML-DSA-87';
 
@@ -35,7 +35,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 1312,
     signatureLength: 2420,
     securityBits: 128,
-    dsa: () => ml_dsa44,
+    dsa: () => libs.mlDsa().ml_dsa44,
   },
   {
     name: 'ML-DSA-65',
@@ -44,7 +44,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 1952,
     signatureLength: 3309,
     securityBits: 192,
-    dsa: () => ml_dsa65,
+    dsa: () => libs.mlDsa().ml_dsa65,
   },
   {
     name: 'ML-DSA-87',
@@ -53,7 +53,7 @@ export const MLDSA: readonly MlDsaParams[] = [
     publicKeyLength: 2592,
     signatureLength: 4627,
     securityBits: 256,
-    dsa: () => ml_dsa87,
+    dsa: () => libs.mlDsa().ml_dsa87,
   },
 ];
 

@@ -1,7 +1,8 @@
 /**
  * The default crypto provider, on node:crypto (OpenSSL): hashes, HMAC, HKDF (RFC 5869) built from
  * HMAC, X25519 / NIST ECDH key shares, and signatures; the AEADs, AES-CBC and running hashes are
- * in node-ciphers.ts. ML-KEM for the hybrid group comes from @noble/post-quantum (see hybrid.ts).
+ * in node-ciphers.ts. ML-KEM key generation is mlkem-keygen.ts over node:crypto's SHA3/SHAKE; decapsulation
+ * comes from @noble/post-quantum (see hybrid.ts).
  * The RSA and SPKI helpers exported here are shared with the noble provider, since noble has no RSA.
  */
 import * as crypto from 'node:crypto';
@@ -13,6 +14,7 @@ import { illegalParameter } from '../errors.js';
 import type { CryptoProvider, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 import { nodeDhKeyShare, rsaEncryptPkcs1, signRsaMd5Sha1, verifyRsaMd5Sha1 } from './kx12.js';
 import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
+import { mlKemKeygen, type MlKemHashes, type MlKemKeygen } from './mlkem-keygen.js';
 import { checkHkdfExpand, nodeAead, nodeCbc, NodeHash } from './node-ciphers.js';
 
 export type { NodeAead } from './node-ciphers.js';
@@ -310,6 +312,16 @@ function nodeHkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, lengt
   return out;
 }
 
+/** FIPS 203's hash functions in node:crypto (OpenSSL 3.0's SHA3 and SHAKE), for ML-KEM key generation. */
+const nodeMlKemHashes: MlKemHashes = {
+  sha3_512: (data) => u8(crypto.createHash('sha3-512').update(data).digest()),
+  sha3_256: (data) => u8(crypto.createHash('sha3-256').update(data).digest()),
+  shake128: (data, length) => u8(crypto.createHash('shake128', { outputLength: length }).update(data).digest()),
+  shake256: (data, length) => u8(crypto.createHash('shake256', { outputLength: length }).update(data).digest()),
+};
+const nodeMlKem = { 3: mlKemKeygen(3, nodeMlKemHashes), 4: mlKemKeygen(4, nodeMlKemHashes) };
+const nodeMlKemKeygen = (k: 3 | 4): MlKemKeygen => nodeMlKem[k];
+
 function nodeKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
   switch (group) {
     case 'x25519':
@@ -320,7 +332,7 @@ function nodeKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
       return nodeNist(group, privateKey);
     case 'X25519MLKEM768': {
       const { seed, x25519 } = splitHybridPrivateKey(privateKey, nodeRandomBytes);
-      return hybridKeyShare(seed, nodeX25519(x25519));
+      return hybridKeyShare(seed, nodeX25519(x25519), nodeMlKem[3]);
     }
     case 'SecP256r1MLKEM768':
     case 'SecP384r1MLKEM1024':
@@ -328,7 +340,7 @@ function nodeKeyShare(group: GroupName, privateKey?: Uint8Array): KeyShare {
     case 'MLKEM1024': {
       const { seed, ec } = splitPqPrivateKey(group, privateKey, nodeRandomBytes);
       const ecGroup = PQ_GROUPS[group].ec?.group;
-      return pqKeyShare(group, seed, ecGroup ? nodeNist(ecGroup, ec) : undefined);
+      return pqKeyShare(group, seed, ecGroup ? nodeNist(ecGroup, ec) : undefined, nodeMlKemKeygen);
     }
   }
 }

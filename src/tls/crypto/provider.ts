@@ -100,7 +100,7 @@ export interface CryptoProvider {
   rsaEncrypt(spki: SpkiDer, data: Uint8Array): Uint8Array;
   /** TLS 1.0/1.1 RSA signature over MD5 || SHA-1 of `data` (no DigestInfo); false on any mismatch. */
   verifyMd5Sha1(spki: SpkiDer, data: Uint8Array, signature: Uint8Array): boolean;
-  /** TLS 1.0/1.1 client authentication: an RSA PKCS#8 key signs MD5 || SHA-1 of `data` (no DigestInfo). */
+  /** The TLS 1.0/1.1 RSA signature of a client CertificateVerify: MD5 || SHA-1, no DigestInfo. */
   signMd5Sha1(key: Pkcs8Der, data: Uint8Array): Uint8Array;
   /**
    * Verifies a TLS signature (CertificateVerify / ServerKeyExchange) made with `scheme` by the key

@@ -1,52 +1,75 @@
 /**
- * The client's answer to a TLS 1.0–1.2 CertificateRequest (RFC 5246 §7.4.6, §7.4.8): the chain to
- * send and the CertificateVerify body over the handshake messages so far. TLS 1.2 signs with a
- * scheme from the server's signature_algorithms (chooseClientCredential). Before TLS 1.2 there is
- * no such list (RFC 2246 §7.4.8, RFC 4346 §7.4.8, RFC 4492 §5.8): an RSA key signs MD5 || SHA-1 of
- * the messages, an ECDSA key their SHA-1, and the CertificateVerify is the bare signature, as
- * BoringSSL's tls1_choose_signature_algorithm and OpenSSL's tls_construct_cert_verify do.
+ * Client authentication in TLS 1.0-1.2 (RFC 5246 §7.4.6, §7.4.8; RFC 4346 §7.4.6, §7.4.8; RFC
+ * 4492 §5.8): which certificate answers a CertificateRequest, and how its CertificateVerify signs.
  */
-import { AlertDescription } from '../codec/alerts.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { CertificateRequest12 } from '../codec/handshake.js';
+import { encodeCertificateVerify } from '../codec/handshake.js';
 import { Writer } from '../codec/bytes.js';
-import { encodeCertificateVerify } from '../codec/certificate.js';
 import { ProtocolVersion } from '../codec/names.js';
 import { sigSchemeByName } from '../codec/sigschemes.js';
-import type { CertificateRequest12 } from '../codec/handshake.js';
-import type { CryptoProvider } from '../crypto/provider.js';
-import { TlsAlert } from '../errors.js';
-import type { ContextOptions } from '../types.js';
+import type { ContextOptions, EchInfo } from '../types.js';
 import { ownKey } from './auth.js';
 import { chooseClientCredential } from './negotiated.js';
 
+/** ClientCertificateType values of a TLS 1.0/1.1 CertificateRequest (RFC 4346 §7.4.4, RFC 4492 §5.5). */
+const RSA_SIGN = 1;
+const ECDSA_SIGN = 64;
+
+/** The certificate that answers a CertificateRequest, and the CertificateVerify body it signs. */
 export interface ClientAuth12 {
   chain: Uint8Array[];
-  /** The CertificateVerify body signing `messages` (every handshake message before it). */
-  certificateVerify(messages: Uint8Array): Uint8Array;
+  /** The CertificateVerify body over every handshake message so far (RFC 5246 §7.4.8). */
+  certificateVerify(p: CryptoProvider, handshakeMessages: Uint8Array): Uint8Array;
 }
 
-/** Our certificate and its signer for this request, or undefined to send an empty Certificate. */
+/**
+ * Our answer to a CertificateRequest, or undefined for an empty Certificate (no certificate
+ * configured, or one the request does not allow).
+ * - TLS 1.2: a scheme from both lists that fits the key (chooseClientCredential; none in common is
+ *   handshake_failure, as BoringSSL's NO_COMMON_SIGNATURE_ALGORITHMS).
+ * - TLS 1.0/1.1: certificate_types must name the key's type (rsa_sign, ecdsa_sign), else no
+ *   certificate, as OpenSSL's client does. RSA signs MD5(messages) || SHA-1(messages) without
+ *   DigestInfo (RFC 4346 §7.4.8); ECDSA signs SHA-1(messages) (RFC 4492 §5.8). The body is the
+ *   signature alone: no SignatureAndHashAlgorithm before TLS 1.2.
+ */
 export function clientAuth12(
-  p: CryptoProvider,
   o: ContextOptions,
-  request: CertificateRequest12,
   version: number,
+  request: CertificateRequest12,
+  ech?: EchInfo,
 ): ClientAuth12 | undefined {
+  const cc = o.clientCertificate;
+  // RFC 9849 §6.1.6: after an ECH rejection the client answers a CertificateRequest with no certificate.
+  if (!cc || ech?.status === 'rejected') return undefined;
   if (version >= ProtocolVersion.TLS1_2) {
     const cred = chooseClientCredential(o, request.sigalgs, false);
     if (!cred) return undefined;
     return {
       chain: cred.chain,
-      certificateVerify: (m) =>
-        encodeCertificateVerify({ scheme: cred.scheme.id, signature: p.sign(cred.scheme, cred.key, m) }),
+      certificateVerify: (p, messages) =>
+        encodeCertificateVerify({ scheme: cred.scheme.id, signature: p.sign(cred.scheme, cred.key, messages) }),
     };
   }
-  const cc = o.clientCertificate;
-  if (!cc) return undefined;
-  const key = ownKey(cc.chain);
-  const bare = (signature: Uint8Array): Uint8Array => new Writer(signature.length + 2).vec16(signature).finish();
-  const ecdsaSha1 = sigSchemeByName('ecdsa_sha1');
-  if (key.type === 'rsa') return { chain: cc.chain, certificateVerify: (m) => bare(p.signMd5Sha1(cc.key, m)) };
-  if (key.type === 'ec' && ecdsaSha1)
-    return { chain: cc.chain, certificateVerify: (m) => bare(p.sign(ecdsaSha1, cc.key, m)) };
-  throw new TlsAlert(AlertDescription.handshake_failure, `no TLS 1.0/1.1 signature for a ${key.type} client key`);
+  const type = ownKey(cc.chain).type;
+  const sign =
+    type === 'rsa' && request.certificateTypes.includes(RSA_SIGN)
+      ? (p: CryptoProvider, m: Uint8Array) => p.signMd5Sha1(cc.key, m)
+      : type === 'ec' && request.certificateTypes.includes(ECDSA_SIGN)
+        ? ecdsaSha1(cc.key)
+        : undefined;
+  if (!sign) return undefined;
+  return {
+    chain: cc.chain,
+    certificateVerify: (p, messages) => {
+      const signature = sign(p, messages);
+      return new Writer(signature.length + 2).vec16(signature).finish();
+    },
+  };
+}
+
+/** ECDSA over SHA-1 (RFC 4492 §5.8), the only hash a TLS 1.0/1.1 ECDSA CertificateVerify has. */
+function ecdsaSha1(key: Uint8Array): ((p: CryptoProvider, m: Uint8Array) => Uint8Array) | undefined {
+  const scheme = sigSchemeByName('ecdsa_sha1');
+  return scheme ? (p, m) => p.sign(scheme, key, m) : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { equalBytes } from './util.js';
 import type { HandshakeHost } from './host.js';
-import type { ClientParams, HelloOutcome } from './hello-outcome.js';
+import type { ClientParams, EarlyOffer, HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
 import { buildClientHello, offeredGroups, offeredSuites, offeredVersions, type PskOffer } from './clienthello.js';
 import { checkServerExtensions, checkSuiteAndCompression } from './negotiated.js';
@@ -16,6 +16,7 @@ import { KeySchedule, finishedVerifyData } from './keyschedule.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readCookie, readHrrKeyShare, readSelectedVersion } from '../codec/extensions.js';
 import {
+  DOWNGRADE_JDK11,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
   decodeServerHello,
@@ -30,15 +31,21 @@ import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
+import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
+import { earlyDataAllowed, sendEarlyData } from './early-data.js';
+import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
 export type { ClientParams } from './hello-outcome.js';
 
-/** A ClientHello that is out, with the private halves of its key shares and the session its PSK offers. */
+/** A ClientHello that is out, with the private halves of its key shares, the session its PSK offers and its early data. */
 interface SentHello {
   hello: ClientHello;
+  /** With ECH, the ClientHelloInner sealed in `hello` (RFC 9849 §6.1). */
+  inner?: ClientHello;
   keyShares: KeyShare[];
   pskSession?: Session;
+  early?: EarlyOffer;
 }
 
 /** Where the client handshake is (RFC 8446 §2; RFC 5246 §7.3 after a TLS 1.2 ServerHello). */
@@ -54,7 +61,9 @@ type HandshakeState =
 export class ClientHandshake {
   readonly info: ConnectionInfo;
   private state: HandshakeState = { k: 'start' };
-  private readonly transcript: Transcript;
+  /** The outer transcript; the inner one replaces it when the server accepts ECH (RFC 9849 §6.1.4). */
+  private transcript: Transcript;
+  private readonly ech: EchHelloState;
   private readonly clientRandom: Uint8Array;
   private readonly legacySessionId: Uint8Array;
   /** The TLS 1.2 session offered by its ID or ticket, if any. */
@@ -68,10 +77,14 @@ export class ClientHandshake {
     const versions = offeredVersions(host.options);
     this.transcript = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
+    this.info = emptyInfo(params.servername, host.options.maxSendFragment);
+    this.ech = startEch(host.options, this.info);
     // A TLS 1.2 session is offered by its ID (RFC 5246 §7.4.1.2; with a ticket, SHA-256 of it,
     // RFC 5077 §3.4); otherwise middlebox compatibility mode (RFC 8446 §D.4) sends 32 fresh bytes.
-    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2).
+    // A TLS 1.0–1.2 session is offered when its version is offered (RFC 5246 §7.4.1.2), and
+    // never beside ECH, whose inner hello offers TLS 1.3 only (RFC 9849 §6.1).
     const s12 =
+      this.ech.k !== 'offered' &&
       params.session &&
       params.session.version <= ProtocolVersion.TLS1_2 &&
       isResumable(params.session) &&
@@ -84,7 +97,6 @@ export class ClientHandshake {
       : versions.includes(ProtocolVersion.TLS1_3)
         ? p.randomBytes(32)
         : new Uint8Array(0);
-    this.info = emptyInfo(params.servername, host.options.maxSendFragment);
   }
 
   /**
@@ -101,6 +113,11 @@ export class ClientHandshake {
     return this.established;
   }
 
+  /** renegotiation 'explicit': a HelloRequest waits for renegotiate() (SSL_read gives WANT_RENEGOTIATE). */
+  get renegotiatePending(): boolean {
+    return this.state.k === 'tls12' && this.state.flow.renegotiatePending;
+  }
+
   /** True while a TLS 1.2 renegotiation runs (application data must wait, as in OpenSSL). */
   get renegotiating(): boolean {
     return this.state.k === 'tls12' && this.state.flow.renegotiating;
@@ -111,8 +128,10 @@ export class ClientHandshake {
     if (this.state.k !== 'start') return;
     const o = this.host.options;
     const keyShares = o.keyShareGroups.map((g) => o.provider.generateKeyShare(g));
-    this.state = { k: 'wait_sh', ...this.sendHello(keyShares, undefined, undefined) };
+    const sent = this.sendHello(keyShares, undefined, undefined);
+    this.state = { k: 'wait_sh', ...sent };
     this.host.state('TLS_ST_CW_CLNT_HELLO');
+    if (sent.early) this.host.state('TLS_ST_EARLY_DATA');
   }
 
   /** Handles one handshake message during the handshake. */
@@ -143,7 +162,7 @@ export class ClientHandshake {
   /** Handles a message after the handshake (tickets, KeyUpdate, HelloRequest). */
   postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string | null {
     const s = this.state;
-    if (s.k === 'tls13') return s.flow.postHandshake(type, body);
+    if (s.k === 'tls13') return s.flow.postHandshake(type, body, raw);
     if (s.k === 'tls12') return s.flow.postHandshake(type, body, raw);
     throw unexpectedMessage('post-handshake message before handshake');
   }
@@ -169,12 +188,41 @@ export class ClientHandshake {
       s.outcome.keyShares.length = 0;
       s.outcome.hello.extensions = [];
     }
-    this.transcript.release();
+    // A TLS 1.3 client that offered post_handshake_auth keeps the running hash: each post-handshake
+    // CertificateRequest is answered over the transcript through our Finished (RFC 8446 §4.4.1).
+    this.transcript.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
     if (s.k === 'tls13') {
       // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only).
       s.flow.release();
       s.outcome = null;
     }
+  }
+
+  /** Application data went out (TLS 1.3: the next update_requested is answered again, RFC 8446 §4.6.3). */
+  appDataSent(): void {
+    if (this.state.k === 'tls13') this.state.flow.appDataSent();
+  }
+
+  /**
+   * SSL_renegotiate (the `R` of s_client): starts a TLS 1.2 renegotiation, or says why not
+   * (OpenSSL can_renegotiate: "wrong ssl version" under TLS 1.3, RFC 8446 having none).
+   */
+  renegotiate(): string | null {
+    const s = this.state;
+    if (s.k === 'tls13') return 'wrong ssl version (TLS 1.3 has no renegotiation)';
+    if (s.k !== 'tls12') return 'handshake not done';
+    return s.flow.renegotiate();
+  }
+
+  /** A warning alert the record layer tolerated (ConnectionInfo.warningAlerts has it already). */
+  warningAlert(description: number): void {
+    const s = this.state;
+    if (s.k === 'tls12') s.flow.onWarningAlert(description);
+  }
+
+  /** The current TLS 1.3 application traffic secrets once connected (SSL_get_traffic_secrets), else null. */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    return this.state.k === 'tls13' ? this.state.flow.trafficSecrets() : null;
   }
 
   /** Sends a TLS 1.3 KeyUpdate (the `k`/`K` of s_client). */
@@ -187,23 +235,57 @@ export class ClientHandshake {
   /** Sends a ClientHello (RFC 8446 §4.1.2): the first one, or the second one answering `hrr`. */
   private sendHello(keyShares: KeyShare[], cookie: Uint8Array | undefined, hrr: ServerHello | undefined): SentHello {
     const o = this.host.options;
-    const offer = this.pskOffer(hrr);
+    const ech = this.ech;
+    const base = { sessionId: this.legacySessionId, keyShares, ...(cookie ? { cookie } : {}) };
+    const offer = this.pskOffer(hrr, ech.k === 'offered' ? ech.inner : this.transcript);
+    if (offer) this.info.maxEarlyData = offer.session.maxEarlyData >>> 0;
+    const psk = offer ? { psk: offer.psk } : {};
+    const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
+    const pskSession = offer ? { pskSession: offer.session } : {};
+    if (ech.k === 'offered') {
+      // RFC 9849 §6.1: the PSK goes in ClientHelloInner only; the outer hello names the public name.
+      // No early data under ECH (yet): it would go under the inner hello's keys (§6.1).
+      const outerParams = { ...base, ...ticket12, random: this.clientRandom, servername: ech.outerName };
+      const innerParams = { ...base, ...psk, random: ech.innerRandom, servername: this.params.servername };
+      const sealed = echHellos(o, ech, outerParams, innerParams);
+      this.transcript.add(sealed.message);
+      this.host.sendHandshake(sealed.message);
+      return { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
+    }
+    // RFC 8446 §4.2.10: early data only in the first ClientHello, with a ticket that allows it.
+    const data = this.params.earlyData;
+    const early = !hrr && offer && data && earlyDataAllowed(this.host, offer.session) ? data : undefined;
     const { hello, message } = buildClientHello(o, {
+      ...base,
+      ...ticket12,
+      ...psk,
       random: this.clientRandom,
-      sessionId: this.legacySessionId,
       servername: this.params.servername,
-      keyShares,
-      ...(cookie ? { cookie } : {}),
-      ...(this.session12?.ticket ? { ticket12: this.session12.ticket } : {}),
-      ...(offer ? { psk: offer.psk } : {}),
+      ...(ech.k === 'grease' ? { extra: [ech.ext] } : {}),
+      ...(early ? { earlyData: true } : {}),
+      ...(hrr ? { greaseKeyShare: false } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    return { hello, keyShares, ...(offer ? { pskSession: offer.session } : {}) };
+    if (!offer) return { hello, keyShares };
+    if (!early) return { hello, keyShares, pskSession: offer.session };
+    const sent = sendEarlyData(
+      this.host,
+      offer.session,
+      message,
+      this.clientRandom,
+      this.legacySessionId.length > 0,
+      early,
+    );
+    this.info.earlyDataSent = sent.bytes;
+    return { hello, keyShares, pskSession: offer.session, early: sent };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
-  private pskOffer(hrr: ServerHello | undefined): { psk: PskOffer; session: Session } | undefined {
+  private pskOffer(
+    hrr: ServerHello | undefined,
+    transcript: Transcript,
+  ): { psk: PskOffer; session: Session } | undefined {
     const s = this.params.session;
     const o = this.host.options;
     if (!s || s.version !== ProtocolVersion.TLS1_3 || !s.ticket || !isResumable(s)) return undefined;
@@ -222,7 +304,7 @@ export class ClientHandshake {
       // RFC 8446 §4.2.11.2: the binder covers the transcript, the HRR included, up to the binders.
       binder: (truncated) => {
         const ks = new KeySchedule(p, suite.hash, s.masterKey);
-        const th = hrr ? this.transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
+        const th = hrr ? transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
         return finishedVerifyData(p, suite.hash, ks.binderKey(false), th);
       },
     };
@@ -242,6 +324,7 @@ export class ClientHandshake {
     }
     this.checkCommonServerHello(hrr, sent.hello, true);
     checkServerExtensions('HelloRetryRequest', hrr.extensions, sent.hello.extensions);
+    this.host.endOfFlight();
     const suite = suiteById(hrr.cipherSuite);
     if (!suite) throw illegalParameter('server chose a cipher suite we did not offer');
     const ks = findExtension(hrr.extensions, ExtensionType.key_share);
@@ -250,7 +333,13 @@ export class ClientHandshake {
     const keyShares = ks ? [this.retryKeyShare(readHrrKeyShare(ks.data), sent.keyShares)] : sent.keyShares;
     const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
+    // RFC 8446 §4.2.10: a HelloRetryRequest rejects early data; the second ClientHello is plaintext.
+    if (sent.early) {
+      this.info.earlyData = 'rejected';
+      this.host.setWriteProtection(new NullProtection());
+    }
     // RFC 8446 §4.4.1: ClientHello1 is replaced by its message_hash.
+    echHelloRetryRequest(this.ech, suite.hash, hrr, raw);
     this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(raw);
     this.host.state('TLS_ST_CR_SRVR_HELLO (HelloRetryRequest)');
@@ -258,7 +347,8 @@ export class ClientHandshake {
     this.host.setRecordVersion(ProtocolVersion.TLS1_2);
     // RFC 8446 §D.4: in middlebox-compatibility mode the CCS goes immediately before the second
     // ClientHello (as BoringSSL, OpenSSL and rustls send it; BoGo's runner requires this place).
-    if (this.legacySessionId.length > 0) this.host.sendChangeCipherSpec();
+    // (With early data the CCS went out before it already.)
+    if (this.legacySessionId.length > 0 && !sent.early) this.host.sendChangeCipherSpec();
     this.state = { k: 'wait_sh2', hrr, suite, ...this.sendHello(keyShares, cookie, hrr) };
   }
 
@@ -298,13 +388,14 @@ export class ClientHandshake {
     if (afterHrr && !tls13) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
     if (tls13 && sh.legacyVersion !== ProtocolVersion.TLS1_2)
       throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
-    // RFC 8446 §4.1.3: a client that offered TLS 1.3 refuses both sentinels below 1.3; one that
-    // offered TLS 1.2 refuses DOWNGRD\x00 when the server picked TLS 1.1 or below.
+    // RFC 8446 §4.1.3: a client that offered TLS 1.3 refuses both sentinels below 1.3 (and, as
+    // BoringSSL's client, the JDK 11 workaround's marker); one that offered TLS 1.2 refuses
+    // DOWNGRD\x00 when the server picked TLS 1.1 or below.
     const tail = sh.random.subarray(24);
     if (
       (version < ProtocolVersion.TLS1_3 &&
         offered.includes(ProtocolVersion.TLS1_3) &&
-        (equalBytes(tail, DOWNGRADE_TLS12) || equalBytes(tail, DOWNGRADE_TLS11))) ||
+        [DOWNGRADE_TLS12, DOWNGRADE_TLS11, DOWNGRADE_JDK11].some((d) => equalBytes(tail, d))) ||
       (version < ProtocolVersion.TLS1_2 &&
         offered.includes(ProtocolVersion.TLS1_2) &&
         equalBytes(tail, DOWNGRADE_TLS11))
@@ -329,6 +420,21 @@ export class ClientHandshake {
       );
     if (retry && sh.cipherSuite !== retry.hrr.cipherSuite)
       throw illegalParameter('cipher suite changed after HelloRetryRequest');
+    // RFC 9849 §6.1.4: accepted, the inner hello, transcript and random (BoringSSL's client_random,
+    // for key log lines) go on; rejected, the outer ones do, without the PSK (offered inner only)
+    // and verified for the outer name (§6.1.6); a caller that checks no name still checks none.
+    let { hello, pskSession } = sent;
+    let [params, clientRandom] = [this.params, this.clientRandom];
+    if (this.ech.k === 'offered') {
+      if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
+        hello = sent.inner;
+        this.transcript = this.ech.inner;
+        clientRandom = this.ech.innerRandom;
+      } else {
+        pskSession = undefined;
+        params = { ...params, verifyName: params.verifyName === null ? null : this.ech.outerName };
+      }
+    }
     this.info.version = version;
     this.info.cipherSuite = suite.id;
     if (!this.info.handshake) this.info.handshake = 'full';
@@ -337,18 +443,20 @@ export class ClientHandshake {
     this.host.state('TLS_ST_CR_SRVR_HELLO');
     const outcome: HelloOutcome = {
       host: this.host,
-      params: this.params,
+      params,
       info: this.info,
       transcript: this.transcript,
-      clientRandom: this.clientRandom,
-      hello: sent.hello,
+      clientRandom,
+      hello,
       serverHello: sh,
       suite,
       keyShares: sent.keyShares,
       // Any non-empty legacy_session_id, a TLS 1.2 session's ID included: the server echoes it and
       // then expects our CCS (RFC 8446 §D.4); after a HelloRetryRequest it has gone out already.
-      compatMode: this.legacySessionId.length > 0 && retry === undefined,
-      ...(sent.pskSession ? { pskSession: sent.pskSession } : {}),
+      // With early data the CCS went out before it (early-data.ts).
+      compatMode: this.legacySessionId.length > 0 && retry === undefined && !sent.early,
+      ...(pskSession ? { pskSession } : {}),
+      ...(sent.early ? { early: sent.early } : {}),
     };
     this.state =
       version === ProtocolVersion.TLS1_3

@@ -6,11 +6,13 @@
 import type { HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
 import { buildClientHello } from './clienthello.js';
-import { Tls12Handshake, type Completed12, type VerifyData } from './handshake12.js';
+import { Tls12Handshake, type Completed12 } from './handshake12.js';
 import { expectEmptyBody } from '../codec/handshake.js';
 import { HandshakeType, handshakeName } from '../codec/registry.js';
 import { ProtocolVersion, isSupportedVersion, type SupportedVersion } from '../codec/names.js';
-import { unexpectedMessage } from '../errors.js';
+import { TlsAlert, unexpectedMessage } from '../errors.js';
+import { AlertDescription } from '../codec/alerts.js';
+import { answerHelloRequest, type PreviousHandshake, type VerifyData } from './renegotiation.js';
 
 /** Where a TLS 1.2 connection is: in its first handshake, established, or renegotiating. */
 type Phase12 =
@@ -24,8 +26,6 @@ export class Tls12Client {
   private phase: Phase12;
   /** The version of the first handshake, kept by every renegotiation. */
   private readonly version: SupportedVersion;
-  /** Completed renegotiations (SSL_num_renegotiations). */
-  private completedRenegotiations = 0;
 
   /** Takes over after the hello phase's ServerHello (RFC 5246 §7.4.1.3). */
   constructor(private readonly o: HelloOutcome) {
@@ -51,6 +51,9 @@ export class Tls12Client {
     this.phase = { k: 'handshaking', hs };
   }
 
+  /** renegotiation 'explicit': a HelloRequest waits for the caller's renegotiate() (BoringSSL renegotiate_pending). */
+  renegotiatePending = false;
+
   /** The first handshake has completed; the connection carries application data (also while renegotiating). */
   get established(): boolean {
     return this.phase.k !== 'handshaking';
@@ -59,11 +62,6 @@ export class Tls12Client {
   /** A renegotiation is running: application data waits until it completes. */
   get renegotiating(): boolean {
     return this.phase.k === 'renegotiating';
-  }
-
-  /** SSL_num_renegotiations. */
-  get renegotiations(): number {
-    return this.completedRenegotiations;
   }
 
   /** A message of the first handshake. */
@@ -85,7 +83,9 @@ export class Tls12Client {
     const host = this.o.host;
     this.phase = { k: 'connected', verifyData: done.verifyData };
     host.state(renegotiation ? 'TLS_ST_OK (renegotiated)' : 'TLS_ST_OK');
-    if (done.session) host.newSession(done.session);
+    // A renegotiation makes no resumable session: BoringSSL never caches one (its session is not
+    // resumable), so the session of the first handshake stays the connection's.
+    if (done.session && !renegotiation) host.newSession(done.session);
   }
 
   /**
@@ -99,19 +99,12 @@ export class Tls12Client {
         if (type !== HandshakeType.hello_request)
           throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
         expectEmptyBody(body, 'HelloRequest');
-        // RFC 5746 §4.2: no renegotiation with a server that did not show secure renegotiation;
-        // RFC 5246 §7.4.1.1 lets the client ignore the HelloRequest.
-        if (!this.o.info.secureRenegotiation) {
-          this.o.host.state('TLS_ST_OK (HelloRequest ignored: no secure renegotiation)');
-          return null;
-        }
-        this.startRenegotiation(ph.verifyData);
-        return null;
+        return this.onHelloRequest(ph.verifyData);
       case 'renegotiating': {
         if (type === HandshakeType.hello_request) return null; // ignored while renegotiating (RFC 5246 §7.4.1.1)
         const done = ph.hs.handle(type, body, raw);
         if (!done) return null;
-        this.completedRenegotiations++;
+        this.o.info.renegotiations++;
         this.completed(done, true);
         return 'renegotiation';
       }
@@ -120,8 +113,65 @@ export class Tls12Client {
     }
   }
 
+  /**
+   * A HelloRequest on an established connection (RFC 5246 §7.4.1.1): the renegotiation policy
+   * decides (renegotiation.ts). A refusal is a no_renegotiation alert that ends the connection, as
+   * BoringSSL sends it (ssl_do_renegotiate); RFC 5246 §7.2.2 calls no_renegotiation a warning, but
+   * a server that asked to renegotiate does not go on without it (OpenSSL's server turns the
+   * warning into a fatal handshake_failure), so we end the connection with a reason the user sees.
+   */
+  private onHelloRequest(verifyData: VerifyData): null {
+    const { host, info } = this.o;
+    const answer = answerHelloRequest(host.options, info.secureRenegotiation, info.renegotiations);
+    if (answer.k === 'ignore') {
+      host.state('TLS_ST_OK (HelloRequest ignored)');
+      return null;
+    }
+    if (answer.k === 'refuse') throw new TlsAlert(AlertDescription.no_renegotiation, answer.reason);
+    if (answer.k === 'defer') {
+      this.renegotiatePending = true;
+      return null;
+    }
+    this.startRenegotiation(this.previous(verifyData));
+    return null;
+  }
+
+  /**
+   * SSL_renegotiate: a client-initiated renegotiation (RFC 5246 §7.4.1.2), under the same policy
+   * as a HelloRequest (BoringSSL ssl_can_renegotiate; secure renegotiation only unless
+   * allowUnsafeLegacyRenegotiation). Returns why it cannot start, or null once the ClientHello is queued.
+   */
+  renegotiate(): string | null {
+    const ph = this.phase;
+    if (ph.k !== 'connected') return ph.k === 'renegotiating' ? 'a renegotiation is in progress' : 'handshake not done';
+    const { host, info } = this.o;
+    const answer = answerHelloRequest(host.options, info.secureRenegotiation, info.renegotiations, true);
+    if (answer.k === 'ignore') return 'renegotiation refused (renegotiation disabled)';
+    if (answer.k === 'refuse') return answer.reason;
+    this.renegotiatePending = false;
+    this.startRenegotiation(this.previous(ph.verifyData));
+    return null;
+  }
+
+  /**
+   * A warning alert: no_renegotiation while a renegotiation runs is the server's refusal of our
+   * ClientHello (RFC 5246 §7.2.2), which ends the connection with handshake_failure as in OpenSSL
+   * (ssl3_read_bytes: SSL_R_NO_RENEGOTIATION). Other warnings change nothing.
+   */
+  onWarningAlert(description: number): void {
+    if (this.phase.k === 'renegotiating' && description === AlertDescription.no_renegotiation)
+      throw new TlsAlert(AlertDescription.handshake_failure, 'the server refused to renegotiate (no_renegotiation)');
+  }
+
+  /** What the next renegotiation must keep from the handshake that established the connection's state. */
+  private previous(verifyData: VerifyData): PreviousHandshake {
+    const info = this.o.info;
+    const leaf = info.peerCertificates[0]?.der ?? null;
+    return { ...verifyData, secure: info.secureRenegotiation, ems: info.extendedMasterSecret, leaf };
+  }
+
   /** A new TLS 1.2 ClientHello carrying our last verify_data in renegotiation_info (RFC 5746 §3.5). */
-  private startRenegotiation(previous: VerifyData): void {
+  private startRenegotiation(previous: PreviousHandshake): void {
     const host = this.o.host;
     const random = host.options.provider.randomBytes(32);
     const transcript = new Transcript(host.options.provider);

@@ -5,25 +5,19 @@
  * RFC's message order, and any other message is unexpected_message.
  */
 import type { HelloOutcome } from './hello-outcome.js';
-import {
-  KeySchedule,
-  trafficKeys,
-  finishedVerifyData,
-  verifyFinished,
-  nextTrafficSecret,
-  resumptionPsk,
-} from './keyschedule.js';
-import { certificateKey, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
+import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret } from './keyschedule.js';
+import { certificateKey, checkLeafKeyUsage, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { reverifySession, verifyPeer } from './verify.js';
+import { echEncryptedExtensions } from './ech-hello.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
+import { ticketSession } from './ticket13.js';
 import {
   checkServerExtensions,
   chooseClientCredential,
   negotiateAlpn,
   negotiateMaxFragmentLength,
-  renewedFacts,
+  noteCertificateRequest,
   restoreSessionFacts,
-  sessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readSelectedIdentity, readServerKeyShare, readU16List } from '../codec/extensions.js';
@@ -33,17 +27,18 @@ import {
   decodeCertificateVerify,
   decodeEncryptedExtensions,
   decodeKeyUpdate,
-  decodeNewSessionTicket13,
   encodeCertificate,
   encodeCertificateVerify,
   frameHandshake,
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { Reader, Writer } from '../codec/bytes.js';
+import { Writer } from '../codec/bytes.js';
 import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
-import { createSession, sessionFromTls13Ticket } from '../session/session.js';
+import { earlyDataVerdict } from './early-data.js';
+import { answerPostHandshakeCertificateRequest } from './pha.js';
+import type { Transcript } from './transcript.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -70,23 +65,32 @@ type State13 =
   /** The server's Finished (§4.4.4); a PSK handshake comes here straight from EncryptedExtensions. */
   | { k: 'wait_finished'; certRequest?: CertRequest13 }
   /** Application traffic secrets in force; NewSessionTicket and KeyUpdate may arrive (§4.6). */
-  | { k: 'connected'; app: TrafficSecrets; resumptionMaster: Uint8Array };
-
-/** RFC 8446 §4.6.1: ticket lifetimes above seven days are illegal_parameter. */
-const MAX_TICKET_LIFETIME = 604800;
+  | {
+      k: 'connected';
+      app: TrafficSecrets;
+      resumptionMaster: Uint8Array;
+      /** With post_handshake_auth offered: the transcript through our Finished (RFC 8446 §4.4.1). */
+      phaBase?: Transcript;
+    };
 
 /** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
 /** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
 type Kept13 = Pick<HelloOutcome, 'host' | 'suite' | 'info' | 'pskSession'>;
 
+/** The handshake traffic secrets of every connected client: none (release()). */
+const RELEASED_SECRETS: TrafficSecrets = Object.freeze({ client: new Uint8Array(0), server: new Uint8Array(0) });
+
 export class Tls13Client {
   private state: State13 = { k: 'wait_ee' };
   private readonly ks: KeySchedule;
-  private readonly hs: TrafficSecrets;
+  /** The handshake traffic secrets; emptied by release(). */
+  private hs: TrafficSecrets;
   private readonly resumed: boolean;
   /** The hello outcome (ClientHello, ServerHello, key shares, transcript) until release(). */
   private outcome: HelloOutcome | null;
   private readonly kept: Kept13;
+  /** A KeyUpdate answering update_requested went out and no application data since (§4.6.3). */
+  private keyUpdateAnswered = false;
 
   /** ServerHello for TLS 1.3 (RFC 8446 §4.1.3): the PSK and key share, then the handshake keys. */
   constructor(o: HelloOutcome) {
@@ -112,7 +116,10 @@ export class Tls13Client {
     // its handshake keys from here on (RFC 8446 §5; §6: alerts are encrypted under the current keys).
     // The compatibility CCS (§D.4) is plaintext, so it goes first.
     if (o.compatMode) host.sendChangeCipherSpec();
-    host.setWriteProtection(this.protection(this.hs.client));
+    // With early data under a PSK the server took, the early keys stay until EncryptedExtensions
+    // says whether it accepted them (RFC 8446 §4.2.10); without the PSK the early data is rejected.
+    if (o.early && !this.resumed) info.earlyData = 'rejected';
+    if (!o.early || !this.resumed) host.setWriteProtection(this.protection(this.hs.client));
   }
 
   /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */
@@ -151,7 +158,20 @@ export class Tls13Client {
    * transcript): an idle connection keeps its traffic secrets, the resumption secret and `kept`.
    */
   release(): void {
-    if (this.state.k === 'connected') this.outcome = null;
+    if (this.state.k !== 'connected') return;
+    this.outcome = null;
+    // Nor the handshake traffic secrets and the secret chain: the record layer has its keys and
+    // the state its application and resumption secrets (RFC 8446 §7.1-§7.2, §4.6).
+    this.hs.client.fill(0);
+    this.hs.server.fill(0);
+    this.hs = RELEASED_SECRETS;
+    this.ks.forget();
+  }
+
+  /** The current application traffic secrets (read: the server's), once connected. */
+  trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
+    const s = this.state;
+    return s.k === 'connected' ? { read: s.app.server, write: s.app.client } : null;
   }
 
   /** The handshake has completed (Finished exchanged). */
@@ -200,6 +220,7 @@ export class Tls13Client {
     const { host, hello, info } = this.o;
     const exts = decodeEncryptedExtensions(body);
     checkServerExtensions('EncryptedExtensions', exts, hello.extensions);
+    echEncryptedExtensions(info.ech, exts);
     negotiateAlpn(exts, host.options, info);
     const sni = findExtension(exts, ExtensionType.server_name);
     if (sni) {
@@ -208,6 +229,9 @@ export class Tls13Client {
       info.sniAcknowledged = true;
     }
     negotiateMaxFragmentLength(exts, host.options, info);
+    // RFC 8446 §4.2.10: a rejection brings our handshake write keys in place of the early ones.
+    if (earlyDataVerdict(exts, this.o, this.resumed) === 'rejected' && this.resumed)
+      host.setWriteProtection(this.protection(this.hs.client));
     this.o.transcript.add(raw);
     // BoringSSL re-verifies a resumed session after EncryptedExtensions (ssl_reverify_peer_cert).
     if (this.resumed && this.o.pskSession) reverifySession(host.options, info, this.o.pskSession);
@@ -221,11 +245,12 @@ export class Tls13Client {
     if (cr.context.length !== 0) throw illegalParameter('non-empty certificate_request_context in handshake');
     const sa = findExtension(cr.extensions, ExtensionType.signature_algorithms);
     if (!sa) throw new TlsAlert(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
-    this.o.info.clientCertRequested = true;
+    const sigalgs = readU16List(sa.data, 'signature_algorithms');
+    noteCertificateRequest(this.o.info, new Uint8Array(0), sigalgs);
     this.o.transcript.add(raw);
     this.state = {
       k: 'wait_cert',
-      certRequest: { context: cr.context, sigalgs: readU16List(sa.data, 'signature_algorithms') },
+      certRequest: { context: cr.context, sigalgs },
     };
     this.o.host.state('TLS_ST_CR_CERT_REQ');
   }
@@ -236,7 +261,10 @@ export class Tls13Client {
     if (msg.context.length !== 0) throw illegalParameter('non-empty certificate_request_context from server');
     const leaf = msg.entries[0];
     if (!leaf) throw decodeError('server sent no certificate');
+    // RFC 8446 §4.4.2: each entry's extensions must answer ones our ClientHello sent (§4.2 alerts).
+    for (const e of msg.entries) checkServerExtensions('Certificate', e.extensions, this.o.hello.extensions);
     const peerKey = certificateKey(leaf.der);
+    checkLeafKeyUsage(peerKey, 'sign', true, this.o.host.options, this.o.info);
     stapledOcsp(leaf.extensions, this.o.host.options, this.o.info);
     verifyPeer(
       this.o.host.options,
@@ -285,11 +313,20 @@ export class Tls13Client {
     this.ks.deriveMasterSecret();
     const app = this.ks.applicationSecrets(transcript.hash());
     host.keylog('EXPORTER_SECRET', this.o.clientRandom, app.exporter);
+    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: app.exporter });
     host.keylog('SERVER_TRAFFIC_SECRET_0', this.o.clientRandom, app.server);
     host.keylog('CLIENT_TRAFFIC_SECRET_0', this.o.clientRandom, app.client);
     host.setReadProtection(this.protection(app.server));
     host.state('TLS_ST_CR_FINISHED');
 
+    // RFC 8446 §4.5: accepted early data ends with EndOfEarlyData under the early keys.
+    if (this.o.info.earlyData === 'accepted') {
+      const eoed = frameHandshake(HandshakeType.end_of_early_data, new Uint8Array(0));
+      transcript.add(eoed);
+      host.sendHandshake(eoed);
+      host.state('TLS_ST_CW_END_OF_EARLY_DATA');
+      host.setWriteProtection(this.protection(this.hs.client));
+    }
     if (certRequest) this.sendClientAuth(certRequest);
     const fin = frameHandshake(
       HandshakeType.finished,
@@ -300,14 +337,19 @@ export class Tls13Client {
     host.state('TLS_ST_CW_FINISHED');
     const resumptionMaster = this.ks.resumptionMasterSecret(transcript.hash());
     host.setWriteProtection(this.protection(app.client));
-    this.state = { k: 'connected', app: { client: app.client, server: app.server }, resumptionMaster };
+    this.state = {
+      k: 'connected',
+      app: { client: app.client, server: app.server },
+      resumptionMaster,
+      ...(host.options.postHandshakeAuth ? { phaBase: transcript } : {}),
+    };
     host.state('TLS_ST_OK');
   }
 
   /** Our Certificate (possibly empty) and, with a key, CertificateVerify (RFC 8446 §4.4.2, §4.4.3). */
   private sendClientAuth(req: CertRequest13): void {
     const { host, transcript, info } = this.o;
-    const cred = chooseClientCredential(host.options, req.sigalgs, true);
+    const cred = chooseClientCredential(host.options, req.sigalgs, true, info.ech);
     const cert = frameHandshake(
       HandshakeType.certificate,
       encodeCertificate(cred ? cred.chain : [], true, req.context),
@@ -326,15 +368,20 @@ export class Tls13Client {
   }
 
   /** A post-handshake message (RFC 8446 §4.6); returns its name for WANT_READ reporting. */
-  postHandshake(type: number, body: Uint8Array): string {
+  postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string {
     const s = this.state;
     if (s.k !== 'connected') throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
     switch (type) {
       case HandshakeType.new_session_ticket:
-        this.onNewSessionTicket(body, s.resumptionMaster);
+        this.kept.host.newSession(ticketSession(this.kept, body, s.resumptionMaster, this.resumed));
         break;
       case HandshakeType.key_update:
         this.onKeyUpdate(body, s.app);
+        break;
+      case HandshakeType.certificate_request:
+        // RFC 8446 §4.6.2: only after we sent post_handshake_auth; otherwise unexpected_message.
+        if (!s.phaBase) throw unexpectedMessage('post-handshake CertificateRequest without post_handshake_auth');
+        answerPostHandshakeCertificateRequest(this.kept, s.phaBase, s.app.client, body, raw);
         break;
       default:
         throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
@@ -342,47 +389,26 @@ export class Tls13Client {
     return handshakeName(type);
   }
 
-  /** NewSessionTicket (RFC 8446 §4.6.1) → a resumable session with the resumption PSK. */
-  private onNewSessionTicket(body: Uint8Array, resumptionMaster: Uint8Array): void {
-    const { host, suite, info } = this.kept;
-    const t = decodeNewSessionTicket13(body);
-    if (t.lifetime > MAX_TICKET_LIFETIME) throw illegalParameter('ticket lifetime above 7 days');
-    let maxEarlyData = 0;
-    const early = findExtension(t.extensions, ExtensionType.early_data);
-    if (early) {
-      // early_data in NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
-      if (early.data.length !== 4) throw decodeError('bad early_data in NewSessionTicket');
-      maxEarlyData = new Reader(early.data, 'early_data').u32();
-    }
-    const p = host.options.provider;
-    const psk = resumptionPsk(p, suite.hash, resumptionMaster, t.nonce);
-    info.tickets++;
-    const now = host.options.now();
-    const base = createSession({
-      version: ProtocolVersion.TLS1_3,
-      cipherSuite: suite.id,
-      masterKey: psk,
-      ...renewedFacts(sessionFacts(info, now), this.resumed ? this.kept.pskSession : undefined),
-    });
-    host.newSession(
-      sessionFromTls13Ticket(
-        base,
-        { lifetime: t.lifetime, ageAdd: t.ageAdd, ticket: t.ticket, maxEarlyData },
-        psk,
-        now,
-        (d) => p.digest('sha256', d),
-      ),
-    );
-  }
-
-  /** KeyUpdate (RFC 8446 §4.6.3): new read keys; answer update_requested with our own update. */
+  /**
+   * KeyUpdate (RFC 8446 §4.6.3): new read keys; update_requested is answered with our own update,
+   * once until we next send application data: "an implementation which receives multiple
+   * KeyUpdates while it is silent [responds] with a single update" (BoringSSL key_update_pending).
+   */
   private onKeyUpdate(body: Uint8Array, app: TrafficSecrets): void {
     const { host, suite } = this.kept;
     const req = decodeKeyUpdate(body);
     if (req !== 0 && req !== 1) throw illegalParameter('bad KeyUpdate request value');
     app.server = nextTrafficSecret(host.options.provider, suite.hash, app.server);
     host.setReadProtection(this.protection(app.server));
-    if (req === 1) this.sendKeyUpdate(false);
+    if (req === 1 && !this.keyUpdateAnswered) {
+      this.sendKeyUpdate(false);
+      this.keyUpdateAnswered = true;
+    }
+  }
+
+  /** Application data went out under our current keys: the next update_requested gets an answer again. */
+  appDataSent(): void {
+    this.keyUpdateAnswered = false;
   }
 
   /** Sends KeyUpdate and switches our write keys (RFC 8446 §4.6.3); only once connected. */

@@ -22,11 +22,13 @@ import {
 import { encodeClientHello, frameHandshake, HandshakeType, type ClientHello } from '../codec/handshake.js';
 import { CERT_STATUS_OCSP } from '../codec/certificate.js';
 import {
+  greaseValue,
   groupByName,
   HASH_LENGTH,
   ProtocolVersion,
   suiteById,
   suiteMinVersion,
+  TLS_FALLBACK_SCSV,
   type GroupName,
   type HashName,
 } from '../codec/names.js';
@@ -105,6 +107,33 @@ export interface HelloParams {
   /** RFC 5746 renegotiation_info: the previous client verify_data (empty for the first handshake). */
   renegotiationInfo?: Uint8Array;
   psk?: PskOffer;
+  /** Extensions after OpenSSL's list (ECH's, RFC 9849 §5), before RFC 7685 padding and pre_shared_key. */
+  extra?: Extension[];
+  /** Reorders the extensions before padding and pre_shared_key (ClientHelloInner groups what it compresses, RFC 9849 §5.1). */
+  arrange?: (exts: Extension[]) => Extension[];
+  /** No RFC 7685 padding: ECH pads ClientHelloInner itself (RFC 9849 §6.1.3) and the outer hello is long already. */
+  noPadding?: boolean;
+  /** Offer early_data (RFC 8446 §4.2.10): 0-RTT data follows the ClientHello. */
+  earlyData?: boolean;
+  /** RFC 8701: GREASE the hello (ContextOptions.grease); false for a second ClientHello's key_share. */
+  greaseKeyShare?: boolean;
+}
+
+/**
+ * The GREASE values of one connection (RFC 8701 §3.1), taken from our random so that a second
+ * ClientHello repeats them: cipher suite, group, version, and two distinct extensions.
+ */
+function greaseValues(random: Uint8Array): {
+  suite: number;
+  group: number;
+  version: number;
+  ext1: number;
+  ext2: number;
+} {
+  const v = (i: number): number => greaseValue(random[i] ?? 0);
+  const ext1 = v(3);
+  const ext2 = v(4) === ext1 ? ext1 ^ 0x1010 : v(4);
+  return { suite: v(0), group: v(1), version: v(2), ext1, ext2 };
 }
 
 /** The extensions of a ClientHello in OpenSSL's order, pre_shared_key excluded. */
@@ -113,6 +142,7 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   // The TLS 1.0–1.2 extensions go with any of those versions (RFC 5746, 4492, 5077, 7366, 7627).
   const offers12 = maxLegacyVersion(o) !== null;
   const offers13 = versions.includes(ProtocolVersion.TLS1_3);
+  const g = o.grease ? greaseValues(h.random) : undefined;
   const exts: Extension[] = [];
   if (offers12) exts.push(renegotiationInfoExt(h.renegotiationInfo));
   if (h.servername) exts.push(serverNameExt(h.servername));
@@ -120,7 +150,7 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   // status_request (RFC 6066 §8): ocsp, no responder_id_list, no request_extensions.
   if (o.statusRequest) exts.push(ext(ExtensionType.status_request, (w) => w.u8(CERT_STATUS_OCSP).u16(0).u16(0)));
   if (offers12) exts.push(ecPointFormatsExt());
-  exts.push(supportedGroupsExt(offeredGroups(o)));
+  exts.push(supportedGroupsExt([...(g ? [g.group] : []), ...offeredGroups(o)]));
   if (offers12) exts.push(ext(ExtensionType.session_ticket, (w) => w.bytes(h.ticket12 ?? new Uint8Array(0))));
   if (o.alpn.length) exts.push(alpnExt(o.alpn));
   // signed_certificate_timestamp (RFC 6962 §3.3.1): empty in the ClientHello.
@@ -129,16 +159,41 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   // RFC 5246 §7.4.1.4.1: not offered when only versions before TLS 1.2 are.
   if ((versions[0] ?? 0) >= ProtocolVersion.TLS1_2) exts.push(signatureAlgorithmsExt(o.signatureAlgorithms));
   if (offers13) {
-    exts.push(supportedVersionsExt(versions));
+    exts.push(supportedVersionsExt([...(g ? [g.version] : []), ...versions]));
     if (h.cookie) exts.push(cookieExt(h.cookie));
     exts.push(pskModesExt());
-    exts.push(keyShareClientExt(h.keyShares.map((k) => ({ group: groupId(k.group), key: k.publicKey }))));
+    const shares = h.keyShares.map((k) => ({ group: groupId(k.group), key: k.publicKey }));
+    // RFC 8701 §3.1 a one-byte GREASE share; not in a second ClientHello, whose key_share holds
+    // just the group the HelloRetryRequest named (RFC 8446 §4.1.2).
+    if (g && h.greaseKeyShare !== false) shares.unshift({ group: g.group, key: Uint8Array.of(0) });
+    exts.push(keyShareClientExt(shares));
     // RFC 8879 §3: the algorithms we can decompress, in our order of preference.
     const algs = o.certCompression.map((n) => certCompressionByName(n)?.id ?? 0).filter((id) => id !== 0);
     if (algs.length > 0)
       exts.push({ type: ExtensionType.compress_certificate, data: encodeCompressCertificateExt(algs) });
+    if (h.earlyData) exts.push(ext(ExtensionType.early_data));
+    // RFC 8446 §4.2.6: empty; we answer a post-handshake CertificateRequest.
+    if (o.postHandshakeAuth) exts.push(ext(ExtensionType.post_handshake_auth));
   }
-  return exts;
+  const ordered = o.permuteExtensions ? permuted(exts, h.random) : exts;
+  // RFC 8701 §3.1: an empty GREASE extension first, one with a byte of data last (as BoringSSL).
+  return g
+    ? [{ type: g.ext1, data: new Uint8Array(0) }, ...ordered, { type: g.ext2, data: Uint8Array.of(0) }]
+    : ordered;
+}
+
+/**
+ * Our extensions in an order drawn from our random (BoringSSL SSL_set_permute_extensions, as Chrome
+ * sends them, so that servers cannot depend on one order). Each type gets a key from the random,
+ * so a second ClientHello keeps the order of the extensions it repeats (RFC 8446 §4.1.2).
+ */
+function permuted(exts: Extension[], random: Uint8Array): Extension[] {
+  const key = (type: number): number => {
+    let h = 0x811c9dc5; // FNV-1a over the random and the type
+    for (const b of [...random, type >> 8, type & 0xff]) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h;
+  };
+  return [...exts].sort((a, b) => key(a.type) - key(b.type));
 }
 
 /**
@@ -160,19 +215,26 @@ export function paddingExtension(messageLength: number): Extension | null {
  * padding goes just before it.
  */
 export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: ClientHello; message: Uint8Array } {
-  const extensions = helloExtensions(o, h);
+  let extensions = [...helloExtensions(o, h), ...(h.extra ?? [])];
+  if (h.arrange) extensions = h.arrange(extensions);
+  const paddingFor = (length: number): Extension | null => (h.noPadding ? null : paddingExtension(length));
   const hello: ClientHello = {
     // RFC 8446 §4.1.2: TLS 1.2 when 1.3 is offered; otherwise the highest version offered (RFC 5246 §E.1).
     legacyVersion: maxLegacyVersion(o) ?? ProtocolVersion.TLS1_2,
     random: h.random,
     sessionId: h.sessionId,
-    cipherSuites: offeredSuites(o),
+    // RFC 7507 §4: the fallback SCSV goes after the suites, and only in a deliberate fallback.
+    cipherSuites: [
+      ...(o.grease ? [greaseValues(h.random).suite] : []),
+      ...offeredSuites(o),
+      ...(o.fallbackScsv ? [TLS_FALLBACK_SCSV] : []),
+    ],
     extensions,
   };
   const encode = (): Uint8Array => frameHandshake(HandshakeType.client_hello, encodeClientHello(hello));
   const psk = h.psk;
   if (!psk) {
-    const padding = paddingExtension(encode().length);
+    const padding = paddingFor(encode().length);
     if (padding) hello.extensions = [...extensions, padding];
     return { hello, message: encode() };
   }
@@ -188,7 +250,7 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
   });
   const placeholderExt = pskExt(new Uint8Array(binderLength));
   hello.extensions = [...extensions, placeholderExt];
-  const padding = paddingExtension(encode().length);
+  const padding = paddingFor(encode().length);
   const padded = padding ? [...extensions, padding] : extensions;
   hello.extensions = [...padded, placeholderExt];
   const placeholder = encode();

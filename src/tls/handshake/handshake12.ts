@@ -6,19 +6,26 @@
  */
 import type { HandshakeHost } from './host.js';
 import type { Transcript } from './transcript.js';
-import { certificateKey, type PeerKey } from './auth.js';
+import { certificateKey, checkLeafCurve12, checkLeafKeyUsage, type PeerKey } from './auth.js';
 import { reverifySession, verifyPeer } from './verify.js';
-import { clientAuth12 } from './client-auth12.js';
 import { finished12, prfHashFor, type PrfHash } from './prf.js';
-import { checkRenegotiationInfo } from './renegotiation.js';
+import {
+  checkRenegotiationEms,
+  checkRenegotiationInfo,
+  checkRenegotiationLeaf,
+  type PreviousHandshake,
+  type VerifyData,
+} from './renegotiation.js';
 import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type ServerKx } from './kx12.js';
 import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
+import { clientAuth12 } from './client-auth12.js';
 import {
   checkServerExtensions,
   checkSuiteAndCompression,
   negotiateAlpn,
   negotiateMaxFragmentLength,
+  noteCertificateRequest,
   renewedFacts,
   restoreSessionFacts,
   sessionFacts,
@@ -45,12 +52,6 @@ import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../e
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
 import { decodeCertificateStatus, decodeSctList } from '../codec/certificate.js';
-
-/** Both Finished verify_data of a handshake: the next renegotiation_info (RFC 5746 §3.4, §3.5). */
-export interface VerifyData {
-  client: Uint8Array;
-  server: Uint8Array;
-}
 
 /** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 5246 §7.4.3, §7.4.7). */
 interface ServerKx12 {
@@ -106,8 +107,11 @@ export interface Handshake12Params {
   /** The session ID we offered, and its session (RFC 5246 §7.4.1.2), for resumption. */
   offeredSessionId: Uint8Array;
   session: Session | undefined;
-  /** verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4), or null initially. */
-  previous: VerifyData | null;
+  /**
+   * verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4) and whether it
+   * had secure renegotiation, or null initially.
+   */
+  previous: PreviousHandshake | null;
   /** The negotiated version (TLS 1.0 to 1.2; a renegotiation keeps it). */
   version: number;
   /** Our ClientHello's legacy_version, which an RSA pre-master secret repeats (RFC 5246 §7.4.7.1). */
@@ -132,11 +136,15 @@ export class Tls12Handshake {
     checkServerExtensions('ServerHello12', sh.extensions, offered);
     info.secureRenegotiation = checkRenegotiationInfo(sh, this.c.previous, host.options.legacyServerConnect);
     const ems = !!findExtension(sh.extensions, ExtensionType.extended_master_secret);
+    checkRenegotiationEms(this.c.previous, ems);
     const etm = suite.cipher.kind === 'cbc' && !!findExtension(sh.extensions, ExtensionType.encrypt_then_mac);
     negotiateAlpn(sh.extensions, host.options, info);
     if (findExtension(sh.extensions, ExtensionType.server_name)) info.sniAcknowledged = true;
     negotiateMaxFragmentLength(sh.extensions, host.options, info);
     const resumed = s !== undefined && sid.length > 0 && equalBytes(sh.sessionId, sid);
+    // RFC 5246 §7.4.1.3: a full handshake gets a new ID, not ours echoed (BoringSSL SERVER_ECHOED_INVALID_SESSION_ID).
+    if (!resumed && sid.length > 0 && equalBytes(sh.sessionId, sid))
+      throw illegalParameter('server echoed a session ID it did not resume');
     const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
     // RFC 6962 §3.3.1; a resumption keeps the session's list, a renegotiation the first handshake's.
     const sct = findExtension(sh.extensions, ExtensionType.signed_certificate_timestamp);
@@ -202,7 +210,7 @@ export class Tls12Handshake {
             s.kx.hello.version >= ProtocolVersion.TLS1_2
               ? decodeCertificateRequest12(body)
               : decodeCertificateRequest10(body);
-          this.c.info.clientCertRequested = true;
+          noteCertificateRequest(this.c.info, certRequest.certificateTypes, certRequest.sigalgs);
           this.c.transcript.add(raw);
           this.state = { k: 'wait_done', kx: s.kx, certRequest };
           return null;
@@ -250,9 +258,12 @@ export class Tls12Handshake {
     const peerChain = msg.entries.map((e) => e.der);
     const leaf = peerChain[0];
     if (!leaf) throw decodeError('server sent no certificate');
+    checkRenegotiationLeaf(this.c.previous, leaf);
     const peerKey = certificateKey(leaf);
     if (!keyFitsKeyExchange(hello.suite.kx, peerKey, hello.version))
       throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
+    checkLeafCurve12(peerKey, this.c.host.options);
+    checkLeafKeyUsage(peerKey, hello.suite.kx === 'RSA' ? 'encipher' : 'sign', false, this.c.host.options, this.c.info);
     // BoringSSL verifies after the CertificateStatus, so a verify callback sees the stapled response.
     const verified = hello.suite.kx === 'RSA' || !findExtension(hello.sh.extensions, ExtensionType.status_request);
     if (verified) verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
@@ -293,12 +304,14 @@ export class Tls12Handshake {
   ): void {
     const { host, info, transcript } = this.c;
     expectEmptyBody(body, 'ServerHelloDone');
+    host.endOfFlight();
     transcript.add(raw);
     host.state('TLS_ST_CR_SRVR_DONE');
     const { hello, peerChain } = kx;
     // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
     const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
-    const auth = certRequest ? clientAuth12(this.p, host.options, certRequest, hello.version) : undefined;
+    // Client authentication (client-auth12.ts): our certificate, or an empty one (RFC 5246 §7.4.6).
+    const auth = certRequest ? clientAuth12(host.options, hello.version, certRequest, this.c.info.ech) : undefined;
     if (certRequest)
       this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(auth ? auth.chain : [], false)));
     this.send(frameHandshake(HandshakeType.client_key_exchange, cke.body));
@@ -306,7 +319,9 @@ export class Tls12Handshake {
     const master = masterSecret12(this.p, hello, cke.preMaster, this.c.clientRandom, transcript);
     if (auth) {
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
-      this.send(frameHandshake(HandshakeType.certificate_verify, auth.certificateVerify(transcript.messages())));
+      this.send(
+        frameHandshake(HandshakeType.certificate_verify, auth.certificateVerify(this.p, transcript.messages())),
+      );
       info.clientCertSent = true;
     }
     const keys = this.deriveKeys(hello, master);
@@ -379,7 +394,16 @@ export class Tls12Handshake {
     this.c.transcript.add(raw);
     this.c.host.state('TLS_ST_CR_FINISHED');
     const client = flight.clientVerifyData ?? this.sendCcsAndFinished(hello, keys);
+    this.c.info.tlsUnique = flight.clientVerifyData ? client : server; // RFC 5929 §3.1: the first Finished
     this.state = { k: 'done' };
+    // RFC 5705 §4: the exporter's PRF runs over this handshake's master secret and randoms.
+    this.c.host.exporterSecret({
+      version: 'tls12',
+      hash: this.prfHash(hello),
+      master: keys.master,
+      clientRandom: this.c.clientRandom,
+      serverRandom: hello.sh.random,
+    });
     // A full handshake makes a session; a resumption makes one only when the server renewed the
     // ticket (RFC 5077 §3.3), since the old ticket may no longer be accepted.
     const session =

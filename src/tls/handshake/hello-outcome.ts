@@ -18,6 +18,20 @@ export interface ClientParams {
   verifyName: string | null;
   /** A session to offer for resumption. */
   session?: Session;
+  /**
+   * TLS 1.3 0-RTT: bytes to send as early data when `session`'s ticket allows it (cut to its
+   * max_early_data_size). Early data can be replayed (RFC 8446 §8); nothing is sent early without it.
+   */
+  earlyData?: Uint8Array;
+}
+
+/** Early data that went out with the first ClientHello, waiting for the server's verdict (early-data.ts). */
+export interface EarlyOffer {
+  session: Session;
+  /** client_early_traffic_secret, for EndOfEarlyData's protection once accepted. */
+  secret: Uint8Array;
+  /** Bytes sent (at most the ticket's max_early_data_size). */
+  bytes: number;
 }
 
 /** Shared facts of one handshake, passed from the hello phase to the version flow. */
@@ -35,6 +49,8 @@ export interface HelloOutcome {
   keyShares: KeyShare[];
   /** The TLS 1.3 session whose PSK that ClientHello offered. */
   pskSession?: Session;
+  /** Early data sent with that ClientHello (none after a HelloRetryRequest). */
+  early?: EarlyOffer;
   /** Sent a non-empty legacy_session_id and no CCS yet (the server expects one from us, RFC 8446 §D.4). */
   compatMode: boolean;
 }

@@ -28,6 +28,11 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     sessionId: new Uint8Array(0),
     maxSendFragment,
     earlyData: 'not sent',
+    maxEarlyData: 0,
+    earlyDataSent: 0,
     certificateCompression: null,
+    warningAlerts: [],
+    renegotiations: 0,
+    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
   };
 }

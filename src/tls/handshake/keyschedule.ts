@@ -104,6 +104,9 @@ export function resumptionPsk(
   return hkdfExpandLabel(p, hash, resumptionMaster, Label.resumption, nonce, HASH_LENGTH[hash]);
 }
 
+/** What a forgotten secret becomes: one shared empty array, not one per connection. */
+const FORGOTTEN = new Uint8Array(0);
+
 /**
  * The secret chain Early Secret → Handshake Secret → Master Secret of RFC 8446 §7.1, held for one
  * handshake. Each stage is computed once, in order.
@@ -111,7 +114,7 @@ export function resumptionPsk(
 export class KeySchedule {
   readonly hashLength: number;
   /** Early Secret = HKDF-Extract(0, PSK or zeros). */
-  readonly earlySecret: Uint8Array;
+  earlySecret: Uint8Array;
   handshakeSecret?: Uint8Array;
   masterSecret?: Uint8Array;
 
@@ -123,6 +126,17 @@ export class KeySchedule {
     this.hashLength = HASH_LENGTH[hash];
     const zeros = new Uint8Array(this.hashLength);
     this.earlySecret = p.hkdfExtract(hash, zeros, psk ?? zeros);
+  }
+
+  /**
+   * Wipes and drops the chain once the application and resumption secrets are derived: a connected
+   * client derives nothing more from it (RFC 8446 §7.1; its exporter secret was derived with them).
+   */
+  forget(): void {
+    for (const s of [this.earlySecret, this.handshakeSecret, this.masterSecret]) s?.fill(0);
+    this.earlySecret = FORGOTTEN;
+    this.handshakeSecret = undefined;
+    this.masterSecret = undefined;
   }
 
   private emptyHash(): Uint8Array {

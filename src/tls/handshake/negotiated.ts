@@ -6,29 +6,30 @@
  */
 import { AlertDescription } from '../codec/alerts.js';
 import { utf8 } from '../codec/bytes.js';
-import { findExtension, readSelectedAlpn, type Extension } from '../codec/extensions.js';
+import { findExtension, readEcPointFormats, readSelectedAlpn, type Extension } from '../codec/extensions.js';
 import type { ServerHello } from '../codec/handshake.js';
 import { sigSchemeById, type SignatureScheme } from '../codec/sigschemes.js';
 import { ExtensionType, extensionName, isRecognizedExtension, maxFragmentLengthBytes } from '../codec/registry.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
-import type { ConnectionInfo, ContextOptions } from '../types.js';
+import type { ConnectionInfo, ContextOptions, EchInfo } from '../types.js';
 import { ownKey, schemeFitsKey } from './auth.js';
 
 /** The server messages whose extensions the client checks. */
-export type ServerExtensionMessage = 'ServerHello12' | 'ServerHello13' | 'HelloRetryRequest' | 'EncryptedExtensions';
+export type ServerExtensionMessage =
+  'ServerHello12' | 'ServerHello13' | 'HelloRetryRequest' | 'EncryptedExtensions' | 'Certificate';
 
 const E = ExtensionType;
 
 /**
- * Where each extension may appear in what a server sends before its Certificate: the RFC 8446
- * §4.2 table (SH, HRR, EE columns; record_size_limit from RFC 8449 §4) and, for a TLS 1.2
+ * Where each extension may appear in what a server sends up to its Certificate: the RFC 8446
+ * §4.2 table (SH, HRR, EE, CT columns; record_size_limit from RFC 8449 §4) and, for a TLS 1.2
  * ServerHello, RFC 5246 §7.4.1.4 with RFC 6066, 7301, 7366, 7627, 8422, 5077, 5746, 6962.
  */
 const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.server_name, ['ServerHello12', 'EncryptedExtensions']],
   [E.max_fragment_length, ['ServerHello12', 'EncryptedExtensions']],
-  [E.status_request, ['ServerHello12']],
+  [E.status_request, ['ServerHello12', 'Certificate']],
   // In a TLS 1.2 ServerHello as an answer to ours: RFC 8422 §5.2 defines none, but servers send
   // one and BoringSSL, OpenSSL and Go ignore it (BoGo SupportedCurves-ServerHello-TLS12).
   [E.supported_groups, ['ServerHello12', 'EncryptedExtensions']],
@@ -36,7 +37,7 @@ const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.use_srtp, ['EncryptedExtensions']],
   [E.heartbeat, ['EncryptedExtensions']],
   [E.application_layer_protocol_negotiation, ['ServerHello12', 'EncryptedExtensions']],
-  [E.signed_certificate_timestamp, ['ServerHello12']],
+  [E.signed_certificate_timestamp, ['ServerHello12', 'Certificate']],
   [E.client_certificate_type, ['EncryptedExtensions']],
   [E.server_certificate_type, ['EncryptedExtensions']],
   [E.encrypt_then_mac, ['ServerHello12']],
@@ -49,6 +50,8 @@ const ALLOWED_IN = new Map<number, readonly ServerExtensionMessage[]>([
   [E.cookie, ['HelloRetryRequest']],
   [E.key_share, ['ServerHello13', 'HelloRetryRequest']],
   [E.renegotiation_info, ['ServerHello12']],
+  // RFC 9849 §5: the HRR confirmation (§7.2.1) and the retry configs in EncryptedExtensions.
+  [E.encrypted_client_hello, ['HelloRetryRequest', 'EncryptedExtensions']],
 ]);
 
 /**
@@ -80,6 +83,17 @@ export function checkServerExtensions(
     if (!allowed || !solicited)
       throw new TlsAlert(AlertDescription.unsupported_extension, `unsolicited ${extensionName(e.type)} in ${where}`);
   }
+  if (msg === 'ServerHello12') checkPointFormats(exts);
+}
+
+/**
+ * ec_point_formats in a ServerHello (RFC 8422 §5.2): a non-empty list that must contain
+ * uncompressed(0), the only format anyone uses; without it illegal_parameter (as BoringSSL and Go).
+ */
+function checkPointFormats(exts: readonly Extension[]): void {
+  const e = findExtension(exts, ExtensionType.ec_point_formats);
+  if (!e) return;
+  if (!readEcPointFormats(e.data).includes(0)) throw illegalParameter('ec_point_formats without uncompressed');
 }
 
 /** A ServerHello's cipher suite is one we offered and its compression is null (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3). */
@@ -88,12 +102,13 @@ export function checkSuiteAndCompression(sh: ServerHello, offeredSuites: readonl
   if (sh.compression !== 0) throw illegalParameter('non-zero compression method');
 }
 
-/** ALPN (RFC 7301 §3.1): the server selects exactly one protocol, and one we offered. */
+/** ALPN (RFC 7301 §3.1): the server selects exactly one protocol, and one we offered (unless allowUnknownAlpn). */
 export function negotiateAlpn(exts: readonly Extension[], o: ContextOptions, info: ConnectionInfo): void {
   const e = findExtension(exts, E.application_layer_protocol_negotiation);
   if (!e) return;
   const proto = readSelectedAlpn(e.data);
-  if (!o.alpn.includes(proto)) throw illegalParameter(`server selected ALPN protocol ${proto} we did not offer`);
+  if (!o.alpn.includes(proto) && !o.allowUnknownAlpn)
+    throw illegalParameter(`server selected ALPN protocol ${proto} we did not offer`);
   info.alpn = proto;
 }
 
@@ -105,6 +120,12 @@ export function negotiateMaxFragmentLength(exts: readonly Extension[], o: Contex
   const bytes = code === o.maxFragmentLength && code !== undefined ? maxFragmentLengthBytes(code) : undefined;
   if (bytes === undefined) throw illegalParameter('max_fragment_length mismatch');
   info.maxSendFragment = Math.min(info.maxSendFragment, bytes);
+}
+
+/** A CertificateRequest arrived (RFC 5246 §7.4.4, RFC 8446 §4.3.2): what it asked, for the report and API. */
+export function noteCertificateRequest(info: ConnectionInfo, certificateTypes: Uint8Array, sigalgs: number[]): void {
+  info.clientCertRequested = true;
+  info.certificateRequest = { certificateTypes: [...certificateTypes], signatureAlgorithms: [...sigalgs] };
 }
 
 /** Our certificate chain and key, with the scheme to sign CertificateVerify with. */
@@ -126,9 +147,11 @@ export function chooseClientCredential(
   o: ContextOptions,
   serverSigalgs: readonly number[],
   tls13: boolean,
+  ech?: EchInfo,
 ): ClientCredential | undefined {
   const cc = o.clientCertificate;
-  if (!cc) return undefined;
+  // RFC 9849 §6.1.6: after an ECH rejection the client answers a CertificateRequest with no certificate.
+  if (!cc || ech?.status === 'rejected') return undefined;
   const key = ownKey(cc.chain);
   for (const id of o.signingAlgorithms ?? o.signatureAlgorithms) {
     const s = sigSchemeById(id);

@@ -25,10 +25,14 @@ export class Transcript {
     else this.pending.push(copy);
   }
 
-  /** Drops the kept messages once the handshake is over (the running hash stays usable). */
-  release(): void {
+  /**
+   * Drops the kept messages once the handshake is over; the running hash stays usable unless
+   * `dropHash` (a connected TLS 1.3 client hashes no further message, RFC 8446 §4.6).
+   */
+  release(dropHash = false): void {
     this.all.length = 0;
     this.pending = [];
+    if (dropHash) this.running = undefined;
   }
 
   /** The concatenated messages (TLS 1.2 CertificateVerify signs these, RFC 5246 §7.4.8). */

@@ -22,6 +22,9 @@ export class HandshakeBuffer {
   private start = 0;
   private end = 0;
 
+  /** @param limit the largest message body accepted, when the owner sets one (else MAX_HANDSHAKE_MESSAGE) */
+  constructor(private readonly limit: () => number | undefined = () => undefined) {}
+
   /** True when no partial or complete message is waiting. */
   get empty(): boolean {
     return this.start === this.end;
@@ -48,7 +51,8 @@ export class HandshakeBuffer {
     const b = this.buf;
     const s = this.start;
     const len = ((b[s + 1] ?? 0) << 16) | ((b[s + 2] ?? 0) << 8) | (b[s + 3] ?? 0);
-    if (len > MAX_HANDSHAKE_MESSAGE) throw new TlsAlert(AlertDescription.illegal_parameter, 'excessive message size');
+    if (len > (this.limit() ?? MAX_HANDSHAKE_MESSAGE))
+      throw new TlsAlert(AlertDescription.illegal_parameter, 'excessive message size');
     if (live < 4 + len) return null;
     const raw = b.slice(s, s + 4 + len);
     this.start += 4 + len;

@@ -12,6 +12,7 @@ import type { MessageEvent, Transport } from '../types.js';
 import { Mode } from '../types.js';
 import { RecordReader, WriteBuffer } from './buffers.js';
 import { HandshakeBuffer, type HandshakeMsg } from './hsbuffer.js';
+import { AppDataQueue } from './appdata.js';
 import { ContentType, NullProtection, type RecordProtection } from './protection.js';
 import { AlertDescription, AlertLevel, alertName } from '../codec/alerts.js';
 import { handshakeName, HandshakeType } from '../codec/handshake.js';
@@ -40,12 +41,16 @@ export interface RecordOwner {
   readonly sendFragment: number;
   /** Bytes of records read and written while the handshake runs (ConnectionInfo.handshakeBytes). */
   readonly handshakeBytes: { read: number; written: number };
+  /** Optional: the largest handshake message accepted (ContextOptions.maxCertList). */
+  readonly maxHandshakeMessage?: number;
   /** One complete handshake message received during the handshake. */
   handshake(m: HandshakeMsg, recordVersion: number): void;
   /** A well-formed ChangeCipherSpec received. */
   changeCipherSpec(): void;
   /** Trace of a message sent or received (--msg, --trace). */
   message?(e: MessageEvent): void;
+  /** A warning alert was received and tolerated (not close_notify). */
+  warningAlert?(description: number): void;
   /**
    * Optional: a look at each record before it is opened; true when the owner took it as it is
    * (a test peer that accepts what the protocol forbids). The client has none.
@@ -70,14 +75,16 @@ export class RecordLayer {
 
   private readonly reader = new RecordReader();
   private readonly out = new WriteBuffer();
-  private readonly hsBuf = new HandshakeBuffer();
+  private readonly hsBuf = new HandshakeBuffer(() => this.owner.maxHandshakeMessage);
   private readProt: RecordProtection = new NullProtection();
   private writeProt: RecordProtection = new NullProtection();
   /** legacy_record_version written (RFC 8446 §5.1: 0x0301 for the first ClientHello, then 0x0303). */
   private recordVersion: number = ProtocolVersion.TLS1_0;
-  private appData: Uint8Array[] = [];
+  private readonly appData = new AppDataQueue();
   private emptyRecords = 0;
   private keyUpdates = 0;
+  /** The record that completed the handshake carried more handshake data after its last message. */
+  excessHandshakeData = false;
   /** Consecutive warning alerts (reset by any non-empty record that is not an alert). */
   private warnAlerts = 0;
 
@@ -99,13 +106,17 @@ export class RecordLayer {
   }
   /** Whether decrypted application data is waiting (empty records are never queued). */
   get hasAppData(): boolean {
-    return this.appData.length > 0;
+    return this.appData.nonEmpty;
   }
   /** Bytes of decrypted application data waiting (SSL_pending). */
   pendingAppData(): number {
-    return this.appData.reduce((n, c) => n + c.length, 0);
+    return this.appData.size;
   }
 
+  /** Part of a handshake message (or a whole one not yet handled) waits in the reassembly buffer. */
+  get handshakeBuffered(): boolean {
+    return !this.hsBuf.empty;
+  }
   /** Installs protection for records read from now on (the reassembly buffer must be empty). */
   setReadProtection(p: RecordProtection): void {
     if (!this.hsBuf.empty) throw unexpectedMessage('handshake message not aligned with a key change');
@@ -133,6 +144,12 @@ export class RecordLayer {
     }
     const owner = this.owner;
     if (!owner.established) owner.handshakeBytes.read += 5 + rec.body.length;
+    // A plaintext alert is read whatever its version (OpenSSL lets a plaintext alert with the wrong
+    // version end the connection without answering it): a peer that refuses our hello may not
+    // have switched its record version yet.
+    const plainAlert =
+      rec.type === ContentType.alert && (this.readProt.isNull || this.isPlaintext13(rec.type, rec.body));
+    if (!plainAlert) checkRecordVersion(owner.version, rec.version);
     if (owner.takeUnopened?.(rec.type, rec.body)) {
       /* taken as it is */
     } else if (this.isPlaintext13(rec.type, rec.body) && owner.version === ProtocolVersion.TLS1_3) {
@@ -170,12 +187,17 @@ export class RecordLayer {
         this.hsBuf.push(fragment);
         // During the handshake every complete message is handled at once; afterwards they wait
         // for nextPostHandshake (SSL_read handles one at a time).
+        if (owner.established) return;
         while (!owner.established) {
           const m = this.hsBuf.next();
           if (!m) break;
           this.trace('received', version, ContentType.handshake, m.raw, handshakeName(m.type));
           owner.handshake(m, version);
         }
+        // The record that completes the handshake ends with its last message: nothing may follow
+        // the Finished in it, e.g. a packed HelloRequest (BoringSSL EXCESS_HANDSHAKE_DATA). The
+        // owner raises it once its last flight is out, so that the alert can follow that flight.
+        if (owner.established && !this.hsBuf.empty) this.excessHandshakeData = true;
         return;
       case ContentType.change_cipher_spec:
         return this.onChangeCipherSpec(fragment, version);
@@ -219,25 +241,31 @@ export class RecordLayer {
     this.owner.changeCipherSpec();
   }
 
-  /** Alerts: close_notify ends reading; user_canceled is ignored; anything else is fatal in 1.3. */
+  /**
+   * Alerts (BoringSSL ssl_process_alert, OpenSSL ssl3_read_bytes): a level other than warning or
+   * fatal is illegal_parameter (UNKNOWN_ALERT_TYPE); close_notify ends reading; a fatal alert ends
+   * the connection. A warning is tolerated in TLS 1.0-1.2 (RFC 5246 §7.2), at most
+   * MAX_WARN_ALERTS - 1 in a row; TLS 1.3 has no warnings but user_canceled (RFC 8446 §6.1), so
+   * any other warning there is decode_error (BoringSSL: BAD_ALERT).
+   */
   private onAlert(fragment: Uint8Array, version: number): void {
     if (fragment.length !== 2) throw new TlsAlert(AlertDescription.decode_error, 'bad alert record');
     const level = fragment[0] ?? 0;
     const desc = fragment[1] ?? 0;
     this.trace('received', version, ContentType.alert, fragment.slice(), alertText(level, desc)); // a copy, as for CCS
-    const tls13 = this.owner.version === ProtocolVersion.TLS1_3;
-    if (
-      (level === AlertLevel.warning || (tls13 && desc === AlertDescription.user_canceled)) &&
-      ++this.warnAlerts === MAX_WARN_ALERTS
-    ) {
+    if (level !== AlertLevel.warning && level !== AlertLevel.fatal)
+      throw new TlsAlert(AlertDescription.illegal_parameter, `unknown alert type ${level}`);
+    // OpenSSL counts every warning, close_notify included, towards TOO_MANY_WARN_ALERTS.
+    if (level === AlertLevel.warning && ++this.warnAlerts === MAX_WARN_ALERTS)
       throw unexpectedMessage('too many warn alerts');
-    }
     if (desc === AlertDescription.close_notify) {
       this.closeNotifyReceived = true;
       return;
     }
-    if (desc === AlertDescription.user_canceled && level === AlertLevel.warning) return;
-    throw new TlsAlert(desc, '', true);
+    if (level === AlertLevel.fatal) throw new TlsAlert(desc, '', true);
+    if (this.owner.version === ProtocolVersion.TLS1_3 && desc !== AlertDescription.user_canceled)
+      throw new TlsAlert(AlertDescription.decode_error, `warning alert ${alertName(desc)} in TLS 1.3`);
+    this.owner.warningAlert?.(desc);
   }
 
   /**
@@ -245,19 +273,8 @@ export class RecordLayer {
    * `peek` the bytes are copied and stay for the next read (SSL_peek).
    */
   readAppData(buf: Uint8Array, peek = false): number {
-    let n = 0;
-    const q = this.appData;
-    for (let i = 0; n < buf.length && i < q.length;) {
-      const c = q[i];
-      if (!c) break;
-      const take = Math.min(c.length, buf.length - n);
-      buf.set(c.subarray(0, take), n);
-      n += take;
-      if (peek) i++;
-      else if (take === c.length) q.shift();
-      else q[0] = c.subarray(take);
-    }
-    if (peek) return n;
+    if (peek) return this.appData.peek(buf);
+    const n = this.appData.read(buf);
     if (this.owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     return n;
   }
@@ -372,6 +389,21 @@ export class RecordLayer {
 
   private trace(direction: 'sent' | 'received', version: number, contentType: number, bytes: Uint8Array, name: string) {
     this.owner.message?.({ direction, version, contentType, bytes, name });
+  }
+}
+
+/**
+ * The record version once the version is negotiated (OpenSSL tls_get_more_records, BoringSSL
+ * tls_open_record: WRONG_VERSION_NUMBER). TLS 1.0-1.2: every record after the ServerHello carries
+ * the negotiated version (RFC 5246 Appendix E.1), else protocol_version. TLS 1.3: every record
+ * carries legacy_record_version 0x0303 (RFC 8446 §5.1); OpenSSL answers another with decode_error.
+ */
+function checkRecordVersion(negotiated: number | null, version: number): void {
+  if (negotiated === null) return;
+  if (negotiated === ProtocolVersion.TLS1_3) {
+    if (version !== ProtocolVersion.TLS1_2) throw new TlsAlert(AlertDescription.decode_error, 'wrong version number');
+  } else if (version !== negotiated) {
+    throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
   }
 }
 

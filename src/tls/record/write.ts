@@ -101,7 +101,11 @@ export class PendingWrite {
       bytes.written += n;
       // All pending bytes flushed: RELEASE_BUFFERS frees the write buffer now (end of tls_retry_write_records).
       if (mode & Mode.RELEASE_BUFFERS) this.records.releaseWriteBuffer();
-      if (tot + n === len || mode & Mode.ENABLE_PARTIAL_WRITE) return tot + n;
+      if (tot + n === len || mode & Mode.ENABLE_PARTIAL_WRITE) {
+        // Nothing pending: a retry has nothing to match, so the caller's buffer is not kept alive.
+        this.wpendBuf = null;
+        return tot + n;
+      }
       tot += n;
     }
   }

@@ -25,7 +25,7 @@
  *   the CN: a mismatch is X509_V_ERR_IP_ADDRESS_MISMATCH (64), as `-verify_ip` gives.
  */
 import { domainToASCII } from 'node:url';
-import { getPublicSuffix } from 'tldts';
+import { libs } from '../libs.js';
 import type { GeneralName } from './cert.js';
 
 /** Options of the name check. */
@@ -64,7 +64,7 @@ function referenceForm(name: string): string | null {
 
 /** Whether a wildcard's base ("co.uk" of "*.co.uk") is itself a public suffix (ICANN section). */
 export function isPublicSuffix(domain: string): boolean {
-  return getPublicSuffix(domain, { allowPrivateDomains: false, extractHostname: false }) === domain;
+  return libs.tldts().getPublicSuffix(domain, { allowPrivateDomains: false, extractHostname: false }) === domain;
 }
 
 /** Matches one presented identifier (a SAN dNSName or CN) against a host name per RFC 6125 §6.4. */
