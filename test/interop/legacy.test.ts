@@ -435,32 +435,6 @@ describe('Botan tls_server with TLS 1.0/1.1 allowed: 100 KB echoed, DHE at TLS 1
   });
 });
 
-describe('client certificates before TLS 1.2: the bare MD5-SHA1 (RSA) and SHA-1 (ECDSA) CertificateVerify', () => {
-  // s_server -Verify 1 refuses an empty Certificate and checks the CertificateVerify signature
-  // (tls_process_cert_verify); the leaf's purpose is not enforced without -verify_return_error.
-  for (const [serverFlag, flag, protocol] of [
-    ['-tls1', '--tls1', 'TLSv1'],
-    ['-tls1_1', '--tls1_1', 'TLSv1.1'],
-  ] as const) {
-    for (const leaf of ['rsa2048', 'client'] as const) {
-      test(`${flag} with the ${leaf} leaf as client certificate`, async () => {
-        const peer = await openssl('rsa2048', [serverFlag, '-Verify', '1', '-CAfile', pki.root, '-rev', ...SECLEVEL0]);
-        try {
-          const l = pki.leaf(leaf);
-          const r = await run(peer, [flag, '--cert', l.chain, '--key', l.key, '--json'], { timeoutMs: 20_000 });
-          assert.equal(r.code, 0, show(r));
-          const c = jsonOf(r).connections[0];
-          assert.ok(c, show(r));
-          assert.equal(c.protocol, protocol);
-          assert.equal(c.clientCertSent, true, show(r));
-        } finally {
-          await peer.stop();
-        }
-      });
-    }
-  }
-});
-
 describe('sessions: TLS 1.0 / RSA / DHE through --sess-out, --reconnect and openssl s_client', () => {
   let peer: Peer;
   before(async () => {
