@@ -363,6 +363,13 @@ async function doConnection(
   isResume: boolean,
   session: Session | undefined,
 ): Promise<Session | undefined> {
+  // A rejected 0-RTT retry whose -on-retry- configuration fails verification: BoringSSL switches to
+  // the retry configuration mid-handshake (SetTestConfig after SSL_reset_early_data_reject); the
+  // library's handshake does not stop at the rejection, so the callback keeps the resume configuration.
+  if (isResume && c.bool('-enable-early-data') && args.retry.bool('-verify-fail') && !c.bool('-verify-fail'))
+    throw new Unimplemented(
+      '-on-retry-verify-fail: the verify callback cannot switch to the 0-RTT retry configuration',
+    );
   const st: TestState = { gotNewSession: false, renegotiations: 0 };
   const ctx = new Context(provider, contextOptions(c, now, st));
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
