@@ -36,7 +36,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bogoDir = resolve(process.env.BOGO_DIR ?? join(root, '..', 'shared', 'bogo'));
 const workers = process.env.BOGO_WORKERS ?? '2';
 const cache = join(root, '.bogo');
-const configFile = join(root, 'test', 'bogo', 'config.json');
+const configSource = join(root, 'test', 'bogo', 'config.json');
+/** The run uses a snapshot of config.json, so editing it while a run goes on does not change that run. */
+const configFile = join(cache, 'config.json');
 const passingFile = join(root, 'test', 'bogo', 'passing.txt');
 /** The shim appends the reason of each exit 89 here. */
 const unimplementedLog = join(cache, 'unimplemented.log');
@@ -201,6 +203,8 @@ async function main() {
   const rev = runnerRevision();
   const dir = join(cache, rev);
   const bin = buildRunner(dir);
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(configFile, readFileSync(configSource));
   const shim = await buildShim();
   const all = clientTests(dir, bin);
   const config = JSON.parse(readFileSync(configFile, 'utf8'));
@@ -251,6 +255,11 @@ async function main() {
   for (const n of gained) process.stdout.write(`bogo: newly passes: ${n}\n`);
   process.stdout.write(
     `bogo: vs test/bogo/passing.txt: ${gained.length} newly passing, ${lost.length} no longer passing\n`,
+  );
+  // The outcome by name, for FAILURES.md and ExpectedFailures upkeep (kept until the next run).
+  writeFileSync(
+    join(cache, 'last-results.json'),
+    JSON.stringify({ rev, passed, failed, unimplemented, disabled, seconds: secs }, null, 1) + '\n',
   );
   if (failed.length) process.stdout.write(`bogo: failure texts in .bogo/last-run.log\n`);
   if (opts.update) {

@@ -25,6 +25,7 @@ export {
   type Transport,
   type TransportRead,
   type TransportWrite,
+  type VerifyCallbackInput,
 } from './tls/types.js';
 export { TlsAlert, SyscallError, VerifyError, UnexpectedEof } from './tls/errors.js';
 export { UsageError } from './cli/errors.js';

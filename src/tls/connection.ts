@@ -30,6 +30,8 @@ export class Connection extends ConnectionPort {
   /** Name of the post-handshake message behind the last WANT_READ (for --io-trace). */
   wantReason?: string;
   sentShutdown = false;
+  /** sendFatalAlert queued its alert (a retry after WANT_WRITE only flushes). */
+  private pendingFatalAlert = false;
 
   private readonly writer = new PendingWrite(this.records);
   private rwstate: 'nothing' | 'reading' | 'writing' | 'renegotiate' = 'nothing';
@@ -218,6 +220,30 @@ export class Connection extends ConnectionPort {
         return -1;
       }
       return this.receivedShutdown ? 1 : 0;
+    });
+  }
+
+  /**
+   * BoringSSL's SSL_send_fatal_alert: sends a fatal alert of the application's choosing (RFC 8446
+   * §6.2, RFC 5246 §7.2.2) and makes the connection unusable, its session not resumable. 1 once the
+   * alert is out, -1 with WANT_WRITE while the transport blocks (call again), -1 with SSL if the
+   * connection had failed already.
+   */
+  sendFatalAlert(description: AlertDescription): number {
+    this.beginCall();
+    return this.guard(() => {
+      if (this.failure && !this.pendingFatalAlert) return this.refuse();
+      if (!this.pendingFatalAlert) {
+        this.pendingFatalAlert = true;
+        this.markSessionBad();
+        this.sentShutdown = true;
+        this.records.queueAlert(AlertLevel.fatal, description);
+        this.failure = new TlsAlert(description, 'fatal alert sent by the application');
+      }
+      const f = this.flush();
+      if (f === 'block') return this.stepFailure(f, 'write');
+      this.pendingFatalAlert = false;
+      return f === 'ok' ? 1 : this.stepFailure(f, 'write');
     });
   }
 

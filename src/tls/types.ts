@@ -146,6 +146,8 @@ export interface ConnectionInfo {
   earlyDataSent: number;
   /** The OCSP response the server stapled (DER; TLS 1.2 CertificateStatus or TLS 1.3 entry), if any. */
   ocspResponse?: Uint8Array;
+  /** The server's SignedCertificateTimestampList (RFC 6962 §3.3), when asked for and sent. */
+  signedCertificateTimestamps?: Uint8Array;
   /**
    * TLS 1.0-1.2: the verify_data of the first Finished of the latest handshake (ours in a full
    * handshake, the server's in a resumption), the tls-unique channel binding (RFC 5929 §3.1).
@@ -187,6 +189,17 @@ export interface EchOptions {
   outerServerName?: string;
   /** Send a GREASE encrypted_client_hello when no config is offered (§6.2). */
   grease?: boolean;
+}
+
+/** What a verify callback (ContextOptions.verifyCallback) is told. */
+export interface VerifyCallbackInput {
+  /** The server's chain as sent (DER, leaf first); on a resumption, the session's leaf. */
+  chain: readonly Uint8Array[];
+  /** The built-in verification's X509_V_ERR code (0 = ok), or the stored one on a resumption. */
+  code: number;
+  /** The stapled OCSP response, when the server sent one (TLS 1.2 CertificateStatus comes before the verdict). */
+  ocspResponse: Uint8Array | undefined;
+  resumed: boolean;
 }
 
 /** Options that a Context carries to every connection it creates. */
@@ -244,6 +257,23 @@ export interface ContextOptions {
   verifyPeer: boolean;
   /** Abort the handshake on a verification failure (default true; --insecure sets false). */
   verifyFailIsFatal: boolean;
+  /**
+   * The application's verdict on the server's certificate (OpenSSL's SSL_CTX_set_verify callback,
+   * BoringSSL's SSL_CTX_set_cert_verify_callback): called once per handshake that verifies, after the
+   * built-in verification, with its result; returns the X509_V_ERR code that counts (0 accepts). With
+   * verifyPeer and verifyFailIsFatal a non-zero code aborts the handshake, as any verify failure.
+   * It may throw a TlsAlert to abort with that alert whatever the verify mode (BoringSSL's custom
+   * verify callback setting out_alert; an OCSP status callback's bad_certificate_status_response).
+   */
+  verifyCallback?: (v: VerifyCallbackInput) => number;
+  /**
+   * Run the verify verdict again on a resumption (BoringSSL SSL_CTX_set_reverify_on_resume): the
+   * callback is asked with the session's stored result and chain (leaf only), and a failure is fatal
+   * as on a full handshake. Default false: a resumption keeps the stored result.
+   */
+  reverifyOnResume?: boolean;
+  /** Ask for the server's SCT list (signed_certificate_timestamp, RFC 6962 §3.3.1); default false. */
+  signedCertificateTimestamps?: boolean;
   /** Ask for a stapled OCSP response (status_request, RFC 6066 §8); default false. */
   statusRequest?: boolean;
   /** Verification profile, CRLs and CRL checking (--x509-strict, --crl, --crl-check[-all]). */

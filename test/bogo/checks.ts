@@ -18,10 +18,10 @@ export interface TestState {
   explicitRenegotiates?: number;
   /** Version and suite of the last ServerHello, read off the wire. */
   serverHello?: { version: number; suite: number };
+  /** What the verify callback found wrong (CheckVerifyCallback). */
+  verifyProblem?: string;
   /** A HelloRetryRequest arrived. */
   usedHrr?: boolean;
-  /** A protocol_version alert arrived before any ServerHello. */
-  versionRefused?: boolean;
 }
 
 const hex4 = (n: number | null): string => (n ?? 0).toString(16).padStart(4, '0');
@@ -45,6 +45,14 @@ function peerChain(conn: Connection): Uint8Array[] {
 /** CheckAuthProperties: verify result and peer certificate. */
 export function checkAuth(conn: Connection, c: ShimConfig): string | undefined {
   const info = conn.handshake.info;
+  if (
+    c.has('-expect-ocsp-response') &&
+    !sameBytes(info.ocspResponse ?? new Uint8Array(), c.bytesOf('-expect-ocsp-response'))
+  )
+    return 'OCSP response mismatch';
+  const sct = info.signedCertificateTimestamps ?? new Uint8Array();
+  if (c.has('-expect-signed-cert-timestamps') && !sameBytes(sct, c.bytesOf('-expect-signed-cert-timestamps')))
+    return 'SCT list mismatch';
   if (c.bool('-expect-verify-result') && info.verify.ok === c.bool('-verify-fail'))
     return `Wrong certificate verification result (${info.verify.code} ${info.verify.message})`;
   if (c.has('-expect-peer-cert-file')) {
@@ -61,6 +69,7 @@ export function checkAuth(conn: Connection, c: ShimConfig): string | undefined {
 /** CheckHandshakeProperties for a client (bssl_shim.cc), in its order. */
 export function checkHandshake(conn: Connection, c: ShimConfig, isResume: boolean, st: TestState): string | undefined {
   const info = conn.handshake.info;
+  if (st.verifyProblem) return st.verifyProblem;
   const auth = checkAuth(conn, c);
   if (auth) return auth;
   if (info.cipherSuite === null) return 'null cipher after handshake';

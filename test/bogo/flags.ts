@@ -78,6 +78,10 @@ export class ShimConfig {
     const v = this.values.get(name);
     return v === undefined ? '' : Buffer.from(v, 'base64').toString('latin1');
   }
+  /** A base64 flag's decoded bytes. */
+  bytesOf(name: string): Uint8Array {
+    return new Uint8Array(Buffer.from(this.values.get(name) ?? '', 'base64'));
+  }
   ints(name: string): number[] {
     return (this.vectors.get(name) ?? []).map(Number);
   }

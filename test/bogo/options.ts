@@ -6,7 +6,15 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { groupById, sigSchemeById, suiteById, suiteByName, type ContextOverrides } from '../../src/index.js';
+import {
+  AlertDescription,
+  TlsAlert,
+  groupById,
+  sigSchemeById,
+  suiteById,
+  suiteByName,
+  type ContextOverrides,
+} from '../../src/index.js';
 import { Unimplemented, type ShimConfig } from './flags.js';
 
 /** BoringSSL's TLS 1.3 suites with AES hardware (ssl_cipher.cc: AES-GCM first). */
@@ -14,18 +22,51 @@ const BSSL_TLS13 = [0x1301, 0x1302, 0x1303];
 
 /**
  * BoringSSL's "ALL:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" in preference order (ssl_cipher.cc
- * kCipherAliases/ssl_create_cipher_list with AES hardware), PSK suites left out (offered only with -psk).
+ * kCipherAliases/ssl_create_cipher_list with AES hardware), PSK suites left out (offered only with
+ * -psk). 3DES is off unless a cipher string names it ("BoringSSL disables 3DES by default", runner.go).
  */
 export const BSSL_TLS12 = [
   0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0xc027, 0x009c, 0x009d, 0x002f,
-  0x0035, 0x000a,
+  0x0035,
 ];
+const TLS_RSA_WITH_3DES_EDE_CBC_SHA = 0x000a;
+
+/** The cipher-string aliases the runner uses (ssl_cipher.cc kCipherAliases), as suite predicates. */
+const ALIASES: Record<string, (id: number) => boolean> = {
+  ALL: (id) => BSSL_TLS12.includes(id),
+  DEFAULT: (id) => BSSL_TLS12.includes(id),
+  '3DES': (id) => id === TLS_RSA_WITH_3DES_EDE_CBC_SHA,
+  AES: (id) => suiteById(id)?.iana.includes('_AES_') ?? false,
+};
+
+/**
+ * A BoringSSL cipher string (ssl_create_cipher_list) over the TLS 1.2 suites: aliases and suite names
+ * add in order, `!X` and `-X` remove. Returns the suites asked for, some perhaps not in the library
+ * (3DES); an element this parser does not know is unimplemented.
+ */
+export function cipherString(str: string): number[] {
+  let ids: number[] = [];
+  const universe = [...BSSL_TLS12, TLS_RSA_WITH_3DES_EDE_CBC_SHA];
+  for (const tok of str.split(/[:, ]/).filter(Boolean)) {
+    const neg = tok.startsWith('!') || tok.startsWith('-');
+    const name = neg ? tok.slice(1) : tok;
+    const named = suiteByName(name)?.id;
+    const alias = ALIASES[name];
+    const match = alias ? universe.filter(alias) : named !== undefined ? [named] : undefined;
+    if (!match) throw new Unimplemented(`cipher string element ${tok}`);
+    ids = neg ? ids.filter((id) => !match.includes(id)) : [...ids, ...match.filter((id) => !ids.includes(id))];
+  }
+  return ids;
+}
 
 /** BoringSSL's client verify preferences (ssl_privkey.cc kVerifySignatureAlgorithms). */
 const BSSL_VERIFY_PREFS = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201];
 
 /** BoringSSL's default groups (ssl_key_share.cc kDefaultGroups): X25519, P-256, P-384. */
 const BSSL_GROUPS = [0x001d, 0x0017, 0x0018];
+
+type Version = 0x0301 | 0x0302 | 0x0303 | 0x0304;
+const isSupportedVersion = (v: number): v is Version => v >= 0x0301 && v <= 0x0304;
 
 /** The protocol versions BoringSSL's client would allow with these flags (ssl_versions.cc). */
 export function versionRange(c: ShimConfig): { min: number; max: number } {
@@ -54,41 +95,51 @@ export function loadChain(file: string): Uint8Array[] {
   return blocks.map((b) => new Uint8Array(new X509Certificate(b).raw));
 }
 
+/**
+ * BoringSSL's SSL_SIGN_RSA_PKCS1_MD5_SHA1 (0xff01): an internal value for the TLS 1.0/1.1 RSA
+ * signature, never negotiated in TLS 1.2+; in a preference list it only drops out (ssl_privkey.cc).
+ */
+const RSA_PKCS1_MD5_SHA1 = 0xff01;
+
+/** Groups the runner knows and the project decided not to build (config.json DisabledTests says why). */
+const DECLINED_GROUPS: Record<number, string> = {
+  0x0015: ' (secp224r1): P-224 not to be built, BoringSSL keeps it off by default',
+  0x6399: ' (X25519Kyber768Draft00): superseded by X25519MLKEM768, unknown to this runner revision',
+};
+
+/** X509_V_ERR_APPLICATION_VERIFICATION (x509_vfy.h). */
+const X509_V_ERR_APPLICATION_VERIFICATION = 50;
+
 /** The Context options for one connection of the shim. */
-export function contextOptions(c: ShimConfig, isResume: boolean, now: () => number): ContextOverrides {
+export function contextOptions(c: ShimConfig, now: () => number, hooks: { verifyProblem?: string }): ContextOverrides {
   const { min, max } = versionRange(c);
-  if (max < 0x0303) throw new Unimplemented(`TLS ${max === 0x0302 ? '1.1' : '1.0'} only: library has TLS 1.2-1.3`);
   if (min > max) throw new Unimplemented('no version enabled');
+  if (!isSupportedVersion(min) || !isSupportedVersion(max))
+    throw new Unimplemented(`version range ${min.toString(16)}-${max.toString(16)}`);
   const o: ContextOverrides = {
-    minVersion: Math.max(min, 0x0303) as 0x0303 | 0x0304,
-    maxVersion: max as 0x0303 | 0x0304,
+    minVersion: min,
+    maxVersion: max,
     cipherSuites13: BSSL_TLS13.filter((id) => suiteById(id)),
     cipherSuites12: BSSL_TLS12.filter((id) => suiteById(id)?.version === 0x0303),
     signatureAlgorithms: BSSL_VERIFY_PREFS,
     verifyPeer: false,
     verifyFailIsFatal: false,
+    // BoringSSL offers certificate compression only with SSL_CTX_add_cert_compression_alg.
+    certCompression: [],
     now,
   };
-  if (c.has('-cipher')) {
-    // Only plain suite names (OpenSSL or IANA spelling) that the library implements.
-    const ids = c
-      .str('-cipher')
-      .split(':')
-      .map((n) => suiteByName(n)?.id);
-    if (ids.some((id) => id === undefined)) throw new Unimplemented(`cipher string ${c.str('-cipher')}`);
-    o.cipherSuites12 = ids.filter((id): id is number => id !== undefined);
-  }
+  if (c.has('-cipher')) o.cipherSuites12 = cipherString(c.str('-cipher')).filter((id) => suiteById(id));
   const groups = c.ints('-curves');
   const groupIds = groups.length ? groups : BSSL_GROUPS;
   const names = groupIds.map((id) => {
     const g = groupById(id);
-    if (!g) throw new Unimplemented(`group ${id.toString(16)}`);
+    if (!g) throw new Unimplemented(`group ${id.toString(16)}${DECLINED_GROUPS[id] ?? ''}`);
     return g.name;
   });
   o.groups = names;
   // ssl_setup_key_shares: a key share for the first group only.
   o.keyShareGroups = names.slice(0, 1);
-  const vp = c.ints('-verify-prefs');
+  const vp = c.ints('-verify-prefs').filter((id) => id !== RSA_PKCS1_MD5_SHA1);
   if (vp.length) {
     for (const id of vp) if (!sigSchemeById(id)) throw new Unimplemented(`signature scheme ${id.toString(16)}`);
     o.signatureAlgorithms = vp;
@@ -99,19 +150,26 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
   if (c.bool('-enable-grease')) o.grease = true;
   if (c.bool('-permute-extensions')) o.permuteExtensions = true;
   if (c.has('-max-cert-list')) o.maxCertList = c.int('-max-cert-list');
-  // -verify-fail is a verify callback that fails (X509_V_ERR_APPLICATION_VERIFICATION). Under
-  // SSL_VERIFY_NONE only the reported result shows it, and an empty trust store gives the same
-  // verdict. Under -verify-peer the alert BoringSSL sends depends on its callback API: the library
-  // has no verify callback yet.
-  // The callback runs on a full handshake, and on a resumption only with -reverify-on-resume
-  // (ssl_reverify_peer_cert); the library does not re-verify a resumed session.
-  const fullHandshake = !isResume || c.bool('-expect-session-miss');
-  if (c.bool('-verify-fail') && c.bool('-verify-peer') && fullHandshake)
-    throw new Unimplemented('-verify-fail with -verify-peer: library has no verify callback');
-  if (isResume && c.bool('-reverify-on-resume') && c.bool('-verify-fail'))
-    throw new Unimplemented('-reverify-on-resume with -verify-fail: library does not re-verify on resumption');
-  const trust = c.str('-trust-cert');
-  if (trust && !c.bool('-verify-fail')) o.trustAnchors = loadChain(trust);
+  // test_config.cc CertVerifyCallback (SSL_CTX_set_cert_verify_callback) replaces chain verification:
+  // it accepts any chain, or fails with X509_V_ERR_APPLICATION_VERIFICATION under -verify-fail. It
+  // runs on every full handshake whatever the verify mode; a failure is fatal only under -verify-peer.
+  // CheckVerifyCallback: with -expect-ocsp-response the stapled response must be known by then.
+  // -use-custom-verify-callback (SSL_set_custom_verify, CustomVerifyCallback): ssl_verify_invalid
+  // under SSL_VERIFY_PEER aborts with certificate_unknown, BoringSSL's default out_alert.
+  const custom = c.bool('-use-custom-verify-callback') && c.bool('-verify-peer');
+  // The client's legacy OCSP callback (SSL_CTX_set_tlsext_status_cb, LegacyOCSPCallback) is a further
+  // check whose failure is fatal in any verify mode (bad_certificate_status_response, OCSP_CB_ERROR).
+  const ocspFail = c.bool('-use-ocsp-callback') && c.bool('-fail-ocsp-callback');
+  o.verifyCallback = (v) => {
+    if (c.has('-expect-ocsp-response') && !v.ocspResponse?.length)
+      hooks.verifyProblem ??= 'OCSP response not available in verify callback.';
+    if (ocspFail) throw new TlsAlert(AlertDescription.bad_certificate_status_response, 'OCSP callback failed');
+    if (!c.bool('-verify-fail')) return 0;
+    if (custom) throw new TlsAlert(AlertDescription.certificate_unknown, 'custom verify callback failed');
+    return X509_V_ERR_APPLICATION_VERIFICATION;
+  };
+  // SSL_CTX_set_reverify_on_resume: the callback runs on resumptions too.
+  if (c.bool('-reverify-on-resume')) o.reverifyOnResume = true;
   if (c.bool('-verify-peer')) {
     o.verifyPeer = true;
     o.verifyFailIsFatal = true;
@@ -123,6 +181,11 @@ export function contextOptions(c: ShimConfig, isResume: boolean, now: () => numb
       key: new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })),
     };
   }
+  // SSL_enable_ocsp_stapling. (-ocsp-response and -signed-cert-timestamps set what a server staples;
+  // a client never sends them, BoGo SendNoClientCertificateExtensions-TLS13.)
+  if (c.bool('-enable-ocsp-stapling')) o.statusRequest = true;
+  // SSL_enable_signed_cert_timestamps.
+  if (c.bool('-enable-signed-cert-timestamps')) o.signedCertificateTimestamps = true;
   if (c.has('-max-send-fragment')) o.maxSendFragment = c.int('-max-send-fragment');
   // SSL_set_enforce_rsa_key_usage(ssl, 0): an RSA leaf's keyUsage is only reported in TLS 1.0-1.2.
   if (c.bool('-ignore-rsa-key-usage')) o.ignoreRsaKeyUsage = true;
@@ -160,7 +223,7 @@ const BSSL_SIGN_PREFS = [
 
 /** -signing-prefs (SSL_set_signing_algorithm_prefs), else BoringSSL's default signing list. */
 function signingPrefs(c: ShimConfig, o: ContextOverrides): void {
-  const sp = c.ints('-signing-prefs');
+  const sp = c.ints('-signing-prefs').filter((id) => id !== RSA_PKCS1_MD5_SHA1);
   for (const id of sp) if (!sigSchemeById(id)) throw new Unimplemented(`signature scheme ${id.toString(16)}`);
   o.signingAlgorithms = sp.length ? sp : BSSL_SIGN_PREFS.filter((id) => sigSchemeById(id));
 }

@@ -11,6 +11,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  AlertDescription,
   Connection,
   Context,
   Mode,
@@ -26,7 +27,7 @@ import {
 } from '../../src/index.js';
 import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs, type ParsedArgs } from './flags.js';
 import { INITIAL_WRITE, afterHandshake, earlyDataParam } from './early.js';
-import { BSSL_TLS12, contextOptions, versionRange } from './options.js';
+import { BSSL_TLS12, cipherString, contextOptions } from './options.js';
 import { checkEchRejection, checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
 
@@ -39,12 +40,12 @@ class ShimFailure extends Error {}
 
 /** One TLS connection of a test, as bssl_shim's DoConnection sets it up. */
 class ShimConnection {
-  readonly st: TestState = { gotNewSession: false, renegotiations: 0 };
   readonly conn: Connection;
   readonly sock: SocketTransport;
   readonly async?: AsyncTransport;
 
   constructor(
+    readonly st: TestState,
     readonly c: ShimConfig,
     readonly socket: Socket,
     ctx: Context,
@@ -76,9 +77,6 @@ class ShimConnection {
   }
 
   private onMessage(e: MessageEvent): void {
-    // protocol_version (70) before any ServerHello: the peer found no common version.
-    if (e.contentType === 21 && e.direction === 'received' && e.bytes[1] === 70 && !this.st.serverHello)
-      this.st.versionRefused = true;
     if (e.contentType !== 22) return;
     if (e.direction === 'sent' && e.bytes[0] === 1 && this.conn.handshake.done) this.st.renegotiations++;
     if (e.direction === 'received' && e.bytes[0] === 2 && e.bytes.length >= 39) {
@@ -223,6 +221,12 @@ async function doExchange(
     await sc.writeAll(unique);
   }
   await exports(sc, c);
+  if (c.bool('-send-alert')) {
+    // DoSendFatalAlert: SSL_send_fatal_alert(decompression_failure), and the exchange ends there.
+    if ((await sc.drive(() => conn.sendFatalAlert(AlertDescription.decompression_failure))) < 0)
+      throw sc.failure('SSL_send_fatal_alert');
+    return;
+  }
   if (c.bool('-write-different-record-sizes')) {
     const buf = new Uint8Array(32769).fill(0x42);
     for (const len of [0, 1, 255, 256, 257, 16383, 16384, 16385, 32767, 32768, 32769])
@@ -338,19 +342,16 @@ async function shutdown(sc: ShimConnection, c: ShimConfig): Promise<void> {
 }
 
 /**
- * Features the library lacks, seen on the wire: a ServerHello for TLS 1.0/1.1, or a TLS 1.2 suite
- * BoringSSL would have offered and the library does not implement. A test that fails after one is
- * unimplemented, not failed.
+ * A feature the library lacks, seen on the wire: BoringSSL would have offered a TLS 1.2 suite the
+ * library does not implement (3DES, with -cipher), and the server refused us before any ServerHello
+ * or chose it anyway. A test that fails after one is unimplemented, not failed.
  */
 function missingFeature(c: ShimConfig, st: TestState): string | undefined {
-  const { min } = versionRange(c);
-  if (st.versionRefused && min < 0x0303) return 'server refused TLS 1.2-1.3: library has no TLS 1.0/1.1';
+  const wanted = c.has('-cipher') ? cipherString(c.str('-cipher')) : BSSL_TLS12;
+  const missing = wanted.filter((id) => !suiteById(id));
   const sh = st.serverHello;
-  if (!sh) return undefined;
-  if ((sh.version === 0x0301 || sh.version === 0x0302) && sh.version >= min)
-    return `server chose ${sh.version === 0x0301 ? 'TLS 1.0' : 'TLS 1.1'}: library has TLS 1.2-1.3`;
-  if (!c.has('-cipher') && !suiteById(sh.suite) && BSSL_TLS12.includes(sh.suite))
-    return `server chose suite ${sh.suite.toString(16)}: not in the library`;
+  if (missing.length && (!sh || missing.includes(sh.suite)))
+    return `cipher suite ${missing.map((id) => id.toString(16)).join(',')}: not in the library`;
   return undefined;
 }
 
@@ -362,17 +363,17 @@ async function doConnection(
   isResume: boolean,
   session: Session | undefined,
 ): Promise<Session | undefined> {
-  // [early] A rejected 0-RTT retry that should fail re-verification: the library does not re-verify.
-  if (
-    isResume &&
-    c.bool('-enable-early-data') &&
-    args.retry.bool('-reverify-on-resume') &&
-    args.retry.bool('-verify-fail')
-  )
-    throw new Unimplemented('-reverify-on-resume with -verify-fail: library does not re-verify on resumption');
-  const ctx = new Context(provider, contextOptions(c, isResume, now));
+  // A rejected 0-RTT retry whose -on-retry- configuration fails verification: BoringSSL switches to
+  // the retry configuration mid-handshake (SetTestConfig after SSL_reset_early_data_reject); the
+  // library's handshake does not stop at the rejection, so the callback keeps the resume configuration.
+  if (isResume && c.bool('-enable-early-data') && args.retry.bool('-verify-fail') && !c.bool('-verify-fail'))
+    throw new Unimplemented(
+      '-on-retry-verify-fail: the verify callback cannot switch to the 0-RTT retry configuration',
+    );
+  const st: TestState = { gotNewSession: false, renegotiations: 0 };
+  const ctx = new Context(provider, contextOptions(c, now, st));
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
-  const sc = new ShimConnection(c, socket, ctx, session);
+  const sc = new ShimConnection(st, c, socket, ctx, session);
   try {
     let failure: unknown;
     await doExchange(sc, args, c, isResume, session).catch((e: unknown) => (failure = e ?? new Error('failed')));
@@ -381,6 +382,7 @@ async function doConnection(
     if (ech) throw new ShimFailure(ech);
     if (failure !== undefined) throw failure;
   } catch (e) {
+    if (st.verifyProblem) throw new ShimFailure(st.verifyProblem);
     const missing = missingFeature(c, sc.st);
     if (missing) throw new Unimplemented(missing);
     throw e;

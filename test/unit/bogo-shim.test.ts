@@ -58,16 +58,27 @@ test("BoringSSL's version range: TLS 1.0 minimum, SSL_OP_NO_* cut at the first h
   assert.deepEqual(versionRange(parseArgs(['-max-version', '771']).initial), { min: 0x0301, max: 0x0303 });
 });
 
-test('shim defaults: TLS 1.2-1.3 from the library, no verification, one key share for the first group', () => {
-  const o = contextOptions(parseArgs(['-curves', '23', '-curves', '29']).initial, false, () => 0);
-  assert.equal(o.minVersion, 0x0303);
+test("shim defaults: BoringSSL's TLS 1.0-1.3, no verification, one key share for the first group", () => {
+  const o = contextOptions(parseArgs(['-curves', '23', '-curves', '29']).initial, () => 0, {});
+  assert.equal(o.minVersion, 0x0301);
   assert.equal(o.maxVersion, 0x0304);
   assert.equal(o.verifyPeer, false);
   assert.deepEqual(o.groups, ['secp256r1', 'x25519']);
   assert.deepEqual(o.keyShareGroups, ['secp256r1']);
-  assert.throws(() => contextOptions(parseArgs(['-max-version', '770']).initial, false, () => 0), Unimplemented);
+  assert.equal(contextOptions(parseArgs(['-max-version', '770']).initial, () => 0, {}).maxVersion, 0x0302);
   assert.throws(
-    () => contextOptions(parseArgs(['-verify-peer', '-verify-fail']).initial, false, () => 0),
+    () => contextOptions(parseArgs(['-min-version', '772', '-max-version', '771']).initial, () => 0, {}),
     Unimplemented,
   );
+});
+
+test('the verify callback: accepts any chain, fails with X509_V_ERR_APPLICATION_VERIFICATION under -verify-fail', () => {
+  const input = { chain: [], code: 20, ocspResponse: undefined, resumed: false };
+  const pass = contextOptions(parseArgs(['-verify-peer']).initial, () => 0, {});
+  assert.equal(pass.verifyPeer, true);
+  assert.equal(pass.verifyCallback?.(input), 0);
+  const hooks = {};
+  const fail = contextOptions(parseArgs(['-verify-fail', '-expect-ocsp-response', 'AQI=']).initial, () => 0, hooks);
+  assert.equal(fail.verifyCallback?.(input), 50);
+  assert.deepEqual(hooks, { verifyProblem: 'OCSP response not available in verify callback.' });
 });

@@ -11,6 +11,7 @@ import { connect as netConnect, createServer as createNetServer, type AddressInf
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { exportKeyingMaterial12, exportKeyingMaterial13 } from '../../src/tls/handshake/exporter.js';
+import { prfHashFor } from '../../src/tls/handshake/prf.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 
 interface Observed {
@@ -22,9 +23,13 @@ interface Observed {
 }
 
 /** One node:tls connection through a relay that records the first bytes each way. */
-async function observe(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3', cipher: string): Promise<Observed> {
+async function observe(pki: Pki, version: 'TLSv1' | 'TLSv1.2' | 'TLSv1.3', cipher: string): Promise<Observed> {
   const leaf = pki.leaf('p256');
-  const server = createTlsServer({ cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) }, (s) => s.end());
+  // TLS 1.0 needs OpenSSL's security level 0 on both sides (SHA-1 signatures and PRF).
+  const legacy = version === 'TLSv1' ? { minVersion: version, ciphers: `${cipher}:@SECLEVEL=0` } : {};
+  const server = createTlsServer({ cert: readFileSync(leaf.chain), key: readFileSync(leaf.key), ...legacy }, (s) =>
+    s.end(),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   let fromClient = Buffer.alloc(0);
   let fromServer = Buffer.alloc(0);
@@ -54,6 +59,7 @@ async function observe(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3', cipher: string)
       minVersion: version,
       maxVersion: version,
       ...(version === 'TLSv1.2' ? { ciphers: cipher } : {}),
+      ...legacy,
     });
     sock.on('keylog', (l: Buffer) => keylog.push(l.toString().trim()));
     await new Promise<void>((resolve, reject) => {
@@ -131,5 +137,26 @@ describe('keying-material exporters match SSL_export_keying_material', () => {
       );
       assert.throws(() => exportKeyingMaterial12(p, hash, ms, cr, sr, 'key expansion', null, 20), /reserved/);
     }
+  });
+
+  it("TLS 1.0 (RFC 5705 over RFC 2246's MD5/SHA-1 PRF), with and without a context", async () => {
+    // Regression: the TLS 1.2 exporter was called with the suite's hash (SHA-256) on TLS 1.0 (BoGo ExportKeyingMaterial-*-TLS1).
+    const p = nodeProvider;
+    const o = await observe(pki, 'TLSv1', 'ECDHE-ECDSA-AES128-SHA');
+    const ms = secretOf(o.keylog, 'CLIENT_RANDOM');
+    const cr = new Uint8Array(o.clientRandom);
+    const sr = new Uint8Array(o.serverRandom);
+    const hash = prfHashFor(0x0301, 'sha256');
+    assert.equal(hash, 'md5-sha1');
+    assert.equal(
+      Buffer.from(exportKeyingMaterial12(p, hash, ms, cr, sr, 'EXPERIMENTAL-x', null, 20)).toString('hex'),
+      o.exported.toString('hex'),
+    );
+    assert.equal(
+      Buffer.from(
+        exportKeyingMaterial12(p, hash, ms, cr, sr, 'EXPERIMENTAL-y', new TextEncoder().encode('ctx'), 32),
+      ).toString('hex'),
+      o.exportedWithContext.toString('hex'),
+    );
   });
 });

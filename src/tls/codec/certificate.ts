@@ -26,6 +26,19 @@ export function decodeCertificateStatus(body: Uint8Array): Uint8Array {
   return der;
 }
 
+/**
+ * A SignedCertificateTimestampList (RFC 6962 §3.3: SerializedSCT sct_list<1..2^16-1>, each
+ * SerializedSCT<1..2^16-1>), as the signed_certificate_timestamp extension carries it; returned
+ * whole. An empty list or an empty SCT is decode_error (BoringSSL ssl_is_sct_list_valid).
+ */
+export function decodeSctList(data: Uint8Array): Uint8Array {
+  const r = new Reader(data, 'SignedCertificateTimestampList');
+  const list = r.sub16(1, 0xffff, 'sct_list');
+  while (list.remaining > 0) list.vec16(1);
+  r.end();
+  return data;
+}
+
 // --- Certificate -----------------------------------------------------------------------------
 
 export interface CertificateEntry {

@@ -3,7 +3,7 @@
  * end-entity's CertificateEntry (RFC 8446 §4.4.2.1) and certificate compression (RFC 8879 §4).
  */
 import { AlertDescription } from '../codec/alerts.js';
-import { decodeCertificateStatus } from '../codec/certificate.js';
+import { decodeCertificateStatus, decodeSctList } from '../codec/certificate.js';
 import { decodeCompressedCertificate } from '../codec/compressed-certificate.js';
 import { findExtension, type Extension } from '../codec/extensions.js';
 import { ExtensionType } from '../codec/registry.js';
@@ -17,6 +17,11 @@ import type { ConnectionInfo, ContextOptions } from '../types.js';
  * stapled OCSP response, allowed only when the ClientHello asked (§4.2).
  */
 export function stapledOcsp(exts: readonly Extension[], options: ContextOptions, info: ConnectionInfo): void {
+  // The SCT list (RFC 6962 §3.3.1) travels in the same entry in TLS 1.3 (RFC 8446 §4.4.2).
+  const sct = findExtension(exts, ExtensionType.signed_certificate_timestamp);
+  if (sct && !options.signedCertificateTimestamps)
+    throw new TlsAlert(AlertDescription.unsupported_extension, 'signed_certificate_timestamp not asked for');
+  if (sct) info.signedCertificateTimestamps = decodeSctList(sct.data);
   const sr = findExtension(exts, ExtensionType.status_request);
   if (!sr) return;
   if (!options.statusRequest)

@@ -7,7 +7,7 @@
 import type { HelloOutcome } from './hello-outcome.js';
 import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret } from './keyschedule.js';
 import { certificateKey, checkLeafKeyUsage, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
-import { verifyPeer } from './verify.js';
+import { reverifySession, verifyPeer } from './verify.js';
 import { echEncryptedExtensions } from './ech-hello.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
 import { ticketSession } from './ticket13.js';
@@ -233,6 +233,8 @@ export class Tls13Client {
     if (earlyDataVerdict(exts, this.o, this.resumed) === 'rejected' && this.resumed)
       host.setWriteProtection(this.protection(this.hs.client));
     this.o.transcript.add(raw);
+    // BoringSSL re-verifies a resumed session after EncryptedExtensions (ssl_reverify_peer_cert).
+    if (this.resumed && this.o.pskSession) reverifySession(host.options, info, this.o.pskSession);
     this.state = this.resumed ? { k: 'wait_finished' } : { k: 'wait_cert_cr' };
     host.state('TLS_ST_CR_ENCRYPTED_EXTENSIONS');
   }

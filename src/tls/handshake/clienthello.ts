@@ -153,6 +153,8 @@ export function helloExtensions(o: ContextOptions, h: HelloParams): Extension[] 
   exts.push(supportedGroupsExt([...(g ? [g.group] : []), ...offeredGroups(o)]));
   if (offers12) exts.push(ext(ExtensionType.session_ticket, (w) => w.bytes(h.ticket12 ?? new Uint8Array(0))));
   if (o.alpn.length) exts.push(alpnExt(o.alpn));
+  // signed_certificate_timestamp (RFC 6962 §3.3.1): empty in the ClientHello.
+  if (o.signedCertificateTimestamps) exts.push(ext(ExtensionType.signed_certificate_timestamp));
   if (offers12) exts.push(ext(ExtensionType.encrypt_then_mac), ext(ExtensionType.extended_master_secret));
   // RFC 5246 §7.4.1.4.1: not offered when only versions before TLS 1.2 are.
   if ((versions[0] ?? 0) >= ProtocolVersion.TLS1_2) exts.push(signatureAlgorithmsExt(o.signatureAlgorithms));

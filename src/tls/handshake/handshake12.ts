@@ -7,7 +7,7 @@
 import type { HandshakeHost } from './host.js';
 import type { Transcript } from './transcript.js';
 import { certificateKey, checkLeafCurve12, checkLeafKeyUsage, type PeerKey } from './auth.js';
-import { verifyPeer } from './verify.js';
+import { reverifySession, verifyPeer } from './verify.js';
 import { finished12, prfHashFor, type PrfHash } from './prf.js';
 import {
   checkRenegotiationEms,
@@ -51,7 +51,7 @@ import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import type { ConnectionInfo } from '../types.js';
-import { decodeCertificateStatus } from '../codec/certificate.js';
+import { decodeCertificateStatus, decodeSctList } from '../codec/certificate.js';
 
 /** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 5246 §7.4.3, §7.4.7). */
 interface ServerKx12 {
@@ -68,7 +68,8 @@ type State12 =
   /** Full handshake: the server's Certificate (§7.4.2). */
   | { k: 'wait_cert'; hello: Hello12 }
   /** ServerKeyExchange (RFC 8422 §5.4), signed by the certificate's key. */
-  | { k: 'wait_ske'; hello: Hello12; peerKey: PeerKey; peerChain: Uint8Array[] }
+  /** `verified` false: the verdict waits for a CertificateStatus the ServerHello announced (RFC 6066 §8). */
+  | { k: 'wait_ske'; hello: Hello12; peerKey: PeerKey; peerChain: Uint8Array[]; verified: boolean }
   /** CertificateRequest (§7.4.4) or ServerHelloDone (§7.4.5). */
   | { k: 'wait_cr_done'; kx: ServerKx12 }
   /** After a CertificateRequest: ServerHelloDone. */
@@ -145,6 +146,10 @@ export class Tls12Handshake {
     if (!resumed && sid.length > 0 && equalBytes(sh.sessionId, sid))
       throw illegalParameter('server echoed a session ID it did not resume');
     const hello: Hello12 = { version: this.c.version, sh, suite, ems, etm, resumed };
+    // RFC 6962 §3.3.1; a resumption keeps the session's list, a renegotiation the first handshake's.
+    const sct = findExtension(sh.extensions, ExtensionType.signed_certificate_timestamp);
+    const sctList = sct ? decodeSctList(sct.data) : undefined;
+    if (sctList && !resumed && !this.c.previous) info.signedCertificateTimestamps = sctList;
     if (s && resumed) {
       // OpenSSL sets `hit` before checking the resumption (§5.1), so a failure below is a failed
       // resumption of this session, and the bad-session rule applies to it.
@@ -168,6 +173,7 @@ export class Tls12Handshake {
     if (hello.ems !== ((s.flags & SESSION_FLAG_EXTMS) !== 0))
       throw new TlsAlert(AlertDescription.handshake_failure, 'inconsistent extms');
     restoreSessionFacts(this.c.info, s, true);
+    reverifySession(this.c.host.options, this.c.info, s);
   }
 
   /** One handshake message, in RFC 5246 §7.3 order; returns the outcome once the handshake completed. */
@@ -183,14 +189,18 @@ export class Tls12Handshake {
         this.onCertificate(body, raw, s.hello);
         return null;
       case 'wait_ske':
-        // CertificateStatus right after Certificate when the ServerHello acked status_request (RFC 6066 §8).
-        if (type === HandshakeType.certificate_status && this.c.info.ocspResponse === undefined) {
-          if (!findExtension(s.hello.sh.extensions, ExtensionType.status_request)) break;
-          this.c.info.ocspResponse = decodeCertificateStatus(body);
+        // CertificateStatus right after Certificate when the ServerHello acked status_request (RFC 6066 §8;
+        // `verified` is false only then). A renegotiation keeps the first response (BoringSSL ssl_verify_peer_cert).
+        if (type === HandshakeType.certificate_status && !s.verified) {
+          const ocsp = decodeCertificateStatus(body);
+          if (!this.c.previous) this.c.info.ocspResponse = ocsp;
           this.c.transcript.add(raw);
+          verifyPeer(this.c.host.options, this.c.info, s.peerChain, this.c.verifyName);
+          this.state = { ...s, verified: true };
           return null;
         }
         if (type !== HandshakeType.server_key_exchange) break;
+        if (!s.verified) verifyPeer(this.c.host.options, this.c.info, s.peerChain, this.c.verifyName);
         this.onServerKeyExchange(body, raw, s.hello, s.peerKey, s.peerChain);
         return null;
       case 'wait_cr_done':
@@ -254,13 +264,15 @@ export class Tls12Handshake {
       throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
     checkLeafCurve12(peerKey, this.c.host.options);
     checkLeafKeyUsage(peerKey, hello.suite.kx === 'RSA' ? 'encipher' : 'sign', false, this.c.host.options, this.c.info);
-    verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
+    // BoringSSL verifies after the CertificateStatus, so a verify callback sees the stapled response.
+    const verified = hello.suite.kx === 'RSA' || !findExtension(hello.sh.extensions, ExtensionType.status_request);
+    if (verified) verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
     this.c.transcript.add(raw);
     // RSA key exchange: no ServerKeyExchange, the certificate's key encrypts the pre-master (§7.4.3).
     this.state =
       hello.suite.kx === 'RSA'
         ? { k: 'wait_cr_done', kx: { hello, peerChain, peerKey, kx: { kind: 'rsa' } } }
-        : { k: 'wait_ske', hello, peerKey, peerChain };
+        : { k: 'wait_ske', hello, peerKey, peerChain, verified };
     this.c.host.state('TLS_ST_CR_CERT');
   }
 
@@ -299,16 +311,16 @@ export class Tls12Handshake {
     // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
     const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
     // Client authentication (client-auth12.ts): our certificate, or an empty one (RFC 5246 §7.4.6).
-    const cred = certRequest ? clientAuth12(host.options, hello.version, certRequest, this.c.info.ech) : undefined;
+    const auth = certRequest ? clientAuth12(host.options, hello.version, certRequest, this.c.info.ech) : undefined;
     if (certRequest)
-      this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(cred ? cred.chain : [], false)));
+      this.send(frameHandshake(HandshakeType.certificate, encodeCertificate(auth ? auth.chain : [], false)));
     this.send(frameHandshake(HandshakeType.client_key_exchange, cke.body));
     host.state('TLS_ST_CW_KEY_EXCH');
     const master = masterSecret12(this.p, hello, cke.preMaster, this.c.clientRandom, transcript);
-    if (cred) {
+    if (auth) {
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
       this.send(
-        frameHandshake(HandshakeType.certificate_verify, cred.certificateVerify(this.p, transcript.messages())),
+        frameHandshake(HandshakeType.certificate_verify, auth.certificateVerify(this.p, transcript.messages())),
       );
       info.clientCertSent = true;
     }

@@ -164,7 +164,15 @@ export function chooseClientCredential(
 /** The session fields that come from the connection rather than the version (OpenSSL's SSL_SESSION). */
 export type SessionFacts = Pick<
   Session,
-  'time' | 'peerCertificate' | 'verifyResult' | 'hostname' | 'alpnSelected' | 'kexGroup' | 'peerSignatureScheme'
+  | 'time'
+  | 'peerCertificate'
+  | 'verifyResult'
+  | 'hostname'
+  | 'alpnSelected'
+  | 'kexGroup'
+  | 'peerSignatureScheme'
+  | 'ocspResponse'
+  | 'signedCertificateTimestamps'
 >;
 
 /** The facts a new session records: leaf certificate, verify result, acknowledged SNI, ALPN, group. */
@@ -177,6 +185,8 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
     alpnSelected: info.alpn !== null ? utf8(info.alpn) : undefined,
     kexGroup: info.group ?? 0,
     peerSignatureScheme: info.peerSignatureScheme ?? undefined,
+    ocspResponse: info.ocspResponse,
+    signedCertificateTimestamps: info.signedCertificateTimestamps,
   };
 }
 
@@ -193,6 +203,9 @@ export function restoreSessionFacts(info: ConnectionInfo, s: Session, tls12: boo
     depth: 0,
   };
   info.peerSignatureScheme = s.peerSignatureScheme ?? null;
+  // BoringSSL SSL_get0_ocsp_response: the session's response (a server's staple on resumption is ignored).
+  if (s.ocspResponse) info.ocspResponse = s.ocspResponse;
+  if (s.signedCertificateTimestamps) info.signedCertificateTimestamps = s.signedCertificateTimestamps;
   if (tls12) info.group = s.kexGroup === 0 ? null : s.kexGroup;
 }
 
@@ -207,5 +220,7 @@ export function renewedFacts<F extends SessionFacts>(facts: F, resumed: Session 
     ...facts,
     peerCertificate: facts.peerCertificate ?? resumed.peerCertificate,
     hostname: facts.hostname ?? resumed.hostname,
+    ocspResponse: facts.ocspResponse ?? resumed.ocspResponse,
+    signedCertificateTimestamps: facts.signedCertificateTimestamps ?? resumed.signedCertificateTimestamps,
   };
 }

@@ -1,7 +1,8 @@
 /** Runs certificate verification for a handshake and records the result in the report info. */
-import { describeCertificate, isIpAddress, verifyServerChain } from '../x509/index.js';
+import { describeCertificate, isIpAddress, verifyServerChain, x509ErrorText } from '../x509/index.js';
 import { VerifyError } from '../errors.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
+import type { Session } from '../session/session.js';
 
 /**
  * Verifies the server's chain against the trust anchors, the clock and `verifyName` (a host name
@@ -35,5 +36,36 @@ export function verifyPeer(
     warnings: r.warnings,
   };
   const reason = r.rule ? `${r.message}: ${r.rule}` : r.message;
-  if (r.code !== 0 && o.verifyPeer && o.verifyFailIsFatal) throw new VerifyError(r.code, reason, r.depth);
+  if (!o.verifyCallback) {
+    if (r.code !== 0 && o.verifyPeer && o.verifyFailIsFatal) throw new VerifyError(r.code, reason, r.depth);
+    return;
+  }
+  applyCallback(o, info, chain, false);
+}
+
+/**
+ * The verify callback's verdict replaces the built-in one when it differs (OpenSSL: the callback's
+ * return overrides preverify_ok and X509_STORE_CTX_set_error sets the code); fatal under verifyPeer.
+ */
+function applyCallback(o: ContextOptions, info: ConnectionInfo, chain: readonly Uint8Array[], resumed: boolean): void {
+  const code = o.verifyCallback?.({ chain, code: info.verify.code, ocspResponse: info.ocspResponse, resumed });
+  if (code === undefined) return;
+  if (code !== info.verify.code)
+    info.verify = { ok: code === 0, code, message: code === 0 ? 'ok' : x509ErrorText(code), depth: 0 };
+  if (code !== 0 && o.verifyPeer && o.verifyFailIsFatal) {
+    const v = info.verify;
+    throw new VerifyError(code, v.rule ? `${v.message}: ${v.rule}` : v.message, v.depth);
+  }
+}
+
+/**
+ * A resumption with reverifyOnResume (BoringSSL ssl_reverify_peer_cert): the callback judges the
+ * session's stored result again, over the leaf the session kept. Without a callback the stored
+ * result stands, fatal under verifyPeer as on a full handshake.
+ */
+export function reverifySession(o: ContextOptions, info: ConnectionInfo, s: Session): void {
+  if (!o.reverifyOnResume) return;
+  if (o.verifyCallback) return applyCallback(o, info, s.peerCertificate ? [s.peerCertificate] : [], true);
+  if (info.verify.code !== 0 && o.verifyPeer && o.verifyFailIsFatal)
+    throw new VerifyError(info.verify.code, info.verify.message, 0);
 }

@@ -72,6 +72,13 @@ export interface Session {
    * for it, so a session read from a file has none.
    */
   peerSignatureScheme?: number | undefined;
+  /**
+   * In memory only: the OCSP response the server stapled on the full handshake (BoringSSL keeps it
+   * in the session, so SSL_get0_ocsp_response reports it again on resumption); not in OpenSSL's format.
+   */
+  ocspResponse?: Uint8Array | undefined;
+  /** In memory only: the server's SCT list, kept the same way (SSL_get0_signed_cert_timestamp_list). */
+  signedCertificateTimestamps?: Uint8Array | undefined;
   /** In memory only: OpenSSL's not_resumable (set by the bad-session rule, §5.2). */
   notResumable: boolean;
   /** In memory only: receipt time in ms, the TLS 1.3 ticket age's origin (time · 1000 when read from a file). */
