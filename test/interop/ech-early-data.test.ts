@@ -4,6 +4,7 @@
  * ClientHelloInner and s_server prints our data between "Early data received:" and "End of early
  * data". Rejected: a stale ECH config makes s_server answer ClientHelloOuter, which has no PSK; it
  * skips the data ("Early data was rejected"), we report it rejected and end in ech_required (exit 6).
+ * --brief ends with the full report's ECH line in both cases (s_client 4.0 -brief prints none).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,6 +74,11 @@ test('openssl 4.0: --reconnect under ECH sends the file early inside the accepte
     assert.equal(second.ech.status, 'accepted');
     assert.deepEqual(second.earlyData, { status: 'accepted', maxEarlyData: 16384, sent: DATA.length });
     await peer.waitUntil((t) => t.includes('End of early data') && t.includes(MARKER), 'early data at s_server');
+    // --brief (stderr) ends with the same ECH line as the full report.
+    const b = await cli(peer, ['--ech-config-list', k.b64, '--brief']);
+    assert.equal(b.code, 0, show(b));
+    assert.match(b.stderr, /^CONNECTION ESTABLISHED$/m);
+    assert.match(b.stderr, /^ECH: accepted$/m);
   });
 });
 
@@ -91,5 +97,8 @@ test('openssl 4.0: ECH rejected on resumption: the early data is rejected (no PS
     assert.match(r.stderr, /^tls-probe: ECH not accepted: .*ech_required/m);
     await peer.waitUntil((t) => t.includes('Early data was rejected'), 's_server rejecting early data');
     assert.ok(!(peer.stdout() + peer.stderr()).includes(MARKER), 's_server never read our data');
+    const b = await cli(peer, ['--ech-config-list', stale.b64, '--brief']);
+    assert.equal(b.code, 6, show(b));
+    assert.match(b.stderr, new RegExp(`^ECH: rejected; retry configs: ${served.b64.replace(/[+/]/g, '\\$&')}$`, 'm'));
   });
 });
