@@ -289,8 +289,11 @@ export function formatTicketBlock(sessionBlock: string): string {
   return `---\nPost-Handshake New Session Ticket arrived:\n${body}---\n`;
 }
 
-/** The --brief report (stderr): s_client -brief's lines plus the New/Reused verdict and ALPN. */
-export function formatBrief(info: ConnectionInfo, opts: { color?: boolean } = {}): string {
+/**
+ * The --brief report (stderr): s_client -brief's lines plus the New/Reused verdict and ALPN, and
+ * the "ECH:" line of the full report when ECH was asked for (s_client 4.0 -brief prints none).
+ */
+export function formatBrief(info: ConnectionInfo, opts: { color?: boolean; ech?: boolean } = {}): string {
   const p = painter(opts.color ?? false);
   const peer = info.peerCertificates[0];
   const out = [
@@ -309,5 +312,6 @@ export function formatBrief(info: ConnectionInfo, opts: { color?: boolean } = {}
     out.push('No peer certificate');
   }
   out.push(...tempKeyLine(info), p.em(sessionLine(info)), alpnLine(info));
+  if (opts.ech || info.ech.status !== 'not offered') out.push(echLine(info));
   return `${out.join('\n')}\n`;
 }

@@ -299,7 +299,10 @@ function printReport(
         ...(keyingMaterial ? { keyingMaterial: formatKeyingMaterial(keyingMaterial) } : {}),
       }),
     );
-  } else if (opts.output === 'brief') io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr) }));
+  } else if (opts.output === 'brief') {
+    const ech = opts.echConfigList !== null || opts.echGrease;
+    io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr), ech }));
+  }
   if (!info.verify.ok && opts.insecure && opts.output !== 'json' && opts.output !== 'quiet') {
     io.stderr.write(
       warningLine(

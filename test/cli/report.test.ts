@@ -243,6 +243,17 @@ describe('--brief report', () => {
       ),
     );
   });
+
+  it('ends with the ECH line when ECH was asked for or offered, as the full report has it', () => {
+    assert.equal(lines(formatBrief(info13(), { ech: true })).at(-1), 'ECH: not offered');
+    const acc = info13({ ech: { status: 'accepted', outerServerName: 'public.example', retryConfigs: null } });
+    assert.equal(lines(formatBrief(acc)).at(-1), 'ECH: accepted');
+    const rej = info13({
+      ech: { status: 'rejected', outerServerName: 'localhost', retryConfigs: new Uint8Array([1, 2, 3]) },
+    });
+    assert.equal(lines(formatBrief(rej, { ech: true })).at(-1), 'ECH: rejected; retry configs: AQID');
+    assert.ok(!lines(formatBrief(info13())).some((l) => l.startsWith('ECH:')), 'no ECH line when not asked for');
+  });
 });
 
 describe('colour', () => {

@@ -32,7 +32,7 @@ import type { Session } from '../session/session.js';
 import { obfuscatedTicketAge, isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
 import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
-import { earlyDataAllowed, sendEarlyData } from './early-data.js';
+import { earlyDataFor, sendEarly } from './early-data.js';
 import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
@@ -242,43 +242,39 @@ export class ClientHandshake {
     const psk = offer ? { psk: offer.psk } : {};
     const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
     const pskSession = offer ? { pskSession: offer.session } : {};
+    // RFC 8446 §4.2.10: early data only in the first ClientHello, with a ticket that allows it.
+    const early = earlyDataFor(this.host, this.params.earlyData, offer?.session, hrr !== undefined);
+    const ed = early ? { earlyData: true } : {};
+    const compat = this.legacySessionId.length > 0;
     if (ech.k === 'offered') {
       // RFC 9849 §6.1: the PSK goes in ClientHelloInner only; the outer hello names the public name.
-      // No early data under ECH (yet): it would go under the inner hello's keys (§6.1).
-      const outerParams = { ...base, ...ticket12, random: this.clientRandom, servername: ech.outerName };
-      const innerParams = { ...base, ...psk, random: ech.innerRandom, servername: this.params.servername };
+      // early_data goes in both (as BoringSSL offers it), so a server that rejects ECH and answers
+      // the outer hello skips our 0-RTT records (RFC 8446 §4.2.10) instead of failing on them.
+      const outerParams = { ...base, ...ticket12, ...ed, random: this.clientRandom, servername: ech.outerName };
+      const innerParams = { ...base, ...psk, ...ed, random: ech.innerRandom, servername: this.params.servername };
       const sealed = echHellos(o, ech, outerParams, innerParams);
       this.transcript.add(sealed.message);
       this.host.sendHandshake(sealed.message);
-      return { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
+      const sent = { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
+      if (!offer || !early) return sent;
+      const e = sendEarly(this.host, this.info, offer.session, sealed.innerMessage, ech.innerRandom, compat, early);
+      return { ...sent, early: e };
     }
-    // RFC 8446 §4.2.10: early data only in the first ClientHello, with a ticket that allows it.
-    const data = this.params.earlyData;
-    const early = !hrr && offer && data && earlyDataAllowed(this.host, offer.session) ? data : undefined;
     const { hello, message } = buildClientHello(o, {
       ...base,
       ...ticket12,
       ...psk,
+      ...ed,
       random: this.clientRandom,
       servername: this.params.servername,
       ...(ech.k === 'grease' ? { extra: [ech.ext] } : {}),
-      ...(early ? { earlyData: true } : {}),
       ...(hrr ? { greaseKeyShare: false } : {}),
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    if (!offer) return { hello, keyShares };
-    if (!early) return { hello, keyShares, pskSession: offer.session };
-    const sent = sendEarlyData(
-      this.host,
-      offer.session,
-      message,
-      this.clientRandom,
-      this.legacySessionId.length > 0,
-      early,
-    );
-    this.info.earlyDataSent = sent.bytes;
-    return { hello, keyShares, pskSession: offer.session, early: sent };
+    if (!offer || !early) return { hello, keyShares, ...pskSession };
+    const e = sendEarly(this.host, this.info, offer.session, message, this.clientRandom, compat, early);
+    return { hello, keyShares, pskSession: offer.session, early: e };
   }
 
   /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */

@@ -7,6 +7,7 @@
  */
 import type { HandshakeHost } from './host.js';
 import type { EarlyOffer, HelloOutcome } from './hello-outcome.js';
+import type { ConnectionInfo } from '../types.js';
 import { findExtension, ExtensionType, type Extension } from '../codec/extensions.js';
 import { deriveSecret, KeySchedule, Label, trafficKeys } from './keyschedule.js';
 import { Tls13Protection } from '../record/protection.js';
@@ -25,6 +26,39 @@ export function earlyDataAllowed(host: HandshakeHost, session: Session): boolean
   if (!session.alpnSelected) return true;
   const alpn = new TextDecoder().decode(session.alpnSelected);
   return o.alpn.includes(alpn);
+}
+
+/**
+ * The data to send early with this ClientHello, if any (RFC 8446 §4.2.10): only in the first
+ * ClientHello (never after a HelloRetryRequest), asked for by the caller, with a ticket that allows it.
+ */
+export function earlyDataFor(
+  host: HandshakeHost,
+  data: Uint8Array | undefined,
+  session: Session | undefined,
+  afterHrr: boolean,
+): Uint8Array | undefined {
+  return !afterHrr && session && data && earlyDataAllowed(host, session) ? data : undefined;
+}
+
+/**
+ * Sends the early data once `clientHello` is out and records it in `info`. With ECH that is
+ * ClientHelloInner and its random (RFC 9849 §6.1: the PSK and early_data are offered in the inner
+ * hello, and 0-RTT keys come from its transcript); when the server then rejects ECH it answers the
+ * outer hello, which has no PSK, so it cannot accept the data (earlyDataVerdict: "rejected").
+ */
+export function sendEarly(
+  host: HandshakeHost,
+  info: ConnectionInfo,
+  session: Session,
+  clientHello: Uint8Array,
+  clientRandom: Uint8Array,
+  compatMode: boolean,
+  data: Uint8Array,
+): EarlyOffer {
+  const sent = sendEarlyData(host, session, clientHello, clientRandom, compatMode, data);
+  info.earlyDataSent = sent.bytes;
+  return sent;
 }
 
 /**

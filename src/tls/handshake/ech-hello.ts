@@ -113,6 +113,8 @@ export interface EchHellos {
   outer: ClientHello;
   message: Uint8Array;
   inner: ClientHello;
+  /** ClientHelloInner as a handshake message: 0-RTT keys hash it, not the outer one (§6.1). */
+  innerMessage: Uint8Array;
 }
 
 /**
@@ -146,6 +148,7 @@ function sealEchHellos(
     outer: sealed,
     message: frameHandshake(HandshakeType.client_hello, encodeClientHello(sealed)),
     inner: inner.hello,
+    innerMessage: inner.message,
   };
 }
 
@@ -161,7 +164,7 @@ export function resendOuter(
 ): EchHellos | null {
   if (s.hrrAccepted !== false || !s.sent) return null;
   const outer = buildClientHello(o, { ...params, extra: [s.sent] });
-  return { outer: outer.hello, message: outer.message, inner: outer.hello };
+  return { outer: outer.hello, message: outer.message, inner: outer.hello, innerMessage: outer.message };
 }
 
 /** The flight of a real offer: sealed, or resent unchanged after an HRR that rejected ECH. */
