@@ -183,6 +183,8 @@ export class Tls12Client {
       servername: this.o.params.servername,
       keyShares: [],
       renegotiationInfo: previous.client,
+      // The first ClientHello's legacy_version, as OpenSSL and BoringSSL send it (BoGo Renegotiate-SameClientVersion).
+      legacyVersion: this.o.hello.legacyVersion,
     });
     transcript.add(message);
     const hs = new Tls12Handshake({

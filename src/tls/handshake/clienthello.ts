@@ -106,6 +106,8 @@ export interface HelloParams {
   ticket12?: Uint8Array;
   /** RFC 5746 renegotiation_info: the previous client verify_data (empty for the first handshake). */
   renegotiationInfo?: Uint8Array;
+  /** A renegotiation repeats the first ClientHello's legacy_version (OpenSSL ssl_set_client_hello_version). */
+  legacyVersion?: number;
   psk?: PskOffer;
   /** Extensions after OpenSSL's list (ECH's, RFC 9849 §5), before RFC 7685 padding and pre_shared_key. */
   extra?: Extension[];
@@ -220,7 +222,7 @@ export function buildClientHello(o: ContextOptions, h: HelloParams): { hello: Cl
   const paddingFor = (length: number): Extension | null => (h.noPadding ? null : paddingExtension(length));
   const hello: ClientHello = {
     // RFC 8446 §4.1.2: TLS 1.2 when 1.3 is offered; otherwise the highest version offered (RFC 5246 §E.1).
-    legacyVersion: maxLegacyVersion(o) ?? ProtocolVersion.TLS1_2,
+    legacyVersion: h.legacyVersion ?? maxLegacyVersion(o) ?? ProtocolVersion.TLS1_2,
     random: h.random,
     sessionId: h.sessionId,
     // RFC 7507 §4: the fallback SCSV goes after the suites, and only in a deliberate fallback.
