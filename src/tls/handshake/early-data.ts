@@ -42,33 +42,18 @@ export function earlyDataFor(
 }
 
 /**
- * Sends the early data once `clientHello` is out and records it in `info`. With ECH that is
- * ClientHelloInner and its random (RFC 9849 §6.1: the PSK and early_data are offered in the inner
- * hello, and 0-RTT keys come from its transcript); when the server then rejects ECH it answers the
- * outer hello, which has no PSK, so it cannot accept the data (earlyDataVerdict: "rejected").
- */
-export function sendEarly(
-  host: HandshakeHost,
-  info: ConnectionInfo,
-  session: Session,
-  clientHello: Uint8Array,
-  clientRandom: Uint8Array,
-  compatMode: boolean,
-  data: Uint8Array,
-): EarlyOffer {
-  const sent = sendEarlyData(host, session, clientHello, clientRandom, compatMode, data);
-  info.earlyDataSent = sent.bytes;
-  return sent;
-}
-
-/**
- * Sends `data` (cut to the ticket's max_early_data_size) as 0-RTT application data under
+ * Sends `data` (cut to the ticket's max_early_data_size) once `clientHello` is out and records it
+ * in `info`. With ECH that is ClientHelloInner and its random (RFC 9849 §6.1: the PSK and
+ * early_data are offered in the inner hello, and 0-RTT keys come from its transcript); when the
+ * server then rejects ECH it answers the outer hello, which has no PSK, so it cannot accept the
+ * data (earlyDataVerdict: "rejected"). The data goes out as 0-RTT application data under
  * client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello) (RFC 8446
  * §7.1), right after `clientHello`. In middlebox-compatibility mode the dummy ChangeCipherSpec goes
  * first, before the first encrypted record (§D.4), as OpenSSL sends it.
  */
-export function sendEarlyData(
+export function sendEarly(
   host: HandshakeHost,
+  info: ConnectionInfo,
   session: Session,
   clientHello: Uint8Array,
   clientRandom: Uint8Array,
@@ -93,6 +78,7 @@ export function sendEarlyData(
   host.setWriteProtection(earlyProtection(host, suite, secret));
   const bytes = data.subarray(0, Math.min(data.length, session.maxEarlyData >>> 0));
   host.sendEarlyData(bytes);
+  info.earlyDataSent = bytes.length;
   return { session, secret, bytes: bytes.length };
 }
 
