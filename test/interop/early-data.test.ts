@@ -85,6 +85,12 @@ function sClient(args: string[], until: RegExp): Promise<CliResult> {
   });
 }
 
+/** `openssl s_client -sess_in <sess> -early_data <dataFile>` against `peer`, until it says what became of the data. */
+function sClientEarly(peer: Peer, sess: string): Promise<CliResult> {
+  const args = ['-connect', `${peer.host}:${peer.port}`, '-servername', 'localhost', '-sess_in', sess];
+  return sClient([...args, '-early_data', dataFile], /Early data was \w+/);
+}
+
 describe('0-RTT against openssl s_server -early_data', () => {
   test('--reconnect: the resumption sends the file early, s_server receives it, --expect-early-data exits 0', async () => {
     const peer = await openssl();
@@ -123,19 +129,7 @@ describe('0-RTT against openssl s_server -early_data', () => {
       const first = await probe(null, [...base(peer), '--sess-out', sess]);
       assert.equal(first.code, 0, show(first));
       assert.match(readFileSync(sess, 'utf8'), /BEGIN SSL SESSION PARAMETERS/);
-      const sc = await sClient(
-        [
-          '-connect',
-          `${peer.host}:${peer.port}`,
-          '-servername',
-          'localhost',
-          '-sess_in',
-          sess,
-          '-early_data',
-          dataFile,
-        ],
-        /Early data was \w+/,
-      );
+      const sc = await sClientEarly(peer, sess);
       assert.match(sc.stdout, /^Reused, TLSv1\.3/m, show(sc));
       assert.match(sc.stdout, /^Early data was accepted$/m, show(sc));
       assert.equal(await serverGot(peer, true), 1);
@@ -179,19 +173,7 @@ describe('0-RTT against openssl s_server -early_data', () => {
       assert.deepEqual(earlyLines(r.stdout), ['rejected'], show(r));
       assert.match(r.stdout, /^New, TLSv1\.3/m);
       assert.match(r.stderr, /^tls-probe: --expect-early-data: early data accepted on 0 of 1 resumption attempt$/m);
-      const sc = await sClient(
-        [
-          '-connect',
-          `${peer.host}:${peer.port}`,
-          '-servername',
-          'localhost',
-          '-sess_in',
-          sess,
-          '-early_data',
-          dataFile,
-        ],
-        /Early data was \w+/,
-      );
+      const sc = await sClientEarly(peer, sess);
       assert.match(sc.stdout, /^Early data was rejected$/m, show(sc));
       assert.equal(await serverGot(peer, false), 0, 'rejected early data never reaches the application');
     } finally {
@@ -222,19 +204,7 @@ describe('0-RTT when the ticket does not allow it', () => {
       assert.deepEqual(connectionOf(doc, 1).earlyData, { status: 'not sent', maxEarlyData: 0, sent: 0 });
       assert.equal(errorOf(doc).kind, 'early-data');
       assert.match(r.stderr, /--early-data: not sent: the ticket allows no early data \(max_early_data 0\)/);
-      const sc = await sClient(
-        [
-          '-connect',
-          `${peer.host}:${peer.port}`,
-          '-servername',
-          'localhost',
-          '-sess_in',
-          sess,
-          '-early_data',
-          dataFile,
-        ],
-        /Early data was \w+/,
-      );
+      const sc = await sClientEarly(peer, sess);
       assert.match(sc.stdout, /^Early data was not sent$/m, show(sc));
     } finally {
       await peer.stop();
