@@ -31,6 +31,9 @@ export async function contextOptions(
     maxVersion: opts.maxVersion,
     alpn: opts.alpn,
     verifyFailIsFatal: !opts.insecure,
+    // --insecure also lets an RSA leaf through whose keyUsage forbids its TLS 1.0-1.2 use (as
+    // OpenSSL's s_client does; reported), never in TLS 1.3 (BoringSSL ssl_cert_check_key_usage).
+    ignoreRsaKeyUsage: opts.insecure,
     statusRequest: opts.status,
     mode: opts.mode,
     maxSendFragment: opts.maxSendFragment,

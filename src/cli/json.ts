@@ -51,6 +51,8 @@ export interface JsonConnection {
     rule?: string;
     /** Pedantic BR/RFC 5280 rules broken (fatal only with --x509-strict); absent when none. */
     warnings?: { depth: number; code: number; rule: string; section: string }[];
+    /** TLS 1.0-1.2 with --insecure: the RSA leaf's keyUsage forbade its use and was let through. */
+    keyUsageInvalid?: true;
   };
   peerCertificates: JsonCertificate[];
   tickets: number;
@@ -118,6 +120,7 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
       message: i.verify.message,
       depth: i.verify.depth,
       ...(i.verify.rule ? { rule: i.verify.rule } : {}),
+      ...(i.keyUsageInvalid === true ? { keyUsageInvalid: true as const } : {}),
       ...(i.verify.warnings?.length
         ? {
             warnings: i.verify.warnings.map((w) => ({

@@ -136,7 +136,7 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--cafile <file>', 'trust anchors (PEM) instead of the platform roots');
   p.option('--capath <dir>', 'directory of trust anchors (PEM files)');
   p.addOption(
-    new Option('--insecure', 'continue after a verification failure (the result is still reported)').conflicts(
+    new Option('--insecure', 'continue after a failed verification or RSA keyUsage (reported)').conflicts(
       'verifyReturnError',
     ),
   );

@@ -303,6 +303,10 @@ function printReport(
     const ech = opts.echConfigList !== null || opts.echGrease;
     io.stderr.write(formatBrief(info, { color: useColor(opts, io.stderr), ech }));
   }
+  if (info.keyUsageInvalid === true && opts.output !== 'json' && opts.output !== 'quiet')
+    io.stderr.write(
+      warningLine("the server certificate's keyUsage does not allow this key exchange; continuing (--insecure)") + '\n',
+    );
   if (!info.verify.ok && opts.insecure && opts.output !== 'json' && opts.output !== 'quiet') {
     io.stderr.write(
       warningLine(
