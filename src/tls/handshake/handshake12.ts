@@ -4,28 +4,26 @@
  * state says what has been received and carries what the next message needs; `handle` is one
  * switch over it in the RFC's message order, and any other message is unexpected_message.
  */
-import type { HandshakeHost } from './host.js';
-import type { Transcript } from './transcript.js';
-import { certificateKey, checkLeafCurve12, checkLeafKeyUsage, type PeerKey } from './auth.js';
+import type { PeerKey } from './auth.js';
 import { reverifySession, verifyPeer } from './verify.js';
 import { finished12, prfHashFor, type PrfHash } from './prf.js';
-import {
-  checkRenegotiationEms,
-  checkRenegotiationInfo,
-  checkRenegotiationLeaf,
-  type PreviousHandshake,
-  type VerifyData,
-} from './renegotiation.js';
-import { clientKeyExchange, keyFitsKeyExchange, readServerKeyExchange, type ServerKx } from './kx12.js';
+import { checkRenegotiationEms, checkRenegotiationInfo, type VerifyData } from './renegotiation.js';
+import { clientKeyExchange, type ServerKx } from './kx12.js';
 import { keys12, masterSecret12, session12, type Hello12, type Keys12, type Ticket12 } from './keys12.js';
 import { equalBytes } from './util.js';
 import { clientAuth12 } from './client-auth12.js';
+import {
+  readCertificateRequest12,
+  readCertificateStatus12,
+  readServerCertificate12,
+  readServerKeyExchange12,
+  type ServerAuthParams,
+} from './server-auth12.js';
 import {
   checkServerExtensions,
   checkSuiteAndCompression,
   negotiateAlpn,
   negotiateMaxFragmentLength,
-  noteCertificateRequest,
   renewedFacts,
   restoreSessionFacts,
   sessionFacts,
@@ -34,8 +32,6 @@ import {
 import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, type Extension } from '../codec/extensions.js';
 import {
-  decodeCertificate,
-  decodeCertificateRequest12,
   decodeNewSessionTicket12,
   decodeServerHello,
   encodeCertificate,
@@ -46,12 +42,10 @@ import {
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { constantTimeEqual } from '../codec/bytes.js';
-import { ProtocolVersion, suiteById } from '../codec/names.js';
-import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
-import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
+import { suiteById } from '../codec/names.js';
+import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
-import type { ConnectionInfo } from '../types.js';
-import { decodeCertificateStatus, decodeSctList } from '../codec/certificate.js';
+import { decodeSctList } from '../codec/certificate.js';
 
 /** The server's authenticated key exchange, which our ClientKeyExchange answers (RFC 5246 §7.4.3, §7.4.7). */
 interface ServerKx12 {
@@ -97,26 +91,16 @@ export interface Completed12 {
 }
 
 /** Facts fixed for one handshake: what our ClientHello offered, and what came before it. */
-export interface Handshake12Params {
-  host: HandshakeHost;
-  info: ConnectionInfo;
-  transcript: Transcript;
-  clientRandom: Uint8Array;
+export interface Handshake12Params extends ServerAuthParams {
   /** The extensions of our ClientHello (a ServerHello may answer only these). */
   offered: readonly Extension[];
   /** The session ID we offered, and its session (RFC 5246 §7.4.1.2), for resumption. */
   offeredSessionId: Uint8Array;
   session: Session | undefined;
-  /**
-   * verify_data of the previous handshake for renegotiation_info (RFC 5746 §3.4) and whether it
-   * had secure renegotiation, or null initially.
-   */
-  previous: PreviousHandshake | null;
   /** The negotiated version (TLS 1.0 to 1.2; a renegotiation keeps it). */
   version: number;
   /** Our ClientHello's legacy_version, which an RSA pre-master secret repeats (RFC 5246 §7.4.7.1). */
   clientHelloVersion: number;
-  verifyName: string | null;
 }
 
 export class Tls12Handshake {
@@ -192,10 +176,7 @@ export class Tls12Handshake {
         // CertificateStatus right after Certificate when the ServerHello acked status_request (RFC 6066 §8;
         // `verified` is false only then). A renegotiation keeps the first response (BoringSSL ssl_verify_peer_cert).
         if (type === HandshakeType.certificate_status && !s.verified) {
-          const ocsp = decodeCertificateStatus(body);
-          if (!this.c.previous) this.c.info.ocspResponse = ocsp;
-          this.c.transcript.add(raw);
-          verifyPeer(this.c.host.options, this.c.info, s.peerChain, this.c.verifyName);
+          readCertificateStatus12(this.c, s.peerChain, body, raw);
           this.state = { ...s, verified: true };
           return null;
         }
@@ -205,13 +186,7 @@ export class Tls12Handshake {
         return null;
       case 'wait_cr_done':
         if (type === HandshakeType.certificate_request) {
-          // CertificateRequest (RFC 5246 §7.4.4): answered after ServerHelloDone.
-          const certRequest =
-            s.kx.hello.version >= ProtocolVersion.TLS1_2
-              ? decodeCertificateRequest12(body)
-              : decodeCertificateRequest10(body);
-          noteCertificateRequest(this.c.info, certRequest.certificateTypes, certRequest.sigalgs);
-          this.c.transcript.add(raw);
+          const certRequest = readCertificateRequest12(this.c, s.kx.hello.version, body, raw);
           this.state = { k: 'wait_done', kx: s.kx, certRequest };
           return null;
         }
@@ -252,23 +227,12 @@ export class Tls12Handshake {
     this.onServerHello(sh);
   }
 
-  /** Certificate (RFC 5246 §7.4.2): a chain whose leaf key fits the suite's authentication, verified. */
+  /**
+   * Certificate (server-auth12.ts). RSA key exchange: no ServerKeyExchange, the certificate's key
+   * encrypts the pre-master (RFC 5246 §7.4.3).
+   */
   private onCertificate(body: Uint8Array, raw: Uint8Array, hello: Hello12): void {
-    const msg = decodeCertificate(body, false);
-    const peerChain = msg.entries.map((e) => e.der);
-    const leaf = peerChain[0];
-    if (!leaf) throw decodeError('server sent no certificate');
-    checkRenegotiationLeaf(this.c.previous, leaf);
-    const peerKey = certificateKey(leaf);
-    if (!keyFitsKeyExchange(hello.suite.kx, peerKey, hello.version))
-      throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type for the cipher suite');
-    checkLeafCurve12(peerKey, this.c.host.options);
-    checkLeafKeyUsage(peerKey, hello.suite.kx === 'RSA' ? 'encipher' : 'sign', false, this.c.host.options, this.c.info);
-    // BoringSSL verifies after the CertificateStatus, so a verify callback sees the stapled response.
-    const verified = hello.suite.kx === 'RSA' || !findExtension(hello.sh.extensions, ExtensionType.status_request);
-    if (verified) verifyPeer(this.c.host.options, this.c.info, peerChain, this.c.verifyName);
-    this.c.transcript.add(raw);
-    // RSA key exchange: no ServerKeyExchange, the certificate's key encrypts the pre-master (§7.4.3).
+    const { peerChain, peerKey, verified } = readServerCertificate12(this.c, hello, body, raw);
     this.state =
       hello.suite.kx === 'RSA'
         ? { k: 'wait_cr_done', kx: { hello, peerChain, peerKey, kx: { kind: 'rsa' } } }
@@ -276,7 +240,7 @@ export class Tls12Handshake {
     this.c.host.state('TLS_ST_CR_CERT');
   }
 
-  /** ServerKeyExchange (RFC 5246 §7.4.3, RFC 8422 §5.4): checked and verified by kx12.ts. */
+  /** ServerKeyExchange (server-auth12.ts), signed by the certificate's key. */
   private onServerKeyExchange(
     body: Uint8Array,
     raw: Uint8Array,
@@ -284,12 +248,9 @@ export class Tls12Handshake {
     peerKey: PeerKey,
     peerChain: Uint8Array[],
   ): void {
-    const { host, info } = this.c;
-    const a = { version: hello.version, kx: hello.suite.kx, peerKey, clientRandom: this.c.clientRandom };
-    const kx = readServerKeyExchange(this.p, host.options, info, { ...a, serverRandom: hello.sh.random }, body);
-    this.c.transcript.add(raw);
+    const kx = readServerKeyExchange12(this.c, hello, peerKey, body, raw);
     this.state = { k: 'wait_cr_done', kx: { hello, peerChain, peerKey, kx } };
-    host.state('TLS_ST_CR_KEY_EXCH');
+    this.c.host.state('TLS_ST_CR_KEY_EXCH');
   }
 
   /**

@@ -3,7 +3,8 @@
  * the way in; seal → fragment → queue on the way out; and the record-level policy OpenSSL applies
  * there (ssl3_read_bytes, tls_get_more_records): limits on empty records, warning alerts and
  * KeyUpdates, ChangeCipherSpec rules, no interleaving inside a fragmented handshake message, and
- * the record header checks of RecordReader. Sans-IO: it only calls the Transport it is given.
+ * the record header checks of RecordReader. Alerts received and the record version check are in
+ * alert-policy.ts. Sans-IO: it only calls the Transport it is given.
  *
  * What it does not decide is left to its owner (RecordOwner): when the handshake is over, what a
  * handshake message or a ChangeCipherSpec means, and where traces go.
@@ -14,17 +15,15 @@ import { RecordReader, WriteBuffer } from './buffers.js';
 import { HandshakeBuffer, type HandshakeMsg } from './hsbuffer.js';
 import { AppDataQueue } from './appdata.js';
 import { ContentType, NullProtection, type RecordProtection } from './protection.js';
-import { AlertDescription, AlertLevel, alertName } from '../codec/alerts.js';
 import { handshakeName, HandshakeType } from '../codec/handshake.js';
 import { ProtocolVersion } from '../codec/names.js';
-import { TlsAlert, unexpectedMessage } from '../errors.js';
+import { unexpectedMessage } from '../errors.js';
+import { AlertPolicy, alertText, checkRecordVersion, decodeAlert } from './alert-policy.js';
 
 /** KeyUpdates tolerated without application data in between (OpenSSL: 32, SSL_R_TOO_MANY_KEY_UPDATES). */
 export const MAX_KEY_UPDATES = 32;
 /** Records that carry no progress (empty, CCS) tolerated in a row (OpenSSL's MAX_EMPTY_RECORDS: 32). */
 export const MAX_EMPTY_RECORDS = 32;
-/** Warning alerts in a row that end the connection (OpenSSL MAX_WARN_ALERT_COUNT, TOO_MANY_WARN_ALERTS). */
-export const MAX_WARN_ALERTS = 5;
 
 /** What a transport read or write came to: progress, would-block, EOF or an errno. */
 export type IoStep = 'ok' | 'block' | 'eof' | { error: string; errno: number };
@@ -85,8 +84,8 @@ export class RecordLayer {
   private keyUpdates = 0;
   /** The record that completed the handshake carried more handshake data after its last message. */
   excessHandshakeData = false;
-  /** Consecutive warning alerts (reset by any non-empty record that is not an alert). */
-  private warnAlerts = 0;
+  /** Alert records received and the warnings in a row (alert-policy.ts). */
+  private readonly alerts = new AlertPolicy();
 
   constructor(private readonly owner: RecordOwner) {}
 
@@ -176,7 +175,7 @@ export class RecordLayer {
     if (fragment.length === 0 || type === ContentType.change_cipher_spec) {
       if (++this.emptyRecords > MAX_EMPTY_RECORDS) throw unexpectedMessage('too many empty records');
     } else this.emptyRecords = 0;
-    if (type !== ContentType.alert && fragment.length !== 0) this.warnAlerts = 0;
+    if (type !== ContentType.alert && fragment.length !== 0) this.alerts.progress();
     // TLS 1.3: no other record type between the fragments of a handshake message (RFC 8446 §5.1).
     if (type !== ContentType.handshake && !this.hsBuf.empty && owner.version === ProtocolVersion.TLS1_3) {
       throw unexpectedMessage('mixed handshake and non handshake data');
@@ -241,31 +240,13 @@ export class RecordLayer {
     this.owner.changeCipherSpec();
   }
 
-  /**
-   * Alerts (BoringSSL ssl_process_alert, OpenSSL ssl3_read_bytes): a level other than warning or
-   * fatal is illegal_parameter (UNKNOWN_ALERT_TYPE); close_notify ends reading; a fatal alert ends
-   * the connection. A warning is tolerated in TLS 1.0-1.2 (RFC 5246 §7.2), at most
-   * MAX_WARN_ALERTS - 1 in a row; TLS 1.3 has no warnings but user_canceled (RFC 8446 §6.1), so
-   * any other warning there is decode_error (BoringSSL: BAD_ALERT).
-   */
+  /** Alerts: traced, then checked by the AlertPolicy (alert-policy.ts); a tolerated warning goes to the owner. */
   private onAlert(fragment: Uint8Array, version: number): void {
-    if (fragment.length !== 2) throw new TlsAlert(AlertDescription.decode_error, 'bad alert record');
-    const level = fragment[0] ?? 0;
-    const desc = fragment[1] ?? 0;
+    const { level, desc } = decodeAlert(fragment);
     this.trace('received', version, ContentType.alert, fragment.slice(), alertText(level, desc)); // a copy, as for CCS
-    if (level !== AlertLevel.warning && level !== AlertLevel.fatal)
-      throw new TlsAlert(AlertDescription.illegal_parameter, `unknown alert type ${level}`);
-    // OpenSSL counts every warning, close_notify included, towards TOO_MANY_WARN_ALERTS.
-    if (level === AlertLevel.warning && ++this.warnAlerts === MAX_WARN_ALERTS)
-      throw unexpectedMessage('too many warn alerts');
-    if (desc === AlertDescription.close_notify) {
-      this.closeNotifyReceived = true;
-      return;
-    }
-    if (level === AlertLevel.fatal) throw new TlsAlert(desc, '', true);
-    if (this.owner.version === ProtocolVersion.TLS1_3 && desc !== AlertDescription.user_canceled)
-      throw new TlsAlert(AlertDescription.decode_error, `warning alert ${alertName(desc)} in TLS 1.3`);
-    this.owner.warningAlert?.(desc);
+    const r = this.alerts.receive(level, desc, this.owner.version);
+    if (r === 'close_notify') this.closeNotifyReceived = true;
+    else this.owner.warningAlert?.(r);
   }
 
   /**
@@ -390,24 +371,4 @@ export class RecordLayer {
   private trace(direction: 'sent' | 'received', version: number, contentType: number, bytes: Uint8Array, name: string) {
     this.owner.message?.({ direction, version, contentType, bytes, name });
   }
-}
-
-/**
- * The record version once the version is negotiated (OpenSSL tls_get_more_records, BoringSSL
- * tls_open_record: WRONG_VERSION_NUMBER). TLS 1.0-1.2: every record after the ServerHello carries
- * the negotiated version (RFC 5246 Appendix E.1), else protocol_version. TLS 1.3: every record
- * carries legacy_record_version 0x0303 (RFC 8446 §5.1); OpenSSL answers another with decode_error.
- */
-function checkRecordVersion(negotiated: number | null, version: number): void {
-  if (negotiated === null) return;
-  if (negotiated === ProtocolVersion.TLS1_3) {
-    if (version !== ProtocolVersion.TLS1_2) throw new TlsAlert(AlertDescription.decode_error, 'wrong version number');
-  } else if (version !== negotiated) {
-    throw new TlsAlert(AlertDescription.protocol_version, 'wrong version number');
-  }
-}
-
-/** "Alert fatal handshake_failure", as the traces print alerts. */
-function alertText(level: number, desc: number): string {
-  return `Alert ${level === AlertLevel.fatal ? 'fatal' : 'warning'} ${alertName(desc)}`;
 }
