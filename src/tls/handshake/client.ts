@@ -1,35 +1,28 @@
 /**
  * The client handshake up to ServerHello: ClientHello, HelloRetryRequest, version selection and
- * downgrade protection (RFC 8446 §4.1). After ServerHello the TLS 1.3 flow (client13.ts) or the
- * TLS 1.2 flow (client12.ts) takes over; this class then forwards to it and answers the
- * connection's questions (established? renegotiating?) from the typed state.
+ * downgrade protection (RFC 8446 §4.1; the checks in server-hello.ts, the PSK offer in
+ * psk-offer.ts). After ServerHello the TLS 1.3 flow (client13.ts) or the TLS 1.2 flow
+ * (client12.ts) takes over; this class then forwards to it and answers the connection's
+ * questions (established? renegotiating?) from the typed state.
  */
-import { equalBytes } from './util.js';
 import type { HandshakeHost } from './host.js';
 import type { ClientParams, EarlyOffer, HelloOutcome } from './hello-outcome.js';
 import { Transcript } from './transcript.js';
-import { buildClientHello, offeredGroups, offeredSuites, offeredVersions, type PskOffer } from './clienthello.js';
-import { checkServerExtensions, checkSuiteAndCompression } from './negotiated.js';
+import { buildClientHello, offeredVersions } from './clienthello.js';
+import { checkServerExtensions } from './negotiated.js';
+import { checkCommonServerHello, retryKeyShare, selectedVersion } from './server-hello.js';
+import { pskOffer } from './psk-offer.js';
 import { Tls13Client } from './client13.js';
 import { Tls12Client } from './client12.js';
-import { KeySchedule, finishedVerifyData } from './keyschedule.js';
-import { AlertDescription } from '../codec/alerts.js';
 import { findExtension, readCookie, readHrrKeyShare, readSelectedVersion } from '../codec/extensions.js';
-import {
-  DOWNGRADE_JDK11,
-  DOWNGRADE_TLS11,
-  DOWNGRADE_TLS12,
-  decodeServerHello,
-  type ClientHello,
-  type ServerHello,
-} from '../codec/handshake.js';
+import { decodeServerHello, type ClientHello, type ServerHello } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { ProtocolVersion, groupById, suiteById, suiteUsableAt, type CipherSuite } from '../codec/names.js';
+import { ProtocolVersion, suiteById, suiteUsableAt, type CipherSuite } from '../codec/names.js';
 import { prfHashFor } from './prf.js';
 import type { KeyShare } from '../crypto/provider.js';
-import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
+import { illegalParameter, unexpectedMessage } from '../errors.js';
 import type { Session } from '../session/session.js';
-import { obfuscatedTicketAge, isResumable } from '../session/session.js';
+import { isResumable } from '../session/session.js';
 import { emptyInfo } from './info.js';
 import { echHelloRetryRequest, echHellos, echServerHello, startEch, type EchHelloState } from './ech-hello.js';
 import { earlyDataFor, sendEarly } from './early-data.js';
@@ -237,7 +230,7 @@ export class ClientHandshake {
     const o = this.host.options;
     const ech = this.ech;
     const base = { sessionId: this.legacySessionId, keyShares, ...(cookie ? { cookie } : {}) };
-    const offer = this.pskOffer(hrr, ech.k === 'offered' ? ech.inner : this.transcript);
+    const offer = pskOffer(o, this.params.session, hrr, ech.k === 'offered' ? ech.inner : this.transcript);
     if (offer) this.info.maxEarlyData = offer.session.maxEarlyData >>> 0;
     const psk = offer ? { psk: offer.psk } : {};
     const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
@@ -277,36 +270,6 @@ export class ClientHandshake {
     return { hello, keyShares, pskSession: offer.session, early: e };
   }
 
-  /** A PSK offer for a resumable TLS 1.3 session whose suite we still offer (RFC 8446 §4.2.11). */
-  private pskOffer(
-    hrr: ServerHello | undefined,
-    transcript: Transcript,
-  ): { psk: PskOffer; session: Session } | undefined {
-    const s = this.params.session;
-    const o = this.host.options;
-    if (!s || s.version !== ProtocolVersion.TLS1_3 || !s.ticket || !isResumable(s)) return undefined;
-    if (!offeredVersions(o).includes(ProtocolVersion.TLS1_3)) return undefined;
-    const suite = suiteById(s.cipherSuite);
-    if (!suite || !o.cipherSuites13.some((id) => suiteById(id)?.hash === suite.hash)) return undefined;
-    const age = obfuscatedTicketAge(s, o.now());
-    if (age === undefined) return undefined;
-    // RFC 8446 §4.1.4: after a HelloRetryRequest only PSKs of the selected suite's hash remain.
-    if (hrr && hrr.cipherSuite && suiteById(hrr.cipherSuite)?.hash !== suite.hash) return undefined;
-    const p = o.provider;
-    const psk: PskOffer = {
-      identity: s.ticket,
-      obfuscatedAge: age,
-      hash: suite.hash,
-      // RFC 8446 §4.2.11.2: the binder covers the transcript, the HRR included, up to the binders.
-      binder: (truncated) => {
-        const ks = new KeySchedule(p, suite.hash, s.masterKey);
-        const th = hrr ? transcript.hashWith(truncated) : p.digest(suite.hash, truncated);
-        return finishedVerifyData(p, suite.hash, ks.binderKey(false), th);
-      },
-    };
-    return { psk, session: s };
-  }
-
   /** HelloRetryRequest (RFC 8446 §4.1.4): TLS 1.3, at most one, and it must change something. */
   private onHelloRetryRequest(hrr: ServerHello, raw: Uint8Array, sent: SentHello): void {
     const o = this.host.options;
@@ -318,7 +281,7 @@ export class ClientHandshake {
     ) {
       throw illegalParameter('HelloRetryRequest without TLS 1.3');
     }
-    this.checkCommonServerHello(hrr, sent.hello, true);
+    checkCommonServerHello(o, hrr, sent.hello, true);
     checkServerExtensions('HelloRetryRequest', hrr.extensions, sent.hello.extensions);
     this.host.endOfFlight();
     const suite = suiteById(hrr.cipherSuite);
@@ -326,7 +289,7 @@ export class ClientHandshake {
     const ks = findExtension(hrr.extensions, ExtensionType.key_share);
     const ck = findExtension(hrr.extensions, ExtensionType.cookie);
     if (!ks && !ck) throw illegalParameter('HelloRetryRequest that changes nothing');
-    const keyShares = ks ? [this.retryKeyShare(readHrrKeyShare(ks.data), sent.keyShares)] : sent.keyShares;
+    const keyShares = ks ? [retryKeyShare(o, readHrrKeyShare(ks.data), sent.keyShares)] : sent.keyShares;
     const cookie = ck ? readCookie(ck.data) : undefined;
     this.info.handshake = 'full-hrr';
     // RFC 8446 §4.2.10: a HelloRetryRequest rejects early data; the second ClientHello is plaintext.
@@ -348,58 +311,6 @@ export class ClientHandshake {
     this.state = { k: 'wait_sh2', hrr, suite, ...this.sendHello(keyShares, cookie, hrr) };
   }
 
-  /** key_share in a HelloRetryRequest (RFC 8446 §4.2.8): a group we offered but sent no share for. */
-  private retryKeyShare(groupId: number, sent: KeyShare[]): KeyShare {
-    const o = this.host.options;
-    const g = groupById(groupId);
-    if (!g || !offeredGroups(o).includes(groupId)) throw illegalParameter('HelloRetryRequest for a group not offered');
-    if (sent.some((k) => k.group === g.name)) throw illegalParameter('HelloRetryRequest for a group already shared');
-    return o.provider.generateKeyShare(g.name);
-  }
-
-  /**
-   * Checks shared by ServerHello and HRR: offered suite, null compression, and in TLS 1.3 the
-   * legacy_session_id echo (a TLS 1.2 server assigns its own session ID).
-   */
-  private checkCommonServerHello(sh: ServerHello, hello: ClientHello, tls13: boolean): void {
-    if (tls13 && !equalBytes(sh.sessionId, hello.sessionId)) throw illegalParameter('legacy_session_id_echo mismatch');
-    checkSuiteAndCompression(sh, offeredSuites(this.host.options));
-  }
-
-  /** The version the server selected (RFC 8446 §4.2.1, §4.1.3), refusing what we did not offer and downgrades. */
-  private selectedVersion(sh: ServerHello, afterHrr: boolean): number {
-    const offered = offeredVersions(this.host.options);
-    const ver = findExtension(sh.extensions, ExtensionType.supported_versions);
-    const version = ver ? readSelectedVersion(ver.data) : sh.legacyVersion;
-    const tls13 = version === ProtocolVersion.TLS1_3;
-    // RFC 8446 §4.2.1: supported_versions naming anything but TLS 1.3 is illegal_parameter (as OpenSSL).
-    if (ver && !tls13) throw illegalParameter('supported_versions in ServerHello selects a version other than TLS 1.3');
-    if (!offered.includes(version)) {
-      const known = version >= ProtocolVersion.TLS1_0 && version <= ProtocolVersion.TLS1_3;
-      throw new TlsAlert(
-        AlertDescription.protocol_version,
-        `server selected ${known ? 'a version we did not offer' : 'an unsupported version'}`,
-      );
-    }
-    if (afterHrr && !tls13) throw illegalParameter('ServerHello after HelloRetryRequest is not TLS 1.3');
-    if (tls13 && sh.legacyVersion !== ProtocolVersion.TLS1_2)
-      throw illegalParameter('bad legacy_version in TLS 1.3 ServerHello');
-    // RFC 8446 §4.1.3: a client that offered TLS 1.3 refuses both sentinels below 1.3 (and, as
-    // BoringSSL's client, the JDK 11 workaround's marker); one that offered TLS 1.2 refuses
-    // DOWNGRD\x00 when the server picked TLS 1.1 or below.
-    const tail = sh.random.subarray(24);
-    if (
-      (version < ProtocolVersion.TLS1_3 &&
-        offered.includes(ProtocolVersion.TLS1_3) &&
-        [DOWNGRADE_TLS12, DOWNGRADE_TLS11, DOWNGRADE_JDK11].some((d) => equalBytes(tail, d))) ||
-      (version < ProtocolVersion.TLS1_2 &&
-        offered.includes(ProtocolVersion.TLS1_2) &&
-        equalBytes(tail, DOWNGRADE_TLS11))
-    )
-      throw illegalParameter('downgrade sentinel in ServerHello.random');
-    return version;
-  }
-
   /** ServerHello (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3): pick the version, hand over to its flow. */
   private onServerHello(
     sh: ServerHello,
@@ -407,8 +318,9 @@ export class ClientHandshake {
     sent: SentHello,
     retry: { hrr: ServerHello; suite: CipherSuite } | undefined,
   ): void {
-    const version = this.selectedVersion(sh, retry !== undefined);
-    this.checkCommonServerHello(sh, sent.hello, version === ProtocolVersion.TLS1_3);
+    const o = this.host.options;
+    const version = selectedVersion(o, sh, retry !== undefined);
+    checkCommonServerHello(o, sh, sent.hello, version === ProtocolVersion.TLS1_3);
     const suite = suiteById(sh.cipherSuite);
     if (!suite || !suiteUsableAt(suite, version))
       throw illegalParameter(

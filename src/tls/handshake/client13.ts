@@ -1,16 +1,16 @@
 /**
- * The TLS 1.3 client after ServerHello (RFC 8446 §4.1.3–§4.6): key agreement, the encrypted
- * server flight, our second flight, and the post-handshake messages. The state says what has
- * been received and carries what the next message needs; `handle` is one switch over it in the
- * RFC's message order, and any other message is unexpected_message.
+ * The TLS 1.3 client after ServerHello (RFC 8446 §4.1.3–§4.5): key agreement, the encrypted
+ * server flight and our second flight; once connected, post13.ts reads the post-handshake
+ * messages (§4.6). The state says what has been received and carries what the next message
+ * needs; `handle` is one switch over it in the RFC's message order, and any other message is
+ * unexpected_message.
  */
 import type { HelloOutcome } from './hello-outcome.js';
-import { KeySchedule, trafficKeys, finishedVerifyData, verifyFinished, nextTrafficSecret } from './keyschedule.js';
+import { KeySchedule, finishedVerifyData, verifyFinished } from './keyschedule.js';
 import { certificateKey, checkLeafKeyUsage, checkPeerScheme, certificateVerifyContent, type PeerKey } from './auth.js';
 import { reverifySession, verifyPeer } from './verify.js';
 import { echEncryptedExtensions } from './ech-hello.js';
 import { stapledOcsp, uncompressCertificate } from './certificate13.js';
-import { ticketSession } from './ticket13.js';
 import {
   checkServerExtensions,
   chooseClientCredential,
@@ -26,30 +26,21 @@ import {
   decodeCertificateRequest13,
   decodeCertificateVerify,
   decodeEncryptedExtensions,
-  decodeKeyUpdate,
   encodeCertificate,
   encodeCertificateVerify,
   frameHandshake,
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
-import { Writer } from '../codec/bytes.js';
 import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
-import { Tls13Protection } from '../record/protection.js';
+import type { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { earlyDataVerdict } from './early-data.js';
-import { answerPostHandshakeCertificateRequest } from './pha.js';
-import type { Transcript } from './transcript.js';
+import { Tls13Connected, protection13, type Kept13, type TrafficSecrets } from './post13.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
   context: Uint8Array;
   sigalgs: number[];
-}
-
-/** Client and server traffic secrets of one epoch. */
-interface TrafficSecrets {
-  client: Uint8Array;
-  server: Uint8Array;
 }
 
 /** Where the client is in the RFC 8446 §2 message flow. */
@@ -64,18 +55,8 @@ type State13 =
   | { k: 'wait_cv'; peerKey: PeerKey; certRequest?: CertRequest13 }
   /** The server's Finished (§4.4.4); a PSK handshake comes here straight from EncryptedExtensions. */
   | { k: 'wait_finished'; certRequest?: CertRequest13 }
-  /** Application traffic secrets in force; NewSessionTicket and KeyUpdate may arrive (§4.6). */
-  | {
-      k: 'connected';
-      app: TrafficSecrets;
-      resumptionMaster: Uint8Array;
-      /** With post_handshake_auth offered: the transcript through our Finished (RFC 8446 §4.4.1). */
-      phaBase?: Transcript;
-    };
-
-/** What the connected flow still reads: NewSessionTicket and KeyUpdate need no more (RFC 8446 §4.6). */
-/** What outlives the handshake: tickets need the resumed session's facts (RFC 8446 §4.6.1). */
-type Kept13 = Pick<HelloOutcome, 'host' | 'suite' | 'info' | 'pskSession'>;
+  /** Application traffic secrets in force; post13.ts reads what may arrive now (§4.6). */
+  | { k: 'connected'; post: Tls13Connected };
 
 /** The handshake traffic secrets of every connected client: none (release()). */
 const RELEASED_SECRETS: TrafficSecrets = Object.freeze({ client: new Uint8Array(0), server: new Uint8Array(0) });
@@ -89,8 +70,6 @@ export class Tls13Client {
   /** The hello outcome (ClientHello, ServerHello, key shares, transcript) until release(). */
   private outcome: HelloOutcome | null;
   private readonly kept: Kept13;
-  /** A KeyUpdate answering update_requested went out and no application data since (§4.6.3). */
-  private keyUpdateAnswered = false;
 
   /** ServerHello for TLS 1.3 (RFC 8446 §4.1.3): the PSK and key share, then the handshake keys. */
   constructor(o: HelloOutcome) {
@@ -171,7 +150,7 @@ export class Tls13Client {
   /** The current application traffic secrets (read: the server's), once connected. */
   trafficSecrets(): { read: Uint8Array; write: Uint8Array } | null {
     const s = this.state;
-    return s.k === 'connected' ? { read: s.app.server, write: s.app.client } : null;
+    return s.k === 'connected' ? s.post.trafficSecrets() : null;
   }
 
   /** The handshake has completed (Finished exchanged). */
@@ -180,11 +159,7 @@ export class Tls13Client {
   }
 
   private protection(secret: Uint8Array): Tls13Protection {
-    const p = this.kept.host.options.provider;
-    const c = this.kept.suite.cipher;
-    if (c.kind !== 'aead') throw new Error('TLS 1.3 suite without AEAD');
-    const { key, iv } = trafficKeys(p, this.kept.suite.hash, secret, c.keyLength, 12);
-    return new Tls13Protection(p, c.aead, key, iv);
+    return protection13(this.kept.host.options.provider, this.kept.suite, secret);
   }
 
   /** One handshake message of the server's flight (RFC 8446 §2, Figure 1), in order. */
@@ -337,11 +312,12 @@ export class Tls13Client {
     host.state('TLS_ST_CW_FINISHED');
     const resumptionMaster = this.ks.resumptionMasterSecret(transcript.hash());
     host.setWriteProtection(this.protection(app.client));
+    // With post_handshake_auth offered, the transcript through our Finished stays (RFC 8446 §4.4.1).
+    const phaBase = host.options.postHandshakeAuth ? transcript : undefined;
+    const secrets: TrafficSecrets = { client: app.client, server: app.server };
     this.state = {
       k: 'connected',
-      app: { client: app.client, server: app.server },
-      resumptionMaster,
-      ...(host.options.postHandshakeAuth ? { phaBase: transcript } : {}),
+      post: new Tls13Connected(this.kept, secrets, resumptionMaster, this.resumed, phaBase),
     };
     host.state('TLS_ST_OK');
   }
@@ -371,53 +347,18 @@ export class Tls13Client {
   postHandshake(type: number, body: Uint8Array, raw: Uint8Array): string {
     const s = this.state;
     if (s.k !== 'connected') throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
-    switch (type) {
-      case HandshakeType.new_session_ticket:
-        this.kept.host.newSession(ticketSession(this.kept, body, s.resumptionMaster, this.resumed));
-        break;
-      case HandshakeType.key_update:
-        this.onKeyUpdate(body, s.app);
-        break;
-      case HandshakeType.certificate_request:
-        // RFC 8446 §4.6.2: only after we sent post_handshake_auth; otherwise unexpected_message.
-        if (!s.phaBase) throw unexpectedMessage('post-handshake CertificateRequest without post_handshake_auth');
-        answerPostHandshakeCertificateRequest(this.kept, s.phaBase, s.app.client, body, raw);
-        break;
-      default:
-        throw unexpectedMessage(`unexpected post-handshake ${handshakeName(type)}`);
-    }
-    return handshakeName(type);
-  }
-
-  /**
-   * KeyUpdate (RFC 8446 §4.6.3): new read keys; update_requested is answered with our own update,
-   * once until we next send application data: "an implementation which receives multiple
-   * KeyUpdates while it is silent [responds] with a single update" (BoringSSL key_update_pending).
-   */
-  private onKeyUpdate(body: Uint8Array, app: TrafficSecrets): void {
-    const { host, suite } = this.kept;
-    const req = decodeKeyUpdate(body);
-    if (req !== 0 && req !== 1) throw illegalParameter('bad KeyUpdate request value');
-    app.server = nextTrafficSecret(host.options.provider, suite.hash, app.server);
-    host.setReadProtection(this.protection(app.server));
-    if (req === 1 && !this.keyUpdateAnswered) {
-      this.sendKeyUpdate(false);
-      this.keyUpdateAnswered = true;
-    }
+    return s.post.handle(type, body, raw);
   }
 
   /** Application data went out under our current keys: the next update_requested gets an answer again. */
   appDataSent(): void {
-    this.keyUpdateAnswered = false;
+    if (this.state.k === 'connected') this.state.post.appDataSent();
   }
 
   /** Sends KeyUpdate and switches our write keys (RFC 8446 §4.6.3); only once connected. */
   sendKeyUpdate(requestPeer: boolean): void {
     const s = this.state;
     if (s.k !== 'connected') throw unexpectedMessage('KeyUpdate needs an established TLS 1.3 connection');
-    const { host, suite } = this.kept;
-    host.sendHandshake(frameHandshake(HandshakeType.key_update, new Writer(1).u8(requestPeer ? 1 : 0).finish()));
-    s.app.client = nextTrafficSecret(host.options.provider, suite.hash, s.app.client);
-    host.setWriteProtection(this.protection(s.app.client));
+    s.post.sendKeyUpdate(requestPeer);
   }
 }
