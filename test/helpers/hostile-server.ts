@@ -14,7 +14,12 @@
  *    at it.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { getDiffieHellman } from 'node:crypto';
+import { X509Certificate, createPublicKey, generatePrimeSync, getDiffieHellman } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePki } from './pki.js';
 import { FFDHE_PRIMES, bigintToBytes } from '../../src/tls/crypto/ffdhe.js';
 import { concat, toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel, alertName } from '../../src/tls/codec/alerts.js';
@@ -1647,6 +1652,26 @@ export const HOSTILE_CASES: HostileCase[] = [
       },
     }),
   },
+  {
+    id: 'kx-12-rsa-kx-tiny-key',
+    title: 'RSA key exchange to a 256-bit RSA leaf key: too short to carry the 48-byte pre-master',
+    expect: 'handshake_failure',
+    ref: 'RFC 8017 §7.2.1 (message too long: k - 11 < 48); never internal_error (OpenSSL sends it from tls_construct_cke_rsa)',
+    leaf: 'rsa2048',
+    setup: async (ctx) => {
+      const tiny = await tinyRsaLeaf();
+      const chain = [tiny, ...ctx.creds.chain.slice(1)];
+      return {
+        server: {
+          ...TLS12,
+          suite: 0x002f,
+          mutate: onHandshake(CERT, () => frameHandshake(CERT, encodeCertificate(chain, false))),
+        },
+        // Past verification (the key is far too small for it) to the RSA encryption itself.
+        client: { verifyFailIsFatal: false },
+      };
+    },
+  },
   ...(['padding', 'mac'] as const).map((tamper): HostileCase => ({
     id: `record-12-cbc-bad-${tamper}`,
     title: `MAC-then-encrypt CBC application data with a broken ${tamper === 'mac' ? 'MAC (padding right)' : 'padding (MAC right)'}`,
@@ -2025,4 +2050,33 @@ function bridge(
   if (earlyEnd) onEnd();
   else socket.once('end', onEnd);
   step();
+}
+
+/**
+ * A leaf under the test intermediate whose RSA public key has a 256-bit modulus (made with openssl's
+ * -force_pubkey; neither node nor openssl generates RSA keys under 512 bits): RSAES-PKCS1-v1_5
+ * cannot carry the 48-byte TLS pre-master in it (RFC 8017 §7.2.1: at most k - 11 = 21 bytes).
+ */
+async function tinyRsaLeaf(): Promise<Uint8Array> {
+  const pki = await ensurePki();
+  const dir = mkdtempSync(join(tmpdir(), 'tls-probe-tiny-rsa-'));
+  try {
+    const n = generatePrimeSync(128, { bigint: true }) * generatePrimeSync(128, { bigint: true });
+    const jwk = {
+      kty: 'RSA',
+      n: Buffer.from(n.toString(16).padStart(64, '0'), 'hex').toString('base64url'),
+      e: 'AQAB',
+    };
+    const pub = join(dir, 'tiny.pub.pem');
+    writeFileSync(pub, createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
+    const rsa = pki.leaf('rsa2048');
+    const csr = join(dir, 'tiny.csr');
+    const cert = join(dir, 'tiny.pem');
+    execFileSync('openssl', ['req', '-new', '-key', rsa.key, '-subj', '/CN=localhost', '-out', csr]);
+    const sign = ['-CA', pki.ica, '-CAkey', pki.icaKey, '-force_pubkey', pub, '-days', '30', '-out', cert];
+    execFileSync('openssl', ['x509', '-req', '-in', csr, ...sign], { stdio: 'ignore' });
+    return new Uint8Array(new X509Certificate(readFileSync(cert)).raw);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -102,6 +102,13 @@ export function verifyServerKeyExchange(
  */
 export function rsaClientKeyExchange(p: CryptoProvider, key: PeerKey, clientHelloVersion: number): ClientKeyExchange {
   if (key.type !== 'rsa') throw new TlsAlert(AlertDescription.handshake_failure, 'wrong certificate type');
+  // RFC 8017 §7.2.1: RSAES-PKCS1-v1_5 carries at most k - 11 bytes, so a modulus under 472 bits
+  // cannot hold the 48-byte pre-master: the server's fault, refused before any encryption.
+  if (Math.ceil(key.bits / 8) - 11 < 48)
+    throw new TlsAlert(
+      AlertDescription.handshake_failure,
+      `server RSA key of ${key.bits} bits is too small for the pre-master`,
+    );
   const preMaster = concat(Uint8Array.of(clientHelloVersion >> 8, clientHelloVersion & 0xff), p.randomBytes(46));
   return { preMaster, body: encodeClientKeyExchangeRsa(p.rsaEncrypt(key.spki, preMaster)) };
 }
