@@ -212,6 +212,11 @@ export interface ContextOptions {
   cipherSuites13: number[];
   /** TLS 1.2 suites in preference order (IANA ids). */
   cipherSuites12: number[];
+  /**
+   * External PSK for the TLS 1.2 PSK suites (RFC 4279 §2, RFC 5489): the identity sent in the
+   * ClientKeyExchange and the key. PSK suites are offered only when this is set (s_client -psk).
+   */
+  psk?: { identity: string | Uint8Array; key: Uint8Array };
   /** supported_groups in preference order. */
   groups: GroupName[];
   /** Groups we send a key share for in the first ClientHello (the rest via HRR). */

@@ -46,7 +46,8 @@ import {
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { constantTimeEqual } from '../codec/bytes.js';
-import { ProtocolVersion, suiteById } from '../codec/names.js';
+import { isPskKeyExchange, ProtocolVersion, suiteById } from '../codec/names.js';
+import { readPskServerKeyExchange } from './psk12.js';
 import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
@@ -57,7 +58,8 @@ import { decodeCertificateStatus, decodeSctList } from '../codec/certificate.js'
 interface ServerKx12 {
   hello: Hello12;
   peerChain: Uint8Array[];
-  peerKey: PeerKey;
+  /** null in a PSK suite, which has no certificate (RFC 4279 §2). */
+  peerKey: PeerKey | null;
   kx: ServerKx;
 }
 
@@ -185,6 +187,10 @@ export class Tls12Handshake {
         this.onRenegotiationServerHello(body, raw);
         return null;
       case 'wait_cert':
+        if (isPskKeyExchange(s.hello.suite.kx)) {
+          if (this.onPskServerMessage(type, body, raw, s.hello)) return null;
+          break;
+        }
         if (type !== HandshakeType.certificate) break;
         this.onCertificate(body, raw, s.hello);
         return null;
@@ -276,6 +282,27 @@ export class Tls12Handshake {
     this.c.host.state('TLS_ST_CR_CERT');
   }
 
+  /**
+   * A PSK suite after ServerHello (RFC 4279 §2, RFC 5489 §2): no Certificate; a ServerKeyExchange
+   * with the identity hint (required for ECDHE_PSK), or straight to ServerHelloDone for plain PSK.
+   */
+  private onPskServerMessage(type: number, body: Uint8Array, raw: Uint8Array, hello: Hello12): boolean {
+    const ecdhe = hello.suite.kx === 'ECDHE_PSK';
+    // The PSK authenticates the server; no certificate to verify (OpenSSL's verify_result stays X509_V_OK).
+    this.c.info.verify = { ok: true, code: 0, message: 'ok', depth: 0 };
+    if (type === HandshakeType.server_key_exchange) {
+      const kx = readPskServerKeyExchange(this.c.host.options, this.c.info, ecdhe, body);
+      this.c.transcript.add(raw);
+      this.state = { k: 'wait_cr_done', kx: { hello, peerChain: [], peerKey: null, kx } };
+      this.c.host.state('TLS_ST_CR_KEY_EXCH');
+      return true;
+    }
+    if (type !== HandshakeType.server_hello_done || ecdhe) return false;
+    const kx: ServerKx12 = { hello, peerChain: [], peerKey: null, kx: { kind: 'psk', hint: null } };
+    this.onServerHelloDone(body, raw, kx, undefined);
+    return true;
+  }
+
   /** ServerKeyExchange (RFC 5246 §7.4.3, RFC 8422 §5.4): checked and verified by kx12.ts. */
   private onServerKeyExchange(
     body: Uint8Array,
@@ -309,7 +336,7 @@ export class Tls12Handshake {
     host.state('TLS_ST_CR_SRVR_DONE');
     const { hello, peerChain } = kx;
     // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
-    const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
+    const cke = clientKeyExchange(this.p, host.options, kx.kx, kx.peerKey, this.c.clientHelloVersion);
     // Client authentication (client-auth12.ts): our certificate, or an empty one (RFC 5246 §7.4.6).
     const auth = certRequest ? clientAuth12(host.options, hello.version, certRequest, this.c.info.ech) : undefined;
     if (certRequest)

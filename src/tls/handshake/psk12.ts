@@ -1,0 +1,72 @@
+/**
+ * The client's side of the TLS 1.2 pre-shared key exchanges: plain PSK (RFC 4279 §2) and
+ * ECDHE_PSK (RFC 5489 §2). Neither has a Certificate; the ServerKeyExchange carries a
+ * psk_identity_hint (optional for plain PSK), and the ClientKeyExchange our psk_identity.
+ * Sans-IO: bytes in, bytes out, crypto through the provider.
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import { Reader, Writer, utf8 } from '../codec/bytes.js';
+import { groupById, type NamedGroup } from '../codec/names.js';
+import { TlsAlert, decodeError, illegalParameter } from '../errors.js';
+import { AlertDescription } from '../codec/alerts.js';
+import type { ConnectionInfo, ContextOptions } from '../types.js';
+
+/** What the server's ServerKeyExchange (or its absence, for plain PSK) gave us to answer. */
+export type PskServerKx =
+  | { kind: 'psk'; hint: Uint8Array | null }
+  | { kind: 'ecdhe_psk'; hint: Uint8Array; group: NamedGroup; point: Uint8Array };
+
+/**
+ * A PSK suite's ServerKeyExchange: psk_identity_hint<0..2^16-1> (RFC 4279 §2), followed for
+ * ECDHE_PSK by ServerECDHParams (RFC 5489 §2), unsigned. The group must be one we offered.
+ */
+export function readPskServerKeyExchange(
+  o: ContextOptions,
+  info: ConnectionInfo,
+  ecdhe: boolean,
+  body: Uint8Array,
+): PskServerKx {
+  const r = new Reader(body, 'ServerKeyExchange');
+  const hint = r.vec16();
+  if (!ecdhe) {
+    r.end();
+    return { kind: 'psk', hint };
+  }
+  if (r.u8() !== 3) throw decodeError('ServerKeyExchange: only named_curve is supported');
+  const group = groupById(r.u16());
+  const point = r.vec8(1);
+  r.end();
+  if (!group || group.name === 'X25519MLKEM768' || !o.groups.includes(group.name))
+    throw illegalParameter('server chose a group we did not offer');
+  info.group = group.id;
+  return { kind: 'ecdhe_psk', hint, group, point };
+}
+
+/** The identity as sent: a string in UTF-8 (s_client's -psk_identity), bytes as given. */
+function identityBytes(identity: string | Uint8Array): Uint8Array {
+  return typeof identity === 'string' ? utf8(identity) : identity;
+}
+
+/**
+ * Our ClientKeyExchange and pre-master secret (RFC 4279 §2): psk_identity<0..2^16-1>, then for
+ * ECDHE_PSK our ECPoint (RFC 5489 §2). pre-master = uint16 len(other) || other || uint16 len(psk)
+ * || psk, where other is len(psk) zero bytes for plain PSK and the ECDH shared secret for ECDHE_PSK.
+ */
+export function pskClientKeyExchange(
+  p: CryptoProvider,
+  o: ContextOptions,
+  kx: PskServerKx,
+): { preMaster: Uint8Array; body: Uint8Array } {
+  const psk = o.psk;
+  if (!psk) throw new TlsAlert(AlertDescription.internal_error, 'PSK suite without a PSK');
+  const w = new Writer().vec16(identityBytes(psk.identity));
+  let other: Uint8Array;
+  if (kx.kind === 'ecdhe_psk') {
+    const share = p.generateKeyShare(kx.group.name);
+    other = share.computeSecret(kx.point);
+    w.vec8(share.publicKey);
+  } else {
+    other = new Uint8Array(psk.key.length);
+  }
+  return { preMaster: new Writer().vec16(other).vec16(psk.key).finish(), body: w.finish() };
+}
