@@ -210,7 +210,8 @@ export class Tls12Handshake {
         this.onServerKeyExchange(body, raw, s.hello, s.peerKey, s.peerChain);
         return null;
       case 'wait_cr_done':
-        if (type === HandshakeType.certificate_request) {
+        // Only certificate-based suites may ask for one (BoringSSL do_read_certificate_request: a PSK suite's is unexpected).
+        if (type === HandshakeType.certificate_request && s.kx.peerKey !== null) {
           // CertificateRequest (RFC 5246 §7.4.4): answered after ServerHelloDone.
           const certRequest =
             s.kx.hello.version >= ProtocolVersion.TLS1_2

@@ -11,6 +11,9 @@ import { TlsAlert, decodeError, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 
+/** PSK_MAX_IDENTITY_LEN of OpenSSL's and BoringSSL's ssl.h. */
+const PSK_MAX_IDENTITY_LEN = 128;
+
 /** What the server's ServerKeyExchange (or its absence, for plain PSK) gave us to answer. */
 export type PskServerKx =
   | { kind: 'psk'; hint: Uint8Array | null }
@@ -28,6 +31,10 @@ export function readPskServerKeyExchange(
 ): PskServerKx {
   const r = new Reader(body, 'ServerKeyExchange');
   const hint = r.vec16();
+  // OpenSSL tls_process_ske_psk_preamble and BoringSSL: at most PSK_MAX_IDENTITY_LEN (128) bytes;
+  // BoringSSL also refuses a NUL, as the hint is kept as a C string.
+  if (hint.length > PSK_MAX_IDENTITY_LEN || hint.includes(0))
+    throw new TlsAlert(AlertDescription.handshake_failure, 'psk identity hint too long or with a NUL byte');
   if (!ecdhe) {
     r.end();
     return { kind: 'psk', hint };
