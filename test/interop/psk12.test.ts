@@ -1,7 +1,7 @@
 /**
  * TLS 1.2 external PSK (RFC 4279 plain PSK, RFC 5489 ECDHE_PSK, RFC 7905 ChaCha20) against
  * openssl s_server 3.0 -psk <hex> -nocert started here on loopback: s_client's -psk and
- * -psk_identity (and the long --psk/--psk-identity), the report's Cipher line, no certificate,
+ * -psk_identity (and the long --psk/--psk-identity), the report's Cipher line, no certificate, resumption,
  * Verify return code 0, the identity the server received, a wrong key failing the handshake, no
  * PSK suite offered without --psk, and bad hex refused with exit 2 before anything is sent.
  */
@@ -64,6 +64,16 @@ describe('openssl s_server -psk -nocert', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^New, TLSv1\.2, Cipher is ECDHE-PSK-CHACHA20-POLY1305$/m);
     assert.match(r.stdout, /Server Temp Key: X25519/);
+  });
+
+  test('a PSK session resumes (--reconnect --expect-resume): Reused, same suite', async () => {
+    const r = await probe(null, [target(ecdhe), '--psk', KEY, '--reconnect', '2', '--expect-resume'], { send: '' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      (r.stdout.match(/^Reused, TLSv1\.2, Cipher is ECDHE-PSK-CHACHA20-POLY1305$/gm) ?? []).length,
+      2,
+      r.stdout,
+    );
   });
 
   test('a wrong key fails the handshake: exit 1, one tls-probe line', async () => {

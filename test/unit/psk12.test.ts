@@ -89,7 +89,7 @@ for (const p of PROVIDERS) {
   });
 }
 
-test('ECDHE_PSK ServerKeyExchange: a group we did not offer is illegal_parameter, trailing bytes decode_error', () => {
+test('PSK ServerKeyExchange: a group we did not offer is illegal_parameter, trailing bytes decode_error, a long hint handshake_failure', () => {
   const p = PROVIDERS[0];
   assert.ok(p);
   const o = { ...options(p), groups: ['secp256r1' as const] };
@@ -104,5 +104,12 @@ test('ECDHE_PSK ServerKeyExchange: a group we did not offer is illegal_parameter
   assert.throws(
     () => readPskServerKeyExchange(o, emptyInfo(null, 16384), false, extra),
     (e) => e instanceof TlsAlert && e.description === AlertDescription.decode_error,
+  );
+  // OpenSSL and BoringSSL PSK_MAX_IDENTITY_LEN: a 129-byte hint is handshake_failure, 128 is fine.
+  const hint = (n: number) => new Writer().vec16(new Uint8Array(n).fill(0x41)).finish();
+  assert.equal(readPskServerKeyExchange(o, emptyInfo(null, 16384), false, hint(128)).hint?.length, 128);
+  assert.throws(
+    () => readPskServerKeyExchange(o, emptyInfo(null, 16384), false, hint(129)),
+    (e) => e instanceof TlsAlert && e.description === AlertDescription.handshake_failure,
   );
 });

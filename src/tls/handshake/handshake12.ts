@@ -47,7 +47,7 @@ import {
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { constantTimeEqual } from '../codec/bytes.js';
 import { isPskKeyExchange, ProtocolVersion, suiteById } from '../codec/names.js';
-import { readPskServerKeyExchange } from './psk12.js';
+import { pskServerMessage } from './psk12.js';
 import { decodeCertificateRequest10 } from '../codec/keyexchange.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
@@ -283,24 +283,18 @@ export class Tls12Handshake {
     this.c.host.state('TLS_ST_CR_CERT');
   }
 
-  /**
-   * A PSK suite after ServerHello (RFC 4279 §2, RFC 5489 §2): no Certificate; a ServerKeyExchange
-   * with the identity hint (required for ECDHE_PSK), or straight to ServerHelloDone for plain PSK.
-   */
+  /** A PSK suite after ServerHello (psk12.ts): false for a message it does not have there. */
   private onPskServerMessage(type: number, body: Uint8Array, raw: Uint8Array, hello: Hello12): boolean {
-    const ecdhe = hello.suite.kx === 'ECDHE_PSK';
-    // The PSK authenticates the server; no certificate to verify (OpenSSL's verify_result stays X509_V_OK).
-    this.c.info.verify = { ok: true, code: 0, message: 'ok', depth: 0 };
-    if (type === HandshakeType.server_key_exchange) {
-      const kx = readPskServerKeyExchange(this.c.host.options, this.c.info, ecdhe, body);
+    const psk = pskServerMessage(this.c.host.options, this.c.info, hello.suite.kx === 'ECDHE_PSK', type, body);
+    if (!psk) return false;
+    const kx: ServerKx12 = { hello, peerChain: [], peerKey: null, kx: psk };
+    if (type === HandshakeType.server_hello_done) {
+      this.onServerHelloDone(body, raw, kx, undefined);
+    } else {
       this.c.transcript.add(raw);
-      this.state = { k: 'wait_cr_done', kx: { hello, peerChain: [], peerKey: null, kx } };
+      this.state = { k: 'wait_cr_done', kx };
       this.c.host.state('TLS_ST_CR_KEY_EXCH');
-      return true;
     }
-    if (type !== HandshakeType.server_hello_done || ecdhe) return false;
-    const kx: ServerKx12 = { hello, peerChain: [], peerKey: null, kx: { kind: 'psk', hint: null } };
-    this.onServerHelloDone(body, raw, kx, undefined);
     return true;
   }
 

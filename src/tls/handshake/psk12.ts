@@ -9,6 +9,7 @@ import { Reader, Writer, utf8 } from '../codec/bytes.js';
 import { groupById, type NamedGroup } from '../codec/names.js';
 import { TlsAlert, decodeError, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
+import { HandshakeType } from '../codec/registry.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 
 /** PSK_MAX_IDENTITY_LEN of OpenSSL's and BoringSSL's ssl.h. */
@@ -47,6 +48,24 @@ export function readPskServerKeyExchange(
     throw illegalParameter('server chose a group we did not offer');
   info.group = group.id;
   return { kind: 'ecdhe_psk', hint, group, point };
+}
+
+/**
+ * A PSK suite's message after ServerHello (RFC 4279 §2, RFC 5489 §2): no Certificate; a
+ * ServerKeyExchange with the identity hint (required for ECDHE_PSK), or straight to ServerHelloDone
+ * for plain PSK. Returns what our ClientKeyExchange answers, or null for any other message.
+ */
+export function pskServerMessage(
+  o: ContextOptions,
+  info: ConnectionInfo,
+  ecdhe: boolean,
+  type: number,
+  body: Uint8Array,
+): PskServerKx | null {
+  // The PSK authenticates the server; no certificate to verify (OpenSSL's verify_result stays X509_V_OK).
+  info.verify = { ok: true, code: 0, message: 'ok', depth: 0 };
+  if (type === HandshakeType.server_key_exchange) return readPskServerKeyExchange(o, info, ecdhe, body);
+  return type === HandshakeType.server_hello_done && !ecdhe ? { kind: 'psk', hint: null } : null;
 }
 
 /** The identity as sent: a string in UTF-8 (s_client's -psk_identity), bytes as given. */
