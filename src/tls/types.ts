@@ -148,6 +148,9 @@ export interface ConnectionInfo {
   ocspResponse?: Uint8Array;
   /** The server's SignedCertificateTimestampList (RFC 6962 §3.3), when asked for and sent. */
   signedCertificateTimestamps?: Uint8Array;
+  /** A TLS 1.2 PSK suite: the identity we sent and the server's non-empty hint (SSL_SESSION_print's "PSK identity"). */
+  pskIdentity?: string;
+  pskIdentityHint?: string;
   /**
    * TLS 1.0-1.2: the verify_data of the first Finished of the latest handshake (ours in a full
    * handshake, the server's in a resumption), the tls-unique channel binding (RFC 5929 §3.1).

@@ -47,6 +47,9 @@ describe('openssl s_server -psk -nocert', () => {
     assert.match(r.stdout, /^New, TLSv1\.2, Cipher is PSK-AES128-CBC-SHA$/m);
     assert.match(r.stdout, /no peer certificate available/);
     assert.match(r.stdout, /Verify return code: 0 \(ok\)/);
+    // SSL_SESSION_print's PSK lines: the identity we sent, the server's -psk_hint.
+    assert.match(r.stdout, /^ {4}PSK identity: probe-id$/m);
+    assert.match(r.stdout, /^ {4}PSK identity hint: probe hint$/m);
     assert.ok(plain);
     // s_server warns when the identity is not the one it expects: this one is.
     assert.doesNotMatch(plain.stdout() + plain.stderr(), /client identity not what we expected/);

@@ -36,6 +36,8 @@ export function readPskServerKeyExchange(
   // BoringSSL also refuses a NUL, as the hint is kept as a C string.
   if (hint.length > PSK_MAX_IDENTITY_LEN || hint.includes(0))
     throw new TlsAlert(AlertDescription.handshake_failure, 'psk identity hint too long or with a NUL byte');
+  // BoringSSL keeps an empty hint as none (ExplicitEmptyPSKHint); OpenSSL's prints as none too.
+  if (hint.length > 0) info.pskIdentityHint = new TextDecoder().decode(hint);
   if (!ecdhe) {
     r.end();
     return { kind: 'psk', hint };
@@ -64,6 +66,8 @@ export function pskServerMessage(
 ): PskServerKx | null {
   // The PSK authenticates the server; no certificate to verify (OpenSSL's verify_result stays X509_V_OK).
   info.verify = { ok: true, code: 0, message: 'ok', depth: 0 };
+  const id = o.psk?.identity;
+  if (id !== undefined) info.pskIdentity = typeof id === 'string' ? id : new TextDecoder().decode(id);
   if (type === HandshakeType.server_key_exchange) return readPskServerKeyExchange(o, info, ecdhe, body);
   return type === HandshakeType.server_hello_done && !ecdhe ? { kind: 'psk', hint: null } : null;
 }
