@@ -8,6 +8,7 @@ import type { GroupName, SupportedVersion } from '../tls/codec/names.js';
 import type { CertCompressionName } from '../tls/codec/sigschemes.js';
 import type { CertificateOptions } from './options-x509.js';
 import type { Tls13ExtraOptions } from './options-tls13.js';
+import type { PskCliOptions } from './options-psk.js';
 import type { StartTlsProtocol } from '../net/starttls-conversation.js';
 
 export { STARTTLS_PROTOCOLS, type StartTlsProtocol } from '../net/starttls-conversation.js';
@@ -16,7 +17,7 @@ export type OutputMode = 'report' | 'brief' | 'json' | 'quiet';
 export type TlsVersion = SupportedVersion;
 
 /** Everything the run loop needs, validated; lists are null when the library default applies. */
-export interface CliOptions extends ScriptOptions, CertificateOptions, EchCliOptions, Tls13ExtraOptions {
+export interface CliOptions extends ScriptOptions, CertificateOptions, EchCliOptions, Tls13ExtraOptions, PskCliOptions {
   /** Host name or IP literal (IPv6 without brackets). */
   host: string;
   port: number;

@@ -62,6 +62,7 @@ export async function contextOptions(
   if (opts.sigalgs) o.signatureAlgorithms = opts.sigalgs;
   if (opts.cert && opts.key) o.clientCertificate = loadClientCertificate(opts.cert, opts.key);
   if (opts.enablePha) o.postHandshakeAuth = true;
+  if (opts.psk) o.psk = opts.psk;
   if (opts.x509Strict || opts.crl.length > 0 || opts.crlCheck !== 'none') {
     o.verifyOptions = {
       profile: opts.x509Strict ? 'strict' : 'default',

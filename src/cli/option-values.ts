@@ -12,6 +12,7 @@ import {
   ProtocolVersion,
   suiteByName,
   TLS12_SUITES,
+  PSK_SUITES,
   TLS13_SUITES,
   versionByFlag,
   versionFlag,
@@ -134,7 +135,7 @@ export function parseGroups(raw: string): GroupName[] {
 
 /** --ciphersuites / --cipher names as suite ids; a suite of the other version gets a pointer to the right flag. */
 export function parseSuites(flag: '--ciphersuites' | '--cipher', raw: string): number[] {
-  const want = flag === '--ciphersuites' ? TLS13_SUITES : TLS12_SUITES;
+  const want = flag === '--ciphersuites' ? TLS13_SUITES : [...TLS12_SUITES, ...PSK_SUITES];
   return listOf(flag, raw, /[:,]/).map((n) => {
     const s = suiteByName(n);
     if (s && !want.includes(s)) {

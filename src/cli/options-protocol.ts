@@ -1,9 +1,12 @@
 /**
  * The Connection group's protocol flags: versions, groups, suites, signature algorithms, security
- * level, certificate compression and the legacy-server switch (their values are checked in
+ * level, certificate compression, the legacy-server switch and the TLS 1.2 PSK (their values are checked in
  * options.ts's validate and option-values.ts).
  */
 import { Option, type Command } from 'commander';
+import { addPskOptions } from './options-psk.js';
+
+export { validatePskOptions } from './options-psk.js';
 
 /** Declares the protocol flags on the program, in the order --help lists them. */
 export function addProtocolOptions(p: Command): void {
@@ -59,4 +62,5 @@ export function addProtocolOptions(p: Command): void {
     '--sigalgs <list>',
     'signature algorithms to offer, e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519',
   );
+  addPskOptions(p);
 }

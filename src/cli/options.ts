@@ -34,7 +34,7 @@ import {
 import { translateSclientArgs } from './sclient-args.js';
 import { addCertificateOptions, certificateOptions } from './options-x509.js';
 import { parseCertCompression } from './ech-values.js';
-import { addProtocolOptions } from './options-protocol.js';
+import { addProtocolOptions, validatePskOptions } from './options-protocol.js';
 import { addEchOptions, echOptions } from './options-ech.js';
 
 export { parseTarget, validateFiles } from './option-values.js';
@@ -127,7 +127,6 @@ export function buildProgram(sink: Sink = { out: '', err: '' }): Command {
   p.option('--cert <file>', 'client certificate chain (PEM); needs --key');
   p.option('--key <file>', 'private key (PEM) for --cert');
   addPhaOption(p);
-
   p.option('--starttls <proto>', `upgrade a plain-text session first: ${STARTTLS_PROTOCOLS.join(', ')}`);
   p.option('--crypto <provider>', 'crypto provider: node (node:crypto, the default) or noble (@noble/*)');
   addNetworkOptions(p);
@@ -332,6 +331,7 @@ function validate(o: Raw, args: string[], argv: readonly string[], env: NodeJS.P
   return {
     ...validateScriptOptions(o, hostIp),
     ...validateTls13Options(o),
+    ...validatePskOptions(o),
     host,
     port,
     hostIp,

@@ -3,7 +3,7 @@
  * they copy at creation, and the client session cache.
  */
 import { Mode, type ContextOptions } from './types.js';
-import { ProtocolVersion, TLS13_SUITES, TLS12_SUITES } from './codec/names.js';
+import { ProtocolVersion, PSK_SUITES, TLS13_SUITES, TLS12_SUITES } from './codec/names.js';
 import { sigSchemeByName, type SigAlgName } from './codec/sigschemes.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { SessionCache } from './session/cache.js';
@@ -72,6 +72,10 @@ export class Context {
 
   constructor(provider: CryptoProvider, overrides: ContextOverrides) {
     this.options = { ...defaultOptions(provider, overrides.now), ...overrides };
+    // A PSK without a suite list: the PSK suites join the default ones, ECDHE-PSK first (OpenSSL's
+    // DEFAULT list keeps them and drops them only when no PSK is configured, ssl_cipher_disabled).
+    if (overrides.psk && !overrides.cipherSuites12)
+      this.options.cipherSuites12 = [...PSK_SUITES.map((s) => s.id), ...TLS12_SUITES.map((s) => s.id)];
   }
 
   /** SSL_CTX_set_mode: ORs bits in and returns the new mask. */

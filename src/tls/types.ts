@@ -148,6 +148,9 @@ export interface ConnectionInfo {
   ocspResponse?: Uint8Array;
   /** The server's SignedCertificateTimestampList (RFC 6962 §3.3), when asked for and sent. */
   signedCertificateTimestamps?: Uint8Array;
+  /** A TLS 1.2 PSK suite: the identity we sent and the server's non-empty hint (SSL_SESSION_print's "PSK identity"). */
+  pskIdentity?: string;
+  pskIdentityHint?: string;
   /**
    * TLS 1.0-1.2: the verify_data of the first Finished of the latest handshake (ours in a full
    * handshake, the server's in a resumption), the tls-unique channel binding (RFC 5929 §3.1).
@@ -212,6 +215,11 @@ export interface ContextOptions {
   cipherSuites13: number[];
   /** TLS 1.2 suites in preference order (IANA ids). */
   cipherSuites12: number[];
+  /**
+   * External PSK for the TLS 1.2 PSK suites (RFC 4279 §2, RFC 5489): the identity sent in the
+   * ClientKeyExchange and the key. PSK suites are offered only when this is set (s_client -psk).
+   */
+  psk?: { identity: string | Uint8Array; key: Uint8Array };
   /** supported_groups in preference order. */
   groups: GroupName[];
   /** Groups we send a key share for in the first ClientHello (the rest via HRR). */

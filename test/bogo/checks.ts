@@ -106,7 +106,10 @@ export function checkHandshake(conn: Connection, c: ShimConfig, isResume: boolea
     const want = c.int(flag);
     if (want && want !== info.cipherSuite) return `Cipher ID was ${hex4(info.cipherSuite)}, wanted ${hex4(want)}`;
   }
-  if (peerChain(conn).length === 0) return 'Received no peer certificate but expected one.';
+  // bssl_shim.cc CheckHandshakeProperties: a PSK cipher has no certificate, any other one has.
+  if (c.has('-psk')) {
+    if (peerChain(conn).length > 0) return 'Received peer certificate on a PSK cipher.';
+  } else if (peerChain(conn).length === 0) return 'Received no peer certificate but expected one.';
   // SSL_get0_certificate_types and SSL_get0_peer_verify_algorithms: the server's CertificateRequest.
   const cr = info.certificateRequest;
   if (

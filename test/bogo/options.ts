@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import {
   AlertDescription,
+  CIPHER_SUITES,
   TlsAlert,
   groupById,
   sigSchemeById,
@@ -58,6 +59,9 @@ export function cipherString(str: string): number[] {
   }
   return ids;
 }
+
+/** The PSK and ECDHE_PSK suites the library implements (offered only with -psk). */
+const PSK_IDS = CIPHER_SUITES.filter((s) => s.kx === 'PSK' || s.kx === 'ECDHE_PSK').map((s) => s.id);
 
 /** BoringSSL's client verify preferences (ssl_privkey.cc kVerifySignatureAlgorithms). */
 const BSSL_VERIFY_PREFS = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201];
@@ -129,6 +133,12 @@ export function contextOptions(c: ShimConfig, now: () => number, hooks: { verify
     now,
   };
   if (c.has('-cipher')) o.cipherSuites12 = cipherString(c.str('-cipher')).filter((id) => suiteById(id));
+  // SSL_set_psk_client_callback (test_config.cc PskClientCallback): -psk is the key's bytes as given,
+  // -psk-identity the identity (default empty); BoringSSL then enables the PSK suites, after the others.
+  if (c.has('-psk')) {
+    o.psk = { identity: c.str('-psk-identity'), key: new Uint8Array(Buffer.from(c.str('-psk'), 'latin1')) };
+    if (!c.has('-cipher')) o.cipherSuites12 = [...(o.cipherSuites12 ?? []), ...PSK_IDS];
+  }
   const groups = c.ints('-curves');
   const groupIds = groups.length ? groups : BSSL_GROUPS;
   const names = groupIds.map((id) => {

@@ -151,7 +151,7 @@ describe('s_client single-dash spellings', () => {
   });
 
   it('s_client options tls-probe does not implement: exit 2 naming them', () => {
-    for (const opt of ['-bugs', '-dtls', '-psk', '-no_ticket', '-nbio', '-CRLform', '-unix']) {
+    for (const opt of ['-bugs', '-dtls', '-psk_session', '-no_ticket', '-nbio', '-CRLform', '-unix']) {
       rejects([opt, 'x', 'h'], `s_client option '${opt}' is not implemented by tls-probe (see tls-probe --help)`);
     }
     rejects(

@@ -218,7 +218,7 @@ test('DHE key exchange: a signed ServerKeyExchange read, our pre-master equals t
     assert.equal(kx.kind, 'dhe');
     assert.deepEqual([info.dhBits, info.peerSignatureMd5Sha1, info.peerSignatureScheme], [2048, true, null]);
     if (kx.kind === 'dhe') assert.equal(dhTempKey(kx.params), 'DH, 2048 bits');
-    const cke = clientKeyExchange(p, kx, RSA_KEY, 0x0301);
+    const cke = clientKeyExchange(p, o, kx, RSA_KEY, 0x0301);
     const z = new Uint8Array(server.computeSecret(Buffer.from(decodeClientKeyExchangeDhe(cke.body))));
     let i = 0;
     while (z[i] === 0) i++;

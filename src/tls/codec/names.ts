@@ -69,7 +69,12 @@ export function versionFlag(v: number): string {
  * pre-master secret to the server's RSA key (RFC 5246 §7.4.7.1); DHE_RSA: finite-field
  * Diffie-Hellman signed with RSA (RFC 5246 §7.4.3, groups checked against RFC 7919).
  */
-export type KeyExchangeKind = 'ECDHE_ECDSA' | 'ECDHE_RSA' | 'DHE_RSA' | 'RSA' | 'TLS13';
+export type KeyExchangeKind = 'ECDHE_ECDSA' | 'ECDHE_RSA' | 'DHE_RSA' | 'RSA' | 'PSK' | 'ECDHE_PSK' | 'TLS13';
+
+/** The pre-shared key exchanges (RFC 4279 §2, RFC 5489 §2): no certificate, offered only with a PSK configured. */
+export function isPskKeyExchange(kx: KeyExchangeKind): kx is 'PSK' | 'ECDHE_PSK' {
+  return kx === 'PSK' || kx === 'ECDHE_PSK';
+}
 export type SuiteCipher =
   | { kind: 'aead'; aead: AeadName; keyLength: number; fixedIvLength: number }
   | { kind: 'cbc'; keyLength: 16 | 32; macHash: HashName; macLength: number };
@@ -229,6 +234,20 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
   tls12(0x003c, 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'AES128-SHA256', 'RSA', CBC128_SHA256, 'sha256'),
   tls12(0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA', 'RSA', CBC256_SHA1, 'sha256'),
   tls12(0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 'RSA', CBC128_SHA1, 'sha256'),
+  // PSK suites (RFC 5489 §3, RFC 7905 §2, RFC 4279 §2), the ones BoringSSL implements; offered only
+  // with a PSK configured, as OpenSSL offers them only with a PSK callback (ssl_cipher_disabled).
+  tls12(
+    0xccac,
+    'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256',
+    'ECDHE-PSK-CHACHA20-POLY1305',
+    'ECDHE_PSK',
+    CHACHA,
+    'sha256',
+  ),
+  tls12(0xc036, 'TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA', 'ECDHE-PSK-AES256-CBC-SHA', 'ECDHE_PSK', CBC256_SHA1, 'sha256'),
+  tls12(0xc035, 'TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA', 'ECDHE-PSK-AES128-CBC-SHA', 'ECDHE_PSK', CBC128_SHA1, 'sha256'),
+  tls12(0x008d, 'TLS_PSK_WITH_AES_256_CBC_SHA', 'PSK-AES256-CBC-SHA', 'PSK', CBC256_SHA1, 'sha256'),
+  tls12(0x008c, 'TLS_PSK_WITH_AES_128_CBC_SHA', 'PSK-AES128-CBC-SHA', 'PSK', CBC128_SHA1, 'sha256'),
 ];
 
 /**
@@ -253,7 +272,11 @@ export const TLS13_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVe
  * The TLS 1.0–1.2 suites in OpenSSL 3.0's DEFAULT order: ECDHE, DHE-RSA and RSA key exchange, all
  * offered by default as s_client offers them (an ECDHE-capable server still picks ECDHE).
  */
-export const TLS12_SUITES = CIPHER_SUITES.filter((s) => s.version === ProtocolVersion.TLS1_2);
+export const TLS12_SUITES = CIPHER_SUITES.filter(
+  (s) => s.version === ProtocolVersion.TLS1_2 && !isPskKeyExchange(s.kx),
+);
+/** The TLS 1.2 PSK suites (RFC 4279, RFC 5489, RFC 7905), offered only when a PSK is configured. */
+export const PSK_SUITES = CIPHER_SUITES.filter((s) => isPskKeyExchange(s.kx));
 
 /**
  * The lowest protocol version a suite may be negotiated at: the CBC suites with HMAC-SHA1 exist

@@ -25,6 +25,7 @@ import {
   greaseValue,
   groupByName,
   HASH_LENGTH,
+  isPskKeyExchange,
   ProtocolVersion,
   suiteById,
   suiteMinVersion,
@@ -70,7 +71,8 @@ export function offeredSuites(o: ContextOptions): number[] {
       ? []
       : o.cipherSuites12.filter((id) => {
           const s = suiteById(id);
-          return s !== undefined && suiteMinVersion(s) <= legacy;
+          // PSK suites only with a PSK to use (RFC 4279 §2; OpenSSL ssl_cipher_disabled without a PSK callback).
+          return s !== undefined && suiteMinVersion(s) <= legacy && (o.psk !== undefined || !isPskKeyExchange(s.kx));
         })),
   ];
 }

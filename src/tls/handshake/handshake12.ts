@@ -42,7 +42,8 @@ import {
 } from '../codec/handshake.js';
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { constantTimeEqual } from '../codec/bytes.js';
-import { suiteById } from '../codec/names.js';
+import { isPskKeyExchange, suiteById } from '../codec/names.js';
+import { pskServerMessage } from './psk12.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import { SESSION_FLAG_EXTMS, type Session } from '../session/session.js';
 import { decodeSctList } from '../codec/certificate.js';
@@ -51,7 +52,8 @@ import { decodeSctList } from '../codec/certificate.js';
 interface ServerKx12 {
   hello: Hello12;
   peerChain: Uint8Array[];
-  peerKey: PeerKey;
+  /** null in a PSK suite, which has no certificate (RFC 4279 §2). */
+  peerKey: PeerKey | null;
   kx: ServerKx;
 }
 
@@ -169,6 +171,10 @@ export class Tls12Handshake {
         this.onRenegotiationServerHello(body, raw);
         return null;
       case 'wait_cert':
+        if (isPskKeyExchange(s.hello.suite.kx)) {
+          if (this.onPskServerMessage(type, body, raw, s.hello)) return null;
+          break;
+        }
         if (type !== HandshakeType.certificate) break;
         this.onCertificate(body, raw, s.hello);
         return null;
@@ -185,7 +191,8 @@ export class Tls12Handshake {
         this.onServerKeyExchange(body, raw, s.hello, s.peerKey, s.peerChain);
         return null;
       case 'wait_cr_done':
-        if (type === HandshakeType.certificate_request) {
+        // Only certificate-based suites may ask for one (BoringSSL do_read_certificate_request: a PSK suite's is unexpected).
+        if (type === HandshakeType.certificate_request && s.kx.peerKey !== null) {
           const certRequest = readCertificateRequest12(this.c, s.kx.hello.version, body, raw);
           this.state = { k: 'wait_done', kx: s.kx, certRequest };
           return null;
@@ -240,6 +247,21 @@ export class Tls12Handshake {
     this.c.host.state('TLS_ST_CR_CERT');
   }
 
+  /** A PSK suite after ServerHello (psk12.ts): false for a message it does not have there. */
+  private onPskServerMessage(type: number, body: Uint8Array, raw: Uint8Array, hello: Hello12): boolean {
+    const psk = pskServerMessage(this.c.host.options, this.c.info, hello.suite.kx === 'ECDHE_PSK', type, body);
+    if (!psk) return false;
+    const kx: ServerKx12 = { hello, peerChain: [], peerKey: null, kx: psk };
+    if (type === HandshakeType.server_hello_done) {
+      this.onServerHelloDone(body, raw, kx, undefined);
+    } else {
+      this.c.transcript.add(raw);
+      this.state = { k: 'wait_cr_done', kx };
+      this.c.host.state('TLS_ST_CR_KEY_EXCH');
+    }
+    return true;
+  }
+
   /** ServerKeyExchange (server-auth12.ts), signed by the certificate's key. */
   private onServerKeyExchange(
     body: Uint8Array,
@@ -270,7 +292,7 @@ export class Tls12Handshake {
     host.state('TLS_ST_CR_SRVR_DONE');
     const { hello, peerChain } = kx;
     // RFC 5246 §7.4.7.1: an RSA pre-master carries the version the ClientHello offered.
-    const cke = clientKeyExchange(this.p, kx.kx, kx.peerKey, this.c.clientHelloVersion);
+    const cke = clientKeyExchange(this.p, host.options, kx.kx, kx.peerKey, this.c.clientHelloVersion);
     // Client authentication (client-auth12.ts): our certificate, or an empty one (RFC 5246 §7.4.6).
     const auth = certRequest ? clientAuth12(host.options, hello.version, certRequest, this.c.info.ech) : undefined;
     if (certRequest)

@@ -23,6 +23,7 @@ import { checkDhParams, minDhBits, type DhParams } from '../crypto/ffdhe.js';
 import { TlsAlert, illegalParameter, unexpectedMessage } from '../errors.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 import { concat } from '../codec/bytes.js';
+import { pskClientKeyExchange, type PskServerKx } from './psk12.js';
 
 /** A pre-master secret and the ClientKeyExchange body that carries it to the server. */
 export interface ClientKeyExchange {
@@ -46,6 +47,8 @@ export function keyFitsKeyExchange(kx: KeyExchangeKind, key: PeerKey, version: n
       return key.type === 'rsa' || (version >= ProtocolVersion.TLS1_2 && key.type === 'rsa-pss');
     case 'ECDHE_ECDSA':
       return key.type === 'ec' || (version >= ProtocolVersion.TLS1_2 && key.type === 'ed25519');
+    case 'PSK':
+    case 'ECDHE_PSK':
     case 'TLS13':
       return false;
   }
@@ -127,7 +130,8 @@ export function dheClientKeyExchange(p: CryptoProvider, ske: ServerKeyExchangeDh
 export type ServerKx =
   | { kind: 'rsa' }
   | { kind: 'ecdhe'; group: NamedGroup; point: Uint8Array }
-  | { kind: 'dhe'; ske: ServerKeyExchangeDhe; params: DhParams };
+  | { kind: 'dhe'; ske: ServerKeyExchangeDhe; params: DhParams }
+  | PskServerKx;
 
 /**
  * ServerKeyExchange for the suite's key exchange (RFC 5246 §7.4.3, RFC 8422 §5.4): decoded for
@@ -183,13 +187,18 @@ function recordSignature(info: ConnectionInfo, sig: SkeSignatureInfo): void {
 /** Our answer to the server's key exchange: the pre-master secret and the ClientKeyExchange body. */
 export function clientKeyExchange(
   p: CryptoProvider,
+  o: ContextOptions,
   kx: ServerKx,
-  peerKey: PeerKey,
+  peerKey: PeerKey | null,
   clientHelloVersion: number,
 ): ClientKeyExchange {
   switch (kx.kind) {
     case 'rsa':
+      if (!peerKey) throw new TlsAlert(AlertDescription.internal_error, 'RSA key exchange without a certificate');
       return rsaClientKeyExchange(p, peerKey, clientHelloVersion);
+    case 'psk':
+    case 'ecdhe_psk':
+      return pskClientKeyExchange(p, o, kx);
     case 'dhe':
       return dheClientKeyExchange(p, kx.ske);
     case 'ecdhe': {

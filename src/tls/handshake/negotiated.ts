@@ -173,6 +173,8 @@ export type SessionFacts = Pick<
   | 'peerSignatureScheme'
   | 'ocspResponse'
   | 'signedCertificateTimestamps'
+  | 'pskIdentity'
+  | 'pskIdentityHint'
 >;
 
 /** The facts a new session records: leaf certificate, verify result, acknowledged SNI, ALPN, group. */
@@ -187,6 +189,8 @@ export function sessionFacts(info: ConnectionInfo, nowMs: number): SessionFacts 
     peerSignatureScheme: info.peerSignatureScheme ?? undefined,
     ocspResponse: info.ocspResponse,
     signedCertificateTimestamps: info.signedCertificateTimestamps,
+    ...(info.pskIdentity !== undefined ? { pskIdentity: info.pskIdentity } : {}),
+    ...(info.pskIdentityHint !== undefined ? { pskIdentityHint: info.pskIdentityHint } : {}),
   };
 }
 
@@ -222,5 +226,7 @@ export function renewedFacts<F extends SessionFacts>(facts: F, resumed: Session 
     hostname: facts.hostname ?? resumed.hostname,
     ocspResponse: facts.ocspResponse ?? resumed.ocspResponse,
     signedCertificateTimestamps: facts.signedCertificateTimestamps ?? resumed.signedCertificateTimestamps,
+    ...(resumed.pskIdentity !== undefined ? { pskIdentity: resumed.pskIdentity } : {}),
+    ...(resumed.pskIdentityHint !== undefined ? { pskIdentityHint: resumed.pskIdentityHint } : {}),
   };
 }

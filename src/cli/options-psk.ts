@@ -1,0 +1,39 @@
+/**
+ * s_client's external PSK for the TLS 1.2 PSK suites (-psk <hex>, -psk_identity <id>; issue 15
+ * item 5): --psk and --psk-identity. A key that is not hex is a UsageError (exit 2) before
+ * anything is sent. TLS 1.3 external PSKs are not implemented.
+ */
+import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+
+/** s_client's default identity when -psk is given without -psk_identity (apps/s_client.c psk_identity). */
+export const DEFAULT_PSK_IDENTITY = 'Client_identity';
+
+/** What the PSK flags add to CliOptions. */
+export interface PskCliOptions {
+  /** --psk with its identity: offers the TLS 1.2 PSK suites (RFC 4279, RFC 5489); null without --psk. */
+  psk: { identity: string; key: Uint8Array } | null;
+}
+
+/** Connection group additions: the PSK and its identity. */
+export function addPskOptions(p: Command): void {
+  p.option('--psk <hex>', 'TLS 1.2 only: external PSK in hex; offers the PSK and ECDHE-PSK suites (as s_client -psk)');
+  p.option('--psk-identity <id>', `identity sent with --psk (default ${DEFAULT_PSK_IDENTITY})`);
+}
+
+/** Validates --psk (hex, 1 to 512 bytes as OpenSSL's PSK_MAX_PSK_LEN) and --psk-identity. */
+export function validatePskOptions(o: Record<string, unknown>): PskCliOptions {
+  const hex = typeof o['psk'] === 'string' ? o['psk'] : null;
+  const identity = typeof o['pskIdentity'] === 'string' ? o['pskIdentity'] : null;
+  if (hex === null) {
+    if (identity !== null) throw new UsageError('--psk-identity needs --psk <hex>');
+    return { psk: null };
+  }
+  // s_client accepts an odd number of digits (OPENSSL_hexstr2buf would not); we ask for whole bytes.
+  if (!/^([0-9A-Fa-f]{2}){1,512}$/.test(hex))
+    throw new UsageError(`--psk expects the key as an even number of hex digits (1 to 512 bytes), got '${hex}'`);
+  const key = Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+  const id = identity ?? DEFAULT_PSK_IDENTITY;
+  if (Buffer.byteLength(id) > 0xffff) throw new UsageError('--psk-identity is too long');
+  return { psk: { identity: id, key } };
+}
