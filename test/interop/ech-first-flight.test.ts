@@ -8,7 +8,6 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { opensslNext, startOpenSslNextServer } from '../helpers/openssl-next.js'
 import { runClient, startBoringSslServer } from '../helpers/peers.js';
 import { echFirstFlight, type EchProbeResult } from '../helpers/ech-probe.js';
 import { echConfigListFromText } from '../../src/tls/ech/config.js';
+import { bsslEchKey } from '../helpers/bssl-ech.js';
 
 let pki: Pki;
 let dir: string;
@@ -85,27 +85,6 @@ test('openssl 4.0: a config with the same public name but another key is rejecte
   }
 });
 
-/** bssl-tool generate-ech into `dir`, returning the file paths. */
-function bsslEchKey(name: string, configId: number): { list: string; config: string; key: string } {
-  const f = { list: join(dir, `${name}.list`), config: join(dir, `${name}.cfg`), key: join(dir, `${name}.key`) };
-  execFileSync('bssl-tool', [
-    'generate-ech',
-    '-out-ech-config-list',
-    f.list,
-    '-out-ech-config',
-    f.config,
-    '-out-private-key',
-    f.key,
-    '-public-name',
-    'public.example',
-    '-config-id',
-    String(configId),
-    '-max-name-length',
-    '24',
-  ]);
-  return f;
-}
-
 const PROBE = join(import.meta.dirname, '..', 'helpers', 'ech-probe.ts');
 
 async function bsslFlight(
@@ -137,7 +116,7 @@ async function bsslFlight(
 }
 
 test('bssl-tool server -ech-key -ech-config: accepted; through HelloRetryRequest (-curves P-256) too', async () => {
-  const key = bsslEchKey('b', 5);
+  const key = bsslEchKey(dir, 'b', { configId: 5, publicName: 'public.example', maxNameLength: 24 });
   assert.deepEqual(await bsslFlight(key, key.list, []), {
     hrr: false,
     hrrAccepted: null,
@@ -156,8 +135,8 @@ test('bssl-tool server -ech-key -ech-config: accepted; through HelloRetryRequest
 });
 
 test('bssl-tool: the same config id under another key is rejected', async () => {
-  const served = bsslEchKey('served', 6);
-  const other = bsslEchKey('other', 6);
+  const served = bsslEchKey(dir, 'served', { configId: 6, publicName: 'public.example', maxNameLength: 24 });
+  const other = bsslEchKey(dir, 'other', { configId: 6, publicName: 'public.example', maxNameLength: 24 });
   const r = await bsslFlight(served, other.list, []);
   assert.equal(r.accepted, false);
 });

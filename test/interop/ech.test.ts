@@ -9,7 +9,6 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { startBoringSslServer, startOpenSslServer } from '../helpers/peers.js';
 import type { Peer } from '../helpers/peer-process.js';
 import { connectionOf, errorOf, probe, type CliResult } from '../helpers/cli.js';
 import { echConfigListFromText, echConfigListToBase64 } from '../../src/tls/ech/config.js';
+import { bsslEchKey } from '../helpers/bssl-ech.js';
 
 let pki: Pki;
 let dir: string;
@@ -157,33 +157,14 @@ test('--ech-grease: reported as GREASE against OpenSSL 4.0 with ECH and OpenSSL 
   }
 });
 
-/** bssl-tool generate-ech: the raw ECHConfigList, the single ECHConfig and the raw private key. */
-function bsslEch(name: string, configId: number): { list: string; config: string; key: string } {
-  const f = { list: join(dir, `${name}.list`), config: join(dir, `${name}.cfg`), key: join(dir, `${name}.key`) };
-  execFileSync('bssl-tool', [
-    'generate-ech',
-    '-out-ech-config-list',
-    f.list,
-    '-out-ech-config',
-    f.config,
-    '-out-private-key',
-    f.key,
-    '-public-name',
-    'localhost',
-    '-config-id',
-    String(configId),
-  ]);
-  return f;
-}
-
 const bssl =
   (k: { key: string; config: string }, extra: string[] = []) =>
   () =>
     startBoringSslServer({ ...pki.leaf('p256'), args: ['-ech-key', k.key, '-ech-config', k.config, ...extra] });
 
 test('bssl-tool server -ech-key -ech-config: accepted (raw list file), through HRR too; another key: exit 6 with retry configs', async () => {
-  const k = bsslEch('b', 7);
-  const other = bsslEch('b-other', 7);
+  const k = bsslEchKey(dir, 'b', { configId: 7, publicName: 'localhost' });
+  const other = bsslEchKey(dir, 'b-other', { configId: 7, publicName: 'localhost' });
   for (const [extra, handshake] of [
     [[], 'full'],
     [['-curves', 'P-256'], 'full-hrr'],
