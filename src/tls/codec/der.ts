@@ -153,3 +153,22 @@ export function derEncodeUint(n: bigint | number, tag: number = Tag.INTEGER): Ui
   if ((bytes[0] ?? 0) & 0x80) bytes.unshift(0);
   return derTlv(tag, Uint8Array.from(bytes));
 }
+
+/**
+ * One DER TLV at `off` of `b`, as [tag, start of value, end of value], or null when it is malformed
+ * or runs past the end: the non-throwing reader for sniffing a SubjectPublicKeyInfo (the crypto
+ * providers' SPKI and RSA key checks). Definite lengths of up to three octets.
+ */
+export function derTlvAt(b: Uint8Array, off: number): [number, number, number] | null {
+  if (off + 2 > b.length) return null;
+  const tag = b[off] ?? 0;
+  let len = b[off + 1] ?? 0;
+  let p = off + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n < 1 || n > 3 || p + n > b.length) return null;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + (b[p++] ?? 0);
+  }
+  return p + len <= b.length ? [tag, p, p + len] : null;
+}

@@ -8,6 +8,7 @@
 import type { SignatureScheme } from '../codec/sigschemes.js';
 
 import { libs } from '../libs.js';
+import { derTlvAt } from '../codec/der.js';
 
 type Dsa = ReturnType<typeof libs.mlDsa>['ml_dsa65'];
 
@@ -78,38 +79,23 @@ export function mlDsaByName(name: string): MlDsaParams | undefined {
   return MLDSA.find((m) => m.name === name);
 }
 
-/** One DER TLV at `off`: [tag, value start, value end], or null. */
-function tlv(b: Uint8Array, off: number): [number, number, number] | null {
-  if (off + 2 > b.length) return null;
-  const tag = b[off] ?? 0;
-  let len = b[off + 1] ?? 0;
-  let p = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n < 1 || n > 3 || p + n > b.length) return null;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + (b[p++] ?? 0);
-  }
-  return p + len <= b.length ? [tag, p, p + len] : null;
-}
-
 /**
  * The parameter set and raw public key of an ML-DSA SubjectPublicKeyInfo (RFC 9881 §4: the
  * AlgorithmIdentifier has no parameters), or null when the SPKI is anything else or malformed.
  */
 export function mlDsaPublicKey(spki: Uint8Array): { params: MlDsaParams; key: Uint8Array } | null {
-  const outer = tlv(spki, 0);
+  const outer = derTlvAt(spki, 0);
   if (!outer || outer[0] !== 0x30 || outer[2] !== spki.length) return null;
-  const alg = tlv(spki, outer[1]);
+  const alg = derTlvAt(spki, outer[1]);
   if (!alg || alg[0] !== 0x30) return null;
-  const oid = tlv(spki, alg[1]);
+  const oid = derTlvAt(spki, alg[1]);
   if (!oid || oid[0] !== 0x06 || oid[2] !== alg[2]) return null;
   const oidBody = spki.subarray(oid[1], oid[2]);
   const params = MLDSA.find(
     (m) => m.oidBytes.length === oidBody.length && m.oidBytes.every((x, i) => x === oidBody[i]),
   );
   if (!params) return null;
-  const bits = tlv(spki, alg[2]);
+  const bits = derTlvAt(spki, alg[2]);
   if (!bits || bits[0] !== 0x03 || bits[2] !== spki.length || spki[bits[1]] !== 0) return null;
   const key = spki.subarray(bits[1] + 1, bits[2]);
   return key.length === params.publicKeyLength ? { params, key } : null;

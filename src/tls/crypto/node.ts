@@ -11,6 +11,7 @@ import type { SignatureScheme } from '../codec/sigschemes.js';
 import { HASH_LENGTH } from '../codec/names.js';
 import { mlDsaParameterSet, mlDsaVerify } from './mldsa.js';
 import { illegalParameter } from '../errors.js';
+import { derTlvAt } from '../codec/der.js';
 import type { CryptoProvider, KeyShare, Pkcs8Der, SpkiDer } from './provider.js';
 import { nodeDhKeyShare, rsaEncryptPkcs1, signRsaMd5Sha1, verifyRsaMd5Sha1 } from './kx12.js';
 import { PQ_GROUPS, hybridKeyShare, pqKeyShare, splitHybridPrivateKey, splitPqPrivateKey } from './hybrid.js';
@@ -103,21 +104,6 @@ function signOptions(scheme: SignatureScheme): { padding?: number; saltLength?: 
   return {};
 }
 
-/** Reads one DER TLV at `off`: [tag, start of value, end of value], or null when malformed. */
-function derTlv(b: Uint8Array, off: number): [number, number, number] | null {
-  if (off + 2 > b.length) return null;
-  const tag = b[off] ?? 0;
-  let len = b[off + 1] ?? 0;
-  let p = off + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n < 1 || n > 3 || p + n > b.length) return null;
-    len = 0;
-    for (let i = 0; i < n; i++) len = (len << 8) | (b[p++] ?? 0);
-  }
-  return p + len <= b.length ? [tag, p, p + len] : null;
-}
-
 const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 
 /** SPKI AlgorithmIdentifier bodies (OID and parameters, DER) of the keys imported through JWK. */
@@ -142,11 +128,11 @@ function unsignedInt(v: Uint8Array): Uint8Array {
  * point is still checked on the curve). Anything unusual goes the DER way, which decides.
  */
 export function spkiToJwk(spki: Uint8Array): crypto.JsonWebKey | null {
-  const outer = derTlv(spki, 0);
+  const outer = derTlvAt(spki, 0);
   if (!outer || outer[0] !== 0x30 || outer[2] !== spki.length) return null;
-  const alg = derTlv(spki, outer[1]);
+  const alg = derTlvAt(spki, outer[1]);
   if (!alg || alg[0] !== 0x30) return null;
-  const bits = derTlv(spki, alg[2]);
+  const bits = derTlvAt(spki, alg[2]);
   if (!bits || bits[0] !== 0x03 || bits[2] !== spki.length || spki[bits[1]] !== 0) return null;
   const algBody = spki.subarray(alg[1], alg[2]);
   const key = spki.subarray(bits[1] + 1, bits[2]);
@@ -161,10 +147,10 @@ export function spkiToJwk(spki: Uint8Array): crypto.JsonWebKey | null {
   }
   if (sameBytes(algBody, SPKI_ED25519)) return key.length === 32 ? { kty: 'OKP', crv: 'Ed25519', x: b64u(key) } : null;
   if (sameBytes(algBody, SPKI_RSA)) {
-    const seq = derTlv(key, 0);
+    const seq = derTlvAt(key, 0);
     if (!seq || seq[0] !== 0x30 || seq[2] !== key.length) return null;
-    const n = derTlv(key, seq[1]);
-    const e = n && derTlv(key, n[2]);
+    const n = derTlvAt(key, seq[1]);
+    const e = n && derTlvAt(key, n[2]);
     if (!n || !e || n[0] !== 0x02 || e[0] !== 0x02 || e[2] !== key.length) return null;
     return {
       kty: 'RSA',
