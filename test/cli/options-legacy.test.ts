@@ -5,20 +5,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { UsageError } from '../../src/cli/errors.js';
 import { parseArgs } from '../../src/cli/options.js';
-
-/** Asserts that parsing argv fails with a UsageError whose message matches. */
-function rejects(argv: string[], message: RegExp): void {
-  assert.throws(
-    () => parseArgs(argv, {}),
-    (e: unknown) => {
-      assert.ok(e instanceof UsageError, `expected UsageError, got ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    },
-  );
-}
+import { rejects } from '../helpers/usage.js';
 
 describe('security level: --seclevel and --cipher @SECLEVEL=n / DEFAULT (issue 13)', () => {
   it('default null (the library default, 2); --seclevel and @SECLEVEL set it', () => {

@@ -9,19 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/errors.js';
 import { InfoRequest, parseArgs, validateFiles, type CliOptions } from '../../src/cli/options.js';
-
-/** Asserts that parsing argv fails with a UsageError whose message is `message` (string: exact). */
-function rejects(argv: string[], message: string | RegExp): void {
-  assert.throws(
-    () => parseArgs(argv, {}),
-    (e: unknown) => {
-      assert.ok(e instanceof UsageError, `expected UsageError, got ${String(e)}`);
-      if (typeof message === 'string') assert.equal(e.message, message);
-      else assert.match(e.message, message);
-      return true;
-    },
-  );
-}
+import { rejects } from '../helpers/usage.js';
 
 describe('target parsing', () => {
   const t = (argv: string[]): Pick<CliOptions, 'host' | 'port' | 'hostIp' | 'target' | 'servername' | 'verifyHost'> => {

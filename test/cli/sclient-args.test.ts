@@ -8,22 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../src/cli/errors.js';
 import { parseArgs } from '../../src/cli/options.js';
 import { longOptions, translateSclientArgs } from '../../src/cli/sclient-args.js';
 import { buildProgram } from '../../src/cli/options.js';
-
-function rejects(argv: string[], message: string | RegExp): void {
-  assert.throws(
-    () => parseArgs(argv, {}),
-    (e: unknown) => {
-      assert.ok(e instanceof UsageError, `expected UsageError, got ${String(e)}`);
-      if (typeof message === 'string') assert.equal(e.message, message);
-      else assert.match(e.message, message);
-      return true;
-    },
-  );
-}
+import { rejects } from '../helpers/usage.js';
 
 describe('s_client single-dash spellings', () => {
   it('a typical s_client command line parses to the same options as the long form', () => {
