@@ -7,6 +7,7 @@
 import type { AeadName, HashName } from '../codec/names.js';
 import { HASH_LENGTH } from '../codec/names.js';
 import type { Aead, CryptoProvider } from './provider.js';
+import { concat } from '../codec/bytes.js';
 
 /** RFC 9180 §7.1: DHKEM(X25519, HKDF-SHA256). */
 export const HPKE_KEM_X25519_SHA256 = 0x0020;
@@ -40,18 +41,6 @@ const MODE_BASE = 0x00;
 const LABEL_VERSION = new TextEncoder().encode('HPKE-v1');
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const EMPTY = new Uint8Array(0);
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function u16(n: number): Uint8Array {
   return new Uint8Array([(n >> 8) & 0xff, n & 0xff]);
