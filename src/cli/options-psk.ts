@@ -1,7 +1,8 @@
 /**
- * s_client's external PSK for the TLS 1.2 PSK suites (-psk <hex>, -psk_identity <id>; issue 15
- * item 5): --psk and --psk-identity. A key that is not hex is a UsageError (exit 2) before
- * anything is sent. TLS 1.3 external PSKs are not implemented.
+ * s_client's external PSK (-psk <hex>, -psk_identity <id>): --psk and --psk-identity. TLS 1.2
+ * offers the PSK suites with it (RFC 4279, RFC 5489); TLS 1.3 offers it in pre_shared_key with
+ * SHA-256, as s_client does (RFC 8446 §4.2.11). A key that is not hex is a UsageError (exit 2)
+ * before anything is sent.
  */
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
@@ -11,13 +12,16 @@ export const DEFAULT_PSK_IDENTITY = 'Client_identity';
 
 /** What the PSK flags add to CliOptions. */
 export interface PskCliOptions {
-  /** --psk with its identity: offers the TLS 1.2 PSK suites (RFC 4279, RFC 5489); null without --psk. */
+  /** --psk with its identity: the TLS 1.3 external PSK and the TLS 1.2 PSK suites; null without --psk. */
   psk: { identity: string; key: Uint8Array } | null;
 }
 
 /** Connection group additions: the PSK and its identity. */
 export function addPskOptions(p: Command): void {
-  p.option('--psk <hex>', 'TLS 1.2 only: external PSK in hex; offers the PSK and ECDHE-PSK suites (as s_client -psk)');
+  p.option(
+    '--psk <hex>',
+    'external PSK in hex (as s_client -psk): TLS 1.3 pre_shared_key with SHA-256; TLS 1.2 PSK and ECDHE-PSK suites',
+  );
   p.option('--psk-identity <id>', `identity sent with --psk (default ${DEFAULT_PSK_IDENTITY})`);
 }
 

@@ -11,7 +11,7 @@ import { Transcript } from './transcript.js';
 import { buildClientHello, offeredVersions } from './clienthello.js';
 import { checkServerExtensions } from './negotiated.js';
 import { checkCommonServerHello, retryKeyShare, selectedVersion } from './server-hello.js';
-import { pskOffer } from './psk-offer.js';
+import { pskOffer, type ExternalPsk } from './psk-offer.js';
 import { Tls13Client } from './client13.js';
 import { Tls12Client } from './client12.js';
 import { findExtension, readCookie, readHrrKeyShare, readSelectedVersion } from '../codec/extensions.js';
@@ -38,6 +38,8 @@ interface SentHello {
   inner?: ClientHello;
   keyShares: KeyShare[];
   pskSession?: Session;
+  /** The external PSK that ClientHello offered instead of a session (psk-offer.ts). */
+  pskExternal?: ExternalPsk;
   early?: EarlyOffer;
 }
 
@@ -231,12 +233,17 @@ export class ClientHandshake {
     const ech = this.ech;
     const base = { sessionId: this.legacySessionId, keyShares, ...(cookie ? { cookie } : {}) };
     const offer = pskOffer(o, this.params.session, hrr, ech.k === 'offered' ? ech.inner : this.transcript);
-    if (offer) this.info.maxEarlyData = offer.session.maxEarlyData >>> 0;
+    const session = offer && 'session' in offer ? offer.session : undefined;
+    if (session) this.info.maxEarlyData = session.maxEarlyData >>> 0;
     const psk = offer ? { psk: offer.psk } : {};
     const ticket12 = this.session12?.ticket ? { ticket12: this.session12.ticket } : {};
-    const pskSession = offer ? { pskSession: offer.session } : {};
+    const pskSession = session
+      ? { pskSession: session }
+      : offer && 'external' in offer
+        ? { pskExternal: offer.external }
+        : {};
     // RFC 8446 §4.2.10: early data only in the first ClientHello, with a ticket that allows it.
-    const early = earlyDataFor(this.host, this.params.earlyData, offer?.session, hrr !== undefined);
+    const early = earlyDataFor(this.host, this.params.earlyData, session, hrr !== undefined);
     const ed = early ? { earlyData: true } : {};
     const compat = this.legacySessionId.length > 0;
     if (ech.k === 'offered') {
@@ -249,8 +256,8 @@ export class ClientHandshake {
       this.transcript.add(sealed.message);
       this.host.sendHandshake(sealed.message);
       const sent = { hello: sealed.outer, inner: sealed.inner, keyShares, ...pskSession };
-      if (!offer || !early) return sent;
-      const e = sendEarly(this.host, this.info, offer.session, sealed.innerMessage, ech.innerRandom, compat, early);
+      if (!session || !early) return sent;
+      const e = sendEarly(this.host, this.info, session, sealed.innerMessage, ech.innerRandom, compat, early);
       return { ...sent, early: e };
     }
     const { hello, message } = buildClientHello(o, {
@@ -265,9 +272,9 @@ export class ClientHandshake {
     });
     this.transcript.add(message);
     this.host.sendHandshake(message);
-    if (!offer || !early) return { hello, keyShares, ...pskSession };
-    const e = sendEarly(this.host, this.info, offer.session, message, this.clientRandom, compat, early);
-    return { hello, keyShares, pskSession: offer.session, early: e };
+    if (!session || !early) return { hello, keyShares, ...pskSession };
+    const e = sendEarly(this.host, this.info, session, message, this.clientRandom, compat, early);
+    return { hello, keyShares, pskSession: session, early: e };
   }
 
   /** HelloRetryRequest (RFC 8446 §4.1.4): TLS 1.3, at most one, and it must change something. */
@@ -331,7 +338,7 @@ export class ClientHandshake {
     // RFC 9849 §6.1.4: accepted, the inner hello, transcript and random (BoringSSL's client_random,
     // for key log lines) go on; rejected, the outer ones do, without the PSK (offered inner only)
     // and verified for the outer name (§6.1.6); a caller that checks no name still checks none.
-    let { hello, pskSession } = sent;
+    let { hello, pskSession, pskExternal } = sent;
     let [params, clientRandom] = [this.params, this.clientRandom];
     if (this.ech.k === 'offered') {
       if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
@@ -340,6 +347,7 @@ export class ClientHandshake {
         clientRandom = this.ech.innerRandom;
       } else {
         pskSession = undefined;
+        pskExternal = undefined;
         params = { ...params, verifyName: params.verifyName === null ? null : this.ech.outerName };
       }
     }
@@ -364,6 +372,7 @@ export class ClientHandshake {
       // With early data the CCS went out before it (early-data.ts).
       compatMode: this.legacySessionId.length > 0 && retry === undefined && !sent.early,
       ...(pskSession ? { pskSession } : {}),
+      ...(pskExternal ? { pskExternal } : {}),
       ...(sent.early ? { early: sent.early } : {}),
     };
     this.state =

@@ -33,6 +33,7 @@ import {
 import { ExtensionType, HandshakeType, handshakeName } from '../codec/registry.js';
 import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import type { Tls13Protection } from '../record/protection.js';
+import type { Session } from '../session/session.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { earlyDataVerdict } from './early-data.js';
 import { Tls13Connected, protection13, type Kept13, type TrafficSecrets } from './post13.js';
@@ -67,6 +68,8 @@ export class Tls13Client {
   /** The handshake traffic secrets; emptied by release(). */
   private hs: TrafficSecrets;
   private readonly resumed: boolean;
+  /** The server took our PSK, a session's or an external one: it sends no Certificate (§4.1.1). */
+  private readonly pskAuth: boolean;
   /** The hello outcome (ClientHello, ServerHello, key shares, transcript) until release(). */
   private outcome: HelloOutcome | null;
   private readonly kept: Kept13;
@@ -78,12 +81,20 @@ export class Tls13Client {
     this.kept = { host, suite, info, pskSession: o.pskSession };
     checkServerExtensions('ServerHello13', sh.extensions, o.hello.extensions);
     const psk = this.acceptedPsk();
-    this.resumed = psk !== undefined;
+    this.resumed = psk?.session !== undefined;
+    this.pskAuth = psk !== undefined;
     const shared = this.sharedSecret();
     info.resumed = this.resumed;
-    if (this.resumed) info.handshake = 'resumed';
-    if (this.resumed && o.pskSession) restoreSessionFacts(info, o.pskSession, false);
-    this.ks = new KeySchedule(host.options.provider, suite.hash, psk);
+    if (psk?.session) {
+      info.handshake = 'resumed';
+      restoreSessionFacts(info, psk.session, false);
+    } else if (psk) {
+      // An external PSK authenticates the server; no certificate to verify (OpenSSL's verify_result
+      // stays X509_V_OK, as for the TLS 1.2 PSK suites in psk12.ts).
+      info.verify = { ok: true, code: 0, message: 'ok', depth: 0 };
+      info.pskIdentity = o.pskExternal?.identity;
+    }
+    this.ks = new KeySchedule(host.options.provider, suite.hash, psk?.key);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
     host.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', o.clientRandom, this.hs.server);
@@ -101,15 +112,19 @@ export class Tls13Client {
     if (!o.early || !this.resumed) host.setWriteProtection(this.protection(this.hs.client));
   }
 
-  /** pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, with the suite's hash. */
-  private acceptedPsk(): Uint8Array | undefined {
-    const { serverHello: sh, pskSession, suite } = this.o;
+  /**
+   * pre_shared_key (RFC 8446 §4.2.11): the one identity we offered, a session's or an external
+   * one, with the suite's hash.
+   */
+  private acceptedPsk(): { key: Uint8Array; session?: Session } | undefined {
+    const { serverHello: sh, pskSession, pskExternal, suite } = this.o;
     const ext = findExtension(sh.extensions, ExtensionType.pre_shared_key);
-    if (!ext || !pskSession) return undefined;
+    if (!ext || (!pskSession && !pskExternal)) return undefined;
     if (readSelectedIdentity(ext.data) !== 0) throw illegalParameter('server selected a PSK identity we did not offer');
-    if (suiteById(pskSession.cipherSuite)?.hash !== suite.hash)
-      throw illegalParameter('PSK cipher suite hash mismatch');
-    return pskSession.masterKey;
+    const hash = pskSession ? suiteById(pskSession.cipherSuite)?.hash : pskExternal?.hash;
+    if (hash !== suite.hash) throw illegalParameter('PSK cipher suite hash mismatch');
+    if (pskSession) return { key: pskSession.masterKey, session: pskSession };
+    return pskExternal && { key: pskExternal.key };
   }
 
   /** key_share (RFC 8446 §4.2.8): the server's share for a group we sent a share for → (EC)DHE secret. */
@@ -210,7 +225,7 @@ export class Tls13Client {
     this.o.transcript.add(raw);
     // BoringSSL re-verifies a resumed session after EncryptedExtensions (ssl_reverify_peer_cert).
     if (this.resumed && this.o.pskSession) reverifySession(host.options, info, this.o.pskSession);
-    this.state = this.resumed ? { k: 'wait_finished' } : { k: 'wait_cert_cr' };
+    this.state = this.pskAuth ? { k: 'wait_finished' } : { k: 'wait_cert_cr' };
     host.state('TLS_ST_CR_ENCRYPTED_EXTENSIONS');
   }
 

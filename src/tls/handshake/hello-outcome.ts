@@ -9,6 +9,7 @@ import type { ClientHello, ServerHello } from '../codec/handshake.js';
 import type { CipherSuite } from '../codec/names.js';
 import type { KeyShare } from '../crypto/provider.js';
 import type { Session } from '../session/session.js';
+import type { ExternalPsk } from './psk-offer.js';
 import type { ConnectionInfo } from '../types.js';
 
 export interface ClientParams {
@@ -49,6 +50,8 @@ export interface HelloOutcome {
   keyShares: KeyShare[];
   /** The TLS 1.3 session whose PSK that ClientHello offered. */
   pskSession?: Session;
+  /** The external PSK that ClientHello offered instead (s_client -psk; psk-offer.ts). */
+  pskExternal?: ExternalPsk;
   /** Early data sent with that ClientHello (none after a HelloRetryRequest). */
   early?: EarlyOffer;
   /** Sent a non-empty legacy_session_id and no CCS yet (the server expects one from us, RFC 8446 §D.4). */
