@@ -4,18 +4,23 @@
  * complete when it takes our PSK: its binder ("ext binder", §7.1), the SHA-256 hash s_server gives
  * the key (apps/s_server.c psk_find_session_cb), psk_dhe_ke with an X25519 share. Also: after a
  * HelloRetryRequest (the binder covers the HRR), resumption of the ticket it sends, and the cases
- * where the PSK cannot be used (wrong key, another identity, no SHA-256 suite offered).
+ * where the PSK cannot be used (wrong key, another identity, no SHA-256 suite offered). And gnutls-serv
+ * --pskpasswd with a certificate as well: it takes the PSK (no Certificate) only when offered.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensurePki } from '../helpers/pki.js';
-import { startOpenSslServer, type Peer } from '../helpers/peers.js';
+import { startGnutlsServer, startOpenSslServer, type Peer } from '../helpers/peers.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { probe, type CliResult } from '../helpers/cli.js';
 
 const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 let server: Peer | undefined;
 let hrr: Peer | undefined;
 let named: Peer | undefined;
+let gnutls: Peer | undefined;
 
 before(async () => {
   const pki = await ensurePki();
@@ -25,10 +30,14 @@ before(async () => {
   // Only P-256: our first ClientHello's shares (x25519 and the hybrid) draw a HelloRetryRequest.
   hrr = await startOpenSslServer({ ...leaf, args: [...psk, '-groups', 'P-256'] });
   named = await startOpenSslServer({ ...leaf, args: [...psk, '-psk_identity', 'probe-id'] });
+  // gnutls-serv with a certificate and a PSK file (identity:hex key): it takes the PSK when offered.
+  const pskFile = join(mkdtempSync(join(tmpdir(), 'tls-probe-psk-')), 'psk.txt');
+  writeFileSync(pskFile, `Client_identity:${KEY}\n`);
+  gnutls = await startGnutlsServer({ ...leaf, args: [`--pskpasswd=${pskFile}`, '--priority=NORMAL:+ECDHE-PSK:+PSK'] });
 });
 
 after(async () => {
-  await Promise.all([server?.stop(), hrr?.stop(), named?.stop()]);
+  await Promise.all([server?.stop(), hrr?.stop(), named?.stop(), gnutls?.stop()]);
 });
 
 function target(p: Peer | undefined): string {
@@ -119,5 +128,26 @@ describe('openssl s_server -tls1_3 -psk -nocert', () => {
     const r = await probe(null, [target(server), '--psk', KEY, '--reconnect', '2', '--expect-resume'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.stdout.match(/^Reused, TLSv1\.3, /gm) ?? []).length, 2, r.stdout);
+  });
+});
+
+describe('gnutls-serv --pskpasswd, with a certificate too', () => {
+  test('with --psk the server takes the PSK: no certificate sent, verify return code 0', async () => {
+    const c = conn(await probe(gnutls, [target(gnutls), '--psk', KEY, '--json'], { send: '' }));
+    assert.equal(c.protocol, 'TLSv1.3');
+    assert.deepEqual(c.peerCertificates, []);
+    assert.equal(c.verify.code, 0);
+  });
+
+  test('without --psk it authenticates with its certificate', async () => {
+    const r = await probe(gnutls, [target(gnutls), '--insecure', '--json'], { send: '' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(conn(r).peerCertificates.length > 0, r.stdout);
+  });
+
+  test('a wrong key is refused (binder), not answered with the certificate: exit 1', async () => {
+    const r = await probe(gnutls, [target(gnutls), '--psk', KEY.replace(/f$/, 'e'), '--insecure'], { send: '' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(tlsProbeLines(r).length, 1, r.stderr);
   });
 });
