@@ -351,7 +351,7 @@ function missingFeature(c: ShimConfig, st: TestState): string | undefined {
   const missing = wanted.filter((id) => !suiteById(id));
   const sh = st.serverHello;
   if (missing.length && (!sh || missing.includes(sh.suite)))
-    return `cipher suite ${missing.map((id) => id.toString(16)).join(',')}: not in the library`;
+    return `cipher suite ${missing.map((id) => `0x${id.toString(16).padStart(4, '0')}`).join(',')}: not in the library`;
   return undefined;
 }
 
