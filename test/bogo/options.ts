@@ -115,7 +115,18 @@ const DECLINED_GROUPS: Record<number, string> = {
 const X509_V_ERR_APPLICATION_VERIFICATION = 50;
 
 /** The Context options for one connection of the shim. */
-export function contextOptions(c: ShimConfig, now: () => number, hooks: { verifyProblem?: string }): ContextOverrides {
+/** What the verify callback consults at run time: the 0-RTT retry configuration, once early data is rejected. */
+export interface VerifyHooks {
+  retry?: ShimConfig;
+  earlyRejected?: () => boolean;
+}
+
+export function contextOptions(
+  c: ShimConfig,
+  now: () => number,
+  hooks: { verifyProblem?: string },
+  verify: VerifyHooks = {},
+): ContextOverrides {
   const { min, max } = versionRange(c);
   if (min > max) throw new Unimplemented('no version enabled');
   if (!isSupportedVersion(min) || !isSupportedVersion(max))
@@ -166,7 +177,7 @@ export function contextOptions(c: ShimConfig, now: () => number, hooks: { verify
   // CheckVerifyCallback: with -expect-ocsp-response the stapled response must be known by then.
   // -use-custom-verify-callback (SSL_set_custom_verify, CustomVerifyCallback): ssl_verify_invalid
   // under SSL_VERIFY_PEER aborts with certificate_unknown, BoringSSL's default out_alert.
-  const custom = c.bool('-use-custom-verify-callback') && c.bool('-verify-peer');
+  const custom = (k: ShimConfig) => k.bool('-use-custom-verify-callback') && k.bool('-verify-peer');
   // The client's legacy OCSP callback (SSL_CTX_set_tlsext_status_cb, LegacyOCSPCallback) is a further
   // check whose failure is fatal in any verify mode (bad_certificate_status_response, OCSP_CB_ERROR).
   const ocspFail = c.bool('-use-ocsp-callback') && c.bool('-fail-ocsp-callback');
@@ -174,8 +185,9 @@ export function contextOptions(c: ShimConfig, now: () => number, hooks: { verify
     if (c.has('-expect-ocsp-response') && !v.ocspResponse?.length)
       hooks.verifyProblem ??= 'OCSP response not available in verify callback.';
     if (ocspFail) throw new TlsAlert(AlertDescription.bad_certificate_status_response, 'OCSP callback failed');
-    if (!c.bool('-verify-fail')) return 0;
-    if (custom) throw new TlsAlert(AlertDescription.certificate_unknown, 'custom verify callback failed');
+    const k = verify.retry && verify.earlyRejected?.() ? verify.retry : c;
+    if (!k.bool('-verify-fail')) return 0;
+    if (custom(k)) throw new TlsAlert(AlertDescription.certificate_unknown, 'custom verify callback failed');
     return X509_V_ERR_APPLICATION_VERIFICATION;
   };
   // SSL_CTX_set_reverify_on_resume: the callback runs on resumptions too.

@@ -27,7 +27,7 @@ import {
 } from '../../src/index.js';
 import { ShimConfig, Unimplemented, firstUnimplemented, parseArgs, type ParsedArgs } from './flags.js';
 import { INITIAL_WRITE, afterHandshake, earlyDataParam } from './early.js';
-import { BSSL_TLS12, cipherString, contextOptions } from './options.js';
+import { BSSL_TLS12, cipherString, contextOptions, type VerifyHooks } from './options.js';
 import { checkEchRejection, checkHandshake, checkTls13Session, type TestState } from './checks.js';
 import { AsyncTransport, connectRunner, drainAndClose } from './transport.js';
 
@@ -363,17 +363,15 @@ async function doConnection(
   isResume: boolean,
   session: Session | undefined,
 ): Promise<Session | undefined> {
-  // A rejected 0-RTT retry whose -on-retry- configuration fails verification: BoringSSL switches to
-  // the retry configuration mid-handshake (SetTestConfig after SSL_reset_early_data_reject); the
-  // library's handshake does not stop at the rejection, so the callback keeps the resume configuration.
-  if (isResume && c.bool('-enable-early-data') && args.retry.bool('-verify-fail') && !c.bool('-verify-fail'))
-    throw new Unimplemented(
-      '-on-retry-verify-fail: the verify callback cannot switch to the 0-RTT retry configuration',
-    );
   const st: TestState = { gotNewSession: false, renegotiations: 0 };
-  const ctx = new Context(provider, contextOptions(c, now, st));
+  // A rejected 0-RTT retry: BoringSSL's shim switches to the -on-retry- configuration before the
+  // verification of the 1-RTT handshake (SetTestConfig after SSL_reset_early_data_reject). The
+  // library's handshake goes on past the rejection, so the verify callback asks whether it happened.
+  const hooks: VerifyHooks = { ...(isResume && c.bool('-enable-early-data') ? { retry: args.retry } : {}) };
+  const ctx = new Context(provider, contextOptions(c, now, st, hooks));
   const socket = await connectRunner(c.int('-port'), c.bool('-ipv6'), BigInt(c.str('-shim-id') || '0'));
   const sc = new ShimConnection(st, c, socket, ctx, session);
+  hooks.earlyRejected = () => sc.conn.handshake.info.earlyData === 'rejected';
   try {
     let failure: unknown;
     await doExchange(sc, args, c, isResume, session).catch((e: unknown) => (failure = e ?? new Error('failed')));
