@@ -35,7 +35,7 @@ import { ProtocolVersion, groupById, suiteById } from '../codec/names.js';
 import type { Tls13Protection } from '../record/protection.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { earlyDataVerdict } from './early-data.js';
-import { Tls13Connected, protection13, type Kept13, type TrafficSecrets } from './post13.js';
+import { Tls13Connected, packSecrets13, protection13, type Kept13, type TrafficSecrets } from './post13.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -288,7 +288,6 @@ export class Tls13Client {
     this.ks.deriveMasterSecret();
     const app = this.ks.applicationSecrets(transcript.hash());
     host.keylog('EXPORTER_SECRET', this.o.clientRandom, app.exporter);
-    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: app.exporter });
     host.keylog('SERVER_TRAFFIC_SECRET_0', this.o.clientRandom, app.server);
     host.keylog('CLIENT_TRAFFIC_SECRET_0', this.o.clientRandom, app.client);
     host.setReadProtection(this.protection(app.server));
@@ -310,15 +309,18 @@ export class Tls13Client {
     transcript.add(fin);
     host.sendHandshake(fin);
     host.state('TLS_ST_CW_FINISHED');
-    const resumptionMaster = this.ks.resumptionMasterSecret(transcript.hash());
+    const packed = packSecrets13(
+      app.client,
+      app.server,
+      this.ks.resumptionMasterSecret(transcript.hash()),
+      app.exporter,
+    );
+    // SSL_export_keying_material works once the handshake is done (Connection checks that).
+    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: packed.exporter });
     host.setWriteProtection(this.protection(app.client));
     // With post_handshake_auth offered, the transcript through our Finished stays (RFC 8446 §4.4.1).
     const phaBase = host.options.postHandshakeAuth ? transcript : undefined;
-    const secrets: TrafficSecrets = { client: app.client, server: app.server };
-    this.state = {
-      k: 'connected',
-      post: new Tls13Connected(this.kept, secrets, resumptionMaster, this.resumed, phaBase),
-    };
+    this.state = { k: 'connected', post: new Tls13Connected(this.kept, packed.all, this.resumed, phaBase) };
     host.state('TLS_ST_OK');
   }
 
