@@ -29,6 +29,9 @@ import { earlyDataFor, sendEarly } from './early-data.js';
 import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
+/** What clientRandom and legacySessionId become once a TLS 1.3 handshake is done. */
+const RELEASED = new Uint8Array(0);
+
 export type { ClientParams } from './hello-outcome.js';
 
 /** A ClientHello that is out, with the private halves of its key shares, the session its PSK offers and its early data. */
@@ -57,8 +60,9 @@ export class ClientHandshake {
   /** The outer transcript; the inner one replaces it when the server accepts ECH (RFC 9849 §6.1.4). */
   private transcript: Transcript;
   private readonly ech: EchHelloState;
-  private readonly clientRandom: Uint8Array;
-  private readonly legacySessionId: Uint8Array;
+  /** The hello's random and legacy_session_id: only the hellos read them (released once connected). */
+  private clientRandom: Uint8Array;
+  private legacySessionId: Uint8Array;
   /** The TLS 1.2 session offered by its ID or ticket, if any. */
   private readonly session12?: Session;
 
@@ -185,9 +189,12 @@ export class ClientHandshake {
     // CertificateRequest is answered over the transcript through our Finished (RFC 8446 §4.4.1).
     this.transcript.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
     if (s.k === 'tls13') {
-      // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only).
+      // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only),
+      // nor our hello's random and legacy_session_id (issue #14: ~430 B per idle connection).
       s.flow.release();
       s.outcome = null;
+      this.clientRandom = RELEASED;
+      this.legacySessionId = RELEASED;
     }
   }
 

@@ -1,6 +1,9 @@
 /** The initial ConnectionInfo of a handshake, filled in as messages arrive. */
 import type { ConnectionInfo } from '../types.js';
 
+/** The empty session id every report starts with (TLS 1.2 replaces it with a copy of the server's). */
+const NO_SESSION_ID = new Uint8Array(0);
+
 /** A ConnectionInfo with nothing negotiated yet. */
 export function emptyInfo(servername: string | null, maxSendFragment: number): ConnectionInfo {
   return {
@@ -25,7 +28,7 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     clientCertRequested: false,
     clientCertSent: false,
     clientCaNames: [],
-    sessionId: new Uint8Array(0),
+    sessionId: NO_SESSION_ID,
     maxSendFragment,
     earlyData: 'not sent',
     maxEarlyData: 0,
