@@ -41,7 +41,10 @@ export class ConnectionPort implements HandshakeHost {
     protected readonly params: ClientParams,
     events: ConnectionEvents = {},
   ) {
-    this.options = { ...ctx.options };
+    // SSL_new copies the SSL_CTX's settings; a Context reassigns none of its options after
+    // construction but the mode, which is copied below, so sharing the object is the same copy
+    // without ~220 B per connection (issue #14).
+    this.options = ctx.options;
     this.mode = ctx.options.mode;
     this.events = events;
     this.records = new RecordLayer(new RecordPort(this));
