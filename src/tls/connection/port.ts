@@ -24,6 +24,9 @@ export interface ConnectionEvents {
   state?(name: string): void;
 }
 
+/** The events of a connection given none: one frozen object for all of them. */
+const NO_EVENTS: ConnectionEvents = Object.freeze({});
+
 export class ConnectionPort implements HandshakeHost {
   readonly options: ContextOptions;
   readonly handshake: ClientHandshake;
@@ -39,7 +42,7 @@ export class ConnectionPort implements HandshakeHost {
     protected readonly ctx: Context,
     protected readonly transport: Transport,
     protected readonly params: ClientParams,
-    events: ConnectionEvents = {},
+    events: ConnectionEvents = NO_EVENTS,
   ) {
     // SSL_new copies the SSL_CTX's settings; a Context reassigns none of its options after
     // construction but the mode, which is copied below, so sharing the object is the same copy

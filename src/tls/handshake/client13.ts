@@ -63,7 +63,8 @@ const RELEASED_SECRETS: TrafficSecrets = Object.freeze({ client: new Uint8Array(
 
 export class Tls13Client {
   private state: State13 = { k: 'wait_ee' };
-  private readonly ks: KeySchedule;
+  /** The key schedule; dropped by release() (the connected state keeps its own secrets). */
+  private keys: KeySchedule | null;
   /** The handshake traffic secrets; emptied by release(). */
   private hs: TrafficSecrets;
   private readonly resumed: boolean;
@@ -83,7 +84,7 @@ export class Tls13Client {
     info.resumed = this.resumed;
     if (this.resumed) info.handshake = 'resumed';
     if (this.resumed && o.pskSession) restoreSessionFacts(info, o.pskSession, false);
-    this.ks = new KeySchedule(host.options.provider, suite.hash, psk);
+    this.keys = new KeySchedule(host.options.provider, suite.hash, psk);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
     host.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', o.clientRandom, this.hs.server);
@@ -126,6 +127,12 @@ export class Tls13Client {
     return shared;
   }
 
+  /** The key schedule until release(). */
+  private get ks(): KeySchedule {
+    if (!this.keys) throw unexpectedMessage('handshake message after the handshake');
+    return this.keys;
+  }
+
   /** The handshake's own state; gone once release() has run (only the handshake reads it). */
   private get o(): HelloOutcome {
     if (!this.outcome) throw unexpectedMessage('handshake message after the handshake');
@@ -145,6 +152,7 @@ export class Tls13Client {
     this.hs.server.fill(0);
     this.hs = RELEASED_SECRETS;
     this.ks.forget();
+    this.keys = null;
   }
 
   /** The current application traffic secrets (read: the server's), once connected. */
