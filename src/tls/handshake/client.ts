@@ -58,7 +58,7 @@ export class ClientHandshake {
   readonly info: ConnectionInfo;
   private state: HandshakeState = { k: 'start' };
   /** The outer transcript; the inner one replaces it when the server accepts ECH (RFC 9849 §6.1.4). */
-  private transcript: Transcript;
+  private tr: Transcript | null;
   private readonly ech: EchHelloState;
   /** The hello's random and legacy_session_id: only the hellos read them (released once connected). */
   private clientRandom: Uint8Array;
@@ -72,7 +72,7 @@ export class ClientHandshake {
   ) {
     const p = host.options.provider;
     const versions = offeredVersions(host.options);
-    this.transcript = new Transcript(p);
+    this.tr = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
     this.info = emptyInfo(params.servername, host.options.maxSendFragment);
     this.ech = startEch(host.options, this.info);
@@ -94,6 +94,12 @@ export class ClientHandshake {
       : versions.includes(ProtocolVersion.TLS1_3)
         ? p.randomBytes(32)
         : new Uint8Array(0);
+  }
+
+  /** The transcript while the handshake runs (a connected TLS 1.3 client has none). */
+  private get transcript(): Transcript {
+    if (!this.tr) throw unexpectedMessage('handshake message after the handshake');
+    return this.tr;
   }
 
   /**
@@ -187,12 +193,13 @@ export class ClientHandshake {
     }
     // A TLS 1.3 client that offered post_handshake_auth keeps the running hash: each post-handshake
     // CertificateRequest is answered over the transcript through our Finished (RFC 8446 §4.4.1).
-    this.transcript.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
+    this.tr?.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
     if (s.k === 'tls13') {
       // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only),
       // nor our hello's random and legacy_session_id (issue #14: ~430 B per idle connection).
       s.flow.release();
       s.outcome = null;
+      this.tr = null; // with post_handshake_auth, the connected state holds it
       this.clientRandom = RELEASED;
       this.legacySessionId = RELEASED;
     }
@@ -343,7 +350,7 @@ export class ClientHandshake {
     if (this.ech.k === 'offered') {
       if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
         hello = sent.inner;
-        this.transcript = this.ech.inner;
+        this.tr = this.ech.inner;
         clientRandom = this.ech.innerRandom;
       } else {
         pskSession = undefined;
