@@ -26,7 +26,7 @@ export const DEFAULT_SNDBUF = 64 * 1024;
 const EPIPE = { error: 'EPIPE', errno: 32 } as const;
 
 export class SocketTransport implements Transport {
-  private readonly chunks: Uint8Array[] = [];
+  private chunks: Uint8Array[] = [];
   /** The peer's FIN arrived ('end'). */
   private readEnded = false;
   /** The socket is closed ('close'). */
@@ -63,7 +63,11 @@ export class SocketTransport implements Transport {
 
   /** The socket's events, as its listeners (module functions below) hand them over. */
   onData(b: Buffer): void {
-    this.chunks.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
+    const c = new Uint8Array(b.buffer, b.byteOffset, b.length);
+    // Into an empty list, a fresh one-element array: push would grow the old one to 17 slots,
+    // which an idle connection then keeps (issue #14).
+    if (this.chunks.length === 0) this.chunks = [c];
+    else this.chunks.push(c);
     this.wake();
   }
   onEnd(): void {
