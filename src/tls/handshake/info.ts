@@ -4,6 +4,13 @@ import type { ConnectionInfo } from '../types.js';
 /** The empty session id every report starts with (TLS 1.2 replaces it with a copy of the server's). */
 const NO_SESSION_ID = new Uint8Array(0);
 
+/** The report's ECH facts until an offer replaces them (ech-hello.ts): one frozen object for all. */
+const ECH_NOT_OFFERED: ConnectionInfo['ech'] = Object.freeze({
+  status: 'not offered',
+  outerServerName: null,
+  retryConfigs: null,
+});
+
 /** A ConnectionInfo with nothing negotiated yet. */
 export function emptyInfo(servername: string | null, maxSendFragment: number): ConnectionInfo {
   return {
@@ -36,6 +43,6 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     certificateCompression: null,
     warningAlerts: [],
     renegotiations: 0,
-    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
+    ech: ECH_NOT_OFFERED,
   };
 }
