@@ -26,7 +26,7 @@ export const DEFAULT_SNDBUF = 64 * 1024;
 const EPIPE = { error: 'EPIPE', errno: 32 } as const;
 
 export class SocketTransport implements Transport {
-  private readonly chunks: Uint8Array[] = [];
+  private chunks: Uint8Array[] = [];
   /** The peer's FIN arrived ('end'). */
   private readEnded = false;
   /** The socket is closed ('close'). */
@@ -47,24 +47,43 @@ export class SocketTransport implements Transport {
     private readonly sndbuf = DEFAULT_SNDBUF,
     private readonly emulated = false,
   ) {
-    socket.on('data', (b: Buffer) => {
-      this.chunks.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
-      this.wake();
-    });
-    socket.on('end', () => {
-      this.readEnded = true;
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', (e) => {
-      this.failed ??= errnoOf(e);
-      this.wake();
-    });
-    socket.on('drain', () => this.wake());
-    socket.on('finish', () => this.wake());
+    // Module-level listeners that find their transport on the socket: no closures per connection
+    // (issue #14: ~380 B per idle connection).
+    // A second transport on the same socket takes its events over (none is ever made).
+    const first = (socket as TransportSocket)[TRANSPORT] === undefined;
+    (socket as TransportSocket)[TRANSPORT] = this;
+    if (!first) return;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onClose);
+    socket.on('error', onError);
+    socket.on('drain', onWake);
+    socket.on('finish', onWake);
+  }
+
+  /** The socket's events, as its listeners (module functions below) hand them over. */
+  onData(b: Buffer): void {
+    const c = new Uint8Array(b.buffer, b.byteOffset, b.length);
+    // Into an empty list, a fresh one-element array: push would grow the old one to 17 slots,
+    // which an idle connection then keeps (issue #14).
+    if (this.chunks.length === 0) this.chunks = [c];
+    else this.chunks.push(c);
+    this.wake();
+  }
+  onEnd(): void {
+    this.readEnded = true;
+    this.wake();
+  }
+  onClose(): void {
+    this.closed = true;
+    this.wake();
+  }
+  onError(e: Error): void {
+    this.failed ??= errnoOf(e);
+    this.wake();
+  }
+  onWake(): void {
+    this.wake();
   }
 
   read(max: number): TransportRead {
@@ -168,4 +187,28 @@ export class SocketTransport implements Transport {
     this.waiters = [];
     for (const f of w) f();
   }
+}
+
+/** Where a socket's listeners find their SocketTransport. */
+const TRANSPORT = Symbol('SocketTransport');
+type TransportSocket = Socket & { [TRANSPORT]?: SocketTransport };
+/** The listeners' own view of SocketTransport's private event handlers. */
+type Handlers = { onData(b: Buffer): void; onEnd(): void; onClose(): void; onError(e: Error): void; onWake(): void };
+const handlers = (s: Socket): Handlers | undefined =>
+  (s as TransportSocket)[TRANSPORT] as unknown as Handlers | undefined;
+
+function onData(this: Socket, b: Buffer): void {
+  handlers(this)?.onData(b);
+}
+function onEnd(this: Socket): void {
+  handlers(this)?.onEnd();
+}
+function onClose(this: Socket): void {
+  handlers(this)?.onClose();
+}
+function onError(this: Socket, e: Error): void {
+  handlers(this)?.onError(e);
+}
+function onWake(this: Socket): void {
+  handlers(this)?.onWake();
 }

@@ -51,11 +51,11 @@ import {
 } from '../../src/tls/codec/handshake.js';
 import { ProtocolVersion } from '../../src/tls/codec/names.js';
 import { sigSchemeById } from '../../src/tls/codec/sigschemes.js';
-import type { Aead, CryptoProvider } from '../../src/tls/crypto/provider.js';
+import type { CryptoProvider } from '../../src/tls/crypto/provider.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
 import { memoryPair, type MemoryTransport } from '../../src/net/memory.js';
 import { TlsAlert, UnexpectedEof, VerifyError } from '../../src/tls/errors.js';
-import { NullProtection, RECORD_HEADER, writeHeader, xorNonce } from '../../src/tls/record/protection.js';
+import { NullProtection, RECORD_HEADER, Tls13Protection, writeHeader } from '../../src/tls/record/protection.js';
 import type { ContextOptions } from '../../src/tls/types.js';
 import { SslError } from '../../src/tls/types.js';
 import {
@@ -87,12 +87,6 @@ export function recordHeader(type: number, length: number, version = ProtocolVer
   return out;
 }
 
-interface Tls13Internals {
-  aead: Aead;
-  iv: Uint8Array;
-  seq: bigint;
-}
-
 /** A record sealed under the server's current write protection (advances its sequence number). */
 export function serverSeal(server: TestServer, type: number, fragment: Uint8Array): Uint8Array {
   return server.records.seal(type, fragment);
@@ -103,11 +97,9 @@ export function serverSeal(server: TestServer, type: number, fragment: Uint8Arra
  * test send padding-only records or padding beyond 2^14 + 1, which Tls13Protection.seal refuses.
  */
 export function sealInner(server: TestServer, inner: Uint8Array): Uint8Array {
-  const prot = server.records.writeProtection as unknown as Tls13Internals;
-  if (!prot.aead || !prot.iv) throw new Error('sealInner needs TLS 1.3 write keys');
-  const header = recordHeader(23, inner.length + 16);
-  const sealed = prot.aead.seal(xorNonce(prot.iv, prot.seq++), inner, header);
-  return concat(header, sealed);
+  const prot = server.records.writeProtection;
+  if (!(prot instanceof Tls13Protection)) throw new Error('sealInner needs TLS 1.3 write keys');
+  return prot.sealInnerPlaintext(inner);
 }
 
 /** Every field of a ServerHello / HelloRetryRequest, editable. */

@@ -122,6 +122,31 @@ for (const p of PROVIDERS) {
       }
     });
 
+    test('sequence numbers past 2^32 reach the nonce whole (the IV kept as words, the count as a Number)', () => {
+      for (const aead of AEADS) {
+        const tx = prot(p, aead);
+        const rx = prot(p, aead);
+        // unseal(n) takes back n sealed records; a negative n moves the count forward instead.
+        const seq = 2 ** 32 + 0x01020305;
+        tx.unseal(-seq);
+        rx.unseal(-seq);
+        const fragment = filled(24, 7);
+        const rec = tx.seal(ContentType.application_data, fragment, TLS12);
+        eq(
+          rawOpen(p, aead, BigInt(seq), rec),
+          concat(fragment, Uint8Array.of(ContentType.application_data)),
+          `${aead}: sealed at seq 2^32 + 0x01020305`,
+        );
+        eq(openRecord(rx, rec).fragment, fragment, `${aead}: opened at the same sequence number`);
+        const next = tx.seal(ContentType.application_data, fragment, TLS12);
+        eq(
+          rawOpen(p, aead, BigInt(seq + 1), next),
+          concat(fragment, Uint8Array.of(ContentType.application_data)),
+          `${aead}: then seq + 1`,
+        );
+      }
+    });
+
     test('the sequence number advances per record: nonce = iv XOR seq', () => {
       for (const aead of AEADS) {
         const tx = prot(p, aead);

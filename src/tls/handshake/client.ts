@@ -29,6 +29,9 @@ import { earlyDataFor, sendEarly } from './early-data.js';
 import { NullProtection } from '../record/protection.js';
 import type { ConnectionInfo } from '../types.js';
 
+/** What clientRandom and legacySessionId become once a TLS 1.3 handshake is done. */
+const RELEASED = new Uint8Array(0);
+
 export type { ClientParams } from './hello-outcome.js';
 
 /** A ClientHello that is out, with the private halves of its key shares, the session its PSK offers and its early data. */
@@ -57,10 +60,11 @@ export class ClientHandshake {
   readonly info: ConnectionInfo;
   private state: HandshakeState = { k: 'start' };
   /** The outer transcript; the inner one replaces it when the server accepts ECH (RFC 9849 §6.1.4). */
-  private transcript: Transcript;
+  private tr: Transcript | null;
   private readonly ech: EchHelloState;
-  private readonly clientRandom: Uint8Array;
-  private readonly legacySessionId: Uint8Array;
+  /** The hello's random and legacy_session_id: only the hellos read them (released once connected). */
+  private clientRandom: Uint8Array;
+  private legacySessionId: Uint8Array;
   /** The TLS 1.2 session offered by its ID or ticket, if any. */
   private readonly session12?: Session;
 
@@ -70,7 +74,7 @@ export class ClientHandshake {
   ) {
     const p = host.options.provider;
     const versions = offeredVersions(host.options);
-    this.transcript = new Transcript(p);
+    this.tr = new Transcript(p);
     this.clientRandom = p.randomBytes(32);
     this.info = emptyInfo(params.servername, host.options.maxSendFragment);
     this.ech = startEch(host.options, this.info);
@@ -92,6 +96,12 @@ export class ClientHandshake {
       : versions.includes(ProtocolVersion.TLS1_3)
         ? p.randomBytes(32)
         : new Uint8Array(0);
+  }
+
+  /** The transcript while the handshake runs (a connected TLS 1.3 client has none). */
+  private get transcript(): Transcript {
+    if (!this.tr) throw unexpectedMessage('handshake message after the handshake');
+    return this.tr;
   }
 
   /**
@@ -185,11 +195,15 @@ export class ClientHandshake {
     }
     // A TLS 1.3 client that offered post_handshake_auth keeps the running hash: each post-handshake
     // CertificateRequest is answered over the transcript through our Finished (RFC 8446 §4.4.1).
-    this.transcript.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
+    this.tr?.release(s.k === 'tls13' && !this.host.options.postHandshakeAuth);
     if (s.k === 'tls13') {
-      // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only).
+      // TLS 1.3 needs nothing of the hello outcome once connected (RFC 8446 §4.6 messages only),
+      // nor our hello's random and legacy_session_id (issue #14: ~430 B per idle connection).
       s.flow.release();
       s.outcome = null;
+      this.tr = null; // with post_handshake_auth, the connected state holds it
+      this.clientRandom = RELEASED;
+      this.legacySessionId = RELEASED;
     }
   }
 
@@ -343,7 +357,7 @@ export class ClientHandshake {
     if (this.ech.k === 'offered') {
       if (echServerHello(this.ech, this.info, suite.hash, raw, version) && sent.inner) {
         hello = sent.inner;
-        this.transcript = this.ech.inner;
+        this.tr = this.ech.inner;
         clientRandom = this.ech.innerRandom;
       } else {
         pskSession = undefined;

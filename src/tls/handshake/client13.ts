@@ -36,7 +36,7 @@ import type { Tls13Protection } from '../record/protection.js';
 import type { Session } from '../session/session.js';
 import { TlsAlert, decodeError, illegalParameter, unexpectedMessage } from '../errors.js';
 import { earlyDataVerdict } from './early-data.js';
-import { Tls13Connected, protection13, type Kept13, type TrafficSecrets } from './post13.js';
+import { Tls13Connected, packSecrets13, protection13, type Kept13, type TrafficSecrets } from './post13.js';
 
 /** A CertificateRequest received during the handshake (RFC 8446 §4.3.2). */
 interface CertRequest13 {
@@ -64,7 +64,8 @@ const RELEASED_SECRETS: TrafficSecrets = Object.freeze({ client: new Uint8Array(
 
 export class Tls13Client {
   private state: State13 = { k: 'wait_ee' };
-  private readonly ks: KeySchedule;
+  /** The key schedule; dropped by release() (the connected state keeps its own secrets). */
+  private keys: KeySchedule | null;
   /** The handshake traffic secrets; emptied by release(). */
   private hs: TrafficSecrets;
   private readonly resumed: boolean;
@@ -94,7 +95,7 @@ export class Tls13Client {
       info.verify = { ok: true, code: 0, message: 'ok', depth: 0 };
       info.pskIdentity = o.pskExternal?.identity;
     }
-    this.ks = new KeySchedule(host.options.provider, suite.hash, psk?.key);
+    this.keys = new KeySchedule(host.options.provider, suite.hash, psk?.key);
     this.ks.deriveHandshakeSecret(shared);
     this.hs = this.ks.handshakeTrafficSecrets(o.transcript.hash());
     host.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', o.clientRandom, this.hs.server);
@@ -141,6 +142,12 @@ export class Tls13Client {
     return shared;
   }
 
+  /** The key schedule until release(). */
+  private get ks(): KeySchedule {
+    if (!this.keys) throw unexpectedMessage('handshake message after the handshake');
+    return this.keys;
+  }
+
   /** The handshake's own state; gone once release() has run (only the handshake reads it). */
   private get o(): HelloOutcome {
     if (!this.outcome) throw unexpectedMessage('handshake message after the handshake');
@@ -160,6 +167,7 @@ export class Tls13Client {
     this.hs.server.fill(0);
     this.hs = RELEASED_SECRETS;
     this.ks.forget();
+    this.keys = null;
   }
 
   /** The current application traffic secrets (read: the server's), once connected. */
@@ -303,7 +311,6 @@ export class Tls13Client {
     this.ks.deriveMasterSecret();
     const app = this.ks.applicationSecrets(transcript.hash());
     host.keylog('EXPORTER_SECRET', this.o.clientRandom, app.exporter);
-    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: app.exporter });
     host.keylog('SERVER_TRAFFIC_SECRET_0', this.o.clientRandom, app.server);
     host.keylog('CLIENT_TRAFFIC_SECRET_0', this.o.clientRandom, app.client);
     host.setReadProtection(this.protection(app.server));
@@ -325,15 +332,18 @@ export class Tls13Client {
     transcript.add(fin);
     host.sendHandshake(fin);
     host.state('TLS_ST_CW_FINISHED');
-    const resumptionMaster = this.ks.resumptionMasterSecret(transcript.hash());
+    const packed = packSecrets13(
+      app.client,
+      app.server,
+      this.ks.resumptionMasterSecret(transcript.hash()),
+      app.exporter,
+    );
+    // SSL_export_keying_material works once the handshake is done (Connection checks that).
+    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: packed.exporter });
     host.setWriteProtection(this.protection(app.client));
     // With post_handshake_auth offered, the transcript through our Finished stays (RFC 8446 §4.4.1).
     const phaBase = host.options.postHandshakeAuth ? transcript : undefined;
-    const secrets: TrafficSecrets = { client: app.client, server: app.server };
-    this.state = {
-      k: 'connected',
-      post: new Tls13Connected(this.kept, secrets, resumptionMaster, this.resumed, phaBase),
-    };
+    this.state = { k: 'connected', post: new Tls13Connected(this.kept, packed.all, this.resumed, phaBase) };
     host.state('TLS_ST_OK');
   }
 

@@ -50,9 +50,12 @@ export type EchHelloState =
  * The state a handshake starts in. ECH needs TLS 1.3 (§6.1); a config list with no usable config
  * falls back to GREASE when that was asked for, else nothing is offered.
  */
+/** The state of every connection that does not offer ECH: one frozen object for all. */
+const ECH_OFF: EchHelloState = Object.freeze({ k: 'off' });
+
 export function startEch(o: ContextOptions, info: ConnectionInfo): EchHelloState {
   const e = o.ech;
-  if (!e || !offeredVersions(o).includes(ProtocolVersion.TLS1_3)) return { k: 'off' };
+  if (!e || !offeredVersions(o).includes(ProtocolVersion.TLS1_3)) return ECH_OFF;
   const offer = e.configList ? EchOffer.create(o.provider, e.configList) : null;
   const p = o.provider;
   if (offer) {
@@ -220,7 +223,8 @@ export function echServerHello(
  */
 export function echEncryptedExtensions(ech: EchInfo, exts: readonly Extension[]): void {
   const e = findExtension(exts, ExtensionType.encrypted_client_hello);
-  if (!e) return;
+  // Not offered: checkServerExtensions refused the extension already (and `ech` is the shared default).
+  if (!e || ech.status === 'not offered') return;
   if (ech.status === 'grease') {
     decodeEchConfigList(e.data);
     return;

@@ -1,6 +1,16 @@
 /** The initial ConnectionInfo of a handshake, filled in as messages arrive. */
 import type { ConnectionInfo } from '../types.js';
 
+/** The empty session id every report starts with (TLS 1.2 replaces it with a copy of the server's). */
+const NO_SESSION_ID = new Uint8Array(0);
+
+/** The report's ECH facts until an offer replaces them (ech-hello.ts): one frozen object for all. */
+const ECH_NOT_OFFERED: ConnectionInfo['ech'] = Object.freeze({
+  status: 'not offered',
+  outerServerName: null,
+  retryConfigs: null,
+});
+
 /** A ConnectionInfo with nothing negotiated yet. */
 export function emptyInfo(servername: string | null, maxSendFragment: number): ConnectionInfo {
   return {
@@ -25,7 +35,7 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     clientCertRequested: false,
     clientCertSent: false,
     clientCaNames: [],
-    sessionId: new Uint8Array(0),
+    sessionId: NO_SESSION_ID,
     maxSendFragment,
     earlyData: 'not sent',
     maxEarlyData: 0,
@@ -33,6 +43,6 @@ export function emptyInfo(servername: string | null, maxSendFragment: number): C
     certificateCompression: null,
     warningAlerts: [],
     renegotiations: 0,
-    ech: { status: 'not offered', outerServerName: null, retryConfigs: null },
+    ech: ECH_NOT_OFFERED,
   };
 }

@@ -1,5 +1,5 @@
 /** Runs certificate verification for a handshake and records the result in the report info. */
-import { describeCertificate, isIpAddress, verifyServerChain, x509ErrorText } from '../x509/index.js';
+import { sharedCertificateInfo, isIpAddress, verifyServerChain, x509ErrorText } from '../x509/index.js';
 import { VerifyError } from '../errors.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
 import type { Session } from '../session/session.js';
@@ -14,9 +14,10 @@ export function verifyPeer(
   chain: Uint8Array[],
   verifyName: string | null,
 ): void {
-  // The report keeps its own copy of each certificate: the parse cache (keyed by the arrays of the
-  // Certificate message) then goes away with the handshake instead of living as long as the report.
-  info.peerCertificates = chain.map((der) => ({ ...describeCertificate(der), der: der.slice() }));
+  // The report shares each certificate's description and DER with the parse cache's private copy
+  // (not the Certificate message's arrays, which go away with the handshake): connections to the
+  // same server hold one copy between them.
+  info.peerCertificates = chain.map(sharedCertificateInfo);
   const name = verifyName ?? undefined;
   const ip = name && isIpAddress(name) ? name : undefined;
   const r = verifyServerChain({

@@ -17,13 +17,23 @@ export interface HandshakeMsg {
 
 const EMPTY = new Uint8Array(0);
 
+/** Where a HandshakeBuffer reads its message size limit (RecordOwner has it). */
+export interface HandshakeLimits {
+  readonly maxHandshakeMessage?: number | undefined;
+}
+const NO_LIMITS: HandshakeLimits = Object.freeze({});
+
 export class HandshakeBuffer {
   private buf = EMPTY;
   private start = 0;
   private end = 0;
 
-  /** @param limit the largest message body accepted, when the owner sets one (else MAX_HANDSHAKE_MESSAGE) */
-  constructor(private readonly limit: () => number | undefined = () => undefined) {}
+  /**
+   * @param limits its `maxHandshakeMessage`, read at each message: the largest message body
+   *   accepted when the owner sets one (else MAX_HANDSHAKE_MESSAGE); an object rather than a
+   *   closure, so a connection's record layer passes itself with no allocation (issue #14)
+   */
+  constructor(private readonly limits: HandshakeLimits = NO_LIMITS) {}
 
   /** True when no partial or complete message is waiting. */
   get empty(): boolean {
@@ -51,7 +61,7 @@ export class HandshakeBuffer {
     const b = this.buf;
     const s = this.start;
     const len = ((b[s + 1] ?? 0) << 16) | ((b[s + 2] ?? 0) << 8) | (b[s + 3] ?? 0);
-    if (len > (this.limit() ?? MAX_HANDSHAKE_MESSAGE))
+    if (len > (this.limits.maxHandshakeMessage ?? MAX_HANDSHAKE_MESSAGE))
       throw new TlsAlert(AlertDescription.illegal_parameter, 'excessive message size');
     if (live < 4 + len) return null;
     const raw = b.slice(s, s + 4 + len);

@@ -74,7 +74,7 @@ export class RecordLayer {
 
   private readonly reader = new RecordReader();
   private readonly out = new WriteBuffer();
-  private readonly hsBuf = new HandshakeBuffer(() => this.owner.maxHandshakeMessage);
+  private readonly hsBuf: HandshakeBuffer;
   private readProt: RecordProtection = new NullProtection();
   private writeProt: RecordProtection = new NullProtection();
   /** legacy_record_version written (RFC 8446 §5.1: 0x0301 for the first ClientHello, then 0x0303). */
@@ -87,7 +87,9 @@ export class RecordLayer {
   /** Alert records received and the warnings in a row (alert-policy.ts). */
   private readonly alerts = new AlertPolicy();
 
-  constructor(private readonly owner: RecordOwner) {}
+  constructor(private readonly owner: RecordOwner) {
+    this.hsBuf = new HandshakeBuffer(owner);
+  }
 
   // --- state ---------------------------------------------------------------------------------
 

@@ -103,26 +103,57 @@ export function isRecordSealer(a: object): a is RecordSealer {
 /** The one-byte inner content types (TLSInnerPlaintext.type without padding), shared. */
 const CONTENT_TYPE_BYTE: Uint8Array[] = Array.from({ length: 256 }, (_, t) => Uint8Array.of(t));
 
+/** The big-endian 32-bit word at `at`. */
+function get32(b: Uint8Array, at: number): number {
+  return (((b[at] ?? 0) << 24) | ((b[at + 1] ?? 0) << 16) | ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0)) >>> 0;
+}
+
+/** Writes the low 32 bits of `v` big-endian at `at`. */
+function put32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = v >>> 16;
+  b[at + 2] = v >>> 8;
+  b[at + 3] = v;
+}
+
 /** TLS 1.3 AEAD record protection (RFC 8446 §5.2). */
 export class Tls13Protection implements RecordProtection {
   readonly isNull = false;
   readonly maxCiphertext = MAX_CIPHERTEXT_13;
   private readonly aead: Aead;
-  private seq = 0n;
+  /**
+   * The 12-byte write IV as three big-endian 32-bit words, and the 64-bit sequence number as a
+   * Number (exact up to 2^53 records, centuries at any record rate): an idle connection holds no
+   * Uint8Array, ArrayBuffer or BigInt per direction for them (issue #14, ~260 B each).
+   */
+  private readonly iv0: number;
+  private readonly iv1: number;
+  private readonly iv2: number;
+  private seq = 0;
   /** Pad every sealed record's inner plaintext to a multiple of this (0: no padding). */
   padTo = 0;
 
-  constructor(
-    provider: CryptoProvider,
-    aead: AeadName,
-    key: Uint8Array,
-    private readonly iv: Uint8Array,
-  ) {
+  constructor(provider: CryptoProvider, aead: AeadName, key: Uint8Array, iv: Uint8Array) {
+    // RFC 8446 §5.3: iv_length is max(8 bytes, N_MIN), 12 for every AEAD TLS 1.3 defines.
+    if (iv.length !== 12) throw new RangeError(`TLS 1.3 IV must be 12 bytes, got ${iv.length}`);
     this.aead = provider.createAead(aead, key);
+    this.iv0 = get32(iv, 0);
+    this.iv1 = get32(iv, 4);
+    this.iv2 = get32(iv, 8);
+  }
+
+  /** The per-record nonce (RFC 8446 §5.3): the IV XORed with the left-padded sequence number. */
+  private nonce(): Uint8Array {
+    const out = new Uint8Array(12);
+    const seq = this.seq;
+    put32(out, 0, this.iv0);
+    put32(out, 4, this.iv1 ^ Math.floor(seq / 0x1_0000_0000));
+    put32(out, 8, this.iv2 ^ seq);
+    return out;
   }
 
   unseal(n: number): void {
-    this.seq -= BigInt(n);
+    this.seq -= n;
   }
 
   seal(type: number, fragment: Uint8Array, _recordVersion: number): Uint8Array {
@@ -138,7 +169,9 @@ export class Tls13Protection implements RecordProtection {
         trailer = new Uint8Array(1 + pad);
         trailer[0] = type;
       }
-      return this.aead.sealRecord(xorNonce(this.iv, this.seq++), header, header, [fragment, trailer]);
+      const nonce = this.nonce();
+      this.seq++;
+      return this.aead.sealRecord(nonce, header, header, [fragment, trailer]);
     }
     const inner = new Uint8Array(fragment.length + 1 + pad);
     inner.set(fragment);
@@ -146,7 +179,23 @@ export class Tls13Protection implements RecordProtection {
     const length = inner.length + 16;
     const header = new Uint8Array(RECORD_HEADER);
     writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, length);
-    const sealed = this.aead.seal(xorNonce(this.iv, this.seq++), inner, header);
+    const sealed = this.aead.seal(this.nonce(), inner, header);
+    this.seq++;
+    const out = new Uint8Array(RECORD_HEADER + sealed.length);
+    out.set(header);
+    out.set(sealed, RECORD_HEADER);
+    return out;
+  }
+
+  /**
+   * Seals `inner` as a record's whole TLSInnerPlaintext (content || type || zeros), unchecked: for
+   * a test peer's records that seal() never builds (padding past 2^14 + 1, no content type).
+   */
+  sealInnerPlaintext(inner: Uint8Array): Uint8Array {
+    const header = new Uint8Array(RECORD_HEADER);
+    writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, inner.length + 16);
+    const sealed = this.aead.seal(this.nonce(), inner, header);
+    this.seq++;
     const out = new Uint8Array(RECORD_HEADER + sealed.length);
     out.set(header);
     out.set(sealed, RECORD_HEADER);
@@ -162,7 +211,7 @@ export class Tls13Protection implements RecordProtection {
     if (body.length < 17) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
     const aad = new Uint8Array(RECORD_HEADER);
     writeHeader(aad, type, version, body.length);
-    const inner = this.aead.open(xorNonce(this.iv, this.seq), body, aad);
+    const inner = this.aead.open(this.nonce(), body, aad);
     if (!inner) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
     this.seq++;
     // RFC 8446 §5.4: the whole TLSInnerPlaintext (content, type, padding) is at most 2^14 + 1.

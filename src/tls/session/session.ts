@@ -90,13 +90,16 @@ export interface Session {
 /** The fields a caller must supply to create a session; everything else has OpenSSL's default. */
 export type SessionInit = Pick<Session, 'version' | 'cipherSuite' | 'masterKey' | 'time'> & Partial<Session>;
 
+/** The empty byte field every session shares (byte fields are never mutated, see copySession). */
+const EMPTY = new Uint8Array(0);
+
 /** Creates a session with OpenSSL's defaults for every field not given. */
 export function createSession(init: SessionInit): Session {
   return {
-    sessionId: new Uint8Array(0),
+    sessionId: EMPTY,
     timeout: DEFAULT_SESSION_TIMEOUT,
     peerCertificate: undefined,
-    sessionIdContext: new Uint8Array(0),
+    sessionIdContext: EMPTY,
     verifyResult: 0,
     hostname: undefined,
     tickLifetimeHint: 0,
@@ -197,7 +200,16 @@ export function sessionFromTls13Ticket(
   sha256: (data: Uint8Array) => Uint8Array,
 ): Session {
   if (nst.ticket.length === 0) throw new RangeError('a TLS 1.3 NewSessionTicket carries a non-empty ticket');
-  const ticket = nst.ticket.slice();
+  // Ticket, session id and PSK in one ArrayBuffer (issue #14: an idle connection keeps its
+  // latest session; one backing store instead of three).
+  const id = sessionIdForTicket(nst.ticket, sha256);
+  const bytes = new Uint8Array(nst.ticket.length + id.length + resumptionPsk.length);
+  const ticket = bytes.subarray(0, nst.ticket.length);
+  const sessionId = bytes.subarray(ticket.length, ticket.length + id.length);
+  const masterKey = bytes.subarray(ticket.length + id.length);
+  ticket.set(nst.ticket);
+  sessionId.set(id);
+  masterKey.set(resumptionPsk);
   return {
     ...copySession(base),
     version: ProtocolVersion.TLS1_3,
@@ -207,7 +219,7 @@ export function sessionFromTls13Ticket(
     tickLifetimeHint: nst.lifetime >>> 0,
     tickAgeAdd: nst.ageAdd >>> 0,
     maxEarlyData: nst.maxEarlyData ?? base.maxEarlyData,
-    sessionId: sessionIdForTicket(ticket, sha256),
-    masterKey: resumptionPsk.slice(),
+    sessionId,
+    masterKey,
   };
 }

@@ -274,6 +274,24 @@ export function describeCertificate(der: Uint8Array): CertInfo {
 
 const DESCRIBED = new WeakMap<ParsedCertificate, Omit<CertInfo, 'der'>>();
 
+/**
+ * describeCertificate for a connection's report of the peer's chain: one frozen CertInfo per
+ * parse, whose `der` is the parse's own private copy (parseCertificate), so every idle connection
+ * and session of the same server shares the description and the bytes (issue #14: ~1.2 KiB per
+ * idle connection with a leaf and an intermediate). The DER must be treated as read-only.
+ */
+export function sharedCertificateInfo(der: Uint8Array): Readonly<CertInfo> {
+  const c = parsePeerCertificate(der);
+  let info = SHARED.get(c);
+  if (!info) {
+    info = Object.freeze(describeCertificate(c.der));
+    SHARED.set(c, info);
+  }
+  return info;
+}
+
+const SHARED = new WeakMap<ParsedCertificate, Readonly<CertInfo>>();
+
 function describeParsed(c: ParsedCertificate): Omit<CertInfo, 'der'> {
   return {
     subject: formatName(c.subject),

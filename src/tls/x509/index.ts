@@ -3,6 +3,7 @@ export { X509V, verifyErrorAlert, x509ErrorText } from './codes.js';
 export {
   KeyUsage,
   describeCertificate,
+  sharedCertificateInfo,
   formatOpensslTime,
   parseCertificate,
   parsePeerCertificate,
