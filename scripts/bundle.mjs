@@ -130,26 +130,58 @@ function inlineVersionPlugin(version) {
 
 /**
  * src/tls/libs.ts imports the libraries only some runs need (tldts, noble's ML-DSA and ML-KEM, fzstd,
- * node:zlib); the bundle takes src/lazy-libs.ts in its place, whose `require` calls esbuild turns
- * into module initialisers run at the first call. Fails the build if no file resolved to it, rather
- * than silently bundling the eager imports again.
+ * node:zlib), src/cli/cli-libs.ts chalk (a report in colour only); the bundle takes src/lazy-libs.ts
+ * in the place of both, whose `require` calls esbuild turns into module initialisers run at the first
+ * call. Fails the build if either file was not swapped, rather than silently bundling the eager
+ * imports again.
  */
 function lazyLibsPlugin() {
-  const eager = join(repoRoot, 'dist', 'tls', 'libs.js');
   const lazy = join(repoRoot, 'dist', 'lazy-libs.js');
-  let swapped = 0;
+  const swapped = new Map([
+    [join(repoRoot, 'dist', 'tls', 'libs.js'), 0],
+    [join(repoRoot, 'dist', 'cli', 'cli-libs.js'), 0],
+  ]);
   return {
     name: 'lazy-libs',
     setup(b) {
-      b.onResolve({ filter: /[\\/]libs\.js$/ }, (args) => {
-        if (join(args.resolveDir, args.path) !== eager) return undefined;
-        swapped++;
+      b.onResolve({ filter: /[\\/](cli-)?libs\.js$/ }, (args) => {
+        const path = join(args.resolveDir, args.path);
+        const n = swapped.get(path);
+        if (n === undefined) return undefined;
+        swapped.set(path, n + 1);
         return { path: lazy };
       });
       b.onEnd((result) => {
-        if (result.errors.length === 0 && swapped === 0) {
-          result.errors.push({ text: `lazy-libs: nothing imported ${eager}; update scripts/bundle.mjs` });
+        for (const [eager, n] of swapped) {
+          if (result.errors.length === 0 && n === 0) {
+            result.errors.push({ text: `lazy-libs: nothing imported ${eager}; update scripts/bundle.mjs` });
+          }
         }
+      });
+    },
+  };
+}
+
+/**
+ * commander's lib/command.js requires node:child_process at its top level for one use, spawning the
+ * executable of a stand-alone subcommand, which tls-probe (no subcommands) never does; loading it
+ * costs every cold start ~2.5 ms of CPU (child_process, dgram, net's socket list and their bindings).
+ * The bundle gets a stand-in that requires it at the first spawn. Fails the build if the line it
+ * rewrites has changed (a new commander), rather than bundling the eager require again unnoticed.
+ */
+function lazyChildProcessPlugin() {
+  const eager = "const childProcess = require('node:child_process');";
+  const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+  return {
+    name: 'lazy-child-process',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const uses = text.match(/childProcess\.(\w+)/g) ?? [];
+        if (!text.includes(eager) || uses.some((u) => u !== 'childProcess.spawn')) {
+          return { errors: [{ text: `lazy-child-process: ${args.path} changed; update scripts/bundle.mjs` }] };
+        }
+        return { contents: text.replace(eager, lazy), loader: 'js' };
       });
     },
   };
@@ -160,7 +192,7 @@ function cjs(version) {
   return {
     ...common,
     format: 'cjs',
-    plugins: [inlineVersionPlugin(version), lazyLibsPlugin()],
+    plugins: [inlineVersionPlugin(version), lazyLibsPlugin(), lazyChildProcessPlugin()],
     // The CLI has no other import.meta use; this makes esbuild say so if one appears.
     logOverride: { 'empty-import-meta': 'error' },
   };
