@@ -11,7 +11,7 @@
  * built with the project's own writer (dist/tls/codec/der.js, so tsc runs first) and signed by
  * node:crypto with keys made for this build.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:tls';
@@ -112,15 +112,21 @@ export async function trainingRun(repoRoot, launcher, env) {
     writeFileSync(join(dir, 'root.pem'), root);
     await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     const args = [launcher, `127.0.0.1:${server.address().port}`, '--servername', 'localhost'];
+    // stdin /dev/null, as bench/coldstart.mjs runs it: the run ends when the handshake is done.
     const stdout = await new Promise((resolve, reject) => {
-      const child = execFile(
-        process.execPath,
-        [...args, '--cafile', join(dir, 'root.pem')],
-        { env, encoding: 'utf8', timeout: 60_000 },
-        (err, out, errText) =>
-          err ? reject(new Error(`${err.message.split('\n')[0]} ${errText}`.trim())) : resolve(out),
+      const child = spawn(process.execPath, [...args, '--cafile', join(dir, 'root.pem')], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+      });
+      let out = '';
+      let errText = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (errText += d));
+      child.once('error', reject);
+      child.once('close', (code, signal) =>
+        code === 0 ? resolve(out) : reject(new Error(`exit ${code ?? signal}: ${errText.trim()}`)),
       );
-      child.stdin?.end();
     });
     if (!/Verification: OK[\s\S]*New, TLSv1\.3, Cipher is /.test(stdout)) {
       throw new Error('the training run did not report a verified TLS 1.3 handshake');
