@@ -57,7 +57,6 @@ function quickAnswer(args) {
 /** Runs the CommonJS bundle as require() would, but with V8's code cache when there is one. */
 function runBundle() {
   const vm = require('node:vm');
-  const { createRequire, wrap } = require('node:module');
   const cacheFile = `${bundle}.cache`;
   let cachedData;
   try {
@@ -65,7 +64,9 @@ function runBundle() {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  // Module.wrap's wrapper, written out: node:module would cost a cold start its loading.
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, 'utf8')}\n});`;
+  const script = new vm.Script(source, { filename: bundle, cachedData });
   if (process.env[WRITE_CACHE]) {
     // At exit the cache holds every function this run compiled, not only the top level.
     process.once('exit', () => {
@@ -77,7 +78,9 @@ function runBundle() {
   const module = { exports: {} };
   script
     .runInThisContext()
-    .call(module.exports, module.exports, createRequire(bundle), module, bundle, join(root, 'dist', 'bundle'));
+    // The bundle requires nothing but Node's builtins (scripts/bundle.mjs), which this file's own
+    // require resolves as well as createRequire(bundle) would.
+    .call(module.exports, module.exports, require, module, bundle, join(root, 'dist', 'bundle'));
 }
 
 const useBundle = bundleIsCurrent();

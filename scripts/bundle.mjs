@@ -5,6 +5,9 @@
  *
  *   node scripts/bundle.mjs   dist/bundle/tls-probe.cjs, the one CommonJS file bin/tls-probe.js runs,
  *                             its V8 code cache (tls-probe.cjs.cache) and help.txt
+ *   node scripts/bundle.mjs --metafile meta.json
+ *                             the same, and esbuild's metafile (what each input adds to the bundle)
+ *                             for https://esbuild.github.io/analyze/ or a script
  *
  * scripts/sea.mjs imports bundleSea() for the same CommonJS file, for the single executable.
  * Only Node's builtins stay external: commander, chalk and @noble/* are bundled, so a cold start
@@ -16,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trainingRun } from './code-cache.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const tscEntry = join(repoRoot, 'dist', 'cli', 'main.js');
@@ -51,17 +55,28 @@ function outputs(result) {
 /**
  * The CommonJS bundle bin/tls-probe.js runs (CommonJS skips Node's ESM loader at each start), then
  * what the launcher reads instead of running it: help.txt (the bundle's own --help on a pipe) and
- * the V8 code cache of a `--help` run (the top level and the option parsing compiled).
+ * the V8 code cache of a default handshake run (scripts/code-cache.mjs): the top level, option
+ * parsing, the handshake, chain verification and the report compiled.
  */
-export async function bundleCli() {
+export async function bundleCli(metafileOut) {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   const result = await build({ ...cjs(version), outfile: bundleFile, write: false });
+  if (metafileOut) writeFileSync(metafileOut, JSON.stringify(result.metafile));
   publish(result.outputFiles);
   const launcher = join(repoRoot, 'bin', 'tls-probe.js');
   const env = { ...process.env, TLS_PROBE_WRITE_CODE_CACHE: '1' };
   const help = execFileSync(process.execPath, [launcher, '--help'], { env, encoding: 'utf8' });
   writeAtomically(join(bundleDir, 'help.txt'), help);
-  return [...outputs(result), { file: `${bundleFile}.cache`, bytes: statSync(`${bundleFile}.cache`).size }];
+  // The --help run above wrote a cache of the top level and option parsing; the training run's cache
+  // (a default handshake's functions too) replaces it, or, if it fails, that one stays.
+  let note = '';
+  try {
+    await trainingRun(repoRoot, launcher, env);
+  } catch (e) {
+    note = ` (from --help only: the training handshake failed: ${e instanceof Error ? e.message : String(e)})`;
+  }
+  const cache = { file: `${bundleFile}.cache${note}`, bytes: statSync(`${bundleFile}.cache`).size };
+  return [...outputs(result), cache];
 }
 
 /**
@@ -115,26 +130,58 @@ function inlineVersionPlugin(version) {
 
 /**
  * src/tls/libs.ts imports the libraries only some runs need (tldts, noble's ML-DSA and ML-KEM, fzstd,
- * node:zlib); the bundle takes src/lazy-libs.ts in its place, whose `require` calls esbuild turns
- * into module initialisers run at the first call. Fails the build if no file resolved to it, rather
- * than silently bundling the eager imports again.
+ * node:zlib), src/cli/cli-libs.ts chalk (a report in colour only); the bundle takes src/lazy-libs.ts
+ * in the place of both, whose `require` calls esbuild turns into module initialisers run at the first
+ * call. Fails the build if either file was not swapped, rather than silently bundling the eager
+ * imports again.
  */
 function lazyLibsPlugin() {
-  const eager = join(repoRoot, 'dist', 'tls', 'libs.js');
   const lazy = join(repoRoot, 'dist', 'lazy-libs.js');
-  let swapped = 0;
+  const swapped = new Map([
+    [join(repoRoot, 'dist', 'tls', 'libs.js'), 0],
+    [join(repoRoot, 'dist', 'cli', 'cli-libs.js'), 0],
+  ]);
   return {
     name: 'lazy-libs',
     setup(b) {
-      b.onResolve({ filter: /[\\/]libs\.js$/ }, (args) => {
-        if (join(args.resolveDir, args.path) !== eager) return undefined;
-        swapped++;
+      b.onResolve({ filter: /[\\/](cli-)?libs\.js$/ }, (args) => {
+        const path = join(args.resolveDir, args.path);
+        const n = swapped.get(path);
+        if (n === undefined) return undefined;
+        swapped.set(path, n + 1);
         return { path: lazy };
       });
       b.onEnd((result) => {
-        if (result.errors.length === 0 && swapped === 0) {
-          result.errors.push({ text: `lazy-libs: nothing imported ${eager}; update scripts/bundle.mjs` });
+        for (const [eager, n] of swapped) {
+          if (result.errors.length === 0 && n === 0) {
+            result.errors.push({ text: `lazy-libs: nothing imported ${eager}; update scripts/bundle.mjs` });
+          }
         }
+      });
+    },
+  };
+}
+
+/**
+ * commander's lib/command.js requires node:child_process at its top level for one use, spawning the
+ * executable of a stand-alone subcommand, which tls-probe (no subcommands) never does; loading it
+ * costs every cold start ~2.5 ms of CPU (child_process, dgram, net's socket list and their bindings).
+ * The bundle gets a stand-in that requires it at the first spawn. Fails the build if the line it
+ * rewrites has changed (a new commander), rather than bundling the eager require again unnoticed.
+ */
+function lazyChildProcessPlugin() {
+  const eager = "const childProcess = require('node:child_process');";
+  const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+  return {
+    name: 'lazy-child-process',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const uses = text.match(/childProcess\.(\w+)/g) ?? [];
+        if (!text.includes(eager) || uses.some((u) => u !== 'childProcess.spawn')) {
+          return { errors: [{ text: `lazy-child-process: ${args.path} changed; update scripts/bundle.mjs` }] };
+        }
+        return { contents: text.replace(eager, lazy), loader: 'js' };
       });
     },
   };
@@ -145,7 +192,7 @@ function cjs(version) {
   return {
     ...common,
     format: 'cjs',
-    plugins: [inlineVersionPlugin(version), lazyLibsPlugin()],
+    plugins: [inlineVersionPlugin(version), lazyLibsPlugin(), lazyChildProcessPlugin()],
     // The CLI has no other import.meta use; this makes esbuild say so if one appears.
     logOverride: { 'empty-import-meta': 'error' },
   };
@@ -160,7 +207,8 @@ export async function bundleSea(outfile) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = performance.now();
   try {
-    const files = await bundleCli();
+    const m = process.argv.indexOf('--metafile');
+    const files = await bundleCli(m > 0 ? process.argv[m + 1] : undefined);
     const list = files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(0)} KiB`).join(', ');
     process.stdout.write(`bundle: ${list} (${Math.round(performance.now() - t0)} ms)\n`);
   } catch (e) {

@@ -17,6 +17,7 @@ import { SyscallError } from '../tls/errors.js';
 import type { SocketTransport } from '../net/socket.js';
 import { waitEvent, type Link } from './drive.js';
 import { TimeoutError } from './exit.js';
+import { monotonicMs } from './monotonic.js';
 
 /** s_client's wait for the peer's EOF after SHUT_WR. */
 const LINGER_MS = 500;
@@ -72,9 +73,9 @@ async function waitMoving(t: SocketTransport, timeoutMs: number | null): Promise
 
 /** Waits for the peer's EOF (or an error, or the close) for at most LINGER_MS. */
 async function awaitPeerEof(t: SocketTransport): Promise<void> {
-  const deadline = performance.now() + LINGER_MS;
+  const deadline = monotonicMs() + LINGER_MS;
   while (!t.peerGone) {
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0) return;
     try {
       await waitEvent(t, left, 'idle');

@@ -12,6 +12,7 @@ import { UnexpectedEof } from '../tls/errors.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { httpConnect } from '../net/proxy.js';
 import type { ProxyOptions } from './cli-options.js';
+import { monotonicMs } from './monotonic.js';
 
 /** A TCP connection plus the TLS connection over it. */
 export interface Link {
@@ -127,11 +128,11 @@ export async function openLink(
   params: ClientParams,
   events: ConnectionEvents,
 ): Promise<Link> {
-  const t0 = performance.now();
+  const t0 = monotonicMs();
   const bound = setupBound(o.connectTimeoutMs, o.idleTimeoutMs ?? null);
   const proxy = o.proxy ?? null;
   const socket = await tcpConnect(proxy ? proxy.host : o.host, proxy ? proxy.port : o.port, bound, o.family ?? 0);
-  const connectMs = performance.now() - t0;
+  const connectMs = monotonicMs() - t0;
   o.onTcpConnected?.();
   try {
     if (proxy) {
@@ -143,20 +144,20 @@ export async function openLink(
     const transport = new SocketTransport(socket, o.sndbuf ?? DEFAULT_SNDBUF, o.sndbuf !== null);
     const conn = new Connection(ctx, transport, params, events);
     o.onConnection?.(conn);
-    const deadline = performance.now() + o.connectTimeoutMs;
+    const deadline = monotonicMs() + o.connectTimeoutMs;
     const idle = o.idleTimeoutMs ?? null;
     for (;;) {
       const r = conn.connect();
       if (r === 1) break;
       const e = conn.getError(r);
       if (e !== SslError.WANT_READ && e !== SslError.WANT_WRITE) throw failureOf(conn);
-      const left = deadline - performance.now();
+      const left = deadline - monotonicMs();
       if (left <= 0) throw new TimeoutError('handshake', o.connectTimeoutMs);
       // --timeout is an idle limit: a server silent that long mid-handshake is given up on too.
       if (idle !== null && idle < left) await waitEvent(transport, idle, 'handshake', idle, '--timeout');
       else await waitEvent(transport, left, 'handshake', o.connectTimeoutMs);
     }
-    return { socket, transport, conn, connectMs, handshakeMs: performance.now() - t0 - connectMs };
+    return { socket, transport, conn, connectMs, handshakeMs: monotonicMs() - t0 - connectMs };
   } catch (e) {
     socket.destroy();
     throw e;

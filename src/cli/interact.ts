@@ -12,6 +12,7 @@ import { formatBlock, formatIoCall } from './iotrace.js';
 import { TimeoutError, warningLine, type ErrorContext } from './exit.js';
 import { StdinReader, type StdinCommand } from './stdin.js';
 import type { Io } from './io.js';
+import { monotonicMs } from './monotonic.js';
 
 type Phase = { current: NonNullable<ErrorContext['phase']> };
 /** How reading stopped: nothing more to read now, close_notify, or TCP EOF without close_notify. */
@@ -181,12 +182,12 @@ function command(opts: CliOptions, io: Io, link: Link, c: StdinCommand): 'quit' 
 
 /** After a TLS 1.3 handshake: reads until a NewSessionTicket arrived or --ticket-wait ran out. */
 export async function awaitTicket(opts: CliOptions, io: Io, link: Link): Promise<void> {
-  const deadline = performance.now() + opts.ticketWaitMs;
+  const deadline = monotonicMs() + opts.ticketWaitMs;
   const phase: Phase = { current: 'read' };
   while (link.conn.handshake.info.tickets === 0) {
     const reads = pumpReads(opts, io, link, phase);
     if (reads.end !== 'idle' || link.conn.handshake.info.tickets > 0) return;
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0) return;
     try {
       await waitEvent(link.transport, left, 'idle');

@@ -5,6 +5,7 @@
 import { parseArgs, validateFiles } from './options.js';
 import { reportError } from './exit.js';
 import { run } from './run.js';
+import { standardInput } from './stdin.js';
 
 async function main(): Promise<number> {
   let opts;
@@ -15,7 +16,7 @@ async function main(): Promise<number> {
     return reportError(e);
   }
   try {
-    return await run(opts, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    return await run(opts, { stdin: standardInput(), stdout: process.stdout, stderr: process.stderr });
   } catch (e) {
     return reportError(e);
   }

@@ -4,7 +4,7 @@
  * Line formats follow OpenSSL's apps/s_client.c print_stuff(); golden transcripts in the tests.
  * Single lines come without a newline; multi-line blocks end with one.
  */
-import { Chalk } from 'chalk';
+import { cliLibs } from './cli-libs.js';
 import type { CertInfo, ConnectionInfo } from '../tls/types.js';
 import { groupById, suiteName, versionName, ProtocolVersion } from '../tls/codec/names.js';
 import { sigSchemeById } from '../tls/codec/sigschemes.js';
@@ -59,8 +59,12 @@ interface Paint {
   em(s: string): string;
 }
 
+const plain: Paint = { ok: (s) => s, bad: (s) => s, em: (s) => s };
+
+/** chalk at level 1 (16 colours) when colour is on; without it, and without loading it, when off. */
 function painter(color: boolean): Paint {
-  const c = new Chalk({ level: color ? 1 : 0 });
+  if (!color) return plain;
+  const c = new (cliLibs.chalk().Chalk)({ level: 1 });
   return { ok: (s) => c.green(s), bad: (s) => c.red(s), em: (s) => c.bold(s) };
 }
 

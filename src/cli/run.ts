@@ -38,6 +38,7 @@ import { evaluateOcsp, formatOcspBlock, ocspRevoked } from './ocsp-report.js';
 import { exportedKeyingMaterial, formatKeyingMaterial, type KeyingMaterial } from './keymat.js';
 import type { Io } from './io.js';
 import { systemClock } from '../net/clock.js';
+import { monotonicMs } from './monotonic.js';
 
 type Phase = NonNullable<ErrorContext['phase']>;
 
@@ -93,7 +94,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
       if (i > 0 && opts.output === 'report') io.stdout.write(RECONNECT_LINE + '\n');
       const offer = cache.takeForResumption(key);
       phase.current = 'connect';
-      const started = performance.now();
+      const started = monotonicMs();
       link = await openLink(
         ctx,
         {
@@ -117,7 +118,7 @@ export async function run(opts: CliOptions, io: Io): Promise<ExitCodeValue> {
               (current = {
                 info: conn.handshake.info,
                 sessionSaved: false,
-                timings: { connectMs: Math.round(performance.now() - started), handshakeMs: 0 },
+                timings: { connectMs: Math.round(monotonicMs() - started), handshakeMs: 0 },
               }),
             );
           },

@@ -5,8 +5,32 @@
  * (as OpenSSL 3.2+ reads them: the letter alone on its line; s_client 3.0 looked at the first byte
  * of each read(), which made the result depend on how the pipe happened to split the input).
  */
+import { fstatSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+
 export type StdinCommand = 'Q' | 'R' | 'K' | 'k';
 const COMMANDS: ReadonlySet<number> = new Set([0x51, 0x52, 0x4b, 0x6b]);
+
+/**
+ * process.stdin, except when fd 0 is /dev/null (`</dev/null`, or a parent's stdio 'ignore'): then a
+ * stream that ends at once, as process.stdin would at its first read, but without the fs.ReadStream
+ * Node makes for that fd, whose module (internal/fs/streams) costs a cold start ~2 ms of CPU.
+ */
+export function standardInput(): NodeJS.ReadableStream {
+  try {
+    const fd0 = fstatSync(0);
+    if (process.platform !== 'win32' && fd0.isCharacterDevice() && fd0.rdev === statSync('/dev/null').rdev) {
+      return new Readable({
+        read() {
+          this.push(null);
+        },
+      });
+    }
+  } catch {
+    // fd 0 closed or unreadable: process.stdin decides what that means, as before.
+  }
+  return process.stdin;
+}
 
 export class StdinReader {
   private items: (Uint8Array | StdinCommand)[] = [];

@@ -5,7 +5,7 @@
  * share) noble's keygen spent ~21 ms, ~15 of them in Keccak, of a ~150 ms run (--cpu-prof, Node 20,
  * which has no ML-KEM in node:crypto). The keys are FIPS 203's encodings, byte for byte those of
  * @noble/post-quantum's keygen (test/unit/mlkem-keygen.test.ts), so decapsulation stays with noble.
- * Nothing is computed at import: the NTT tables are built at the first key generation.
+ * Nothing is computed at import but the two 128-entry NTT tables of FIPS 203 Appendix A.
  */
 
 /** The four hash functions of FIPS 203 §4.1 an ML-KEM key generation calls. */
@@ -26,29 +26,34 @@ export type MlKemKeygen = (seed: Uint8Array) => { publicKey: Uint8Array; secretK
 const N = 256;
 const Q = 3329;
 
-/** zetas[i] = 17^BitRev7(i) mod q (§4.3) and gammas[i] = 17^(2 BitRev7(i) + 1) mod q (§4.3.1), built once. */
-let tables: { zetas: Uint16Array; gammas: Uint16Array } | undefined;
-
-function bitRev7(i: number): number {
-  let r = 0;
-  for (let b = 0; b < 7; b++) r |= ((i >> b) & 1) << (6 - b);
-  return r;
-}
-
-function nttTables(): { zetas: Uint16Array; gammas: Uint16Array } {
-  if (tables) return tables;
-  const powers = new Uint16Array(256);
-  powers[0] = 1;
-  for (let e = 1; e < 256; e++) powers[e] = ((powers[e - 1] ?? 0) * 17) % Q;
-  const zetas = new Uint16Array(128);
-  const gammas = new Uint16Array(128);
-  for (let i = 0; i < 128; i++) {
-    zetas[i] = powers[bitRev7(i)] ?? 0;
-    gammas[i] = powers[2 * bitRev7(i) + 1] ?? 0;
-  }
-  tables = { zetas, gammas };
-  return tables;
-}
+/**
+ * FIPS 203 Appendix A, the NTT's precomputed values: ZETAS[i] = 17^BitRev7(i) mod q (§4.3) and
+ * GAMMAS[i] = 17^(2 BitRev7(i) + 1) mod q (§4.3.1). Written out rather than computed at the first
+ * key generation, which in a cold process ran ~0.6 ms of interpreted loops; a wrong entry would make
+ * every key differ from @noble/post-quantum's (test/unit/mlkem-keygen.test.ts).
+ */
+// prettier-ignore
+const ZETAS = Uint16Array.of(
+  1, 1729, 2580, 3289, 2642, 630, 1897, 848, 1062, 1919, 193, 797, 2786, 3260, 569, 1746,
+  296, 2447, 1339, 1476, 3046, 56, 2240, 1333, 1426, 2094, 535, 2882, 2393, 2879, 1974, 821,
+  289, 331, 3253, 1756, 1197, 2304, 2277, 2055, 650, 1977, 2513, 632, 2865, 33, 1320, 1915,
+  2319, 1435, 807, 452, 1438, 2868, 1534, 2402, 2647, 2617, 1481, 648, 2474, 3110, 1227, 910,
+  17, 2761, 583, 2649, 1637, 723, 2288, 1100, 1409, 2662, 3281, 233, 756, 2156, 3015, 3050,
+  1703, 1651, 2789, 1789, 1847, 952, 1461, 2687, 939, 2308, 2437, 2388, 733, 2337, 268, 641,
+  1584, 2298, 2037, 3220, 375, 2549, 2090, 1645, 1063, 319, 2773, 757, 2099, 561, 2466, 2594,
+  2804, 1092, 403, 1026, 1143, 2150, 2775, 886, 1722, 1212, 1874, 1029, 2110, 2935, 885, 2154,
+);
+// prettier-ignore
+const GAMMAS = Uint16Array.of(
+  17, 3312, 2761, 568, 583, 2746, 2649, 680, 1637, 1692, 723, 2606, 2288, 1041, 1100, 2229,
+  1409, 1920, 2662, 667, 3281, 48, 233, 3096, 756, 2573, 2156, 1173, 3015, 314, 3050, 279,
+  1703, 1626, 1651, 1678, 2789, 540, 1789, 1540, 1847, 1482, 952, 2377, 1461, 1868, 2687, 642,
+  939, 2390, 2308, 1021, 2437, 892, 2388, 941, 733, 2596, 2337, 992, 268, 3061, 641, 2688,
+  1584, 1745, 2298, 1031, 2037, 1292, 3220, 109, 375, 2954, 2549, 780, 2090, 1239, 1645, 1684,
+  1063, 2266, 319, 3010, 2773, 556, 757, 2572, 2099, 1230, 561, 2768, 2466, 863, 2594, 735,
+  2804, 525, 1092, 2237, 403, 2926, 1026, 2303, 1143, 2186, 2150, 1179, 2775, 554, 886, 2443,
+  1722, 1607, 1212, 2117, 1874, 1455, 1029, 2300, 2110, 1219, 2935, 394, 885, 2444, 2154, 1175,
+);
 
 /** Algorithm 9, NTT, in place on coefficients in [0, q). */
 function ntt(f: Uint16Array, zetas: Uint16Array): void {
@@ -150,7 +155,6 @@ function byteEncode12(polys: readonly Uint16Array[], out: Uint8Array, at: number
 export function mlKemKeygen(k: 3 | 4, h: MlKemHashes): MlKemKeygen {
   return (seed) => {
     if (seed.length !== 64) throw new RangeError(`ML-KEM key generation needs a 64-byte seed, got ${seed.length}`);
-    const { zetas, gammas } = nttTables();
     // (rho, sigma) = G(d || k): the parameter set's k is hashed in (Algorithm 13, line 1).
     const dk = new Uint8Array(33);
     dk.set(seed.subarray(0, 32));
@@ -163,14 +167,14 @@ export function mlKemKeygen(k: 3 | 4, h: MlKemHashes): MlKemKeygen {
     const t: Uint16Array[] = [];
     for (let i = 0; i < k; i++) {
       const e = sampleCbd2(h, sigma, k + i);
-      ntt(e, zetas);
+      ntt(e, ZETAS);
       t.push(e);
     }
-    for (const si of s) ntt(si, zetas);
+    for (const si of s) ntt(si, ZETAS);
     // t^[i] = sum_j A^[i, j] s^[j] + e^[i], where A^[i, j] = SampleNTT(rho || j || i).
     for (let i = 0; i < k; i++) {
       const ti = t[i] ?? new Uint16Array(N);
-      for (let j = 0; j < k; j++) multiplyAdd(ti, sampleNtt(h, rho, j, i), s[j] ?? new Uint16Array(N), gammas);
+      for (let j = 0; j < k; j++) multiplyAdd(ti, sampleNtt(h, rho, j, i), s[j] ?? new Uint16Array(N), GAMMAS);
     }
     const polyBytes = 384;
     const ekLength = k * polyBytes + 32;

@@ -11,6 +11,7 @@ import { certificateSpki, mlDsaKeyBits, mlDsaKeyName } from '../x509/mldsa.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import { AlertDescription } from '../codec/alerts.js';
 import { concat, utf8 } from '../codec/bytes.js';
+import { DerReader, Tag, derChildren, derOid } from '../codec/der.js';
 import { groupByName } from '../codec/names.js';
 import { KeyUsage } from '../x509/cert-types.js';
 import type { ConnectionInfo, ContextOptions } from '../types.js';
@@ -80,7 +81,7 @@ function certificateKeyOnce(der: Uint8Array): PeerKey {
   let spki: Uint8Array;
   try {
     key = cert.publicKey;
-    spki = new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+    spki = canonicalSpki(der) ?? new Uint8Array(key.export({ type: 'spki', format: 'der' }));
   } catch {
     throw new TlsAlert(AlertDescription.bad_certificate, 'unable to decode the certificate public key');
   }
@@ -100,6 +101,37 @@ function certificateKeyOnce(der: Uint8Array): PeerKey {
       return { spki, type: 'ed448', bits: 456 };
     default:
       return { spki, type: 'other', bits: 0 };
+  }
+}
+
+const ID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const ED25519_OR_ED448 = new Set(['1.3.101.112', '1.3.101.113']);
+
+/**
+ * The certificate's own SubjectPublicKeyInfo when it is already what node's export would return: an
+ * EC key on a named curve, or an Ed25519/Ed448 key without parameters (RFC 8410 §3), its BIT STRING
+ * without unused bits. DER has one encoding of each (codec/der.ts refuses non-minimal lengths) and
+ * OpenSSL keeps the point's form when it re-encodes (o2i_ECPublicKey records it), so the bytes are
+ * the same; the first export of a process costs ~1 ms (OpenSSL's encoder lookup) of a cold run.
+ * Anything else (RSA, whose parameters may be absent or NULL, explicit curves) is exported by node.
+ * node's publicKey getter has run first either way: it still decides whether the key is usable.
+ */
+function canonicalSpki(der: Uint8Array): Uint8Array | null {
+  try {
+    const spki = parseCertificate(der).spkiDer;
+    const top = new DerReader(spki);
+    const fields = derChildren(top.next(Tag.SEQUENCE));
+    const alg = derChildren(fields.next(Tag.SEQUENCE));
+    const oid = derOid(alg.next(Tag.OID));
+    if (oid === ID_EC_PUBLIC_KEY) alg.next(Tag.OID);
+    else if (!ED25519_OR_ED448.has(oid)) return null;
+    alg.end('AlgorithmIdentifier');
+    const bits = fields.next(Tag.BIT_STRING).value;
+    fields.end('SubjectPublicKeyInfo');
+    top.end('SubjectPublicKeyInfo');
+    return bits[0] === 0 ? spki.slice() : null;
+  } catch {
+    return null;
   }
 }
 
