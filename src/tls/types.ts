@@ -48,7 +48,10 @@ export interface Transport {
    * may end inside any chunk). The caller never changes the chunks afterwards, so it may keep views of them (no copy).
    */
   writev?(chunks: readonly Uint8Array[]): TransportWrite;
-  /** Returns up to `max` bytes that have arrived. */
+  /**
+   * Returns up to `max` bytes that have arrived. The bytes must stay unchanged until the next read:
+   * the record layer opens a record that came whole in one read where it lies, without a copy.
+   */
   read(max: number): TransportRead;
 }
 
