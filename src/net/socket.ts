@@ -111,32 +111,36 @@ export class SocketTransport implements Transport {
    * The chunks go to the socket as views (the record layer never changes a chunk it has handed
    * over), corked so Node hands them to the kernel in one writev(2). Each chunk is taken like a
    * write of its own (whole while fewer than `sndbuf` bytes are queued), so a full send buffer
-   * gives a short count, as sendmsg(2) does, and the next call would block.
+   * gives a short count, as sendmsg(2) does, and the next call would block. A chunk in parts (a
+   * record sealed in parts) is taken as one: its parts are written one after the other, uncopied.
    */
-  writev(chunks: readonly Uint8Array[]): TransportWrite {
+  writev(chunks: readonly (Uint8Array | readonly Uint8Array[])[]): TransportWrite {
     if (this.failed) return { ...this.failed };
     const s = this.socket;
     if (s.destroyed || s.writableEnded || this.closed || (this.readEnded && !s.allowHalfOpen)) return { ...EPIPE };
     let n = 0;
-    const cork = chunks.length > 1;
+    const cork = chunks.length > 1 || Array.isArray(chunks[0]);
     if (cork) s.cork();
     for (const c of chunks) {
+      const parts: readonly Uint8Array[] = c instanceof Uint8Array ? [c] : c;
       const queued = this.emulated ? this.inFlight : s.writableLength;
       if (queued >= this.sndbuf) break;
-      const b = Buffer.from(c.buffer, c.byteOffset, c.length);
-      n += c.length;
-      if (this.emulated) {
-        this.inFlight += c.length;
-        s.write(b, () => {
-          this.inFlight -= c.length;
-          this.wake();
-        });
-      } else {
-        s.write(b);
-      }
+      const len = lengthOf(c);
+      n += len;
+      if (this.emulated) this.inFlight += len;
+      parts.forEach((p, i) => {
+        const b = Buffer.from(p.buffer, p.byteOffset, p.length);
+        // The last part's callback runs after the others': the whole chunk has drained then.
+        if (this.emulated && i === parts.length - 1) {
+          s.write(b, () => {
+            this.inFlight -= len;
+            this.wake();
+          });
+        } else s.write(b);
+      });
     }
     if (cork) s.uncork();
-    if (n === 0 && chunks.some((c) => c.length > 0)) return { wouldBlock: true };
+    if (n === 0 && chunks.some((c) => lengthOf(c) > 0)) return { wouldBlock: true };
     this.counts.written += n;
     return { n };
   }
@@ -211,4 +215,12 @@ function onError(this: Socket, e: Error): void {
 }
 function onWake(this: Socket): void {
   handlers(this)?.onWake();
+}
+
+/** Bytes of one writev chunk, whole or in parts. */
+function lengthOf(c: Uint8Array | readonly Uint8Array[]): number {
+  if (c instanceof Uint8Array) return c.length;
+  let n = 0;
+  for (const p of c) n += p.length;
+  return n;
 }

@@ -45,10 +45,15 @@ export interface Transport {
   write(bytes: Uint8Array): TransportWrite;
   /**
    * Optional: takes the chunks in order as one write would take their concatenation (a short count
-   * may end inside any chunk). The caller never changes the chunks afterwards, so it may keep views of them (no copy).
+   * may end inside any chunk). A chunk given as a list is one chunk in parts (a record sealed in
+   * parts), taken as that one chunk would be. The caller never changes the chunks afterwards, so
+   * it may keep views of them (no copy).
    */
-  writev?(chunks: readonly Uint8Array[]): TransportWrite;
-  /** Returns up to `max` bytes that have arrived. */
+  writev?(chunks: readonly (Uint8Array | readonly Uint8Array[])[]): TransportWrite;
+  /**
+   * Returns up to `max` bytes that have arrived. The bytes must stay unchanged until the next read:
+   * the record layer opens a record that came whole in one read where it lies, without a copy.
+   */
   read(max: number): TransportRead;
 }
 

@@ -68,6 +68,7 @@ export function checkHkdfExpand(hash: HashName, prk: Uint8Array, length: number)
  */
 export interface NodeAead extends Aead {
   sealRecord(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+  sealRecordParts(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[];
 }
 
 /**
@@ -137,6 +138,23 @@ class NodeAeadImpl implements NodeAead {
       o += fin.length;
     }
     out.set(c.getAuthTag(), o);
+    return out;
+  }
+
+  sealRecordParts(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[] {
+    checkNonce(nonce);
+    let len = 0;
+    for (const part of parts) len += part.length;
+    const c = crypto.createCipheriv(this.cipher, this.k, nonce, { authTagLength: 16 });
+    c.setAAD(aad, { plaintextLength: len });
+    // The first part's ciphertext is update()'s own fresh Buffer, not copied; the small rest
+    // (TLS 1.3: the inner content type) and the tag are joined in one array after it.
+    const [first, ...more] = parts;
+    const out: Uint8Array[] = [prefix];
+    if (first && first.length) out.push(u8(c.update(first)));
+    const tail = more.map((part) => c.update(part));
+    tail.push(c.final(), c.getAuthTag());
+    out.push(u8(Buffer.concat(tail)));
     return out;
   }
 

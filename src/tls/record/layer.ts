@@ -340,8 +340,16 @@ export class RecordLayer {
     this.queueRecord(ContentType.alert, body);
   }
 
-  /** Seals one application-data record of `fragment` and queues it (the one-allocation seal path). */
+  /**
+   * Seals one application-data record of `fragment` and queues it: in parts when the epoch seals
+   * in parts and no `sealed` look wants the record whole (issue 14: no copy of the ciphertext).
+   */
   queueAppData(fragment: Uint8Array): void {
+    const prot = this.writeProt;
+    if (prot.sealParts && !this.owner.sealed) {
+      this.out.appendParts(prot.sealParts(ContentType.application_data, fragment, this.recordVersion));
+      return;
+    }
     this.append(
       ContentType.application_data,
       this.writeProt.seal(ContentType.application_data, fragment, this.recordVersion),

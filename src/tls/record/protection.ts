@@ -37,6 +37,12 @@ export interface RecordProtection {
   /** Protects one record of `type` and returns the whole wire record (header included). */
   seal(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array;
   /**
+   * Optional: as seal, the wire record given as parts in order (header, ciphertext, tag, as the
+   * AEAD returns them), so that no copy joins them (issue 14: the write path hands the parts to
+   * the socket's writev).
+   */
+  sealParts?(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array[];
+  /**
    * Optional: forgets the last `n` sealed records, none of whose bytes reached the transport, so
    * their sequence numbers are used again (a write batch cut back to what OpenSSL would have sealed).
    * Only epochs whose records depend on nothing but the sequence number (the AEADs) have it.
@@ -94,6 +100,8 @@ export function xorNonce(iv: Uint8Array, seq: bigint): Uint8Array {
  */
 export interface RecordSealer {
   sealRecord(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+  /** Optional: the same record as `prefix`, the ciphertext of parts[0], then the rest and the tag in one array. */
+  sealRecordParts?(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[];
 }
 
 export function isRecordSealer(a: object): a is RecordSealer {
@@ -222,5 +230,20 @@ export class Tls13Protection implements RecordProtection {
     const realType = inner[end - 1] ?? 0;
     if (end - 1 > MAX_PLAINTEXT) throw new TlsAlert(AlertDescription.record_overflow, 'data length too long');
     return { type: realType, fragment: inner.subarray(0, end - 1) };
+  }
+
+  /**
+   * As seal, in parts (RecordProtection.sealParts): header, the content's ciphertext, then the
+   * content type's ciphertext and the tag. Padded records (padTo) are sealed whole.
+   */
+  sealParts(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array[] {
+    const a = this.aead;
+    if (this.padTo > 0 || !isRecordSealer(a) || !a.sealRecordParts) return [this.seal(type, fragment, recordVersion)];
+    const header = new Uint8Array(RECORD_HEADER);
+    writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, fragment.length + 1 + 16);
+    const trailer = CONTENT_TYPE_BYTE[type & 0xff] ?? Uint8Array.of(type);
+    const nonce = this.nonce();
+    this.seq++;
+    return a.sealRecordParts(nonce, header, header, [fragment, trailer]);
   }
 }

@@ -78,14 +78,28 @@ export class Tls12AeadProtection implements RecordProtection {
     this.seq -= BigInt(n);
   }
 
-  seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
+  sealParts(type: number, fragment: Uint8Array, version: number): Uint8Array[] {
+    if (!isRecordSealer(this.aead) || !this.aead.sealRecordParts) return [this.seal(type, fragment, version)];
+    const { prefix, nonce, ad } = this.frame(type, fragment, version);
+    const out = this.aead.sealRecordParts(nonce, ad, prefix, [fragment]);
+    this.seq++;
+    return out;
+  }
+
+  /** RFC 5288 §3 / RFC 7905 §2: header || explicit nonce (AES-GCM only), the nonce and the additional data. */
+  private frame(type: number, fragment: Uint8Array, version: number) {
     // header (5) || explicit nonce (8, AES-GCM only): what goes before the ciphertext.
     const prefixLength = RECORD_HEADER + (this.explicit ? 8 : 0);
     const prefix = new Uint8Array(prefixLength);
     writeHeader(prefix, type, version, prefixLength - RECORD_HEADER + fragment.length + 16);
     if (this.explicit) new DataView(prefix.buffer).setBigUint64(RECORD_HEADER, this.seq);
     const nonce = this.nonce(this.explicit ? prefix.subarray(RECORD_HEADER) : null);
-    const ad = additionalData(this.seq, type, version, fragment.length);
+    return { prefix, nonce, ad: additionalData(this.seq, type, version, fragment.length) };
+  }
+
+  seal(type: number, fragment: Uint8Array, version: number): Uint8Array {
+    const { prefix, nonce, ad } = this.frame(type, fragment, version);
+    const prefixLength = prefix.length;
     let out: Uint8Array;
     if (isRecordSealer(this.aead)) out = this.aead.sealRecord(nonce, ad, prefix, [fragment]);
     else {
