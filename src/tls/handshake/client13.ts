@@ -151,7 +151,7 @@ export class Tls13Client {
     this.hs.client.fill(0);
     this.hs.server.fill(0);
     this.hs = RELEASED_SECRETS;
-    this.ks.forget();
+    this.keys?.forget(); // a second release() finds it gone
     this.keys = null;
   }
 
