@@ -13,9 +13,15 @@
 // by N. The library's own account (Connection.bufferState()) is printed next to it.
 //
 // Prints the two figures, the difference and the ratio. It asserts nothing: it is a measurement.
+//
+//   node bench/release-buffers.mjs --heap-diff [--connections 200]
+//
+// instead writes a V8 heap snapshot before and after the connections (RELEASE_BUFFERS only) and
+// prints what grew, per connection, by node type and constructor: where the figure's bytes are.
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +35,7 @@ const { values: o } = parseArgs({
     connections: { type: 'string', default: '1000' },
     port: { type: 'string' },
     mode: { type: 'string' },
+    'heap-diff': { type: 'boolean', default: false },
   },
 });
 
@@ -132,6 +139,7 @@ async function client() {
   await new Promise((r) => setTimeout(r, 200));
 
   const before = sample();
+  const snapshots = o['heap-diff'] ? [await heapSnapshot('before')] : [];
   const links = [];
   const batch = 50;
   for (let i = 0; i < n; i += batch) {
@@ -139,6 +147,13 @@ async function client() {
   }
   await new Promise((r) => setTimeout(r, 200)); // idle: nothing in flight
   const after = sample();
+  if (o['heap-diff']) {
+    snapshots.push(await heapSnapshot('after'));
+    printHeapDiff(snapshots[0], snapshots[1], links.length);
+    for (const f of snapshots) rmSync(f);
+    for (const l of links) l.socket.destroy();
+    return;
+  }
   let held = 0;
   let readHeld = 0;
   for (const l of links) {
@@ -159,6 +174,55 @@ async function client() {
   result.totalPerConn = result.heapPerConn + result.arrayBuffersPerConn;
   console.log(JSON.stringify(result));
   for (const l of links) l.socket.destroy();
+}
+
+/** Writes a heap snapshot after a full GC; returns its file. */
+async function heapSnapshot(tag) {
+  const v8 = await import('node:v8');
+  globalThis.gc();
+  return v8.writeHeapSnapshot(join(tmpdir(), `release-buffers-${process.pid}-${tag}.heapsnapshot`));
+}
+
+/** Self size and count by "type:name" of a snapshot's nodes (strings and code lumped together). */
+function heapByConstructor(file) {
+  const snap = JSON.parse(readFileSync(file, 'utf8'));
+  const { node_fields: fields, node_types: nodeTypes } = snap.snapshot.meta;
+  const [type, name, size] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
+  const by = new Map();
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const t = nodeTypes[0][snap.nodes[i + type]];
+    const n = /string/.test(t)
+      ? '(strings)'
+      : t === 'code'
+        ? '(code)'
+        : snap.strings[snap.nodes[i + name]].slice(0, 60);
+    const e = by.get(`${t}:${n}`) ?? { count: 0, size: 0 };
+    e.count++;
+    e.size += snap.nodes[i + size];
+    by.set(`${t}:${n}`, e);
+  }
+  return by;
+}
+
+/** Prints the growth between two snapshots per connection, largest first (8 B per connection or more). */
+function printHeapDiff(beforeFile, afterFile, n) {
+  const a = heapByConstructor(beforeFile);
+  const rows = [];
+  for (const [k, v] of heapByConstructor(afterFile)) {
+    const u = a.get(k) ?? { count: 0, size: 0 };
+    if (Math.abs(v.size - u.size) >= 8 * n) rows.push([k, (v.count - u.count) / n, (v.size - u.size) / n]);
+  }
+  rows.sort((x, y) => y[2] - x[2]);
+  console.log(
+    `heap snapshot growth per idle RELEASE_BUFFERS connection (${n} connections): bytes, count, type:constructor`,
+  );
+  for (const [k, c, b] of rows) console.log(`${b.toFixed(0).padStart(6)} ${c.toFixed(2).padStart(7)}  ${k}`);
+  console.log(
+    `${rows
+      .reduce((t, r) => t + r[2], 0)
+      .toFixed(0)
+      .padStart(6)}  in all (native: outside the V8 heap; code: one-off JIT)`,
+  );
 }
 
 // --- role: main --------------------------------------------------------------------------------------
@@ -190,6 +254,11 @@ async function main() {
   ]);
   const port = m[1];
   try {
+    if (o['heap-diff']) {
+      const args = ['--expose-gc', self, '--role', 'client', '--mode', 'with', '--port', port];
+      process.stdout.write(await run([...args, '--connections', o.connections, '--heap-diff']).done);
+      return;
+    }
     const results = [];
     for (const mode of ['without', 'with']) {
       const c = run([

@@ -48,8 +48,8 @@ export class SocketTransport implements Transport {
     private readonly emulated = false,
   ) {
     // Module-level listeners that find their transport on the socket: no closures per connection
-    // (issue #14: ~380 B per idle connection).
-    // A second transport on the same socket takes its events over (none is ever made).
+    // (issue #14: ~380 B per idle connection). A second transport on the same socket would take
+    // the events over (none is ever made).
     const first = (socket as TransportSocket)[TRANSPORT] === undefined;
     (socket as TransportSocket)[TRANSPORT] = this;
     if (!first) return;
@@ -196,10 +196,7 @@ export class SocketTransport implements Transport {
 /** Where a socket's listeners find their SocketTransport. */
 const TRANSPORT = Symbol('SocketTransport');
 type TransportSocket = Socket & { [TRANSPORT]?: SocketTransport };
-/** The listeners' own view of SocketTransport's private event handlers. */
-type Handlers = { onData(b: Buffer): void; onEnd(): void; onClose(): void; onError(e: Error): void; onWake(): void };
-const handlers = (s: Socket): Handlers | undefined =>
-  (s as TransportSocket)[TRANSPORT] as unknown as Handlers | undefined;
+const handlers = (s: Socket): SocketTransport | undefined => (s as TransportSocket)[TRANSPORT];
 
 function onData(this: Socket, b: Buffer): void {
   handlers(this)?.onData(b);

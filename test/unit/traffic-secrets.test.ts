@@ -14,12 +14,16 @@ test('TLS 1.3 traffic secrets: the key log values, then the next generation afte
   assert.throws(() => p.conn.exportKeyingMaterial('EXPERIMENTAL-x', 8), /has not completed/);
   assert.equal(p.conn.trafficSecrets(), null);
   handshake(p);
+  // SSL_connect again on an established connection: 1, the handshake state released a second time harmlessly.
+  assert.equal(p.conn.connect(), 1);
+  assert.equal(p.conn.connect(), 1);
   const logged = (label: string): string => keylog.find((l) => l.startsWith(label + ' '))?.split(' ')[2] ?? '';
   const s0 = p.conn.trafficSecrets();
   assert.ok(s0);
   assert.equal(toHex(s0.write), logged('CLIENT_TRAFFIC_SECRET_0'));
   assert.equal(toHex(s0.read), logged('SERVER_TRAFFIC_SECRET_0'));
-  assert.equal(p.conn.exportKeyingMaterial('EXPERIMENTAL-x', 8).length, 8);
+  const exported = toHex(p.conn.exportKeyingMaterial('EXPERIMENTAL-x', 8));
+  assert.equal(exported.length, 16);
   p.conn.keyUpdate(false);
   p.server.keyUpdate(false);
   readOnce(p);
@@ -27,11 +31,17 @@ test('TLS 1.3 traffic secrets: the key log values, then the next generation afte
   assert.ok(s1);
   assert.notEqual(toHex(s1.write), toHex(s0.write));
   assert.notEqual(toHex(s1.read), toHex(s0.read));
+  // The secrets live in one array that KeyUpdate rewrites in place: what was handed out stays as it was.
+  assert.equal(toHex(s0.write), logged('CLIENT_TRAFFIC_SECRET_0'), 'an earlier result is a copy');
+  assert.equal(toHex(s0.read), logged('SERVER_TRAFFIC_SECRET_0'), 'an earlier result is a copy');
+  // RFC 8446 §7.5: the exporter master secret does not move with KeyUpdate.
+  assert.equal(toHex(p.conn.exportKeyingMaterial('EXPERIMENTAL-x', 8)), exported, 'exporter unchanged by KeyUpdate');
 });
 
 test('TLS 1.2: no traffic secrets', async () => {
   const p = await connectPair({ version: 0x0303 });
   handshake(p);
+  assert.equal(p.conn.connect(), 1, 'SSL_connect again: 1');
   assert.equal(p.conn.trafficSecrets(), null);
   assert.equal(p.conn.exportKeyingMaterial('EXPERIMENTAL-x', 12).length, 12);
 });

@@ -2,13 +2,14 @@
  * parseCertificate's cache across handshakes (src/tls/x509/cert.ts): keyed on the exact encoding,
  * parsing a private copy, so equal bytes share one parse, any changed byte is a parse of its own,
  * and a caller that reuses its array for other bytes cannot change what the cache holds.
- * certificateKey (handshake/auth.ts) hands each caller its own SPKI bytes.
+ * certificateKey (handshake/auth.ts) hands each caller its own SPKI bytes. sharedCertificateInfo
+ * (the reports' peer chain) is one frozen description per parse, over the parse's own DER.
  */
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
-import { parseCertificate } from '../../src/tls/x509/index.js';
+import { describeCertificate, parseCertificate, sharedCertificateInfo } from '../../src/tls/x509/index.js';
 import { certificateKey } from '../../src/tls/handshake/auth.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 
@@ -61,4 +62,18 @@ test('certificateKey: the same key each time, in arrays of its own', () => {
   assert.notEqual(k1.spki, k2.spki);
   k1.spki.fill(0);
   assert.notDeepEqual(certificateKey(der).spki, k1.spki);
+});
+
+test("sharedCertificateInfo: one frozen description per parse, over the parse's copy of the DER", () => {
+  const a = derOf('p256');
+  const b = a.slice();
+  const ia = sharedCertificateInfo(a);
+  assert.equal(sharedCertificateInfo(b), ia, 'equal encodings in different arrays: the same object');
+  assert.ok(Object.isFrozen(ia));
+  assert.notEqual(ia.der, a, "not the caller's array");
+  assert.deepEqual(ia.der, a);
+  assert.deepEqual({ ...ia }, { ...describeCertificate(a), der: ia.der }, 'the same facts as describeCertificate');
+  a.fill(0);
+  assert.deepEqual(sharedCertificateInfo(b).der, b, "the caller's array overwritten afterwards changes nothing");
+  assert.notEqual(sharedCertificateInfo(derOf('rsa2048')), ia, 'another certificate: its own');
 });

@@ -166,7 +166,7 @@ export class Tls13Client {
     this.hs.client.fill(0);
     this.hs.server.fill(0);
     this.hs = RELEASED_SECRETS;
-    this.ks.forget();
+    this.keys?.forget(); // a second release() finds it gone
     this.keys = null;
   }
 
@@ -338,12 +338,13 @@ export class Tls13Client {
       this.ks.resumptionMasterSecret(transcript.hash()),
       app.exporter,
     );
-    // SSL_export_keying_material works once the handshake is done (Connection checks that).
-    host.exporterSecret({ version: 'tls13', hash: suite.hash, exporterMaster: packed.exporter });
     host.setWriteProtection(this.protection(app.client));
     // With post_handshake_auth offered, the transcript through our Finished stays (RFC 8446 §4.4.1).
     const phaBase = host.options.postHandshakeAuth ? transcript : undefined;
-    this.state = { k: 'connected', post: new Tls13Connected(this.kept, packed.all, this.resumed, phaBase) };
+    const post = new Tls13Connected(this.kept, packed, this.resumed, phaBase);
+    // SSL_export_keying_material works once the handshake is done (Connection checks that).
+    host.exporterSecret(post);
+    this.state = { k: 'connected', post };
     host.state('TLS_ST_OK');
   }
 

@@ -12,7 +12,7 @@ import { answerPostHandshakeCertificateRequest } from './pha.js';
 import { decodeKeyUpdate, frameHandshake } from '../codec/handshake.js';
 import { HandshakeType, handshakeName } from '../codec/registry.js';
 import { Writer } from '../codec/bytes.js';
-import type { CipherSuite } from '../codec/names.js';
+import type { CipherSuite, HashName } from '../codec/names.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { Tls13Protection } from '../record/protection.js';
 import { illegalParameter, unexpectedMessage } from '../errors.js';
@@ -40,14 +40,24 @@ export function protection13(p: CryptoProvider, suite: CipherSuite, secret: Uint
  * exporter master secret (SSL_export_keying_material), hashLen bytes each in that order. One
  * ArrayBuffer per connection instead of one per secret (issue #14: ~180 B saved per secret).
  */
-export function packSecrets13(client: Uint8Array, server: Uint8Array, resumption: Uint8Array, exporter: Uint8Array) {
+export function packSecrets13(
+  client: Uint8Array,
+  server: Uint8Array,
+  resumption: Uint8Array,
+  exporter: Uint8Array,
+): Uint8Array {
   const hl = client.length;
   const all = new Uint8Array(4 * hl);
   [client, server, resumption, exporter].forEach((s, i) => all.set(s, i * hl));
-  return { all, exporter: all.subarray(3 * hl) };
+  return all;
 }
 
+/**
+ * The connected client; it is also the connection's ExporterSecret (SSL_export_keying_material,
+ * RFC 8446 §7.5), answering from its secrets array rather than holding a view of its own.
+ */
 export class Tls13Connected {
+  readonly version = 'tls13';
   /** A KeyUpdate answering update_requested went out and no application data since (§4.6.3). */
   private keyUpdateAnswered = false;
 
@@ -63,10 +73,18 @@ export class Tls13Connected {
     private readonly phaBase: Transcript | undefined,
   ) {}
 
-  /** The secret in slot `i` of `secrets` (0 client, 1 server, 2 resumption master), a view. */
+  /** The secret in slot `i` of `secrets` (0 client, 1 server, 2 resumption, 3 exporter master), a view. */
   private slot(i: number): Uint8Array {
     const hl = this.secrets.length / 4;
     return this.secrets.subarray(i * hl, (i + 1) * hl);
+  }
+
+  /** ExporterSecret: the suite's hash and the exporter master secret (a view of slot 3). */
+  get hash(): HashName {
+    return this.kept.suite.hash;
+  }
+  get exporterMaster(): Uint8Array {
+    return this.slot(3);
   }
 
   /** The current application traffic secrets (read: the server's), copies: a KeyUpdate rewrites ours. */
