@@ -20,13 +20,17 @@
 import type { Socket } from 'node:net';
 import type { Transport, TransportRead, TransportWrite } from '../tls/types.js';
 import { errnoOf } from './errno.js';
+import { pooledReads, type PooledReads, type ReadSink } from './pooled-read.js';
 
 export const DEFAULT_SNDBUF = 64 * 1024;
 
 const EPIPE = { error: 'EPIPE', errno: 32 } as const;
 
-export class SocketTransport implements Transport {
+export class SocketTransport implements Transport, ReadSink {
   private readonly chunks: Uint8Array[] = [];
+  /** A chunk of a pooled socket wholly handed out by the last read: given back at the next read. */
+  private drained: Uint8Array | null = null;
+  private readonly pool: PooledReads | undefined;
   /** The peer's FIN arrived ('end'). */
   private readEnded = false;
   /** The socket is closed ('close'). */
@@ -47,10 +51,7 @@ export class SocketTransport implements Transport {
     private readonly sndbuf = DEFAULT_SNDBUF,
     private readonly emulated = false,
   ) {
-    socket.on('data', (b: Buffer) => {
-      this.chunks.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
-      this.wake();
-    });
+    socket.on('data', (b: Buffer) => this.received(new Uint8Array(b.buffer, b.byteOffset, b.length)));
     socket.on('end', () => {
       this.readEnded = true;
       this.wake();
@@ -65,16 +66,36 @@ export class SocketTransport implements Transport {
     });
     socket.on('drain', () => this.wake());
     socket.on('finish', () => this.wake());
+    // A socket from connectPooled: what its stream holds (bytes a proxy or STARTTLS talk gave
+    // back) comes first, through 'data'; the reads after it come here directly.
+    this.pool = pooledReads(socket);
+    if (this.pool) {
+      while (socket.read() !== null);
+      this.pool.attach(this);
+    }
   }
 
+  /** One read's bytes (ReadSink). */
+  received(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.wake();
+  }
+
+  /** Bytes handed out stay unchanged until the next read (a pooled buffer is given back then). */
   read(max: number): TransportRead {
+    if (this.drained) {
+      this.pool?.release(this.drained);
+      this.drained = null;
+    }
     const c = this.chunks[0];
     if (!c) {
+      this.pool?.idle();
       if (this.failed) return { ...this.failed };
       return this.readEnded || this.closed ? { eof: true } : { wouldBlock: true };
     }
     if (c.length <= max) {
       this.chunks.shift();
+      if (this.pool?.lends(c)) this.drained = c;
       this.counts.read += c.length;
       return { data: c };
     }
