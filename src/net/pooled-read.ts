@@ -19,7 +19,7 @@ import { connect as netConnect, type NetConnectOpts, type Socket } from 'node:ne
 /** Bytes per socket read: Node's default read size. */
 export const READ_SIZE = 64 * 1024;
 /** Released read buffers a connection keeps for its next reads while a transfer runs. */
-const KEEP = 32;
+const KEEP = 4;
 
 /** The buffer reads go to after a short read, shared: its bytes are copied out at once. */
 let shared: Buffer | null = null;
