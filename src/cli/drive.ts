@@ -2,12 +2,13 @@
  * Driving a sans-IO Connection over a SocketTransport: TCP connect with a bound, the handshake
  * loop (WANT_READ/WANT_WRITE wait for socket events), and bounded waits.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Connection, type ConnectionEvents } from '../tls/connection.js';
 import type { Context } from '../tls/context.js';
 import type { ClientParams } from '../tls/handshake/client.js';
 import { SslError } from '../tls/types.js';
 import { SocketTransport, DEFAULT_SNDBUF } from '../net/socket.js';
+import { connectPooled } from '../net/pooled-read.js';
 import { UnexpectedEof } from '../tls/errors.js';
 import { PeerClosedError, TimeoutError } from './exit.js';
 import { httpConnect } from '../net/proxy.js';
@@ -43,7 +44,7 @@ export function setupBound(connectTimeoutMs: number, timeoutMs: number | null): 
 export function tcpConnect(host: string, port: number, limit: Bound | number, family: 0 | 4 | 6 = 0): Promise<Socket> {
   const bound: Bound = typeof limit === 'number' ? { ms: limit, flag: '--connect-timeout' } : limit;
   return new Promise((resolve, reject) => {
-    const socket = netConnect({
+    const socket = connectPooled({
       host,
       port,
       noDelay: true,

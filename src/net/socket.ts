@@ -20,13 +20,17 @@
 import type { Socket } from 'node:net';
 import type { Transport, TransportRead, TransportWrite } from '../tls/types.js';
 import { errnoOf } from './errno.js';
+import { pooledReads, type PooledReads, type ReadSink } from './pooled-read.js';
 
 export const DEFAULT_SNDBUF = 64 * 1024;
 
 const EPIPE = { error: 'EPIPE', errno: 32 } as const;
 
-export class SocketTransport implements Transport {
+export class SocketTransport implements Transport, ReadSink {
   private chunks: Uint8Array[] = [];
+  /** A chunk of a pooled socket wholly handed out by the last read: given back at the next read. */
+  private drained: Uint8Array | null = null;
+  private readonly pool: PooledReads | undefined;
   /** The peer's FIN arrived ('end'). */
   private readEnded = false;
   /** The socket is closed ('close'). */
@@ -52,23 +56,26 @@ export class SocketTransport implements Transport {
     // the events over (none is ever made).
     const first = (socket as TransportSocket)[TRANSPORT] === undefined;
     (socket as TransportSocket)[TRANSPORT] = this;
-    if (!first) return;
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('close', onClose);
-    socket.on('error', onError);
-    socket.on('drain', onWake);
-    socket.on('finish', onWake);
+    if (first) {
+      socket.on('data', onData);
+      socket.on('end', onEnd);
+      socket.on('close', onClose);
+      socket.on('error', onError);
+      socket.on('drain', onWake);
+      socket.on('finish', onWake);
+    }
+    // A socket from connectPooled: what its stream holds (bytes a proxy or STARTTLS talk gave
+    // back) comes first, through 'data'; the reads after it come here directly.
+    this.pool = pooledReads(socket);
+    if (this.pool) {
+      while (socket.read() !== null);
+      this.pool.attach(this);
+    }
   }
 
   /** The socket's events, as its listeners (module functions below) hand them over. */
   onData(b: Buffer): void {
-    const c = new Uint8Array(b.buffer, b.byteOffset, b.length);
-    // Into an empty list, a fresh one-element array: push would grow the old one to 17 slots,
-    // which an idle connection then keeps (issue #14).
-    if (this.chunks.length === 0) this.chunks = [c];
-    else this.chunks.push(c);
-    this.wake();
+    this.received(new Uint8Array(b.buffer, b.byteOffset, b.length));
   }
   onEnd(): void {
     this.readEnded = true;
@@ -86,14 +93,30 @@ export class SocketTransport implements Transport {
     this.wake();
   }
 
+  /** One read's bytes (ReadSink). */
+  received(bytes: Uint8Array): void {
+    // Into an empty list, a fresh one-element array: push would grow the old one to 17 slots,
+    // which an idle connection then keeps (issue #14).
+    if (this.chunks.length === 0) this.chunks = [bytes];
+    else this.chunks.push(bytes);
+    this.wake();
+  }
+
+  /** Bytes handed out stay unchanged until the next read (a pooled buffer is given back then). */
   read(max: number): TransportRead {
+    if (this.drained) {
+      this.pool?.release(this.drained);
+      this.drained = null;
+    }
     const c = this.chunks[0];
     if (!c) {
+      this.pool?.idle();
       if (this.failed) return { ...this.failed };
       return this.readEnded || this.closed ? { eof: true } : { wouldBlock: true };
     }
     if (c.length <= max) {
       this.chunks.shift();
+      if (this.pool?.lends(c)) this.drained = c;
       this.counts.read += c.length;
       return { data: c };
     }
