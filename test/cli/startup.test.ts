@@ -47,6 +47,17 @@ describe('a cold default run of the bundle', () => {
     }
   });
 
+  it('without --cafile verifies against the platform store, whose roots it frames without decoding', async () => {
+    // NODE_EXTRA_CA_CERTS puts the test root in the platform store (src/cli/truststore.ts platformRoots).
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: pki.root };
+    const r = await runIgnoringStdin([process.execPath, CLI, target, '--servername', 'localhost'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Verification: OK[\s\S]*Verify return code: 0 \(ok\)/);
+    const untrusted = await runIgnoringStdin([process.execPath, CLI, target, '--servername', 'localhost']);
+    assert.equal(untrusted.code, 3, untrusted.stdout); // ExitCode.VERIFY
+    assert.match(untrusted.stdout, /Verify return code: 20 \(unable to get local issuer certificate\)/);
+  });
+
   it('on a terminal paints the report with chalk, loaded then', async () => {
     const script = requireBinary('script', 'util-linux');
     const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -60,10 +71,13 @@ describe('a cold default run of the bundle', () => {
 });
 
 /** Runs a command with stdin /dev/null; its exit code and output (killed after 20 s). */
-function runIgnoringStdin(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runIgnoringStdin(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
