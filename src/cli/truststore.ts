@@ -20,7 +20,7 @@ const PEM_CERT =
  * `validate` (files the user names), node's X509Certificate must read each block, as OpenSSL's loader
  * skips what it cannot use; without it (the platform store's own bundles), a block only has to hold
  * one well-framed DER SEQUENCE, its first TLV: node's X509Certificate for each of the ~290 platform
- * roots was ~70 ms of a cold run that does not name a --CAfile, and an anchor that then does not
+ * blocks (node's roots and the OpenSSL bundle) was ~70 ms of a cold run that does not name a --CAfile, and an anchor that then does not
  * parse trusts nothing (src/tls/x509/verify.ts parseAnchor).
  */
 export function pemCertificates(text: string, validate = true): Uint8Array[] {
