@@ -58,6 +58,28 @@ describe('a cold default run of the bundle', () => {
     assert.match(untrusted.stdout, /Verify return code: 20 \(unable to get local issuer certificate\)/);
   });
 
+  it('--version and --help on a pipe are answered from files, without node:net for stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-probe-startup-'));
+    const preload = join(dir, 'modules.cjs');
+    const list = join(dir, 'modules.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
+    );
+    const pkg = JSON.parse(readFileSync(join(CLI, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const help = readFileSync(join(CLI, '..', '..', 'dist', 'bundle', 'help.txt'), 'utf8');
+    for (const [flag, want] of [
+      ['--version', `${pkg.version}\n`],
+      ['--help', help],
+    ] as const) {
+      const r = await runIgnoringStdin([process.execPath, '--require', preload, CLI, flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, want);
+      const loaded = new Set(readFileSync(list, 'utf8').split('\n'));
+      assert.ok(!loaded.has('NativeModule net'), `${flag}: node:net was loaded`);
+    }
+  });
+
   it('on a terminal paints the report with chalk, loaded then', async () => {
     const script = requireBinary('script', 'util-linux');
     const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
