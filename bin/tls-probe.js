@@ -70,8 +70,8 @@ function quickAnswer(args) {
 
 /**
  * Writes a quick answer with write(2) on fd 1: process.stdout on a pipe is a net.Socket, whose
- * modules (net, stream) are ~1 ms of a `--version` start. A short write or an error (EAGAIN on a
- * non-blocking pipe that is full, EPIPE, ...) hands the rest to process.stdout as before.
+ * modules (net, stream) are ~1 ms of a `--version` start. EPIPE ends it quietly; a short write or
+ * another error (EAGAIN on a non-blocking pipe that is full, ...) hands the rest to process.stdout.
  */
 function writeStdout(text) {
   const buf = Buffer.from(text);
@@ -82,8 +82,10 @@ function writeStdout(text) {
       if (n <= 0) break;
       off += n;
     }
-  } catch {
-    // left to process.stdout below
+  } catch (e) {
+    // The reader has gone (`tls-probe --help | head -1`): nothing more to say, and no stack trace.
+    if (e?.code === 'EPIPE') return;
+    // Anything else is left to process.stdout below.
   }
   if (off < buf.length) process.stdout.write(buf.subarray(off));
 }

@@ -80,6 +80,14 @@ describe('a cold default run of the bundle', () => {
     }
   });
 
+  it('--help into a pipe whose reader has gone: exit 0, no stack trace', async () => {
+    // `true` reads nothing and exits at once, long before a Node process has started and written.
+    const cmd = `"$0" "$1" --help | true; exit "\${PIPESTATUS[0]}"`;
+    const r = await runIgnoringStdin(['/bin/bash', '-c', cmd, process.execPath, CLI]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+  });
+
   it('on a terminal paints the report with chalk, loaded then', async () => {
     const script = requireBinary('script', 'util-linux');
     const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
