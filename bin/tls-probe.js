@@ -11,7 +11,7 @@
 //   - falls back to the tsc output dist/cli/main.js when there is no bundle, or, in a source
 //     checkout (src/ beside dist/), when the bundle is older than the tsc output (after a bare tsc).
 // The published package has no src/ and always runs the bundle it ships.
-const { readFileSync, statSync, writeFileSync, renameSync } = require('node:fs');
+const { fstatSync, readFileSync, statSync, writeFileSync, writeSync, renameSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -36,6 +36,20 @@ function bundleIsCurrent() {
   return u === undefined || b >= u;
 }
 
+/**
+ * Whether stdout is a terminal narrower than help.txt's 100 columns. A pipe or a file is not a
+ * character device, which fstat tells without process.stdout (on a pipe a net.Socket, ~1 ms of
+ * modules); only a character device (a terminal, /dev/null) is asked through process.stdout.
+ */
+function narrowTerminal() {
+  try {
+    if (!fstatSync(1).isCharacterDevice()) return false;
+  } catch {
+    // fd 1 closed: process.stdout decides below, as before
+  }
+  return Boolean(process.stdout.isTTY && (process.stdout.columns || 100) < 100);
+}
+
 /** The answers that need no CLI: the same text the bundle prints, read from files. */
 function quickAnswer(args) {
   if (args.length !== 1 || process.env[WRITE_CACHE]) return undefined;
@@ -44,7 +58,7 @@ function quickAnswer(args) {
     return `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`;
   }
   // src/cli/options.ts wraps help at min(columns, 100); help.txt is the 100-column rendering.
-  if ((a === '--help' || a === '-h') && !(process.stdout.isTTY && (process.stdout.columns || 100) < 100)) {
+  if ((a === '--help' || a === '-h') && !narrowTerminal()) {
     try {
       return readFileSync(join(root, 'dist', 'bundle', 'help.txt'), 'utf8');
     } catch {
@@ -52,6 +66,28 @@ function quickAnswer(args) {
     }
   }
   return undefined;
+}
+
+/**
+ * Writes a quick answer with write(2) on fd 1: process.stdout on a pipe is a net.Socket, whose
+ * modules (net, stream) are ~1 ms of a `--version` start. EPIPE ends it quietly; a short write or
+ * another error (EAGAIN on a non-blocking pipe that is full, ...) hands the rest to process.stdout.
+ */
+function writeStdout(text) {
+  const buf = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < buf.length) {
+      const n = writeSync(1, buf, off, buf.length - off);
+      if (n <= 0) break;
+      off += n;
+    }
+  } catch (e) {
+    // The reader has gone (`tls-probe --help | head -1`): nothing more to say, and no stack trace.
+    if (e?.code === 'EPIPE') return;
+    // Anything else is left to process.stdout below.
+  }
+  if (off < buf.length) process.stdout.write(buf.subarray(off));
 }
 
 /** Runs the CommonJS bundle as require() would, but with V8's code cache when there is one. */
@@ -86,7 +122,7 @@ function runBundle() {
 const useBundle = bundleIsCurrent();
 const quick = useBundle ? quickAnswer(process.argv.slice(2)) : undefined;
 if (quick !== undefined) {
-  process.stdout.write(quick);
+  writeStdout(quick);
 } else if (useBundle) {
   runBundle();
 } else {

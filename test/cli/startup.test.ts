@@ -47,6 +47,47 @@ describe('a cold default run of the bundle', () => {
     }
   });
 
+  it('without --cafile verifies against the platform store, whose roots it frames without decoding', async () => {
+    // NODE_EXTRA_CA_CERTS puts the test root in the platform store (src/cli/truststore.ts platformRoots).
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: pki.root };
+    const r = await runIgnoringStdin([process.execPath, CLI, target, '--servername', 'localhost'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Verification: OK[\s\S]*Verify return code: 0 \(ok\)/);
+    const untrusted = await runIgnoringStdin([process.execPath, CLI, target, '--servername', 'localhost']);
+    assert.equal(untrusted.code, 3, untrusted.stdout); // ExitCode.VERIFY
+    assert.match(untrusted.stdout, /Verify return code: 20 \(unable to get local issuer certificate\)/);
+  });
+
+  it('--version and --help on a pipe are answered from files, without node:net for stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tls-probe-startup-'));
+    const preload = join(dir, 'modules.cjs');
+    const list = join(dir, 'modules.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
+    );
+    const pkg = JSON.parse(readFileSync(join(CLI, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const help = readFileSync(join(CLI, '..', '..', 'dist', 'bundle', 'help.txt'), 'utf8');
+    for (const [flag, want] of [
+      ['--version', `${pkg.version}\n`],
+      ['--help', help],
+    ] as const) {
+      const r = await runIgnoringStdin([process.execPath, '--require', preload, CLI, flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, want);
+      const loaded = new Set(readFileSync(list, 'utf8').split('\n'));
+      assert.ok(!loaded.has('NativeModule net'), `${flag}: node:net was loaded`);
+    }
+  });
+
+  it('--help into a pipe whose reader has gone: exit 0, no stack trace', async () => {
+    // `true` reads nothing and exits at once, long before a Node process has started and written.
+    const cmd = `"$0" "$1" --help | true; exit "\${PIPESTATUS[0]}"`;
+    const r = await runIgnoringStdin(['/bin/bash', '-c', cmd, process.execPath, CLI]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+  });
+
   it('on a terminal paints the report with chalk, loaded then', async () => {
     const script = requireBinary('script', 'util-linux');
     const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -60,10 +101,13 @@ describe('a cold default run of the bundle', () => {
 });
 
 /** Runs a command with stdin /dev/null; its exit code and output (killed after 20 s). */
-function runIgnoringStdin(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runIgnoringStdin(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

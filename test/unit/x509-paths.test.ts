@@ -219,3 +219,32 @@ describe('work bounds (issue 17 item 6), asserted by count', () => {
     assert.equal(r.work.nameComparisons, 9);
   });
 });
+
+describe('trust anchors path building can reach (verify.ts reachableAnchors)', () => {
+  it('an anchor reached only through another anchor, among unrelated and undecodable ones', () => {
+    const root = mkRoot('Reach Root');
+    const ica = mkCa('Reach ICA', root);
+    const ica2 = mkCa('Reach ICA 2', ica);
+    const leaf = mkLeaf(ica2);
+    const unrelated = Array.from({ length: 20 }, (_, i) => mkRoot(`Unrelated ${i}`).der);
+    const junk = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00);
+    // ica is an anchor but not self-signed: the path must go on to root, whose subject is only
+    // ica's issuer, not the issuer of anything the peer sent.
+    const r = run([leaf.der, ica2.der], [...unrelated, junk, root.der, ica.der]);
+    assert.equal(r.code, 0, `${r.code} ${r.message}`);
+    assert.equal(r.path.length, 4);
+    assert.ok(sameDer(r.path[2], ica.der) && sameDer(r.path[3], root.der), 'leaf, ica2, anchor ica, anchor root');
+    assert.equal(run([leaf.der, ica2.der], [...unrelated, junk, ica.der]).code, X509V.UNABLE_TO_GET_ISSUER_CERT);
+  });
+
+  it('a self-signed root the peer sends, trusted because an anchor has the same encoding', () => {
+    const root = mkRoot('Twin Root');
+    const ica = mkCa('Twin ICA', root);
+    const leaf = mkLeaf(ica);
+    const unrelated = Array.from({ length: 5 }, (_, i) => mkRoot(`Other ${i}`).der);
+    const r = run([leaf.der, ica.der, root.der], [...unrelated, root.der.slice()]);
+    assert.equal(r.code, 0, `${r.code} ${r.message}`);
+    assert.equal(r.path.length, 3);
+    assert.ok(sameDer(r.path[2], root.der));
+  });
+});

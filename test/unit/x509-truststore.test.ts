@@ -69,4 +69,21 @@ describe('truststore', () => {
     assert.ok(roots.length >= 100, `only ${roots.length} roots`);
     assert.equal(platformRoots(), roots);
   });
+
+  it('platformRoots, framed without node: every root is the certificate node reads, byte for byte', () => {
+    const roots = platformRoots();
+    for (const r of roots) assert.deepEqual(new Uint8Array(new X509Certificate(r).raw), r);
+  });
+
+  it('pemCertificates without validate: the certificate of a TRUSTED CERTIFICATE block, no unframed blocks', () => {
+    const root = der(pki.root);
+    const aux = Uint8Array.of(0x30, 0x03, 0x0c, 0x01, 0x41); // trust settings after the certificate
+    const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+    const text =
+      `-----BEGIN TRUSTED CERTIFICATE-----\n${b64(Buffer.concat([root, aux]))}\n-----END TRUSTED CERTIFICATE-----\n` +
+      `-----BEGIN CERTIFICATE-----\n${b64(Uint8Array.of(0x04, 0x02, 1, 2))}\n-----END CERTIFICATE-----\n` +
+      `-----BEGIN CERTIFICATE-----\n${b64(root.subarray(0, root.length - 1))}\n-----END CERTIFICATE-----\n`;
+    assert.deepEqual(pemCertificates(text, false), [root]);
+    assert.deepEqual(pemCertificates(text), [root]);
+  });
 });
