@@ -26,24 +26,32 @@ before(async () => {
 });
 after(() => peer.stop());
 
+/**
+ * A --require preload that makes a process write Node's own record of every builtin it loaded
+ * (process.moduleLoadList) at exit, and the reader of that record.
+ */
+function moduleListPreload(): { preload: string; loaded: () => Set<string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-probe-startup-'));
+  const preload = join(dir, 'modules.cjs');
+  const list = join(dir, 'modules.txt');
+  writeFileSync(
+    preload,
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
+  );
+  return { preload, loaded: () => new Set(readFileSync(list, 'utf8').split('\n')) };
+}
+
 describe('a cold default run of the bundle', () => {
   it('verifies the chain without loading child_process, tty, os, perf_hooks, module or fs streams', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tls-probe-startup-'));
-    const preload = join(dir, 'modules.cjs');
-    const list = join(dir, 'modules.txt');
-    // Node's own record of every builtin loaded in this process, written at exit.
-    writeFileSync(
-      preload,
-      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
-    );
+    const { preload, loaded } = moduleListPreload();
     // stdin /dev/null (stdio 'ignore'), as bench/coldstart.mjs runs it: the run ends after the handshake.
     const r = await runIgnoringStdin([process.execPath, '--require', preload, CLI, target, ...verifyArgs()]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Verification: OK[\s\S]*New, TLSv1\.3, Cipher is /);
-    const loaded = new Set(readFileSync(list, 'utf8').split('\n'));
-    assert.ok(loaded.has('NativeModule net'), 'the module list is the run of a client');
+    const modules = loaded();
+    assert.ok(modules.has('NativeModule net'), 'the module list is the run of a client');
     for (const m of ['child_process', 'tty', 'os', 'perf_hooks', 'module', 'internal/fs/streams']) {
-      assert.ok(!loaded.has(`NativeModule ${m}`), `node:${m} was loaded`);
+      assert.ok(!modules.has(`NativeModule ${m}`), `node:${m} was loaded`);
     }
   });
 
@@ -59,13 +67,7 @@ describe('a cold default run of the bundle', () => {
   });
 
   it('--version and --help on a pipe are answered from files, without node:net for stdout', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tls-probe-startup-'));
-    const preload = join(dir, 'modules.cjs');
-    const list = join(dir, 'modules.txt');
-    writeFileSync(
-      preload,
-      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
-    );
+    const { preload, loaded } = moduleListPreload();
     const pkg = JSON.parse(readFileSync(join(CLI, '..', '..', 'package.json'), 'utf8')) as { version: string };
     const help = readFileSync(join(CLI, '..', '..', 'dist', 'bundle', 'help.txt'), 'utf8');
     for (const [flag, want] of [
@@ -75,8 +77,7 @@ describe('a cold default run of the bundle', () => {
       const r = await runIgnoringStdin([process.execPath, '--require', preload, CLI, flag]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, want);
-      const loaded = new Set(readFileSync(list, 'utf8').split('\n'));
-      assert.ok(!loaded.has('NativeModule net'), `${flag}: node:net was loaded`);
+      assert.ok(!loaded().has('NativeModule net'), `${flag}: node:net was loaded`);
     }
   });
 

@@ -189,20 +189,13 @@ export class Tls13Protection implements RecordProtection {
     const inner = new Uint8Array(fragment.length + 1 + pad);
     inner.set(fragment);
     inner[fragment.length] = type;
-    const length = inner.length + 16;
-    const header = new Uint8Array(RECORD_HEADER);
-    writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, length);
-    const sealed = this.aead.seal(this.nonce(), inner, header);
-    this.seq++;
-    const out = new Uint8Array(RECORD_HEADER + sealed.length);
-    out.set(header);
-    out.set(sealed, RECORD_HEADER);
-    return out;
+    return this.sealInnerPlaintext(inner);
   }
 
   /**
-   * Seals `inner` as a record's whole TLSInnerPlaintext (content || type || zeros), unchecked: for
-   * a test peer's records that seal() never builds (padding past 2^14 + 1, no content type).
+   * Seals `inner` as a record's whole TLSInnerPlaintext (content || type || zeros), unchecked:
+   * seal()'s path for an AEAD that seals no whole record, and a test peer's records that seal()
+   * never builds (padding past 2^14 + 1, no content type).
    */
   sealInnerPlaintext(inner: Uint8Array): Uint8Array {
     const header = new Uint8Array(RECORD_HEADER);
