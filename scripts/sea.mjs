@@ -5,19 +5,25 @@
  *
  *   1. esbuild: dist/cli/main.js (tsc output) -> one CommonJS file (SEA runs a CJS script whose
  *      `require` sees only builtins, so everything else is bundled; the version is inlined)
- *   2. node --experimental-sea-config: the blob, with a V8 startup snapshot (useSnapshot) of the
- *      bundle's modules evaluated, so the binary neither compiles nor runs the bundle's top level at
- *      each start: the run is the snapshot's deserialize-main function (src/cli/main.ts defers to
- *      it through globalThis.__tlsProbeDefer). --code-cache builds the earlier form instead: V8's
- *      code cache of the bundle (useCodeCache), compiled at build time but evaluated at each start
+ *   2. node --experimental-sea-config: the blob. Default form, code cache as assets (sea-main.mjs):
+ *      the main is a small loader that answers --version/--help itself and otherwise runs the bundle
+ *      (an asset) through vm.Script with a V8 code cache (an asset) that a training run made here:
+ *      one default handshake through the same loader from files (code-cache.mjs trainingRun), so the
+ *      cache holds every function such a run compiles, as the bundle's cache does for bin/tls-probe.js.
+ *      --snapshot builds the earlier form instead: a V8 startup snapshot (useSnapshot) of the bundle's
+ *      modules evaluated, the run being the snapshot's deserialize-main function (src/cli/main.ts
+ *      defers to it through globalThis.__tlsProbeDefer); its functions compile lazily at each start
+ *      (README "Cold start" has the two forms A/B)
  *   3. a copy of this process's Node binary (process.execPath: run it under Node 20, not the Node 24
  *      of node_modules/.bin), stripped of its debug info when `strip` is on PATH
  *   4. postject puts the blob in the copy and flips the NODE_SEA_FUSE sentinel
- *   5. dist/tls-probe --version must answer with the package's version before the copy is renamed
- *      into place (atomically: concurrent test runs may build at the same time)
+ *   5. dist/tls-probe --version must answer with the package's version (and, as assets, say that V8
+ *      accepted its code cache, or the build warns) before the copy is renamed into place
+ *      (atomically: concurrent test runs may build at the same time)
  *
- * Step 2 onwards is skipped when dist/tls-probe was built from the same bundle by the same Node in
- * the same form (dist/tls-probe.stamp holds their hash); --force rebuilds anyway. Prints the binary's path.
+ * Step 2 onwards is skipped when dist/tls-probe was built from the same bundle (and loader) by the
+ * same Node in the same form (dist/tls-probe.stamp holds their hash); --force rebuilds anyway.
+ * Prints the binary's path.
  * The SEA config is generated (dist/sea-<pid>/sea-config.json), not kept in the repository.
  */
 import { execFileSync } from 'node:child_process';
@@ -37,6 +43,8 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postject from 'postject';
 import { bundleSea, repoRoot, tscEntry } from './bundle.mjs';
+import { trainingRun } from './code-cache.mjs';
+import { seaMain } from './sea-main.mjs';
 
 /** The sentinel Node's SEA code looks for (doc/api/single-executable-applications.md). */
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -72,14 +80,13 @@ async function injectQuietly(exe, blob) {
 }
 
 /**
- * Wraps the bundle so that the binary answers a lone --version/-V or --help/-h before it evaluates the
- * bundle (the launcher bin/tls-probe.js does the same from files): the bundle's body becomes a
- * function that runs otherwise. The help text is the bundle's own, rendered at the 100 columns it
- * uses on a pipe (src/cli/options.ts: min(columns, 100)).
+ * The snapshot form's main script: the bundle, wrapped so that the binary answers a lone
+ * --version/-V or --help/-h itself. The bundle's body is evaluated at build time with the run deferred
+ * to the snapshot's deserialize-main function (src/cli/main.ts defers to globalThis.__tlsProbeDefer),
+ * which answers --version/--help itself (nothing of the run happens at build time).
  */
-function quickAnswers(main, version, snapshot) {
+function snapshotMain(main, version, help) {
   const body = readFileSync(main, 'utf8');
-  const help = execFileSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   const quick = [
     `const VERSION = ${JSON.stringify(`${version}\n`)};`,
     `const HELP = ${JSON.stringify(help)};`,
@@ -88,58 +95,84 @@ function quickAnswers(main, version, snapshot) {
     "if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(VERSION);",
     "else if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && wide) process.stdout.write(HELP);",
   ];
-  // Snapshot: the body is evaluated at build time with the run deferred to the deserialize-main
-  // function, which answers --version/--help itself (nothing of the run happens at build time).
-  const wrapped = snapshot
-    ? [
-        '"use strict";',
-        'globalThis.__tlsProbeDefer = (run) => require("node:v8").startupSnapshot.setDeserializeMainFunction(() => {',
-        ...quick.map((l) => `  ${l}`),
-        '  else run();',
-        '});',
-        body,
-        '',
-      ]
-    : ['"use strict";', ...quick, 'else (function tlsProbe() {', body, '})();', ''];
+  const wrapped = [
+    '"use strict";',
+    'globalThis.__tlsProbeDefer = (run) => require("node:v8").startupSnapshot.setDeserializeMainFunction(() => {',
+    ...quick.map((l) => `  ${l}`),
+    '  else run();',
+    '});',
+    body,
+    '',
+  ];
   writeFileSync(main, wrapped.join('\n'));
 }
 
-/** Builds (or reuses) dist/tls-probe; returns its path. */
-export async function buildBinary({ force = false, snapshot = true } = {}) {
+/**
+ * The assets form's inputs in `dir`: the loader (sea-main.mjs) as main.cjs and the assets it reads,
+ * the code cache trained by a default handshake through that loader from these files. Returns the
+ * SEA config's `assets` and a note when the training run failed (the cache asset is then empty and
+ * the binary compiles the bundle lazily, as the snapshot form does).
+ */
+async function assetsForm(dir, bundle, version, help) {
+  const main = join(dir, 'main.cjs');
+  writeFileSync(main, `'use strict';\n(${seaMain})(require);\n`);
+  writeFileSync(join(dir, 'version.txt'), `${version}\n`);
+  writeFileSync(join(dir, 'help.txt'), help);
+  const cache = join(dir, 'tls-probe.cjs.cache');
+  writeFileSync(cache, '');
+  let note = '';
+  try {
+    await trainingRun(repoRoot, main, { ...process.env, TLS_PROBE_SEA_ASSETS: dir, TLS_PROBE_WRITE_CODE_CACHE: '1' });
+  } catch (e) {
+    note = `no code cache: the training handshake failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const keys = ['tls-probe.cjs', 'tls-probe.cjs.cache', 'version.txt', 'help.txt'];
+  const assets = Object.fromEntries(keys.map((k) => [k, k === 'tls-probe.cjs' ? bundle : join(dir, k)]));
+  return { main, assets, note };
+}
+
+/**
+ * Builds (or reuses) dist/tls-probe; returns its path. `form` is 'assets' (the default: loader, bundle
+ * and trained code cache as SEA assets) or 'snapshot' (a V8 startup snapshot of the evaluated bundle).
+ */
+export async function buildBinary({ force = false, form = 'assets' } = {}) {
   if (!existsSync(tscEntry)) throw new Error(`${tscEntry} missing: run \`npm run build\` first`);
+  if (form !== 'assets' && form !== 'snapshot') throw new Error(`unknown form '${form}'`);
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 12)) {
-    throw new Error(
-      `Node ${process.version} has no useCodeCache/disableExperimentalSEAWarning in SEA configs (needs 20.12+)`,
-    );
+    throw new Error(`Node ${process.version} has no SEA assets/disableExperimentalSEAWarning (needs 20.12+)`);
   }
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
   const work = join(repoRoot, 'dist', `sea-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   try {
-    const main = join(work, 'tls-probe.cjs');
-    await bundleSea(main);
-    quickAnswers(main, version, snapshot);
+    const bundle = join(work, 'tls-probe.cjs');
+    await bundleSea(bundle);
+    const help = execFileSync(process.execPath, [bundle, '--help'], { encoding: 'utf8', timeout: 30_000 });
     const stamp = createHash('sha256')
-      .update(readFileSync(main))
-      .update(`\0${process.version}\0${process.execPath}\0${statSync(process.execPath).size}\0${snapshot}`)
+      .update(readFileSync(bundle))
+      .update(form === 'assets' ? String(seaMain) : '')
+      .update(`\0${process.version}\0${process.execPath}\0${statSync(process.execPath).size}\0${form}`)
       .digest('hex');
     if (!force && existsSync(binaryPath) && existsSync(stampPath) && readFileSync(stampPath, 'utf8').trim() === stamp) {
-      log(`${binaryPath} is up to date (${process.version}, same bundle)`);
+      log(`${binaryPath} is up to date (${process.version}, same bundle, ${form} form)`);
       return binaryPath;
     }
 
+    let main = bundle;
+    let assets;
+    if (form === 'snapshot') {
+      snapshotMain(bundle, version, help);
+    } else {
+      const inputs = await assetsForm(work, bundle, version, help);
+      ({ main, assets } = inputs);
+      if (inputs.note) log(inputs.note);
+    }
     const blob = join(work, 'sea-prep.blob');
     const config = join(work, 'sea-config.json');
-    writeFileSync(
-      config,
-      JSON.stringify(
-        { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: snapshot, useCodeCache: !snapshot },
-        null,
-        2,
-      ) + '\n',
-    );
+    const seaConfig = { main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: form === 'snapshot' };
+    writeFileSync(config, JSON.stringify(assets ? { ...seaConfig, assets } : seaConfig, null, 2) + '\n');
     // Its one line ("Wrote single executable preparation blob to ...") is shown only on failure.
     try {
       execFileSync(process.execPath, ['--experimental-sea-config', config], {
@@ -170,12 +203,23 @@ export async function buildBinary({ force = false, snapshot = true } = {}) {
     }).trim();
     if (answer !== version)
       throw new Error(`the new binary answered --version with '${answer}', expected '${version}'`);
+    let cacheState = '';
+    if (form === 'assets') {
+      // V8 rejects a cache made by another V8 or with other flags: the binary would still work, but
+      // compile the bundle lazily at each start, which is what this form is for avoiding.
+      cacheState = execFileSync(exe, [], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, NODE_OPTIONS: '', TLS_PROBE_SEA_CACHE_CHECK: '1' },
+      }).trim();
+      if (!cacheState.startsWith('code cache accepted')) log(`warning: the new binary says: ${cacheState}`);
+    }
 
     renameSync(exe, binaryPath);
     writeFileSync(`${stampPath}.${process.pid}`, stamp + '\n');
     renameSync(`${stampPath}.${process.pid}`, stampPath);
     log(
-      `${binaryPath}: ${(statSync(binaryPath).size / 2 ** 20).toFixed(1)} MiB, Node ${process.version}, bundle ${(statSync(main).size / 1024).toFixed(0)} KiB + ${snapshot ? 'startup snapshot' : 'code cache'}`,
+      `${binaryPath}: ${(statSync(binaryPath).size / 2 ** 20).toFixed(1)} MiB, Node ${process.version}, bundle ${(statSync(bundle).size / 1024).toFixed(0)} KiB + ${form === 'snapshot' ? 'startup snapshot' : `${cacheState}, as assets`}`,
     );
     return binaryPath;
   } finally {
@@ -188,7 +232,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const t0 = performance.now();
     const path = await buildBinary({
       force: process.argv.includes('--force'),
-      snapshot: !process.argv.includes('--code-cache'),
+      form: process.argv.includes('--snapshot') ? 'snapshot' : 'assets',
     });
     log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     process.stdout.write(`${path}\n`);

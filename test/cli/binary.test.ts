@@ -64,6 +64,18 @@ test('--help and --version work from the binary', async () => {
   assert.equal(version.stdout.trim(), VERSION);
 });
 
+test("V8 accepts the binary's code cache (trained at build time by the same Node on the same source)", async () => {
+  const fullEnv: NodeJS.ProcessEnv = { ...process.env, TLS_PROBE_SEA_CACHE_CHECK: '1' };
+  delete fullEnv.NODE_OPTIONS;
+  const r = await converse(BINARY, [], { fullEnv });
+  assert.equal(r.code, 0, r.stderr);
+  const m = /^code cache (\w+) \((\d+) bytes\)$/m.exec(r.stdout);
+  assert.ok(m, `no code cache line in ${JSON.stringify(r.stdout)}`);
+  assert.equal(m[1], 'accepted');
+  // A default handshake's functions, not only the top level (which a --help run would give: ~370 KiB).
+  assert.ok(Number(m[2]) > 450_000, `the cache is ${m[2]} bytes`);
+});
+
 test('a usage error exits 2 with one line, as the script does', async () => {
   const r = await runBinary(['--no-such-flag', 'localhost']);
   assert.equal(r.code, 2);
