@@ -7,6 +7,10 @@
  * parsing a `--help` run compiles: a cold default run then compiles almost nothing (82 to 69 CPU ms
  * in one interleaved A/B run, node:tls script 75; README "Cold start").
  *
+ * scripts/sea.mjs runs the same training through the binary's loader (scripts/sea-main.mjs) from
+ * files, with TLS_PROBE_SEA_ASSETS naming them: `launcher` and `env` say which loader and where it
+ * writes its cache.
+ *
  * Nothing here needs the network beyond loopback or any tool beyond Node: the certificates are DER
  * built with the project's own writer (dist/tls/codec/der.js, so tsc runs first) and signed by
  * node:crypto with keys made for this build.

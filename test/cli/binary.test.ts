@@ -6,7 +6,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensurePki, repoRoot, type Pki } from '../helpers/pki.js';
@@ -62,6 +63,51 @@ test('--help and --version work from the binary', async () => {
   const version = await runBinary(['--version']);
   assert.equal(version.code, 0, version.stderr);
   assert.equal(version.stdout.trim(), VERSION);
+});
+
+test("V8 accepts the binary's code cache (trained at build time by the same node on the same source)", async () => {
+  const fullEnv: NodeJS.ProcessEnv = { ...process.env, TLS_PROBE_SEA_CACHE_CHECK: '1' };
+  delete fullEnv.NODE_OPTIONS;
+  const r = await converse(BINARY, [], { fullEnv });
+  assert.equal(r.code, 0, r.stderr);
+  // The snapshot form compiled the bundle with it at build time: "... bytes) at build time".
+  const m = /^code cache (\w+) \((\d+) bytes\)/m.exec(r.stdout);
+  assert.ok(m, `no code cache line in ${JSON.stringify(r.stdout)}`);
+  assert.equal(m[1], 'accepted');
+  // A default handshake's functions, not only the top level (which a --help run would give: ~370 KiB).
+  assert.ok(Number(m[2]) > 450_000, `the cache is ${m[2]} bytes`);
+});
+
+test('two runs of the binary draw fresh randomness (nothing random is frozen into its startup snapshot)', async () => {
+  const peer = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-tls1_3'] });
+  const dir = mkdtempSync(join(tmpdir(), 'tls-probe-binary-'));
+  try {
+    const secrets: [string, string][] = [];
+    for (const run of [1, 2]) {
+      const keylog = join(dir, `keys-${run}.txt`);
+      const r = await runBinary([
+        `127.0.0.1:${peer.port}`,
+        '--servername',
+        'localhost',
+        '--cafile',
+        pki.root,
+        '--keylogfile',
+        keylog,
+      ]);
+      assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+      // NSS key log: CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>.
+      const line = /^CLIENT_HANDSHAKE_TRAFFIC_SECRET ([0-9a-f]{64}) ([0-9a-f]+)$/m.exec(readFileSync(keylog, 'utf8'));
+      assert.ok(line, `no client handshake secret in run ${run}'s key log`);
+      secrets.push([line[1] ?? '', line[2] ?? '']);
+    }
+    const [a, b] = secrets;
+    assert.ok(a && b);
+    assert.notEqual(a[0], b[0], 'the same ClientHello.random in two runs');
+    assert.notEqual(a[1], b[1], 'the same handshake secret in two runs');
+  } finally {
+    await peer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a usage error exits 2 with one line, as the script does', async () => {
