@@ -23,9 +23,10 @@ async function main(): Promise<number> {
 }
 
 /**
- * Runs the CLI. A V8 startup snapshot build (scripts/sea.mjs with --snapshot) sets
- * globalThis.__tlsProbeDefer first: the bundle's modules are then evaluated into the snapshot, and
- * the run itself happens in the process started from it (node:v8 setDeserializeMainFunction).
+ * Runs the CLI. The standalone binary's startup snapshot build (scripts/sea.mjs, its default form;
+ * scripts/sea-main.mjs) sets globalThis.__tlsProbeDefer first: the bundle's modules are then
+ * evaluated into the snapshot, and the run itself happens in the process started from it (node:v8
+ * setDeserializeMainFunction).
  */
 function start(): void {
   void main().then(
