@@ -298,14 +298,16 @@ describe('--sess-out files', () => {
     assert.match(first, /TLS session ticket:/);
   });
 
-  test('--json: sessionSaved true and tickets 2', async () => {
+  test('--json: sessionSaved true and the tickets counted', async () => {
     const dir = freshDir();
     const file = join(dir, 's.pem');
     const r = await probe(null, [...base(tls13), '--sess-out', file, '--json'], { timeoutMs: 20_000 });
     assert.equal(r.code, 0, show(r));
     const c = connectionOf(r);
     assert.equal(c.sessionSaved, true);
-    assert.equal(c.tickets, 2);
+    // s_server sends two tickets, usually in one segment; the CLI waits for the first and takes
+    // what has arrived with it (interact.ts awaitTicket), so on a busy machine it may count one.
+    assert.ok(c.tickets === 1 || c.tickets === 2, `tickets ${c.tickets}`);
     assert.equal(c.handshake, 'full');
     assert.equal(jsonOf(r).error, null);
     assert.deepEqual(listing(dir), ['s.pem']);
