@@ -27,7 +27,8 @@ export const DEFAULT_SNDBUF = 64 * 1024;
 const EPIPE = { error: 'EPIPE', errno: 32 } as const;
 
 export class SocketTransport implements Transport, ReadSink {
-  private chunks: Uint8Array[] = [];
+  /** What arrived and was not read yet, in order; NO_CHUNKS while there is none (issue 14: an idle connection keeps no array). */
+  private chunks: Uint8Array[] = NO_CHUNKS;
   /** A chunk of a pooled socket wholly handed out by the last read: given back at the next read. */
   private drained: Uint8Array | null = null;
   private readonly pool: PooledReads | undefined;
@@ -36,7 +37,8 @@ export class SocketTransport implements Transport, ReadSink {
   /** The socket is closed ('close'). */
   private closed = false;
   private failed?: { error: string; errno: number };
-  private waiters: (() => void)[] = [];
+  /** Callers of wait() until the next event; null while there are none (issue 14 idle memory). */
+  private waiters: (() => void)[] | null = null;
   /** Emulated send buffer: bytes written whose write callback has not run yet. */
   private inFlight = 0;
   /** Total bytes read from and written to the socket. */
@@ -116,6 +118,7 @@ export class SocketTransport implements Transport, ReadSink {
     }
     if (c.length <= max) {
       this.chunks.shift();
+      if (this.chunks.length === 0) this.chunks = NO_CHUNKS;
       if (this.pool?.lends(c)) this.drained = c;
       this.counts.read += c.length;
       return { data: c };
@@ -206,15 +209,22 @@ export class SocketTransport implements Transport, ReadSink {
 
   /** Resolves at the next socket event (data, drain, a write completing, end, close, error). */
   wait(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
   private wake(): void {
     const w = this.waiters;
-    this.waiters = [];
+    if (!w) return;
+    this.waiters = null;
     for (const f of w) f();
   }
 }
+
+/**
+ * The empty chunk list every SocketTransport shares: received() replaces it with a list of its own
+ * rather than pushing onto it, and read() puts it back when its list empties.
+ */
+const NO_CHUNKS: Uint8Array[] = [];
 
 /** Where a socket's listeners find their SocketTransport. */
 const TRANSPORT = Symbol('SocketTransport');
