@@ -75,6 +75,8 @@ export interface JsonConnection {
   warningAlerts: string[];
   handshakeBytes: { read: number; written: number };
   clientCertRequested: boolean;
+  /** The CA names the server's CertificateRequest listed, one-line form (s_client's "Acceptable client certificate CA names"). */
+  clientCaNames: string[];
   clientCertSent: boolean;
   /** TLS 1.3 0-RTT: s_client's status; the offered ticket's max_early_data_size; bytes sent early. */
   earlyData: { status: 'not sent' | 'rejected' | 'accepted'; maxEarlyData: number; sent: number };
@@ -166,6 +168,7 @@ export function connectionJson(rec: ConnectionRecord): JsonConnection {
     warningAlerts: [...i.warningAlerts],
     handshakeBytes: { read: i.handshakeBytes.read, written: i.handshakeBytes.written },
     clientCertRequested: i.clientCertRequested,
+    clientCaNames: [...i.clientCaNames],
     clientCertSent: i.clientCertSent,
     earlyData: { status: i.earlyData, maxEarlyData: i.maxEarlyData, sent: i.earlyDataSent },
     maxSendFragment: i.maxSendFragment,

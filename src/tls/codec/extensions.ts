@@ -84,6 +84,19 @@ export function readMaxFragmentLength(data: Uint8Array): number {
   return code;
 }
 
+/**
+ * certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>, each
+ * opaque DistinguishedName<1..2^16-1> (a DER Name, not parsed here).
+ */
+export function readCertificateAuthorities(data: Uint8Array): Uint8Array[] {
+  const r = new Reader(data, 'certificate_authorities');
+  const list = r.sub16(3, 0xffff, 'certificate_authorities');
+  const out: Uint8Array[] = [];
+  while (list.remaining > 0) out.push(list.vec16(1));
+  r.end();
+  return out;
+}
+
 /** supported_groups (RFC 8446 §4.2.7); read with readU16List. */
 export function supportedGroupsExt(ids: number[]): Extension {
   return ext(ExtensionType.supported_groups, (w) => w.vec16((l) => ids.forEach((id) => l.u16(id))));

@@ -20,7 +20,13 @@ import {
   restoreSessionFacts,
 } from './negotiated.js';
 import { AlertDescription } from '../codec/alerts.js';
-import { findExtension, readSelectedIdentity, readServerKeyShare, readU16List } from '../codec/extensions.js';
+import {
+  findExtension,
+  readCertificateAuthorities,
+  readSelectedIdentity,
+  readServerKeyShare,
+  readU16List,
+} from '../codec/extensions.js';
 import {
   decodeCertificate,
   decodeCertificateRequest13,
@@ -244,7 +250,8 @@ export class Tls13Client {
     const sa = findExtension(cr.extensions, ExtensionType.signature_algorithms);
     if (!sa) throw new TlsAlert(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
     const sigalgs = readU16List(sa.data, 'signature_algorithms');
-    noteCertificateRequest(this.o.info, new Uint8Array(0), sigalgs);
+    const ca = findExtension(cr.extensions, ExtensionType.certificate_authorities);
+    noteCertificateRequest(this.o.info, new Uint8Array(0), sigalgs, ca ? readCertificateAuthorities(ca.data) : []);
     this.o.transcript.add(raw);
     this.state = {
       k: 'wait_cert',

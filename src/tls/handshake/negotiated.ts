@@ -12,6 +12,7 @@ import { sigSchemeById, type SignatureScheme } from '../codec/sigschemes.js';
 import { ExtensionType, extensionName, isRecognizedExtension, maxFragmentLengthBytes } from '../codec/registry.js';
 import { TlsAlert, illegalParameter } from '../errors.js';
 import type { Session } from '../session/session.js';
+import { formatName, parseNameDer } from '../x509/name.js';
 import type { ConnectionInfo, ContextOptions, EchInfo } from '../types.js';
 import { ownKey, schemeFitsKey } from './auth.js';
 
@@ -123,9 +124,29 @@ export function negotiateMaxFragmentLength(exts: readonly Extension[], o: Contex
 }
 
 /** A CertificateRequest arrived (RFC 5246 §7.4.4, RFC 8446 §4.3.2): what it asked, for the report and API. */
-export function noteCertificateRequest(info: ConnectionInfo, certificateTypes: Uint8Array, sigalgs: number[]): void {
+export function noteCertificateRequest(
+  info: ConnectionInfo,
+  certificateTypes: Uint8Array,
+  sigalgs: number[],
+  authorities: readonly Uint8Array[],
+): void {
   info.clientCertRequested = true;
   info.certificateRequest = { certificateTypes: [...certificateTypes], signatureAlgorithms: [...sigalgs] };
+  info.clientCaNames = authorities.map(caName);
+}
+
+/**
+ * One CA name of a CertificateRequest as s_client prints it (OpenSSL's one-line form). A name that
+ * does not parse is shown as such rather than failing the handshake: the list only tells which
+ * certificates the server would accept (BoringSSL keeps the names unparsed; OpenSSL's
+ * parse_ca_names would send decode_error).
+ */
+function caName(der: Uint8Array): string {
+  try {
+    return formatName(parseNameDer(der));
+  } catch {
+    return `(unparsable name, ${der.length} bytes)`;
+  }
 }
 
 /** Our certificate chain and key, with the scheme to sign CertificateVerify with. */

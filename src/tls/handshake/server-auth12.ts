@@ -113,7 +113,7 @@ export function readCertificateRequest12(
 ): CertificateRequest12 {
   const certRequest =
     version >= ProtocolVersion.TLS1_2 ? decodeCertificateRequest12(body) : decodeCertificateRequest10(body);
-  noteCertificateRequest(c.info, certRequest.certificateTypes, certRequest.sigalgs);
+  noteCertificateRequest(c.info, certRequest.certificateTypes, certRequest.sigalgs, certRequest.authorities);
   c.transcript.add(raw);
   return certRequest;
 }

@@ -1,0 +1,86 @@
+/**
+ * The CA names of a server's CertificateRequest (RFC 5246 §7.4.4 certificate_authorities; RFC 8446
+ * §4.2.4, the certificate_authorities extension), as s_client prints them under "Acceptable client
+ * certificate CA names": against openssl s_server 3.0 -verify 1 -CAfile (it lists the file's
+ * subjects) at TLS 1.3 and 1.2, with `openssl s_client` against the same server as the oracle, the
+ * --json key clientCaNames, and a request without names ("No client certificate CA names sent").
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensurePki, type Pki } from '../helpers/pki.js';
+import { runClient, startOpenSslServer, type Peer } from '../helpers/peers.js';
+import { connectionOf, probe } from '../helpers/cli.js';
+
+let pki: Pki;
+let withNames: Peer | undefined;
+let noNames: Peer | undefined;
+
+before(async () => {
+  pki = await ensurePki();
+  // -verify 1 asks for a certificate without requiring one; -CAfile's subjects are the CA list.
+  withNames = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-verify', '1', '-CAfile', pki.root] });
+  // -verify without -CAfile: a CertificateRequest with an empty certificate_authorities list.
+  noNames = await startOpenSslServer({ ...pki.leaf('p256'), args: ['-verify', '1'] });
+});
+
+after(async () => {
+  await Promise.all([withNames?.stop(), noNames?.stop()]);
+});
+
+function target(p: Peer | undefined): string {
+  assert.ok(p);
+  return `${p.host}:${p.port}`;
+}
+
+/** The lines of s_client's (or our) "Acceptable client certificate CA names" block, or the no-names line. */
+function caBlock(report: string): string[] {
+  const lines = report.split('\n');
+  const at = lines.findIndex((l) => /client certificate CA names/.test(l));
+  assert.ok(at >= 0, report);
+  const out = [lines[at] ?? ''];
+  for (const l of lines.slice(at + 1)) {
+    if (!/^[A-Za-z]+ = /.test(l)) break;
+    out.push(l);
+  }
+  return out;
+}
+
+async function sClientBlock(p: Peer | undefined, version: string): Promise<string[]> {
+  assert.ok(p);
+  const r = await runClient(p, ['openssl', 's_client', '-connect', target(p), version], { input: '' });
+  return caBlock(r.stdout);
+}
+
+describe('CertificateRequest CA names against openssl s_server -verify 1', () => {
+  for (const version of ['-tls1_3', '-tls1_2']) {
+    test(`${version}: the block equals s_client's, and --json lists the names`, async () => {
+      const r = await probe(null, [target(withNames), version, '-CAfile', pki.root, '-servername', 'localhost'], {
+        send: '',
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const ours = caBlock(r.stdout);
+      assert.deepEqual(ours, [
+        'Acceptable client certificate CA names',
+        'O = tls-probe test, CN = tls-probe Test Root',
+      ]);
+      assert.deepEqual(ours, await sClientBlock(withNames, version));
+      const j = await probe(
+        null,
+        [target(withNames), version, '-CAfile', pki.root, '-servername', 'localhost', '--json'],
+        {
+          send: '',
+        },
+      );
+      const c = connectionOf(j);
+      assert.equal(c.clientCertRequested, true);
+      assert.deepEqual(c.clientCaNames, ['O = tls-probe test, CN = tls-probe Test Root']);
+    });
+  }
+
+  test('a request without names: "No client certificate CA names sent", as s_client', async () => {
+    const r = await probe(null, [target(noNames), '-CAfile', pki.root, '-servername', 'localhost'], { send: '' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(caBlock(r.stdout), ['No client certificate CA names sent']);
+    assert.deepEqual(await sClientBlock(noNames, '-tls1_3'), ['No client certificate CA names sent']);
+  });
+});
