@@ -2,6 +2,7 @@
  * Runs the built tls-probe CLI (bin/tls-probe.js under this Node, never a `node` found on PATH)
  * where a peer listens, optionally as a conversation: send a line, wait for the answer, then EOF.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { clientCommandPrefix, type Peer } from './peers.js';
@@ -109,4 +110,15 @@ export function errorOf(x: CliResult | JsonDocument): JsonError {
   const doc = docOf(x);
   if (!doc.error) throw new Error(`no error in the --json document: ${JSON.stringify(doc)}`);
   return doc.error;
+}
+
+/** `host:port` of a peer started in a before() hook (failing the test when it did not start). */
+export function targetOf(p: Peer | undefined): string {
+  assert.ok(p, 'the peer did not start');
+  return `${p.host}:${p.port}`;
+}
+
+/** The run's own `tls-probe: ...` lines on stderr (a failure is exactly one). */
+export function tlsProbeLines(r: CliResult): string[] {
+  return r.stderr.split('\n').filter((l) => l.startsWith('tls-probe:'));
 }

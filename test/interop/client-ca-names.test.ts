@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensurePki, type Pki } from '../helpers/pki.js';
 import { runClient, startOpenSslServer, type Peer } from '../helpers/peers.js';
-import { connectionOf, probe } from '../helpers/cli.js';
+import { connectionOf, probe, targetOf } from '../helpers/cli.js';
 
 let pki: Pki;
 let withNames: Peer | undefined;
@@ -27,11 +27,6 @@ after(async () => {
   await Promise.all([withNames?.stop(), noNames?.stop()]);
 });
 
-function target(p: Peer | undefined): string {
-  assert.ok(p);
-  return `${p.host}:${p.port}`;
-}
-
 /** The lines of s_client's (or our) "Acceptable client certificate CA names" block, or the no-names line. */
 function caBlock(report: string): string[] {
   const lines = report.split('\n');
@@ -47,14 +42,14 @@ function caBlock(report: string): string[] {
 
 async function sClientBlock(p: Peer | undefined, version: string): Promise<string[]> {
   assert.ok(p);
-  const r = await runClient(p, ['openssl', 's_client', '-connect', target(p), version], { input: '' });
+  const r = await runClient(p, ['openssl', 's_client', '-connect', targetOf(p), version], { input: '' });
   return caBlock(r.stdout);
 }
 
 describe('CertificateRequest CA names against openssl s_server -verify 1', () => {
   for (const version of ['-tls1_3', '-tls1_2']) {
     test(`${version}: the block equals s_client's, and --json lists the names`, async () => {
-      const r = await probe(null, [target(withNames), version, '-CAfile', pki.root, '-servername', 'localhost'], {
+      const r = await probe(null, [targetOf(withNames), version, '-CAfile', pki.root, '-servername', 'localhost'], {
         send: '',
       });
       assert.equal(r.code, 0, r.stderr);
@@ -66,7 +61,7 @@ describe('CertificateRequest CA names against openssl s_server -verify 1', () =>
       assert.deepEqual(ours, await sClientBlock(withNames, version));
       const j = await probe(
         null,
-        [target(withNames), version, '-CAfile', pki.root, '-servername', 'localhost', '--json'],
+        [targetOf(withNames), version, '-CAfile', pki.root, '-servername', 'localhost', '--json'],
         {
           send: '',
         },
@@ -78,7 +73,7 @@ describe('CertificateRequest CA names against openssl s_server -verify 1', () =>
   }
 
   test('a request without names: "No client certificate CA names sent", as s_client', async () => {
-    const r = await probe(null, [target(noNames), '-CAfile', pki.root, '-servername', 'localhost'], { send: '' });
+    const r = await probe(null, [targetOf(noNames), '-CAfile', pki.root, '-servername', 'localhost'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(caBlock(r.stdout), ['No client certificate CA names sent']);
     assert.deepEqual(await sClientBlock(noNames, '-tls1_3'), ['No client certificate CA names sent']);

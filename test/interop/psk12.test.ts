@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensurePki } from '../helpers/pki.js';
 import { startOpenSslServer, type Peer } from '../helpers/peers.js';
-import { probe, type CliResult } from '../helpers/cli.js';
+import { probe, targetOf, tlsProbeLines } from '../helpers/cli.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 let plain: Peer | undefined;
@@ -31,18 +31,9 @@ after(async () => {
   await Promise.all([plain?.stop(), ecdhe?.stop()]);
 });
 
-function target(p: Peer | undefined): string {
-  assert.ok(p);
-  return `${p.host}:${p.port}`;
-}
-
-function tlsProbeLines(r: CliResult): string[] {
-  return r.stderr.split('\n').filter((l) => l.startsWith('tls-probe:'));
-}
-
 describe('openssl s_server -psk -nocert', () => {
   test('PSK-AES128-CBC-SHA with --psk and --psk-identity: connected, no certificate, verify OK', async () => {
-    const r = await probe(null, [target(plain), '--psk', KEY, '--psk-identity', 'probe-id'], { send: '' });
+    const r = await probe(null, [targetOf(plain), '--psk', KEY, '--psk-identity', 'probe-id'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^New, TLSv1\.2, Cipher is PSK-AES128-CBC-SHA$/m);
     assert.match(r.stdout, /no peer certificate available/);
@@ -56,21 +47,21 @@ describe('openssl s_server -psk -nocert', () => {
   });
 
   test("s_client's -psk alone sends the default identity Client_identity", async () => {
-    const r = await probe(null, [target(plain), '-psk', KEY], { send: '' });
+    const r = await probe(null, [targetOf(plain), '-psk', KEY], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(plain);
     await plain.waitForOutput(/got 'Client_identity' expected 'probe-id'/);
   });
 
   test('ECDHE-PSK-CHACHA20-POLY1305 with -psk -psk_identity: X25519 temp key', async () => {
-    const r = await probe(null, [target(ecdhe), '-psk', KEY, '-psk_identity', 'Client_identity'], { send: '' });
+    const r = await probe(null, [targetOf(ecdhe), '-psk', KEY, '-psk_identity', 'Client_identity'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^New, TLSv1\.2, Cipher is ECDHE-PSK-CHACHA20-POLY1305$/m);
     assert.match(r.stdout, /Server Temp Key: X25519/);
   });
 
   test('a PSK session resumes (--reconnect --expect-resume): Reused, same suite', async () => {
-    const r = await probe(null, [target(ecdhe), '--psk', KEY, '--reconnect', '2', '--expect-resume'], { send: '' });
+    const r = await probe(null, [targetOf(ecdhe), '--psk', KEY, '--reconnect', '2', '--expect-resume'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       (r.stdout.match(/^Reused, TLSv1\.2, Cipher is ECDHE-PSK-CHACHA20-POLY1305$/gm) ?? []).length,
@@ -81,20 +72,20 @@ describe('openssl s_server -psk -nocert', () => {
 
   test('a wrong key fails the handshake: exit 1, one tls-probe line', async () => {
     const wrong = KEY.replace(/f$/, 'e');
-    const r = await probe(null, [target(ecdhe), '--psk', wrong], { send: '' });
+    const r = await probe(null, [targetOf(ecdhe), '--psk', wrong], { send: '' });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(tlsProbeLines(r).length, 1, r.stderr);
     assert.match(r.stderr, /bad_record_mac|decrypt_error/);
   });
 
   test('without --psk no PSK suite is offered: the PSK-only server finds no shared cipher', async () => {
-    const r = await probe(null, [target(plain), '--tls1_2'], { send: '' });
+    const r = await probe(null, [targetOf(plain), '--tls1_2'], { send: '' });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /handshake_failure/);
   });
 
   test('--psk that is not hex: exit 2 before connecting', async () => {
-    const r = await probe(null, [target(plain), '--psk', '01xz'], { send: '' });
+    const r = await probe(null, [targetOf(plain), '--psk', '01xz'], { send: '' });
     assert.equal(r.code, 2, r.stderr);
     assert.deepEqual(tlsProbeLines(r), [
       "tls-probe: --psk expects the key as an even number of hex digits (1 to 512 bytes), got '01xz'",

@@ -14,7 +14,7 @@ import { startGnutlsServer, startOpenSslServer, type Peer } from '../helpers/pee
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probe, type CliResult } from '../helpers/cli.js';
+import { probe, targetOf, tlsProbeLines, type CliResult } from '../helpers/cli.js';
 
 const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 let server: Peer | undefined;
@@ -40,11 +40,6 @@ after(async () => {
   await Promise.all([server?.stop(), hrr?.stop(), named?.stop(), gnutls?.stop()]);
 });
 
-function target(p: Peer | undefined): string {
-  assert.ok(p);
-  return `${p.host}:${p.port}`;
-}
-
 interface Conn {
   protocol: string;
   handshake: string;
@@ -62,13 +57,9 @@ function conn(r: CliResult): Conn {
   return c;
 }
 
-function tlsProbeLines(r: CliResult): string[] {
-  return r.stderr.split('\n').filter((l) => l.startsWith('tls-probe:'));
-}
-
 describe('openssl s_server -tls1_3 -psk -nocert', () => {
   test('-psk alone: TLS 1.3 with the PSK and an X25519 share, no certificate, verify OK', async () => {
-    const r = await probe(null, [target(server), '-psk', KEY, '--json'], { send: '' });
+    const r = await probe(null, [targetOf(server), '-psk', KEY, '--json'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     const c = conn(r);
     assert.equal(c.protocol, 'TLSv1.3');
@@ -80,7 +71,7 @@ describe('openssl s_server -tls1_3 -psk -nocert', () => {
   });
 
   test('the report: no peer certificate, Server Temp Key, verify return code 0', async () => {
-    const r = await probe(null, [target(server), '--psk', KEY], { send: '' });
+    const r = await probe(null, [targetOf(server), '--psk', KEY], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^New, TLSv1\.3, Cipher is TLS_/m);
     assert.match(r.stdout, /no peer certificate available/);
@@ -89,7 +80,7 @@ describe('openssl s_server -tls1_3 -psk -nocert', () => {
   });
 
   test('after a HelloRetryRequest the second ClientHello carries the PSK with a binder over the HRR', async () => {
-    const r = await probe(null, [target(hrr), '--psk', KEY, '--json'], { send: '' });
+    const r = await probe(null, [targetOf(hrr), '--psk', KEY, '--json'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     const c = conn(r);
     assert.equal(c.protocol, 'TLSv1.3');
@@ -98,34 +89,34 @@ describe('openssl s_server -tls1_3 -psk -nocert', () => {
   });
 
   test('--psk-identity names the identity the server expects', async () => {
-    const r = await probe(null, [target(named), '--psk', KEY, '--psk-identity', 'probe-id'], { send: '' });
+    const r = await probe(null, [targetOf(named), '--psk', KEY, '--psk-identity', 'probe-id'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^New, TLSv1\.3, /m);
   });
 
   test('another identity: the server does not take the PSK and, having no certificate, fails', async () => {
-    const r = await probe(null, [target(named), '--psk', KEY], { send: '' });
+    const r = await probe(null, [targetOf(named), '--psk', KEY], { send: '' });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(tlsProbeLines(r).length, 1, r.stderr);
   });
 
   test('a wrong key: the binder does not verify, exit 1, one tls-probe line', async () => {
     const wrong = KEY.replace(/f$/, 'e');
-    const r = await probe(null, [target(server), '--psk', wrong], { send: '' });
+    const r = await probe(null, [targetOf(server), '--psk', wrong], { send: '' });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(tlsProbeLines(r).length, 1, r.stderr);
     assert.match(r.stderr, /illegal_parameter|decrypt_error/);
   });
 
   test('no SHA-256 suite offered: the PSK is not offered, the certificate-less server fails', async () => {
-    const r = await probe(null, [target(server), '--psk', KEY, '--ciphersuites', 'TLS_AES_256_GCM_SHA384'], {
+    const r = await probe(null, [targetOf(server), '--psk', KEY, '--ciphersuites', 'TLS_AES_256_GCM_SHA384'], {
       send: '',
     });
     assert.equal(r.code, 1, r.stderr);
   });
 
   test('--reconnect resumes with the ticket the PSK handshake earned (--expect-resume)', async () => {
-    const r = await probe(null, [target(server), '--psk', KEY, '--reconnect', '2', '--expect-resume'], { send: '' });
+    const r = await probe(null, [targetOf(server), '--psk', KEY, '--reconnect', '2', '--expect-resume'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.stdout.match(/^Reused, TLSv1\.3, /gm) ?? []).length, 2, r.stdout);
   });
@@ -133,20 +124,20 @@ describe('openssl s_server -tls1_3 -psk -nocert', () => {
 
 describe('gnutls-serv --pskpasswd, with a certificate too', () => {
   test('with --psk the server takes the PSK: no certificate sent, verify return code 0', async () => {
-    const c = conn(await probe(gnutls ?? null, [target(gnutls), '--psk', KEY, '--json'], { send: '' }));
+    const c = conn(await probe(gnutls ?? null, [targetOf(gnutls), '--psk', KEY, '--json'], { send: '' }));
     assert.equal(c.protocol, 'TLSv1.3');
     assert.deepEqual(c.peerCertificates, []);
     assert.equal(c.verify.code, 0);
   });
 
   test('without --psk it authenticates with its certificate', async () => {
-    const r = await probe(gnutls ?? null, [target(gnutls), '--insecure', '--json'], { send: '' });
+    const r = await probe(gnutls ?? null, [targetOf(gnutls), '--insecure', '--json'], { send: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(conn(r).peerCertificates.length > 0, r.stdout);
   });
 
   test('a wrong key is refused (binder), not answered with the certificate: exit 1', async () => {
-    const r = await probe(gnutls ?? null, [target(gnutls), '--psk', KEY.replace(/f$/, 'e'), '--insecure'], {
+    const r = await probe(gnutls ?? null, [targetOf(gnutls), '--psk', KEY.replace(/f$/, 'e'), '--insecure'], {
       send: '',
     });
     assert.equal(r.code, 1, r.stderr);

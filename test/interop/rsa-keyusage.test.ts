@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki } from '../helpers/pki.js';
 import { requireBinary, startOpenSslServer, type Peer } from '../helpers/peers.js';
-import { connectionOf, jsonOf, probe } from '../helpers/cli.js';
+import { connectionOf, jsonOf, probe, targetOf } from '../helpers/cli.js';
 
 let work: string;
 let root: string;
@@ -70,14 +70,9 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function target(p: Peer | undefined): string {
-  assert.ok(p);
-  return `${p.host}:${p.port}`;
-}
-
 describe('an RSA leaf whose keyUsage lacks digitalSignature, ECDHE key exchange', () => {
   test('TLS 1.2, default: unsupported_certificate, exit 1, one line', async () => {
-    const r = await probe(null, [target(peer12), '--servername', 'localhost', '--cafile', root], { send: '' });
+    const r = await probe(null, [targetOf(peer12), '--servername', 'localhost', '--cafile', root], { send: '' });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /keyUsage lacks digitalSignature/);
     assert.equal(
@@ -91,7 +86,7 @@ describe('an RSA leaf whose keyUsage lacks digitalSignature, ECDHE key exchange'
   });
 
   test('TLS 1.2 with --insecure: connects, warns, and --json says verify.keyUsageInvalid', async () => {
-    const args = [target(peer12), '--servername', 'localhost', '--cafile', root, '--insecure'];
+    const args = [targetOf(peer12), '--servername', 'localhost', '--cafile', root, '--insecure'];
     const text = await probe(null, args, { send: '' });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stderr, /keyUsage does not allow this key exchange; continuing \(--insecure\)/);
@@ -103,7 +98,7 @@ describe('an RSA leaf whose keyUsage lacks digitalSignature, ECDHE key exchange'
   });
 
   test('TLS 1.3 with --insecure: still refused (keyUsage always counts in TLS 1.3)', async () => {
-    const r = await probe(null, [target(peer13), '--servername', 'localhost', '--cafile', root, '--insecure'], {
+    const r = await probe(null, [targetOf(peer13), '--servername', 'localhost', '--cafile', root, '--insecure'], {
       send: '',
     });
     assert.equal(r.code, 1, r.stderr);
