@@ -4,6 +4,7 @@
  * Line formats follow OpenSSL's apps/s_client.c print_stuff(); golden transcripts in the tests.
  * Single lines come without a newline; multi-line blocks end with one.
  */
+import { certificateRequestLines } from './report-sigalgs.js';
 import { cliLibs } from './cli-libs.js';
 import type { CertInfo, ConnectionInfo } from '../tls/types.js';
 import { groupById, suiteName, versionName, ProtocolVersion } from '../tls/codec/names.js';
@@ -256,6 +257,7 @@ export function formatReport(info: ConnectionInfo, opts: ReportOptions = {}): st
     out.push('---');
     if (info.clientCaNames.length === 0) out.push('No client certificate CA names sent');
     else out.push('Acceptable client certificate CA names', ...info.clientCaNames.map(opensslName));
+    out.push(...certificateRequestLines(info));
     out.push(...peerSignatureLines(info, ['Peer signing digest', 'Peer signature type']), ...tempKeyLine(info));
     const cc = info.certificateCompression;
     // RFC 8879: "Certificate compression: brotli (4102 -> 2731 bytes)", the announced then received length.

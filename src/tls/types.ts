@@ -136,7 +136,12 @@ export interface ConnectionInfo {
    * The server's CertificateRequest: its certificate_types (TLS 1.0-1.2; SSL_get0_certificate_types)
    * and the signature schemes it accepts from us (SSL_get0_peer_verify_algorithms; none before TLS 1.2).
    */
-  certificateRequest?: { certificateTypes: number[]; signatureAlgorithms: number[] };
+  certificateRequest?: {
+    certificateTypes: number[];
+    signatureAlgorithms: number[];
+    /** Those of signatureAlgorithms we can sign with, in the server's order (SSL_get_shared_sigalgs). */
+    sharedSignatureAlgorithms?: number[];
+  };
   /** CA names the server listed in CertificateRequest (s_client prints them). */
   clientCaNames: string[];
   /** TLS 1.2 "Master-Key" / 1.3 nothing; hex of the session ID. */

@@ -40,10 +40,18 @@ function caBlock(report: string): string[] {
   return out;
 }
 
-async function sClientBlock(p: Peer | undefined, version: string): Promise<string[]> {
+async function sClientReport(p: Peer | undefined, version: string): Promise<string> {
   assert.ok(p);
-  const r = await runClient(p, ['openssl', 's_client', '-connect', targetOf(p), version], { input: '' });
-  return caBlock(r.stdout);
+  return (await runClient(p, ['openssl', 's_client', '-connect', targetOf(p), version], { input: '' })).stdout;
+}
+
+async function sClientBlock(p: Peer | undefined, version: string): Promise<string[]> {
+  return caBlock(await sClientReport(p, version));
+}
+
+/** The report's line that starts with `label` (ssl_print_sigalgs), or undefined. */
+function lineOf(report: string, label: string): string | undefined {
+  return report.split('\n').find((l) => l.startsWith(label));
 }
 
 describe('CertificateRequest CA names against openssl s_server -verify 1', () => {
@@ -59,6 +67,25 @@ describe('CertificateRequest CA names against openssl s_server -verify 1', () =>
         'O = tls-probe test, CN = tls-probe Test Root',
       ]);
       assert.deepEqual(ours, await sClientBlock(withNames, version));
+      // ssl_print_sigalgs' lines: the certificate types (TLS 1.2) and the server's list, as s_client
+      // prints them; the shared list is the server's cut to what we sign with, in its order.
+      const theirs = await sClientReport(withNames, version);
+      for (const label of ['Client Certificate Types:', 'Requested Signature Algorithms:'])
+        assert.equal(lineOf(r.stdout, label), lineOf(theirs, label), label);
+      if (version === '-tls1_2') assert.ok(lineOf(r.stdout, 'Client Certificate Types:'));
+      const requested = (lineOf(r.stdout, 'Requested Signature Algorithms: ') ?? '').split(': ')[1]?.split(':') ?? [];
+      const shared =
+        (lineOf(r.stdout, 'Shared Requested Signature Algorithms: ') ?? '').split(': ')[1]?.split(':') ?? [];
+      assert.ok(shared.includes('ECDSA+SHA256') && shared.includes('RSA-PSS+SHA256'), r.stdout);
+      assert.ok(
+        !shared.includes('ed448') && requested.includes('ed448'),
+        'ed448 is requested, and we cannot sign with it',
+      );
+      assert.deepEqual(
+        shared,
+        requested.filter((n) => shared.includes(n)),
+        "in the server's order",
+      );
       const j = await probe(
         null,
         [targetOf(withNames), version, '-CAfile', pki.root, '-servername', 'localhost', '--json'],

@@ -55,12 +55,10 @@ test('certificate_authorities shorter than 3 bytes, or with an empty name: decod
 
 test("the report's CA names: OpenSSL's one-line form; a name that does not parse is shown as such", () => {
   const info = emptyInfo(null, 16384);
-  noteCertificateRequest(
-    info,
-    new Uint8Array(0),
-    [0x0403],
-    [name([O, 'Org A'], [CN, 'Root A']), Uint8Array.of(1, 2, 3)],
-  );
+  const names = [name([O, 'Org A'], [CN, 'Root A']), Uint8Array.of(1, 2, 3)];
+  noteCertificateRequest(info, new Uint8Array(0), [0x0403, 0x0808], names, { signatureAlgorithms: [0x0804, 0x0403] });
   assert.equal(info.clientCertRequested, true);
   assert.deepEqual(info.clientCaNames, ['O = Org A, CN = Root A', '(unparsable name, 3 bytes)']);
+  // SSL_get_shared_sigalgs: the server's list, in its order, cut to the schemes we sign with.
+  assert.deepEqual(info.certificateRequest?.sharedSignatureAlgorithms, [0x0403]);
 });

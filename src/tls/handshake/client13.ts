@@ -251,7 +251,8 @@ export class Tls13Client {
     if (!sa) throw new TlsAlert(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
     const sigalgs = readU16List(sa.data, 'signature_algorithms');
     const ca = findExtension(cr.extensions, ExtensionType.certificate_authorities);
-    noteCertificateRequest(this.o.info, new Uint8Array(0), sigalgs, ca ? readCertificateAuthorities(ca.data) : []);
+    const names = ca ? readCertificateAuthorities(ca.data) : [];
+    noteCertificateRequest(this.o.info, new Uint8Array(0), sigalgs, names, this.o.host.options);
     this.o.transcript.add(raw);
     this.state = {
       k: 'wait_cert',

@@ -129,9 +129,15 @@ export function noteCertificateRequest(
   certificateTypes: Uint8Array,
   sigalgs: number[],
   authorities: readonly Uint8Array[],
+  o: Pick<ContextOptions, 'signingAlgorithms' | 'signatureAlgorithms'>,
 ): void {
+  const ours = o.signingAlgorithms ?? o.signatureAlgorithms;
   info.clientCertRequested = true;
-  info.certificateRequest = { certificateTypes: [...certificateTypes], signatureAlgorithms: [...sigalgs] };
+  info.certificateRequest = {
+    certificateTypes: [...certificateTypes],
+    signatureAlgorithms: [...sigalgs],
+    sharedSignatureAlgorithms: sigalgs.filter((id) => ours.includes(id)),
+  };
   info.clientCaNames = authorities.map(caName);
 }
 

@@ -113,7 +113,8 @@ export function readCertificateRequest12(
 ): CertificateRequest12 {
   const certRequest =
     version >= ProtocolVersion.TLS1_2 ? decodeCertificateRequest12(body) : decodeCertificateRequest10(body);
-  noteCertificateRequest(c.info, certRequest.certificateTypes, certRequest.sigalgs, certRequest.authorities);
+  const { certificateTypes, sigalgs, authorities } = certRequest;
+  noteCertificateRequest(c.info, certificateTypes, sigalgs, authorities, c.host.options);
   c.transcript.add(raw);
   return certRequest;
 }
