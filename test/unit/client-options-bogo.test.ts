@@ -111,6 +111,8 @@ test('the server CertificateRequest is reported: TLS 1.2 certificate_types and s
   assert.deepEqual(pair.conn.handshake.info.certificateRequest, {
     certificateTypes: [2, 1, 64],
     signatureAlgorithms: [0x0804, 0x0403],
+    // SSL_get_shared_sigalgs: both are among the schemes we sign with.
+    sharedSignatureAlgorithms: [0x0804, 0x0403],
   });
 });
 
@@ -127,6 +129,7 @@ test('the server CertificateRequest is reported: TLS 1.3 signature_algorithms, n
   assert.deepEqual(pair.conn.handshake.info.certificateRequest, {
     certificateTypes: [],
     signatureAlgorithms: [0x0807, 0x0403],
+    sharedSignatureAlgorithms: [0x0807, 0x0403],
   });
 });
 
