@@ -14,7 +14,6 @@
  * Time is a Context option (`now`), so no test depends on the wall clock.
  */
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { toHex } from '../../src/tls/codec/bytes.js';
 import { AlertDescription, AlertLevel } from '../../src/tls/codec/alerts.js';
@@ -34,6 +33,7 @@ import {
   type TestPair,
 } from '../helpers/tls-server.js';
 import { clientPsk, type TestServerOptions } from '../helpers/tls-server-common.js';
+import { expectedBinder } from '../helpers/binder-oracle.js';
 import type { ContextOptions } from '../../src/tls/types.js';
 
 const KEY: SessionCacheKey = { host: 'localhost', port: 443, servername: 'localhost' };
@@ -439,41 +439,6 @@ describe('TLS 1.3 ticket age in the ClientHello', () => {
     assert.equal(pair.server.facts.resumed, false);
   });
 });
-
-/** HKDF-Expand-Label (RFC 8446 §7.1) with node:crypto only. */
-function hkdfExpandLabel(
-  hash: 'sha256' | 'sha384',
-  secret: Uint8Array,
-  label: string,
-  context: Uint8Array,
-  length: number,
-): Buffer {
-  const full = Buffer.from('tls13 ' + label, 'ascii');
-  const info = Buffer.concat([
-    Buffer.from([length >> 8, length & 0xff, full.length]),
-    full,
-    Buffer.from([context.length]),
-    context,
-  ]);
-  let t = Buffer.alloc(0);
-  let out = Buffer.alloc(0);
-  for (let i = 1; out.length < length; i++) {
-    t = createHmac(hash, secret)
-      .update(Buffer.concat([t, info, Buffer.from([i])]))
-      .digest();
-    out = Buffer.concat([out, t]);
-  }
-  return out.subarray(0, length);
-}
-
-/** The PSK binder of RFC 8446 §4.2.11.2 for a resumption PSK over a truncated ClientHello. */
-function expectedBinder(hash: 'sha256' | 'sha384', psk: Uint8Array, truncatedHello: Uint8Array): Buffer {
-  const len = hash === 'sha256' ? 32 : 48;
-  const early = createHmac(hash, Buffer.alloc(len)).update(psk).digest(); // HKDF-Extract(0, PSK)
-  const binderKey = hkdfExpandLabel(hash, early, 'res binder', createHash(hash).digest(), len);
-  const finishedKey = hkdfExpandLabel(hash, binderKey, 'finished', new Uint8Array(0), len);
-  return createHmac(hash, finishedKey).update(createHash(hash).update(truncatedHello).digest()).digest();
-}
 
 describe('TLS 1.3 PSK binder', () => {
   for (const [suite, hash] of [
