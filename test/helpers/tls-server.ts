@@ -25,7 +25,7 @@ import type { ClientParams } from '../../src/tls/handshake/client.js';
 import type { Session } from '../../src/tls/session/session.js';
 import { SslError, type ContextOptions, type MessageEvent } from '../../src/tls/types.js';
 import { ensurePki, type LeafName } from './pki.js';
-import type { TestServerOptions } from './tls-server-common.js';
+import { ServerStore, type TestServerOptions } from './tls-server-common.js';
 import { TestServer } from './tls-server-core.js';
 
 export { TestServer, type TestServerInit } from './tls-server-core.js';
@@ -202,4 +202,43 @@ export function readOnce(pair: TestPair, size = 16384): { ret: number; error: Ss
   const buf = new Uint8Array(size);
   const ret = pair.conn.read(buf);
   return { ret, error: pair.conn.getError(ret), data: buf.slice(0, Math.max(0, ret)) };
+}
+
+// --- tickets and resumption ------------------------------------------------------------------------
+
+/** handshake(), then one read so that TLS 1.3 tickets are processed (the read then finds nothing: WANT_READ). */
+export function handshakeAndReadTickets(pair: TestPair): void {
+  handshake(pair);
+  if (pair.server.facts.version !== 0x0304) return;
+  const r = readOnce(pair);
+  if (r.error !== SslError.WANT_READ) throw new Error(`reading the tickets: ${describeFailure(pair, r.ret)}`);
+}
+
+/** A full handshake with a server of these options (one ticket, a fresh store) that leaves a session. */
+export async function ticketFrom(
+  server: Partial<TestServerOptions> = {},
+  clientCtxOverrides: Partial<ContextOptions> = {},
+): Promise<{ pair: TestPair; s: Session; store: ServerStore }> {
+  const store = new ServerStore();
+  const pair = await connectPair({ tickets: 1, store, ...server }, clientCtxOverrides);
+  handshakeAndReadTickets(pair);
+  const s = pair.sessions.at(-1);
+  if (!s) throw new Error('the handshake left no session');
+  return { pair, s, store };
+}
+
+/** A resumption of `s` sending `earlyData` as 0-RTT, not yet driven; the key log lines it produces. */
+export async function resumeWithEarlyData(
+  server: Partial<TestServerOptions>,
+  clientCtxOverrides: Partial<ContextOptions>,
+  s: Session,
+  earlyData: Uint8Array,
+): Promise<{ pair: TestPair; keylog: string[] }> {
+  const keylog: string[] = [];
+  const pair = await connectPair({ tickets: 1, ...server }, clientCtxOverrides, {
+    session: s,
+    earlyData,
+    events: { keylog: (l) => keylog.push(l) },
+  });
+  return { pair, keylog };
 }

@@ -13,15 +13,15 @@ import { HandshakeType } from '../../src/tls/codec/handshake.js';
 import { ExtensionType, findExtension } from '../../src/tls/codec/extensions.js';
 import { ContentType } from '../../src/tls/record/protection.js';
 import { TlsAlert } from '../../src/tls/errors.js';
-import { SslError } from '../../src/tls/types.js';
 import type { Session } from '../../src/tls/session/session.js';
 import type { TestServerOptions } from '../helpers/tls-server-common.js';
 import {
-  ServerStore,
   connectPair,
-  describeFailure,
   handshake,
   readOnce,
+  resumeWithEarlyData,
+  ServerStore,
+  ticketFrom,
   writeAll,
   type TestPair,
 } from '../helpers/tls-server.js';
@@ -31,31 +31,14 @@ const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const DATA = enc('GET /0rtt HTTP/1.1\r\n\r\n');
 
 /** A full handshake that leaves a ticket from a server with these options; returns the session and store. */
-async function ticket(server: Partial<TestServerOptions>): Promise<{ s: Session; store: ServerStore }> {
-  const store = new ServerStore();
-  const first = await connectPair({ tickets: 1, store, ...server });
-  handshake(first);
-  const r = readOnce(first);
-  assert.equal(r.error, SslError.WANT_READ, describeFailure(first, r.ret));
-  const s = first.sessions.at(-1);
-  assert.ok(s, 'a ticket');
-  return { s, store };
-}
+const ticket = (server: Partial<TestServerOptions>): Promise<{ s: Session; store: ServerStore }> => ticketFrom(server);
 
 /** The resumption with early data; the key log lines it produced. */
-async function resume(
+const resume = (
   server: Partial<TestServerOptions>,
   s: Session,
   data = DATA,
-): Promise<{ pair: TestPair; keylog: string[] }> {
-  const keylog: string[] = [];
-  const pair = await connectPair(
-    { tickets: 1, ...server },
-    {},
-    { session: s, earlyData: data, events: { keylog: (l) => keylog.push(l) } },
-  );
-  return { pair, keylog };
-}
+): Promise<{ pair: TestPair; keylog: string[] }> => resumeWithEarlyData(server, {}, s, data);
 
 /** Handshake messages the client sent, by name of type. */
 const sentTypes = (p: TestPair): number[] =>

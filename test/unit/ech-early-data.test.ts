@@ -12,17 +12,9 @@ import { AlertDescription } from '../../src/tls/codec/alerts.js';
 import { ExtensionType, findExtension } from '../../src/tls/codec/extensions.js';
 import { TlsAlert } from '../../src/tls/errors.js';
 import { nodeProvider } from '../../src/tls/crypto/node.js';
-import { SslError } from '../../src/tls/types.js';
 import type { Session } from '../../src/tls/session/session.js';
 import type { TestServerOptions } from '../helpers/tls-server-common.js';
-import {
-  ServerStore,
-  connectPair,
-  describeFailure,
-  handshake,
-  readOnce,
-  type TestPair,
-} from '../helpers/tls-server.js';
+import { handshake, resumeWithEarlyData, ServerStore, ticketFrom, type TestPair } from '../helpers/tls-server.js';
 import { testEchKey } from '../helpers/tls-server-ech.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -34,26 +26,13 @@ const client = { ech: { configList: key.configList } };
 
 /** A full handshake with ECH accepted that leaves a ticket allowing 1000 bytes of early data. */
 async function ticket(): Promise<{ s: Session; store: ServerStore }> {
-  const store = new ServerStore();
-  const first = await connectPair({ tickets: 1, store, maxEarlyData: 1000, ech: { key } }, client);
-  handshake(first);
-  assert.equal(first.conn.handshake.info.ech.status, 'accepted');
-  const r = readOnce(first);
-  assert.equal(r.error, SslError.WANT_READ, describeFailure(first, r.ret));
-  const s = first.sessions.at(-1);
-  assert.ok(s, 'a ticket');
+  const { pair, s, store } = await ticketFrom({ maxEarlyData: 1000, ech: { key } }, client);
+  assert.equal(pair.conn.handshake.info.ech.status, 'accepted');
   return { s, store };
 }
 
-async function resume(server: Partial<TestServerOptions>, s: Session): Promise<{ pair: TestPair; keylog: string[] }> {
-  const keylog: string[] = [];
-  const pair = await connectPair({ tickets: 1, maxEarlyData: 1000, ...server }, client, {
-    session: s,
-    earlyData: DATA,
-    events: { keylog: (l) => keylog.push(l) },
-  });
-  return { pair, keylog };
-}
+const resume = (server: Partial<TestServerOptions>, s: Session): Promise<{ pair: TestPair; keylog: string[] }> =>
+  resumeWithEarlyData({ maxEarlyData: 1000, ...server }, client, s, DATA);
 
 test('ECH accepted: the server reads the early data under keys from ClientHelloInner', async () => {
   const { s, store } = await ticket();

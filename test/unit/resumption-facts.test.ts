@@ -10,33 +10,22 @@ import { describe, test } from 'node:test';
 import { toHex } from '../../src/tls/codec/bytes.js';
 import { renewedFacts } from '../../src/tls/handshake/negotiated.js';
 import { createSession, type Session } from '../../src/tls/session/session.js';
-import { SslError } from '../../src/tls/types.js';
 import {
   ServerStore,
   connectPair,
   describeFailure,
-  handshake,
-  readOnce,
+  handshakeAndReadTickets,
   type TestPair,
 } from '../helpers/tls-server.js';
-
-/** Handshake, then one read so that TLS 1.3 tickets are processed. */
-function connectAndReadTickets(pair: TestPair): void {
-  handshake(pair);
-  if (pair.server.facts.version === 0x0304) {
-    const r = readOnce(pair);
-    assert.equal(r.error, SslError.WANT_READ, describeFailure(pair, r.ret));
-  }
-}
 
 async function fullThenResumed(version: 0x0303 | 0x0304): Promise<{ first: TestPair; second: TestPair; s: Session }> {
   const store = new ServerStore();
   const first = await connectPair({ version, store, tickets: 2 }, { verifyPeer: false });
-  connectAndReadTickets(first);
+  handshakeAndReadTickets(first);
   const s = first.sessions.at(-1);
   assert.ok(s, 'a session from the full handshake');
   const second = await connectPair({ version, store, tickets: 2 }, { verifyPeer: false }, { session: s });
-  connectAndReadTickets(second);
+  handshakeAndReadTickets(second);
   assert.equal(second.conn.handshake.info.resumed, true, describeFailure(second, -1));
   return { first, second, s };
 }

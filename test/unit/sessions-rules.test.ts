@@ -29,6 +29,7 @@ import {
   connectPair,
   describeFailure,
   handshake,
+  handshakeAndReadTickets,
   readOnce,
   type TestPair,
 } from '../helpers/tls-server.js';
@@ -56,15 +57,6 @@ async function cachedPair(
   return pair;
 }
 
-/** Handshake, then one read so that TLS 1.3 tickets are processed. */
-function connectAndReadTickets(pair: TestPair): void {
-  handshake(pair);
-  if (pair.server.facts.version === 0x0304) {
-    const r = readOnce(pair);
-    assert.equal(r.error, SslError.WANT_READ, describeFailure(pair, r.ret));
-  }
-}
-
 function offeredPsk(pair: TestPair): boolean {
   return findExtension(pair.server.clientHellos[0]!.extensions, ExtensionType.pre_shared_key) !== undefined;
 }
@@ -88,7 +80,7 @@ describe('bad-session rule: free() without close_notify', () => {
     test(`${name}: freed without shutdown → not resumable, out of the cache, not offered again`, async () => {
       const store = new ServerStore();
       const first = await cachedPair({ ...server, store });
-      connectAndReadTickets(first);
+      handshakeAndReadTickets(first);
       assert.equal(first.sessions.length, 1);
       const s = first.sessions[0]!;
       assert.equal(isResumable(s), true);
@@ -117,7 +109,7 @@ describe('bad-session rule: free() without close_notify', () => {
     test(`${name}: with shutdown first the session stays resumable and resumes`, async () => {
       const store = new ServerStore();
       const first = await cachedPair({ ...server, store });
-      connectAndReadTickets(first);
+      handshakeAndReadTickets(first);
       const s = first.sessions[0]!;
       first.conn.shutdown();
       first.server.pump();
@@ -136,7 +128,7 @@ describe('bad-session rule: free() without close_notify', () => {
 
   test("TLS 1.3 with two tickets: only the connection's current session (the last ticket) is marked", async () => {
     const first = await cachedPair({ tickets: 2 });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     const [older, newer] = first.sessions as [Session, Session];
     assert.equal(first.conn.session, newer, "SSL_get_session is the last ticket's session");
     first.conn.free();
@@ -148,7 +140,7 @@ describe('bad-session rule: free() without close_notify', () => {
   test('a connection whose handshake did not finish leaves its offered session alone', async () => {
     const store = new ServerStore();
     const first = await cachedPair({ version: 0x0303, store });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     first.conn.shutdown();
     first.conn.free();
     const s = first.sessions[0]!;
@@ -162,7 +154,7 @@ describe('bad-session rule: free() without close_notify', () => {
   test('TLS 1.2 resumed connection freed without shutdown: the resumed (offered) session is marked', async () => {
     const store = new ServerStore();
     const first = await cachedPair({ version: 0x0303, store });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     first.conn.shutdown();
     first.conn.free();
     const s = first.sessions[0]!;
@@ -182,7 +174,7 @@ describe('bad-session rule: free() without close_notify', () => {
   test("TLS 1.3: an offered PSK the server declined is not the connection's session: free() without shutdown leaves it resumable", async () => {
     const store = new ServerStore();
     const first = await cachedPair({ tickets: 1, store });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     first.conn.shutdown();
     first.conn.free();
     const s = first.sessions[0]!;
@@ -202,7 +194,7 @@ describe('bad-session rule: free() without close_notify', () => {
   test('TLS 1.3: an offered PSK the server declined is not marked by a fatal alert received after the full handshake', async () => {
     const store = new ServerStore();
     const first = await cachedPair({ tickets: 1, store });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     first.conn.shutdown();
     first.conn.free();
     const s = first.sessions[0]!;
@@ -219,7 +211,7 @@ describe('bad-session rule: free() without close_notify', () => {
   test('TLS 1.2: a session ID the server declined is not marked by a fatal alert of the full handshake that followed', async () => {
     const store = new ServerStore();
     const first = await cachedPair({ version: 0x0303, store });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     first.conn.shutdown();
     first.conn.free();
     const s = first.sessions[0]!;
@@ -236,7 +228,7 @@ describe('bad-session rule: free() without close_notify', () => {
 describe('bad-session rule: fatal alerts', () => {
   test('TLS 1.3: a fatal alert received after the handshake removes the session', async () => {
     const first = await cachedPair({ tickets: 1 });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     const s = first.sessions[0]!;
     first.server.sendAlert(AlertLevel.fatal, AlertDescription.internal_error);
     const r = readOnce(first);
@@ -250,7 +242,7 @@ describe('bad-session rule: fatal alerts', () => {
 
   test('TLS 1.2: a fatal alert sent by the client (garbage record) removes the session', async () => {
     const first = await cachedPair({ version: 0x0303 });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     const s = first.sessions[0]!;
     first.server.sendRaw(Uint8Array.of(99, 3, 3, 0, 1, 0)); // record type 99
     const r = readOnce(first);
@@ -266,7 +258,7 @@ describe('bad-session rule: fatal alerts', () => {
 
   test('a warning alert (user_canceled) does not remove the session', async () => {
     const first = await cachedPair({ tickets: 1 });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     const s = first.sessions[0]!;
     first.server.sendAlert(AlertLevel.warning, AlertDescription.user_canceled);
     const r = readOnce(first);
@@ -294,7 +286,7 @@ describe('extended master secret consistency on TLS 1.2 resumption', () => {
     test(`${kind}: session with the EMS flag, resuming ServerHello without EMS → handshake_failure "inconsistent extms"`, async () => {
       const store = new ServerStore();
       const first = await cachedPair({ ...server, store });
-      connectAndReadTickets(first);
+      handshakeAndReadTickets(first);
       first.conn.shutdown();
       first.conn.free();
       const s = first.sessions[0]!;
@@ -321,7 +313,7 @@ describe('extended master secret consistency on TLS 1.2 resumption', () => {
     test(`${kind}: session without the EMS flag, resuming ServerHello with EMS → handshake_failure "inconsistent extms"`, async () => {
       const store = new ServerStore();
       const first = await cachedPair({ ...server, store });
-      connectAndReadTickets(first);
+      handshakeAndReadTickets(first);
       first.conn.shutdown();
       first.conn.free();
       const s: Session = { ...first.sessions[0]!, flags: first.sessions[0]!.flags & ~SESSION_FLAG_EXTMS };
@@ -337,7 +329,7 @@ describe('extended master secret consistency on TLS 1.2 resumption', () => {
   test('control: matching EMS state resumes', async () => {
     const store = new ServerStore();
     const first = await cachedPair({ version: 0x0303, store });
-    connectAndReadTickets(first);
+    handshakeAndReadTickets(first);
     first.conn.shutdown();
     const second = await connectPair({ version: 0x0303, store }, {}, { session: first.sessions[0]! });
     handshake(second);
@@ -352,7 +344,7 @@ describe('extended master secret consistency on TLS 1.2 resumption', () => {
 async function ticketAt(server: Partial<TestServerOptions> = {}, at = T0): Promise<{ s: Session; store: ServerStore }> {
   const store = new ServerStore();
   const first = await connectPair({ tickets: 1, store, ...server }, { now: () => at });
-  connectAndReadTickets(first);
+  handshakeAndReadTickets(first);
   first.conn.shutdown();
   first.conn.free();
   const s = first.sessions[0]!;
