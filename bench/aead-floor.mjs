@@ -12,14 +12,19 @@
  * reuses, so these calls alone can cost more than node:tls's whole client. Nothing else of
  * tls-probe (record layer, socket writes, syscalls) is in the floor figures.
  *
+ * With the native binding built (native/aead.c, scripts/build-native.mjs), the same records are
+ * also sealed and opened through it as src/tls/crypto/native-aead.ts does with reused memory: one
+ * context per key, a new nonce per record, output into the same 128 KiB ("native" figures).
+ *
  * Prints figures, asserts nothing. CPU time is this process's (user + system), medians of ROUNDS.
  *
  *   node bench/aead-floor.mjs [--rounds 5] [--mib 128] [--no-tls]
  */
 import * as crypto from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { arg, median, nodeOptions, pki } from './handshakes.mjs';
 import { SUITES, makeFile, nodeDown, nodeUp, startSink, startWww } from './bulk.mjs';
 
@@ -74,8 +79,28 @@ function floors(cipher, keyLength, mib) {
   const one = crypto.createCipheriv(cipher, key, nonce(0), { authTagLength: 16 });
   const stream = () => one.update(plain);
   cpuPerMiB(8, seal); // warm-up
-  return { seal: cpuPerMiB(mib, seal), open: cpuPerMiB(mib, open), update: cpuPerMiB(mib, stream) };
+  const out = { seal: cpuPerMiB(mib, seal), open: cpuPerMiB(mib, open), update: cpuPerMiB(mib, stream) };
+  if (!native) return out;
+  const alg = { 'aes-128-gcm': 0, 'aes-256-gcm': 1, 'chacha20-poly1305': 2 }[cipher];
+  const h = native.create(alg, key.export());
+  const arena = new Uint8Array(128 * 1024);
+  const record = arena.subarray(0, 5 + plain.length + 16);
+  native.seal(h, nonce(0), aad, [plain], record, 5);
+  const ct = Uint8Array.from(record.subarray(5));
+  const nativeSeal = (i) => native.seal(h, nonce(i), aad, [plain], arena, 5);
+  const nativeOpen = () => native.open(h, nonce(0), aad, ct, arena, 0);
+  return { ...out, nativeSeal: cpuPerMiB(mib, nativeSeal), nativeOpen: cpuPerMiB(mib, nativeOpen) };
 }
+
+/** The binding as src/net/native-aead.ts loads it, or null when it is not built. */
+function loadNative() {
+  const path = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'build', 'Release', 'tls_probe_aead.node');
+  if (!existsSync(path)) return null;
+  const m = { exports: {} };
+  process.dlopen(m, path);
+  return m.exports;
+}
+const native = loadNative();
 
 const rounds = arg('rounds', 5);
 const mib = arg('mib', 128);
@@ -92,13 +117,17 @@ try {
   );
   for (const suite of SUITES) {
     const [cipher, keyLength] = CIPHERS[suite];
-    const f = { seal: [], open: [], update: [], up: [], down: [] };
+    const f = { seal: [], open: [], update: [], nativeSeal: [], nativeOpen: [], up: [], down: [] };
     const opts = p ? nodeOptions(p, { version: 13, suite }) : null;
     for (let r = 0; r < rounds; r++) {
       const x = floors(cipher, keyLength, mib);
       f.seal.push(x.seal);
       f.open.push(x.open);
       f.update.push(x.update);
+      if (native) {
+        f.nativeSeal.push(x.nativeSeal);
+        f.nativeOpen.push(x.nativeOpen);
+      }
       if (opts) {
         for (const [dirName, run] of [
           ['up', () => nodeUp(opts, up.port, mib * MiB, chunk)],
@@ -117,6 +146,7 @@ try {
       `open calls ${m.open.toFixed(2)}`,
       `(update() on one context ${m.update.toFixed(2)})`,
     ];
+    if (native) line.push(`native seal ${m.nativeSeal.toFixed(2)} open ${m.nativeOpen.toFixed(2)}`);
     if (opts) {
       line.push(`| node:tls client up ${m.up.toFixed(2)} (seal floor ${(m.seal / m.up).toFixed(2)}x)`);
       line.push(`down ${m.down.toFixed(2)} (open floor ${(m.open / m.down).toFixed(2)}x)`);

@@ -193,26 +193,31 @@ export async function runBulk({ rounds = 3, mib = 256, nobleMib = 32, log = () =
   const down = await startWww(p, dir);
   const up = await startSink(p);
   const chunk = new Uint8Array(randomBytes(CHUNK));
+  // The default node provider, with the native AEAD when it is built; node:crypto's AEADs; noble.
   const node = await lib.getProvider('node');
-  const noble = await lib.getProvider('noble');
+  const providers = [
+    ...(node === lib.nodeCryptoProvider ? [] : [{ provider: node, label: 'node crypto, native AEAD' }]),
+    { provider: lib.nodeCryptoProvider, label: 'node crypto' },
+    { provider: await lib.getProvider('noble'), label: 'noble crypto' },
+  ];
   try {
     const list = [];
     for (const suite of SUITES) {
-      for (const provider of [node, noble]) {
+      for (const { provider, label } of providers) {
         const ctx = probeContext(lib, provider, p, { version: 13, suite });
         const volume = (provider.name === 'noble' ? nobleMib : mib) * MiB;
         const file = provider.name === 'noble' ? small : big;
         list.push({
           suite,
           dir: 'up',
-          name: `tls-probe (${provider.name} crypto)`,
+          name: `tls-probe (${label})`,
           volume,
           run: () => probeUp(lib, ctx, up.port, volume, chunk),
         });
         list.push({
           suite,
           dir: 'down',
-          name: `tls-probe (${provider.name} crypto)`,
+          name: `tls-probe (${label})`,
           volume,
           run: () => probeDown(lib, ctx, down.port, volume, file),
         });

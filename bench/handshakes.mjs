@@ -110,7 +110,7 @@ export function stats(xs) {
 /** The library as built into dist/ (run `npm run build` first), or another build of it (A/B runs). */
 export async function loadLib(dist = join(root, 'dist')) {
   const d = (p) => import(pathToFileURL(join(dist, p)).href);
-  const [context, connection, socket, types, providers, names, truststore, drive] = await Promise.all([
+  const [context, connection, socket, types, providers, names, truststore, drive, crypto] = await Promise.all([
     d('tls/context.js'),
     d('tls/connection.js'),
     d('net/socket.js'),
@@ -119,6 +119,7 @@ export async function loadLib(dist = join(root, 'dist')) {
     d('tls/codec/names.js'),
     d('cli/truststore.js'),
     d('cli/drive.js'),
+    d('tls/crypto/index.js'),
   ]);
   return {
     Context: context.Context,
@@ -127,6 +128,8 @@ export async function loadLib(dist = join(root, 'dist')) {
     SslError: types.SslError,
     Mode: types.Mode,
     getProvider: providers.getProvider,
+    /** The node provider with node:crypto's AEADs, whether or not the native binding is built. */
+    nodeCryptoProvider: crypto.nodeProvider,
     suiteByName: names.suiteByName,
     loadCaFile: truststore.loadCaFile,
     tcpConnect: drive.tcpConnect,

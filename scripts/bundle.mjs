@@ -129,6 +129,34 @@ function inlineVersionPlugin(version) {
 }
 
 /**
+ * src/net/native-aead.ts finds the native AEAD binding relative to its own module URL, two levels
+ * under the root as dist/net/ is; the CommonJS bundle (dist/bundle/, also two levels down) has no
+ * import.meta but its __dirname (bin/tls-probe.js passes it). Fails the build if the line it
+ * rewrites has changed, rather than bundling a reader that never finds the binding.
+ */
+function nativeAddonPathPlugin() {
+  const pattern = /new URL\((['"])(\.\.\/\.\.\/native\/[\w/.]+\.node)\1, import\.meta\.url\)/g;
+  return {
+    name: 'native-addon-path',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]dist[\\/]net[\\/]native-aead\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const count = text.match(pattern)?.length ?? 0;
+        if (count !== 1) {
+          return { errors: [{ text: `native-addon-path: expected one addon URL in ${args.path}, found ${count}` }] };
+        }
+        const rewritten = text.replace(
+          pattern,
+          (_m, _q, rel) =>
+            `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(rel)}))`,
+        );
+        return { contents: rewritten, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
  * src/tls/libs.ts imports the libraries only some runs need (tldts, noble's ML-DSA and ML-KEM, fzstd,
  * node:zlib), src/cli/cli-libs.ts chalk (a report in colour only); the bundle takes src/lazy-libs.ts
  * in the place of both, whose `require` calls esbuild turns into module initialisers run at the first
@@ -192,7 +220,7 @@ function cjs(version) {
   return {
     ...common,
     format: 'cjs',
-    plugins: [inlineVersionPlugin(version), lazyLibsPlugin(), lazyChildProcessPlugin()],
+    plugins: [inlineVersionPlugin(version), nativeAddonPathPlugin(), lazyLibsPlugin(), lazyChildProcessPlugin()],
     // The CLI has no other import.meta use; this makes esbuild say so if one appears.
     logOverride: { 'empty-import-meta': 'error' },
   };

@@ -18,6 +18,8 @@ export class MemoryTransport implements Transport {
   capacity = Infinity;
   /** When set, every write fails with this errno (e.g. EPIPE). */
   writeError?: { error: string; errno: number };
+  /** Transport.holdsNoChunks: write() queues a copy, never the caller's bytes. */
+  readonly holdsNoChunks: boolean = true;
 
   constructor(
     readonly incoming: MemoryPipe,

@@ -179,6 +179,15 @@ export class SocketTransport implements Transport, ReadSink {
     return this.socket.writableLength;
   }
 
+  /**
+   * Transport.holdsNoChunks: Node's stream has nothing queued, so every chunk given to it went to
+   * the kernel in the write call itself (a write libuv could not finish at once keeps its chunks
+   * queued, and counted, until it has).
+   */
+  get holdsNoChunks(): boolean {
+    return this.socket.writableLength === 0;
+  }
+
   /** The socket error seen, if any (the errno every later write and read returns). */
   get error(): { error: string; errno: number } | undefined {
     return this.failed;

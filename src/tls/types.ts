@@ -51,6 +51,13 @@ export interface Transport {
    */
   writev?(chunks: readonly (Uint8Array | readonly Uint8Array[])[]): TransportWrite;
   /**
+   * Optional: true when the transport keeps no view of any chunk written so far (all of them have
+   * gone where they were going: a socket has handed them to the kernel). The record layer may then
+   * write over the memory of records already written (issue 14: no garbage per record). A
+   * transport that keeps views, or cannot tell, leaves it out, and every record is fresh memory.
+   */
+  readonly holdsNoChunks?: boolean;
+  /**
    * Returns up to `max` bytes that have arrived. The bytes must stay unchanged until the next read:
    * the record layer opens a record that came whole in one read where it lies, without a copy.
    */

@@ -17,7 +17,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { concat } from '../../src/tls/codec/bytes.js';
-import { nodeProvider } from '../../src/tls/crypto/index.js';
+import { getProvider } from '../../src/net/providers.js';
+import type { CryptoProvider } from '../../src/tls/crypto/index.js';
 import { memoryPair, type MemoryTransport } from '../../src/net/memory.js';
 import { Context } from '../../src/tls/context.js';
 import { Connection, type ConnectionEvents } from '../../src/tls/connection.js';
@@ -95,10 +96,16 @@ export interface ClientSide {
   events?: ConnectionEvents;
   /** Test PKI leaf the server presents (default p256). */
   leaf?: LeafName;
+  /**
+   * The client's crypto provider: by default the CLI's node provider, with its AEADs on the native
+   * binding when that is built (the server's are node:crypto's, so each record is checked across
+   * the two).
+   */
+  provider?: CryptoProvider;
 }
 
 /**
- * memoryPair() + a Context trusting the test root + a Connection to 'localhost' + a TestServer
+ * memoryPair() + a Context (the node provider) trusting the test root + a Connection to 'localhost' + a TestServer
  * presenting the p256 leaf. Nothing is sent until handshake(pair) or the caller drives it.
  */
 export async function connectPair(
@@ -108,7 +115,8 @@ export async function connectPair(
 ): Promise<TestPair> {
   const creds = await testCredentials(client.leaf ?? 'p256');
   const [clientTransport, serverTransport] = memoryPair();
-  const ctx = new Context(nodeProvider, { trustAnchors: [creds.root], now: Date.now, ...clientCtxOverrides });
+  const provider = client.provider ?? (await getProvider('node'));
+  const ctx = new Context(provider, { trustAnchors: [creds.root], now: Date.now, ...clientCtxOverrides });
   const sessions: Session[] = [];
   const messages: MessageEvent[] = [];
   const params: ClientParams = {

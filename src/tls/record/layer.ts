@@ -258,7 +258,12 @@ export class RecordLayer {
   readAppData(buf: Uint8Array, peek = false): number {
     if (peek) return this.appData.peek(buf);
     const n = this.appData.read(buf);
-    if (this.owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
+    const release = this.owner.mode & Mode.RELEASE_BUFFERS;
+    if (release) this.reader.release();
+    // Every plaintext opened into reused memory has been copied out: it may be written again.
+    if (this.appData.nonEmpty) return n;
+    if (release) this.readProt.release?.();
+    else this.readProt.recycle?.();
     return n;
   }
 
@@ -266,7 +271,7 @@ export class RecordLayer {
 
   /** Writes pending records to the transport; an emptied buffer is freed under RELEASE_BUFFERS. */
   flush(transport: Transport): IoStep {
-    const f = this.out.flush(transport);
+    const f = this.flushRaw(transport);
     if (f === 'done') {
       if (this.owner.mode & Mode.RELEASE_BUFFERS) this.out.release();
       return 'ok';
@@ -274,9 +279,17 @@ export class RecordLayer {
     return f;
   }
 
-  /** Writes pending records to the transport, leaving the buffer as it is (the SSL_write path). */
+  /**
+   * Writes pending records to the transport, leaving the buffer as it is (the SSL_write path).
+   * Once all are out and the transport keeps no views of them, the memory of the records
+   * sealParts sealed may be written again (RecordProtection.recycle).
+   */
   flushRaw(transport: Transport): 'done' | 'block' | { error: string; errno: number } {
-    return this.out.flush(transport);
+    const f = this.out.flush(transport);
+    if (f !== 'done' || !transport.holdsNoChunks) return f;
+    if (this.owner.mode & Mode.RELEASE_BUFFERS) this.writeProt.release?.();
+    else this.writeProt.recycle?.();
+    return f;
   }
 
   /**

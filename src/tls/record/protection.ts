@@ -48,6 +48,14 @@ export interface RecordProtection {
    * Only epochs whose records depend on nothing but the sequence number (the AEADs) have it.
    */
   unseal?(n: number): void;
+  /**
+   * Optional, with a ReusingSealer AEAD: every application-data record sealed by sealParts and
+   * every plaintext open returned for application data is no longer referenced by anyone, so
+   * their memory may be written again (recycle) or dropped (release, RELEASE_BUFFERS). Only the
+   * record layer calls them, when it knows (layer.ts).
+   */
+  recycle?(): void;
+  release?(): void;
   /** Removes protection from one record body (header fields given). Throws TlsAlert on failure. */
   open(type: number, version: number, body: Uint8Array): OpenedRecord;
 }
@@ -106,6 +114,23 @@ export interface RecordSealer {
 
 export function isRecordSealer(a: object): a is RecordSealer {
   return typeof (a as Partial<RecordSealer>).sealRecord === 'function';
+}
+
+/**
+ * A RecordSealer that seals application-data records and opens them into memory of its own, which
+ * it writes again after recycle() (the native AEAD's, issue 14): a bulk transfer then makes no
+ * garbage per record, as OpenSSL's read and write buffers make none. The caller vouches, when it
+ * calls recycle() or release(), that no output of the *Reusing calls is referenced any more.
+ */
+export interface ReusingSealer extends RecordSealer {
+  sealRecordReusing(nonce: Uint8Array, aad: Uint8Array, prefix: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+  openReusing(nonce: Uint8Array, ciphertextAndTag: Uint8Array, aad: Uint8Array): Uint8Array | null;
+  recycle(): void;
+  release(): void;
+}
+
+export function isReusingSealer(a: object): a is ReusingSealer {
+  return typeof (a as Partial<ReusingSealer>).sealRecordReusing === 'function';
 }
 
 /** The one-byte inner content types (TLSInnerPlaintext.type without padding), shared. */
@@ -217,7 +242,9 @@ export class Tls13Protection implements RecordProtection {
     if (body.length < 17) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
     const aad = new Uint8Array(RECORD_HEADER);
     writeHeader(aad, type, version, body.length);
-    const inner = this.aead.open(this.nonce(), body, aad);
+    const a = this.aead;
+    const reusing = isReusingSealer(a);
+    const inner = reusing ? a.openReusing(this.nonce(), body, aad) : a.open(this.nonce(), body, aad);
     if (!inner) throw new TlsAlert(AlertDescription.bad_record_mac, 'decryption failed or bad record mac');
     this.seq++;
     // RFC 8446 §5.4: the whole TLSInnerPlaintext (content, type, padding) is at most 2^14 + 1.
@@ -227,21 +254,35 @@ export class Tls13Protection implements RecordProtection {
     if (end === 0) throw new TlsAlert(AlertDescription.unexpected_message, 'record with no content type');
     const realType = inner[end - 1] ?? 0;
     if (end - 1 > MAX_PLAINTEXT) throw new TlsAlert(AlertDescription.record_overflow, 'data length too long');
-    return { type: realType, fragment: inner.subarray(0, end - 1) };
+    // Only application data stays in reused memory; a handshake message may be kept for long.
+    const keep = reusing && realType !== ContentType.application_data;
+    return { type: realType, fragment: keep ? inner.slice(0, end - 1) : inner.subarray(0, end - 1) };
+  }
+
+  recycle(): void {
+    if (isReusingSealer(this.aead)) this.aead.recycle();
+  }
+
+  release(): void {
+    if (isReusingSealer(this.aead)) this.aead.release();
   }
 
   /**
-   * As seal, in parts (RecordProtection.sealParts): header, the content's ciphertext, then the
-   * content type's ciphertext and the tag. Padded records (padTo) are sealed whole.
+   * As seal, in parts (RecordProtection.sealParts), for the record layer's application data:
+   * header, the content's ciphertext, then the content type's ciphertext and the tag; or the
+   * record whole in a ReusingSealer's own memory (recycle). Padded records (padTo) are sealed whole.
    */
   sealParts(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array[] {
     const a = this.aead;
-    if (this.padTo > 0 || !isRecordSealer(a) || !a.sealRecordParts) return [this.seal(type, fragment, recordVersion)];
+    const reusing = isReusingSealer(a);
+    if (this.padTo > 0 || !isRecordSealer(a) || (!reusing && !a.sealRecordParts))
+      return [this.seal(type, fragment, recordVersion)];
     const header = new Uint8Array(RECORD_HEADER);
     writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, fragment.length + 1 + 16);
-    const trailer = CONTENT_TYPE_BYTE[type & 0xff] ?? Uint8Array.of(type);
+    const parts = [fragment, CONTENT_TYPE_BYTE[type & 0xff] ?? Uint8Array.of(type)];
     const nonce = this.nonce();
     this.seq++;
-    return a.sealRecordParts(nonce, header, header, [fragment, trailer]);
+    if (reusing) return [a.sealRecordReusing(nonce, header, header, parts)];
+    return a.sealRecordParts ? a.sealRecordParts(nonce, header, header, parts) : [];
   }
 }

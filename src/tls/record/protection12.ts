@@ -15,6 +15,7 @@ import {
   RECORD_HEADER,
   ContentType,
   isRecordSealer,
+  isReusingSealer,
   writeHeader,
   xorNonce,
   type OpenedRecord,
@@ -78,12 +79,27 @@ export class Tls12AeadProtection implements RecordProtection {
     this.seq -= BigInt(n);
   }
 
+  /** The record layer's application data: in parts, or whole in a ReusingSealer's own memory (recycle). */
   sealParts(type: number, fragment: Uint8Array, version: number): Uint8Array[] {
-    if (!isRecordSealer(this.aead) || !this.aead.sealRecordParts) return [this.seal(type, fragment, version)];
+    const a = this.aead;
+    if (isReusingSealer(a)) {
+      const { prefix, nonce, ad } = this.frame(type, fragment, version);
+      this.seq++;
+      return [a.sealRecordReusing(nonce, ad, prefix, [fragment])];
+    }
+    if (!isRecordSealer(a) || !a.sealRecordParts) return [this.seal(type, fragment, version)];
     const { prefix, nonce, ad } = this.frame(type, fragment, version);
-    const out = this.aead.sealRecordParts(nonce, ad, prefix, [fragment]);
+    const out = a.sealRecordParts(nonce, ad, prefix, [fragment]);
     this.seq++;
     return out;
+  }
+
+  recycle(): void {
+    if (isReusingSealer(this.aead)) this.aead.recycle();
+  }
+
+  release(): void {
+    if (isReusingSealer(this.aead)) this.aead.release();
   }
 
   /** RFC 5288 §3 / RFC 7905 §2: header || explicit nonce (AES-GCM only), the nonce and the additional data. */
@@ -117,7 +133,14 @@ export class Tls12AeadProtection implements RecordProtection {
     if (body.length < overhead) throw badMac();
     const explicitPart = this.explicit ? body.subarray(0, 8) : null;
     const ct = this.explicit ? body.subarray(8) : body;
-    const plain = this.aead.open(this.nonce(explicitPart), ct, additionalData(this.seq, type, version, ct.length - 16));
+    const nonce = this.nonce(explicitPart);
+    const ad = additionalData(this.seq, type, version, ct.length - 16);
+    // Only application data goes to a ReusingSealer's own memory; a handshake message may be kept.
+    const a = this.aead;
+    const plain =
+      type === ContentType.application_data && isReusingSealer(a)
+        ? a.openReusing(nonce, ct, ad)
+        : a.open(nonce, ct, ad);
     if (!plain) throw badMac();
     this.seq++;
     checkPlaintext(plain.length);
