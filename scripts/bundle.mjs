@@ -131,10 +131,12 @@ function inlineVersionPlugin(version) {
 /**
  * src/net/native-aead.ts finds the native AEAD binding relative to its own module URL, two levels
  * under the root as dist/net/ is; the CommonJS bundle (dist/bundle/, also two levels down) has no
- * import.meta but its __dirname (bin/tls-probe.js passes it). Fails the build if the line it
- * rewrites has changed, rather than bundling a reader that never finds the binding.
+ * import.meta but its __dirname (bin/tls-probe.js passes it). A single executable ships no binding
+ * and looks for none (its __dirname is not the package's): the lookup throws, and node:crypto is
+ * used. Fails the build if the line it rewrites has changed, rather than bundling a reader that
+ * never finds the binding.
  */
-function nativeAddonPathPlugin() {
+function nativeAddonPathPlugin(sea) {
   const pattern = /new URL\((['"])(\.\.\/\.\.\/native\/[\w/.]+\.node)\1, import\.meta\.url\)/g;
   return {
     name: 'native-addon-path',
@@ -145,10 +147,10 @@ function nativeAddonPathPlugin() {
         if (count !== 1) {
           return { errors: [{ text: `native-addon-path: expected one addon URL in ${args.path}, found ${count}` }] };
         }
-        const rewritten = text.replace(
-          pattern,
-          (_m, _q, rel) =>
-            `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(rel)}))`,
+        const rewritten = text.replace(pattern, (_m, _q, rel) =>
+          sea
+            ? `(() => { throw new Error('a single executable has no native AEAD'); })()`
+            : `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${JSON.stringify(rel)}))`,
         );
         return { contents: rewritten, loader: 'js' };
       });
@@ -216,11 +218,11 @@ function lazyChildProcessPlugin() {
 }
 
 /** Settings of a CommonJS bundle: no import.meta, so the version is inlined. */
-function cjs(version) {
+function cjs(version, sea = false) {
   return {
     ...common,
     format: 'cjs',
-    plugins: [inlineVersionPlugin(version), nativeAddonPathPlugin(), lazyLibsPlugin(), lazyChildProcessPlugin()],
+    plugins: [inlineVersionPlugin(version), nativeAddonPathPlugin(sea), lazyLibsPlugin(), lazyChildProcessPlugin()],
     // The CLI has no other import.meta use; this makes esbuild say so if one appears.
     logOverride: { 'empty-import-meta': 'error' },
   };
@@ -229,7 +231,7 @@ function cjs(version) {
 /** The same CommonJS file for Node's single-executable support, written to `outfile`. */
 export async function bundleSea(outfile) {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-  return outputs(await build({ ...cjs(version), outfile }));
+  return outputs(await build({ ...cjs(version, true), outfile }));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

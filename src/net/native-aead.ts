@@ -8,8 +8,13 @@
 import { fileURLToPath } from 'node:url';
 import type { NativeAeadBinding } from '../tls/crypto/native-aead.js';
 
-/** Where node-gyp puts the binding; scripts/bundle.mjs rewrites this line for the CommonJS bundle. */
-const ADDON_URL = new URL('../../native/build/Release/tls_probe_aead.node', import.meta.url);
+/**
+ * Where node-gyp puts the binding; scripts/bundle.mjs rewrites the URL for the CommonJS bundle.
+ * Worked out at the first load, not at import: a single executable's snapshot has no __dirname.
+ */
+function addonPath(): string {
+  return fileURLToPath(new URL('../../native/build/Release/tls_probe_aead.node', import.meta.url));
+}
 
 /** The environment switch that turns the binding off (the bench compares both). */
 export const NATIVE_AEAD_ENV = 'TLS_PROBE_NATIVE_AEAD';
@@ -36,7 +41,7 @@ export function nativeAeadBinding(): NativeAeadBinding | undefined {
     if (process.env[NATIVE_AEAD_ENV] !== '0') {
       try {
         const m = { exports: {} as NativeAeadBinding };
-        process.dlopen(m, fileURLToPath(ADDON_URL));
+        process.dlopen(m, addonPath());
         if (knownAnswer(m.exports)) loaded = m.exports;
       } catch {
         // Not built, or built for another Node: node:crypto it is.
