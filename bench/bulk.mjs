@@ -85,7 +85,7 @@ export function makeFile(dir, name, bytes) {
 // --- the library ----------------------------------------------------------------------------------
 
 export async function probeUp(lib, ctx, port, volume, chunk) {
-  const link = await probeOpen(lib, ctx, port);
+  const link = await probeLink(lib, ctx, port);
   const closed = new Promise((r) => link.socket.once('close', r));
   const { conn, transport } = link;
   const t0 = performance.now();
@@ -108,7 +108,7 @@ export async function probeUp(lib, ctx, port, volume, chunk) {
 }
 
 export async function probeDown(lib, ctx, port, volume, file) {
-  const link = await probeOpen(lib, ctx, port);
+  const link = await probeLink(lib, ctx, port);
   const { conn, transport } = link;
   const t0 = performance.now();
   const req = new TextEncoder().encode(`GET /${file} HTTP/1.0\r\n\r\n`);
@@ -142,11 +142,28 @@ export async function probeDown(lib, ctx, port, volume, file) {
 
 // --- node:tls ---------------------------------------------------------------------------------------
 
+/** tls.connect; fails unless the TLS 1.3 suite the options name (nodeOptions) was negotiated. */
 function nodeConnect(opts, port) {
+  const { suite, ...options } = opts;
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ ...opts, port }, () => resolve(s));
+    const s = tls.connect({ ...options, port }, () => {
+      const got = s.getCipher().standardName;
+      if (suite && got !== suite) reject(new Error(`node:tls negotiated ${got}, not ${suite}`));
+      else resolve(s);
+    });
     s.once('error', reject);
   });
+}
+
+/** probeOpen; fails unless the suite the Context offers alone was negotiated. */
+async function probeLink(lib, ctx, port) {
+  const link = await probeOpen(lib, ctx, port);
+  const offered = ctx.options.cipherSuites13;
+  const want = offered.length === 1 ? offered[0] : undefined;
+  const got = link.conn.handshake.info.cipherSuite;
+  if (want !== undefined && got !== want)
+    throw new Error(`tls-probe negotiated 0x${got.toString(16)}, not 0x${want.toString(16)}`);
+  return link;
 }
 
 export async function nodeUp(opts, port, volume, chunk) {

@@ -212,11 +212,24 @@ export async function probeSession(lib, ctx, port) {
 export function nodeOptions(p, { version = 13, suite } = {}) {
   // One SecureContext for all connections, as the library's one Context (tls.connect with `ca`
   // alone would build a new context and X509_STORE per connection).
-  p.nodeContext ??= tls.createSecureContext({ ca: p.rootPem });
-  const o = { host: '127.0.0.1', servername: 'localhost', secureContext: p.nodeContext, rejectUnauthorized: true };
+  // Node takes TLS 1.3 suites in `ciphers`, a SecureContext setting; it has no `ciphersuites`
+  // option and says nothing of one (until 2026-12-06 the bulk rows' node:tls ran
+  // TLS_AES_256_GCM_SHA384 whatever suite they were named after). Each suite gets a context of its
+  // own, and bulk.mjs checks what both clients negotiated.
+  p.nodeContexts ??= new Map();
+  const key = suite ?? '';
+  if (!p.nodeContexts.has(key)) {
+    p.nodeContexts.set(key, tls.createSecureContext({ ca: p.rootPem, ...(suite ? { ciphers: suite } : {}) }));
+  }
+  const o = {
+    host: '127.0.0.1',
+    servername: 'localhost',
+    secureContext: p.nodeContexts.get(key),
+    rejectUnauthorized: true,
+  };
   if (version === 12) o.maxVersion = 'TLSv1.2';
   if (version === 13) o.minVersion = 'TLSv1.3';
-  if (suite) o.ciphersuites = suite;
+  if (suite) o.suite = suite;
   return o;
 }
 

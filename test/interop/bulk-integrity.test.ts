@@ -10,29 +10,20 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type TLSSocket } from 'node:tls';
-import { Context } from '../../src/tls/context.js';
+import type { TLSSocket } from 'node:tls';
 import { getProvider } from '../../src/net/providers.js';
-import { ProtocolVersion, suiteByName } from '../../src/tls/codec/names.js';
+import { suiteByName } from '../../src/tls/codec/names.js';
 import { SslError } from '../../src/tls/types.js';
-import { failureOf, openLink } from '../../src/cli/drive.js';
+import { failureOf } from '../../src/cli/drive.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
+import { linkToNodeTls, listenNodeTls, type NodeTlsVersion } from '../helpers/node-tls-peer.js';
 
 const VOLUME = 6 * 1024 * 1024;
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** The server: reads VOLUME bytes (after `pauseMs`), then sends back their hash and `answer`. */
-async function bulkServer(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3', answer: Buffer, pauseMs: number) {
-  const leaf = pki.leaf('p256');
-  const server = createServer({
-    cert: readFileSync(leaf.chain),
-    key: readFileSync(leaf.key),
-    minVersion: version,
-    maxVersion: version,
-  });
-  server.on('secureConnection', (s: TLSSocket) => {
+/** A node:tls server that reads VOLUME bytes (after `pauseMs`), then sends their hash and `answer`. */
+function bulkServer(pki: Pki, version: NodeTlsVersion, answer: Buffer, pauseMs: number) {
+  return listenNodeTls(pki, version, (s: TLSSocket) => {
     const h = createHash('sha256');
     let got = 0;
     if (pauseMs) {
@@ -46,30 +37,14 @@ async function bulkServer(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3', answer: Buff
     });
     s.on('error', () => {});
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
 }
 
-async function roundTrip(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3', suite: string, pauseMs = 0) {
+async function roundTrip(pki: Pki, version: NodeTlsVersion, suite: string, pauseMs = 0) {
   const answer = randomBytes(VOLUME);
   const server = await bulkServer(pki, version, answer, pauseMs);
-  const v = version === 'TLSv1.2' ? ProtocolVersion.TLS1_2 : ProtocolVersion.TLS1_3;
   const id = suiteByName(suite)?.id;
   assert.ok(id, suite);
-  const ctx = new Context(await getProvider('node'), {
-    now: Date.now,
-    minVersion: v,
-    maxVersion: v,
-    trustAnchors: [],
-    verifyFailIsFatal: false,
-    ...(v === ProtocolVersion.TLS1_2 ? { cipherSuites12: [id] } : { cipherSuites13: [id] }),
-  });
-  const link = await openLink(
-    ctx,
-    { host: '127.0.0.1', port: (server.address() as AddressInfo).port, connectTimeoutMs: 10000, sndbuf: null },
-    { servername: 'localhost', verifyName: null },
-    {},
-  );
+  const link = await linkToNodeTls(server, await getProvider('node'), version, id);
   try {
     const { conn, transport } = link;
     assert.equal(conn.handshake.info.cipherSuite, id, suite);
@@ -111,7 +86,7 @@ describe('bulk data both ways against node:tls, every AEAD', () => {
   before(async () => {
     pki = await ensurePki();
   });
-  const cases: ['TLSv1.2' | 'TLSv1.3', string][] = [
+  const cases: [NodeTlsVersion, string][] = [
     ['TLSv1.3', 'TLS_AES_128_GCM_SHA256'],
     ['TLSv1.3', 'TLS_AES_256_GCM_SHA384'],
     ['TLSv1.3', 'TLS_CHACHA20_POLY1305_SHA256'],

@@ -6,16 +6,14 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { Context } from '../../src/tls/context.js';
 import { Connection } from '../../src/tls/connection.js';
 import { nodeProvider } from '../../src/tls/crypto/index.js';
-import { ProtocolVersion, suiteByName } from '../../src/tls/codec/names.js';
+import { suiteByName } from '../../src/tls/codec/names.js';
 import { memoryPair } from '../../src/net/memory.js';
-import { openLink } from '../../src/cli/drive.js';
 import { ensurePki, type Pki } from '../helpers/pki.js';
+import { linkToNodeTls, listenNodeTls } from '../helpers/node-tls-peer.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ctxBytes = new TextEncoder().encode('a context');
@@ -26,31 +24,9 @@ async function exportBoth(
   version: 'TLSv1.2' | 'TLSv1.3',
   suite12?: string,
 ): Promise<{ ours: string[]; theirs: string[]; ems: boolean; reservedRefused: boolean }> {
-  const leaf = pki.leaf('p256');
-  const server = createServer({
-    cert: readFileSync(leaf.chain),
-    key: readFileSync(leaf.key),
-    minVersion: version,
-    maxVersion: version,
-  });
+  const server = await listenNodeTls(pki, version);
   const serverSide = new Promise<TLSSocket>((resolve) => server.once('secureConnection', resolve));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const v = version === 'TLSv1.2' ? ProtocolVersion.TLS1_2 : ProtocolVersion.TLS1_3;
-  const suite = suite12 ? suiteByName(suite12) : undefined;
-  const ctx = new Context(nodeProvider, {
-    now: Date.now,
-    minVersion: v,
-    maxVersion: v,
-    trustAnchors: [],
-    verifyFailIsFatal: false,
-    ...(suite ? { cipherSuites12: [suite.id] } : {}),
-  });
-  const link = await openLink(
-    ctx,
-    { host: '127.0.0.1', port: (server.address() as AddressInfo).port, connectTimeoutMs: 10000, sndbuf: null },
-    { servername: 'localhost', verifyName: null },
-    {},
-  );
+  const link = await linkToNodeTls(server, nodeProvider, version, suite12 ? suiteByName(suite12)?.id : undefined);
   try {
     const theirSocket = await serverSide;
     const ours = [
