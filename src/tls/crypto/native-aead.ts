@@ -51,8 +51,10 @@ class Slab {
       this.buf = Buffer.allocUnsafeSlow(Math.max(this.size, n)).buffer;
       this.used = 0;
     }
+    // Unpadded: records sealed one after another lie next to each other, and the write buffer
+    // hands them to the socket as one chunk (buffers.ts joinAdjacent).
     const out = new Uint8Array(this.buf, this.used, n);
-    this.used += (n + 7) & ~7;
+    this.used += n;
     return out;
   }
   /** Writes from the start again: the caller vouches that no view taken so far is referenced. */
