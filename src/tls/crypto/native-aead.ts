@@ -67,6 +67,27 @@ class Slab {
   }
 }
 
+/**
+ * The nonce and the AAD go to the binding through off-heap copies. A small Uint8Array made in JS
+ * (the per-record nonce, the record header) lives on V8's heap, and handing it to Node-API moves
+ * it to a malloc'd backing store, to be freed by the collector later: two mallocs and two frees
+ * per record. The binding reads both before it returns, so one scratch memory serves all.
+ */
+const NONCE_SCRATCH = new Uint8Array(new ArrayBuffer(12));
+const AAD_SCRATCH = new ArrayBuffer(32);
+/** Views of AAD_SCRATCH by length: TLS 1.3's 5-byte header and TLS 1.2's 13-byte additional data. */
+const aadViews: Uint8Array[] = [];
+function offHeapNonce(nonce: Uint8Array): Uint8Array {
+  NONCE_SCRATCH.set(nonce);
+  return NONCE_SCRATCH;
+}
+function offHeapAad(aad: Uint8Array): Uint8Array {
+  if (aad.length > AAD_SCRATCH.byteLength) return aad;
+  const view = (aadViews[aad.length] ??= new Uint8Array(AAD_SCRATCH, 0, aad.length));
+  view.set(aad);
+  return view;
+}
+
 /** Records whose memory nobody hands back (sealRecord, seal, open): one slab for all AEADs. */
 const shared = new Slab(1024 * 1024);
 
@@ -92,7 +113,7 @@ class NativeAead implements Aead {
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
     checkNonce(nonce);
     const out = shared.take(plaintext.length + 16);
-    this.binding.seal(this.h, nonce, aad, [plaintext], out, 0);
+    this.binding.seal(this.h, offHeapNonce(nonce), offHeapAad(aad), [plaintext], out, 0);
     return out;
   }
 
@@ -133,7 +154,7 @@ class NativeAead implements Aead {
     for (const p of parts) len += p.length;
     const out = slab.take(len);
     out.set(prefix);
-    this.binding.seal(this.h, nonce, aad, parts, out, prefix.length);
+    this.binding.seal(this.h, offHeapNonce(nonce), offHeapAad(aad), parts, out, prefix.length);
     return out;
   }
 
@@ -141,7 +162,7 @@ class NativeAead implements Aead {
     checkNonce(nonce);
     if (sealed.length < 16) return null;
     const out = slab.take(sealed.length - 16);
-    return this.binding.open(this.h, nonce, aad, sealed, out, 0) ? out : null;
+    return this.binding.open(this.h, offHeapNonce(nonce), offHeapAad(aad), sealed, out, 0) ? out : null;
   }
 }
 
