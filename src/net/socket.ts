@@ -147,12 +147,31 @@ export class SocketTransport implements Transport, ReadSink {
     let n = 0;
     const cork = chunks.length > 1 || Array.isArray(chunks[0]);
     if (cork) s.cork();
+    // Whole chunks that lie next to each other in memory (records sealed one after another into
+    // the native AEAD's arena) go to the socket as one Buffer: one stream write per batch, not per
+    // record. Each is still taken or refused as if written on its own (`queued` counts the joined
+    // bytes); an emulated --sndbuf, whose write callbacks count each chunk, gets them one by one.
+    let joined: Uint8Array | null = null;
+    const writeJoined = () => {
+      if (joined) s.write(Buffer.from(joined.buffer, joined.byteOffset, joined.length));
+      joined = null;
+    };
     for (const c of chunks) {
       const parts: readonly Uint8Array[] = c instanceof Uint8Array ? [c] : c;
-      const queued = this.emulated ? this.inFlight : s.writableLength;
+      const queued = this.emulated ? this.inFlight : s.writableLength + (joined?.length ?? 0);
       if (queued >= this.sndbuf) break;
       const len = lengthOf(c);
       n += len;
+      if (!this.emulated && c instanceof Uint8Array) {
+        if (joined && joined.buffer === c.buffer && joined.byteOffset + joined.length === c.byteOffset) {
+          joined = new Uint8Array(c.buffer, joined.byteOffset, joined.length + len);
+        } else {
+          writeJoined();
+          joined = c;
+        }
+        continue;
+      }
+      writeJoined();
       if (this.emulated) this.inFlight += len;
       parts.forEach((p, i) => {
         const b = Buffer.from(p.buffer, p.byteOffset, p.length);
@@ -165,6 +184,7 @@ export class SocketTransport implements Transport, ReadSink {
         } else s.write(b);
       });
     }
+    writeJoined();
     if (cork) s.uncork();
     if (n === 0 && chunks.some((c) => lengthOf(c) > 0)) return { wouldBlock: true };
     this.counts.written += n;

@@ -88,29 +88,6 @@ test('a writev transport gets one chunk per record, in parts; short counts insid
   assert.deepEqual(openAll(Uint8Array.from(t.wire)).map(Buffer.from), data);
 });
 
-test('records that lie next to each other in memory go to writev as one chunk; short counts still resume', () => {
-  const mem = randomBytes(3 * 1000);
-  const [a, b, c] = [0, 1, 2].map((i) => mem.subarray(i * 1000, i * 1000 + 1000));
-  const apart = Uint8Array.from(randomBytes(500));
-  const out = new WriteBuffer();
-  for (const r of [a, b, c, apart]) out.append(r!);
-  const t = new ShortWritev(1500);
-  assert.equal(out.flush(t), 'done');
-  const [first, second] = t.calls;
-  assert.deepEqual(
-    first?.map((x) => (x instanceof Uint8Array ? x.length : -1)),
-    [3000, 500],
-    'the three adjacent records as one view, the one elsewhere apart',
-  );
-  assert.equal((first?.[0] as Uint8Array).buffer, mem.buffer, 'a view, not a copy');
-  // The second call starts half way into the second record: the rest of it joins the third.
-  assert.deepEqual(
-    second?.map((x) => (x instanceof Uint8Array ? x.length : -1)),
-    [1500, 500],
-  );
-  assert.deepEqual(Buffer.from(t.wire), Buffer.concat([mem, apart]));
-});
-
 test('dropLast drops whole records not yet started and refuses one the transport has begun', () => {
   const seal = protection();
   const out = new WriteBuffer();

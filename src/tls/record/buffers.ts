@@ -207,10 +207,8 @@ export class WriteBuffer {
       let r: TransportWrite;
       if (transport.writev) {
         const list: (Uint8Array | readonly Uint8Array[])[] = [];
-        this.recs.forEach((rec, i) => {
-          const whole = i === 0 ? rest : rec;
-          joinAdjacent(list, whole.length === 1 ? (whole[0] ?? whole) : whole);
-        });
+        for (const rec of this.recs) list.push(rec.length === 1 ? (rec[0] ?? rec) : rec);
+        list[0] = rest.length === 1 ? (rest[0] ?? rest) : rest;
         r = transport.writev(list);
       } else {
         r = transport.write(rest.length === 1 ? (rest[0] ?? new Uint8Array(0)) : concat(...rest));
@@ -264,19 +262,3 @@ export class WriteBuffer {
   }
 }
 
-/**
- * Appends `chunk` to `list`, as one view with the last entry when both are whole arrays that lie
- * next to each other in the same memory (records sealed one after the other into a reused arena,
- * native-aead.ts): the transport then takes a batch in one chunk, not one per record.
- */
-function joinAdjacent(list: (Uint8Array | readonly Uint8Array[])[], chunk: Uint8Array | readonly Uint8Array[]): void {
-  const last = list[list.length - 1];
-  if (
-    last instanceof Uint8Array &&
-    chunk instanceof Uint8Array &&
-    last.buffer === chunk.buffer &&
-    last.byteOffset + last.length === chunk.byteOffset
-  ) {
-    list[list.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.length + chunk.length);
-  } else list.push(chunk);
-}
