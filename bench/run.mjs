@@ -470,7 +470,7 @@ if (ONLY.includes('bulk')) {
   log('bulk: bench/bulk.mjs');
   const bulk = await runJson(
     'bulk.mjs',
-    QUICK ? ['--rounds', '1', '--mib', '64', '--noble-mib', '8'] : ['--rounds', '3'],
+    QUICK ? ['--rounds', '1', '--mib', '64', '--noble-mib', '8'] : ['--rounds', '5'],
   );
   results.bulk = bulk;
   const ref = (g) => bulk.rows.find((r) => r.group === g && r.name === 'node:tls')?.median;
