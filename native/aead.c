@@ -30,6 +30,9 @@ typedef struct {
   EVP_CIPHER_CTX *ctx;
 } aead_t;
 
+/* Marks the handles create() makes, so that no other External is taken for one (Node-API 8). */
+static const napi_type_tag HANDLE_TAG = {0x746c732d70726f62ULL, 0x652d616561643031ULL};
+
 static napi_value fail(napi_env env, const char *code, const char *msg) {
   napi_throw_type_error(env, code, msg);
   return NULL;
@@ -86,6 +89,8 @@ static napi_value create(napi_env env, napi_callback_info info) {
     free(a);
     return fail(env, "ERR_MEMORY", "napi_create_external failed");
   }
+  /* The finalizer owns `a` from here on. */
+  if (napi_type_tag_object(env, handle, &HANDLE_TAG) != napi_ok) return fail(env, "ERR_MEMORY", "napi_type_tag_object failed");
   return handle;
 }
 
@@ -100,9 +105,11 @@ static int common_args(napi_env env, napi_value *argv, aead_t **a, uint8_t **non
                        uint8_t **out, size_t *out_len) {
   size_t nonce_len;
   uint32_t offset;
+  bool tagged = false;
+  if (napi_check_object_type_tag(env, argv[0], &HANDLE_TAG, &tagged) != napi_ok || !tagged) return 0;
   if (napi_get_value_external(env, argv[0], (void **)a) != napi_ok || *a == NULL) return 0;
   if (!bytes_of(env, argv[1], nonce, &nonce_len) || nonce_len != NONCE_LEN) return 0;
-  if (!bytes_of(env, argv[2], aad, aad_len)) return 0;
+  if (!bytes_of(env, argv[2], aad, aad_len) || *aad_len > INT32_MAX) return 0;
   if (!bytes_of(env, argv[4], out, out_len)) return 0;
   if (napi_get_value_uint32(env, argv[5], &offset) != napi_ok || offset > *out_len) return 0;
   *out += offset;
