@@ -123,20 +123,26 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   aead_t *a;
   uint8_t *nonce, *aad, *out;
   size_t aad_len, out_len;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6 ||
-      !common_args(env, argv, &a, &nonce, &aad, &aad_len, &out, &out_len))
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6)
     return fail(env, "ERR_INVALID_ARG_VALUE", "seal(handle, nonce12, aad, parts, out, offset)");
+  /* The parts' values first: reading an element may run JavaScript (a getter, a Proxy), which must
+   * not run once any pointer into a buffer is held (it could detach the buffer). */
   uint32_t nparts = 0;
   bool is_array = false;
+  napi_value elem[MAX_PARTS];
   if (napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array ||
       napi_get_array_length(env, argv[3], &nparts) != napi_ok || nparts > MAX_PARTS)
     return fail(env, "ERR_INVALID_ARG_VALUE", "parts must be an array of at most 8 Uint8Arrays");
+  for (uint32_t i = 0; i < nparts; i++)
+    if (napi_get_element(env, argv[3], i, &elem[i]) != napi_ok)
+      return fail(env, "ERR_INVALID_ARG_VALUE", "parts must be Uint8Arrays");
+  if (!common_args(env, argv, &a, &nonce, &aad, &aad_len, &out, &out_len))
+    return fail(env, "ERR_INVALID_ARG_VALUE", "seal(handle, nonce12, aad, parts, out, offset)");
   uint8_t *part[MAX_PARTS];
   size_t part_len[MAX_PARTS];
   size_t total = 0;
   for (uint32_t i = 0; i < nparts; i++) {
-    napi_value v;
-    if (napi_get_element(env, argv[3], i, &v) != napi_ok || !bytes_of(env, v, &part[i], &part_len[i]))
+    if (!bytes_of(env, elem[i], &part[i], &part_len[i]))
       return fail(env, "ERR_INVALID_ARG_VALUE", "parts must be Uint8Arrays");
     total += part_len[i];
   }

@@ -115,6 +115,19 @@ test('the binding checks what it is given before OpenSSL sees a pointer', async 
     'a Uint16Array',
   );
   bad(() => binding.seal({}, n12, none, [pt], new Uint8Array(80), 0), 'not a handle');
+  // A part behind a getter that detaches `out`: the getter runs before any pointer is taken, so
+  // the binding sees an empty `out` and refuses it, rather than writing to freed memory.
+  const outBuffer = new ArrayBuffer(80);
+  const sneaky: Uint8Array[] = [];
+  Object.defineProperty(sneaky, 0, {
+    get: () => {
+      structuredClone(outBuffer, { transfer: [outBuffer] });
+      return pt;
+    },
+  });
+  sneaky.length = 1;
+  const detached = new Uint8Array(outBuffer);
+  bad(() => binding.seal(h, n12, none, sneaky, detached, 0), 'out detached by a getter');
   // In place is fine; a part that overlaps the output elsewhere is refused.
   const buf = new Uint8Array(100);
   buf.set(pt);
