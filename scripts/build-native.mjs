@@ -67,9 +67,12 @@ function main() {
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) {
     const lines = `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n').map((l) => l.trim());
+    // A compiler's "error:", node-gyp's own error, or make's "*** ... Error 1" (npm's --silent
+    // silences node-gyp's log), in that order of use to a reader.
     const reason =
       lines.find((l) => /error:|ERR! stack Error:/.test(l)) ??
       lines.find((l) => l.includes('ERR!')) ??
+      lines.find((l) => /\bError \d+$|not found|No such file/.test(l)) ??
       r.error?.message ??
       `exit ${r.status}`;
     return why(`node-gyp: ${reason.replace(/^gyp ERR! (stack )?/, '')}`);
