@@ -51,8 +51,8 @@ class Slab {
       this.buf = Buffer.allocUnsafeSlow(Math.max(this.size, n)).buffer;
       this.used = 0;
     }
-    // Unpadded: records sealed one after another lie next to each other, and the write buffer
-    // hands them to the socket as one chunk (buffers.ts joinAdjacent).
+    // Unpadded: records sealed one after another lie next to each other, and the socket transport
+    // writes them as one chunk (SocketTransport.writev).
     const out = new Uint8Array(this.buf, this.used, n);
     this.used += n;
     return out;

@@ -258,12 +258,9 @@ export class RecordLayer {
   readAppData(buf: Uint8Array, peek = false): number {
     if (peek) return this.appData.peek(buf);
     const n = this.appData.read(buf);
-    const release = this.owner.mode & Mode.RELEASE_BUFFERS;
-    if (release) this.reader.release();
+    if (this.owner.mode & Mode.RELEASE_BUFFERS) this.reader.release();
     // Every plaintext opened into reused memory has been copied out: it may be written again.
-    if (this.appData.nonEmpty) return n;
-    if (release) this.readProt.release?.();
-    else this.readProt.recycle?.();
+    if (!this.appData.nonEmpty) this.reuse(this.readProt);
     return n;
   }
 
@@ -286,10 +283,14 @@ export class RecordLayer {
    */
   flushRaw(transport: Transport): 'done' | 'block' | { error: string; errno: number } {
     const f = this.out.flush(transport);
-    if (f !== 'done' || !transport.holdsNoChunks) return f;
-    if (this.owner.mode & Mode.RELEASE_BUFFERS) this.writeProt.release?.();
-    else this.writeProt.recycle?.();
+    if (f === 'done' && transport.holdsNoChunks) this.reuse(this.writeProt);
     return f;
+  }
+
+  /** Nothing refers to `prot`'s records any more: their memory is written again, or dropped under RELEASE_BUFFERS. */
+  private reuse(prot: RecordProtection): void {
+    if (this.owner.mode & Mode.RELEASE_BUFFERS) prot.release?.();
+    else prot.recycle?.();
   }
 
   /**

@@ -133,6 +133,26 @@ export function isReusingSealer(a: object): a is ReusingSealer {
   return typeof (a as Partial<ReusingSealer>).sealRecordReusing === 'function';
 }
 
+/** Whether sealAppRecord can seal for the record layer with `a` (else seal() joins the record). */
+export function canSealParts(a: Aead): a is Aead & RecordSealer {
+  return isReusingSealer(a) || (isRecordSealer(a) && a.sealRecordParts !== undefined);
+}
+
+/**
+ * One application-data record for the record layer's write buffer (RecordProtection.sealParts),
+ * `prefix || ciphertext || tag`: whole in a ReusingSealer's own memory (recycle), or in parts.
+ */
+export function sealAppRecord(
+  a: RecordSealer,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  prefix: Uint8Array,
+  parts: readonly Uint8Array[],
+): Uint8Array[] {
+  if (isReusingSealer(a)) return [a.sealRecordReusing(nonce, aad, prefix, parts)];
+  return a.sealRecordParts ? a.sealRecordParts(nonce, aad, prefix, parts) : [a.sealRecord(nonce, aad, prefix, parts)];
+}
+
 /** The one-byte inner content types (TLSInnerPlaintext.type without padding), shared. */
 const CONTENT_TYPE_BYTE: Uint8Array[] = Array.from({ length: 256 }, (_, t) => Uint8Array.of(t));
 
@@ -274,15 +294,12 @@ export class Tls13Protection implements RecordProtection {
    */
   sealParts(type: number, fragment: Uint8Array, recordVersion: number): Uint8Array[] {
     const a = this.aead;
-    const reusing = isReusingSealer(a);
-    if (this.padTo > 0 || !isRecordSealer(a) || (!reusing && !a.sealRecordParts))
-      return [this.seal(type, fragment, recordVersion)];
+    if (this.padTo > 0 || !canSealParts(a)) return [this.seal(type, fragment, recordVersion)];
     const header = new Uint8Array(RECORD_HEADER);
     writeHeader(header, ContentType.application_data, ProtocolVersion.TLS1_2, fragment.length + 1 + 16);
     const parts = [fragment, CONTENT_TYPE_BYTE[type & 0xff] ?? Uint8Array.of(type)];
     const nonce = this.nonce();
     this.seq++;
-    if (reusing) return [a.sealRecordReusing(nonce, header, header, parts)];
-    return a.sealRecordParts ? a.sealRecordParts(nonce, header, header, parts) : [];
+    return sealAppRecord(a, nonce, header, header, parts);
   }
 }

@@ -14,8 +14,10 @@ import {
   MAX_PLAINTEXT,
   RECORD_HEADER,
   ContentType,
+  canSealParts,
   isRecordSealer,
   isReusingSealer,
+  sealAppRecord,
   writeHeader,
   xorNonce,
   type OpenedRecord,
@@ -82,16 +84,10 @@ export class Tls12AeadProtection implements RecordProtection {
   /** The record layer's application data: in parts, or whole in a ReusingSealer's own memory (recycle). */
   sealParts(type: number, fragment: Uint8Array, version: number): Uint8Array[] {
     const a = this.aead;
-    if (isReusingSealer(a)) {
-      const { prefix, nonce, ad } = this.frame(type, fragment, version);
-      this.seq++;
-      return [a.sealRecordReusing(nonce, ad, prefix, [fragment])];
-    }
-    if (!isRecordSealer(a) || !a.sealRecordParts) return [this.seal(type, fragment, version)];
+    if (!canSealParts(a)) return [this.seal(type, fragment, version)];
     const { prefix, nonce, ad } = this.frame(type, fragment, version);
-    const out = a.sealRecordParts(nonce, ad, prefix, [fragment]);
     this.seq++;
-    return out;
+    return sealAppRecord(a, nonce, ad, prefix, [fragment]);
   }
 
   recycle(): void {
